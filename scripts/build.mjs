@@ -1,0 +1,35 @@
+// Bundles the four entry points with esbuild. `--production` minifies for the VSIX.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // ssh2 (through dockerode) has optional native add-ons with pure-JS fallbacks.
+  external: ['cpu-features', '*.node'],
+};
+
+const entries = [
+  { in: 'extension/main.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'runtime/main.ts', out: 'dist/runtime.js', bin: true },
+  { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
+  { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
+];
+
+await Promise.all(entries.map(async (e) => {
+  await build({
+    ...common,
+    entryPoints: [e.in],
+    outfile: e.out,
+    external: [...common.external, ...(e.external ?? [])],
+    banner: e.bin ? { js: '#!/usr/bin/env node' } : undefined,
+  });
+  if (e.bin) chmodSync(e.out, 0o755);
+}));

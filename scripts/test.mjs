@@ -1,0 +1,57 @@
+// Runs the test suites on Node's own test runner, TypeScript loaded through tsx.
+//   unit        test/**/*.test.ts outside integration/ and e2e/ folders (no root, no daemons)
+//   integration test/*/integration/**/*.test.ts (start the real runtime core, drive it with docker CLI)
+//   e2e         test/e2e/**/*.test.ts (a real VS Code, driven by Playwright)
+//   all         build + package, then every suite in one run
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+
+const suite = process.argv[2] ?? 'all';
+const extra = process.argv.slice(3);
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+const all = walk('test');
+const isE2e = (f) => f.startsWith(`test${sep}e2e${sep}`);
+const isIntegration = (f) => f.split(sep).includes('integration');
+const pick = {
+  unit: all.filter((f) => !isE2e(f) && !isIntegration(f)),
+  integration: all.filter((f) => isIntegration(f)),
+  e2e: all.filter(isE2e),
+  all,
+}[suite];
+if (!pick) {
+  console.error(`unknown suite "${suite}": use unit, integration, e2e or all`);
+  process.exit(2);
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// Integration and e2e tests use the bundles and the VSIX, so build those first.
+if (suite === 'all' || suite === 'e2e' || suite === 'integration') {
+  run(process.execPath, ['scripts/build.mjs']);
+  if (suite !== 'integration') run('npm', ['run', '--silent', 'package']);
+}
+
+const files = extra.length ? extra : pick;
+const r = spawnSync(process.execPath, [
+  '--import', 'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-concurrency=2',
+  ...files,
+], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
