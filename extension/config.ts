@@ -1,0 +1,22 @@
+// Typed access to Berth's settings; the schema lives in package.json.
+import * as vscode from 'vscode';
+
+export interface BerthConfig {
+  /** `bundled`, `docker`, a unix socket path, or `ssh://user@host`. */
+  engine: string;
+  /** Socket and root for the bundled engine; empty means the engine's own defaults. */
+  bundledSocket: string;
+  bundledRoot: string;
+}
+
+export function readConfig(): BerthConfig {
+  const c = vscode.workspace.getConfiguration('berth');
+  return {
+    engine: c.get<string>('engine', 'bundled').trim() || 'bundled',
+    bundledSocket: c.get<string>('bundled.socket', '').trim(),
+    bundledRoot: c.get<string>('bundled.root', '').trim(),
+  };
+}
+
+/** Settings whose change means reconnecting to another engine. */
+export const ENGINE_SETTINGS = ['berth.engine', 'berth.bundled.socket', 'berth.bundled.root'];

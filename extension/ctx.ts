@@ -1,0 +1,115 @@
+// Owns the lifecycle of everything with a life: the engine connection and the UI bound to it.
+// Two cleanup buckets: extension-long disposables, and those that live as long as one engine connection.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ENGINE_SETTINGS, readConfig } from './config.js';
+import { EngineConnection } from './engine/engine-connection.js';
+import type { EngineStatus } from './engine/engine-status.js';
+import { EngineSettingError, resolveEngineTarget } from './engine/engine-target.js';
+import type { WayOut } from './engine/preflight.js';
+import { EngineStatusBar } from './status-bar.js';
+import { EngineViewProvider } from './views/engine-view.js';
+
+export class Ctx implements vscode.Disposable {
+  readonly engineLog: vscode.LogOutputChannel;
+  private readonly extCleanup: vscode.Disposable[] = [];
+  private connection: EngineConnection | undefined;
+  private readonly engineView = new EngineViewProvider();
+  private readonly statusBar = new EngineStatusBar();
+  private lastShownProblem = '';
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.engineLog = vscode.window.createOutputChannel('Berth Engine', { log: true });
+    this.extCleanup.push(
+      this.engineLog,
+      this.engineView,
+      this.statusBar,
+      vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();
+      }),
+    );
+  }
+
+  get engine(): EngineConnection | undefined {
+    return this.connection;
+  }
+
+  async start(): Promise<void> {
+    const cfg = readConfig();
+    let target;
+    try {
+      target = resolveEngineTarget({
+        engine: cfg.engine,
+        bundledSocket: cfg.bundledSocket,
+        bundledRoot: cfg.bundledRoot,
+        env: process.env,
+        isRoot: process.getuid?.() === 0,
+        homeDir: os.homedir(),
+      });
+    } catch (err) {
+      if (!(err instanceof EngineSettingError)) throw err;
+      this.onStatus({ state: 'unreachable', address: cfg.engine, reason: err.message, waysOut: [{ label: 'Choose Engine in Settings', action: { kind: 'open-settings' } }] });
+      return;
+    }
+    const connection = new EngineConnection({
+      target,
+      runtimeScript: path.join(this.extension.extensionPath, 'dist', 'runtime.js'),
+      nodePath: process.execPath,
+      isRoot: process.getuid?.() === 0,
+      log: (line) => this.engineLog.info(line),
+    });
+    this.connection = connection;
+    connection.on('status', (s: EngineStatus) => this.onStatus(s));
+    await connection.connect();
+  }
+
+  async stop(): Promise<void> {
+    const c = this.connection;
+    this.connection = undefined;
+    await c?.dispose();
+    this.onStatus({ state: 'stopped' });
+  }
+
+  async reconnect(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  private onStatus(s: EngineStatus): void {
+    this.engineView.update(s);
+    this.statusBar.update(s);
+    void vscode.commands.executeCommand('setContext', 'berth.engineRunning', s.state === 'running');
+    if (s.state === 'unreachable' && s.reason !== this.lastShownProblem) {
+      this.lastShownProblem = s.reason;
+      void this.offerWaysOut(s.reason, s.waysOut);
+    }
+    if (s.state === 'running') this.lastShownProblem = '';
+  }
+
+  private async offerWaysOut(reason: string, waysOut: WayOut[]): Promise<void> {
+    const picked = await vscode.window.showWarningMessage(reason, ...waysOut.map((w) => w.label));
+    const way = waysOut.find((w) => w.label === picked);
+    if (!way) return;
+    switch (way.action.kind) {
+      case 'use-docker':
+        await vscode.workspace.getConfiguration('berth').update('engine', 'docker', vscode.ConfigurationTarget.Global);
+        break;
+      case 'open-settings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'berth.engine');
+        break;
+      case 'copy-command':
+        await vscode.env.clipboard.writeText(way.action.command);
+        void vscode.window.showInformationMessage(`Copied: ${way.action.command}`);
+        break;
+      case 'open-readme':
+        await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.extension.extensionUri, 'README.md'));
+        break;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.extCleanup.splice(0)) d.dispose();
+  }
+}
