@@ -68,9 +68,9 @@ export class EngineConnection extends EventEmitter {
       if (target.kind === 'bundled') await this.ensureBundled(target);
       this.docker = createClient(target);
       const info = await this.readInfo(address);
+      await this.followEvents();
       this.reconnectAttempt = 0;
       this.setStatus({ state: 'running', info });
-      await this.followEvents();
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const waysOut = err instanceof PreflightError ? err.waysOut : defaultWaysOut(target);

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { engineRows } from '../../extension/views/engine-rows.js';
+import { productName } from '../../extension/engine/product-name.js';
+
+test('a running engine shows state, identity, API, socket and root', () => {
+  const rows = engineRows({
+    state: 'running',
+    info: { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/run/berth/engine.sock', root: '/var/lib/berth', containers: 2, containersRunning: 1, images: 3 },
+  });
+  const byLabel = Object.fromEntries(rows.map((r) => [r.label, r.description]));
+  assert.equal(byLabel.State, 'running');
+  assert.equal(byLabel.Engine, 'Berth 0.1.0');
+  assert.equal(byLabel.API, '1.41');
+  assert.equal(byLabel.Socket, '/run/berth/engine.sock');
+  assert.equal(byLabel.Root, '/var/lib/berth');
+  assert.equal(byLabel.Containers, '2 (1 running)');
+});
+
+test('an unreachable engine shows why', () => {
+  const rows = engineRows({ state: 'unreachable', address: '/x.sock', reason: 'connect ENOENT /x.sock', waysOut: [] });
+  assert.equal(rows[0].description, 'unreachable');
+  assert.equal(rows[1].description, 'connect ENOENT /x.sock');
+});
+
+test('product names from /version', () => {
+  assert.equal(productName({ Platform: { Name: 'Berth' } }), 'Berth');
+  assert.equal(productName({ Platform: { Name: 'Docker Engine - Community' } }), 'Docker Engine');
+  assert.equal(productName({ Components: [{ Name: 'Podman Engine' }] }), 'Podman');
+});
