@@ -127,6 +127,7 @@ export const QUIET_SETTINGS = {
   'workbench.enableExperiments': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
@@ -289,21 +290,23 @@ function readTail(file) {
   }
 }
 
-// `node scripts/lib/code-server.mjs install` installs into the cache (used by .ci/run).
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const cmd = process.argv[2];
+// `node scripts/lib/code-server.mjs install` installs into the cache (used by .ci/run). No top-level
+// await: the TypeScript e2e harness loads this file through tsx as CommonJS.
+async function main(cmd) {
   if (cmd === 'install') {
-    try {
-      const r = await ensureCodeServer();
-      console.log(`code-server ${CODE_SERVER_VERSION} ready: ${r.node} ${r.entry}`);
-    } catch (err) {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    }
+    const r = await ensureCodeServer();
+    console.log(`code-server ${CODE_SERVER_VERSION} ready: ${r.node} ${r.entry}`);
   } else if (cmd === 'dir') {
     console.log(codeServerDir());
   } else {
     console.error('usage: node scripts/lib/code-server.mjs install|dir');
-    process.exit(2);
+    process.exitCode = 2;
   }
+}
+
+if (process.argv[1] && /[\\/]code-server\.mjs$/.test(process.argv[1])) {
+  main(process.argv[2]).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
 }

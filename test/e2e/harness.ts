@@ -1,0 +1,173 @@
+// One end-to-end session: code-server with dist/berth.vsix installed, open on a fresh copy of
+// sample/, driven by Chromium through playwright-core. Everything lives in one temp folder (the
+// workspace, code-server's state, the bundled engine's socket and root), and close() takes all of
+// it down, including the engine process the extension started.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
+import { stopProcessesMentioning, unmountUnder } from './engine-cleanup.js';
+import { CHROMIUM } from './prerequisites.js';
+import { activityBarItem, openViewContainer, readTreeItems, runCommand, waitForTreeItem, waitForWorkbench, type TreeItem } from './workbench.js';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const VSIX = join(REPO, 'dist', 'berth.vsix');
+export const SAMPLE = join(REPO, 'sample');
+export const RESULTS = join(REPO, 'test-results');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export interface HarnessOptions {
+  /** Names the screenshot folder: test-results/<name>/. */
+  name: string;
+  /** berth.engine: `bundled` (default, with a per-run socket and root), `docker`, or a socket path. */
+  engine?: string;
+  /** More User settings. */
+  settings?: Record<string, unknown>;
+  /** The folder to copy as the workspace; sample/ by default. */
+  workspaceSource?: string;
+}
+
+export class Harness {
+  private step = 0;
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly baseDir: string,
+    readonly workspace: string,
+    readonly engineSocket: string,
+    readonly engineRoot: string,
+    readonly codeServer: RunningCodeServer,
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly resultsDir: string,
+  ) {}
+
+  static async start(opts: HarnessOptions): Promise<Harness> {
+    ensureVsix();
+    const resultsDir = join(RESULTS, opts.name);
+    rmSync(resultsDir, { recursive: true, force: true });
+    mkdirSync(resultsDir, { recursive: true });
+
+    const baseDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+    const workspace = join(baseDir, 'workspace');
+    cpSync(opts.workspaceSource ?? SAMPLE, workspace, { recursive: true });
+    // Short paths: a unix socket path must stay under 108 bytes.
+    const engineSocket = join(baseDir, 'engine', 'engine.sock');
+    const engineRoot = join(baseDir, 'engine', 'root');
+    mkdirSync(join(baseDir, 'engine'), { recursive: true });
+
+    let codeServer: RunningCodeServer | undefined;
+    let context: BrowserContext | undefined;
+    try {
+      codeServer = await startCodeServer({
+        folder: workspace,
+        vsix: VSIX,
+        stateDir: join(baseDir, 'code-server'),
+        settings: {
+          'berth.engine': opts.engine ?? 'bundled',
+          'berth.bundled.socket': engineSocket,
+          'berth.bundled.root': engineRoot,
+          ...opts.settings,
+        },
+        log: (m) => console.log(`# ${m}`),
+      });
+      context = await chromium.launchPersistentContext(join(baseDir, 'chromium'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1400, height: 900 },
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      const h = new Harness(opts.name, baseDir, workspace, engineSocket, engineRoot, codeServer, context, page, resultsDir);
+      await page.goto(codeServer.folderUrl);
+      await waitForWorkbench(page);
+      return h;
+    } catch (err) {
+      await context?.close().catch(() => undefined);
+      await codeServer?.stop().catch(() => undefined);
+      await cleanupEngine(baseDir);
+      rmSync(baseDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Saves test-results/<name>/NN-<step>.png and returns its path. */
+  async screenshot(stepName: string): Promise<string> {
+    this.step += 1;
+    const file = join(this.resultsDir, `${String(this.step).padStart(2, '0')}-${stepName.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Berth's entry in the activity bar. */
+  berthActivityItem(): Locator {
+    return activityBarItem(this.page, 'Berth');
+  }
+
+  /** Opens the Berth view container from its activity-bar icon. */
+  async openBerthView(): Promise<void> {
+    await openViewContainer(this.page, 'Berth');
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await runCommand(this.page, title);
+  }
+
+  async treeItems(viewName: string): Promise<TreeItem[]> {
+    return readTreeItems(this.page, viewName);
+  }
+
+  async waitForTreeItem(viewName: string, label: string, description: RegExp, timeoutMs = 90_000): Promise<TreeItem[]> {
+    return waitForTreeItem(this.page, viewName, label, description, timeoutMs);
+  }
+
+  /** Screenshot on the way out, then tear everything down. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.screenshot('final').catch(() => undefined);
+    await this.context.close().catch(() => undefined);
+    await this.codeServer.stop().catch(() => undefined);
+    await cleanupEngine(this.baseDir);
+    this.keepLogs();
+    rmSync(this.baseDir, { recursive: true, force: true });
+  }
+
+  /** code-server's and VS Code's logs (the extension host, the Berth output channels) next to the screenshots. */
+  private keepLogs(): void {
+    const logs = join(this.resultsDir, 'logs');
+    try {
+      mkdirSync(logs, { recursive: true });
+      cpSync(this.codeServer.logFile, join(logs, 'code-server.log'));
+      const vscodeLogs = join(this.codeServer.userDataDir, 'logs');
+      if (existsSync(vscodeLogs)) cpSync(vscodeLogs, join(logs, 'vscode'), { recursive: true });
+    } catch {
+      // Logs are a help for debugging, never a reason to fail a teardown.
+    }
+  }
+}
+
+/** The extension's bundled engine and anything under the run's folder: stop, unmount, done. */
+async function cleanupEngine(baseDir: string): Promise<void> {
+  await stopProcessesMentioning(baseDir);
+  unmountUnder(baseDir);
+}
+
+/** Packs dist/berth.vsix when a test file runs on its own (npm test packs it first). */
+function ensureVsix(): void {
+  if (existsSync(VSIX)) return;
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(VSIX)) throw new Error(`could not make ${VSIX}: npm run package failed`);
+}

@@ -1,0 +1,63 @@
+// What the e2e tests need on the machine. In CI a missing piece fails the test; elsewhere the test
+// is skipped with a message naming what is missing.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { ensureCodeServer, type CodeServerInstall } from '../../scripts/lib/code-server.mjs';
+
+export const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
+
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface E2ePrerequisites {
+  codeServer: CodeServerInstall;
+}
+
+export class MissingPrerequisite extends Error {}
+
+/**
+ * Checks the machine and installs code-server into its cache on first use (minutes, once).
+ * Throws MissingPrerequisite naming what is missing and how to get it.
+ */
+export async function e2ePrerequisites(opts: { needsBundledEngine: boolean }): Promise<E2ePrerequisites> {
+  const missing: string[] = [];
+  if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BERTH_CHROMIUM)`);
+  if (opts.needsBundledEngine) {
+    if (process.getuid?.() !== 0) missing.push('root (the bundled engine runs containers as root)');
+    if (!onPath('runc') && !onPath('crun')) missing.push('runc or crun (apt-get install -y runc)');
+  }
+  if (missing.length) throw new MissingPrerequisite(`e2e needs: ${missing.join('; ')}`);
+  try {
+    const codeServer = await ensureCodeServer({ log: (m) => console.log(`# ${m}`) });
+    return { codeServer };
+  } catch (err) {
+    throw new MissingPrerequisite(`e2e could not install code-server: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * For a test's first line: returns the prerequisites, or undefined after marking the test skipped.
+ * With CI=true nothing is skipped: the error propagates and the test fails.
+ */
+export async function requireE2e(
+  t: { skip(message?: string): void },
+  opts: { needsBundledEngine: boolean },
+): Promise<E2ePrerequisites | undefined> {
+  try {
+    return await e2ePrerequisites(opts);
+  } catch (err) {
+    if (err instanceof MissingPrerequisite && process.env.CI !== 'true') {
+      t.skip(err.message);
+      return undefined;
+    }
+    throw err;
+  }
+}
