@@ -1,6 +1,7 @@
 // What the e2e tests need on the machine. In CI a missing piece fails the test; elsewhere the test
 // is skipped with a message naming what is missing.
 import { accessSync, constants, existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { delimiter, join } from 'node:path';
 import { ensureCodeServer, type CodeServerInstall } from '../../scripts/lib/code-server.mjs';
 
@@ -27,12 +28,24 @@ export class MissingPrerequisite extends Error {}
  * Checks the machine and installs code-server into its cache on first use (minutes, once).
  * Throws MissingPrerequisite naming what is missing and how to get it.
  */
-export async function e2ePrerequisites(opts: { needsBundledEngine: boolean }): Promise<E2ePrerequisites> {
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
+export interface E2eNeeds {
+  /** Root and an OCI runtime, for Berth's own engine. */
+  needsBundledEngine?: boolean;
+  /** Docker Engine answering on /var/run/docker.sock (.ci/run starts dockerd). */
+  needsDocker?: boolean;
+}
+
+export async function e2ePrerequisites(opts: E2eNeeds): Promise<E2ePrerequisites> {
   const missing: string[] = [];
   if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BERTH_CHROMIUM)`);
   if (opts.needsBundledEngine) {
     if (process.getuid?.() !== 0) missing.push('root (the bundled engine runs containers as root)');
     if (!onPath('runc') && !onPath('crun')) missing.push('runc or crun (apt-get install -y runc)');
+  }
+  if (opts.needsDocker && !(await pingDocker(DOCKER_SOCKET))) {
+    missing.push(`Docker Engine answering on ${DOCKER_SOCKET} (start dockerd)`);
   }
   if (missing.length) throw new MissingPrerequisite(`e2e needs: ${missing.join('; ')}`);
   try {
@@ -49,7 +62,7 @@ export async function e2ePrerequisites(opts: { needsBundledEngine: boolean }): P
  */
 export async function requireE2e(
   t: { skip(message?: string): void },
-  opts: { needsBundledEngine: boolean },
+  opts: E2eNeeds,
 ): Promise<E2ePrerequisites | undefined> {
   try {
     return await e2ePrerequisites(opts);
@@ -60,4 +73,16 @@ export async function requireE2e(
     }
     throw err;
   }
+}
+
+function pingDocker(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: '/_ping', timeout: 3000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
 }
