@@ -48,5 +48,7 @@ export interface ProgressMessage {
   id?: string;
   progress?: string;
   progressDetail?: { current?: number; total?: number };
+  /** Machine-readable result; push ends with `{ Tag, Digest, Size }` as dockerd does. */
+  aux?: { Tag: string; Digest: string; Size: number };
 }
 export type ProgressSink = (message: ProgressMessage) => void;
