@@ -30,6 +30,7 @@ export interface StartCodeServerOptions {
   timeoutMs?: number;
   log?: (message: string) => void;
   env?: Record<string, string>;
+  keepSettings?: boolean;
 }
 
 export interface RunningCodeServer {

@@ -173,7 +173,8 @@ function httpAnswers(url) {
  * Starts code-server on 127.0.0.1 with a port of the kernel's choosing, its own user-data and
  * extensions folders, `vsix` installed and `folder` open. Resolves once it serves HTTP.
  *
- * settings: extra User/settings.json entries (merged over QUIET_SETTINGS).
+ * settings: extra User/settings.json entries (merged over QUIET_SETTINGS); keepSettings leaves an
+ * existing settings.json alone.
  * Returns { url, folderUrl, port, pid, userDataDir, extensionsDir, logFile, stop() }.
  */
 export async function startCodeServer({
@@ -185,6 +186,7 @@ export async function startCodeServer({
   timeoutMs = 120_000,
   log = (m) => console.log(m),
   env = {},
+  keepSettings = false,
 } = {}) {
   const install = await ensureCodeServer({ log });
   const base = stateDir ?? mkdtempSync(join(tmpdir(), 'berth-code-server-'));
@@ -192,7 +194,11 @@ export async function startCodeServer({
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  const settingsFile = join(userDataDir, 'User', 'settings.json');
+  // keepSettings: a user's own changes (npm start's persistent state) win over ours.
+  if (!keepSettings || !existsSync(settingsFile)) {
+    writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  }
   if (vsix) {
     log(`code-server: installing ${vsix}`);
     await installExtension(install, { vsix, userDataDir, extensionsDir, log });

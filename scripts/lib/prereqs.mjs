@@ -1,0 +1,92 @@
+// System prerequisites for `npm start`: which Debian packages are missing, and installing them as
+// root (apt-get update once, then apt-get install -y). Not root, or not Debian: the exact command to
+// run is part of the error instead.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export class PrerequisiteError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'PrerequisiteError';
+  }
+}
+
+export function onPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    if (!dir) return false;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const hasDpkg = () => onPath('dpkg-query');
+
+/** True when dpkg says the package is installed. Without dpkg: undefined (cannot tell). */
+export function aptPackageInstalled(name) {
+  if (!hasDpkg()) return undefined;
+  const r = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Abbrev}', name], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.startsWith('ii');
+}
+
+/**
+ * A need is satisfied when its `satisfied()` says so, or (on Debian) when its package is installed.
+ * Returns the apt packages to install for the unmet needs.
+ */
+export function missingPackages(needs) {
+  const out = [];
+  for (const need of needs) {
+    if (need.satisfied?.()) continue;
+    if (aptPackageInstalled(need.apt) === true) continue;
+    out.push(need.apt);
+  }
+  return [...new Set(out)];
+}
+
+/** What Berth's bundled engine needs to run containers and to make its base image. */
+export const ENGINE_NEEDS = [
+  { apt: 'runc', why: 'runs containers (crun works too)', satisfied: () => onPath('runc') || onPath('crun') },
+  { apt: 'busybox-static', why: 'the offline base image busybox:latest' },
+];
+
+/** What installing code-server needs (its native modules compile against these). */
+export const CODE_SERVER_NEEDS = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'].map((apt) => ({
+  apt,
+  why: 'building code-server',
+}));
+
+export function installCommand(packages, { root = process.getuid?.() === 0 } = {}) {
+  const sudo = root ? '' : 'sudo ';
+  return `${sudo}apt-get update && ${sudo}apt-get install -y ${packages.join(' ')}`;
+}
+
+let aptUpdated = false;
+
+/**
+ * Installs the missing packages as root on Debian; otherwise throws a PrerequisiteError with the
+ * exact command to run.
+ */
+export function ensurePackages(needs, { log = (m) => console.log(m) } = {}) {
+  const missing = missingPackages(needs);
+  if (!missing.length) return [];
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !onPath('apt-get')) {
+    const why = needs.filter((n) => missing.includes(n.apt)).map((n) => `${n.apt} (${n.why})`).join(', ');
+    throw new PrerequisiteError(`Missing system packages: ${why}.\nInstall them with:\n  ${installCommand(missing, { root: isRoot })}`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    log('$ apt-get update');
+    const u = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+    if (u.status !== 0) throw new PrerequisiteError('apt-get update failed (see above)');
+    aptUpdated = true;
+  }
+  log(`$ apt-get install -y ${missing.join(' ')}`);
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  if (r.status !== 0) throw new PrerequisiteError(`apt-get install failed for ${missing.join(' ')} (see above)`);
+  return missing;
+}
