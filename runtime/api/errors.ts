@@ -1,0 +1,48 @@
+// The one place where error kinds become HTTP statuses and Docker's JSON error body.
+// Content-Type must be exactly application/json: with a charset the docker CLI prints the raw JSON.
+import type { ServerResponse } from 'node:http';
+import { errorKind, errorMessage, type ErrorKind } from '../errdefs.js';
+import { RegistryError } from '../registry/errors.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  'not-found': 404,
+  conflict: 409,
+  invalid: 400,
+  'not-modified': 304,
+  unauthorized: 401,
+  unavailable: 503,
+  system: 500,
+};
+
+/** Registry failures (runtime/registry/errors.ts) carry their own kinds. */
+const REGISTRY_STATUS: Record<string, number> = {
+  'not-found': 404, unauthorized: 401, invalid: 400, unavailable: 500, 'digest-mismatch': 500,
+};
+
+export function statusOf(err: unknown): number {
+  if (err instanceof RegistryError) return REGISTRY_STATUS[err.kind] ?? 500;
+  return STATUS[errorKind(err)];
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const status = statusOf(err);
+  if (res.headersSent) {
+    // A stream already started; the stream writer reports errors in-band, so just end it.
+    res.end();
+    return;
+  }
+  if (status === 304) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ message: errorMessage(err) });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendNotFoundRoute(res: ServerResponse): void {
+  const body = JSON.stringify({ message: 'page not found' });
+  res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,146 @@
+// System routes: _ping, version, info, events, system/df.
+import { hostname, release, totalmem, cpus } from 'node:os';
+import type { ServerResponse } from 'node:http';
+import type { Services } from '../../daemon/services.js';
+import { eventFilter } from '../../events/event-filter.js';
+import type { EngineEvent } from '../../events/event-log.js';
+import { parseFilters, parseTimestamp } from '../query.js';
+import { sendJson } from '../respond.js';
+import type { ApiRequest, Router } from '../router.js';
+import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
+
+const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+
+export function registerSystemRoutes(router: Router, s: Services): void {
+  const ping = (req: ApiRequest, res: ServerResponse): void => {
+    res.writeHead(200, {
+      'Api-Version': API_VERSION,
+      'Builder-Version': '1',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+      'Docker-Experimental': 'false',
+      Ostype: 'linux',
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': req.method === 'HEAD' ? 0 : 2,
+    });
+    res.end(req.method === 'HEAD' ? undefined : 'OK');
+  };
+  router.get('/_ping', ping).head('/_ping', ping);
+
+  router.get('/version', (_req, res) => sendJson(res, 200, versionBody()));
+  router.get('/info', (_req, res) => sendJson(res, 200, infoBody(s)));
+  router.get('/events', (req, res) => streamEvents(s, req, res));
+  router.get('/system/df', (_req, res) => {
+    const images = s.images.list({ all: true, filters: new Map() })
+      .map((summary) => ({ ...summary, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
+    sendJson(res, 200, {
+      LayersSize: s.layers.all().reduce((sum, l) => sum + l.size, 0),
+      Images: images,
+      Containers: s.usage.diskUsageContainers(),
+      Volumes: s.usage.diskUsageVolumes(),
+      BuildCache: [],
+      BuilderSize: 0,
+    });
+  });
+}
+
+function versionBody(): Record<string, unknown> {
+  const details = {
+    ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: ARCH, KernelVersion: release(),
+    GitCommit: '', GoVersion: `node ${process.version}`, BuildTime: '',
+  };
+  return {
+    Platform: { Name: 'Berth Engine' },
+    Components: [{ Name: 'Engine', Version: ENGINE_VERSION, Details: details }],
+    Version: ENGINE_VERSION,
+    ...details,
+  };
+}
+
+function infoBody(s: Services): Record<string, unknown> {
+  const c = s.usage.containerCounts();
+  const runtimePath = s.options.ociRuntime ?? 'runc';
+  return {
+    ID: '',
+    Containers: c.total,
+    ContainersRunning: c.running,
+    ContainersPaused: c.paused,
+    ContainersStopped: c.stopped,
+    Images: s.imageStore.count,
+    Driver: 'overlay',
+    DriverStatus: [['Backing Filesystem', 'unpacked layers'], ['Socket', s.options.socket]],
+    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file'] },
+    MemoryLimit: true,
+    SwapLimit: false,
+    CpuCfsPeriod: true,
+    CpuCfsQuota: true,
+    CPUShares: true,
+    CPUSet: true,
+    PidsLimit: true,
+    IPv4Forwarding: true,
+    Debug: false,
+    NFd: 0,
+    NGoroutines: 0,
+    SystemTime: new Date().toISOString(),
+    LoggingDriver: 'json-file',
+    CgroupDriver: 'cgroupfs',
+    CgroupVersion: '2',
+    NEventsListener: s.events.subscriberCount,
+    KernelVersion: release(),
+    OperatingSystem: 'Berth Engine',
+    OSVersion: '',
+    OSType: 'linux',
+    Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
+    IndexServerAddress: 'https://index.docker.io/v1/',
+    RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+    NCPU: cpus().length,
+    MemTotal: totalmem(),
+    DockerRootDir: s.options.root,
+    Name: hostname(),
+    Labels: [`berth.socket=${s.options.socket}`],
+    ExperimentalBuild: false,
+    ServerVersion: ENGINE_VERSION,
+    Runtimes: { runc: { path: runtimePath } },
+    DefaultRuntime: 'runc',
+    Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+    LiveRestoreEnabled: false,
+    Isolation: '',
+    InitBinary: '',
+    SecurityOptions: ['name=seccomp,profile=default'],
+    Warnings: null,
+    BerthSocket: s.options.socket,
+  };
+}
+
+/** Replays past events for `since`, then streams live ones until `until` or the client goes away. */
+function streamEvents(s: Services, req: ApiRequest, res: ServerResponse): void {
+  const match = eventFilter(parseFilters(req.query.get('filters')));
+  const sinceRaw = req.query.get('since');
+  const untilRaw = req.query.get('until');
+  const since = sinceRaw ? parseTimestamp(sinceRaw, 'since') : undefined;
+  const until = untilRaw ? parseTimestamp(untilRaw, 'until') : undefined;
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  const write = (e: EngineEvent): void => {
+    if (match(e) && !res.writableEnded) res.write(`${JSON.stringify(e)}\n`);
+  };
+  if (since !== undefined) for (const e of s.events.replay(since, until)) write(e);
+  const nowNano = BigInt(Date.now()) * 1_000_000n;
+  if (until !== undefined && until <= nowNano) {
+    res.end();
+    return;
+  }
+  const unsubscribe = s.events.subscribe((e) => {
+    if (until !== undefined && BigInt(e.timeNano) > until) return;
+    write(e);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  if (until !== undefined) {
+    timer = setTimeout(() => res.end(), Number((until - nowNano) / 1_000_000n) + 1);
+  }
+  // On Node 20, req 'close' fires when the body is read; res 'close' means the client went away.
+  res.on('close', () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  });
+}

@@ -1,0 +1,132 @@
+// Content-addressed blobs: <root>/content/sha256/<hex>. Every write goes to a temp file that is hashed,
+// fsynced and renamed into place only when its digest is right, so a blob file is always complete.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InvalidError, NotFoundError } from '../errdefs.js';
+import type { BlobSink, BlobSource } from '../registry/transfer-types.js';
+import { syncDir } from '../fs/atomic-write.js';
+import type { TempSpace } from '../fs/temp-dir.js';
+import { DigestingStream, digestHex, isSha256Digest } from './digest.js';
+
+export class DigestMismatchError extends InvalidError {
+  constructor(readonly expected: string, readonly actual: string, what = 'blob') {
+    super(`${what} digest mismatch: expected ${expected}, got ${actual}; nothing was stored`);
+  }
+}
+
+export class BlobStore implements BlobSink, BlobSource {
+  readonly dir: string;
+
+  constructor(root: string, private readonly temp: TempSpace) {
+    this.dir = join(root, 'content', 'sha256');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  path(digest: string): string {
+    if (!isSha256Digest(digest)) throw new InvalidError(`invalid digest ${JSON.stringify(digest)}`);
+    return join(this.dir, digestHex(digest));
+  }
+
+  async has(digest: string): Promise<boolean> {
+    try {
+      await stat(this.path(digest));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async size(digest: string): Promise<number> {
+    try {
+      return (await stat(this.path(digest))).size;
+    } catch {
+      throw new NotFoundError(`blob ${digest} is not in the store`);
+    }
+  }
+
+  open(digest: string): Readable {
+    return createReadStream(this.path(digest));
+  }
+
+  async read(digest: string): Promise<Buffer> {
+    try {
+      return await readFile(this.path(digest));
+    } catch {
+      throw new NotFoundError(`blob ${digest} is not in the store`);
+    }
+  }
+
+  /** Stores `data` if it hashes to `digest` (and has `expectedSize` bytes when given); otherwise stores nothing. */
+  async ingest(digest: string, expectedSize: number | undefined, data: Readable): Promise<void> {
+    const target = this.path(digest);
+    if (await this.has(digest)) {
+      await pipeline(data, new Writable({ write: (_c, _e, cb) => cb() }));
+      return;
+    }
+    const { tmp, digest: actual, size } = await this.writeTemp(data);
+    try {
+      if (expectedSize !== undefined && size !== expectedSize) {
+        throw new InvalidError(`blob ${digest} is truncated or too long: expected ${expectedSize} bytes, got ${size}; nothing was stored`);
+      }
+      if (actual !== digest) throw new DigestMismatchError(digest, actual);
+      await rename(tmp, target);
+      await syncDir(this.dir);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async ingestBuffer(digest: string, data: Uint8Array): Promise<void> {
+    if (await this.has(digest)) return;
+    await this.ingest(digest, data.length, Readable.from([Buffer.from(data)]));
+  }
+
+  /** Stores a stream of unknown digest and returns its digest and size. */
+  async put(data: Readable): Promise<{ digest: string; size: number }> {
+    const { tmp, digest, size } = await this.writeTemp(data);
+    try {
+      await rename(tmp, this.path(digest));
+      await syncDir(this.dir);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return { digest, size };
+  }
+
+  async putBuffer(data: Uint8Array): Promise<{ digest: string; size: number }> {
+    return this.put(Readable.from([Buffer.from(data)]));
+  }
+
+  /** Moves a file whose digest the caller has already computed into the store (same filesystem). */
+  async adopt(file: string, digest: string): Promise<void> {
+    const fh = await open(file, 'r');
+    try { await fh.sync(); } finally { await fh.close(); }
+    await rename(file, this.path(digest));
+    await syncDir(this.dir);
+  }
+
+  async delete(digest: string): Promise<void> {
+    await rm(this.path(digest), { force: true });
+  }
+
+  private async writeTemp(data: Readable): Promise<{ tmp: string; digest: string; size: number }> {
+    const tmp = this.temp.path('blob');
+    const hasher = new DigestingStream();
+    const out = createWriteStream(tmp, { mode: 0o644 });
+    try {
+      await pipeline(data, hasher, out);
+      const fh = await open(tmp, 'r');
+      try { await fh.sync(); } finally { await fh.close(); }
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { tmp, digest: hasher.digest, size: hasher.size };
+  }
+}

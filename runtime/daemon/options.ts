@@ -1,0 +1,58 @@
+// Command line of berthd and its defaults (root vs. user install).
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvalidError } from '../errdefs.js';
+
+export interface DaemonOptions {
+  socket: string;
+  root: string;
+  /** Path of runc or crun; undefined means "look in PATH when a container starts". */
+  ociRuntime?: string;
+}
+
+export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
+
+export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH]
+
+The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
+
+Options:
+  --socket PATH       unix socket to listen on (mode 0600)
+                      default: /run/berth/engine.sock as root,
+                               $XDG_RUNTIME_DIR/berth/engine.sock otherwise
+  --root DIR          data folder for images and containers
+                      default: /var/lib/berth as root, ~/.local/share/berth otherwise
+  --oci-runtime PATH  OCI runtime binary (runc or crun); default: the first found in PATH
+  -h, --help          show this help
+
+Use it with: DOCKER_HOST=unix://<socket> docker ps`;
+
+export function defaultOptions(env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.() ?? 0): DaemonOptions {
+  if (uid === 0) return { socket: '/run/berth/engine.sock', root: '/var/lib/berth' };
+  const runtimeDir = env.XDG_RUNTIME_DIR || join('/tmp', `berth-${uid}`);
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return { socket: join(runtimeDir, 'berth', 'engine.sock'), root: join(dataHome, 'berth') };
+}
+
+export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptions()): ParsedArgs {
+  const options: DaemonOptions = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return { help: true };
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new InvalidError(`${flag} needs a value (see --help)`);
+      return v;
+    };
+    switch (flag) {
+      case '--socket': options.socket = resolve(value()); break;
+      case '--root': options.root = resolve(value()); break;
+      case '--oci-runtime': options.ociRuntime = resolve(value()); break;
+      default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
+    }
+  }
+  return { help: false, options };
+}

@@ -1,0 +1,59 @@
+// One daemon per root: <root>/berthd.pid holds the pid of the daemon that owns the root.
+// A lock left by a dead process is taken over.
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConflictError } from '../errdefs.js';
+
+export class RootLock {
+  private constructor(readonly path: string) {}
+
+  static acquire(root: string, pid = process.pid): RootLock {
+    const path = join(root, 'berthd.pid');
+    const tmp = `${path}.${pid}.tmp`;
+    writeFileSync(tmp, `${pid}\n`);
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          // link() fails when the lock exists, so two daemons can never both win.
+          linkSync(tmp, path);
+          return new RootLock(path);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        const owner = readOwner(path);
+        if (owner !== undefined && owner !== pid && isAlive(owner)) {
+          throw new ConflictError(`another berthd (pid ${owner}) is already using the root ${root}; stop it first or pass a different --root`);
+        }
+        // Stale: its owner is gone.
+        try { unlinkSync(path); } catch { /* someone else took it over; retry decides */ }
+      }
+      throw new ConflictError(`could not take the lock ${path}; another berthd may be starting on the root ${root}`);
+    } finally {
+      try { unlinkSync(tmp); } catch { /* already gone */ }
+    }
+  }
+
+  release(): void {
+    try {
+      if (readOwner(this.path) === process.pid) unlinkSync(this.path);
+    } catch { /* already gone */ }
+  }
+}
+
+function readOwner(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

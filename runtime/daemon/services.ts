@@ -1,0 +1,54 @@
+// Everything the API handlers call, opened once per daemon on one root.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlobStore } from '../content/blob-store.js';
+import { EventLog } from '../events/event-log.js';
+import { TempSpace } from '../fs/temp-dir.js';
+import { ImageService } from '../images/image-service.js';
+import { ImageStore } from '../images/image-store.js';
+import { ImageTransfers } from '../images/transfers/image-transfers.js';
+import { LayerStore } from '../layers/layer-store.js';
+import type { DaemonOptions } from './options.js';
+
+/** What other services (containers, volumes) report into `info` and `system/df`. */
+export interface UsageHooks {
+  containerCounts(): { total: number; running: number; paused: number; stopped: number };
+  diskUsageContainers(): unknown[];
+  diskUsageVolumes(): unknown[];
+}
+
+export interface Services {
+  options: DaemonOptions;
+  startedAt: Date;
+  events: EventLog;
+  temp: TempSpace;
+  blobs: BlobStore;
+  layers: LayerStore;
+  imageStore: ImageStore;
+  images: ImageService;
+  transfers: ImageTransfers;
+  usage: UsageHooks;
+}
+
+const NO_USAGE: UsageHooks = {
+  containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
+  diskUsageContainers: () => [],
+  diskUsageVolumes: () => [],
+};
+
+/** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */
+export async function openServices(options: DaemonOptions): Promise<Services> {
+  await mkdir(options.root, { recursive: true, mode: 0o700 });
+  const temp = new TempSpace(join(options.root, 'tmp'));
+  await temp.init();
+  const events = new EventLog();
+  const blobs = new BlobStore(options.root, temp);
+  await blobs.init();
+  const layers = new LayerStore(options.root, blobs, temp);
+  await layers.init();
+  const imageStore = new ImageStore(options.root, blobs, layers);
+  await imageStore.init();
+  const images = new ImageService(imageStore, events);
+  const transfers = new ImageTransfers(images, blobs, layers, temp);
+  return { options, startedAt: new Date(), events, temp, blobs, layers, imageStore, images, transfers, usage: { ...NO_USAGE } };
+}

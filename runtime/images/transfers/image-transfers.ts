@@ -1,0 +1,85 @@
+// Moving images in and out of the store: load, save, import, pull, push. Emits their events.
+import type { ServerResponse } from 'node:http';
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { JsonMessageStream } from '../../api/json-message-stream.js';
+import type { BlobStore } from '../../content/blob-store.js';
+import type { TempSpace } from '../../fs/temp-dir.js';
+import type { LayerStore } from '../../layers/layer-store.js';
+import type { ImageService } from '../image-service.js';
+import type { ImageEntry } from '../image-store.js';
+import { extractArchive } from './archive-extract.js';
+import { loadArchiveImage, readArchiveImages } from './archive-load.js';
+import { selectImages, writeDockerArchive } from './archive-save.js';
+import { importRootfs, type ImportOptions } from './image-import.js';
+import { pullToStore, type PullRequest } from './image-pull.js';
+import { pushFromStore, type PushRequest } from './image-push.js';
+
+export class ImageTransfers {
+  constructor(
+    private readonly images: ImageService,
+    private readonly blobs: BlobStore,
+    private readonly layers: LayerStore,
+    private readonly temp: TempSpace,
+  ) {}
+
+  importRootfs(body: Readable, opts: ImportOptions): Promise<ImageEntry> {
+    return importRootfs(this.images, this.layers, body, opts);
+  }
+
+  /**
+   * Reads the whole archive first (manifest.json usually comes last), so a malformed archive is an
+   * HTTP error; then streams one progress message per layer and one `Loaded image` line per tag.
+   */
+  async load(body: Readable, out: JsonMessageStream, opts: { quiet: boolean }): Promise<void> {
+    const dir = await this.temp.makeDir('load');
+    try {
+      await this.images.store.track(async () => {
+        const archive = await extractArchive(body, dir);
+        const list = await readArchiveImages(archive);
+        for (const image of list) {
+          const { entry, loaded } = await loadArchiveImage(this.images, this.layers, archive, image, (m) => {
+            if (!opts.quiet || m.stream) out.write(m);
+          });
+          if (loaded.length) for (const name of loaded) out.write({ stream: `Loaded image: ${name}\n` });
+          else out.write({ stream: `Loaded image ID: ${entry.id}\n` });
+        }
+      });
+      out.end();
+    } catch (err) {
+      out.fail(err);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async save(names: string[], res: ServerResponse): Promise<void> {
+    const selection = selectImages(this.images.store, names);
+    res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+    for (const { entry } of selection) this.images.events.emit('image', 'save', entry.id, { name: entry.id, ...this.images.labels(entry) });
+    try {
+      await writeDockerArchive(this.images.store, this.layers, selection, res);
+    } catch {
+      // Headers are out: the only way to signal failure is a cut connection, which `docker load` reports.
+      res.destroy();
+    }
+  }
+
+  async pull(req: PullRequest, out: JsonMessageStream): Promise<void> {
+    try {
+      await pullToStore(this.images, this.blobs, this.layers, req, out);
+      out.end();
+    } catch (err) {
+      out.fail(err);
+    }
+  }
+
+  async push(req: PushRequest, out: JsonMessageStream): Promise<void> {
+    try {
+      await pushFromStore(this.images, this.blobs, this.layers, req, out);
+      out.end();
+    } catch (err) {
+      out.fail(err);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+// Unpacked layers, one per chain ID: <root>/layers/<chain hex>/{layer.json,diff/}. A layer is unpacked in
+// <root>/tmp and renamed into place with its layer.json, so a layer folder is always complete.
+// The tar itself is kept as a blob too (uncompressed from load/import, compressed from a registry),
+// which is what save and push hand out again byte for byte.
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { InvalidError, NotFoundError } from '../errdefs.js';
+import type { BlobStore } from '../content/blob-store.js';
+import { DigestMismatchError } from '../content/blob-store.js';
+import { digestHex, sha256Digest } from '../content/digest.js';
+import { syncDir, writeJsonAtomic } from '../fs/atomic-write.js';
+import type { TempSpace } from '../fs/temp-dir.js';
+import { openDecompressed } from './decompress.js';
+import { unpackLayer } from './unpack.js';
+
+export const MEDIA_TYPE_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+export const MEDIA_TYPE_OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+
+export interface DistributionBlob {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface LayerRecord {
+  chainId: string;
+  diffId: string;
+  parent?: string;
+  /** Bytes of file content. */
+  size: number;
+  /** Bytes of the uncompressed tar. */
+  diffSize: number;
+  /** The uncompressed tar is stored as blob `diffId`. */
+  hasTarBlob: boolean;
+  /** A compressed form (from a registry, or made for a push). */
+  compressed?: DistributionBlob;
+}
+
+export function chainIdOf(parent: string | undefined, diffId: string): string {
+  return parent ? sha256Digest(`${parent} ${diffId}`) : diffId;
+}
+
+export function chainIdsOf(diffIds: string[]): string[] {
+  const out: string[] = [];
+  for (const d of diffIds) out.push(chainIdOf(out[out.length - 1], d));
+  return out;
+}
+
+export interface CreateLayerOptions {
+  parent?: string;
+  /** The diff ID the image config promises; a mismatch fails the unpack. */
+  expectedDiffId?: string;
+  /** Set when `source` is this registry blob (already in the blob store). */
+  compressed?: DistributionBlob;
+}
+
+export class LayerStore {
+  private readonly dir: string;
+  private readonly layers = new Map<string, LayerRecord>();
+  private readonly inflight = new Map<string, Promise<LayerRecord>>();
+
+  constructor(root: string, private readonly blobs: BlobStore, private readonly temp: TempSpace) {
+    this.dir = join(root, 'layers');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const name of await readdir(this.dir)) {
+      try {
+        const record = JSON.parse(await readFile(join(this.dir, name, 'layer.json'), 'utf8')) as LayerRecord;
+        this.layers.set(record.chainId, record);
+      } catch {
+        // A folder without a readable layer.json was never committed.
+        await rm(join(this.dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  get(chainId: string): LayerRecord | undefined {
+    return this.layers.get(chainId);
+  }
+
+  all(): LayerRecord[] {
+    return [...this.layers.values()];
+  }
+
+  diffDir(chainId: string): string {
+    return join(this.dir, digestHex(chainId), 'diff');
+  }
+
+  /** Unpacked dirs of `chainId` and its parents, nearest first (overlay lowerdir order). */
+  lowerDirs(chainId: string | undefined): string[] {
+    const out: string[] = [];
+    for (let id = chainId; id; id = this.layers.get(id)?.parent) out.push(this.diffDir(id));
+    return out;
+  }
+
+  /** Unpacks `source` as a new layer on top of `parent`, or returns the existing layer with the same chain ID. */
+  async create(source: Readable, opts: CreateLayerOptions = {}): Promise<LayerRecord> {
+    if (opts.expectedDiffId) {
+      const chainId = chainIdOf(opts.parent, opts.expectedDiffId);
+      const existing = this.layers.get(chainId);
+      if (existing) {
+        source.resume();
+        return existing;
+      }
+      const running = this.inflight.get(chainId);
+      if (running) {
+        source.resume();
+        return running;
+      }
+      const job = this.unpack(source, opts);
+      this.inflight.set(chainId, job);
+      try {
+        return await job;
+      } finally {
+        this.inflight.delete(chainId);
+      }
+    }
+    return this.unpack(source, opts);
+  }
+
+  private async unpack(source: Readable, opts: CreateLayerOptions): Promise<LayerRecord> {
+    if (opts.parent && !this.layers.has(opts.parent)) throw new NotFoundError(`parent layer ${opts.parent} is missing`);
+    const work = await this.temp.makeDir('layer');
+    try {
+      // Without a registry blob to hand out later, keep the tar itself.
+      const tarFile = opts.compressed ? undefined : join(work, 'layer.tar');
+      const result = await unpackLayer(source, join(work, 'diff'), {
+        lowerDirs: this.lowerDirs(opts.parent),
+        copyTo: tarFile ? createWriteStream(tarFile) : undefined,
+      });
+      if (opts.expectedDiffId && result.diffId !== opts.expectedDiffId) {
+        throw new DigestMismatchError(opts.expectedDiffId, result.diffId, 'layer diff ID');
+      }
+      const chainId = chainIdOf(opts.parent, result.diffId);
+      const existing = this.layers.get(chainId);
+      if (existing) return existing;
+      if (tarFile) await this.blobs.adopt(tarFile, result.diffId);
+      const record: LayerRecord = {
+        chainId,
+        diffId: result.diffId,
+        parent: opts.parent,
+        size: result.size,
+        diffSize: result.diffSize,
+        hasTarBlob: tarFile !== undefined || (await this.blobs.has(result.diffId)),
+        compressed: opts.compressed,
+      };
+      await writeJsonAtomic(join(work, 'layer.json'), record);
+      await rename(work, join(this.dir, digestHex(chainId)));
+      await syncDir(this.dir);
+      this.layers.set(chainId, record);
+      return record;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** The uncompressed layer tar (for save). */
+  async openTar(chainId: string): Promise<Readable> {
+    const layer = this.require(chainId);
+    if (layer.hasTarBlob && (await this.blobs.has(layer.diffId))) return this.blobs.open(layer.diffId);
+    if (layer.compressed && (await this.blobs.has(layer.compressed.digest))) {
+      return (await openDecompressed(this.blobs.open(layer.compressed.digest))).stream;
+    }
+    throw new NotFoundError(`the tar of layer ${layer.diffId} is no longer in the store`);
+  }
+
+  /** A gzip blob of the layer for a push: the registry one, or one made now and remembered. */
+  async compressedBlob(chainId: string): Promise<DistributionBlob> {
+    const layer = this.require(chainId);
+    if (layer.compressed && (await this.blobs.has(layer.compressed.digest))) return layer.compressed;
+    if (!layer.hasTarBlob) throw new NotFoundError(`the tar of layer ${layer.diffId} is no longer in the store`);
+    const gz = new PassThrough();
+    const stored = this.blobs.put(gz);
+    await pipeline(this.blobs.open(layer.diffId), createGzip(), gz);
+    const { digest, size } = await stored;
+    const updated: LayerRecord = { ...layer, compressed: { digest, size, mediaType: MEDIA_TYPE_LAYER_GZIP } };
+    await writeJsonAtomic(join(this.dir, digestHex(chainId), 'layer.json'), updated);
+    this.layers.set(chainId, updated);
+    return updated.compressed as DistributionBlob;
+  }
+
+  /** Blobs the layer owns, for garbage collection. */
+  blobsOf(layer: LayerRecord): string[] {
+    const out: string[] = [];
+    if (layer.hasTarBlob) out.push(layer.diffId);
+    if (layer.compressed) out.push(layer.compressed.digest);
+    return out;
+  }
+
+  async remove(chainId: string): Promise<void> {
+    const layer = this.layers.get(chainId);
+    if (!layer) return;
+    // Rename first so a crash never leaves a half-deleted folder that still looks committed.
+    const doomed = this.temp.path('deleted-layer');
+    await rename(join(this.dir, digestHex(chainId)), doomed);
+    this.layers.delete(chainId);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  private require(chainId: string): LayerRecord {
+    const layer = this.layers.get(chainId);
+    if (!layer) throw new InvalidError(`layer ${chainId} is not in the store`);
+    return layer;
+  }
+}

@@ -1,0 +1,56 @@
+// berthd: the Berth runtime core. Foreground process; prints exactly one line on stdout when the socket
+// is ready (the extension waits for it); everything else goes to stderr.
+import { rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createApiServer } from './api/server.js';
+import { parseArgs, USAGE } from './daemon/options.js';
+import { RootLock } from './daemon/root-lock.js';
+import { openServices } from './daemon/services.js';
+import { listenOnSocket } from './daemon/listen.js';
+import { errorMessage } from './errdefs.js';
+
+async function main(): Promise<void> {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const { options } = parsed;
+  await mkdir(options.root, { recursive: true, mode: 0o700 });
+  const lock = RootLock.acquire(options.root);
+  let services;
+  try {
+    services = await openServices(options);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const api = createApiServer(services);
+  try {
+    await listenOnSocket(api.server, options.socket);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`berthd: ${signal}, shutting down\n`);
+    api.server.close(() => {
+      try { rmSync(options.socket, { force: true }); } catch { /* already gone */ }
+      lock.release();
+      process.exit(0);
+    });
+    api.closeAll();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`berthd ready on ${options.socket} (root ${options.root})\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`berthd: ${errorMessage(err)}\n`);
+  process.exit(1);
+});
