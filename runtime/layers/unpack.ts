@@ -52,11 +52,13 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
     sources.push(pipeline(tee, opts.copyTo));
   }
   const feeding = pipeline(stream, hasher, extract);
-  feeding.catch(() => undefined);
+  // A truncated stream fails the pipeline while an entry body is still being awaited: race them.
+  const failed = new Promise<never>((_resolve, reject) => feeding.catch(reject));
+  failed.catch(() => undefined);
   const state = new UnpackState(dest, opts.chown ?? process.getuid?.() === 0);
   try {
     for await (const entry of extract) {
-      await state.apply(entry as TarEntry);
+      await Promise.race([state.apply(entry as TarEntry), failed]);
     }
     await feeding;
     await Promise.all(sources);

@@ -32,8 +32,8 @@ export function registerImageRoutes(router: Router, s: Services): void {
     const fromImage = q.get('fromImage');
     const fromSrc = q.get('fromSrc');
     if (fromImage) {
-      // dockerode repeats the options as a JSON body; the query is what counts.
-      await readJsonBody(req.raw).catch(() => undefined);
+      // dockerode repeats the options as a JSON body; the query is what counts, but bad JSON is still a 400.
+      await readJsonBody(req.raw);
       await s.transfers.pull({
         image: fromImage,
         tag: q.get('tag') ?? undefined,

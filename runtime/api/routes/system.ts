@@ -47,7 +47,7 @@ export function registerSystemRoutes(router: Router, s: Services): void {
 function versionBody(): Record<string, unknown> {
   const details = {
     ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: ARCH, KernelVersion: release(),
-    GitCommit: '', GoVersion: `node ${process.version}`, BuildTime: '',
+    GitCommit: '', GoVersion: `node ${process.version}`, BuildTime: '', Experimental: 'false',
   };
   return {
     Platform: { Name: 'Berth Engine' },

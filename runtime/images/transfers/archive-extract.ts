@@ -27,7 +27,8 @@ export async function extractArchive(input: Readable, dir: string): Promise<Extr
   const { stream } = await openDecompressed(input);
   const extract = tar.extract();
   const feeding = pipeline(stream, extract);
-  feeding.catch(() => undefined);
+  const failed = new Promise<never>((_resolve, reject) => feeding.catch(reject));
+  failed.catch(() => undefined);
   try {
     for await (const entry of extract) {
       const h = entry.header;
@@ -38,7 +39,7 @@ export async function extractArchive(input: Readable, dir: string): Promise<Extr
           await mkdir(join(dir, name), { recursive: true });
         } else if (h.type === 'file' || h.type === 'contiguous-file') {
           await mkdir(join(dir, posix.dirname(name)), { recursive: true });
-          await pipeline(entry as AsyncIterable<Buffer>, createWriteStream(join(dir, name)));
+          await Promise.race([pipeline(entry as AsyncIterable<Buffer>, createWriteStream(join(dir, name))), failed]);
           files.add(name);
         } else if (h.type === 'symlink' || h.type === 'link') {
           const target = h.type === 'link' ? h.linkname : posix.join(posix.dirname(name), h.linkname);
