@@ -10,6 +10,10 @@
 //   --no-open  (BERTH_START_NO_OPEN=1)  never launch a desktop window: serve code-server and print its URL
 //   --port N   (BERTH_START_PORT=N)     code-server's port; a free one by default
 //   --no-build                          use dist/ as it is (a quicker restart)
+//   --state-dir DIR                     code-server's state (default ~/.cache/berth/start-state)
+//   --engine-socket PATH, --engine-root DIR
+//                                       the bundled engine's socket and root instead of its defaults
+//                                       (written into the berth.bundled.* settings); tests use these
 //   --help
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,14 +27,23 @@ const RUNTIME = join(REPO, 'dist', 'runtime.js');
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: npm start [-- --no-open] [--port N] [--no-build]\n  --no-open  serve VS Code in the browser (code-server) and print its URL; never open a desktop window');
+  console.log('usage: npm start [-- --no-open] [--port N] [--no-build] [--state-dir DIR] [--engine-socket PATH] [--engine-root DIR]\n  --no-open  serve VS Code in the browser (code-server) and print its URL; never open a desktop window');
   process.exit(0);
 }
 const noOpen = args.includes('--no-open') || process.env.BERTH_START_NO_OPEN === '1';
 const noBuild = args.includes('--no-build');
-const portArg = args.indexOf('--port');
-const port = Number(portArg >= 0 ? args[portArg + 1] : process.env.BERTH_START_PORT ?? 0);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port wants a number from 0 to 65535, not "${args[portArg + 1]}"`);
+function option(name) {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) fail(`${name} wants a value`);
+  return value;
+}
+const port = Number(option('--port') ?? process.env.BERTH_START_PORT ?? 0);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port wants a number from 0 to 65535, not "${option('--port')}"`);
+const stateDirOption = option('--state-dir');
+const engineSocketOption = option('--engine-socket');
+const engineRootOption = option('--engine-root');
 
 function section(title) {
   console.log(`\n== ${title}`);
@@ -109,7 +122,9 @@ if (!isRoot) {
       '  In VS Code, point Berth at Docker or Podman with the setting berth.engine (for example "docker").',
   );
 } else {
-  const { socket, root } = defaultEngineLocation();
+  const defaults = defaultEngineLocation();
+  const socket = engineSocketOption ? resolve(engineSocketOption) : defaults.socket;
+  const root = engineRootOption ? resolve(engineRootOption) : defaults.root;
   try {
     const engine = await ensureEngine({ runtimeScript: RUNTIME, socket, root });
     if (engine.started) cleanups.push(async () => {
@@ -129,6 +144,9 @@ if (!isRoot) {
 section('VS Code');
 if (desktop) {
   // --wait keeps this process (and the engine it started) alive until the window closes.
+  if (engineSocketOption || engineRootOption) {
+    console.warn('warning: --engine-socket/--engine-root are not passed to desktop VS Code; set berth.bundled.socket/root there.');
+  }
   const codeArgs = ['--wait', '--new-window', `--extensionDevelopmentPath=${REPO}`, SAMPLE];
   console.log(`$ code ${codeArgs.join(' ')}`);
   const code = spawn('code', codeArgs, { stdio: 'inherit' });
@@ -139,11 +157,14 @@ if (desktop) {
   code.on('exit', () => void shutdown(0));
 } else {
   // A persistent state folder: settings and layout survive from one npm start to the next.
-  const stateDir = join(dirname(codeServerDir()), 'start-state');
+  const stateDir = stateDirOption ? resolve(stateDirOption) : join(dirname(codeServerDir()), 'start-state');
   mkdirSync(stateDir, { recursive: true });
+  const settings = {};
+  if (engineSocketOption) settings['berth.bundled.socket'] = resolve(engineSocketOption);
+  if (engineRootOption) settings['berth.bundled.root'] = resolve(engineRootOption);
   let server;
   try {
-    server = await startCodeServer({ folder: SAMPLE, vsix: VSIX, stateDir, port, keepSettings: true });
+    server = await startCodeServer({ folder: SAMPLE, vsix: VSIX, stateDir, port, settings, keepSettings: true });
   } catch (err) {
     console.error(`\nnpm start: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown(1);

@@ -161,6 +161,25 @@ export async function installExtension(install, { vsix, userDataDir, extensionsD
   ], { env: codeServerEnv(), logFile, log });
 }
 
+/**
+ * Writes User/settings.json. keepSettings (npm start's persistent state): an existing file keeps the
+ * user's changes and only `settings` is laid over it; one that is not plain JSON (comments) is left alone.
+ */
+function writeSettings(file, settings, { keepSettings, log }) {
+  if (keepSettings && existsSync(file)) {
+    let existing;
+    try {
+      existing = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      if (Object.keys(settings).length) log(`code-server: ${file} is not plain JSON; left as it is, without ${Object.keys(settings).join(', ')}`);
+      return;
+    }
+    writeFileSync(file, JSON.stringify({ ...existing, ...settings }, null, 2));
+    return;
+  }
+  writeFileSync(file, JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+}
+
 function httpAnswers(url) {
   return new Promise((resolve) => {
     const req = get(url, (res) => { res.resume(); resolve(res.statusCode !== undefined && res.statusCode < 500); });
@@ -173,8 +192,8 @@ function httpAnswers(url) {
  * Starts code-server on 127.0.0.1 with a port of the kernel's choosing, its own user-data and
  * extensions folders, `vsix` installed and `folder` open. Resolves once it serves HTTP.
  *
- * settings: extra User/settings.json entries (merged over QUIET_SETTINGS); keepSettings leaves an
- * existing settings.json alone.
+ * settings: extra User/settings.json entries (merged over QUIET_SETTINGS); keepSettings keeps an
+ * existing settings.json and lays only `settings` over it.
  * Returns { url, folderUrl, port, pid, userDataDir, extensionsDir, logFile, stop() }.
  */
 export async function startCodeServer({
@@ -194,11 +213,7 @@ export async function startCodeServer({
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  const settingsFile = join(userDataDir, 'User', 'settings.json');
-  // keepSettings: a user's own changes (npm start's persistent state) win over ours.
-  if (!keepSettings || !existsSync(settingsFile)) {
-    writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
-  }
+  writeSettings(join(userDataDir, 'User', 'settings.json'), settings, { keepSettings, log });
   if (vsix) {
     log(`code-server: installing ${vsix}`);
     await installExtension(install, { vsix, userDataDir, extensionsDir, log });

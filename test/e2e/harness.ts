@@ -6,26 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
 import { stopProcessesMentioning, unmountUnder } from './engine-cleanup.js';
-import { CHROMIUM } from './prerequisites.js';
+import { launchChromium } from './browser.js';
 import { activityBarItem, openViewContainer, readTreeItems, runCommand, waitForTreeItem, waitForWorkbench, type TreeItem } from './workbench.js';
 
 export const REPO = resolve(__dirname, '..', '..');
-export const VSIX = join(REPO, 'dist', 'berth.vsix');
+/** BERTH_E2E_VSIX tries another build of the extension without touching dist/. */
+export const VSIX = process.env.BERTH_E2E_VSIX ?? join(REPO, 'dist', 'berth.vsix');
 export const SAMPLE = join(REPO, 'sample');
 export const RESULTS = join(REPO, 'test-results');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 export interface HarnessOptions {
   /** Names the screenshot folder: test-results/<name>/. */
@@ -83,12 +74,7 @@ export class Harness {
         },
         log: (m) => console.log(`# ${m}`),
       });
-      context = await chromium.launchPersistentContext(join(baseDir, 'chromium'), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1400, height: 900 },
-      });
+      context = await launchChromium(join(baseDir, 'chromium'));
       const page = context.pages()[0] ?? (await context.newPage());
       const h = new Harness(opts.name, baseDir, workspace, engineSocket, engineRoot, codeServer, context, page, resultsDir);
       await page.goto(codeServer.folderUrl);
@@ -160,13 +146,13 @@ export class Harness {
 }
 
 /** The extension's bundled engine and anything under the run's folder: stop, unmount, done. */
-async function cleanupEngine(baseDir: string): Promise<void> {
+export async function cleanupEngine(baseDir: string): Promise<void> {
   await stopProcessesMentioning(baseDir);
   unmountUnder(baseDir);
 }
 
 /** Packs dist/berth.vsix when a test file runs on its own (npm test packs it first). */
-function ensureVsix(): void {
+export function ensureVsix(): void {
   if (existsSync(VSIX)) return;
   const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(VSIX)) throw new Error(`could not make ${VSIX}: npm run package failed`);

@@ -4,20 +4,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './harness.js';
-import { CHROMIUM } from './prerequisites.js';
+import { launchChromium } from './browser.js';
 import { openViewContainer, readTreeItems, waitForWorkbench } from './workbench.js';
 
 async function main(url: string | undefined, out: string | undefined): Promise<void> {
   if (!url || !out) throw new Error('usage: screenshot-url.ts URL OUT.png');
   const profile = mkdtempSync(join(tmpdir(), 'berth-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 900 },
-  });
+  const context = await launchChromium(profile);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
