@@ -1,6 +1,7 @@
 // A pass-through that hashes and counts what flows through it and fails the stream (instead of
 // ending it) when the bytes do not add up to the expected size and digest. The sink downstream
-// therefore never sees a clean end for a truncated, padded or corrupted blob.
+// (or the registry, for uploads) therefore never sees a clean end for a truncated, padded or
+// corrupted blob.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { RegistryError } from './errors.js';
@@ -17,6 +18,11 @@ export interface VerifyExpectation {
 export class VerifyingStream extends Transform {
   bytes = 0;
   private readonly hash: Hash;
+  /**
+   * Uploads hold back the latest chunk until the digest is known good: a registry must never
+   * receive a complete body with wrong content (it would answer before we could cancel).
+   */
+  private held: Buffer | undefined;
 
   constructor(
     private readonly expected: VerifyExpectation,
@@ -36,7 +42,13 @@ export class VerifyingStream extends Transform {
     }
     this.hash.update(chunk);
     this.onBytes?.(this.bytes);
-    cb(null, chunk);
+    if (this.expected.from !== 'local store') {
+      cb(null, chunk);
+      return;
+    }
+    const previous = this.held;
+    this.held = chunk;
+    cb(null, previous);
   }
 
   override _flush(cb: TransformCallback): void {
@@ -55,6 +67,6 @@ export class VerifyingStream extends Transform {
       cb(new RegistryError('digest-mismatch', `${this.expected.what}${where} failed verification: expected digest ${this.expected.digest}, got ${actual}`));
       return;
     }
-    cb();
+    cb(null, this.held);
   }
 }

@@ -167,6 +167,16 @@ describe('pullImage against a fake registry', () => {
     assert.equal(await sink.has(cut), false);
   });
 
+  it('follows a blob redirect to a storage host without sending it the registry credentials', async () => {
+    await publish(fake, source, 'team/app', 'v1', image);
+    fake.auth = { kind: 'bearer' };
+    const moved = image.layers[0]?.digest ?? '';
+    fake.faults.set(moved, 'redirect');
+    await pullImage(ref(), { platform: amd64, sink, progress: () => {} });
+    assert.deepEqual(await readBlob(sink, moved), await readBlob(source, moved));
+    assert.deepEqual(fake.storageRequests, [{ url: `/storage/${moved}`, authorization: undefined }]);
+  });
+
   it('rejects a blob whose Content-Length differs from the manifest size', async () => {
     await publish(fake, source, 'team/app', 'v1', image);
     fake.faults.set(image.layers[0]?.digest ?? '', 'short-length');

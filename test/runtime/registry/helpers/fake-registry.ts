@@ -11,7 +11,8 @@ export type FakeAuth =
   /** Bearer tokens from /token. With credentials, only they get a token; `refreshToken` enables the OAuth POST. */
   | { kind: 'bearer'; username?: string; password?: string; refreshToken?: string; tokenField?: 'token' | 'access_token' };
 
-export type BlobFault = 'truncate' | 'corrupt' | 'short-length' | 'missing';
+/** `redirect`: 307 to the same server under another origin (localhost), as registries do to storage hosts. */
+export type BlobFault = 'truncate' | 'corrupt' | 'short-length' | 'missing' | 'redirect';
 
 export interface LoggedRequest {
   method: string;
@@ -27,6 +28,7 @@ export class FakeRegistry {
   readonly faults = new Map<string, BlobFault>();
   readonly requests: LoggedRequest[] = [];
   readonly tokenRequests: { method: string; url: string; authorization?: string; form?: string }[] = [];
+  readonly storageRequests: { url: string; authorization?: string }[] = [];
   auth: FakeAuth = { kind: 'none' };
   private readonly uploads = new Map<string, Buffer[]>();
   private readonly issued = new Set<string>();
@@ -70,6 +72,13 @@ export class FakeRegistry {
     const url = new URL(req.url ?? '/', `http://${this.host}`);
     const auth = req.headers.authorization;
     if (url.pathname === '/token') return this.token(req, res, url);
+    const stored = /^\/storage\/(.+)$/.exec(url.pathname);
+    if (stored) {
+      this.storageRequests.push({ url: url.pathname, authorization: auth });
+      const data = this.blobs.get(stored[1] ?? '');
+      res.writeHead(data ? 200 : 404, { 'content-length': data?.length ?? 0 });
+      return void res.end(data);
+    }
     this.requests.push({ method: req.method ?? '', url: url.pathname + url.search, authorization: auth, accept: req.headers.accept, contentType: req.headers['content-type'] });
     const body = await readAll(req);
     const scopeRepo = /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(url.pathname)?.[1] ?? /^\/upload\/([^/]+)/.exec(url.pathname)?.[1] ?? '';
@@ -136,6 +145,10 @@ export class FakeRegistry {
     if (!data || fault === 'missing') return json(res, 404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
     if (req.method === 'HEAD') {
       res.writeHead(200, { 'content-length': data.length, 'docker-content-digest': digest });
+      return void res.end();
+    }
+    if (fault === 'redirect') {
+      res.writeHead(307, { location: `http://localhost:${(this.server?.address() as AddressInfo).port}/storage/${digest}` });
       return void res.end();
     }
     if (fault === 'truncate') {
