@@ -222,6 +222,10 @@ export class ImageStore {
     this.busy++;
     try {
       return await work();
+    } catch (err) {
+      // A failed operation may have left layers or blobs no image will ever use.
+      this.gcPending = true;
+      throw err;
     } finally {
       this.busy--;
       if (this.busy === 0 && this.gcPending) {

@@ -54,6 +54,8 @@ function versionBody(): Record<string, unknown> {
     Components: [{ Name: 'Engine', Version: ENGINE_VERSION, Details: details }],
     Version: ENGINE_VERSION,
     ...details,
+    // A string in Details, a bool here: the CLI fails to decode it otherwise.
+    Experimental: false,
   };
 }
 

@@ -33,6 +33,7 @@ export class ImageTransfers {
    */
   async load(body: Readable, out: JsonMessageStream, opts: { quiet: boolean }): Promise<void> {
     const dir = await this.temp.makeDir('load');
+    let failure: unknown;
     try {
       await this.images.store.track(async () => {
         const archive = await extractArchive(body, dir);
@@ -45,12 +46,14 @@ export class ImageTransfers {
           else out.write({ stream: `Loaded image ID: ${entry.id}\n` });
         }
       });
-      out.end();
     } catch (err) {
-      out.fail(err);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+      failure = err;
+      if (!body.readableEnded) body.resume();
     }
+    // Clean up before answering, so a client never sees leftovers of a finished request.
+    await rm(dir, { recursive: true, force: true });
+    if (failure === undefined) out.end();
+    else out.fail(failure);
   }
 
   async save(names: string[], res: ServerResponse): Promise<void> {
