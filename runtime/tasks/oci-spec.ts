@@ -14,6 +14,7 @@ export interface OciSpec {
   ociVersion: string;
   process: {
     terminal: boolean;
+    consoleSize?: { height: number; width: number };
     user: { uid: number; gid: number; additionalGids?: number[] };
     args: string[];
     env: string[];
@@ -200,7 +201,9 @@ export function buildSpec(input: SpecInput): OciSpec {
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      // With a TTY the monitor gives runc a host pty (script(1)); runc then makes the container's own.
+      terminal: Boolean(config.Tty),
+      consoleSize: config.Tty && hc.ConsoleSize?.[0] ? { height: hc.ConsoleSize[0], width: hc.ConsoleSize[1] } : undefined,
       user: { uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids },
       args,
       env: resolveEnv(config, input.image, input.hostname),

@@ -125,7 +125,7 @@ test('env: HOSTNAME, PATH default, TERM with a TTY, container wins', () => {
   assert.ok(resolveEnv({ Tty: true }, {}, 'h').includes('TERM=xterm'));
   const spec = buildSpec(input({ config: { Cmd: ['x'], WorkingDir: '/app', Tty: true } }));
   assert.equal(spec.process.cwd, '/app');
-  assert.equal(spec.process.terminal, false); // the TTY is provided by the monitor, not runc
+  assert.equal(spec.process.terminal, true);
 });
 
 test('user resolution from passwd and group', () => {

@@ -1,0 +1,195 @@
+// berth-monitor: one per container, like Podman's conmon. Started ahead of time as a "spare" by the
+// daemon (so Node's start-up is off the `docker run` path), it takes one job, runs the container with
+// `runc run --keep` holding its stdio, writes the log, serves attach on <containerDir>/monitor.sock,
+// records the exit atomically in exit.json, and exits. It outlives the daemon.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { watch, readFileSync, renameSync, writeFileSync, unlinkSync, readlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { LogWriter } from '../logs/log-file.js';
+import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
+
+interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
+
+const clients = new Set<Client>();
+let job: MonitorJob | undefined;
+let child: ChildProcess | undefined;
+let started = false;
+let exited: ExitRecord | undefined;
+let startedAt = '';
+let log: LogWriter | undefined;
+const early: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
+
+function send(c: Client, frame: Buffer): void {
+  if (!c.socket.destroyed && c.socket.writable) {
+    if (!c.socket.write(frame) && child) {
+      // Back-pressure: a slow attached reader slows the container, as with Docker.
+      child.stdout?.pause();
+      child.stderr?.pause();
+      c.socket.once('drain', () => { child?.stdout?.resume(); child?.stderr?.resume(); });
+    }
+  }
+}
+
+function output(stream: 'stdout' | 'stderr', data: Buffer): void {
+  if (!started) { early.push({ stream, data }); return; }
+  log?.write(stream, data);
+  const frame = encodeFrame(stream === 'stdout' ? FrameType.Stdout : FrameType.Stderr, data);
+  for (const c of clients) if (stream === 'stdout' ? c.stdout : c.stderr) send(c, frame);
+}
+
+function resize(h: number, w: number): void {
+  if (!job?.tty || !child?.pid || !h || !w) return;
+  try {
+    // script(1) gave runc a pty as stdio; runc passes it to the container. Resize that pty.
+    const pts = readlinkSync(`/proc/${child.pid}/fd/0`);
+    if (pts.startsWith('/dev/pts/')) spawnSync('stty', ['-F', pts, 'rows', String(h), 'cols', String(w)]);
+  } catch { /* the process is gone */ }
+}
+
+function handleClient(socket: Socket): void {
+  const client: Client = { socket, stdin: false, stdout: false, stderr: false };
+  const dec = new FrameDecoder();
+  socket.on('error', () => clients.delete(client));
+  socket.on('close', () => {
+    clients.delete(client);
+    // A spare whose daemon hung up before handing it a job has nothing to do.
+    if (!job) process.exit(0);
+  });
+  socket.on('data', (chunk) => dec.push(chunk, (type, payload) => {
+    if (type === FrameType.Control) {
+      const msg = JSON.parse(payload.toString()) as ControlMessage;
+      if (msg.op === 'run' && !job) runJob(msg.job, client);
+      else if (msg.op === 'attach') attach(client, msg);
+      else if (msg.op === 'resize') resize(msg.h, msg.w);
+    } else if (type === FrameType.Stdin && client.stdin) {
+      child?.stdin?.write(payload);
+    } else if (type === FrameType.StdinEof && client.stdin && job?.stdinOnce) {
+      child?.stdin?.end();
+    }
+  }));
+}
+
+function attach(client: Client, msg: { stdin: boolean; stdout: boolean; stderr: boolean }): void {
+  Object.assign(client, { stdin: msg.stdin && Boolean(job?.openStdin), stdout: msg.stdout, stderr: msg.stderr });
+  if (exited) {
+    client.socket.end(encodeControl({ op: 'exit', record: exited }));
+    return;
+  }
+  clients.add(client);
+  if (started && child?.pid) client.socket.write(encodeControl({ op: 'started', pid: containerPid(), startedAt }));
+}
+
+let pidCache = 0;
+function containerPid(): number {
+  if (!pidCache && job) {
+    try { pidCache = Number(readFileSync(join(job.containerDir, 'container.pid'), 'utf8')); } catch { /* not yet */ }
+  }
+  return pidCache;
+}
+
+let server: Server | undefined;
+
+function runJob(j: MonitorJob, first: Client): void {
+  job = j;
+  first.stdout = true; first.stderr = true; first.stdin = j.openStdin;
+  clients.add(first);
+  log = new LogWriter(j.log.path, j.log.maxSize, j.log.maxFile);
+  const sock = join(j.containerDir, 'monitor.sock');
+  try { unlinkSync(sock); } catch { /* fresh */ }
+  server?.close();
+  server = createServer({ allowHalfOpen: true }, handleClient);
+  server.listen(sock);
+  writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid));
+  const pidFile = join(j.containerDir, 'container.pid');
+  try { unlinkSync(pidFile); } catch { /* fresh */ }
+  const watcher = watch(j.containerDir, (_ev, name) => {
+    if (name === 'container.pid' && !started && containerPid()) markStarted();
+  });
+  const runcArgs = ['run', '--keep', '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
+  if (j.tty) {
+    const [h, w] = j.consoleSize ?? [0, 0];
+    const size = h && w ? `stty rows ${h} cols ${w} 2>/dev/null; ` : '';
+    const cmd = `${size}exec ${[j.runtime, ...runcArgs].map(shellQuote).join(' ')}`;
+    child = spawn('script', ['-qefc', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
+  } else {
+    child = spawn(j.runtime, runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+  if (!j.openStdin && !j.tty) child.stdin?.end();
+  child.stdin?.on('error', () => { /* container closed its stdin */ });
+  child.stdout?.on('data', (d: Buffer) => output('stdout', d));
+  child.stderr?.on('data', (d: Buffer) => output('stderr', d));
+  child.on('error', (err) => finish(127, err.message));
+  child.on('close', (code, signal) => {
+    watcher.close();
+    if (!started && containerPid()) markStarted();
+    finish(code ?? 128 + (signal ? 9 : 0));
+  });
+}
+
+function markStarted(): void {
+  started = true;
+  pidCache = 0;
+  startedAt = new Date().toISOString();
+  const msg = encodeControl({ op: 'started', pid: containerPid(), startedAt });
+  for (const c of clients) send(c, msg);
+  for (const e of early.splice(0)) output(e.stream, e.data);
+}
+
+function oomKilled(): boolean {
+  try {
+    return /oom_kill [1-9]/.test(readFileSync(join(job!.memoryCgroup, 'memory.oom_control'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function finish(exitCode: number, spawnError?: string): void {
+  if (exited || !job) return;
+  const j = job;
+  let error: string | undefined = spawnError;
+  if (!started) {
+    // runc failed before the process ran: what it printed is the error, not container output.
+    error ??= Buffer.concat(early.map((e) => e.data)).toString().trim() || `the OCI runtime exited with code ${exitCode}`;
+    early.length = 0;
+  }
+  exited = { exitCode, oomKilled: started ? oomKilled() : false, finishedAt: new Date().toISOString(), startedAt: startedAt || undefined, error };
+  const tmp = join(j.containerDir, '.exit.json.tmp');
+  writeFileSync(tmp, JSON.stringify(exited));
+  renameSync(tmp, join(j.containerDir, 'exit.json'));
+  log?.close();
+  const frame = encodeControl({ op: 'exit', record: exited });
+  for (const c of clients) c.socket.end(frame);
+  server?.close();
+  try { unlinkSync(join(j.containerDir, 'monitor.sock')); } catch { /* gone */ }
+  // --keep left the state and cgroup so the OOM counter could be read; release them now.
+  const del = spawn(j.runtime, ['delete', '--force', j.id], { stdio: 'ignore' });
+  del.on('close', () => process.exit(0));
+  del.on('error', () => process.exit(0));
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function main(): void {
+  const i = process.argv.indexOf('--spare');
+  if (i < 0 || !process.argv[i + 1]) {
+    process.stderr.write('usage: berth-monitor --spare SOCKET\n(started by berthd; not meant to be run by hand)\n');
+    process.exit(2);
+  }
+  const spareSock = process.argv[i + 1];
+  server = createServer({ allowHalfOpen: true }, (s) => {
+    // A spare serves exactly one job; later connections belong to the container socket.
+    server?.close();
+    try { unlinkSync(spareSock); } catch { /* gone */ }
+    handleClient(s);
+  });
+  server.listen(spareSock, () => {
+    process.stdout.write('ready\n');
+  });
+  process.on('SIGPIPE', () => { /* the daemon went away; keep running */ });
+  process.on('SIGHUP', () => { /* detached from the daemon's session */ });
+}
+
+main();

@@ -1,0 +1,96 @@
+// The OCI runtime binary (runc, or crun where it works) and the few commands the daemon runs
+// directly; `run` itself belongs to the monitor.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConflictError, SystemError } from '../errdefs.js';
+
+export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
+
+function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    const p = join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** True when crun can create a container here. crun 1.8 refuses hybrid cgroup v1/v2 hosts. */
+export function crunWorks(crun: string): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-crun-probe-'));
+  try {
+    mkdirSync(join(dir, 'rootfs'));
+    const spec = { ociVersion: '1.0.2', process: { args: ['/x'], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' }, linux: { namespaces: [{ type: 'mount' }] } };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
+    const id = `berth-probe-${process.pid}`;
+    const r = spawnSync(crun, ['create', '--bundle', dir, id], { encoding: 'utf8', timeout: 5000 });
+    spawnSync(crun, ['delete', '--force', id]);
+    return !/hybrid mode not supported/.test(r.stderr ?? '') && r.status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Picks the runtime: an explicit path wins; else runc; crun only when runc is missing and crun works. */
+export function selectRuntime(explicit: string | undefined, log: (line: string) => void = () => undefined): string {
+  if (explicit) {
+    if (/crun$/.test(explicit) && !crunWorks(explicit)) {
+      const runc = which('runc');
+      if (!runc) throw new SystemError(`${explicit} cannot run containers on this host (hybrid cgroups) and runc is not installed`);
+      log(`crun refuses this host's hybrid cgroup v1/v2 setup; falling back to ${runc}`);
+      return runc;
+    }
+    return explicit;
+  }
+  const runc = which('runc');
+  if (runc) return runc;
+  const crun = which('crun');
+  if (crun && crunWorks(crun)) return crun;
+  throw new SystemError('no OCI runtime found: install runc (apt-get install runc)');
+}
+
+export class OciRuntime {
+  constructor(readonly binary: string) {}
+
+  private run(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(this.binary, args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        if (err) reject(new SystemError(`${this.binary} ${args[0]}: ${(stderr || err.message).trim()}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    try {
+      return JSON.parse(await this.run(['state', id])) as RuntimeState;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async kill(id: string, signal: string, all = false): Promise<void> {
+    try {
+      await this.run(['kill', ...(all ? ['--all'] : []), id, signal]);
+    } catch (err) {
+      if (/not running|container does not exist|process already finished/.test((err as Error).message)) {
+        throw new ConflictError(`Container ${id} is not running`);
+      }
+      throw err;
+    }
+  }
+
+  pause(id: string): Promise<string> { return this.run(['pause', id]); }
+  resume(id: string): Promise<string> { return this.run(['resume', id]); }
+
+  /** Host pids of every process in the container. */
+  async pids(id: string): Promise<number[]> {
+    return JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[];
+  }
+
+  /** argv for `runc exec` with a process.json; the caller spawns it and owns its stdio. */
+  execArgs(id: string, processFile: string, pidFile: string): string[] {
+    return [this.binary, 'exec', '--process', processFile, '--pid-file', pidFile, id];
+  }
+}
