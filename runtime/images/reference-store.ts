@@ -10,6 +10,8 @@ interface RepositoriesFile {
 export class ReferenceStore {
   private readonly path: string;
   private refs = new Map<string, string>();
+  /** image ID -> its references; rebuilt on every change so listing 1,000 images stays linear. */
+  private byId = new Map<string, string[]>();
   private writes: Promise<void> = Promise.resolve();
 
   constructor(root: string) {
@@ -23,6 +25,16 @@ export class ReferenceStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    this.reindex();
+  }
+
+  private reindex(): void {
+    this.byId = new Map();
+    for (const [ref, id] of this.refs) {
+      const list = this.byId.get(id);
+      if (list) list.push(ref);
+      else this.byId.set(id, [ref]);
+    }
   }
 
   get(ref: string): string | undefined {
@@ -35,14 +47,13 @@ export class ReferenceStore {
 
   /** References to `id`, in insertion order. */
   refsOf(id: string): string[] {
-    const out: string[] = [];
-    for (const [ref, target] of this.refs) if (target === id) out.push(ref);
-    return out;
+    return [...(this.byId.get(id) ?? [])];
   }
 
   /** Applies changes in memory and persists them; writes are serialized. */
   async update(change: (refs: Map<string, string>) => void): Promise<void> {
     change(this.refs);
+    this.reindex();
     const snapshot: RepositoriesFile = { refs: Object.fromEntries(this.refs) };
     const write = this.writes.then(() => writeJsonAtomic(this.path, snapshot));
     this.writes = write.catch(() => undefined);

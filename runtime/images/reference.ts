@@ -96,8 +96,16 @@ export function familiarString(ref: ImageReference): string {
 
 /** Canonical string to familiar string, for strings the store produced itself. */
 export function familiarize(canonical: string): string {
-  return familiarString(parseReference(canonical));
+  let f = familiarCache.get(canonical);
+  if (f === undefined) {
+    f = familiarString(parseReference(canonical));
+    if (familiarCache.size > 10_000) familiarCache.clear();
+    familiarCache.set(canonical, f);
+  }
+  return f;
 }
+
+const familiarCache = new Map<string, string>();
 
 /** `sha256:<hex>` or a hex prefix: something that can only be an image ID (or ID prefix). */
 export function looksLikeImageId(input: string): boolean {

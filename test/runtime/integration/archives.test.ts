@@ -57,10 +57,10 @@ test('docker save writes a 20.10-style docker-archive', async () => {
   ex.on('entry', (h, s, next) => {
     names.push(h.name);
     const parts: Buffer[] = [];
-    s.on('data', (c: Buffer) => parts.push(c));
+    s.on('data', (c: unknown) => { parts.push(c as Buffer); });
     s.on('end', () => { files.set(h.name, Buffer.concat(parts)); next(); });
   });
-  await new Promise((res, rej) => { ex.on('finish', res); ex.on('error', rej); ex.end(tar); });
+  await new Promise<void>((res, rej) => { ex.on('finish', () => res()); ex.on('error', rej); ex.end(tar); });
   const manifest = JSON.parse(files.get('manifest.json')?.toString() ?? '[]');
   assert.deepEqual(manifest[0].RepoTags, ['busybox:latest']);
   assert.equal(manifest[0].Config, `${busybox.slice(7)}.json`);
