@@ -103,12 +103,12 @@ export class HttpTransport {
       request.on('socket', (socket) => {
         if (!socket.connecting) return;
         connectTimer = setTimeout(() => {
-          request.destroy(new RegistryError('unavailable', `cannot reach registry ${req.url.host}: connection timed out after ${Math.round(this.connectMs / 1000)} s`));
+          request.destroy(new RegistryError('unavailable', `cannot reach registry ${req.url.host}: connection timed out after ${seconds(this.connectMs)}`));
         }, this.connectMs);
         socket.once(isHttps ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
       });
       request.setTimeout(this.idleMs, () => {
-        request.destroy(new RegistryError('unavailable', `registry ${req.url.host} stopped responding (no data for ${Math.round(this.idleMs / 1000)} s)`));
+        request.destroy(new RegistryError('unavailable', `registry ${req.url.host} stopped responding (no data for ${seconds(this.idleMs)})`));
       });
       request.on('error', fail);
       request.on('response', (res) => {
@@ -169,6 +169,10 @@ export async function readErrorBody(res: HttpResponse): Promise<Buffer> {
 
 export function discardBody(res: HttpResponse): void {
   res.body.resume();
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s`;
 }
 
 const NETWORK_HINTS: Record<string, string> = {

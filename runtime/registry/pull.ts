@@ -152,7 +152,7 @@ async function pullConfig(
     downloadBlob(session, memory, { repository, digest: config.digest, size: config.size, what: `image config of ${refText}`, failure }),
   );
   checkConfig(memory.bytes, layerCount, refText);
-  await sink.ingest(config.digest, config.size, Readable.from([memory.bytes]));
+  await sink.ingest(config.digest, config.size, Readable.from([memory.bytes], { objectMode: false }));
 }
 
 function checkConfig(bytes: Buffer, layerCount: number, refText: string): void {

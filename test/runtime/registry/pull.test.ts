@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { RegistryError } from '../../../runtime/registry/errors.js';
 import { pullImage } from '../../../runtime/registry/pull.js';
@@ -303,6 +304,34 @@ describe('pullImage against a fake registry', () => {
     await assert.rejects(
       pullImage({ registry: host, repository: 'a/b', tag: 'v1' }, { platform: amd64, sink, progress: () => {}, retry: { attempts: 1 } }),
       (err: unknown) => err instanceof RegistryError && err.kind === 'unavailable' && err.message.includes(`cannot reach registry ${host}: connection refused`),
+    );
+  });
+
+  it('gives up on a registry that accepts the connection but never completes the handshake', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      held.add(socket.on('error', () => {}));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      // 0.0.0.0 reaches the local listener but is not a loopback name, so the client speaks TLS and waits.
+      await assert.rejects(
+        pullImage({ registry: `0.0.0.0:${port}`, repository: 'a/b', tag: 'v1' }, { platform: amd64, sink, progress: () => {}, timeouts: { connectMs: 200 } }),
+        (err: unknown) => err instanceof RegistryError && err.kind === 'unavailable' && err.message.includes('connection timed out'),
+      );
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('gives up on a download that stalls', async () => {
+    await publish(fake, source, 'team/app', 'v1', image);
+    fake.faults.set(image.layers[0]?.digest ?? '', 'stall');
+    await assert.rejects(
+      pullImage(ref(), { platform: amd64, sink, progress: () => {}, timeouts: { idleMs: 200 }, retry: { attempts: 1 } }),
+      (err: unknown) => err instanceof RegistryError && err.kind === 'unavailable' && err.message.includes('stopped responding'),
     );
   });
 

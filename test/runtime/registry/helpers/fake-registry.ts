@@ -12,7 +12,7 @@ export type FakeAuth =
   | { kind: 'bearer'; username?: string; password?: string; refreshToken?: string; tokenField?: 'token' | 'access_token' };
 
 /** `redirect`: 307 to the same server under another origin (localhost), as registries do to storage hosts. */
-export type BlobFault = 'truncate' | 'corrupt' | 'short-length' | 'missing' | 'redirect';
+export type BlobFault = 'truncate' | 'corrupt' | 'short-length' | 'missing' | 'redirect' | 'stall';
 
 export interface LoggedRequest {
   method: string;
@@ -154,6 +154,11 @@ export class FakeRegistry {
     if (fault === 'truncate') {
       res.writeHead(200, { 'content-length': data.length, 'content-type': 'application/octet-stream' });
       res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.destroy());
+      return;
+    }
+    if (fault === 'stall') {
+      res.writeHead(200, { 'content-length': data.length });
+      res.write(data.subarray(0, 1));
       return;
     }
     if (fault === 'short-length') {
