@@ -22,7 +22,10 @@ export interface LocalRegistryOptions {
   storageDir?: string;
 }
 
+/** `$BERTH_DOCKER_REGISTRY` (a path) overrides the search, e.g. to check the skip/fail path. */
 export function registryBinary(): string | undefined {
+  const override = process.env.BERTH_DOCKER_REGISTRY;
+  if (override !== undefined) return existsSync(override) ? override : undefined;
   const candidates = ['/usr/bin/docker-registry', ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'docker-registry'))];
   return candidates.find((p) => existsSync(p));
 }
