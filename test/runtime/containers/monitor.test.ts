@@ -15,7 +15,7 @@ import type { ContainerConfig, HostConfig } from '../../../runtime/containers/ap
 const opts = requireRoot();
 const root = mkdtempSync(join(tmpdir(), 'berth-mon-'));
 const layer = opts.skip ? '' : makeBusyboxLayer(join(root, 'layer'));
-const pool = new SparePool({ execPath: process.execPath, args: ['--import', 'tsx', join(import.meta.dirname, '../../../runtime/monitor/main.ts')] }, root);
+const pool = new SparePool({ execPath: process.execPath, args: ['--import', 'tsx', join(__dirname, '../../../runtime/monitor/main.ts')] }, root);
 after(() => { pool.close(); rmSync(root, { recursive: true, force: true }); });
 
 async function run(config: ContainerConfig, hostConfig: HostConfig = {}): Promise<{ id: string; dir: string; session: MonitorSession }> {

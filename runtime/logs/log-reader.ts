@@ -1,0 +1,108 @@
+// Reads a container's json-file log (with rotated parts) for `docker logs`: tail, since, until,
+// timestamps, follow. Follow watches the log with fs.watch (no polling) until `stopped` resolves.
+import { watch, type FSWatcher } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { LogEntry } from './log-file.js';
+
+export interface LogQuery {
+  stdout: boolean; stderr: boolean; timestamps: boolean; follow: boolean;
+  tail?: number; // undefined: all
+  sinceNano?: bigint; untilNano?: bigint;
+}
+
+export type LogSink = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
+export function timeNano(iso: string): bigint {
+  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(iso);
+  if (!m) return 0n;
+  const secs = BigInt(Math.floor(Date.parse(`${m[1]}Z`) / 1000));
+  return secs * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
+}
+
+function parseLines(text: string): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try { out.push(JSON.parse(line) as LogEntry); } catch { /* a torn last line is completed later */ }
+  }
+  return out;
+}
+
+export class LogReader {
+  constructor(private readonly path: string, private readonly maxFile: number) {}
+
+  private emit(e: LogEntry, q: LogQuery, sink: LogSink): boolean {
+    if (e.stream === 'stdout' ? !q.stdout : !q.stderr) return true;
+    const t = timeNano(e.time);
+    if (q.sinceNano !== undefined && t < q.sinceNano) return true;
+    if (q.untilNano !== undefined && t > q.untilNano) return false;
+    sink(e.stream, Buffer.from(q.timestamps ? `${e.time} ${e.log}` : e.log));
+    return true;
+  }
+
+  /** Writes the backlog, then (with follow) new entries until `stopped` resolves. */
+  async read(q: LogQuery, sink: LogSink, stopped: Promise<void>): Promise<void> {
+    const parts: string[] = [];
+    for (let i = this.maxFile - 1; i >= 1; i--) parts.push(`${this.path}.${i}`);
+    let text = '';
+    for (const p of parts) text += await readFile(p, 'utf8').catch(() => '');
+    let offset = 0;
+    try {
+      const buf = await readFile(this.path);
+      const lastNl = buf.lastIndexOf(10);
+      offset = lastNl + 1;
+      text += buf.subarray(0, offset).toString('utf8');
+    } catch { /* no output yet */ }
+    let entries = parseLines(text);
+    if (q.tail !== undefined && q.tail >= 0) entries = entries.slice(Math.max(0, entries.length - q.tail));
+    for (const e of entries) if (!this.emit(e, q, sink)) return;
+    if (!q.follow) return;
+    await this.follow(q, sink, stopped, offset);
+  }
+
+  private async follow(q: LogQuery, sink: LogSink, stopped: Promise<void>, start: number): Promise<void> {
+    let offset = start;
+    let busy = false;
+    let again = false;
+    let done = false;
+    const pump = async (): Promise<void> => {
+      if (busy) { again = true; return; }
+      busy = true;
+      do {
+        again = false;
+        const size = await stat(this.path).then((s) => s.size, () => 0);
+        if (size < offset) offset = 0; // rotated: the new file starts empty
+        if (size > offset) {
+          const fh = await open(this.path, 'r');
+          try {
+            const buf = Buffer.alloc(size - offset);
+            await fh.read(buf, 0, buf.length, offset);
+            const lastNl = buf.lastIndexOf(10);
+            if (lastNl >= 0) {
+              offset += lastNl + 1;
+              for (const e of parseLines(buf.subarray(0, lastNl + 1).toString('utf8'))) if (!this.emit(e, q, sink)) done = true;
+            }
+          } finally { await fh.close(); }
+        }
+      } while (again && !done);
+      busy = false;
+    };
+    let watcher: FSWatcher | undefined;
+    await new Promise<void>((resolve) => {
+      const name = basename(this.path);
+      watcher = watch(dirname(this.path), (_ev, file) => { if (file === name) void pump().then(() => { if (done) resolve(); }); });
+      void pump();
+      void stopped.then(async () => { await pump(); resolve(); });
+    });
+    watcher?.close();
+  }
+}
+
+/** Docker's multiplexed stream frame: [stream, 0, 0, 0, size u32 BE] + payload. */
+export function muxFrame(stream: 0 | 1 | 2, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head[0] = stream;
+  head.writeUInt32BE(data.length, 4);
+  return Buffer.concat([head, data]);
+}

@@ -1,0 +1,39 @@
+// The `ip` and `iptables` invocations, in one place so tests can see exactly what touches the host.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { SystemError } from '../errdefs.js';
+
+export function run(cmd: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, (err, stdout, stderr) => {
+      if (err) reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export const ip = (args: string[]): Promise<string> => run('ip', args);
+export const ipBatch = (lines: string[], netns?: string): Promise<string> =>
+  run('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], `${lines.join('\n')}\n`);
+
+/** Adds an iptables rule unless the same rule is already there (-C first). */
+export async function iptablesEnsure(table: string, chain: string, rule: string[], insert = false): Promise<void> {
+  try {
+    await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]);
+  } catch {
+    await run('iptables', ['-w', '-t', table, insert ? '-I' : '-A', chain, ...rule]);
+  }
+}
+
+export async function iptablesDelete(table: string, chain: string, rule: string[]): Promise<void> {
+  try { await run('iptables', ['-w', '-t', table, '-D', chain, ...rule]); } catch { /* already gone */ }
+}
+
+export async function iptablesChain(table: string, chain: string): Promise<void> {
+  try { await run('iptables', ['-w', '-t', table, '-N', chain]); } catch { /* exists */ }
+}
+
+export async function sysctl(key: string, value: string): Promise<void> {
+  await writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+}

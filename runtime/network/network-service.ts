@@ -1,0 +1,264 @@
+// Networks: `none`, `host`, the default `bridge` (berth0, 10.88.0.0/16) and user-defined bridges.
+// A bridged container gets its own netns (/run/netns/berth-<id12>), a veth pair to the bridge,
+// outbound MASQUERADE, and published ports as iptables DNAT (PREROUTING and OUTPUT, with
+// route_localnet so 127.0.0.1:port works from the host). Containers on a user-defined network find
+// each other by name through /etc/hosts entries the container service rewrites (no DNS server).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../fs/atomic-write.js';
+import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
+import type { EndpointRecord } from '../containers/record.js';
+import { allocate, gatewayOf, overlaps, parseCidr } from './ipam.js';
+import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
+import type { PortMapping } from './ports.js';
+
+export interface NetworkRecord {
+  Id: string; Name: string; Driver: 'bridge' | 'host' | 'null'; Created: string; Subnet?: string; Bridge?: string;
+  Labels: Record<string, string>; Internal: boolean;
+}
+
+interface EndpointState { network: string; ip: string; veth: string; ports: PortMapping[] }
+
+interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]> }
+
+export interface Attachment {
+  mode: 'none' | 'host' | 'netns';
+  netnsPath?: string;
+  endpoints: Record<string, EndpointRecord>;
+  ports: Record<string, { HostIp: string; HostPort: string }[]>;
+}
+
+export type NetworkEvent = (action: string, networkId: string, attrs: Record<string, string>) => void;
+
+const DEFAULT_SUBNET = '10.88.0.0/16';
+
+export class NetworkService {
+  private state: State = { networks: [], endpoints: {} };
+  private readonly file: string;
+
+  constructor(root: string, private readonly publish: NetworkEvent = () => undefined, private readonly prefix = 'berth') {
+    this.file = join(root, 'network', 'networks.json');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.file, '..'), { recursive: true });
+    if (existsSync(this.file)) this.state = JSON.parse(await readFile(this.file, 'utf8')) as State;
+    const ensure = (name: string, driver: NetworkRecord['Driver'], extra: Partial<NetworkRecord> = {}) => {
+      if (!this.state.networks.some((n) => n.Name === name)) {
+        this.state.networks.push({ Id: randomBytes(32).toString('hex'), Name: name, Driver: driver, Created: new Date().toISOString(), Labels: {}, Internal: false, ...extra });
+      }
+    };
+    ensure('bridge', 'bridge', { Subnet: DEFAULT_SUBNET, Bridge: `${this.prefix}0` });
+    ensure('host', 'host');
+    ensure('none', 'null');
+    await this.save();
+  }
+
+  private save(): Promise<void> { return writeJsonAtomic(this.file, this.state); }
+
+  list(): NetworkRecord[] { return [...this.state.networks]; }
+
+  get(idOrName: string): NetworkRecord {
+    const n = this.state.networks.find((x) => x.Name === idOrName || x.Id === idOrName)
+      ?? this.state.networks.find((x) => idOrName.length >= 3 && x.Id.startsWith(idOrName));
+    if (!n) throw new NotFoundError(`network ${idOrName} not found`);
+    return n;
+  }
+
+  /** Containers (id -> ip) on a network, for inspect and /etc/hosts peers. */
+  members(name: string): { containerId: string; ip: string }[] {
+    const out: { containerId: string; ip: string }[] = [];
+    for (const [cid, eps] of Object.entries(this.state.endpoints)) for (const e of eps) if (e.network === name) out.push({ containerId: cid, ip: e.ip });
+    return out;
+  }
+
+  async create(opts: { Name: string; Driver?: string; Subnet?: string; Labels?: Record<string, string>; Internal?: boolean }): Promise<NetworkRecord> {
+    if (!opts.Name || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.Name)) throw new InvalidError(`invalid network name "${opts.Name ?? ''}"`);
+    if (this.state.networks.some((n) => n.Name === opts.Name)) throw new ConflictError(`network with name ${opts.Name} already exists`);
+    if (opts.Driver && opts.Driver !== 'bridge') throw new InvalidError(`network driver "${opts.Driver}" is not supported: use bridge`);
+    let subnet = opts.Subnet;
+    const taken = this.state.networks.map((n) => n.Subnet).filter((s): s is string => Boolean(s));
+    if (subnet) {
+      parseCidr(subnet);
+      if (taken.some((t) => overlaps(t, subnet!))) throw new ConflictError(`subnet ${subnet} overlaps with another network`);
+    } else {
+      for (let i = 1; i < 255 && !subnet; i++) {
+        const candidate = `10.89.${i}.0/24`;
+        if (!taken.some((t) => overlaps(t, candidate))) subnet = candidate;
+      }
+      if (!subnet) throw new ConflictError('no free subnet left for a new network');
+    }
+    const id = randomBytes(32).toString('hex');
+    const rec: NetworkRecord = { Id: id, Name: opts.Name, Driver: 'bridge', Created: new Date().toISOString(), Subnet: subnet, Bridge: `${this.prefix}-${id.slice(0, 8)}`, Labels: opts.Labels ?? {}, Internal: Boolean(opts.Internal) };
+    this.state.networks.push(rec);
+    await this.save();
+    this.publish('create', id, { name: rec.Name, type: 'bridge' });
+    return rec;
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const n = this.get(idOrName);
+    if (['bridge', 'host', 'none'].includes(n.Name)) throw new ConflictError(`${n.Name} is a pre-defined network and cannot be removed`);
+    if (this.members(n.Name).length) throw new ConflictError(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+    await this.teardownBridge(n);
+    this.state.networks = this.state.networks.filter((x) => x !== n);
+    await this.save();
+    this.publish('destroy', n.Id, { name: n.Name, type: 'bridge' });
+  }
+
+  async prune(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const n of this.list()) {
+      if (['bridge', 'host', 'none'].includes(n.Name) || this.members(n.Name).length) continue;
+      await this.remove(n.Id);
+      removed.push(n.Name);
+    }
+    return removed;
+  }
+
+  /** Validates NetworkMode at create time; returns the network's name. */
+  resolveMode(mode: string | undefined): string {
+    const m = !mode || mode === 'default' ? 'bridge' : mode;
+    if (m.startsWith('container:')) throw new InvalidError('--network container:NAME is not supported');
+    return this.get(m).Name;
+  }
+
+  async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[]): Promise<Attachment> {
+    const net = this.get(this.resolveMode(mode));
+    if (net.Driver === 'null') return { mode: 'none', endpoints: { none: endpoint(net, '', aliases) }, ports: {} };
+    if (net.Driver === 'host') return { mode: 'host', endpoints: { host: endpoint(net, '', aliases) }, ports: {} };
+    await this.ensureBridge(net);
+    const used = new Set(this.members(net.Name).map((m) => m.ip));
+    used.add(gatewayOf(net.Subnet!));
+    const addr = allocate(net.Subnet!, used);
+    const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
+    const veth = `vb${containerId.slice(0, 10)}`;
+    const prefixLen = parseCidr(net.Subnet!).prefix;
+    await this.detach(containerId);
+    await ip(['netns', 'add', ns]);
+    try {
+      await ipBatch([`link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
+      await ipBatch(['link set lo up', `addr add ${addr}/${prefixLen} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)}`], ns);
+      const bound = await this.publishPorts(net, addr, ports);
+      (this.state.endpoints[containerId] ??= []).push({ network: net.Name, ip: addr, veth, ports: bound });
+      await this.save();
+      this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+      const portView: Attachment['ports'] = {};
+      for (const p of bound) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints: { [net.Name]: endpoint(net, addr, aliases) }, ports: portView };
+    } catch (err) {
+      await ip(['netns', 'del', ns]).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async detach(containerId: string): Promise<void> {
+    const eps = this.state.endpoints[containerId];
+    const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
+    if (existsSync(`/run/netns/${ns}`)) await ip(['netns', 'del', ns]).catch(() => undefined);
+    if (!eps) return;
+    for (const e of eps) {
+      for (const p of e.ports) await iptablesDelete('nat', this.chain(), dnatRule(p, e.ip));
+      await ip(['link', 'del', e.veth]).catch(() => undefined);
+      const net = this.state.networks.find((n) => n.Name === e.network);
+      if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+    }
+    delete this.state.endpoints[containerId];
+    await this.save();
+  }
+
+  private chain(): string { return this.prefix.toUpperCase(); }
+
+  private async publishPorts(net: NetworkRecord, addr: string, ports: PortMapping[]): Promise<PortMapping[]> {
+    const bound: PortMapping[] = [];
+    const inUse = new Set(Object.values(this.state.endpoints).flat().flatMap((e) => e.ports.map((p) => `${p.proto}/${p.hostPort}`)));
+    for (const p of ports) {
+      let hostPort = p.hostPort;
+      if (hostPort === 0) hostPort = await freePort();
+      if (inUse.has(`${p.proto}/${hostPort}`)) throw new ConflictError(`Bind for ${p.hostIp || '0.0.0.0'}:${hostPort} failed: port is already allocated`);
+      inUse.add(`${p.proto}/${hostPort}`);
+      const m = { ...p, hostPort };
+      await iptablesEnsure('nat', this.chain(), dnatRule(m, addr));
+      bound.push(m);
+    }
+    void net;
+    return bound;
+  }
+
+  private async ensureBridge(net: NetworkRecord): Promise<void> {
+    const br = net.Bridge!;
+    if (!existsSync(`/sys/class/net/${br}`)) {
+      await ipBatch([`link add ${br} type bridge`, `addr add ${gatewayOf(net.Subnet!)}/${parseCidr(net.Subnet!).prefix} dev ${br}`, `link set ${br} up`]);
+    }
+    await sysctl('net.ipv4.ip_forward', '1');
+    // Host-originated connections to 127.0.0.1:port are DNATed to the container; the kernel only
+    // routes 127/8 sources out of an interface with route_localnet, and they need masquerading.
+    await sysctl(`net.ipv4.conf.${br}.route_localnet`, '1');
+    const chain = this.chain();
+    await iptablesChain('nat', chain);
+    await iptablesEnsure('nat', 'PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
+    await iptablesEnsure('nat', 'OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
+    await iptablesEnsure('nat', 'POSTROUTING', ['-s', net.Subnet!, '!', '-o', br, '-j', 'MASQUERADE']);
+    await iptablesEnsure('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']);
+    await iptablesEnsure('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT'], true);
+    await iptablesEnsure('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT'], true);
+  }
+
+  private async teardownBridge(net: NetworkRecord): Promise<void> {
+    if (!net.Bridge || !net.Subnet) return;
+    await iptablesDelete('nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', net.Bridge, '-j', 'MASQUERADE']);
+    await iptablesDelete('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', net.Bridge, '-j', 'MASQUERADE']);
+    await iptablesDelete('filter', 'FORWARD', ['-i', net.Bridge, '-j', 'ACCEPT']);
+    await iptablesDelete('filter', 'FORWARD', ['-o', net.Bridge, '-j', 'ACCEPT']);
+    if (existsSync(`/sys/class/net/${net.Bridge}`)) await ip(['link', 'del', net.Bridge]).catch(() => undefined);
+  }
+
+  /** Removes everything this service created on the host (tests use a unique prefix). */
+  async teardownAll(): Promise<void> {
+    for (const cid of Object.keys(this.state.endpoints)) await this.detach(cid);
+    for (const n of this.state.networks) await this.teardownBridge(n);
+    const chain = this.chain();
+    await iptablesDelete('nat', 'PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
+    await iptablesDelete('nat', 'OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
+    await run('iptables', ['-w', '-t', 'nat', '-F', chain]).catch(() => undefined);
+    await run('iptables', ['-w', '-t', 'nat', '-X', chain]).catch(() => undefined);
+  }
+
+  inspectView(n: NetworkRecord, names: (id: string) => string | undefined): Record<string, unknown> {
+    const containers: Record<string, unknown> = {};
+    for (const m of this.members(n.Name)) {
+      containers[m.containerId] = { Name: names(m.containerId) ?? '', EndpointID: '', MacAddress: '', IPv4Address: `${m.ip}/${parseCidr(n.Subnet!).prefix}`, IPv6Address: '' };
+    }
+    return {
+      Name: n.Name, Id: n.Id, Created: n.Created, Scope: 'local', Driver: n.Driver, EnableIPv6: false,
+      IPAM: { Driver: 'default', Options: null, Config: n.Subnet ? [{ Subnet: n.Subnet, Gateway: gatewayOf(n.Subnet) }] : [] },
+      Internal: n.Internal, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
+      Containers: containers, Options: n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
+    };
+  }
+}
+
+function endpoint(net: NetworkRecord, addr: string, aliases: string[]): EndpointRecord {
+  return {
+    NetworkID: net.Id, IPAddress: addr, IPPrefixLen: net.Subnet && addr ? parseCidr(net.Subnet).prefix : 0,
+    Gateway: net.Subnet && addr ? gatewayOf(net.Subnet) : '', MacAddress: '', Aliases: aliases,
+  };
+}
+
+function dnatRule(p: PortMapping, addr: string): string[] {
+  return [...(p.hostIp && p.hostIp !== '0.0.0.0' ? ['-d', p.hostIp] : []), '-p', p.proto, '--dport', String(p.hostPort), '-j', 'DNAT', '--to-destination', `${addr}:${p.containerPort}`];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

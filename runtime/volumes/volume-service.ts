@@ -1,0 +1,76 @@
+// Named and anonymous volumes under <root>/volumes/<name>/_data, with metadata in <name>/meta.json.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../fs/atomic-write.js';
+import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
+
+export interface VolumeRecord { Name: string; Driver: 'local'; Mountpoint: string; CreatedAt: string; Labels: Record<string, string>; Scope: 'local'; Options: Record<string, string> | null; Anonymous?: boolean }
+
+export type VolumeEvent = (action: string, name: string, attrs: Record<string, string>) => void;
+
+export class VolumeService {
+  private readonly volumes = new Map<string, VolumeRecord>();
+  private readonly dir: string;
+
+  /** `usedBy(name)` lists container ids using a volume, supplied by the container service. */
+  constructor(root: string, private readonly usedBy: (name: string) => string[] = () => [], private readonly publish: VolumeEvent = () => undefined) {
+    this.dir = join(root, 'volumes');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const name of await readdir(this.dir)) {
+      try {
+        const rec = JSON.parse(await readFile(join(this.dir, name, 'meta.json'), 'utf8')) as VolumeRecord;
+        this.volumes.set(rec.Name, rec);
+      } catch { /* a half-created volume: no meta.json, ignored */ }
+    }
+  }
+
+  list(): VolumeRecord[] { return [...this.volumes.values()]; }
+
+  get(name: string): VolumeRecord {
+    const v = this.volumes.get(name);
+    if (!v) throw new NotFoundError(`get ${name}: no such volume`);
+    return v;
+  }
+
+  async create(opts: { Name?: string; Driver?: string; Labels?: Record<string, string> | null; DriverOpts?: Record<string, string> | null } = {}, anonymous = false): Promise<VolumeRecord> {
+    const name = opts.Name || randomBytes(32).toString('hex');
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) throw new InvalidError(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`);
+    if (opts.Driver && opts.Driver !== 'local') throw new InvalidError(`volume driver "${opts.Driver}" is not supported: use local`);
+    const existing = this.volumes.get(name);
+    if (existing) return existing; // Docker: creating an existing volume returns it
+    const base = join(this.dir, name);
+    await mkdir(join(base, '_data'), { recursive: true, mode: 0o755 });
+    const rec: VolumeRecord = { Name: name, Driver: 'local', Mountpoint: join(base, '_data'), CreatedAt: new Date().toISOString(), Labels: opts.Labels ?? {}, Scope: 'local', Options: opts.DriverOpts ?? null, ...(anonymous ? { Anonymous: true } : {}) };
+    await writeJsonAtomic(join(base, 'meta.json'), rec);
+    this.volumes.set(name, rec);
+    this.publish('create', name, { driver: 'local' });
+    return rec;
+  }
+
+  async remove(name: string, force = false): Promise<void> {
+    const v = this.volumes.get(name);
+    if (!v) { if (force) return; throw new NotFoundError(`get ${name}: no such volume`); }
+    const users = this.usedBy(name);
+    if (users.length) throw new ConflictError(`remove ${name}: volume is in use - [${users.join(', ')}]`);
+    this.volumes.delete(name);
+    await rm(join(this.dir, name), { recursive: true, force: true });
+    this.publish('destroy', name, { driver: 'local' });
+  }
+
+  async prune(all = false): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+    const deleted: string[] = [];
+    for (const v of this.list()) {
+      if (this.usedBy(v.Name).length || (!all && !v.Anonymous)) continue;
+      await this.remove(v.Name);
+      deleted.push(v.Name);
+    }
+    return { VolumesDeleted: deleted, SpaceReclaimed: 0 };
+  }
+
+  exists(name: string): boolean { return this.volumes.has(name) && existsSync(this.volumes.get(name)!.Mountpoint); }
+}
