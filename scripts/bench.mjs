@@ -9,6 +9,6 @@ if (!name || !existsSync(`bench/${name}.ts`)) {
   console.error(`usage: npm run bench -- NAME [args]\navailable: ${available.join(', ') || '(none)'}`);
   process.exit(name ? 1 : 0);
 }
-const runner = `const m = await import(${JSON.stringify(new URL(`../bench/${name}.ts`, import.meta.url).href)}); await m.run(${JSON.stringify(args)});`;
+const runner = `const m = await import(${JSON.stringify(new URL(`../bench/${name}.ts`, import.meta.url).href)}); await (m.run ?? m.default.run)(${JSON.stringify(args)});`;
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
