@@ -1,0 +1,494 @@
+// Container lifecycle: create, start (through a monitor), stop/kill/restart, wait, remove, attach,
+// restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../fs/atomic-write.js';
+import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
+import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
+import { parseSize } from '../logs/log-file.js';
+import { connectMonitor, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
+import type { ExitRecord } from '../monitor/protocol.js';
+import type { NetworkService } from '../network/network-service.js';
+import { portMappings } from '../network/ports.js';
+import { containerPaths, createLayout, hostsFile, resolvConf, writeBundle } from '../tasks/bundle.js';
+import { buildSpec, resolveArgs, type ResolvedMount } from '../tasks/oci-spec.js';
+import type { OciRuntime } from '../tasks/oci-runtime.js';
+import { validateResources } from '../tasks/resources.js';
+import { resolveUser } from '../tasks/user-resolve.js';
+import type { VolumeService } from '../volumes/volume-service.js';
+import type { CreateRequest, ImageRunConfig } from './api-types.js';
+import { parseBinds } from './binds.js';
+import { assertState, initialState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
+
+export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
+/** What the container service needs from the image store. Throws NotFoundError for unknown images. */
+export interface ImageSource { resolve(ref: string): ResolvedImage; display(imageId: string, fallback: string): string }
+
+export type Publish = (action: string, id: string, attrs: Record<string, string>) => void;
+
+export interface AttachOptions { stdin: boolean; stdout: boolean; stderr: boolean }
+export interface Attacher { opts: AttachOptions; onData: (stream: 'stdout' | 'stderr', data: Buffer) => void; onEnd: () => void }
+
+interface Live {
+  session?: MonitorSession;
+  attachers: Set<Attacher>;
+  waiters: { condition: string; resolve: (v: { StatusCode: number; Error: { Message: string } | null }) => void }[];
+  exitWaiters: (() => void)[];
+  pendingStdin: Buffer[];
+  stdinEnded: boolean;
+  restartTimer?: NodeJS.Timeout;
+}
+
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+export interface ContainerServiceDeps {
+  root: string;
+  images: ImageSource;
+  pool: SparePool;
+  runtime: OciRuntime;
+  networks: NetworkService;
+  volumes: VolumeService;
+  publish: Publish;
+  initBinary?: string;
+  cgroupParent?: string;
+}
+
+export class ContainerService {
+  private readonly records = new Map<string, ContainerRecord>();
+  private readonly live = new Map<string, Live>();
+  private readonly dir: string;
+  readonly cgroupParent: string;
+
+  constructor(private readonly d: ContainerServiceDeps) {
+    this.dir = join(d.root, 'containers');
+    this.cgroupParent = d.cgroupParent ?? 'berth';
+  }
+
+  private liveOf(id: string): Live {
+    let l = this.live.get(id);
+    if (!l) { l = { attachers: new Set(), waiters: [], exitWaiters: [], pendingStdin: [], stdinEnded: false }; this.live.set(id, l); }
+    return l;
+  }
+
+  paths(id: string) { return containerPaths(join(this.dir, id)); }
+
+  private save(r: ContainerRecord): Promise<void> {
+    return writeJsonAtomic(join(this.dir, r.Id, 'config.v2.json'), r);
+  }
+
+  /** Loads records and reconnects to monitors of containers that kept running while we were down. */
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const id of await readdir(this.dir)) {
+      let r: ContainerRecord;
+      try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch { continue; }
+      this.records.set(r.Id, r);
+      if (isRunning(r) || r.State.Status === 'restarting') await this.reconcile(r);
+    }
+  }
+
+  private async reconcile(r: ContainerRecord): Promise<void> {
+    try {
+      const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: true, stderr: true });
+      this.watch(r, session);
+    } catch {
+      const exitFile = this.paths(r.Id).exitFile;
+      const rec: ExitRecord = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord
+        : { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' };
+      await this.onExit(r, rec);
+    }
+  }
+
+  get(idOrName: string): ContainerRecord {
+    const byName = idOrName.startsWith('/') ? idOrName : `/${idOrName}`;
+    const exact = this.records.get(idOrName);
+    if (exact) return exact;
+    for (const r of this.records.values()) if (r.Name === byName) return r;
+    const matches = [...this.records.values()].filter((r) => idOrName.length >= 1 && r.Id.startsWith(idOrName));
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) throw new InvalidError(`multiple containers found with provided prefix: ${idOrName}`);
+    throw new NotFoundError(`No such container: ${idOrName}`);
+  }
+
+  all(): ContainerRecord[] { return [...this.records.values()]; }
+
+  usingImage(imageId: string): ContainerRecord[] { return this.all().filter((r) => r.Image === imageId); }
+  usingVolume(name: string): string[] { return this.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.Id); }
+
+  inspect(idOrName: string): Record<string, unknown> {
+    const r = this.get(idOrName);
+    return inspectView(r, this.paths(r.Id).log);
+  }
+
+  summary(r: ContainerRecord): Record<string, unknown> {
+    return summaryView(r, this.d.images.display(r.Image, r.ImageName));
+  }
+
+  async create(req: CreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+    const hc = req.HostConfig ?? {};
+    if (!req.Image) throw new InvalidError('No image specified: the create request needs "Image"');
+    if (name !== undefined && name !== '' && !NAME_RE.test(name)) throw new InvalidError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const id = randomBytes(32).toString('hex');
+    const fullName = `/${(name || `${ADJ[id.charCodeAt(0) % ADJ.length]}_${NOUN[id.charCodeAt(1) % NOUN.length]}_${id.slice(0, 4)}`).replace(/^\//, '')}`;
+    const clash = this.all().find((r) => r.Name === fullName);
+    if (clash) throw new ConflictError(`Conflict. The container name "${fullName}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    const image = this.d.images.resolve(req.Image);
+    validateResources(hc);
+    const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
+    void _h;
+    const args = resolveArgs(config, image.config);
+    const exposed = [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})];
+    portMappings(hc, exposed);
+    this.d.networks.resolveMode(hc.NetworkMode);
+    if (hc.RestartPolicy?.Name && !['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(hc.RestartPolicy.Name)) throw new InvalidError(`invalid restart policy "${hc.RestartPolicy.Name}"`);
+    if (hc.AutoRemove && hc.RestartPolicy?.Name && !['', 'no'].includes(hc.RestartPolicy.Name)) throw new InvalidError("can't create 'AutoRemove' container with restart policy");
+    const mounts: ContainerRecord['Mounts'] = [];
+    for (const b of parseBinds(hc.Binds ?? [], hc.Mounts ?? [])) {
+      if (b.type === 'volume') {
+        const v = await this.d.volumes.create({ Name: b.source || undefined }, !b.source);
+        mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: b.destination, RW: !b.readonly, ...(b.source ? {} : { Anonymous: true }) });
+      } else if (b.type === 'bind') {
+        if (!existsSync(b.source)) await mkdir(b.source, { recursive: true });
+        mounts.push({ Type: 'bind', Source: b.source, Destination: b.destination, RW: !b.readonly });
+      } else mounts.push({ Type: 'tmpfs', Source: '', Destination: b.destination, RW: !b.readonly });
+    }
+    for (const dest of Object.keys({ ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) })) {
+      if (mounts.some((m) => m.Destination === dest)) continue;
+      const v = await this.d.volumes.create({}, true);
+      mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: dest, RW: true, Anonymous: true });
+    }
+    const merged = { ...config, Image: req.Image, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? image.config.Env ?? [], Cmd: config.Cmd ?? (config.Entrypoint ? null : image.config.Cmd ?? null), Entrypoint: config.Entrypoint ?? image.config.Entrypoint ?? null, WorkingDir: config.WorkingDir || image.config.WorkingDir || '', Labels: { ...(image.config.Labels ?? {}), ...(config.Labels ?? {}) }, StopSignal: config.StopSignal || image.config.StopSignal || undefined, Healthcheck: config.Healthcheck ?? image.config.Healthcheck ?? undefined, User: config.User || image.config.User || '' };
+    const netName = this.d.networks.resolveMode(hc.NetworkMode);
+    const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
+    const r: ContainerRecord = {
+      Id: id, Name: fullName, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image,
+      Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
+      Networks: { [netName]: { NetworkID: this.d.networks.get(netName).Id, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
+      Ports: {}, Mounts: mounts,
+    };
+    const p = this.paths(id);
+    await createLayout(p);
+    await this.save(r);
+    this.records.set(id, r);
+    this.d.publish('create', id, this.attrs(r));
+    return { Id: id, Warnings: [] };
+  }
+
+  private attrs(r: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+    return { image: r.ImageName, name: r.Name.slice(1), ...(r.Config.Labels ?? {}), ...extra };
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const r = this.get(idOrName);
+    if (r.State.Status === 'running') throw new NotModifiedError();
+    assertState(r, 'start', ['created', 'exited', 'restarting']);
+    const l = this.liveOf(r.Id);
+    clearTimeout(l.restartTimer);
+    r.ManuallyStopped = false;
+    await this.launch(r);
+  }
+
+  private async launch(r: ContainerRecord): Promise<void> {
+    const p = this.paths(r.Id);
+    const image = this.d.images.resolve(r.Image);
+    const hc = r.HostConfig;
+    const netMode = hc.NetworkMode || 'default';
+    const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
+    const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
+    const att = await this.d.networks.attach(r.Id, netMode, ports, [r.Name.slice(1), r.Id.slice(0, 12), ...aliases]);
+    try {
+      r.Networks = att.endpoints;
+      r.Ports = att.ports;
+      const host = att.mode === 'host';
+      const hostname = host ? osHostname() : r.Config.Hostname!;
+      const primaryIp = Object.values(att.endpoints)[0]?.IPAddress || undefined;
+      await writeFile(p.hostname, `${hostname}\n`);
+      await writeFile(p.hosts, host ? await readFile('/etc/hosts', 'utf8') : hostsFile(hostname, primaryIp, hc.ExtraHosts ?? [], this.peers(r)));
+      const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+      await writeFile(p.resolvConf, resolvConf(hostResolv, hc.Dns ?? [], hc.DnsSearch ?? [], hc.DnsOptions ?? [], host));
+      const user = await resolveUser(r.Config.User ?? '', [p.upper, ...[...image.layerDirs].reverse()]);
+      const mounts: ResolvedMount[] = r.Mounts.map((m) => ({ type: m.Type === 'tmpfs' ? 'tmpfs' : 'bind', source: m.Source, destination: m.Destination, readonly: !m.RW }));
+      const spec = buildSpec({
+        id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, layerDirs: image.layerDirs, upperDir: p.upper, workDir: p.work,
+        etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
+        network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
+        initBinary: this.d.initBinary, cgroupParent: this.cgroupParent,
+      });
+      await writeBundle(p, spec);
+      for (const f of [p.exitFile]) await rm(f, { force: true });
+      const logCfg = hc.LogConfig?.Config ?? {};
+      const session = await this.d.pool.launch({
+        id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
+        openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
+        log: { path: p.log, maxSize: parseSize(logCfg['max-size'], 0), maxFile: Number(logCfg['max-file'] ?? 1) || 1 },
+        memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`,
+      });
+      this.watch(r, session);
+      let started;
+      try {
+        started = await session.waitStarted();
+      } catch (err) {
+        const msg = (err as Error).message;
+        r.State = { ...r.State, Status: r.State.Status === 'created' ? 'created' : 'exited', Error: msg, ExitCode: /not found|no such file/.test(msg) ? 127 : /permission denied/.test(msg) ? 126 : 128 };
+        await this.d.networks.detach(r.Id);
+        await this.save(r);
+        throw new InvalidError(`failed to create task for container: OCI runtime create failed: ${msg}: unknown`);
+      }
+      r.State = { ...r.State, Status: 'running', Pid: started.pid, StartedAt: started.startedAt, Error: '', ExitCode: 0, OOMKilled: false, FinishedAt: r.State.FinishedAt };
+      await this.save(r);
+      this.d.publish('start', r.Id, this.attrs(r));
+    } catch (err) {
+      if (r.State.Status !== 'running') await this.d.networks.detach(r.Id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private peers(r: ContainerRecord): [string, string[]][] {
+    const out: [string, string[]][] = [];
+    for (const net of Object.keys(r.Networks)) {
+      if (['bridge', 'host', 'none'].includes(net)) continue;
+      for (const m of this.d.networks.members(net)) {
+        const other = this.records.get(m.containerId);
+        if (other && other.Id !== r.Id) out.push([m.ip, [other.Name.slice(1), other.Id.slice(0, 12), ...(other.Networks[net]?.Aliases ?? [])]]);
+      }
+    }
+    return out;
+  }
+
+  /** Rewrites /etc/hosts of running peers in place (same inode, so the bind mount sees it). */
+  private async refreshPeers(r: ContainerRecord): Promise<void> {
+    for (const net of Object.keys(r.Networks)) {
+      if (['bridge', 'host', 'none'].includes(net)) continue;
+      for (const m of this.d.networks.members(net)) {
+        const other = this.records.get(m.containerId);
+        if (!other || other.Id === r.Id || !isRunning(other)) continue;
+        await writeFile(this.paths(other.Id).hosts, hostsFile(other.Config.Hostname!, other.Networks[net]?.IPAddress, other.HostConfig.ExtraHosts ?? [], this.peers(other))).catch(() => undefined);
+      }
+    }
+  }
+
+  private watch(r: ContainerRecord, session: MonitorSession): void {
+    const l = this.liveOf(r.Id);
+    l.session = session;
+    session.on('stdout', (d: Buffer) => { for (const a of l.attachers) if (a.opts.stdout) a.onData('stdout', d); });
+    session.on('stderr', (d: Buffer) => { for (const a of l.attachers) if (a.opts.stderr) a.onData('stderr', d); });
+    for (const b of l.pendingStdin.splice(0)) session.writeStdin(b);
+    if (l.stdinEnded) session.endStdin();
+    session.on('started', () => void this.refreshPeers(r));
+    session.on('close', (rec?: ExitRecord) => {
+      if (l.session === session) l.session = undefined;
+      if (rec && session.started) void this.onExit(r, rec);
+      else if (!rec && isRunning(r)) void this.reconcile(r);
+    });
+  }
+
+  private async onExit(r: ContainerRecord, rec: ExitRecord): Promise<void> {
+    const l = this.liveOf(r.Id);
+    for (const a of l.attachers) a.onEnd();
+    l.attachers.clear();
+    l.stdinEnded = false;
+    r.State = { ...r.State, Status: 'exited', Pid: 0, ExitCode: rec.exitCode, OOMKilled: rec.oomKilled, FinishedAt: rec.finishedAt, Error: '' };
+    await this.d.networks.detach(r.Id).catch(() => undefined);
+    await this.refreshPeers(r);
+    if (rec.oomKilled) this.d.publish('oom', r.Id, this.attrs(r));
+    this.d.publish('die', r.Id, this.attrs(r, { exitCode: String(rec.exitCode) }));
+    const restart = this.shouldRestart(r);
+    if (restart) r.State.Status = 'restarting';
+    await this.save(r).catch(() => undefined);
+    for (const w of l.exitWaiters.splice(0)) w();
+    const code = { StatusCode: rec.exitCode, Error: null };
+    l.waiters = l.waiters.filter((w) => { if (w.condition === 'removed') return true; w.resolve(code); return false; });
+    if (restart) {
+      // Docker's backoff: 100 ms doubling per restart, capped at a minute; reset after 10 s of running.
+      const ranMs = Date.parse(rec.finishedAt) - Date.parse(r.State.StartedAt);
+      if (ranMs > 10_000) r.RestartCount = 0;
+      const delay = Math.min(100 * 2 ** r.RestartCount, 60_000);
+      r.RestartCount++;
+      l.restartTimer = setTimeout(() => {
+        if (r.State.Status !== 'restarting') return;
+        this.launch(r).then(() => this.d.publish('restart', r.Id, this.attrs(r)), () => { r.State.Status = 'exited'; void this.save(r); });
+      }, delay);
+    } else if (r.HostConfig.AutoRemove) {
+      await this.remove(r.Id, { force: true, volumes: true }).catch(() => undefined);
+    }
+  }
+
+  private shouldRestart(r: ContainerRecord): boolean {
+    const p = r.HostConfig.RestartPolicy ?? {};
+    if (r.ManuallyStopped) return false;
+    switch (p.Name) {
+      case 'always': case 'unless-stopped': return true;
+      case 'on-failure': return r.State.ExitCode !== 0 && (!p.MaximumRetryCount || r.RestartCount < p.MaximumRetryCount);
+      default: return false;
+    }
+  }
+
+  private exited(r: ContainerRecord): Promise<void> {
+    if (!isRunning(r)) return Promise.resolve();
+    return new Promise((resolve) => this.liveOf(r.Id).exitWaiters.push(resolve));
+  }
+
+  async kill(idOrName: string, signal = 'KILL'): Promise<void> {
+    const r = this.get(idOrName);
+    if (!isRunning(r)) throw new ConflictError(`Cannot kill container: ${idOrName}: Container ${r.Id} is not running`);
+    const sig = normalizeSignal(signal);
+    r.ManuallyStopped = true;
+    await this.d.runtime.kill(r.Id, sig);
+    this.d.publish('kill', r.Id, this.attrs(r, { signal: sig.replace(/^SIG/, '') }));
+  }
+
+  async stop(idOrName: string, timeoutSec?: number): Promise<void> {
+    const r = this.get(idOrName);
+    const l = this.liveOf(r.Id);
+    if (r.State.Status === 'restarting') { clearTimeout(l.restartTimer); r.State.Status = 'exited'; r.ManuallyStopped = true; await this.save(r); return; }
+    if (!isRunning(r)) throw new NotModifiedError();
+    r.ManuallyStopped = true;
+    const t = timeoutSec ?? r.Config.StopTimeout ?? 10;
+    const done = this.exited(r);
+    const sig = normalizeSignal(r.Config.StopSignal || 'SIGTERM');
+    await this.d.runtime.kill(r.Id, sig).catch(() => undefined);
+    this.d.publish('kill', r.Id, this.attrs(r, { signal: sig.replace(/^SIG/, '') }));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = t < 0 ? new Promise<boolean>(() => undefined) : new Promise<boolean>((res) => { timer = setTimeout(() => res(true), t * 1000); });
+    if (await Promise.race([done.then(() => false), timedOut])) {
+      await this.d.runtime.kill(r.Id, 'SIGKILL', true).catch(() => undefined);
+      await done;
+    }
+    clearTimeout(timer);
+    this.d.publish('stop', r.Id, this.attrs(r));
+  }
+
+  async restart(idOrName: string, timeoutSec?: number): Promise<void> {
+    const r = this.get(idOrName);
+    if (isRunning(r)) await this.stop(r.Id, timeoutSec);
+    await this.start(r.Id);
+    this.d.publish('restart', r.Id, this.attrs(r));
+  }
+
+  async pause(idOrName: string): Promise<void> {
+    const r = this.get(idOrName);
+    assertState(r, 'pause', ['running']);
+    await this.d.runtime.pause(r.Id);
+    r.State.Status = 'paused';
+    await this.save(r);
+    this.d.publish('pause', r.Id, this.attrs(r));
+  }
+
+  async unpause(idOrName: string): Promise<void> {
+    const r = this.get(idOrName);
+    assertState(r, 'unpause', ['paused']);
+    await this.d.runtime.resume(r.Id);
+    r.State.Status = 'running';
+    await this.save(r);
+    this.d.publish('unpause', r.Id, this.attrs(r));
+  }
+
+  /** Resolves with the exit status when `condition` holds; the route flushes headers before calling. */
+  wait(idOrName: string, condition = 'not-running'): Promise<{ StatusCode: number; Error: { Message: string } | null }> {
+    const r = this.get(idOrName);
+    if (!['not-running', 'next-exit', 'removed', ''].includes(condition)) throw new InvalidError(`invalid condition: "${condition}"`);
+    if ((condition === 'not-running' || condition === '') && !isRunning(r) && r.State.Status !== 'restarting') return Promise.resolve({ StatusCode: r.State.ExitCode, Error: null });
+    return new Promise((resolve) => this.liveOf(r.Id).waiters.push({ condition, resolve }));
+  }
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const r = this.get(idOrName);
+    const l = this.liveOf(r.Id);
+    if (isRunning(r)) {
+      if (!opts.force) throw new ConflictError(`cannot remove container "${r.Name}": container is running: stop the container before removing or force remove`);
+      r.ManuallyStopped = true;
+      const done = this.exited(r);
+      await this.d.runtime.kill(r.Id, 'SIGKILL', true).catch(() => undefined);
+      await done;
+    }
+    if (r.State.Status === 'removing') return;
+    clearTimeout(l.restartTimer);
+    r.State.Status = 'removing';
+    this.records.delete(r.Id);
+    await this.d.networks.detach(r.Id).catch(() => undefined);
+    await rm(this.paths(r.Id).dir, { recursive: true, force: true });
+    for (const dir of ['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'devices', 'freezer', 'cpuset', 'systemd', 'unified']) {
+      await rm(`/sys/fs/cgroup/${dir}/${this.cgroupParent}/${r.Id}`, { recursive: false, force: true }).catch(() => undefined);
+    }
+    if (opts.volumes) for (const m of r.Mounts) if (m.Anonymous && m.Name) await this.d.volumes.remove(m.Name, true).catch(() => undefined);
+    this.d.publish('destroy', r.Id, this.attrs(r));
+    for (const w of l.waiters.splice(0)) w.resolve({ StatusCode: r.State.ExitCode, Error: null });
+    this.live.delete(r.Id);
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const r = this.get(idOrName);
+    if (!NAME_RE.test(newName)) throw new InvalidError(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const full = `/${newName.replace(/^\//, '')}`;
+    const clash = this.all().find((x) => x.Name === full && x !== r);
+    if (clash) throw new ConflictError(`Conflict. The container name "${full}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    const old = r.Name;
+    r.Name = full;
+    await this.save(r);
+    this.d.publish('rename', r.Id, this.attrs(r, { oldName: old }));
+  }
+
+  async prune(): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    const deleted: string[] = [];
+    for (const r of this.all()) if (r.State.Status === 'exited' || r.State.Status === 'created' || r.State.Status === 'dead') { await this.remove(r.Id); deleted.push(r.Id); }
+    return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+  }
+
+  /** Registers an attached client; output flows from the monitor. Returns stdin writer and detach. */
+  attach(idOrName: string, a: Attacher): { write: (b: Buffer) => void; endStdin: () => void; detach: () => void } {
+    const r = this.get(idOrName);
+    const l = this.liveOf(r.Id);
+    l.attachers.add(a);
+    this.d.publish('attach', r.Id, this.attrs(r));
+    return {
+      write: (b) => { if (!a.opts.stdin) return; if (l.session) l.session.writeStdin(b); else l.pendingStdin.push(b); },
+      endStdin: () => { if (!a.opts.stdin) return; if (l.session) l.session.endStdin(); else l.stdinEnded = true; },
+      detach: () => { l.attachers.delete(a); },
+    };
+  }
+
+  resize(idOrName: string, h: number, w: number): void {
+    const r = this.get(idOrName);
+    if (!isRunning(r)) throw new ConflictError(`Container ${r.Id} is not running`);
+    this.liveOf(r.Id).session?.control({ op: 'resize', h, w });
+  }
+
+  async logs(idOrName: string, q: LogQuery, sink: LogSink): Promise<void> {
+    const r = this.get(idOrName);
+    const maxFile = Number(r.HostConfig.LogConfig?.Config?.['max-file'] ?? 1) || 1;
+    const stopped = q.follow && isRunning(r) ? this.exited(r) : Promise.resolve();
+    await new LogReader(this.paths(r.Id).log, maxFile).read(q, sink, stopped);
+  }
+
+  async top(idOrName: string, psArgs = '-ef'): Promise<{ Titles: string[]; Processes: string[][] }> {
+    const r = this.get(idOrName);
+    if (!isRunning(r)) throw new ConflictError(`Container ${r.Id} is not running`);
+    const pids = new Set((await this.d.runtime.pids(r.Id)).map(String));
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('ps', psArgs.split(/\s+/).filter(Boolean), { encoding: 'utf8' }).trim().split('\n');
+    const titles = out[0].trim().split(/\s+/);
+    const pidCol = titles.indexOf('PID');
+    if (pidCol < 0) throw new InvalidError(`Couldn't find PID field in ps output`);
+    const rows = out.slice(1).map((l) => { const f = l.trim().split(/\s+/); return [...f.slice(0, titles.length - 1), f.slice(titles.length - 1).join(' ')]; });
+    return { Titles: titles, Processes: rows.filter((f) => pids.has(f[pidCol])) };
+  }
+
+  /** Hangs up on monitors (they keep running) and stops restart timers. */
+  close(): void {
+    for (const l of this.live.values()) { clearTimeout(l.restartTimer); l.session?.close(); }
+  }
+}
+
+export function normalizeSignal(sig: string): string {
+  const s = sig.toUpperCase();
+  if (/^\d+$/.test(s)) return s;
+  const name = s.startsWith('SIG') ? s : `SIG${s}`;
+  if (!/^SIG[A-Z0-9+-]+$/.test(name)) throw new InvalidError(`Invalid signal: ${sig}`);
+  return name;
+}
+
+const ADJ = ['brave', 'calm', 'eager', 'happy', 'jolly', 'keen', 'lucid', 'nifty', 'quirky', 'sharp', 'tender', 'zen'];
+const NOUN = ['turing', 'hopper', 'lovelace', 'curie', 'noether', 'knuth', 'ritchie', 'thompson', 'hamilton', 'euler'];
