@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
+const repo = path.resolve(__dirname, '..', '..');
 const parts = ['extension', 'runtime', 'language-server', 'dockerfile'] as const;
 type Part = (typeof parts)[number];
 

@@ -112,7 +112,7 @@ test('the bundled engine is started with the socket and root flags and reported 
   const socketPath = path.join(dir, 'e.sock');
   // A stand-in for dist/runtime.js: serves the fake engine on --socket and prints one ready line.
   const script = path.join(dir, 'runtime.mjs');
-  const fakeModule = path.join(import.meta.dirname, 'fake-engine.ts');
+  const fakeModule = path.join(__dirname, 'fake-engine.ts');
   fs.writeFileSync(script, `
     const { FakeEngine } = await import(${JSON.stringify(fakeModule)});
     const socket = process.argv[process.argv.indexOf('--socket') + 1];

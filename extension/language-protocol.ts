@@ -1,0 +1,16 @@
+// Berth's additions to LSP between the extension and dist/language-server.js. The server keeps the twin
+// of this file (language-server/protocol.ts); test/architecture/protocol.test.ts checks they agree.
+
+/** Client -> server: image references the engine has, for FROM completion (`repo:tag`, familiar form). */
+export const IMAGE_NAMES_NOTIFICATION = 'berth/imageNames';
+export interface ImageNamesParams {
+  names: string[];
+}
+
+/** The settings section the server pulls with workspace/configuration. */
+export const SETTINGS_SECTION = 'berth.dockerfile';
+export interface DockerfileSettings {
+  /** Per-rule severity by rule code or alias (`DL3006`, `FromAsCasing`): error, warning, info, hint or off. */
+  rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
+  shellcheck: { enable: boolean; path: string };
+}
