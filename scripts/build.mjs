@@ -19,6 +19,7 @@ const common = {
 const entries = [
   { in: 'extension/main.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'runtime/main.ts', out: 'dist/runtime.js', bin: true },
+  { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
   { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
 ];

@@ -5,6 +5,7 @@ import type { Services } from '../daemon/services.js';
 import { sendError, sendNotFoundRoute } from './errors.js';
 import { Router } from './router.js';
 import { registerRoutes } from './routes/index.js';
+import { handleUpgrade } from './routes/hijack.js';
 
 export const API_VERSION = '1.41';
 export const MIN_API_VERSION = '1.24';
@@ -22,6 +23,8 @@ export function createApiServer(services: Services, extraRoutes: ((router: Route
   for (const add of extraRoutes) add(router);
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => void handle(router, req, res));
+  // attach and exec start hijack the connection (`Upgrade: tcp`).
+  server.on('upgrade', (req, socket, head) => handleUpgrade(router, req, socket, head));
   // Uploads (load, import, build) can take longer than Node's default 300 s request timeout.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

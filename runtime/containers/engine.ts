@@ -1,0 +1,64 @@
+// Wires the container stack (networks, volumes, monitors, runc, containers) onto the daemon's
+// services: image lookups through the image store, events into the event log, usage hooks.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Services } from '../daemon/services.js';
+import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
+import { NetworkService } from '../network/network-service.js';
+import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { VolumeService } from '../volumes/volume-service.js';
+import type { ImageRunConfig } from './api-types.js';
+import { ContainerService, type ImageSource } from './container-service.js';
+import { ExecService } from './exec-service.js';
+
+export interface ContainerEngine { containers: ContainerService; execs: ExecService; networks: NetworkService; volumes: VolumeService; pool: SparePool }
+
+/** dist/berth-monitor.js next to the daemon bundle; from sources (tests), the TypeScript entry via tsx. */
+function monitorCommand(): MonitorCommand {
+  const bundled = join(__dirname, 'berth-monitor.js');
+  if (existsSync(bundled)) return { execPath: process.execPath, args: [bundled] };
+  return { execPath: process.execPath, args: ['--import', 'tsx', join(__dirname, '..', 'monitor', 'main.ts')] };
+}
+
+export async function openContainerEngine(s: Services): Promise<ContainerEngine> {
+  const root = s.options.root;
+  const runDir = join(root, 'run');
+  await mkdir(runDir, { recursive: true });
+  const images: ImageSource = {
+    resolve(ref) {
+      const e = s.images.resolve(ref);
+      const top = e.chainIds[e.chainIds.length - 1];
+      const layerDirs = top ? s.layers.lowerDirs(top).reverse() : [];
+      const cfg = ((e.config as { config?: ImageRunConfig }).config ?? {}) as ImageRunConfig;
+      return { id: e.id, name: ref, config: cfg, layerDirs };
+    },
+    display(_id, fallback) { return fallback; },
+  };
+  let containers: ContainerService | undefined;
+  const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs));
+  const volumes = new VolumeService(root, (name) => containers?.usingVolume(name) ?? [], (action, name, attrs) => s.events.emit('volume', action, name, attrs));
+  await networks.init();
+  await volumes.init();
+  const pool = new SparePool(monitorCommand(), runDir);
+  pool.warm();
+  const runtime = new OciRuntime(selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`)));
+  const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
+  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  await containers.init();
+  const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
+  const c = containers;
+  s.images.setImageUsage({
+    isImageInUse: (imageId) => { const r = c.usingImage(imageId); const run = r.find((x) => x.State.Status === 'running') ?? r[0]; return run ? { id: run.Id, running: run.State.Status === 'running' } : undefined; },
+    containerCount: (imageId) => c.usingImage(imageId).length,
+  });
+  s.usage.containerCounts = () => {
+    const all = c.all();
+    const running = all.filter((r) => r.State.Status === 'running').length;
+    const paused = all.filter((r) => r.State.Status === 'paused').length;
+    return { total: all.length, running, paused, stopped: all.length - running - paused };
+  };
+  s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
+  s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
+  return { containers, execs, networks, volumes, pool };
+}
