@@ -1,5 +1,6 @@
 // Typed access to Berth's settings; the schema lives in package.json.
 import * as vscode from 'vscode';
+import type { ContainerGrouping } from './views/container-nodes.js';
 
 export interface BerthConfig {
   /** `bundled`, `docker`, a unix socket path, or `ssh://user@host`. */
@@ -20,3 +21,18 @@ export function readConfig(): BerthConfig {
 
 /** Settings whose change means reconnecting to another engine. */
 export const ENGINE_SETTINGS = ['berth.engine', 'berth.bundled.socket', 'berth.bundled.root'];
+
+export const GROUP_BY_SETTING = 'berth.containers.groupBy';
+export const SHOW_DANGLING_SETTING = 'berth.images.showDangling';
+
+export function containerGrouping(): ContainerGrouping {
+  return vscode.workspace.getConfiguration('berth').get<string>('containers.groupBy', 'composeProject') === 'none' ? 'none' : 'composeProject';
+}
+
+export function showDanglingImages(): boolean {
+  return vscode.workspace.getConfiguration('berth').get<boolean>('images.showDangling', false);
+}
+
+export async function setShowDanglingImages(show: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('berth').update('images.showDangling', show, vscode.ConfigurationTarget.Global);
+}

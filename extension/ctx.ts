@@ -4,25 +4,44 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ENGINE_SETTINGS, readConfig } from './config.js';
-import { EngineConnection } from './engine/engine-connection.js';
+import { EngineConnection, type EngineEvent } from './engine/engine-connection.js';
+import { changedKinds } from './engine/resource-events.js';
 import type { EngineStatus } from './engine/engine-status.js';
 import { EngineSettingError, resolveEngineTarget } from './engine/engine-target.js';
 import type { WayOut } from './engine/preflight.js';
 import { EngineStatusBar } from './status-bar.js';
+import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { EngineViewProvider } from './views/engine-view.js';
+import { ResourceViews } from './views/resource-views.js';
 
 export class Ctx implements vscode.Disposable {
   readonly engineLog: vscode.LogOutputChannel;
+  /** The full log of image builds (and pushes/pulls), one run after another. */
+  readonly buildLog: vscode.OutputChannel;
+  /** Where a failed build points in its Dockerfile. */
+  readonly buildDiagnostics: vscode.DiagnosticCollection;
+  readonly views: ResourceViews;
+  readonly inspectDocuments: InspectDocuments;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
   private readonly engineView = new EngineViewProvider();
   private readonly statusBar = new EngineStatusBar();
   private lastShownProblem = '';
+  private lastState: EngineStatus['state'] = 'stopped';
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.engineLog = vscode.window.createOutputChannel('Berth Engine', { log: true });
+    this.buildLog = vscode.window.createOutputChannel('Berth Build');
+    this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
+    this.views = new ResourceViews(() => this.connection?.client);
+    this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
     this.extCleanup.push(
       this.engineLog,
+      this.buildLog,
+      this.buildDiagnostics,
+      this.views,
+      this.inspectDocuments,
+      vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, this.inspectDocuments),
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
@@ -62,6 +81,7 @@ export class Ctx implements vscode.Disposable {
     });
     this.connection = connection;
     connection.on('status', (s: EngineStatus) => this.onStatus(s));
+    connection.on('resources', (events: EngineEvent[]) => this.views.refresh(changedKinds(events)));
     await connection.connect();
   }
 
@@ -78,9 +98,15 @@ export class Ctx implements vscode.Disposable {
   }
 
   private onStatus(s: EngineStatus): void {
+    // Only a change between running and not running changes what the resource views can show;
+    // the status also repeats `running` after each event batch (fresh /info counts).
+    const wasRunning = this.lastState === 'running';
+    this.lastState = s.state;
+    if (wasRunning !== (s.state === 'running')) this.views.refreshAll();
     this.engineView.update(s);
     this.statusBar.update(s);
     void vscode.commands.executeCommand('setContext', 'berth.engineRunning', s.state === 'running');
+    void vscode.commands.executeCommand('setContext', 'berth.engineState', s.state);
     if (s.state === 'unreachable' && s.reason !== this.lastShownProblem) {
       this.lastShownProblem = s.reason;
       void this.offerWaysOut(s.reason, s.waysOut);

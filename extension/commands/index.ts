@@ -1,25 +1,125 @@
-// Every command in one table: name -> handler factory over the context. Registered as `berth.<name>`.
+// Every command in one table, registered as `berth.<name>`. Commands that need the engine get an
+// EngineCtx (a connected client, checked once here) and otherwise run their disabled variant, which by
+// default says the engine is not connected and offers the way to it.
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
+import { userMessage } from '../errors.js';
+import { attachShell } from './attach-shell.js';
+import { buildImage } from './build-image.js';
+import type { EngineCtx, Handler } from './command-context.js';
+import { copyId } from './copy-id.js';
+import { inspect } from './inspect.js';
+import { openInBrowser } from './open-in-browser.js';
+import { prune } from './prune.js';
+import { pullImage } from './pull-image.js';
+import { pushImage } from './push-image.js';
+import { removeContainer } from './remove-container.js';
+import { removeImage } from './remove-image.js';
+import { removeNetwork } from './remove-network.js';
+import { removeVolume } from './remove-volume.js';
+import { restartContainer } from './restart-container.js';
+import { runImage, runImageInteractive } from './run-image.js';
+import { startContainer } from './start-container.js';
+import { stopContainer } from './stop-container.js';
+import { tagImage } from './tag-image.js';
+import { viewLogs } from './view-logs.js';
+import { groupContainersBy, refreshView, showDangling } from './view-options.js';
 
-type Handler = (...args: unknown[]) => unknown;
-type CommandFactory = (ctx: Ctx) => Handler;
+type CommandSpec =
+  /** Works with or without an engine. */
+  | { always: (ctx: Ctx) => Handler }
+  /** Needs a connected engine; `disabled` runs otherwise. */
+  | { enabled: (e: EngineCtx) => Handler; disabled?: (ctx: Ctx) => Handler };
 
-const commands: Record<string, CommandFactory> = {
-  'engine.refresh': (ctx) => async () => {
-    if (ctx.engine) await ctx.engine.refresh();
-    else await ctx.start();
+export const COMMANDS: Record<string, CommandSpec> = {
+  'engine.refresh': {
+    always: (ctx) => async () => {
+      if (ctx.engine) await ctx.engine.refresh();
+      else await ctx.start();
+      ctx.views.refreshAll();
+    },
   },
-  'engine.showLog': (ctx) => () => ctx.engineLog.show(true),
-  'engine.restart': (ctx) => async () => {
-    if (ctx.engine?.target.kind !== 'bundled') {
-      void vscode.window.showInformationMessage('Berth is not using its bundled engine (setting berth.engine), so there is nothing of Berth\'s to restart.');
-      return;
-    }
-    await ctx.engine.restartBundled();
+  'engine.showLog': { always: (ctx) => () => ctx.engineLog.show(true) },
+  'engine.restart': {
+    always: (ctx) => async () => {
+      if (ctx.engine?.target.kind !== 'bundled') {
+        void vscode.window.showInformationMessage("Berth is not using its bundled engine (setting berth.engine), so there is nothing of Berth's to restart.");
+        return;
+      }
+      await ctx.engine.restartBundled();
+    },
   },
+  showBuildLog: { always: (ctx) => () => ctx.buildLog.show() },
+
+  'containers.refresh': { always: refreshView('container') },
+  'containers.start': { enabled: startContainer },
+  'containers.stop': { enabled: stopContainer },
+  'containers.restart': { enabled: restartContainer },
+  'containers.remove': { enabled: removeContainer },
+  'containers.viewLogs': { enabled: viewLogs },
+  'containers.attachShell': { enabled: attachShell },
+  'containers.inspect': { enabled: inspect('container') },
+  'containers.openInBrowser': { enabled: openInBrowser },
+  'containers.copyId': { enabled: copyId },
+  'containers.prune': { enabled: prune('containers') },
+  'containers.groupBy': { always: groupContainersBy },
+
+  'images.refresh': { always: refreshView('image') },
+  'images.build': { enabled: buildImage },
+  'images.run': { enabled: runImage },
+  'images.runInteractive': { enabled: runImageInteractive },
+  'images.pull': { enabled: pullImage },
+  'images.tag': { enabled: tagImage },
+  'images.push': { enabled: pushImage },
+  'images.remove': { enabled: removeImage },
+  'images.inspect': { enabled: inspect('image') },
+  'images.copyId': { enabled: copyId },
+  'images.prune': { enabled: prune('images') },
+  'images.showDangling': { always: showDangling(true) },
+  'images.hideDangling': { always: showDangling(false) },
+
+  'volumes.refresh': { always: refreshView('volume') },
+  'volumes.inspect': { enabled: inspect('volume') },
+  'volumes.remove': { enabled: removeVolume },
+  'volumes.prune': { enabled: prune('volumes') },
+
+  'networks.refresh': { always: refreshView('network') },
+  'networks.inspect': { enabled: inspect('network') },
+  'networks.remove': { enabled: removeNetwork },
+  'networks.prune': { enabled: prune('networks') },
+
+  prune: { enabled: prune() },
 };
 
+/** The default disabled variant: say why nothing happens, and offer the way to a connected engine. */
+const notConnected = (ctx: Ctx): Handler => async () => {
+  const s = ctx.engine?.status;
+  const why = s?.state === 'unreachable' ? s.reason : s?.state === 'starting' ? `still connecting to ${s.address}` : 'no engine is connected';
+  const picked = await vscode.window.showWarningMessage(`Berth is not connected to a container engine (${why.replace(/\.$/, '')}).`, 'Show Engine', 'Retry');
+  if (picked === 'Show Engine') await vscode.commands.executeCommand('berth.engine.focus');
+  if (picked === 'Retry') await vscode.commands.executeCommand('berth.engine.refresh');
+};
+
+function handlerFor(ctx: Ctx, spec: CommandSpec): Handler {
+  if ('always' in spec) return spec.always(ctx);
+  return (...args) => {
+    const connection = ctx.engine;
+    const docker = connection?.client;
+    if (connection && docker) return spec.enabled({ ctx, docker, connection })(...args);
+    return (spec.disabled ?? notConnected)(ctx)(...args);
+  };
+}
+
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  return Object.entries(commands).map(([name, factory]) => vscode.commands.registerCommand(`berth.${name}`, factory(ctx)));
+  return Object.entries(COMMANDS).map(([name, spec]) =>
+    vscode.commands.registerCommand(`berth.${name}`, async (...args: unknown[]) => {
+      try {
+        return await handlerFor(ctx, spec)(...args);
+      } catch (err) {
+        // Commands report their own engine errors; this catches what slipped through.
+        void vscode.window.showErrorMessage(userMessage(err, `run berth.${name}`));
+        return undefined;
+      }
+    }),
+  );
 }

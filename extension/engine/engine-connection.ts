@@ -30,7 +30,8 @@ export interface ConnectionOptions {
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000, 30000];
 
 /**
- * Events: `status` (EngineStatus), `resources` (EngineEvent[] since the last notice).
+ * Events: `status` (EngineStatus), `resources` (EngineEvent[] since the last notice, debounced),
+ * `event` (each EngineEvent as it arrives).
  */
 export class EngineConnection extends EventEmitter {
   private _status: EngineStatus = { state: 'stopped' };
@@ -203,6 +204,8 @@ export class EngineConnection extends EventEmitter {
   }
 
   private queueEvent(e: EngineEvent): void {
+    // Undebounced, for followers that must react at once (a log terminal picking up after a restart).
+    this.emit('event', e);
     this.pending.push(e);
     if (this.debounceTimer) return;
     this.debounceTimer = setTimeout(() => {

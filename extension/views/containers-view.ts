@@ -1,0 +1,22 @@
+// The Containers view: every container, grouped by Compose project unless berth.containers.groupBy is "none".
+import type Dockerode from 'dockerode';
+import { containerTree, type ContainerGrouping, type ContainerSummary } from './container-nodes.js';
+import { ResourceTreeProvider } from './resource-tree.js';
+import type { ViewNode } from './view-node.js';
+
+export class ContainersProvider extends ResourceTreeProvider<ContainerSummary> {
+  protected readonly what = 'list containers';
+
+  constructor(client: () => Dockerode | undefined, private readonly grouping: () => ContainerGrouping) {
+    super(client);
+  }
+
+  protected async list(docker: Dockerode): Promise<ContainerSummary[]> {
+    // size=false: sizes make the engine walk every container's files.
+    return (await docker.listContainers({ all: true, size: false })) as ContainerSummary[];
+  }
+
+  protected build(raw: ContainerSummary[]): ViewNode[] {
+    return containerTree(raw, this.grouping());
+  }
+}

@@ -1,0 +1,83 @@
+// Creates the Containers, Images, Volumes and Networks views and refreshes them from engine events.
+import type Dockerode from 'dockerode';
+import * as vscode from 'vscode';
+import { containerGrouping, GROUP_BY_SETTING, SHOW_DANGLING_SETTING, showDanglingImages } from '../config.js';
+import type { ResourceKind } from '../engine/resource-events.js';
+import { ContainersProvider } from './containers-view.js';
+import { ImagesProvider } from './images-view.js';
+import { NetworksProvider } from './networks-view.js';
+import type { ResourceTreeProvider } from './resource-tree.js';
+import type { ViewNode } from './view-node.js';
+import { VolumesProvider } from './volumes-view.js';
+
+export const VIEW_IDS: Record<ResourceKind, string> = {
+  container: 'berth.containers',
+  image: 'berth.images',
+  volume: 'berth.volumes',
+  network: 'berth.networks',
+};
+
+export class ResourceViews implements vscode.Disposable {
+  readonly containers: ContainersProvider;
+  readonly images: ImagesProvider;
+  readonly volumes: VolumesProvider;
+  readonly networks: NetworksProvider;
+  private readonly views = new Map<ResourceKind, vscode.TreeView<ViewNode>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(client: () => Dockerode | undefined) {
+    this.containers = new ContainersProvider(client, containerGrouping);
+    this.images = new ImagesProvider(client, showDanglingImages);
+    this.volumes = new VolumesProvider(client);
+    this.networks = new NetworksProvider(client);
+    for (const [kind, provider] of this.providers()) {
+      const view = vscode.window.createTreeView(VIEW_IDS[kind], {
+        treeDataProvider: provider,
+        canSelectMany: true,
+        showCollapseAll: kind === 'container' || kind === 'image',
+      });
+      this.views.set(kind, view);
+      this.disposables.push(view, provider);
+    }
+    void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(GROUP_BY_SETTING)) this.containers.rebuild();
+        if (e.affectsConfiguration(SHOW_DANGLING_SETTING)) {
+          void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
+          this.images.rebuild();
+        }
+      }),
+    );
+  }
+
+  provider(kind: ResourceKind): ResourceTreeProvider<unknown> {
+    return this.providers().find(([k]) => k === kind)![1];
+  }
+
+  /** The selection in a view, for commands run from the palette or a keybinding. */
+  selection(kind: ResourceKind): readonly ViewNode[] {
+    return this.views.get(kind)?.selection ?? [];
+  }
+
+  refresh(kinds: Iterable<ResourceKind>): void {
+    for (const k of kinds) this.provider(k).refresh();
+  }
+
+  refreshAll(): void {
+    this.refresh(['container', 'image', 'volume', 'network']);
+  }
+
+  private providers(): [ResourceKind, ResourceTreeProvider<unknown>][] {
+    return [
+      ['container', this.containers as ResourceTreeProvider<unknown>],
+      ['image', this.images as ResourceTreeProvider<unknown>],
+      ['volume', this.volumes as ResourceTreeProvider<unknown>],
+      ['network', this.networks as ResourceTreeProvider<unknown>],
+    ];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
