@@ -55,7 +55,8 @@ export function portMappings(ports: readonly ApiPort[] | null | undefined): Port
     seen.add(key);
     out.push({ ip: p.IP ?? '', privatePort: p.PrivatePort, publicPort: p.PublicPort || undefined, type: p.Type });
   }
-  return out.sort((a, b) => (a.publicPort ?? 0) - (b.publicPort ?? 0) || a.privatePort - b.privatePort);
+  // Published ports first: they are what a user opens.
+  return out.sort((a, b) => Number(!a.publicPort) - Number(!b.publicPort) || (a.publicPort ?? 0) - (b.publicPort ?? 0) || a.privatePort - b.privatePort);
 }
 
 /** "8080→80/tcp, 53/udp" */

@@ -1,12 +1,32 @@
-// A stand-in engine on a unix socket: just enough of the Docker API for the connection tests.
+// A stand-in engine on a unix socket: just enough of the Docker API for the connection, view and
+// terminal tests and the tree benchmark. Lists come from the public arrays; logs from `logs`.
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
+
+/** One multiplexed log frame as the Engine API sends it for a container without a TTY. */
+export function logFrame(stream: 1 | 2, text: string): Buffer {
+  const data = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(data.length, 4);
+  return Buffer.concat([header, data]);
+}
 
 export class FakeEngine {
   private server: http.Server | undefined;
   private readonly eventClients = new Set<ServerResponse>();
   eventSubscriptions = 0;
+  containers: object[] = [];
+  images: object[] = [];
+  volumes: object[] = [];
+  networks: object[] = [];
+  /** Log frames per container id; each logs request answers with them and ends. */
+  logs = new Map<string, Buffer[]>();
+  /** Query strings of the log requests, to check `since` after a restart. */
+  logRequests: string[] = [];
+  /** How many times each list route was called. */
+  calls = new Map<string, number>();
 
   constructor(readonly socketPath: string, readonly platform = 'Docker Engine - Community') {}
 
@@ -22,6 +42,28 @@ export class FakeEngine {
       if (url.startsWith('/info')) {
         res.setHeader('Content-Type', 'application/json');
         return void res.end(JSON.stringify({ DockerRootDir: '/var/lib/fake', Containers: 3, ContainersRunning: 1, Images: 7 }));
+      }
+      const json = (body: unknown): void => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(body));
+      };
+      const route = url.split('?')[0];
+      const count = (): void => void this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
+      if (route === '/containers/json') return count(), json(this.containers);
+      if (route === '/images/json') return count(), json(this.images);
+      if (route === '/volumes') return count(), json({ Volumes: this.volumes, Warnings: null });
+      if (route === '/networks') return count(), json(this.networks);
+      const inspect = /^\/containers\/([^/]+)\/json$/.exec(route);
+      if (inspect) {
+        const id = inspect[1];
+        return json({ Id: id, Name: `/${id}`, Config: { Tty: false }, State: { Running: false, ExitCode: 0 } });
+      }
+      const logs = /^\/containers\/([^/]+)\/logs$/.exec(route);
+      if (logs) {
+        this.logRequests.push(url.split('?')[1] ?? '');
+        res.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });
+        for (const f of this.logs.get(logs[1]) ?? []) res.write(f);
+        return void res.end();
       }
       if (url.startsWith('/events')) {
         this.eventSubscriptions++;

@@ -1,0 +1,44 @@
+// The linter's vocabulary, shared by berth-lint and the language server.
+import type { DockerfileAst, Range } from '../syntax/ast';
+
+/** hadolint's levels; `ignore` turns a rule off. */
+export type Severity = 'error' | 'warning' | 'info' | 'style';
+export type SeverityOrOff = Severity | 'ignore';
+
+export interface TextEdit {
+  readonly range: Range;
+  readonly newText: string;
+}
+
+export interface Fix {
+  /** Imperative, shown in the quick-fix menu: "Add --no-install-recommends". */
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The one fix an editor may apply on "fix all" / save. */
+  readonly preferred?: boolean;
+}
+
+export interface Finding {
+  /** Berth's stable id (e.g. `DL3006`, `FromAsCasing`, `BE0001`). */
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: Range;
+  readonly fixes: readonly Fix[];
+  /** ShellCheck findings carry their SC code here and ruleId `SCxxxx`. */
+  readonly source: 'berth' | 'shellcheck';
+}
+
+export type RuleOrigin = 'builder' | 'hadolint' | 'buildkit' | 'berth';
+
+export interface RuleInfo {
+  readonly id: string;
+  /** Other names the rule answers to in pragmas and config (`FromAsCasing` for a DL id and so on). */
+  readonly aliases: readonly string[];
+  readonly origin: RuleOrigin;
+  readonly defaultSeverity: SeverityOrOff;
+  /** One line, shown in hover and the docs index. */
+  readonly title: string;
+  /** Relative docs path, `docs/rules/<id>.md`. */
+  readonly docs: string;
+}
