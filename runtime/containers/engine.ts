@@ -7,12 +7,17 @@ import type { Services } from '../daemon/services.js';
 import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
 import { NetworkService } from '../network/network-service.js';
 import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { TaskRunner } from '../tasks/task-runner.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import type { ImageRunConfig } from './api-types.js';
 import { ContainerService, type ImageSource } from './container-service.js';
 import { ExecService } from './exec-service.js';
 
-export interface ContainerEngine { containers: ContainerService; execs: ExecService; networks: NetworkService; volumes: VolumeService; pool: SparePool }
+export interface ContainerEngine {
+  containers: ContainerService; execs: ExecService; networks: NetworkService; volumes: VolumeService; pool: SparePool;
+  /** One-shot commands in a rootfs (the builder's RUN); see runtime/README.md. */
+  tasks: TaskRunner;
+}
 
 /** dist/berth-monitor.js next to the daemon bundle; from sources (tests), the TypeScript entry via tsx. */
 function monitorCommand(): MonitorCommand {
@@ -60,5 +65,22 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   };
   s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
   s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
-  return { containers, execs, networks, volumes, pool };
+  const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary });
+  return { containers, execs, networks, volumes, pool, tasks };
+}
+
+const engines = new WeakMap<Services, Promise<ContainerEngine>>();
+
+/**
+ * The daemon's one container engine, opened on first use (the container routes ask at registration,
+ * so reconcile runs at daemon start). Other routes (build) get the same engine here.
+ */
+export function containerEngine(s: Services): Promise<ContainerEngine> {
+  let e = engines.get(s);
+  if (!e) {
+    e = openContainerEngine(s);
+    engines.set(s, e);
+    e.catch((err: unknown) => process.stderr.write(`berthd: containers unavailable: ${(err as Error).message}\n`));
+  }
+  return e;
 }

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Services } from '../../daemon/services.js';
 import { InvalidError } from '../../errdefs.js';
-import { openContainerEngine, type ContainerEngine } from '../../containers/engine.js';
+import { containerEngine, type ContainerEngine } from '../../containers/engine.js';
 import type { CreateRequest } from '../../containers/api-types.js';
 import type { ExecConfig } from '../../containers/exec-service.js';
 import { muxFrame } from '../../logs/log-reader.js';
@@ -11,15 +11,6 @@ import { parseFilters, parseTimestamp, queryBool, queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { hijack, upgradeBody } from './hijack.js';
-
-const engines = new WeakMap<Services, Promise<ContainerEngine>>();
-
-/** The engine opens when the routes are registered (daemon start), so reconcile runs at once. */
-export function containerEngine(s: Services): Promise<ContainerEngine> {
-  let e = engines.get(s);
-  if (!e) { e = openContainerEngine(s); engines.set(s, e); e.catch((err: unknown) => process.stderr.write(`berthd: containers unavailable: ${(err as Error).message}\n`)); }
-  return e;
-}
 
 const RAW = 'application/vnd.docker.raw-stream';
 
