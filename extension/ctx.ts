@@ -8,9 +8,11 @@ import { EngineConnection, type EngineEvent } from './engine/engine-connection.j
 import { changedKinds } from './engine/resource-events.js';
 import type { EngineStatus } from './engine/engine-status.js';
 import { EngineSettingError, resolveEngineTarget } from './engine/engine-target.js';
+import { listImageNames } from './engine/image-names.js';
 import type { WayOut } from './engine/preflight.js';
 import { EngineStatusBar } from './status-bar.js';
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
+import { DockerfileLanguageClient } from './language-client.js';
 import { EngineViewProvider } from './views/engine-view.js';
 import { ResourceViews } from './views/resource-views.js';
 
@@ -22,6 +24,8 @@ export class Ctx implements vscode.Disposable {
   readonly buildDiagnostics: vscode.DiagnosticCollection;
   readonly views: ResourceViews;
   readonly inspectDocuments: InspectDocuments;
+  readonly languageClient: DockerfileLanguageClient;
+  private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
   private readonly engineView = new EngineViewProvider();
@@ -35,7 +39,11 @@ export class Ctx implements vscode.Disposable {
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
     this.views = new ResourceViews(() => this.connection?.client);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
+    this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
+    this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
     this.extCleanup.push(
+      this.languageClient,
+      this.languageLog,
       this.engineLog,
       this.buildLog,
       this.buildDiagnostics,
@@ -81,7 +89,11 @@ export class Ctx implements vscode.Disposable {
     });
     this.connection = connection;
     connection.on('status', (s: EngineStatus) => this.onStatus(s));
-    connection.on('resources', (events: EngineEvent[]) => this.views.refresh(changedKinds(events)));
+    connection.on('resources', (events: EngineEvent[]) => {
+      const kinds = changedKinds(events);
+      this.views.refresh(kinds);
+      if (kinds.has('image')) void this.feedImageNames();
+    });
     await connection.connect();
   }
 
@@ -102,7 +114,10 @@ export class Ctx implements vscode.Disposable {
     // the status also repeats `running` after each event batch (fresh /info counts).
     const wasRunning = this.lastState === 'running';
     this.lastState = s.state;
-    if (wasRunning !== (s.state === 'running')) this.views.refreshAll();
+    if (wasRunning !== (s.state === 'running')) {
+      this.views.refreshAll();
+      if (s.state === 'running') void this.feedImageNames();
+    }
     this.engineView.update(s);
     this.statusBar.update(s);
     void vscode.commands.executeCommand('setContext', 'berth.engineRunning', s.state === 'running');
@@ -112,6 +127,18 @@ export class Ctx implements vscode.Disposable {
       void this.offerWaysOut(s.reason, s.waysOut);
     }
     if (s.state === 'running') this.lastShownProblem = '';
+  }
+
+  /** FROM completion offers the images of the engine connected now. */
+  private async feedImageNames(): Promise<void> {
+    const docker = this.connection?.client;
+    if (!docker) return;
+    try {
+      await this.languageClient.setImageNames(await listImageNames(docker));
+    } catch (err) {
+      // Completion without the engine's names still works; the log says why they are missing.
+      this.languageLog.warn(`Could not list the engine's images for completion: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async offerWaysOut(reason: string, waysOut: WayOut[]): Promise<void> {

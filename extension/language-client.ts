@@ -1,51 +1,114 @@
 // Starts dist/language-server.js over stdio for Dockerfiles and keeps it fed with the engine's image names.
+// The server starts with the first Dockerfile opened, not at activation: a window that only looks at
+// containers should not pay for a second process.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION, type ImageNamesParams } from './language-protocol.js';
 
-const DOCKERFILE_PATTERN = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}';
+export const DOCKERFILE_PATTERN = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*}';
+
+/** A file VS Code may not know as `dockerfile` (no built-in docker extension) but that is one. */
+export function isDockerfileName(fileName: string): boolean {
+  return /^(Dockerfile|Containerfile)(\..+)?$|\.(dockerfile|containerfile)$/i.test(path.basename(fileName));
+}
+
+export function isDockerfileDocument(doc: { languageId: string; fileName: string; uri: { scheme: string } }): boolean {
+  return doc.languageId === 'dockerfile' || (doc.uri.scheme === 'file' && isDockerfileName(doc.fileName));
+}
 
 export class DockerfileLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
-  private lastNames: string[] = [];
+  private starting: Promise<void> | undefined;
+  private lastNames: string[] | undefined;
+  /** The missing-server message is shown once per window, not per Dockerfile opened. */
+  private toldMissing = false;
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {}
 
-  async start(): Promise<void> {
-    if (this.client) return;
-    const module = path.join(this.extensionPath, 'dist', 'language-server.js');
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio },
-      debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--inspect=6010'] } },
-    };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_PATTERN }],
-      synchronize: {
-        configurationSection: SETTINGS_SECTION,
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}'),
+  get serverModule(): string {
+    return path.join(this.extensionPath, 'dist', 'language-server.js');
+  }
+
+  /** Starts the server now if a Dockerfile is open, else when the first one opens. */
+  startForDockerfiles(): void {
+    if (vscode.workspace.textDocuments.some(isDockerfileDocument)) {
+      void this.start();
+      return;
+    }
+    const sub = vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (!isDockerfileDocument(doc)) return;
+      sub.dispose();
+      void this.start();
+    });
+    this.disposables.push(sub);
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.doStart().catch((err: unknown) => {
+      const why = err instanceof Error ? err.message : String(err);
+      this.log.error(`The Dockerfile language server did not start: ${why}`);
+      void vscode.window.showErrorMessage(`Berth's Dockerfile language server did not start (${why}). Its log is in the "Berth Dockerfile" output.`, 'Show Log').then((picked) => {
+        if (picked) this.log.show();
+      });
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const module = this.serverModule;
+    if (!fs.existsSync(module)) {
+      this.log.warn(`No language server at ${module}; Dockerfiles are not linted.`);
+      if (!this.toldMissing) {
+        this.toldMissing = true;
+        void vscode.window.showWarningMessage(
+          `Berth's Dockerfile language server is missing from the extension (${module}), so Dockerfiles get no linting, completion or quick fixes. Reinstall Berth, or run "npm run build" in a development checkout.`,
+        );
+      }
+      return;
+    }
+    // Loaded here, not at the top: the client library is large and activation must stay fast.
+    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+    const client = new LanguageClient(
+      'berth.dockerfile',
+      'Berth Dockerfile',
+      {
+        run: { module, transport: TransportKind.stdio },
+        debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--inspect=6010'] } },
       },
-      outputChannel: this.log,
-    };
-    this.client = new LanguageClient('berth.dockerfile', 'Berth Dockerfile', serverOptions, clientOptions);
-    await this.client.start();
-    if (this.lastNames.length) await this.sendImageNames(this.lastNames);
+      {
+        documentSelector: [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_PATTERN }],
+        synchronize: {
+          configurationSection: SETTINGS_SECTION,
+          fileEvents: vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}'),
+        },
+        outputChannel: this.log,
+      },
+    );
+    this.client = client;
+    await client.start();
+    if (this.lastNames) await this.sendImageNames(this.lastNames);
   }
 
   /** The engine's images changed: completion of FROM offers what is there. */
   async setImageNames(names: string[]): Promise<void> {
+    const same = this.lastNames && this.lastNames.length === names.length && this.lastNames.every((n, i) => n === names[i]);
     this.lastNames = names;
-    if (this.client?.isRunning()) await this.sendImageNames(names);
+    if (!same && this.client?.isRunning()) await this.sendImageNames(names);
   }
 
   private async sendImageNames(names: string[]): Promise<void> {
     const params: ImageNamesParams = { names };
-    await this.client!.sendNotification(IMAGE_NAMES_NOTIFICATION, params);
+    await this.client?.sendNotification(IMAGE_NAMES_NOTIFICATION, params);
   }
 
   async stop(): Promise<void> {
+    for (const d of this.disposables.splice(0)) d.dispose();
     const c = this.client;
     this.client = undefined;
+    this.starting = undefined;
     if (c?.isRunning()) await c.stop();
   }
 

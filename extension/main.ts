@@ -8,11 +8,12 @@ let ctx: Ctx | undefined;
 export function activate(extension: vscode.ExtensionContext): void {
   ctx = new Ctx(extension);
   extension.subscriptions.push(ctx, ...registerCommands(ctx));
+  ctx.languageClient.startForDockerfiles();
   // Connecting may start the bundled engine; activation must not wait for it.
   void ctx.start().catch((err: unknown) => ctx?.engineLog.error(`Engine start failed: ${String(err)}`));
 }
 
 export async function deactivate(): Promise<void> {
-  await ctx?.stop();
+  await Promise.all([ctx?.stop(), ctx?.languageClient.stop()]);
   ctx = undefined;
 }

@@ -3,7 +3,6 @@
 // "Berth Build" output, and on failure a diagnostic on the failing line of the Dockerfile.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { packContext } from '../build/context-tar.js';
 import { checkImageReference, defaultTag, failingLine, parseStep, type BuildStep } from '../build/dockerfile-steps.js';
 import { readJsonMessages } from '../engine/json-messages.js';
 import { userMessage } from '../errors.js';
@@ -54,6 +53,8 @@ export const buildImage = (e: EngineCtx): Handler => async (...args) => {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Building ${tag}`, cancellable: true },
       async (progress, token) => {
+        // tar-stream loads on the first build, not at activation.
+        const { packContext } = await import('../build/context-tar.js');
         const packed = packContext({ dir: contextDir, dockerfile: dockerfile.fsPath });
         packed.done.catch(() => undefined);
         const stream = (await e.docker.buildImage(packed.stream as unknown as NodeJS.ReadableStream, {

@@ -2,10 +2,10 @@
 // follows /events (debounced into resource-change notices), and reconnects when the engine comes back.
 // No VS Code imports: the UI subscribes to its events.
 import { EventEmitter } from 'node:events';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { BundledEngine, EngineStartError } from './bundled-engine.js';
 import type { EngineInfo, EngineStatus } from './engine-status.js';
-import { describeTarget, type EngineTarget } from './engine-target.js';
+import { targetAddress, type EngineTarget } from './engine-target.js';
 import { pingSocket } from './ping.js';
 import { checkBundledPrerequisites, type WayOut } from './preflight.js';
 import { productName, type VersionReply } from './product-name.js';
@@ -63,11 +63,11 @@ export class EngineConnection extends EventEmitter {
   async connect(): Promise<EngineStatus> {
     clearTimeout(this.reconnectTimer);
     const target = this.opts.target;
-    const address = describeTarget(target);
+    const address = targetAddress(target);
     this.setStatus({ state: 'starting', address });
     try {
       if (target.kind === 'bundled') await this.ensureBundled(target);
-      this.docker = createClient(target);
+      this.docker = await createClient(target);
       const info = await this.readInfo(address);
       await this.followEvents();
       this.reconnectAttempt = 0;
@@ -89,7 +89,7 @@ export class EngineConnection extends EventEmitter {
       return;
     }
     try {
-      this.setStatus({ state: 'running', info: await this.readInfo(describeTarget(this.opts.target)) });
+      this.setStatus({ state: 'running', info: await this.readInfo(targetAddress(this.opts.target)) });
     } catch {
       await this.connect();
     }
@@ -124,7 +124,7 @@ export class EngineConnection extends EventEmitter {
         this.closeEvents();
         this.setStatus({
           state: 'unreachable',
-          address: describeTarget(target),
+          address: targetAddress(target),
           reason: 'The bundled engine stopped. Its log is in the "Berth Engine" output.',
           waysOut: defaultWaysOut(target),
         });
@@ -192,7 +192,7 @@ export class EngineConnection extends EventEmitter {
       this.opts.log('Lost the event stream; reconnecting');
       this.setStatus({
         state: 'unreachable',
-        address: describeTarget(this.opts.target),
+        address: targetAddress(this.opts.target),
         reason: 'The connection to the engine was lost.',
         waysOut: defaultWaysOut(this.opts.target),
       });
@@ -250,7 +250,9 @@ function defaultWaysOut(target: EngineTarget): WayOut[] {
   return ways;
 }
 
-function createClient(target: EngineTarget): Dockerode {
+/** dockerode (with ssh2 and gRPC) is most of the bundle; loading it after activation keeps activation fast. */
+async function createClient(target: EngineTarget): Promise<Dockerode> {
+  const { default: Dockerode } = await import('dockerode');
   switch (target.kind) {
     case 'bundled':
     case 'docker':

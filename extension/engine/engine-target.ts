@@ -66,12 +66,15 @@ function parseHost(value: string): EngineTarget {
   );
 }
 
-export function describeTarget(t: EngineTarget): string {
+/** Where the engine listens, as the Engine view's Socket row shows it: the socket path, or the ssh/tcp URL. */
+export function targetAddress(t: EngineTarget): string {
   switch (t.kind) {
-    case 'bundled': return `bundled engine at ${t.socketPath}`;
-    case 'docker': return `Docker at ${t.socketPath}`;
-    case 'socket': return t.socketPath;
+    case 'bundled':
+    case 'docker':
+    case 'socket':
+      return t.socketPath;
     case 'tcp':
-    case 'ssh': return t.url;
+    case 'ssh':
+      return t.url;
   }
 }

@@ -140,7 +140,7 @@ test('the bundled engine is started with the socket and root flags and reported 
     const s = await c.connect();
     assert.ok(s.state === 'running', JSON.stringify(s));
     assert.equal(s.info.product, 'Berth');
-    assert.equal(s.info.address, `bundled engine at ${socketPath}`);
+    assert.equal(s.info.address, socketPath);
   } finally {
     process.env.PATH = oldPath;
     await c.dispose();

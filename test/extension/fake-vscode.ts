@@ -2,7 +2,6 @@
 // plain Node (tests and benchmarks). Real behaviour where tests look (events, tree items, config);
 // everything else is a recording no-op. Load it with `installFakeVscode()` before importing extension code.
 import Module from 'node:module';
-import * as path from 'node:path';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -139,7 +138,8 @@ let installed = false;
 export function installFakeVscode(): void {
   if (installed) return;
   installed = true;
-  const self = path.join(__dirname, 'fake-vscode.ts');
+  // This very file, whether tsx runs it from source or a benchmark bundled it.
+  const self = __filename;
   const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
   const original = M._resolveFilename;
   M._resolveFilename = function (request: string, ...rest: unknown[]): string {
