@@ -1,0 +1,171 @@
+// Diagnostics while typing. Opening a document lints it at once; edits are debounced per document.
+// A newer version cancels whatever is still running for an older one (its results are dropped and
+// its ShellCheck process aborted). The linter's findings are published as soon as they exist;
+// ShellCheck's follow and are merged in. While RUN instructions are unchanged, the previous
+// ShellCheck findings are reused instead of running it again.
+import type { Diagnostic } from 'vscode-languageserver';
+import type { DockerfileAst } from '../dockerfile/syntax/ast';
+import type { Finding, HadolintConfig, LintOptions, SeverityOrOff } from '../dockerfile/lint/types';
+import type { DocumentStore } from './documents';
+import type { ErrorLog } from './guard';
+import type { DockerfileSettings } from './protocol';
+import type { RuleDocs } from './rule-docs';
+import type { SettingsCache } from './settings';
+import { toDiagnostic } from './to-diagnostic';
+
+export interface ShellcheckRequest extends LintOptions {
+  readonly executable: string;
+  readonly signal: AbortSignal;
+}
+
+export interface Linters {
+  lint(ast: DockerfileAst, options: LintOptions): Finding[];
+  shellcheck(ast: DockerfileAst, options: ShellcheckRequest): Promise<Finding[]>;
+}
+
+export interface DiagnosticsDeps {
+  readonly documents: DocumentStore;
+  readonly settings: SettingsCache;
+  /** The .hadolint.yaml that applies to a document (undefined: none). */
+  hadolintConfig(uri: string): Promise<HadolintConfig | undefined>;
+  readonly linters: Linters;
+  readonly docs: RuleDocs;
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  readonly log: ErrorLog;
+  /** Delay after an edit before linting; 0 lints on every change. */
+  readonly debounceMs: number;
+}
+
+interface DocState {
+  generation: number;
+  timer: NodeJS.Timeout | null;
+  abort: AbortController | null;
+  /** Findings of the last completed lint, for code actions. */
+  version: number;
+  findings: Finding[];
+  shellcheck: { key: string; findings: Finding[]; lineTexts: string[] } | null;
+}
+
+const SEVERITY_FROM_SETTING: Record<DockerfileSettings['rules'][string], SeverityOrOff> = {
+  error: 'error', warning: 'warning', info: 'info', hint: 'style', off: 'ignore',
+};
+
+/** What ShellCheck sees: the RUN instructions (text and place) and the variables declared before them. */
+function shellcheckKey(ast: DockerfileAst): string {
+  const parts: string[] = [];
+  for (const ins of ast.instructions) {
+    const k = ins.onbuild?.keyword ?? ins.keyword;
+    if (k === 'RUN' || k === 'ARG' || k === 'ENV' || k === 'SHELL' || k === 'FROM') {
+      parts.push(`${ins.startLine}\u0000${ast.lines.slice(ins.startLine, ins.endLine + 1).join('\n')}`);
+    }
+  }
+  return parts.join('\u0001');
+}
+
+export class DiagnosticsService {
+  private readonly state = new Map<string, DocState>();
+
+  constructor(private readonly deps: DiagnosticsDeps) {}
+
+  private stateOf(uri: string): DocState {
+    let s = this.state.get(uri);
+    if (!s) {
+      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null };
+      this.state.set(uri, s);
+    }
+    return s;
+  }
+
+  opened(uri: string): void {
+    this.schedule(uri, 0);
+  }
+
+  changed(uri: string): void {
+    this.schedule(uri, this.deps.debounceMs);
+  }
+
+  closed(uri: string): void {
+    const s = this.state.get(uri);
+    if (s) this.cancel(s);
+    this.state.delete(uri);
+    this.deps.publish(uri, undefined, []);
+  }
+
+  /** Settings or .hadolint.yaml changed: lint every open document again. */
+  refreshAll(): void {
+    for (const doc of this.deps.documents.all()) {
+      const s = this.stateOf(doc.uri);
+      s.shellcheck = null;
+      this.schedule(doc.uri, 0);
+    }
+  }
+
+  /** Findings published for this version of the document (empty when not linted yet). */
+  findings(uri: string, version: number): readonly Finding[] {
+    const s = this.state.get(uri);
+    return s && s.version === version ? s.findings : [];
+  }
+
+  private cancel(s: DocState): void {
+    s.generation++;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    s.abort?.abort();
+    s.abort = null;
+  }
+
+  private schedule(uri: string, delay: number): void {
+    const s = this.stateOf(uri);
+    this.cancel(s);
+    const generation = s.generation;
+    const go = () => {
+      s.timer = null;
+      this.run(uri, s, generation).catch((e) => this.deps.log.error(`berth: linting ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
+    };
+    if (delay <= 0) go();
+    else s.timer = setTimeout(go, delay);
+  }
+
+  private async run(uri: string, s: DocState, generation: number): Promise<void> {
+    const doc = this.deps.documents.get(uri);
+    if (!doc) return;
+    const [settings, hadolint] = await Promise.all([this.deps.settings.get(uri), this.deps.hadolintConfig(uri)]);
+    if (s.generation !== generation) return;
+    const severityOverrides: Record<string, SeverityOrOff> = {};
+    for (const [id, v] of Object.entries(settings.rules)) severityOverrides[id] = SEVERITY_FROM_SETTING[v];
+    const options: LintOptions = { severityOverrides, hadolint };
+    const lintFindings = this.deps.linters.lint(doc.ast, options);
+    const key = settings.shellcheck.enable ? shellcheckKey(doc.ast) : '';
+    const reuse = settings.shellcheck.enable && s.shellcheck?.key === key ? s.shellcheck.findings : null;
+    this.publish(uri, doc.version, s, lintFindings, reuse ?? (settings.shellcheck.enable ? this.carried(s, doc.ast) : []));
+    if (!settings.shellcheck.enable) {
+      s.shellcheck = null;
+      return;
+    }
+    if (reuse) return;
+    const abort = new AbortController();
+    s.abort = abort;
+    let sc: Finding[];
+    try {
+      sc = await this.deps.linters.shellcheck(doc.ast, { ...options, executable: settings.shellcheck.path, signal: abort.signal });
+    } finally {
+      if (s.abort === abort) s.abort = null;
+    }
+    if (s.generation !== generation) return;
+    s.shellcheck = { key, findings: sc, lineTexts: sc.map((f) => doc.ast.lines[f.range.start.line] ?? '') };
+    this.publish(uri, doc.version, s, lintFindings, sc);
+  }
+
+  /** While ShellCheck re-runs, keep showing its earlier findings whose line is unchanged (no flicker). */
+  private carried(s: DocState, ast: DockerfileAst): Finding[] {
+    const prev = s.shellcheck;
+    if (!prev) return [];
+    return prev.findings.filter((f, i) => ast.lines[f.range.start.line] === prev.lineTexts[i]);
+  }
+
+  private publish(uri: string, version: number, s: DocState, lintFindings: Finding[], shellcheck: Finding[]): void {
+    s.version = version;
+    s.findings = shellcheck.length ? [...lintFindings, ...shellcheck] : lintFindings;
+    this.deps.publish(uri, version, s.findings.map((f) => toDiagnostic(f, this.deps.docs)));
+  }
+}

@@ -1,0 +1,186 @@
+// Formatting: upper-case instruction keywords (and FROM's AS, HEALTHCHECK's CMD/NONE), no leading
+// whitespace before an instruction, continuation lines indented one level, no trailing whitespace.
+// It never touches heredoc bodies or terminators, and never re-indents a continuation line where
+// that would change the instruction: inside a quoted string, or where the line break joins a word
+// (`foo\` + `bar` is `foobar`).
+import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
+import type { DockerfileAst, Instruction, Range } from '../../dockerfile/syntax/ast';
+
+export interface LineFilter {
+  (line: number): boolean;
+}
+
+function edit(line: number, start: number, end: number, newText: string): TextEdit {
+  return { range: { start: { line, character: start }, end: { line, character: end } }, newText };
+}
+
+/** Lines belonging to heredoc bodies or terminators: left exactly as written. */
+function heredocLines(ast: DockerfileAst): Set<number> {
+  const out = new Set<number>();
+  for (const ins of ast.instructions) {
+    for (const h of [...ins.heredocs, ...(ins.onbuild?.heredocs ?? [])]) {
+      const first = h.markerRange.start.line + 1;
+      const last = (h.terminatorRange ?? h.contentRange).end.line;
+      for (let l = first; l <= last; l++) out.add(l);
+    }
+  }
+  return out;
+}
+
+/** Whether each physical line of the instruction ends inside a quoted string (shell rules). */
+function quoteStateAtLineEnds(ast: DockerfileAst, ins: Instruction, skip: Set<number>): Map<number, boolean> {
+  const out = new Map<number, boolean>();
+  const esc = ast.escapeChar;
+  let quote = '';
+  for (let l = ins.startLine; l <= ins.endLine; l++) {
+    if (skip.has(l)) continue;
+    const text = ast.lines[l] ?? '';
+    if (l > ins.startLine && /^\s*#/.test(text) && !quote) {
+      out.set(l, false); // a comment line inside a continuation is dropped by the parser
+      continue;
+    }
+    const startChar = l === ins.startLine ? ins.keywordToken.range.end.character : 0;
+    for (let i = startChar; i < text.length; i++) {
+      const c = text[i];
+      if (quote === "'") { if (c === "'") quote = ''; continue; }
+      if (c === esc) { i++; continue; }
+      if (quote === '"') { if (c === '"') quote = ''; continue; }
+      if (c === '"' || c === "'") quote = c;
+    }
+    out.set(l, quote !== '');
+  }
+  return out;
+}
+
+/** The line ends with the escape character (before trailing blanks): the instruction continues. */
+function continues(text: string, esc: string): boolean {
+  const t = text.replace(/[ \t]+$/, '');
+  if (!t.endsWith(esc)) return false;
+  // An escaped escape character (`\\`) at the end is a literal, not a continuation.
+  let n = 0;
+  for (let i = t.length - 1; i >= 0 && t[i] === esc; i--) n++;
+  return n % 2 === 1;
+}
+
+function uppercaseEdits(token: { value: string; range: Range }, line: string): TextEdit[] {
+  const { start, end } = token.range;
+  if (start.line !== end.line) return [];
+  const written = line.slice(start.character, end.character);
+  const upper = written.toUpperCase();
+  return written !== upper ? [edit(start.line, start.character, end.character, upper)] : [];
+}
+
+/** Keywords inside the arguments: FROM ... AS, HEALTHCHECK CMD / NONE. */
+function innerKeywords(ins: Instruction): { value: string; range: Range }[] {
+  if (ins.keyword === 'FROM' && ins.words.length >= 3 && ins.words[ins.words.length - 2].value.toLowerCase() === 'as') {
+    return [ins.words[ins.words.length - 2]];
+  }
+  if (ins.keyword === 'HEALTHCHECK' && ins.words.length > 0 && /^(cmd|none)$/i.test(ins.words[0].value)) {
+    return [ins.words[0]];
+  }
+  return [];
+}
+
+function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, skip: Set<number>, wanted: LineFilter, emptyToo: boolean): TextEdit[] {
+  const out: TextEdit[] = [];
+  const first = ast.lines[ins.startLine] ?? '';
+  if (wanted(ins.startLine)) {
+    const lead = first.length - first.trimStart().length;
+    if (lead > 0 && ins.keywordToken.range.start.line === ins.startLine) out.push(edit(ins.startLine, 0, lead, ''));
+    const keywords = [
+      ...(ins.known ? [ins.keywordToken] : []),
+      ...(ins.onbuild?.known ? [ins.onbuild.keywordToken] : []),
+      ...innerKeywords(ins.onbuild ?? ins),
+    ];
+    for (const t of keywords) {
+      for (const e of uppercaseEdits(t, ast.lines[t.range.start.line] ?? '')) {
+        if (wanted(e.range.start.line)) out.push(e);
+      }
+    }
+  }
+  const inQuote = quoteStateAtLineEnds(ast, ins, skip);
+  const esc = ast.escapeChar;
+  let prev = first;
+  for (let l = ins.startLine + 1; l <= ins.endLine; l++) {
+    if (skip.has(l)) break; // the rest of the instruction is heredoc territory
+    const text = ast.lines[l] ?? '';
+    const prevLine = l - 1;
+    if (!wanted(l) || !continues(prev, esc)) { prev = text; continue; }
+    const lead = text.length - text.trimStart().length;
+    const blank = text.trim() === '';
+    const beforeEsc = prev.replace(/[ \t]+$/, '').slice(0, -1);
+    const separated = lead > 0 || /[ \t]$/.test(beforeEsc) || beforeEsc === '' || /^\s*#/.test(text);
+    if (blank) {
+      if (emptyToo && text !== indent) out.push(edit(l, 0, text.length, indent));
+    } else if (!inQuote.get(prevLine) && separated && text.slice(0, lead) !== indent) {
+      out.push(edit(l, 0, lead, indent));
+    }
+    prev = text;
+  }
+  return out;
+}
+
+function trailingWhitespaceEdits(ast: DockerfileAst, skip: Set<number>, wanted: LineFilter): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (let l = 0; l < ast.lines.length; l++) {
+    if (skip.has(l) || !wanted(l)) continue;
+    const text = ast.lines[l];
+    const m = /[ \t]+$/.exec(text);
+    if (m && m.index > 0) out.push(edit(l, m.index, text.length, ''));
+  }
+  return out;
+}
+
+function indentUnit(options: FormattingOptions): string {
+  const size = Number.isInteger(options.tabSize) && options.tabSize > 0 && options.tabSize <= 16 ? options.tabSize : 4;
+  return options.insertSpaces === false ? '\t' : ' '.repeat(size);
+}
+
+/** Sorted, and without two edits touching the same characters (a client rejects overlapping edits). */
+function normalise(edits: TextEdit[]): TextEdit[] {
+  edits.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const last = out[out.length - 1];
+    if (last && last.range.end.line === e.range.start.line && last.range.end.character > e.range.start.character) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+function format(ast: DockerfileAst, options: FormattingOptions, wanted: LineFilter, emptyToo = false): TextEdit[] {
+  const skip = heredocLines(ast);
+  const indent = indentUnit(options);
+  const edits: TextEdit[] = [];
+  for (const ins of ast.instructions) {
+    if (ins.endLine < 0) continue;
+    edits.push(...instructionEdits(ast, ins, indent, skip, wanted, emptyToo));
+  }
+  // Whitespace-only lines become empty; leading whitespace of an instruction's first line is handled above.
+  for (const e of trailingWhitespaceEdits(ast, skip, wanted)) edits.push(e);
+  for (let l = 0; l < ast.lines.length; l++) {
+    const text = ast.lines[l];
+    if (!skip.has(l) && wanted(l) && text.length > 0 && text.trim() === '' && !edits.some((e) => e.range.start.line === l)) {
+      edits.push(edit(l, 0, text.length, ''));
+    }
+  }
+  return normalise(edits);
+}
+
+export function formatDocument(ast: DockerfileAst, options: FormattingOptions): TextEdit[] {
+  return format(ast, options, () => true);
+}
+
+/** Formats the lines the range touches (whole instructions' keywords only if their first line is in it). */
+export function formatRange(ast: DockerfileAst, range: Range, options: FormattingOptions): TextEdit[] {
+  const end = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  return format(ast, options, (l) => l >= range.start.line && l <= end);
+}
+
+/** After Enter: tidy the line just left and indent the new line when it continues an instruction. */
+export function formatOnType(ast: DockerfileAst, line: number, options: FormattingOptions): TextEdit[] {
+  return format(ast, options, (l) => l === line || l === line - 1, true).filter(
+    // Never delete the whitespace the user is typing into on the new line unless we re-indent it.
+    (e) => e.range.start.line !== line || e.newText !== '',
+  );
+}

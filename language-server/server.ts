@@ -1,0 +1,185 @@
+// Wires the features to an LSP connection. The connection and the Dockerfile library are passed
+// in, so tests and benchmarks can run the same server over any stream.
+import {
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, ResponseError,
+  TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocumentPositionParams,
+} from 'vscode-languageserver';
+import { DiagnosticsService, type Linters } from './diagnostics';
+import { DocumentStore, type ParsedDocument, type Parser } from './documents';
+import { codeActions, type IgnoreFix } from './features/code-actions';
+import { completion, type CompletionInputs } from './features/completion';
+import { definition } from './features/definition';
+import { foldingRanges } from './features/folding';
+import { formatDocument, formatOnType, formatRange } from './features/formatting';
+import { hover, type ValueExpander } from './features/hover';
+import { documentLinks } from './features/links';
+import { documentHighlights, references } from './features/references';
+import { prepareRename, rename } from './features/rename';
+import { LEGEND, SemanticTokensCache, semanticTokensFull, semanticTokensRange } from './features/semantic-tokens';
+import { signatureHelp } from './features/signature-help';
+import { documentSymbols } from './features/symbols';
+import { guardNotification, guardRequest, type ErrorLog } from './guard';
+import { HadolintConfigs, type ConfigParser } from './hadolint-config';
+import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION } from './protocol';
+import { RuleDocs } from './rule-docs';
+import { SettingsCache } from './settings';
+
+export interface ServerDeps {
+  readonly parse: Parser;
+  readonly linters: Linters;
+  readonly ignoreFix: IgnoreFix;
+  readonly ruleNames: CompletionInputs['ruleNames'];
+  readonly parseHadolintConfig: ConfigParser;
+  readonly expandValue: ValueExpander | null;
+  readonly docs?: RuleDocs;
+  /** Delay between an edit and linting it (default 50 ms, as docker-language-server). */
+  readonly debounceMs?: number;
+}
+
+export const SERVER_NAME = 'berth-dockerfile';
+
+export function startServer(connection: Connection, deps: ServerDeps): void {
+  const log: ErrorLog = { error: (m) => connection.console.error(m) };
+  const warn = (m: string) => connection.console.warn(m);
+  const store = new DocumentStore(deps.parse);
+  const docs = deps.docs ?? new RuleDocs();
+  let canPullConfiguration = false;
+  const settings = new SettingsCache({
+    fetch: (uri) => (canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : undefined),
+    warn,
+  });
+  const configs = new HadolintConfigs(deps.parseHadolintConfig, (m) => {
+    warn(`berth: ${m}`);
+    void connection.window.showWarningMessage(`Berth: ${m}`);
+  });
+  const diagnostics = new DiagnosticsService({
+    documents: store,
+    settings,
+    hadolintConfig: (uri) => configs.forDocument(uri),
+    linters: deps.linters,
+    docs,
+    publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }),
+    log,
+    debounceMs: deps.debounceMs ?? 50,
+  });
+  const tokens = new SemanticTokensCache();
+  let imageNames: readonly string[] = [];
+
+  const request = <P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>) => guardRequest(log, name, fallback, fn);
+  /** Runs `fn` on the parse of the document the request names; `fallback` when it is not open. */
+  const onDoc = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: ParsedDocument, p: P) => R) =>
+    request<P, R>(name, fallback, (p) => {
+      const doc = store.get(p.textDocument.uri);
+      return doc ? fn(doc, p) : fallback;
+    });
+
+  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, (params: InitializeParams): InitializeResult => {
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    configs.setWorkspaceFolders(folders);
+    const dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    connection.onInitialized(guardNotification(log, 'initialized', async () => {
+      if (dynamicWatch) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }] });
+      }
+      if (dynamicConfig) await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      if (params.capabilities.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(guardNotification(log, 'workspaceFolders', async () => {
+          const now = await connection.workspace.getWorkspaceFolders();
+          configs.setWorkspaceFolders(now?.map((f) => f.uri) ?? []);
+          diagnostics.refreshAll();
+        }));
+      }
+    }));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '-', '=', '$', '{', ':', ',', '#'] },
+        signatureHelpProvider: { triggerCharacters: [' ', '-', '[', ','], retriggerCharacters: ['='] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        documentSymbolProvider: { label: 'Dockerfile' },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        documentOnTypeFormattingProvider: { firstTriggerCharacter: '\n' },
+        renameProvider: { prepareProvider: true },
+        documentLinkProvider: { resolveProvider: false },
+        foldingRangeProvider: true,
+        semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: SERVER_NAME },
+    };
+  }));
+
+  // TextDocuments reports an open as onDidOpen and then onDidChangeContent: lint once, undelayed.
+  const openedAt = new Map<string, number>();
+  store.documents.onDidOpen(guardNotification(log, 'didOpen', (e) => {
+    openedAt.set(e.document.uri, e.document.version);
+    diagnostics.opened(e.document.uri);
+  }));
+  store.documents.onDidChangeContent(guardNotification(log, 'didChange', (e) => {
+    if (openedAt.get(e.document.uri) === e.document.version) return;
+    openedAt.delete(e.document.uri);
+    diagnostics.changed(e.document.uri);
+  }));
+  store.documents.onDidClose(guardNotification(log, 'didClose', (e) => {
+    openedAt.delete(e.document.uri);
+    diagnostics.closed(e.document.uri);
+    settings.forget(e.document.uri);
+    tokens.forget(e.document.uri);
+  }));
+
+  connection.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', (p) => {
+    const raw = (p?.settings as Record<string, unknown> | undefined)?.berth as Record<string, unknown> | undefined;
+    settings.invalidate(raw?.dockerfile);
+    diagnostics.refreshAll();
+  }));
+  connection.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p) => {
+    if (!p.changes.some((c) => HadolintConfigs.isConfigFile(c.uri))) return;
+    configs.invalidate();
+    diagnostics.refreshAll();
+  }));
+  connection.onNotification(IMAGE_NAMES_NOTIFICATION, guardNotification(log, IMAGE_NAMES_NOTIFICATION, (p: unknown) => {
+    const names = (p as { names?: unknown } | null)?.names;
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+      warn(`berth: ${IMAGE_NAMES_NOTIFICATION} needs {names: string[]}; got ${JSON.stringify(p)?.slice(0, 200)}`);
+      return;
+    }
+    imageNames = names;
+  }));
+
+  const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames });
+  const at = (p: TextDocumentPositionParams) => p.position;
+
+  connection.onHover(onDoc('hover', null, (d, p) => hover(d.ast, at(p), deps.expandValue)));
+  connection.onCompletion(onDoc('completion', [], (d, p) => completion(d.ast, at(p), inputs())));
+  connection.onSignatureHelp(onDoc('signatureHelp', null, (d, p) => signatureHelp(d.ast, at(p))));
+  connection.onDefinition(onDoc('definition', null, (d, p) => definition(d.ast, d.uri, at(p))));
+  connection.onReferences(onDoc('references', [], (d, p) => references(d.ast, d.uri, at(p), p.context?.includeDeclaration ?? true)));
+  connection.onDocumentHighlight(onDoc('documentHighlight', [], (d, p) => documentHighlights(d.ast, at(p))));
+  connection.onDocumentSymbol(onDoc('documentSymbol', [], (d) => documentSymbols(d.ast)));
+  connection.onFoldingRanges(onDoc('foldingRange', [], (d) => foldingRanges(d.ast)));
+  connection.onDocumentLinks(onDoc('documentLink', [], (d) => documentLinks(d.ast)));
+  connection.onDocumentFormatting(onDoc('formatting', [], (d, p) => formatDocument(d.ast, p.options)));
+  connection.onDocumentRangeFormatting(onDoc('rangeFormatting', [], (d, p) => formatRange(d.ast, p.range, p.options)));
+  connection.onDocumentOnTypeFormatting(onDoc('onTypeFormatting', [], (d, p) => formatOnType(d.ast, p.position.line, p.options)));
+  connection.onPrepareRename(onDoc('prepareRename', null, (d, p) => prepareRename(d.ast, at(p))));
+  connection.onRenameRequest(onDoc('rename', null, (d, p) => {
+    const r = rename(d.ast, d.uri, at(p), p.newName);
+    if (r && 'error' in r) return new ResponseError(ErrorCodes.InvalidRequest, r.error);
+    return r?.edit ?? null;
+  }));
+  connection.onCodeAction(onDoc('codeAction', [], (d, p) => codeActions(d.ast, diagnostics.findings(d.uri, d.version), {
+    uri: d.uri, diagnostics: p.context.diagnostics, only: p.context.only,
+  }, deps.ignoreFix)));
+  connection.languages.semanticTokens.on(onDoc('semanticTokens/full', { data: [] }, (d) => tokens.full(d.uri, semanticTokensFull(d.ast))));
+  connection.languages.semanticTokens.onDelta(onDoc('semanticTokens/full/delta', { data: [] }, (d, p) => tokens.delta(d.uri, p.previousResultId, semanticTokensFull(d.ast))));
+  connection.languages.semanticTokens.onRange(onDoc('semanticTokens/range', { data: [] }, (d, p) => ({ data: semanticTokensRange(d.ast, p.range) })));
+
+  store.documents.listen(connection);
+}

@@ -1,0 +1,109 @@
+// The `berth.dockerfile` settings: pulled per document with workspace/configuration (or taken from
+// didChangeConfiguration when the client cannot be asked), checked, and cached until they change.
+import type { DockerfileSettings } from './protocol';
+
+export type RuleSetting = DockerfileSettings['rules'][string];
+
+export const DEFAULT_SETTINGS: DockerfileSettings = {
+  rules: {},
+  shellcheck: { enable: true, path: 'shellcheck' },
+};
+
+const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+
+export interface CheckedSettings {
+  readonly settings: DockerfileSettings;
+  /** One message per ignored entry, naming the setting and what is allowed. */
+  readonly problems: readonly string[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Turns whatever the client sent into settings; bad entries are dropped with a message. */
+export function checkSettings(raw: unknown): CheckedSettings {
+  const problems: string[] = [];
+  const rules: Record<string, RuleSetting> = {};
+  const shellcheck = { ...DEFAULT_SETTINGS.shellcheck };
+  if (raw === undefined || raw === null) return { settings: { rules, shellcheck }, problems };
+  if (!isRecord(raw)) {
+    return { settings: { rules, shellcheck }, problems: ['berth.dockerfile must be an object; using the defaults'] };
+  }
+  if (raw.rules !== undefined) {
+    if (!isRecord(raw.rules)) problems.push('berth.dockerfile.rules must be an object mapping rule ids to a severity');
+    else {
+      for (const [id, value] of Object.entries(raw.rules)) {
+        if (typeof value === 'string' && (RULE_SETTINGS as readonly string[]).includes(value)) rules[id] = value as RuleSetting;
+        else problems.push(`berth.dockerfile.rules.${id} is ${JSON.stringify(value)}; use one of ${RULE_SETTINGS.join(', ')}`);
+      }
+    }
+  }
+  if (raw.shellcheck !== undefined) {
+    if (!isRecord(raw.shellcheck)) problems.push('berth.dockerfile.shellcheck must be an object {enable, path}');
+    else {
+      const { enable, path } = raw.shellcheck;
+      if (enable !== undefined) {
+        if (typeof enable === 'boolean') shellcheck.enable = enable;
+        else problems.push(`berth.dockerfile.shellcheck.enable is ${JSON.stringify(enable)}; use true or false`);
+      }
+      if (path !== undefined) {
+        if (typeof path === 'string') shellcheck.path = path.trim() || DEFAULT_SETTINGS.shellcheck.path;
+        else problems.push(`berth.dockerfile.shellcheck.path is ${JSON.stringify(path)}; use a string (a command or a file path)`);
+      }
+    }
+  }
+  return { settings: { rules, shellcheck }, problems };
+}
+
+export interface SettingsSource {
+  /** workspace/configuration for one document; undefined when the client cannot be asked. */
+  fetch(uri: string): Promise<unknown> | undefined;
+  warn(message: string): void;
+}
+
+/** Settings per document URI, fetched once and kept until `invalidate`. */
+export class SettingsCache {
+  private readonly byUri = new Map<string, Promise<DockerfileSettings>>();
+  private pushed: unknown = undefined;
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly source: SettingsSource) {}
+
+  get(uri: string): Promise<DockerfileSettings> {
+    let s = this.byUri.get(uri);
+    if (!s) {
+      s = this.load(uri);
+      this.byUri.set(uri, s);
+    }
+    return s;
+  }
+
+  /** Settings changed: drop the cache; `pushed` is the didChangeConfiguration payload's section. */
+  invalidate(pushed?: unknown): void {
+    this.byUri.clear();
+    this.reported.clear();
+    if (pushed !== undefined) this.pushed = pushed;
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+
+  private async load(uri: string): Promise<DockerfileSettings> {
+    let raw: unknown = this.pushed;
+    try {
+      const fetched = this.source.fetch(uri);
+      if (fetched) raw = await fetched;
+    } catch (e) {
+      this.source.warn(`berth: could not read the berth.dockerfile settings (${e instanceof Error ? e.message : String(e)}); using the defaults`);
+    }
+    const { settings, problems } = checkSettings(raw);
+    for (const p of problems) {
+      if (this.reported.has(p)) continue;
+      this.reported.add(p);
+      this.source.warn(`berth: ${p}`);
+    }
+    return settings;
+  }
+}
