@@ -161,7 +161,8 @@ function toFlag(logical: LogicalLine, raw: RawFlag): Flag {
   let valueRange: Range | null = null;
   if (eq >= 0) {
     value = raw.decoded.slice(eq + 1);
-    const vStart = eq + 1 < raw.offsets.length ? raw.offsets[eq + 1] : raw.offsets[eq] + 1;
+    // From just after `=` (opening quotes included) to the end of the word.
+    const vStart = raw.offsets[eq] + 1;
     valueRange = logical.rangeOf(vStart, value.length ? raw.end : vStart);
   }
   return { name, nameRange, value, valueRange, range: logical.rangeOf(raw.start, raw.end) };
