@@ -1,5 +1,5 @@
 // The linter's vocabulary, shared by berth-lint and the language server.
-import type { DockerfileAst, Range } from '../syntax/ast';
+import type { Range } from '../syntax/ast';
 
 /** hadolint's levels; `ignore` turns a rule off. */
 export type Severity = 'error' | 'warning' | 'info' | 'style';
@@ -41,4 +41,30 @@ export interface RuleInfo {
   readonly title: string;
   /** Relative docs path, `docs/rules/<id>.md`. */
   readonly docs: string;
+}
+
+/** Value types a `.hadolint.yaml` `label-schema` entry may name (hadolint's words). */
+export type LabelType = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
+
+/** What `.hadolint.yaml` says, already validated (see hadolint-config.ts). Every key optional. */
+export interface HadolintConfig {
+  readonly ignored?: readonly string[];
+  readonly override?: Partial<Record<Severity, readonly string[]>>;
+  readonly trustedRegistries?: readonly string[];
+  readonly failureThreshold?: SeverityOrOff | 'none';
+  readonly labelSchema?: Readonly<Record<string, LabelType>>;
+  readonly strictLabels?: boolean;
+  readonly disableIgnorePragma?: boolean;
+  readonly noFail?: boolean;
+}
+
+/** True when `.dockerignore` excludes `path` (context-relative, forward slashes, no leading `./`). */
+export type DockerignoreMatcher = (path: string) => boolean;
+
+export interface LintOptions {
+  /** Per-rule severities from editor settings, keyed by rule id or alias; applied after the config. */
+  readonly severityOverrides?: Readonly<Record<string, SeverityOrOff>>;
+  readonly hadolint?: HadolintConfig;
+  /** Enables CopyIgnoredFile. */
+  readonly dockerignore?: DockerignoreMatcher;
 }

@@ -1,0 +1,188 @@
+// Analyses several rules share, computed at most once per lint: the shell commands of every RUN
+// (ONBUILD RUN included), RUN --mount options, and the stage graph, variable scopes.
+import { resolveScopes, type Scopes } from '../expansion/scope';
+import type { DockerfileAst, Instruction, Stage } from '../syntax/ast';
+import { parseShell, type ShellCommand, type ShellScript } from './shell/commands';
+import { argumentSource, heredocSource, jsonSource, type SourceText } from './source-text';
+
+export interface RunScript {
+  readonly source: SourceText;
+  readonly shell: ShellScript;
+  /** `command`: the RUN line; `heredoc`: a heredoc body run as a script; `exec`: JSON form. */
+  readonly kind: 'command' | 'heredoc' | 'exec';
+}
+
+/** One command of one RUN, with the script it is in (for ranges and edits). */
+export interface CommandSite {
+  readonly run: RunInfo;
+  readonly script: RunScript;
+  readonly cmd: ShellCommand;
+  /** Position of the command in the RUN's list (all scripts), for order checks. */
+  readonly index: number;
+}
+
+export interface RunInfo {
+  /** The RUN itself (inside ONBUILD when wrapped). */
+  readonly run: Instruction;
+  /** The instruction in the file's list: the RUN, or the ONBUILD that wraps it. */
+  readonly outer: Instruction;
+  readonly stageIndex: number;
+  readonly scripts: readonly RunScript[];
+  /** Every command of every script, in order. */
+  readonly commands: readonly ShellCommand[];
+  /** `--mount` options, parsed (`type=cache,target=/x` → { type: 'cache', target: '/x' }). */
+  readonly mounts: readonly Readonly<Record<string, string>>[];
+}
+
+const shellShebang = /^#!\s*(\/usr\/bin\/env\s+)?(\/[\w/]*\/)?(sh|bash|ash|dash|ksh|zsh)\b/;
+
+export class Facts {
+  private runsCache: RunInfo[] | null = null;
+  private byInstr: Map<Instruction, RunInfo> | null = null;
+  private stageNames: Map<string, Stage> | null = null;
+  private scopesCache: Scopes | null = null;
+  private sitesCache: CommandSite[] | null = null;
+  private sitesByName: Map<string, CommandSite[]> | null = null;
+
+  constructor(private readonly ast: DockerfileAst) {}
+
+  /** Variables visible at each instruction (BuildKit's model, no build args, base image ENV unknown). */
+  get scopes(): Scopes {
+    if (!this.scopesCache) this.scopesCache = resolveScopes(this.ast);
+    return this.scopesCache;
+  }
+
+  /** Every RUN (and ONBUILD RUN) in file order. */
+  get runs(): readonly RunInfo[] {
+    if (!this.runsCache) {
+      this.runsCache = [];
+      this.byInstr = new Map();
+      for (const outer of this.ast.instructions) {
+        const run = outer.keyword === 'RUN' ? outer : outer.onbuild?.keyword === 'RUN' ? outer.onbuild : null;
+        if (!run) continue;
+        const info = this.analyseRun(run, outer);
+        this.runsCache.push(info);
+        this.byInstr.set(outer, info);
+        if (run !== outer) this.byInstr.set(run, info);
+      }
+    }
+    return this.runsCache;
+  }
+
+  /** Every command of every RUN, in file order. */
+  get sites(): readonly CommandSite[] {
+    if (!this.sitesCache) {
+      const out: CommandSite[] = [];
+      const byName = new Map<string, CommandSite[]>();
+      for (const run of this.runs) {
+        let index = 0;
+        for (const script of run.scripts) {
+          for (const cmd of script.shell.commands) {
+            const site = { run, script, cmd, index: index++ };
+            out.push(site);
+            const list = byName.get(cmd.name);
+            if (list) list.push(site);
+            else byName.set(cmd.name, [site]);
+          }
+        }
+      }
+      this.sitesCache = out;
+      this.sitesByName = byName;
+    }
+    return this.sitesCache;
+  }
+
+  /** Commands with this exact name (`apt-get`), in file order. */
+  sitesNamed(...names: string[]): readonly CommandSite[] {
+    void this.sites;
+    if (names.length === 1) return this.sitesByName!.get(names[0]) ?? [];
+    return names.flatMap((n) => this.sitesByName!.get(n) ?? []).sort((a, b) => this.sitesCache!.indexOf(a) - this.sitesCache!.indexOf(b));
+  }
+
+  run(instr: Instruction): RunInfo | undefined {
+    void this.runs;
+    return this.byInstr!.get(instr);
+  }
+
+  /** Stage by name (case-insensitive, as BuildKit compares), the first one when duplicated. */
+  stageByName(name: string): Stage | undefined {
+    if (!this.stageNames) {
+      this.stageNames = new Map();
+      for (const s of this.ast.stages) {
+        const key = s.name?.value.toLowerCase();
+        if (key && !this.stageNames.has(key)) this.stageNames.set(key, s);
+      }
+    }
+    return this.stageNames.get(name.toLowerCase());
+  }
+
+  /** The earlier stage a stage is built on (`FROM build AS test`), if any. */
+  parentStage(stage: Stage): Stage | undefined {
+    if (!stage.base) return undefined;
+    const p = this.stageByName(stage.base.value);
+    return p && p.index < stage.index ? p : undefined;
+  }
+
+  private analyseRun(run: Instruction, outer: Instruction): RunInfo {
+    const scripts: RunScript[] = [];
+    if (run.json) {
+      const source = jsonSource(run.json);
+      scripts.push({ source, shell: parseShell(source.text), kind: 'exec' });
+    } else {
+      const source = argumentSource(this.ast, run);
+      if (source) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
+      for (const h of run.heredocs) {
+        const firstLine = h.content.slice(0, h.content.indexOf('\n') + 1 || undefined);
+        if (firstLine.startsWith('#!') && !shellShebang.test(firstLine)) continue;
+        const body = heredocSource(this.ast, h);
+        scripts.push({ source: body, shell: parseShell(body.text), kind: 'heredoc' });
+      }
+    }
+    const mounts = run.flags
+      .filter((f) => f.name.toLowerCase() === 'mount' && f.value !== null)
+      .map((f) => parseMount(f.value!));
+    return {
+      run,
+      outer,
+      stageIndex: outer.stageIndex,
+      scripts,
+      commands: scripts.flatMap((s) => s.shell.commands),
+      mounts,
+    };
+  }
+}
+
+/** `type=cache,target=/root/.cache` → { type: 'cache', target: '/root/.cache' } (keys lower-cased, bare keys → 'true'). */
+export function parseMount(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of splitCsv(value)) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
+    out[key] = eq === -1 ? 'true' : unquote(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** Split on commas outside double quotes (BuildKit reads mount options as CSV). */
+export function splitCsv(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (const c of value) {
+    if (c === '"') q = !q;
+    if (c === ',' && !q) { out.push(cur); cur = ''; continue; }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+
+/** True when a cache or tmpfs mount's target contains `fragment` (hadolint's hasCacheOrTmpfsMountWith). */
+export function hasCacheMountWith(run: RunInfo, fragment: string): boolean {
+  return run.mounts.some((m) => (m.type === 'cache' || m.type === 'tmpfs') && (m.target ?? m.dst ?? m.destination ?? '').includes(fragment));
+}

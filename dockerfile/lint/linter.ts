@@ -1,0 +1,119 @@
+// Runs the rule catalogue over a parse tree and applies the policy: default severities, then
+// .hadolint.yaml (override, ignored), then editor severities, then the file's `# check=`
+// directive, then `# hadolint` pragmas. Synchronous and allocation-light: the language server
+// calls it on every change.
+import type { DockerfileAst, Range } from '../syntax/ast';
+import { isBuildkitCheck, rules as catalogue } from './catalogue';
+import { Facts } from './facts';
+import type { Rule, RuleConfig, RuleContext } from './rule';
+import { readCheckDirective, readPragmas, type CheckDirective, type Pragmas } from './suppression';
+import type { Finding, Fix, LintOptions, Severity, SeverityOrOff } from './types';
+
+export interface LintRunOptions extends LintOptions {
+  /** Called when a rule throws; the rule's findings are dropped and linting goes on. */
+  readonly onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[] {
+  const policy = new Policy(ast, options);
+  const config: RuleConfig = {
+    trustedRegistries: options.hadolint?.trustedRegistries ?? [],
+    labelSchema: options.hadolint?.labelSchema ?? {},
+    strictLabels: options.hadolint?.strictLabels ?? false,
+    dockerignore: options.dockerignore ?? null,
+  };
+  const out: Finding[] = [];
+  const severities = new Map<Rule, Severity>();
+  const ctx: RuleContext = {
+    ast,
+    config,
+    facts: new Facts(ast),
+    report(rule: Rule, range: Range, message?: string, fixes: readonly Fix[] = []) {
+      const severity = severities.get(rule);
+      if (!severity) return;
+      const names = policy.namesOf(rule);
+      if (policy.pragmas.suppressed(names, range)) return;
+      out.push({ ruleId: rule.info.id, severity, message: message ?? rule.message, range, fixes, source: 'berth' });
+    },
+  };
+  for (const rule of catalogue) {
+    if (rule.experimental && !policy.experimentalEnabled(rule)) continue;
+    const sev = policy.severityOf(rule);
+    if (sev === 'ignore') continue;
+    severities.set(rule, sev);
+    const before = out.length;
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      out.length = before;
+      options.onRuleError?.(rule.info.id, e);
+    }
+  }
+  return sortFindings(out);
+}
+
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  return findings.sort((a, b) =>
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+}
+
+const levels: readonly Severity[] = ['error', 'warning', 'info', 'style'];
+
+/** Severity and suppression decisions for one file under one set of options. */
+export class Policy {
+  readonly pragmas: Pragmas;
+  readonly check: CheckDirective | null;
+  private readonly override = new Map<string, Severity>();
+  private readonly ignored = new Set<string>();
+  private readonly editor = new Map<string, SeverityOrOff>();
+
+  constructor(ast: DockerfileAst, options: LintOptions) {
+    const cfg = options.hadolint ?? {};
+    const noPragmas = { list: [], shell: null, suppressed: () => false };
+    this.pragmas = cfg.disableIgnorePragma ? { ...readPragmas(ast), suppressed: noPragmas.suppressed } : readPragmas(ast);
+    const check = readCheckDirective(ast);
+    // BuildKit applies none of a directive it cannot parse.
+    this.check = check && !check.problem ? check : null;
+    // hadolint applies override levels from weakest to strongest: a name listed twice ends up strongest.
+    for (const lvl of [...levels].reverse()) for (const n of cfg.override?.[lvl] ?? []) this.override.set(n.toLowerCase(), lvl);
+    for (const n of cfg.ignored ?? []) this.ignored.add(n.toLowerCase());
+    for (const [k, v] of Object.entries(options.severityOverrides ?? {})) this.editor.set(k.toLowerCase(), v);
+  }
+
+  namesOf(rule: Rule): readonly string[] {
+    return rule.info.aliases.length === 0 ? [rule.info.id] : [rule.info.id, ...rule.info.aliases];
+  }
+
+  experimentalEnabled(rule: Rule): boolean {
+    const e = this.check?.experimental;
+    if (!e) return false;
+    return e === 'all' || this.namesOf(rule).some((n) => e.has(n.toLowerCase()));
+  }
+
+  severityOf(rule: Rule): SeverityOrOff {
+    const names = this.namesOf(rule).map((n) => n.toLowerCase());
+    return this.severityFor(names, rule.info.defaultSeverity, isBuildkitCheck(rule));
+  }
+
+  /** Policy for a finding that has no Rule object (ShellCheck's SC codes). */
+  severityFor(names: readonly string[], base: SeverityOrOff, buildkit = false): SeverityOrOff {
+    let sev = base;
+    const keys = names.map((n) => n.toLowerCase());
+    for (const k of keys) {
+      const o = this.override.get(k);
+      if (o) { sev = o; break; }
+    }
+    if (keys.some((k) => this.ignored.has(k))) sev = 'ignore';
+    // The id wins over an alias when both are set in the editor.
+    for (const k of keys) {
+      const e = this.editor.get(k);
+      if (e) { sev = e; break; }
+    }
+    const check = this.check;
+    if (check) {
+      if (check.skip === 'all' ? buildkit : keys.some((k) => (check.skip as ReadonlySet<string>).has(k))) sev = 'ignore';
+      if (check.error && buildkit && sev !== 'ignore') sev = 'error';
+    }
+    return sev;
+  }
+}

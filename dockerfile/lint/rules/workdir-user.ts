@@ -1,0 +1,88 @@
+// WORKDIR and USER.
+import type { Instruction } from '../../syntax/ast';
+import { defineRule, fix, insert } from '../define';
+import { dropQuotes, unquote } from '../views';
+
+const windowsAbsolute = /^[A-Za-z]:/;
+
+export const DL3000 = defineRule({
+  id: 'DL3000',
+  aliases: ['WorkdirRelativePath'],
+  origin: 'hadolint',
+  severity: 'error',
+  title: 'Use an absolute WORKDIR',
+  message: 'Use an absolute WORKDIR',
+  doc: {
+    what: 'WORKDIR with a relative path (not starting with `/`, a drive letter or a variable). BuildKit calls this check WorkdirRelativePath.',
+    why: 'A relative WORKDIR is resolved against whatever the previous WORKDIR was, including the base image\'s, so the same line means different places in different images.',
+    bad: 'FROM debian:12\nWORKDIR app\n',
+    good: 'FROM debian:12\nWORKDIR /app\n',
+    fix: 'Adds a leading `/`.',
+  },
+  check(ctx, self) {
+    for (const i of ctx.ast.instructions) {
+      if (i.keyword !== 'WORKDIR' || !i.argsRange) continue;
+      const path = dropQuotes(i.argsText.trim());
+      if (path === '' || path.startsWith('$') || path.startsWith('/') || windowsAbsolute.test(path)) continue;
+      const at = i.words[0]?.range.start ?? i.argsRange.start;
+      const quote = /^["']/.test(i.argsText.trim()) ? 1 : 0;
+      const pos = { line: at.line, character: at.character + quote };
+      ctx.report(self, i.argsRange, `Use an absolute WORKDIR: "${path}" is relative to the previous WORKDIR`, [fix(`Change to /${path}`, [insert(pos, '/')], true)]);
+    }
+  },
+});
+
+function userPart(user: string): string {
+  const c = user.indexOf(':');
+  return c === -1 ? user : user.slice(0, c);
+}
+
+export const DL3002 = defineRule({
+  id: 'DL3002',
+  origin: 'hadolint',
+  severity: 'warning',
+  title: 'Last USER should not be root',
+  message: 'Last USER should not be root',
+  doc: {
+    what: 'The last USER of a stage is `root` or `0` (with or without a group).',
+    why: 'Containers then run as root, and a process escaping the application has root inside the container and more power on the host.',
+    bad: 'FROM debian:12\nUSER root\nRUN apt-get update\n',
+    good: 'FROM debian:12\nUSER root\nRUN apt-get update\nUSER nobody\n',
+  },
+  check(ctx, self) {
+    for (const s of ctx.ast.stages) {
+      let last: Instruction | null = null;
+      for (const i of s.instructions) if (i.keyword === 'USER') last = i;
+      if (!last || !last.argsRange) continue;
+      const u = userPart(unquote(last.argsText.trim()));
+      if (u === 'root' || u === '0') ctx.report(self, last.argsRange);
+    }
+  },
+});
+
+export const DL3066 = defineRule({
+  id: 'DL3066',
+  origin: 'hadolint',
+  severity: 'info',
+  title: 'Use a numeric user id',
+  message: 'Non-numeric user id: the host may not be able to resolve it',
+  doc: {
+    what: 'USER names a user by name rather than a numeric id (unless the value comes from an ARG).',
+    why: 'Kubernetes `runAsNonRoot` and host tools can only check numeric ids; a name needs the image\'s /etc/passwd to mean anything.',
+    bad: 'FROM debian:12\nUSER nobody\n',
+    good: 'FROM debian:12\nUSER 65534\n',
+  },
+  check(ctx, self) {
+    const args = new Set<string>();
+    for (const i of ctx.ast.instructions) {
+      if (i.keyword === 'ARG') for (const w of i.words) args.add(w.value.split('=')[0]);
+      if (i.keyword !== 'USER' || !i.argsRange) continue;
+      const u = userPart(unquote(i.argsText.trim()));
+      if (/^\d+$/.test(u)) continue;
+      if ([...u.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => args.has(m[1]))) continue;
+      ctx.report(self, i.argsRange, `User "${u}" is not numeric: the host may not be able to resolve it`);
+    }
+  },
+});
+
+export const workdirUserRules = [DL3000, DL3002, DL3066];

@@ -1,0 +1,211 @@
+// A POSIX-shell tokenizer good enough for linting RUN commands: words with their unquoted value
+// and offsets, control operators, redirections (with their targets), comments, here-documents
+// inside the script, and the spans of command substitutions so their commands are found too.
+// It never throws: unterminated quotes or substitutions run to the end of the text.
+
+export interface ShellWord {
+  /** As written. */
+  readonly raw: string;
+  /** Quotes removed and backslash escapes resolved; expansions (`$x`, `$(…)`) kept as written. */
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+  /** Some part of the word was quoted or escaped. */
+  readonly quoted: boolean;
+}
+
+export type ShellToken =
+  | { readonly kind: 'word'; readonly word: ShellWord }
+  | { readonly kind: 'op'; readonly op: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'redirect'; readonly op: string; readonly start: number; readonly end: number };
+
+export interface LexResult {
+  readonly tokens: readonly ShellToken[];
+  /** Inner spans of `$(…)` and backquotes, for a nested parse. */
+  readonly substitutions: readonly { readonly start: number; readonly end: number }[];
+}
+
+const operators = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
+const redirects = ['<<<', '<<-', '&>>', '<<', '>>', '>|', '>&', '<&', '<>', '&>', '>', '<'];
+
+export function lex(text: string, base = 0): LexResult {
+  const tokens: ShellToken[] = [];
+  const substitutions: { start: number; end: number }[] = [];
+  const pendingHeredocs: { delim: string; strip: boolean }[] = [];
+  const n = text.length;
+  let i = 0;
+  let expectHeredocDelim: boolean | null = null;
+
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === '\\' && text[i + 1] === '\n') { i += 2; continue; }
+    if (c === '\n') {
+      tokens.push({ kind: 'op', op: '\n', start: base + i, end: base + i + 1 });
+      i++;
+      // Bodies of here-documents opened on this line are data, not commands.
+      while (pendingHeredocs.length > 0 && i < n) {
+        const h = pendingHeredocs.shift()!;
+        for (;;) {
+          if (i >= n) break;
+          let eol = text.indexOf('\n', i);
+          if (eol === -1) eol = n;
+          let line = text.slice(i, eol);
+          if (h.strip) line = line.replace(/^\t+/, '');
+          i = eol + 1;
+          if (line.replace(/\r$/, '') === h.delim) break;
+        }
+      }
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    // `2>`, `10<&`: a number right before a redirection belongs to it.
+    let j = i;
+    while (j < n && text[j] >= '0' && text[j] <= '9') j++;
+    const redir = redirects.find((r) => text.startsWith(r, j));
+    if (redir) {
+      tokens.push({ kind: 'redirect', op: redir, start: base + i, end: base + j + redir.length });
+      expectHeredocDelim = redir === '<<' || redir === '<<-' ? redir === '<<-' : null;
+      i = j + redir.length;
+      continue;
+    }
+    const op = j === i ? operators.find((o) => text.startsWith(o, i)) : undefined;
+    if (op) {
+      tokens.push({ kind: 'op', op, start: base + i, end: base + i + op.length });
+      i += op.length;
+      continue;
+    }
+    const w = readWord(text, i, base, substitutions);
+    tokens.push({ kind: 'word', word: w });
+    if (expectHeredocDelim !== null) {
+      pendingHeredocs.push({ delim: w.value, strip: expectHeredocDelim });
+      expectHeredocDelim = null;
+    }
+    i = w.end - base;
+  }
+  return { tokens, substitutions };
+}
+
+function isBreak(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
+}
+
+function readWord(text: string, start: number, base: number, subs: { start: number; end: number }[]): ShellWord {
+  const n = text.length;
+  let i = start;
+  let value = '';
+  let quoted = false;
+  while (i < n) {
+    const c = text[i];
+    if (isBreak(c)) break;
+    if (c === '\\') {
+      if (text[i + 1] === '\n') { i += 2; continue; }
+      quoted = true;
+      if (i + 1 < n) value += text[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      quoted = true;
+      const close = text.indexOf("'", i + 1);
+      const end = close === -1 ? n : close;
+      value += text.slice(i + 1, end);
+      i = end + 1;
+      continue;
+    }
+    if (c === '"') {
+      quoted = true;
+      i++;
+      while (i < n && text[i] !== '"') {
+        const d = text[i];
+        if (d === '\\' && i + 1 < n) {
+          const e = text[i + 1];
+          if (e === '\n') { i += 2; continue; }
+          value += e === '$' || e === '`' || e === '"' || e === '\\' ? e : d + e;
+          i += 2;
+          continue;
+        }
+        if (d === '$' || d === '`') {
+          const end = skipExpansion(text, i, base, subs);
+          value += text.slice(i, end);
+          i = end;
+          continue;
+        }
+        value += d;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === "'") {
+      quoted = true;
+      let k = i + 2;
+      while (k < n && text[k] !== "'") k += text[k] === '\\' ? 2 : 1;
+      value += text.slice(i + 2, Math.min(k, n));
+      i = k + 1;
+      continue;
+    }
+    if (c === '$' || c === '`') {
+      const end = skipExpansion(text, i, base, subs);
+      value += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  const end = Math.min(i, n);
+  return { raw: text.slice(start, end), value, start: base + start, end: base + end, quoted };
+}
+
+/** End offset of the expansion starting at `i` (`$x`, `${…}`, `$(…)`, `$((…))`, `` `…` ``). */
+function skipExpansion(text: string, i: number, base: number, subs: { start: number; end: number }[]): number {
+  const n = text.length;
+  if (text[i] === '`') {
+    let k = i + 1;
+    while (k < n && text[k] !== '`') k += text[k] === '\\' ? 2 : 1;
+    subs.push({ start: base + i + 1, end: base + Math.min(k, n) });
+    return Math.min(k + 1, n);
+  }
+  const next = text[i + 1];
+  if (next === '{') return matchClose(text, i + 2, '{', '}');
+  if (next === '(') {
+    const arithmetic = text[i + 2] === '(';
+    const end = matchClose(text, i + 2, '(', ')');
+    if (!arithmetic) subs.push({ start: base + i + 2, end: base + Math.max(i + 2, end - 1) });
+    return end;
+  }
+  let k = i + 1;
+  if (k < n && /[0-9@*#?$!-]/.test(text[k])) return k + 1;
+  while (k < n && /[A-Za-z0-9_]/.test(text[k])) k++;
+  return k;
+}
+
+/** Offset after the bracket closing the one opened just before `from`, skipping quoted text. */
+function matchClose(text: string, from: number, open: string, close: string): number {
+  const n = text.length;
+  let depth = 1;
+  let k = from;
+  while (k < n) {
+    const c = text[k];
+    if (c === '\\') { k += 2; continue; }
+    if (c === "'" && open === '(') {
+      const q = text.indexOf("'", k + 1);
+      k = q === -1 ? n : q + 1;
+      continue;
+    }
+    if (c === '"') {
+      k++;
+      while (k < n && text[k] !== '"') k += text[k] === '\\' ? 2 : 1;
+      k++;
+      continue;
+    }
+    if (c === open) depth++;
+    else if (c === close && --depth === 0) return k + 1;
+    k++;
+  }
+  return n;
+}
