@@ -19,7 +19,8 @@ export interface ShellcheckRequest extends LintOptions {
 }
 
 export interface Linters {
-  lint(ast: DockerfileAst, options: LintOptions): Finding[];
+  /** `onRuleError`: a rule threw (its findings are dropped, the others kept). */
+  lint(ast: DockerfileAst, options: LintOptions, onRuleError?: (ruleId: string, error: unknown) => void): Finding[];
   shellcheck(ast: DockerfileAst, options: ShellcheckRequest): Promise<Finding[]>;
 }
 
@@ -134,7 +135,8 @@ export class DiagnosticsService {
     const severityOverrides: Record<string, SeverityOrOff> = {};
     for (const [id, v] of Object.entries(settings.rules)) severityOverrides[id] = SEVERITY_FROM_SETTING[v];
     const options: LintOptions = { severityOverrides, hadolint };
-    const lintFindings = this.deps.linters.lint(doc.ast, options);
+    const lintFindings = this.deps.linters.lint(doc.ast, options, (ruleId, e) =>
+      this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
     const key = settings.shellcheck.enable ? shellcheckKey(doc.ast) : '';
     const reuse = settings.shellcheck.enable && s.shellcheck?.key === key ? s.shellcheck.findings : null;
     this.publish(uri, doc.version, s, lintFindings, reuse ?? (settings.shellcheck.enable ? this.carried(s, doc.ast) : []));

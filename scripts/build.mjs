@@ -20,9 +20,9 @@ const entries = [
   { in: 'extension/main.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'runtime/main.ts', out: 'dist/runtime.js', bin: true },
   { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
+  { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
 ];
-// Added back as their sources land (issue 6): language-server/main.ts -> dist/language-server.js,
-// dockerfile/cli/berth-lint.ts -> dist/berth-lint.js.
+// Added back as its source lands (issue 6): dockerfile/cli/berth-lint.ts -> dist/berth-lint.js.
 
 await Promise.all(entries.map(async (e) => {
   await build({

@@ -81,7 +81,7 @@ function innerKeywords(ins: Instruction): { value: string; range: Range }[] {
   return [];
 }
 
-function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, skip: Set<number>, wanted: LineFilter, emptyToo: boolean): TextEdit[] {
+function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, skip: Set<number>, wanted: LineFilter): TextEdit[] {
   const out: TextEdit[] = [];
   const first = ast.lines[ins.startLine] ?? '';
   if (wanted(ins.startLine)) {
@@ -110,9 +110,8 @@ function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, 
     const blank = text.trim() === '';
     const beforeEsc = prev.replace(/[ \t]+$/, '').slice(0, -1);
     const separated = lead > 0 || /[ \t]$/.test(beforeEsc) || beforeEsc === '' || /^\s*#/.test(text);
-    if (blank) {
-      if (emptyToo && text !== indent) out.push(edit(l, 0, text.length, indent));
-    } else if (!inQuote.get(prevLine) && separated && text.slice(0, lead) !== indent) {
+    // Blank lines are left to the whitespace pass.
+    if (!blank && !inQuote.get(prevLine) && separated && text.slice(0, lead) !== indent) {
       out.push(edit(l, 0, lead, indent));
     }
     prev = text;
@@ -148,13 +147,13 @@ function normalise(edits: TextEdit[]): TextEdit[] {
   return out;
 }
 
-function format(ast: DockerfileAst, options: FormattingOptions, wanted: LineFilter, emptyToo = false): TextEdit[] {
+function format(ast: DockerfileAst, options: FormattingOptions, wanted: LineFilter): TextEdit[] {
   const skip = heredocLines(ast);
   const indent = indentUnit(options);
   const edits: TextEdit[] = [];
   for (const ins of ast.instructions) {
     if (ins.endLine < 0) continue;
-    edits.push(...instructionEdits(ast, ins, indent, skip, wanted, emptyToo));
+    edits.push(...instructionEdits(ast, ins, indent, skip, wanted));
   }
   // Whitespace-only lines become empty; leading whitespace of an instruction's first line is handled above.
   for (const e of trailingWhitespaceEdits(ast, skip, wanted)) edits.push(e);
@@ -177,10 +176,15 @@ export function formatRange(ast: DockerfileAst, range: Range, options: Formattin
   return format(ast, options, (l) => l >= range.start.line && l <= end);
 }
 
-/** After Enter: tidy the line just left and indent the new line when it continues an instruction. */
+/** After Enter: tidy the line just left, and indent the new line when the one above continues
+ *  an instruction (the new line may not belong to it yet: the parser ends an instruction at EOF). */
 export function formatOnType(ast: DockerfileAst, line: number, options: FormattingOptions): TextEdit[] {
-  return format(ast, options, (l) => l === line || l === line - 1, true).filter(
-    // Never delete the whitespace the user is typing into on the new line unless we re-indent it.
-    (e) => e.range.start.line !== line || e.newText !== '',
-  );
+  const edits = format(ast, options, (l) => l === line - 1);
+  const text = ast.lines[line];
+  const above = ast.lines[line - 1];
+  if (text !== undefined && above !== undefined && text.trim() === '' && continues(above, ast.escapeChar) && !heredocLines(ast).has(line - 1)) {
+    const indent = indentUnit(options);
+    if (text !== indent) edits.push(edit(line, 0, text.length, indent));
+  }
+  return normalise(edits);
 }

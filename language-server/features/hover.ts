@@ -36,7 +36,8 @@ function keywordHover(ins: Instruction, pos: Position): Hover | null {
   return null;
 }
 
-function flagHover(ins: Instruction, pos: Position): Hover | null {
+/** `nameOnly`: the cursor must be on `--name`; otherwise anywhere in the flag (its value too). */
+function flagHover(ins: Instruction, pos: Position, nameOnly: boolean): Hover | null {
   const target = ins.onbuild ?? ins;
   for (const m of mountsOf(target)) {
     for (const o of m.options) {
@@ -52,7 +53,7 @@ function flagHover(ins: Instruction, pos: Position): Hover | null {
     }
   }
   for (const f of target.flags) {
-    if (!contains(f.range, pos)) continue;
+    if (!contains(nameOnly ? { start: f.range.start, end: f.nameRange.end } : f.range, pos)) continue;
     const doc = flagDoc(target.keyword, f.name);
     if (doc) return markdown(flagMarkdown(target.keyword, doc), f.range);
   }
@@ -96,5 +97,6 @@ export function hover(ast: DockerfileAst, pos: Position, expand: ValueExpander |
   }
   const ins = instructionAt(ast, pos);
   if (!ins) return null;
-  return keywordHover(ins, pos) ?? flagHover(ins, pos) ?? variableHover(ast, pos, expand);
+  // A stage name or variable inside a flag value says more than the flag's docs.
+  return keywordHover(ins, pos) ?? flagHover(ins, pos, true) ?? variableHover(ast, pos, expand) ?? flagHover(ins, pos, false);
 }

@@ -3,7 +3,8 @@
 import type { Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { DockerfileAst, Position } from '../../dockerfile/syntax/ast';
 import { occurrences, symbolAt } from '../symbol-at';
-import { variableDecls, variableRefs } from '../variable-refs';
+import { variableDecls, variableRefs, type VariableRef } from '../variable-refs';
+import { declarationOf } from '../variable-scope';
 
 export type RenameResult = { readonly edit: WorkspaceEdit } | { readonly error: string };
 
@@ -31,6 +32,14 @@ function variableNames(ast: DockerfileAst): Set<string> {
   return out;
 }
 
+/** A use of the name that no ARG/ENV in scope declares (it reads the environment). */
+function undeclaredUse(ast: DockerfileAst, name: string): VariableRef | null {
+  for (const ins of ast.instructions) {
+    for (const r of variableRefs(ast, ins)) if (r.name === name && !declarationOf(ast, r)) return r;
+  }
+  return null;
+}
+
 export function rename(ast: DockerfileAst, uri: string, pos: Position, newName: string): RenameResult | null {
   const sym = symbolAt(ast, pos);
   if (!sym) return null;
@@ -45,6 +54,8 @@ export function rename(ast: DockerfileAst, uri: string, pos: Position, newName: 
     if (!VARIABLE_NAME.test(newName)) return { error: `"${newName}" is not a valid variable name: letters, digits and "_", not starting with a digit` };
     if (newName !== sym.name && variableNames(ast).has(newName)) return { error: `the Dockerfile already uses a variable named ${newName}` };
     if (!occurrences(ast, sym).some((o) => o.declaration)) return { error: `${sym.name} is not declared in this Dockerfile (it comes from the base image or the build)` };
+    const outside = undeclaredUse(ast, sym.name);
+    if (outside) return { error: `${sym.name} on line ${outside.range.start.line + 1} is the base image's or the build's ${sym.name}, not one declared here: renaming would change the build` };
   }
   const edits: TextEdit[] = occurrences(ast, sym).map((o) => ({ range: o.range, newText: newName }));
   return { edit: { changes: { [uri]: edits } } };

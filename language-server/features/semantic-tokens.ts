@@ -59,7 +59,8 @@ function argumentTokens(c: Collector, ast: DockerfileAst, ins: Instruction): voi
   switch (ins.keyword) {
     case 'FROM': {
       const w = ins.words;
-      if (w[0]) c.add(w[0].range, 'class');
+      // An image named through a variable is coloured by its variables instead.
+      if (w[0] && !w[0].value.includes('$')) c.add(w[0].range, 'class');
       if (w.length >= 3 && w[1].value.toLowerCase() === 'as') {
         c.add(w[1].range, 'keyword');
         c.add(w[2].range, 'namespace', 'declaration');

@@ -1,0 +1,239 @@
+// Fuzzes the language server: mutated corpus Dockerfiles through every request kind.
+//   npm run bench -- lsp-fuzz [inputs=100000] [stdio-inputs=300] [seed=1]
+// In-process part: each input is parsed and linted, then every feature function answers requests
+// at random positions (hover, completion, signature help, definition, references, highlight,
+// prepareRename/rename, symbols, folding, links, formatting document/range/on type, semantic tokens
+// full/range/delta, code actions incl. fix-all and "ignore on this line"). Any exception is counted
+// (the target is 0) and the time of every call is recorded (max and median per kind).
+// Stdio part: a slice of the inputs goes through the built server (dist/language-server.js; run
+// `node scripts/build.mjs` first) as a real client would send them; error responses, server-side
+// "failed" log lines and a dead server are counted.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DockerfileAst, Position } from '../dockerfile/syntax/ast';
+import { dockerfileLibrary } from '../language-server/library';
+import { codeActions, fixAll } from '../language-server/features/code-actions';
+import { completion } from '../language-server/features/completion';
+import { definition } from '../language-server/features/definition';
+import { foldingRanges } from '../language-server/features/folding';
+import { formatDocument, formatOnType, formatRange } from '../language-server/features/formatting';
+import { hover } from '../language-server/features/hover';
+import { documentLinks } from '../language-server/features/links';
+import { documentHighlights, references } from '../language-server/features/references';
+import { prepareRename, rename } from '../language-server/features/rename';
+import { SemanticTokensCache, semanticTokensFull, semanticTokensRange } from '../language-server/features/semantic-tokens';
+import { signatureHelp } from '../language-server/features/signature-help';
+import { documentSymbols } from '../language-server/features/symbols';
+import { LspClient } from '../test/language-server/lsp-client';
+
+const CORPUS = '/work/shared/corpus/dockerfiles';
+const BUNDLE = path.resolve(__dirname, '..', 'dist', 'language-server.js');
+
+/** mulberry32: small, seedable, good enough to pick mutations reproducibly. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Fragments that stress the parser's corners: continuations, heredocs, quotes, JSON, flags,
+// variables with modifiers, directives, pragmas, odd whitespace and characters.
+const FRAGMENTS = [
+  '\\', '\\\n', '`', '\n', '\r\n', '\r', '\t', ' ', '"', "'", '[', ']', '["a", "b"]', '[\'a\']', '{', '}', '$', '${', '${A:-b}', '${A:?', '${A/x/y}', '$$',
+  '<<EOF', '<<-EOT\n\tx\n\tEOT', '<<"EOF"\nbody $X\nEOF', 'EOF', '--mount=', '--mount=type=cache,target=/x,from=', '--from=', '--from=0', '--network=', '--platform=$BUILDPLATFORM',
+  '--chmod=0755', '--link', '--', '-', '=', ':', '@sha256:', ' AS ', ' as b ', '#', '# syntax=docker/dockerfile:1\n', '# escape=`\n', '# check=skip=all;error=true\n',
+  '# hadolint ignore=DL3008\n', 'ONBUILD ', 'ONBUILD ONBUILD ', 'FROM ', 'FROM scratch\n', 'RUN ', 'COPY ', 'HEALTHCHECK ', 'CMD ', 'ARG ', 'ENV ', 'LABEL ', 'EXPOSE 80/tcp ', 'USER ',
+  'SHELL ["/bin/bash", "-c"]\n', '\u00e9', '\ud83d\ude00', '\ufeff', '\u0000', '\\\\', '\\ \n', '\n\n\n', '&&', '|', ';', '\\\n# comment\n', '\\\n\n',
+];
+
+function mutate(text: string, rnd: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  let t = text;
+  const n = 1 + Math.floor(rnd() * 4);
+  for (let k = 0; k < n; k++) {
+    const lines = t.split('\n');
+    const at = Math.floor(rnd() * (t.length + 1));
+    const li = Math.floor(rnd() * lines.length);
+    switch (Math.floor(rnd() * 10)) {
+      case 0: t = t.slice(0, at) + pick(FRAGMENTS) + t.slice(at); break;
+      case 1: t = t.slice(0, at) + t.slice(at + Math.floor(rnd() * 40)); break;
+      case 2: lines.splice(li, 1); t = lines.join('\n'); break;
+      case 3: lines.splice(li, 0, lines[Math.floor(rnd() * lines.length)] ?? ''); t = lines.join('\n'); break;
+      case 4: { const j = Math.floor(rnd() * lines.length); [lines[li], lines[j]] = [lines[j], lines[li]]; t = lines.join('\n'); break; }
+      case 5: t = t.slice(0, at); break;
+      case 6: lines[li] = rnd() < 0.5 ? (lines[li] ?? '').toLowerCase() : (lines[li] ?? '').toUpperCase(); t = lines.join('\n'); break;
+      case 7: t = t.slice(0, at) + String.fromCharCode(Math.floor(rnd() * 0x3000)) + t.slice(at); break;
+      case 8: lines[li] = (lines[li] ?? '') + ' \\'; t = lines.join('\n'); break;
+      default: { const f = pick(FRAGMENTS); t = t.slice(0, at) + f.repeat(1 + Math.floor(rnd() * 5)) + t.slice(at); }
+    }
+  }
+  return t;
+}
+
+function randomPosition(ast: DockerfileAst, rnd: () => number): Position {
+  const line = Math.floor(rnd() * (ast.lines.length + 1));
+  const len = ast.lines[line]?.length ?? 0;
+  return { line, character: Math.floor(rnd() * (len + 2)) };
+}
+
+class Timings {
+  private readonly times = new Map<string, number[]>();
+  exceptions = 0;
+  readonly examples: string[] = [];
+
+  run<T>(kind: string, f: () => T, input: string): T | undefined {
+    const t0 = performance.now();
+    try {
+      return f();
+    } catch (e) {
+      this.exceptions++;
+      if (this.examples.length < 5) this.examples.push(`${kind}: ${e instanceof Error ? e.stack : String(e)}\n--- input ---\n${input.slice(0, 400)}`);
+      return undefined;
+    } finally {
+      const dt = performance.now() - t0;
+      let list = this.times.get(kind);
+      if (!list) this.times.set(kind, (list = []));
+      list.push(dt);
+    }
+  }
+
+  table(): Record<string, { calls: number; median_ms: string; p99_ms: string; max_ms: string }> {
+    const out: Record<string, { calls: number; median_ms: string; p99_ms: string; max_ms: string }> = {};
+    for (const [k, v] of [...this.times].sort()) {
+      const s = Float64Array.from(v).sort();
+      out[k] = { calls: s.length, median_ms: s[Math.floor(s.length / 2)].toFixed(3), p99_ms: s[Math.floor(s.length * 0.99)].toFixed(3), max_ms: s[s.length - 1].toFixed(2) };
+    }
+    return out;
+  }
+}
+
+const FORMAT = { tabSize: 4, insertSpaces: true };
+
+function inProcess(inputs: number, seed: number, corpus: string[]): Timings {
+  const lib = dockerfileLibrary();
+  const rnd = prng(seed);
+  const timings = new Timings();
+  const tokens = new SemanticTokensCache();
+  const uri = 'file:///fuzz/Dockerfile';
+  const completionInputs = { imageNames: ['ubuntu:22.04', 'alpine:3.20', 'localhost:5000/app:dev'], ruleNames: lib.ruleNames };
+  let previous = '';
+  for (let i = 0; i < inputs; i++) {
+    const text = mutate(corpus[Math.floor(rnd() * corpus.length)], rnd);
+    const ast = timings.run('parse', () => lib.parse(text), text);
+    if (!ast) continue;
+    const findings = timings.run('lint', () => lib.linters.lint(ast, {}), text) ?? [];
+    for (let k = 0; k < 3; k++) {
+      const pos = randomPosition(ast, rnd);
+      timings.run('hover', () => hover(ast, pos, lib.expandValue), text);
+      timings.run('completion', () => completion(ast, pos, completionInputs), text);
+      timings.run('signatureHelp', () => signatureHelp(ast, pos), text);
+      timings.run('definition', () => definition(ast, uri, pos), text);
+      timings.run('references', () => references(ast, uri, pos, true), text);
+      timings.run('documentHighlight', () => documentHighlights(ast, pos), text);
+      timings.run('prepareRename', () => prepareRename(ast, pos), text);
+      timings.run('rename', () => rename(ast, uri, pos, rnd() < 0.5 ? 'renamed' : 'bad name'), text);
+      timings.run('onTypeFormatting', () => formatOnType(ast, pos.line, FORMAT), text);
+    }
+    const a = randomPosition(ast, rnd);
+    const b = randomPosition(ast, rnd);
+    const range = a.line < b.line ? { start: a, end: b } : { start: b, end: a };
+    timings.run('documentSymbol', () => documentSymbols(ast), text);
+    timings.run('foldingRange', () => foldingRanges(ast), text);
+    timings.run('documentLink', () => documentLinks(ast), text);
+    timings.run('formatting', () => formatDocument(ast, FORMAT), text);
+    timings.run('rangeFormatting', () => formatRange(ast, range, FORMAT), text);
+    const full = timings.run('semanticTokens/full', () => tokens.full(uri, semanticTokensFull(ast)), text);
+    timings.run('semanticTokens/range', () => semanticTokensRange(ast, range), text);
+    if (full && previous) timings.run('semanticTokens/delta', () => tokens.delta(uri, full.resultId!, semanticTokensFull(ast)), text);
+    previous = text;
+    const diagnostics = findings.map((f) => ({ range: f.range, message: f.message, code: f.ruleId, source: f.source }));
+    timings.run('codeAction', () => codeActions(ast, findings, { uri, diagnostics }, lib.ignoreFix), text);
+    timings.run('codeAction/fixAll', () => fixAll(uri, findings), text);
+  }
+  return timings;
+}
+
+async function overStdio(inputs: number, seed: number, corpus: string[]): Promise<{ requests: number; errors: number; failedLogs: number; alive: boolean; maxMs: number; medianMs: number }> {
+  const client = await LspClient.start({ bundle: BUNDLE });
+  const rnd = prng(seed ^ 0x5eed);
+  let requests = 0;
+  let errors = 0;
+  const times: number[] = [];
+  const send = async (method: string, params: unknown) => {
+    requests++;
+    const t0 = performance.now();
+    try {
+      await client.connection.sendRequest(method, params);
+    } catch {
+      errors++;
+    }
+    times.push(performance.now() - t0);
+  };
+  try {
+    for (let i = 0; i < inputs; i++) {
+      const uri = `file:///fuzz/${i}/Dockerfile`;
+      const text = mutate(corpus[Math.floor(rnd() * corpus.length)], rnd);
+      await client.open(uri, text);
+      const lines = text.split('\n');
+      const line = Math.floor(rnd() * lines.length);
+      const position = { line, character: Math.floor(rnd() * ((lines[line]?.length ?? 0) + 1)) };
+      const td = { uri };
+      await Promise.all([
+        send('textDocument/hover', { textDocument: td, position }),
+        send('textDocument/completion', { textDocument: td, position }),
+        send('textDocument/signatureHelp', { textDocument: td, position }),
+        send('textDocument/definition', { textDocument: td, position }),
+        send('textDocument/references', { textDocument: td, position, context: { includeDeclaration: true } }),
+        send('textDocument/documentHighlight', { textDocument: td, position }),
+        send('textDocument/prepareRename', { textDocument: td, position }),
+        send('textDocument/documentSymbol', { textDocument: td }),
+        send('textDocument/foldingRange', { textDocument: td }),
+        send('textDocument/documentLink', { textDocument: td }),
+        send('textDocument/formatting', { textDocument: td, options: FORMAT }),
+        send('textDocument/rangeFormatting', { textDocument: td, range: { start: { line: 0, character: 0 }, end: position }, options: FORMAT }),
+        send('textDocument/onTypeFormatting', { textDocument: td, position, ch: '\n', options: FORMAT }),
+        send('textDocument/semanticTokens/full', { textDocument: td }),
+        send('textDocument/semanticTokens/range', { textDocument: td, range: { start: { line: 0, character: 0 }, end: position } }),
+        send('textDocument/codeAction', { textDocument: td, range: { start: position, end: position }, context: { diagnostics: client.diagnostics.get(uri)?.diagnostics ?? [], only: undefined } }),
+        send('textDocument/codeAction', { textDocument: td, range: { start: position, end: position }, context: { diagnostics: [], only: ['source.fixAll'] } }),
+      ]);
+      // Rename answers a ResponseError for names it refuses; that is an answer, not a failure.
+      try { await client.connection.sendRequest('textDocument/rename', { textDocument: td, position, newName: 'renamed' }); } catch { /* refused */ }
+      await client.close(uri);
+    }
+    const alive = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///none' }, position: { line: 0, character: 0 } }).then(() => true, () => false);
+    times.sort((a, b) => a - b);
+    return { requests, errors, failedLogs: client.logs.filter((l) => l.includes('failed')).length, alive, maxMs: times[times.length - 1] ?? 0, medianMs: times[Math.floor(times.length / 2)] ?? 0 };
+  } finally {
+    await client.stop();
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const inputs = Number(args[0] ?? 100_000);
+  const stdioInputs = Number(args[1] ?? 300);
+  const seed = Number(args[2] ?? 1);
+  if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(stdioInputs) || stdioInputs < 0) {
+    throw new Error('usage: npm run bench -- lsp-fuzz [inputs>=1] [stdio-inputs>=0] [seed]');
+  }
+  const corpus = fs.readdirSync(CORPUS).sort().map((f) => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
+  const t0 = performance.now();
+  const timings = inProcess(inputs, seed, corpus);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`lsp-fuzz in-process: ${inputs} mutated inputs from ${corpus.length} corpus files, seed ${seed}, ${seconds.toFixed(1)} s`);
+  console.table(timings.table());
+  console.log(`exceptions: ${timings.exceptions} (target 0)`);
+  for (const e of timings.examples) console.log(e);
+  if (stdioInputs > 0) {
+    if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.mjs first`);
+    const s = await overStdio(stdioInputs, seed, corpus);
+    console.log(`lsp-fuzz over stdio (dist/language-server.js): ${stdioInputs} inputs, ${s.requests} requests, ${s.errors} error responses, ${s.failedLogs} handler failures logged, server alive at the end: ${s.alive}, median ${s.medianMs.toFixed(2)} ms, max ${s.maxMs.toFixed(1)} ms per request (17 requests in flight at once)`);
+    if (s.errors || s.failedLogs || !s.alive) process.exitCode = 1;
+  }
+  if (timings.exceptions) process.exitCode = 1;
+}

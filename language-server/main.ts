@@ -1,0 +1,15 @@
+// dist/language-server.js: the Dockerfile language server. `--stdio` (or --node-ipc, --socket=N,
+// as vscode-languageserver reads them from argv) selects the transport.
+import { createConnection } from 'vscode-languageserver/node';
+import { dockerfileLibrary } from './library';
+import { startServer } from './server';
+
+const transports = ['--stdio', '--node-ipc', '--socket=', '--pipe='];
+if (!process.argv.some((a) => transports.some((t) => a.startsWith(t)))) {
+  process.stderr.write('usage: node dist/language-server.js --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n');
+  process.exit(2);
+}
+
+const connection = createConnection();
+startServer(connection, dockerfileLibrary());
+connection.listen();
