@@ -93,6 +93,10 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
     required: false, env: null as string | null, mode: null as number | null, uid: null as number | null, gid: null as number | null,
   };
   let roAuto = true;
+  // `type=$T`: the type is known only after expansion, so type-dependent rules wait too.
+  let typeKnown = true;
+  // mode/uid/gid given as variables: present, value unknown until expansion.
+  const present = new Set<string>();
   const fail = (error: string): Parsed<RunMount> => ({ ok: false, error });
   for (const field of csv.value) {
     const eq = field.indexOf('=');
@@ -101,7 +105,7 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
       if (key === 'readonly' || key === 'ro') { m.readOnly = true; roAuto = false; continue; }
       if (key === 'readwrite' || key === 'rw') { m.readOnly = false; roAuto = false; continue; }
       if (key === 'required') {
-        if (m.type === 'secret' || m.type === 'ssh') { m.required = true; continue; }
+        if (m.type === 'secret' || m.type === 'ssh' || !typeKnown) { m.required = true; continue; }
         return fail(`unexpected key '${key}' for mount type '${m.type}'`);
       }
       return fail(`invalid field '${field}' must be a key=value pair`);
@@ -119,7 +123,7 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
     const unknown = !expand && hasVariable(value);
     switch (key) {
       case 'type': {
-        if (unknown) break;
+        if (unknown) { typeKnown = false; break; }
         const t = value.toLowerCase();
         if (!MOUNT_TYPES.has(t)) return fail(`unsupported mount type "${value}"; use bind, cache, tmpfs, secret or ssh`);
         m.type = t as MountType;
@@ -137,7 +141,7 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
         break;
       }
       case 'required': {
-        if (m.type !== 'secret' && m.type !== 'ssh') return fail(`unexpected key '${key}' for mount type '${m.type}'`);
+        if (typeKnown && m.type !== 'secret' && m.type !== 'ssh') return fail(`unexpected key '${key}' for mount type '${m.type}'`);
         if (unknown) break;
         const b = parseGoBool(value);
         if (b === null) return fail(`invalid value for ${key}: ${value}`);
@@ -145,7 +149,7 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
         break;
       }
       case 'size': {
-        if (m.type !== 'tmpfs') return fail(`unexpected key '${key}' for mount type '${m.type}'`);
+        if (typeKnown && m.type !== 'tmpfs') return fail(`unexpected key '${key}' for mount type '${m.type}'`);
         if (unknown) break;
         const n = parseRamBytes(value);
         if (n === null) return fail(`invalid value for ${key}: ${value}`);
@@ -161,13 +165,13 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
         break;
       }
       case 'mode': {
-        if (unknown) { m.mode = 0; break; }
+        if (unknown) { present.add('mode'); break; }
         if (!/^[0-7]+$/.test(value) || Number.parseInt(value, 8) > 0xffffffff) return fail(`invalid value ${value} for mode`);
         m.mode = Number.parseInt(value, 8);
         break;
       }
       case 'uid': case 'gid': {
-        if (unknown) { m[key] = 0; break; }
+        if (unknown) { present.add(key); break; }
         if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) return fail(`invalid value ${value} for ${key}`);
         m[key] = Number(value);
         break;
@@ -179,11 +183,12 @@ export function parseMount(text: string, expand?: (value: string) => Parsed<stri
       }
     }
   }
+  if (!typeKnown) return { ok: true, value: m };
   const fileInfoAllowed = m.type === 'secret' || m.type === 'ssh' || m.type === 'cache';
   if (!fileInfoAllowed) {
-    if (m.mode !== null) return fail(`mode not allowed for "${m.type}" type mounts`);
-    if (m.uid !== null) return fail(`uid not allowed for "${m.type}" type mounts`);
-    if (m.gid !== null) return fail(`gid not allowed for "${m.type}" type mounts`);
+    if (m.mode !== null || present.has('mode')) return fail(`mode not allowed for "${m.type}" type mounts`);
+    if (m.uid !== null || present.has('uid')) return fail(`uid not allowed for "${m.type}" type mounts`);
+    if (m.gid !== null || present.has('gid')) return fail(`gid not allowed for "${m.type}" type mounts`);
   }
   if (roAuto) m.readOnly = !(m.type === 'cache' || m.type === 'tmpfs');
   if (m.type === 'secret') {
