@@ -103,6 +103,9 @@ export interface Instruction {
   /** Physical source lines this instruction spans (0-based, inclusive), for pragma placement. */
   readonly startLine: number;
   readonly endLine: number;
+  /** Empty lines inside this instruction's line continuation (BuildKit skips them and warns:
+   *  NoEmptyContinuation). Absent when there are none. */
+  readonly emptyContinuationLines?: readonly number[];
 }
 
 export interface Stage {

@@ -146,7 +146,7 @@ function appendPiece(reader: Reader, logical: LogicalLine, line: string, lineNo:
   return false;
 }
 
-type Built = Mutable<Instruction> & { emptyContinuationLines?: number[] };
+type Built = Mutable<Instruction>;
 
 function token(logical: LogicalLine, start: number, end: number): Token {
   return { value: logical.text.slice(start, end), range: logical.rangeOf(start, end) };

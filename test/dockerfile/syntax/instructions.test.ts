@@ -15,10 +15,10 @@ function second(line: string): { view: InstructionView; ins: Instruction; messag
   return { view: viewInstruction(ins), ins, messages: validateInstruction(ins).map((e) => e.message) };
 }
 
-function view<K extends InstructionView['keyword']>(line: string, keyword: K): Extract<InstructionView, { keyword: K }> {
+function view<K extends InstructionView['keyword']>(line: string, keyword: K): InstructionView & { keyword: K } {
   const v = second(line).view;
   assert.equal(v.keyword, keyword);
-  return v as Extract<InstructionView, { keyword: K }>;
+  return v as InstructionView & { keyword: K };
 }
 
 describe('FROM', () => {
