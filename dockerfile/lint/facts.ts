@@ -1,8 +1,8 @@
 // Analyses several rules share, computed at most once per lint: the shell commands of every RUN
 // (ONBUILD RUN included), RUN --mount options, and the stage graph, variable scopes.
 import { resolveScopes, type Scopes } from '../expansion/scope';
-import type { DockerfileAst, Instruction, Stage } from '../syntax/ast';
-import { parseShell, type ShellCommand, type ShellScript } from './shell/commands';
+import type { DockerfileAst, Heredoc, Instruction, Stage } from '../syntax/ast';
+import { baseName, parseShell, type ShellCommand, type ShellScript } from './shell/commands';
 import { argumentSource, heredocSource, jsonSource, type SourceText } from './source-text';
 
 export interface RunScript {
@@ -28,12 +28,15 @@ export interface RunInfo {
   readonly outer: Instruction;
   readonly stageIndex: number;
   readonly scripts: readonly RunScript[];
+  /** Heredocs the command reads as data (`cat <<EOF > file`), not run as scripts. */
+  readonly dataHeredocs: readonly Heredoc[];
   /** Every command of every script, in order. */
   readonly commands: readonly ShellCommand[];
   /** `--mount` options, parsed (`type=cache,target=/x` → { type: 'cache', target: '/x' }). */
   readonly mounts: readonly Readonly<Record<string, string>>[];
 }
 
+const shells = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
 const shellShebang = /^#!\s*(\/usr\/bin\/env\s+)?(\/[\w/]*\/)?(sh|bash|ash|dash|ksh|zsh)\b/;
 
 export class Facts {
@@ -125,15 +128,19 @@ export class Facts {
 
   private analyseRun(run: Instruction, outer: Instruction): RunInfo {
     const scripts: RunScript[] = [];
+    const data: Heredoc[] = [];
     if (run.json) {
       const source = jsonSource(run.json);
       scripts.push({ source, shell: parseShell(source.text), kind: 'exec' });
     } else {
       const source = argumentSource(this.ast, run);
-      if (source) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
+      // `RUN <<EOF` and `RUN <<EOF bash` run the body as the script; `RUN cat <<EOF >file` feeds it as data.
+      const rest = source ? source.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('<<')) : [];
+      const bodiesAreScripts = rest.length === 0 || (shells.has(baseName(rest[0])) && !rest.includes('-c'));
+      if (source && rest.length > 0) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
       for (const h of run.heredocs) {
         const firstLine = h.content.slice(0, h.content.indexOf('\n') + 1 || undefined);
-        if (firstLine.startsWith('#!') && !shellShebang.test(firstLine)) continue;
+        if (!bodiesAreScripts || (firstLine.startsWith('#!') && !shellShebang.test(firstLine))) { data.push(h); continue; }
         const body = heredocSource(this.ast, h);
         scripts.push({ source: body, shell: parseShell(body.text), kind: 'heredoc' });
       }
@@ -146,6 +153,7 @@ export class Facts {
       outer,
       stageIndex: outer.stageIndex,
       scripts,
+      dataHeredocs: data,
       commands: scripts.flatMap((s) => s.shell.commands),
       mounts,
     };
