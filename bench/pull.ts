@@ -1,19 +1,20 @@
-// Pull of a ~200 MB image in 5 layers from a local docker-registry: Berth's registry client vs
-// Docker Engine's `docker pull`.
+// `docker pull` (the real CLI) of a ~200 MB image in 5 layers from a local docker-registry: against
+// berthd (download, verify, unpack, record) and against Docker Engine. Target: Berth <= 0.7x Docker.
 //   npm run bench -- pull [runs]
 // The image (incompressible random data, gzip'd tar layers) is generated once into a cache dir
-// ($BERTH_BENCH_CACHE or $TMPDIR/berth-bench-cache). Docker Engine is measured only when
+// ($BERTH_BENCH_CACHE or $TMPDIR/berth-bench-cache) and pushed to a fresh docker-registry on 127.0.0.1.
+// Each run removes the image first, so every pull fetches and unpacks all layers. One untimed pull
+// per engine warms the registry's page cache. Docker Engine is measured only when
 // /var/run/docker.sock answers (start it with `dockerd >/tmp/dockerd.log 2>&1 &`); dockerd treats
-// 127.0.0.1 registries as insecure by itself.
-import { spawnSync } from 'node:child_process';
+// 127.0.0.1 registries as insecure by itself. berthd is dist/runtime.js: run `node scripts/build.mjs` first.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullImage } from '../runtime/registry/pull.js';
 import { pushImage } from '../runtime/registry/push.js';
+import { runDocker, startDaemon, type RunResult } from '../test/helpers/daemon.js';
 import { DirBlobStore } from '../test/runtime/registry/helpers/dir-blob-store.js';
 import { writeImage, writeLayer, type BuiltImage, type LayerFile } from '../test/runtime/registry/helpers/image-builder.js';
 import { registryBinary, startLocalRegistry } from '../test/runtime/registry/helpers/local-registry.js';
@@ -24,8 +25,11 @@ const FILE_BYTES = 4 * 1000 * 1000;
 const REPOSITORY = 'berth/bench-pull';
 const TAG = 'v1';
 
+/** Runs the docker CLI against one engine. */
+type Cli = (args: string[]) => Promise<RunResult>;
+
 export async function run(args: string[] = []): Promise<void> {
-  const runs = Math.max(1, Number(args[0] ?? 3) || 3);
+  const runs = Math.max(1, Number(args[0] ?? 5) || 5);
   const binary = registryBinary();
   if (!binary) {
     console.error('bench pull: docker-registry is not installed (apt-get install -y docker-registry)');
@@ -37,47 +41,49 @@ export async function run(args: string[] = []): Promise<void> {
   console.log(`image: ${image.layers.length} layers, ${(total / 1e6).toFixed(1)} MB compressed, manifest ${image.manifestDigest}`);
 
   const registry = await startLocalRegistry(binary);
+  const berthd = await startDaemon();
   try {
     const ref = { registry: registry.host, repository: REPOSITORY, tag: TAG };
-    const pushStart = process.hrtime.bigint();
     await pushImage(ref, image, { source: store, progress: () => {} });
-    console.log(`pushed to ${registry.host} with Berth's client in ${ms(process.hrtime.bigint() - pushStart).toFixed(0)} ms`);
+    const name = `${registry.host}/${REPOSITORY}:${TAG}`;
 
-    const berth: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const dir = await mkdtemp(join(tmpdir(), 'berth-bench-sink-'));
-      try {
-        const sink = await DirBlobStore.create(dir);
-        const start = process.hrtime.bigint();
-        const pulled = await pullImage(ref, { platform: { os: 'linux', architecture: 'amd64' }, sink, progress: () => {} });
-        berth.push(ms(process.hrtime.bigint() - start));
-        if (pulled.manifestDigest !== image.manifestDigest) throw new Error('pulled a different manifest');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    }
-
-    const docker = (await dockerAnswers()) ? dockerPulls(`${registry.host}/${REPOSITORY}:${TAG}`, runs) : undefined;
-
-    const berthMs = median(berth);
-    const rows: [string, string, string, string][] = [
-      ['client', `median of ${runs} (ms)`, 'runs (ms)', 'MB/s'],
-      ['Berth registry client (download + verify + store blobs)', berthMs.toFixed(0), berth.map((t) => t.toFixed(0)).join(' '), (total / 1e3 / berthMs).toFixed(0)],
+    const engines: { label: string; cli: Cli; times: number[] }[] = [
+      { label: 'Berth (berthd)', cli: (a) => berthd.docker(a), times: [] },
     ];
-    if (docker) {
-      const dockerMs = median(docker);
-      rows.push(['docker pull, Docker Engine (download + verify + unpack)', dockerMs.toFixed(0), docker.map((t) => t.toFixed(0)).join(' '), (total / 1e3 / dockerMs).toFixed(0)]);
-      printTable(rows);
-      console.log(`ratio Berth / Docker Engine: ${(berthMs / dockerMs).toFixed(2)}x (target <= 0.7x)`);
-      console.log('note: Docker also decompresses and unpacks the layers into its storage driver; Berth\'s client stops at verified blobs');
-      console.log('      (the image store unpacks afterwards; time berthd end to end once its daemon exists).');
-    } else {
-      printTable(rows);
-      console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
+    if (await dockerAnswers()) {
+      engines.push({ label: 'Docker Engine (dockerd)', cli: (a) => runDocker(a, { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' }), times: [] });
     }
+    for (const e of engines) await timedPull(e.cli, name); // warm-up, not counted
+    // Alternating runs, so drift on a shared machine hits both engines alike.
+    for (let i = 0; i < runs; i++) for (const e of engines) e.times.push(await timedPull(e.cli, name));
+    for (const e of engines) await e.cli(['rmi', '-f', name]);
+
+    const rows: string[][] = [['engine', `median of ${runs} (ms)`, 'runs (ms)', 'MB/s']];
+    for (const e of engines) {
+      const m = median(e.times);
+      rows.push([e.label, m.toFixed(0), e.times.map((t) => t.toFixed(0)).join(' '), (total / 1e3 / m).toFixed(0)]);
+    }
+    printTable(rows);
+    const [berth, docker] = engines;
+    if (docker && berth) console.log(`ratio Berth / Docker Engine: ${(median(berth.times) / median(docker.times)).toFixed(2)}x (target <= 0.7x)`);
+    else console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
   } finally {
+    await berthd.stop();
+    berthd.cleanup();
     await registry.stop();
   }
+}
+
+/** Removes the image, then times one `docker pull` of it (checking it really arrived). */
+async function timedPull(cli: Cli, name: string): Promise<number> {
+  await cli(['rmi', '-f', name]);
+  const start = process.hrtime.bigint();
+  const r = await cli(['pull', '-q', name]);
+  const took = ms(process.hrtime.bigint() - start);
+  if (r.code !== 0) throw new Error(`docker pull failed: ${r.stderr}`);
+  const inspect = await cli(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', name]);
+  if (inspect.stdout.trim() !== String(LAYERS)) throw new Error(`pulled image has ${inspect.stdout.trim()} layers, expected ${LAYERS}: ${inspect.stderr}`);
+  return took;
 }
 
 /** The benchmark image, built once: 5 layers of ten 4 MB random files each. */
@@ -112,20 +118,6 @@ function dockerAnswers(): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
   });
-}
-
-function dockerPulls(name: string, runs: number): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    spawnSync('docker', ['rmi', '-f', name], { stdio: 'ignore' });
-    const start = process.hrtime.bigint();
-    const r = spawnSync('docker', ['pull', '-q', name], { encoding: 'utf8' });
-    const took = ms(process.hrtime.bigint() - start);
-    if (r.status !== 0) throw new Error(`docker pull failed: ${r.stderr}`);
-    times.push(took);
-  }
-  spawnSync('docker', ['rmi', '-f', name], { stdio: 'ignore' });
-  return times;
 }
 
 function ms(ns: bigint): number {

@@ -54,8 +54,14 @@ export interface CreateLayerOptions {
   parent?: string;
   /** The diff ID the image config promises; a mismatch fails the unpack. */
   expectedDiffId?: string;
-  /** Set when `source` is this registry blob (already in the blob store). */
+  /** Set when `source` is this registry blob (in the blob store, or by the time `commitAfter` settles). */
   compressed?: DistributionBlob;
+  /**
+   * Work the commit depends on, e.g. the parent layer being unpacked at the same time, or the
+   * `compressed` blob still being stored. The tar is extracted meanwhile; the layer is committed (and
+   * opaque directories are applied against the parent) only once this resolves, and fails if it rejects.
+   */
+  commitAfter?: Promise<unknown>;
 }
 
 export class LayerStore {
@@ -125,13 +131,20 @@ export class LayerStore {
   }
 
   private async unpack(source: Readable, opts: CreateLayerOptions): Promise<LayerRecord> {
-    if (opts.parent && !this.layers.has(opts.parent)) throw new NotFoundError(`parent layer ${opts.parent} is missing`);
+    const checkParent = (): void => {
+      if (opts.parent && !this.layers.has(opts.parent)) throw new NotFoundError(`parent layer ${opts.parent} is missing`);
+    };
+    if (!opts.commitAfter) checkParent();
     const work = await this.temp.makeDir('layer');
     try {
       // Without a registry blob to hand out later, keep the tar itself.
       const tarFile = opts.compressed ? undefined : join(work, 'layer.tar');
       const result = await unpackLayer(source, join(work, 'diff'), {
-        lowerDirs: this.lowerDirs(opts.parent),
+        lowerDirs: async () => {
+          await opts.commitAfter;
+          checkParent();
+          return this.lowerDirs(opts.parent);
+        },
         copyTo: tarFile ? createWriteStream(tarFile) : undefined,
       });
       if (opts.expectedDiffId && result.diffId !== opts.expectedDiffId) {

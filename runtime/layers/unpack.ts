@@ -20,8 +20,11 @@ const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
 export interface UnpackOptions {
-  /** Unpacked dirs of the parent layers, nearest first (needed to apply opaque directories). */
-  lowerDirs?: string[];
+  /**
+   * Unpacked dirs of the parent layers, nearest first (needed to apply opaque directories). A function
+   * is called only once the tar is extracted, so a layer can unpack while its parents still do.
+   */
+  lowerDirs?: string[] | (() => Promise<string[]>);
   /** Also receives the decompressed tar, e.g. to keep it as a blob. */
   copyTo?: Writable;
   /** Set owners from the tar (needs root). Default: when running as root. */
@@ -67,7 +70,8 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
     hasher.destroy();
     throw wrapTarError(err);
   }
-  await state.finish(opts.lowerDirs ?? []);
+  const lowerDirs = typeof opts.lowerDirs === 'function' ? await opts.lowerDirs() : opts.lowerDirs ?? [];
+  await state.finish(lowerDirs);
   return { diffId: hasher.digest, diffSize: hasher.size, size: state.size };
 }
 

@@ -57,7 +57,7 @@ export async function downloadBlob(session: RegistrySession, sink: BlobSink, blo
   res.body.pipe(verifier);
 
   try {
-    await sink.ingest(blob.digest, blob.size, verifier);
+    await sink.ingest(blob.digest, blob.size, verifier, { verified: true });
   } catch (err) {
     // Our verdict on the bytes is more precise than the sink's echo of it.
     throw failure ?? err;

@@ -32,6 +32,11 @@ export interface PullOptions {
   timeouts?: TransportTimeouts;
   /** Downloads cut off by the network are tried again: by default 3 attempts, 1 s then 2 s apart. */
   retry?: { attempts?: number; delayMs?: number };
+  /**
+   * Called once the config is in the sink and before any layer is downloaded, so the sink can make
+   * ready for the layers (e.g. unpack them as they arrive). A rejection fails the pull.
+   */
+  beforeLayers?: (image: { configDigest: string; layers: PulledLayer[] }) => Promise<void>;
 }
 
 export interface PulledLayer {
@@ -89,6 +94,8 @@ export async function pullImage(ref: RemoteReference, opts: PullOptions): Promis
     });
 
     await pullConfig(session, opts.retry, ref.repository, parsed.config, parsed.layers.length, opts.sink, refText, failure);
+    const layers = parsed.layers.map(({ digest, size, mediaType }) => ({ digest, size, mediaType }));
+    await opts.beforeLayers?.({ configDigest: parsed.config.digest, layers });
     await pullLayers(session, ref.repository, parsed.layers, opts, failure);
 
     return {
@@ -96,7 +103,7 @@ export async function pullImage(ref: RemoteReference, opts: PullOptions): Promis
       manifestMediaType: parsed.mediaType,
       manifest: image.bytes,
       configDigest: parsed.config.digest,
-      layers: parsed.layers.map(({ digest, size, mediaType }) => ({ digest, size, mediaType })),
+      layers,
       ...(index ? { index } : {}),
       repoDigest: index?.digest ?? image.digest,
     };

@@ -33,7 +33,15 @@ export interface Platform {
 /** Where pulled blobs go. `ingest` verifies the digest and stores atomically, or throws and stores nothing. */
 export interface BlobSink {
   has(digest: string): Promise<boolean>;
-  ingest(digest: string, expectedSize: number | undefined, data: Readable): Promise<void>;
+  ingest(digest: string, expectedSize: number | undefined, data: Readable, opts?: IngestOptions): Promise<void>;
+}
+
+export interface IngestOptions {
+  /**
+   * `data` is already checked on its way in: it fails instead of ending when its bytes are not exactly
+   * `expectedSize` bytes hashing to `digest` (the client's downloads are). The sink need not hash again.
+   */
+  verified?: boolean;
 }
 
 /** Where pushed blobs come from. */

@@ -1,16 +1,15 @@
-// `docker pull`: the registry client brings the blobs into the blob store; this unpacks the layers
-// (checking each diff ID against the config), then records and tags the image. Until the image is
-// recorded nothing is visible, and garbage collection keeps its hands off (store.track).
+// `docker pull`: the registry client downloads the blobs into the UnpackingSink, which stores them and
+// unpacks each layer as it arrives (checking each diff ID against the config); then the image is
+// recorded and tagged. Until the image is recorded nothing is visible, and garbage collection keeps its
+// hands off (store.track).
 import type { JsonMessageStream } from '../../api/json-message-stream.js';
 import type { BlobStore } from '../../content/blob-store.js';
-import { InvalidError } from '../../errdefs.js';
 import type { LayerStore } from '../../layers/layer-store.js';
-import { pullImage } from '../../registry/pull.js';
-import { statusMessage } from '../../registry/progress-format.js';
-import type { Platform, RegistryCredentials } from '../../registry/transfer-types.js';
-import { parseImageConfig } from '../image-config.js';
+import { pullImage, type PulledImage } from '../../registry/pull.js';
+import type { Platform, ProgressMessage, RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
-import { canonicalString, familiarName, familiarString, parseReference, repositoryName, shortId, withDefaultTag } from '../reference.js';
+import { canonicalString, familiarName, familiarString, parseReference, repositoryName, withDefaultTag } from '../reference.js';
+import { UnpackingSink } from './unpacking-sink.js';
 
 export interface PullRequest {
   image: string;
@@ -35,22 +34,24 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     out.write(m);
   };
   await images.store.track(async () => {
-    const pulled = await pullImage(remote, { credentials: req.credentials, platform: req.platform, sink: blobs, progress, signal: out.signal });
+    const sink = new UnpackingSink(blobs, layers, progress);
+    const signal = out.signal ? AbortSignal.any([out.signal, sink.signal]) : sink.signal;
+    const reporting = (m: ProgressMessage): void => {
+      progress(m);
+      if (m.status === 'Download complete' && m.id) sink.downloadReported(m.id);
+    };
+    let pulled: PulledImage;
+    try {
+      pulled = await pullImage(remote, {
+        credentials: req.credentials, platform: req.platform, sink, progress: reporting, signal,
+        beforeLayers: (image) => sink.prepare(image),
+      });
+    } catch (err) {
+      await sink.abandon(err);
+      throw err;
+    }
+    await sink.done();
     const configBytes = await blobs.read(pulled.configDigest);
-    const config = parseImageConfig(configBytes, `image config ${pulled.configDigest}`);
-    const diffIds = config.rootfs.diff_ids;
-    if (diffIds.length !== pulled.layers.length) {
-      throw new InvalidError(`malformed image ${familiar}: the manifest has ${pulled.layers.length} layers but the config ${diffIds.length}`);
-    }
-    let parent: string | undefined;
-    for (let i = 0; i < pulled.layers.length; i++) {
-      const blob = pulled.layers[i];
-      const id = shortId(blob.digest);
-      progress(statusMessage('Extracting', id));
-      const layer = await layers.create(blobs.open(blob.digest), { parent, expectedDiffId: diffIds[i], compressed: blob });
-      progress(statusMessage('Pull complete', id));
-      parent = layer.chainId;
-    }
     const manifestRef = { repository: repositoryName(ref), digest: pulled.manifestDigest, mediaType: pulled.manifestMediaType, repoDigest: pulled.repoDigest };
     await blobs.ingestBuffer(pulled.manifestDigest, pulled.manifest);
     const entry = await images.store.add(configBytes, { manifest: manifestRef });
