@@ -188,7 +188,13 @@ export class ContainerService {
     const l = this.liveOf(r.Id);
     clearTimeout(l.restartTimer);
     r.ManuallyStopped = false;
-    await this.launch(r);
+    try {
+      await this.launch(r);
+    } catch (err) {
+      // `docker run --rm` waits for condition=removed after a failed start: remove it, as dockerd does.
+      if (r.HostConfig.AutoRemove) await this.remove(r.Id, { force: true, volumes: true }).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async launch(r: ContainerRecord): Promise<void> {

@@ -41,7 +41,8 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
     display(_id, fallback) { return fallback; },
   };
   let containers: ContainerService | undefined;
-  const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs));
+  const prefix = s.options.netPrefix ?? 'berth';
+  const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs), prefix);
   const volumes = new VolumeService(root, (name) => containers?.usingVolume(name) ?? [], (action, name, attrs) => s.events.emit('volume', action, name, attrs));
   await networks.init();
   await volumes.init();
@@ -49,7 +50,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   pool.warm();
   const runtime = new OciRuntime(selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`)));
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   const c = containers;

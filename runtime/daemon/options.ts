@@ -8,11 +8,17 @@ export interface DaemonOptions {
   root: string;
   /** Path of runc or crun; undefined means "look in PATH when a container starts". */
   ociRuntime?: string;
+  /**
+   * Name prefix of everything container networking and cgroups create on the host: bridge PREFIX0,
+   * iptables chain, netns PREFIX-<id>, cgroup /PREFIX. Default "berth"; distinct prefixes let several
+   * daemons share a host (tests).
+   */
+  netPrefix?: string;
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
 
-export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH]
+export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -22,7 +28,9 @@ Options:
                                $XDG_RUNTIME_DIR/berth/engine.sock otherwise
   --root DIR          data folder for images and containers
                       default: /var/lib/berth as root, ~/.local/share/berth otherwise
-  --oci-runtime PATH  OCI runtime binary (runc or crun); default: the first found in PATH
+  --oci-runtime PATH  OCI runtime binary (runc or crun); default: runc, else crun where it works
+  --net-prefix NAME   prefix of host names for networking and cgroups (bridge NAME0, iptables
+                      chain, netns, cgroup); default berth. 1-6 letters/digits.
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -50,7 +58,14 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
     switch (flag) {
       case '--socket': options.socket = resolve(value()); break;
       case '--root': options.root = resolve(value()); break;
-      case '--oci-runtime': options.ociRuntime = resolve(value()); break;
+      case '--oci-runtime': { const v = value(); options.ociRuntime = v.includes('/') ? resolve(v) : v; break; } // a bare name is looked up in PATH
+      case '--net-prefix': {
+        const v = value();
+        // Linux interface names are at most 15 bytes: PREFIX-<8 hex> must fit.
+        if (!/^[a-z][a-z0-9]{0,5}$/.test(v)) throw new InvalidError(`--net-prefix "${v}": use 1-6 lower-case letters or digits, starting with a letter`);
+        options.netPrefix = v;
+        break;
+      }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
     }
   }

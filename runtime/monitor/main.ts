@@ -7,6 +7,7 @@ import { watch, readFileSync, renameSync, writeFileSync, unlinkSync, readlinkSyn
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
+import { runtimeError } from '../tasks/runtime-error.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
@@ -150,7 +151,7 @@ function finish(exitCode: number, spawnError?: string): void {
   let error: string | undefined = spawnError;
   if (!started) {
     // runc failed before the process ran: what it printed is the error, not container output.
-    error ??= Buffer.concat(early.map((e) => e.data)).toString().trim() || `the OCI runtime exited with code ${exitCode}`;
+    error ??= runtimeError(Buffer.concat(early.map((e) => e.data)).toString()) || `the OCI runtime exited with code ${exitCode}`;
     early.length = 0;
   }
   exited = { exitCode, oomKilled: started ? oomKilled() : false, finishedAt: new Date().toISOString(), startedAt: startedAt || undefined, error };

@@ -33,7 +33,10 @@ export interface Attachment {
 
 export type NetworkEvent = (action: string, networkId: string, attrs: Record<string, string>) => void;
 
-const DEFAULT_SUBNET = '10.88.0.0/16';
+/** The default bridge takes the first of these that no host route or other network uses. */
+const DEFAULT_SUBNETS = Array.from({ length: 24 }, (_, i) => `10.${88 + i}.0.0/16`);
+/** User-defined networks: /24s from 10.200-10.255. */
+const USER_SUBNETS = Array.from({ length: 56 * 256 }, (_, i) => `10.${200 + (i >> 8)}.${i & 255}.0/24`);
 
 export class NetworkService {
   private state: State = { networks: [], endpoints: {} };
@@ -51,10 +54,21 @@ export class NetworkService {
         this.state.networks.push({ Id: randomBytes(32).toString('hex'), Name: name, Driver: driver, Created: new Date().toISOString(), Labels: {}, Internal: false, ...extra });
       }
     };
-    ensure('bridge', 'bridge', { Subnet: DEFAULT_SUBNET, Bridge: `${this.prefix}0` });
+    if (!this.state.networks.some((n) => n.Name === 'bridge')) {
+      // A bridge of ours left from an earlier root keeps its subnet (its route is ours, not a clash).
+      ensure('bridge', 'bridge', { Subnet: await this.freeSubnet(DEFAULT_SUBNETS, `${this.prefix}0`), Bridge: `${this.prefix}0` });
+    }
     ensure('host', 'host');
     ensure('none', 'null');
     await this.save();
+  }
+
+  /** First candidate overlapping neither our networks nor any host route (other daemons' bridges, docker0, LANs). */
+  private async freeSubnet(candidates: string[], ownDevice?: string): Promise<string> {
+    const taken = [...this.state.networks.map((n) => n.Subnet).filter((s): s is string => Boolean(s)), ...await hostRoutes(ownDevice)];
+    const free = candidates.find((c) => !taken.some((t) => overlaps(t, c)));
+    if (!free) throw new ConflictError(`no free subnet left for a new network (tried ${candidates[0]} to ${candidates[candidates.length - 1]})`);
+    return free;
   }
 
   private save(): Promise<void> { return writeJsonAtomic(this.file, this.state); }
@@ -84,12 +98,10 @@ export class NetworkService {
     if (subnet) {
       parseCidr(subnet);
       if (taken.some((t) => overlaps(t, subnet!))) throw new ConflictError(`subnet ${subnet} overlaps with another network`);
+      const routed = (await hostRoutes()).find((r) => overlaps(r, subnet!));
+      if (routed) throw new ConflictError(`subnet ${subnet} overlaps with the host's route to ${routed}`);
     } else {
-      for (let i = 1; i < 255 && !subnet; i++) {
-        const candidate = `10.89.${i}.0/24`;
-        if (!taken.some((t) => overlaps(t, candidate))) subnet = candidate;
-      }
-      if (!subnet) throw new ConflictError('no free subnet left for a new network');
+      subnet = await this.freeSubnet(USER_SUBNETS);
     }
     const id = randomBytes(32).toString('hex');
     const rec: NetworkRecord = { Id: id, Name: opts.Name, Driver: 'bridge', Created: new Date().toISOString(), Subnet: subnet, Bridge: `${this.prefix}-${id.slice(0, 8)}`, Labels: opts.Labels ?? {}, Internal: Boolean(opts.Internal) };
@@ -239,6 +251,13 @@ export class NetworkService {
       Containers: containers, Options: n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
     };
   }
+}
+
+/** Destinations of the host's IPv4 routes, except the default route. */
+async function hostRoutes(exceptDevice?: string): Promise<string[]> {
+  const out = await ip(['-4', 'route', 'show', 'table', 'main']).catch(() => '');
+  return out.split('\n').filter((l) => !exceptDevice || !l.includes(` dev ${exceptDevice} `)).map((l) => l.split(/\s+/)[0]).filter((d) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(d))
+    .map((d) => (d.includes('/') ? d : `${d}/32`)).filter((d) => { const p = Number(d.split('/')[1]); return !d.startsWith('127.') && p >= 8 && p <= 30; });
 }
 
 function endpoint(net: NetworkRecord, addr: string, aliases: string[]): EndpointRecord {

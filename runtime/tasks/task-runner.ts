@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { ContainerConfig, HostConfig } from '../containers/api-types.js';
 import { InvalidError, SystemError } from '../errdefs.js';
 import { hostsFile, resolvConf } from './bundle.js';
+import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
 import { buildSpec } from './oci-spec.js';
 import { resolveUser } from './user-resolve.js';
 
@@ -109,8 +110,8 @@ export class TaskRunner {
       child.stdout.on('data', (d: Buffer) => req.onOutput?.('stdout', d));
       child.stderr.on('data', (d: Buffer) => {
         // runc's own complaint (the process could not be started) is an error, not task output.
-        const m = /(?:runc run failed|level=error msg)[:=] ?"?(.*?)"?\s*$/m.exec(d.toString());
-        if (m) runtimeError = m[1];
+        const text = d.toString();
+        if (isRuntimeErrorLine(text)) runtimeError = runtimeErrorMessage(text);
         else req.onOutput?.('stderr', d);
       });
       child.stdin.on('error', () => undefined);
