@@ -6,6 +6,7 @@ import type { SyntaxError, SyntaxErrorCode } from '../../syntax/ast';
 import { defineRule, type RuleSpec } from '../define';
 import type { Rule } from '../rule';
 import { readCheckDirective } from '../suppression';
+import { expansionProblems, isQuoteProblem } from './expansion-errors';
 import { unquote } from '../views';
 
 /** The rule that reports a parser error itself, when it is not a BE rule. */
@@ -112,6 +113,8 @@ export const BE0006 = fromParser('unterminated-quote', {
     bad: 'FROM debian:12\nENV GREETING="hello\n',
     good: 'FROM debian:12\nENV GREETING="hello"\n',
   },
+}, (ctx, self) => {
+  for (const p of expansionProblems(ctx)) if (isQuoteProblem(p)) ctx.report(self, p.range, p.message);
 });
 
 export const BE0007 = fromParser('bad-json', {

@@ -9,6 +9,7 @@ import type { RuleContext } from '../rule';
 import type { Fix } from '../types';
 import { suggest } from '../views';
 import { referenceProblem } from './builder-errors';
+import { expandedKeywords, expandedTokens, expansionProblems, isQuoteProblem } from './expansion-errors';
 
 /** Where `$name` / `${name` first appears in a single-line token, else the token. */
 function nameRange(tok: Token, name: string): Range {
@@ -23,21 +24,6 @@ function nameRange(tok: Token, name: string): Range {
 function renameFix(tok: Token, name: string, to: string): Fix[] {
   const r = nameRange(tok, name);
   return r === tok.range ? [] : [fix(`Change to ${to}`, [replace(r, to)], true)];
-}
-
-const expanded = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
-
-/** The tokens of an instruction the builder runs through variable expansion. */
-function expandedTokens(i: Instruction): Token[] {
-  const out: Token[] = [];
-  if (i.json) i.json.values.forEach((v, k) => out.push({ value: JSON.stringify(v).slice(1, -1), range: i.json!.ranges[k] }));
-  else out.push(...i.words);
-  if (i.keyword === 'COPY' || i.keyword === 'ADD') {
-    for (const f of i.flags) {
-      if (f.value !== null && f.valueRange && ['chown', 'chmod', 'from'].includes(f.name.toLowerCase())) out.push({ value: f.value, range: f.valueRange });
-    }
-  }
-  return out.filter((t) => t.value.includes('$'));
 }
 
 export const UndefinedVar = defineRule({
@@ -60,7 +46,7 @@ export const UndefinedVar = defineRule({
       const scratch = st.parent !== null ? rootIsScratch.get(st.parent) ?? false : st.base?.ok === true && st.base.value.toLowerCase() === 'scratch';
       rootIsScratch.set(st.stage.index, scratch);
       st.stage.instructions.forEach((i, k) => {
-        if (!expanded.has(i.keyword)) return;
+        if (!expandedKeywords.has(i.keyword)) return;
         const scope: Scope = st.before[k];
         for (const tok of expandedTokens(i)) {
           const r = expandWord(tok.value, scope.lookup, ctx.ast.escapeChar);
@@ -162,24 +148,7 @@ export const BE0011 = defineRule({
     good: 'FROM debian:12\nARG NAME=app\nWORKDIR /srv/${NAME}\n',
   },
   check(ctx, self) {
-    const scopes = ctx.facts.scopes;
-    const seen = new Set<string>();
-    const report = (range: Range, message: string) => {
-      const key = `${range.start.line}:${range.start.character}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      ctx.report(self, range, message);
-    };
-    for (const e of scopes.errors) if (!/unset|not set/.test(e.message)) report(e.range, e.message);
-    for (const st of scopes.stages) {
-      st.stage.instructions.forEach((i, k) => {
-        if (!expanded.has(i.keyword) || i.keyword === 'ENV') return;
-        for (const tok of expandedTokens(i)) {
-          const r = expandWord(tok.value, st.before[k].lookup, ctx.ast.escapeChar);
-          if (!r.ok && !/unset|not set/.test(r.error.reason)) report(tok.range, r.error.message);
-        }
-      });
-    }
+    for (const p of expansionProblems(ctx)) if (!isQuoteProblem(p)) ctx.report(self, p.range, p.message);
   },
 });
 
