@@ -63,6 +63,8 @@ function hintFor(e: EngineErrorShape, why: string): string {
     case 403:
       return 'The registry wants credentials: log in with `docker login` for that registry, then try again.';
     case 404:
+      // The router's answer for a route it does not have, not a missing resource.
+      if (lower === 'page not found') return 'This engine does not offer that operation (its API has no such route).';
       if (lower.includes('pull access denied') || lower.includes('manifest unknown') || lower.includes('repository does not exist')) {
         return 'Check the image name and tag, and that you may read the repository.';
       }

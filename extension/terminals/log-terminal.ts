@@ -104,10 +104,8 @@ export class LogTerminal implements vscode.Pseudoterminal {
         this.writeEmitter.fire(newlines.convert(chunk.toString('utf8')));
         return;
       }
-      for (const f of demux.push(chunk)) {
-        const text = newlines.convert(f.data.toString('utf8'));
-        this.writeEmitter.fire(f.stream === 2 ? `${RED}${text}${RESET}` : text);
-      }
+      // stderr is not painted red: servers log every request there, and it is not an error.
+      for (const f of demux.push(chunk)) this.writeEmitter.fire(newlines.convert(f.data.toString('utf8')));
     });
   }
 

@@ -73,6 +73,7 @@ export abstract class ResourceTreeProvider<Raw> implements vscode.TreeDataProvid
     item.description = node.description;
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    if (node.ariaLabel) item.accessibilityInformation = { label: node.ariaLabel };
     return item;
   }
 

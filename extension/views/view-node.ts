@@ -43,6 +43,8 @@ export interface ViewNode {
   iconColor?: string;
   /** Carries the state for `viewItem =~` menus: `container.running`, `image.tag`, `containerGroup`, ... */
   contextValue: string;
+  /** What a screen reader says for the row when label and description alone are ambiguous ("latest"). */
+  ariaLabel?: string;
   /** Markdown, built only when VS Code asks for the tooltip. */
   tooltip: () => string;
   /** Group nodes have children; resource nodes do not. */

@@ -94,6 +94,6 @@ export async function waitForTreeItem(
   return readTreeItems(page, viewName);
 }
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -38,3 +38,8 @@ test('304 is not a failure; user errors keep their words', () => {
   assert.equal(userMessage(new UserError('web has no shell.'), 'attach'), 'web has no shell.');
   assert.equal(engineErrorMessage(dockerodeError(500, { message: '' }), 'start web'), 'Could not start web: the engine gave no reason.');
 });
+
+test('a route the engine does not have is not a removed resource', () => {
+  const msg = engineErrorMessage(dockerodeError(404, { message: 'page not found' }, 'not found'), 'build web:latest');
+  assert.equal(msg, 'Could not build web:latest: page not found. This engine does not offer that operation (its API has no such route).');
+});

@@ -30,6 +30,8 @@ test('images group under their repositories, tags newest first with size and age
   const ref = busybox.children?.[0].resource;
   assert.ok(ref?.kind === 'image');
   assert.equal(ref.ref, 'busybox:latest');
+  // A tag row says which image it is to a screen reader: "latest" alone would not.
+  assert.equal(busybox.children![0].ariaLabel, 'busybox:latest, 2.0 MB  ·  3 days ago');
   assert.match(busybox.children![0].tooltip(), /Tags: `busybox:latest`, `localhost:5000\/tools\/busybox:1\.36`/);
 });
 
