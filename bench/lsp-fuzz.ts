@@ -129,7 +129,7 @@ function inProcess(inputs: number, seed: number, corpus: string[]): Timings {
     const findings = timings.run('lint', () => lib.linters.lint(ast, {}), text) ?? [];
     for (let k = 0; k < 3; k++) {
       const pos = randomPosition(ast, rnd);
-      timings.run('hover', () => hover(ast, pos, lib.expandValue), text);
+      timings.run('hover', () => hover(ast, pos), text);
       timings.run('completion', () => completion(ast, pos, completionInputs), text);
       timings.run('signatureHelp', () => signatureHelp(ast, pos), text);
       timings.run('definition', () => definition(ast, uri, pos), text);

@@ -4,7 +4,6 @@ import { buildkitCheckNames, ruleInfos } from '../dockerfile/lint/catalogue';
 import { lint } from '../dockerfile/lint/linter';
 import { parseDockerfile } from '../dockerfile/syntax/parser';
 import type { CompletionInputs } from './features/completion';
-import { expandValue } from './expand-value';
 import type { ServerDeps } from './server';
 
 /** Every id and alias, for `# hadolint ignore=`; BuildKit's names also for `# check=skip=`. */
@@ -34,6 +33,5 @@ export function dockerfileLibrary(): ServerDeps {
     ruleNames: ruleNames(),
     // Pending: the linter's .hadolint.yaml reader.
     parseHadolintConfig: () => ({ config: {}, problems: [] }),
-    expandValue,
   };
 }

@@ -11,7 +11,7 @@ import { completion, type CompletionInputs } from './features/completion';
 import { definition } from './features/definition';
 import { foldingRanges } from './features/folding';
 import { formatDocument, formatOnType, formatRange } from './features/formatting';
-import { hover, type ValueExpander } from './features/hover';
+import { hover } from './features/hover';
 import { documentLinks } from './features/links';
 import { documentHighlights, references } from './features/references';
 import { prepareRename, rename } from './features/rename';
@@ -30,7 +30,6 @@ export interface ServerDeps {
   readonly ignoreFix: IgnoreFix;
   readonly ruleNames: CompletionInputs['ruleNames'];
   readonly parseHadolintConfig: ConfigParser;
-  readonly expandValue: ValueExpander | null;
   readonly docs?: RuleDocs;
   /** Delay between an edit and linting it (default 50 ms, as docker-language-server). */
   readonly debounceMs?: number;
@@ -77,6 +76,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     configs.setWorkspaceFolders(folders);
+    settings.setWorkspaceFolders(folders);
     const dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     connection.onInitialized(guardNotification(log, 'initialized', async () => {
@@ -88,6 +88,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
         connection.workspace.onDidChangeWorkspaceFolders(guardNotification(log, 'workspaceFolders', async () => {
           const now = await connection.workspace.getWorkspaceFolders();
           configs.setWorkspaceFolders(now?.map((f) => f.uri) ?? []);
+          settings.setWorkspaceFolders(now?.map((f) => f.uri) ?? []);
           diagnostics.refreshAll();
         }));
       }
@@ -130,7 +131,6 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   store.documents.onDidClose(guardNotification(log, 'didClose', (e) => {
     openedAt.delete(e.document.uri);
     diagnostics.closed(e.document.uri);
-    settings.forget(e.document.uri);
     tokens.forget(e.document.uri);
   }));
 
@@ -156,7 +156,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames });
   const at = (p: TextDocumentPositionParams) => p.position;
 
-  connection.onHover(onDoc('hover', null, (d, p) => hover(d.ast, at(p), deps.expandValue)));
+  connection.onHover(onDoc('hover', null, (d, p) => hover(d.ast, at(p))));
   connection.onCompletion(onDoc('completion', [], (d, p) => completion(d.ast, at(p), inputs())));
   connection.onSignatureHelp(onDoc('signatureHelp', null, (d, p) => signatureHelp(d.ast, at(p))));
   connection.onDefinition(onDoc('definition', null, (d, p) => definition(d.ast, d.uri, at(p))));

@@ -62,32 +62,36 @@ export interface SettingsSource {
   warn(message: string): void;
 }
 
-/** Settings per document URI, fetched once and kept until `invalidate`. */
+/** Settings per workspace folder: VS Code settings differ by folder (and by language, and every
+ *  document here is a Dockerfile), not by file, so one fetch serves every document of a folder. */
 export class SettingsCache {
-  private readonly byUri = new Map<string, Promise<DockerfileSettings>>();
+  private readonly byScope = new Map<string, Promise<DockerfileSettings>>();
+  private folders: string[] = [];
   private pushed: unknown = undefined;
   private readonly reported = new Set<string>();
 
   constructor(private readonly source: SettingsSource) {}
 
+  setWorkspaceFolders(uris: readonly string[]): void {
+    this.folders = uris.map((u) => (u.endsWith('/') ? u : `${u}/`)).sort((a, b) => b.length - a.length);
+    this.byScope.clear();
+  }
+
   get(uri: string): Promise<DockerfileSettings> {
-    let s = this.byUri.get(uri);
+    const scope = this.folders.find((f) => uri.startsWith(f)) ?? '';
+    let s = this.byScope.get(scope);
     if (!s) {
       s = this.load(uri);
-      this.byUri.set(uri, s);
+      this.byScope.set(scope, s);
     }
     return s;
   }
 
   /** Settings changed: drop the cache; `pushed` is the didChangeConfiguration payload's section. */
   invalidate(pushed?: unknown): void {
-    this.byUri.clear();
+    this.byScope.clear();
     this.reported.clear();
     if (pushed !== undefined) this.pushed = pushed;
-  }
-
-  forget(uri: string): void {
-    this.byUri.delete(uri);
   }
 
   private async load(uri: string): Promise<DockerfileSettings> {

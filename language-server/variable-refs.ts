@@ -37,16 +37,27 @@ function heredocBodyLines(ins: Instruction): Set<number> {
   return out;
 }
 
-/** Scans one line from `from`; `quote` carries single-quote state across continuation lines. */
+/** Scans one line from `from`; `state.quote` carries single-quote state across continuation lines.
+ *  One pass: a stack pairs each `${` with its `}` (nested `${A:-${B}}` included), unclosed ones end
+ *  at the end of the line. */
 function scanLine(
   text: string, line: number, from: number, esc: string, honourQuotes: boolean, state: { quote: boolean },
   ins: Instruction, out: VariableRef[],
 ): void {
+  const open: number[] = []; // index into `out` for `${`, -1 for a plain `{`
+  const first = out.length;
+  const ends = new Map<number, number>();
   for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (state.quote) { if (c === "'") state.quote = false; continue; }
     if (c === esc) { i++; continue; }
     if (c === "'" && honourQuotes) { state.quote = true; continue; }
+    if (c === '{') { open.push(-1); continue; }
+    if (c === '}') {
+      const k = open.pop();
+      if (k !== undefined && k >= 0) ends.set(k, i + 1);
+      continue;
+    }
     if (c !== '$') continue;
     const next = text[i + 1];
     if (next === '{') {
@@ -54,15 +65,8 @@ function scanLine(
       let e = s;
       while (e < text.length && NAME_CHAR.test(text[e])) e++;
       if (e === s || !NAME_START.test(text[s])) continue;
-      let depth = 1;
-      let close = e;
-      while (close < text.length && depth > 0) {
-        if (text[close] === '{') depth++;
-        else if (text[close] === '}') depth--;
-        if (depth > 0) close++;
-      }
-      const end = Math.min(close + 1, text.length);
-      out.push({ name: text.slice(s, e), range: { start: pos(line, s), end: pos(line, e) }, fullRange: { start: pos(line, i), end: pos(line, end) }, instruction: ins });
+      open.push(out.length);
+      out.push({ name: text.slice(s, e), range: { start: pos(line, s), end: pos(line, e) }, fullRange: { start: pos(line, i), end: pos(line, text.length) }, instruction: ins });
       // Words inside a modifier (`${A:-$B}`) can mention variables too: keep scanning from the name's end.
       i = e - 1;
     } else if (next !== undefined && NAME_START.test(next)) {
@@ -71,6 +75,9 @@ function scanLine(
       out.push({ name: text.slice(i + 1, e), range: { start: pos(line, i + 1), end: pos(line, e) }, fullRange: { start: pos(line, i), end: pos(line, e) }, instruction: ins });
       i = e - 1;
     }
+  }
+  for (const [k, end] of ends) {
+    if (k >= first) out[k] = { ...out[k], fullRange: { start: out[k].fullRange.start, end: pos(line, end) } };
   }
 }
 

@@ -1,76 +1,83 @@
-// Which ARG/ENV declarations an instruction sees, by BuildKit's scoping: FROM lines see the global
-// ARGs before them; inside a stage, the stage's own ARG/ENV before the instruction plus the ENV of
-// the stages it is built on (`FROM build AS test`). A stage's `ARG NAME` without default takes the
-// global ARG's default.
-import type { DockerfileAst, Instruction, Stage } from '../dockerfile/syntax/ast';
-import { resolveStage } from './stages';
+// Which variables an instruction sees and where they were declared, from the builder's own scope
+// model (dockerfile/expansion/scope.ts, BuildKit's rules), computed once per parse. Hover,
+// definition and completion read it here so the editor shows what the build will use.
+import { resolveScopes, type Scope, type Scopes, type Variable } from '../dockerfile/expansion/scope';
+import type { DockerfileAst, Instruction } from '../dockerfile/syntax/ast';
 import { variableDecls, type VariableDecl, type VariableRef } from './variable-refs';
 
-/** Stages a stage builds on, nearest first (cycles cut). */
-function ancestors(ast: DockerfileAst, stage: Stage): Stage[] {
-  const out: Stage[] = [];
-  const seen = new Set<number>([stage.index]);
-  let cur: Stage | null = stage;
-  while (cur?.base) {
-    const parent = resolveStage(ast, cur.base.value, cur.index, 'from');
-    if (!parent || seen.has(parent.index)) break;
-    seen.add(parent.index);
-    out.push(parent);
-    cur = parent;
+const cache = new WeakMap<DockerfileAst, Scopes>();
+
+export function scopesOf(ast: DockerfileAst): Scopes {
+  let s = cache.get(ast);
+  if (!s) {
+    s = resolveScopes(ast);
+    cache.set(ast, s);
   }
-  return out;
+  return s;
 }
 
-function isFrom(ast: DockerfileAst, ins: Instruction): boolean {
-  return ins.keyword === 'FROM' && ast.stages[ins.stageIndex]?.from === ins;
+/** The scope an instruction's arguments are expanded with (empty when none applies). */
+export function scopeAt(ast: DockerfileAst, ins: Instruction): Scope | null {
+  return scopesOf(ast).scopeBefore(ins) ?? null;
 }
 
-function before(a: Instruction, b: Instruction): boolean {
-  return a.startLine < b.startLine;
+/** Where `name` is declared by the ARG/ENV line `ins`. */
+function declIn(ins: Instruction, name: string): VariableDecl | null {
+  const target = ins.onbuild ?? ins;
+  const all = variableDecls(target).filter((d) => d.name === name);
+  return all[all.length - 1] ?? null;
 }
 
-/** Declarations visible at `ins`, by name; the last of each list is the one in effect. */
-export function visibleDecls(ast: DockerfileAst, ins: Instruction): Map<string, VariableDecl[]> {
-  const out = new Map<string, VariableDecl[]>();
-  const add = (d: VariableDecl) => {
-    const list = out.get(d.name);
-    if (list) list.push(d);
-    else out.set(d.name, [d]);
-  };
-  if (ins.stageIndex < 0 || isFrom(ast, ins)) {
-    for (const g of ast.globalArgs) if (before(g, ins)) variableDecls(g).forEach(add);
-    return out;
-  }
+/** The last `ARG name` before `ins` in its stage: an ARG without value declares the name without setting it. */
+function argWithoutValue(ast: DockerfileAst, ins: Instruction, name: string): VariableDecl | null {
   const stage = ast.stages[ins.stageIndex];
-  if (!stage) return out;
-  for (const a of ancestors(ast, stage).reverse()) {
-    for (const i of a.instructions) if (i.keyword === 'ENV') variableDecls(i).forEach(add);
+  const list = stage && stage.from !== ins ? stage.instructions : ast.globalArgs;
+  let found: VariableDecl | null = null;
+  for (const i of list) {
+    if (i.startLine >= ins.startLine) break;
+    if (i.keyword === 'ARG') found = declIn(i, name) ?? found;
   }
-  for (const i of stage.instructions) {
-    if (!before(i, ins)) break;
-    variableDecls(i).forEach(add);
-  }
-  return out;
+  return found;
 }
 
-/** The declaration a mention refers to, or null (undeclared, base image ENV, or predefined). */
+export interface ResolvedVariable {
+  /** The ARG/ENV that declares it in this file; null for predefined and base-image variables. */
+  readonly decl: VariableDecl | null;
+  /** The builder's view: value (expanded) and kind; undefined when declared without a value. */
+  readonly variable: Variable | undefined;
+}
+
+/** What `$name` means at instruction `ins`; null when nothing in scope declares or sets it. */
+export function resolveAt(ast: DockerfileAst, ins: Instruction, name: string): ResolvedVariable | null {
+  const scope = scopeAt(ast, ins);
+  if (!scope) return null;
+  const variable = scope.get(name);
+  if (variable?.declaredBy) return { decl: declIn(variable.declaredBy, name), variable };
+  if (variable) return { decl: null, variable };
+  if (scope.isDeclaredArg(name)) return { decl: argWithoutValue(ast, ins, name), variable: undefined };
+  return null;
+}
+
+/** The scope right after `ins` (what an ARG/ENV line sets, as the next line sees it). */
+export function scopeAfter(ast: DockerfileAst, ins: Instruction): Scope | null {
+  const scopes = scopesOf(ast);
+  if (ins.stageIndex < 0) {
+    const i = ast.globalArgs.indexOf(ins);
+    const next = ast.globalArgs[i + 1];
+    return i < 0 ? null : next ? scopes.scopeBefore(next) ?? null : scopes.global;
+  }
+  const st = scopes.stages[ins.stageIndex];
+  if (!st) return null;
+  const i = st.stage.instructions.indexOf(ins);
+  if (i < 0) return null;
+  return st.before[i + 1] ?? st.after;
+}
+
 export function declarationOf(ast: DockerfileAst, ref: VariableRef): VariableDecl | null {
-  const list = visibleDecls(ast, ref.instruction).get(ref.name);
-  return list ? list[list.length - 1] : null;
+  return resolveAt(ast, ref.instruction, ref.name)?.decl ?? null;
 }
 
-export interface ResolvedValue {
-  /** The value as written in the declaration that supplies it (quotes kept); null when none does. */
-  readonly value: string | null;
-  readonly decl: VariableDecl;
-  /** The declaration the value came from, when not `decl` itself (a global ARG's default). */
-  readonly from: VariableDecl | null;
-}
-
-/** What a declaration's value is: its own, or for a stage `ARG NAME` the global default. */
-export function valueOf(ast: DockerfileAst, decl: VariableDecl): ResolvedValue {
-  if (decl.value !== null || decl.kind !== 'ARG' || decl.instruction.stageIndex < 0) return { value: decl.value, decl, from: null };
-  let global: VariableDecl | null = null;
-  for (const g of ast.globalArgs) for (const d of variableDecls(g)) if (d.name === decl.name) global = d;
-  return global ? { value: global.value, decl, from: global } : { value: null, decl, from: null };
+/** Variables an instruction can use, by name (what completion offers after `$`). */
+export function visibleVariables(ast: DockerfileAst, ins: Instruction): Variable[] {
+  return scopeAt(ast, ins)?.variables() ?? [];
 }

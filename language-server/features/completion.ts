@@ -9,7 +9,7 @@ import { flagsOf, MOUNT_TYPES, mountOptionsOf, type FlagDoc, type ValueDoc } fro
 import { INSTRUCTIONS } from '../docs/instructions';
 import { parseImageReference } from '../image-reference';
 import { instructionAt } from '../symbol-at';
-import { visibleDecls } from '../variable-scope';
+import { visibleVariables } from '../variable-scope';
 
 export interface CompletionInputs {
   /** Image references the engine has (`repo:tag`), from berth/imageNames. */
@@ -179,10 +179,10 @@ function variableItems(ast: DockerfileAst, ins: Instruction, pos: Position, type
   const out: CompletionItem[] = [];
   const seen = new Set<string>();
   const close = braced ? '}' : '';
-  for (const [name, decls] of visibleDecls(ast, ins)) {
-    seen.add(name);
-    const d = decls[decls.length - 1];
-    out.push(item(name, CompletionItemKind.Variable, range, name + close, { detail: `${d.kind} ${name}${d.value !== null ? `=${d.value}` : ''} (line ${d.instruction.startLine + 1})` }));
+  for (const v of visibleVariables(ast, ins)) {
+    seen.add(v.name);
+    const where = v.declaredBy ? ` (${v.kind === 'env' ? 'ENV' : 'ARG'}, line ${v.declaredBy.startLine + 1})` : v.kind === 'predefined' ? ' (predefined)' : '';
+    out.push(item(v.name, CompletionItemKind.Variable, range, v.name + close, { detail: `${v.name}=${v.value}${where}` }));
   }
   const global = ins.stageIndex < 0 || ins.keyword === 'FROM';
   if (global) {

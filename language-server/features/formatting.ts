@@ -157,9 +157,10 @@ function format(ast: DockerfileAst, options: FormattingOptions, wanted: LineFilt
   }
   // Whitespace-only lines become empty; leading whitespace of an instruction's first line is handled above.
   for (const e of trailingWhitespaceEdits(ast, skip, wanted)) edits.push(e);
+  const edited = new Set(edits.map((e) => e.range.start.line));
   for (let l = 0; l < ast.lines.length; l++) {
     const text = ast.lines[l];
-    if (!skip.has(l) && wanted(l) && text.length > 0 && text.trim() === '' && !edits.some((e) => e.range.start.line === l)) {
+    if (!skip.has(l) && wanted(l) && text.length > 0 && text.trim() === '' && !edited.has(l)) {
       edits.push(edit(l, 0, text.length, ''));
     }
   }

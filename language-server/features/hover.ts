@@ -9,13 +9,9 @@ import { instructionDoc, instructionMarkdown } from '../docs/instructions';
 import { mountsOf } from '../mount-options';
 import { contains } from '../positions';
 import { instructionAt, symbolAt } from '../symbol-at';
-import { declarationOf, valueOf } from '../variable-scope';
+import { resolveAt, scopeAfter, scopesOf } from '../variable-scope';
+import type { Variable } from '../../dockerfile/expansion/scope';
 import type { VariableDecl } from '../variable-refs';
-
-export interface ValueExpander {
-  /** The value of `decl` with the variables it mentions expanded, or null when that cannot be known. */
-  (ast: DockerfileAst, decl: VariableDecl): string | null;
-}
 
 function markdown(value: string, range: Range): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range };
@@ -60,7 +56,37 @@ function flagHover(ins: Instruction, pos: Position, nameOnly: boolean): Hover | 
   return null;
 }
 
-function variableHover(ast: DockerfileAst, pos: Position, expand: ValueExpander | null): Hover | null {
+function variableMarkdown(ast: DockerfileAst, name: string, variable: Variable | undefined, decl: VariableDecl | null): string {
+  const lines: string[] = [];
+  if (variable?.kind === 'predefined' || (!decl && !variable)) {
+    const pre = PREDEFINED_ARGS.find((a) => a.name === name);
+    if (pre) {
+      lines.push(`**${name}** (predefined build argument)`, '', pre.doc);
+      if (variable) lines.push('', `Value when building for linux/amd64 on linux/amd64: ${code(variable.value)}`);
+      return lines.join('\n');
+    }
+  }
+  if (variable?.kind === 'base-env') return `**${name}**: set by the base image: ${code(variable.value)}`;
+  if (!decl) return `**${name}**: not declared by ARG or ENV here; the base image or the build may set it.`;
+  lines.push(`**${name}** (${decl.kind} on line ${decl.instruction.startLine + 1})`, '');
+  if (!variable) {
+    lines.push(decl.kind === 'ARG' ? 'No default: empty unless set with `--build-arg`.' : 'Empty.');
+    return lines.join('\n');
+  }
+  let from = '';
+  if (decl.kind === 'ARG' && decl.value === null && decl.instruction.stageIndex >= 0) {
+    const g = scopesOf(ast).global.get(name);
+    if (g?.declaredBy) from = ` (default of the global ARG on line ${g.declaredBy.startLine + 1})`;
+  }
+  lines.push(`Value: ${code(variable.value)}${from}`);
+  if (decl.value !== null && decl.value !== variable.value && decl.value.replace(/^"(.*)"$/s, '$1') !== variable.value) {
+    lines.push('', `Written: ${code(decl.value)}`);
+  }
+  if (decl.kind === 'ARG') lines.push('', '`--build-arg` overrides it.');
+  return lines.join('\n');
+}
+
+function variableHover(ast: DockerfileAst, pos: Position): Hover | null {
   const sym = symbolAt(ast, pos);
   if (!sym) return null;
   if (sym.kind === 'stage') {
@@ -68,27 +94,15 @@ function variableHover(ast: DockerfileAst, pos: Position, expand: ValueExpander 
     const base = s.base ? ` from ${code(s.base.value)}` : '';
     return markdown(`**Stage ${code(s.name?.value ?? String(s.index))}** (stage ${s.index}, line ${s.from.startLine + 1})${base}`, sym.range);
   }
-  const decl = sym.decl ?? (sym.ref && declarationOf(ast, sym.ref));
-  if (!decl) {
-    const pre = PREDEFINED_ARGS.find((a) => a.name === sym.name);
-    if (pre) return markdown(`**${sym.name}** (predefined build argument)\n\n${pre.doc}`, sym.range);
-    return markdown(`**${sym.name}**: not declared by ARG or ENV here; the base image or the build may set it.`, sym.range);
+  if (sym.decl) {
+    const variable = scopeAfter(ast, sym.decl.instruction)?.get(sym.name);
+    return markdown(variableMarkdown(ast, sym.name, variable?.declaredBy === sym.decl.instruction ? variable : undefined, sym.decl), sym.range);
   }
-  const resolved = valueOf(ast, decl);
-  const where = `${decl.kind} on line ${decl.instruction.startLine + 1}`;
-  const lines = [`**${sym.name}** (${where})`];
-  if (resolved.value === null) {
-    lines.push('', decl.kind === 'ARG' ? 'No default: empty unless set with `--build-arg`.' : 'Empty.');
-  } else {
-    lines.push('', `Value: ${code(resolved.value)}${resolved.from ? ` (default of the global ARG on line ${resolved.from.instruction.startLine + 1})` : ''}`);
-    const expanded = expand?.(ast, resolved.from ?? decl);
-    if (expanded !== null && expanded !== undefined && expanded !== resolved.value) lines.push('', `Expands to: ${code(expanded)}`);
-    if (decl.kind === 'ARG') lines.push('', '`--build-arg` overrides it.');
-  }
-  return markdown(lines.join('\n'), sym.range);
+  const r = sym.ref ? resolveAt(ast, sym.ref.instruction, sym.name) : null;
+  return markdown(variableMarkdown(ast, sym.name, r?.variable, r?.decl ?? null), sym.range);
 }
 
-export function hover(ast: DockerfileAst, pos: Position, expand: ValueExpander | null = null): Hover | null {
+export function hover(ast: DockerfileAst, pos: Position): Hover | null {
   for (const d of ast.directives) {
     if (contains(d.nameRange, pos)) {
       const doc = directiveDoc(d.name);
@@ -98,5 +112,5 @@ export function hover(ast: DockerfileAst, pos: Position, expand: ValueExpander |
   const ins = instructionAt(ast, pos);
   if (!ins) return null;
   // A stage name or variable inside a flag value says more than the flag's docs.
-  return keywordHover(ins, pos) ?? flagHover(ins, pos, true) ?? variableHover(ast, pos, expand) ?? flagHover(ins, pos, false);
+  return keywordHover(ins, pos) ?? flagHover(ins, pos, true) ?? variableHover(ast, pos) ?? flagHover(ins, pos, false);
 }
