@@ -11,12 +11,16 @@ export interface ExpansionProblem {
   readonly reason: string;
 }
 
+const wholeArgs = new Set(['WORKDIR', 'USER', 'STOPSIGNAL']);
+
 export const expandedKeywords = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 
 /** The tokens of an instruction the builder runs through variable expansion. */
 export function expandedTokens(i: Instruction): Token[] {
   const out: Token[] = [];
   if (i.json) i.json.values.forEach((v, k) => out.push({ value: JSON.stringify(v).slice(1, -1), range: i.json!.ranges[k] }));
+  // These take their whole argument text as one word.
+  else if (wholeArgs.has(i.keyword) && i.argsRange) out.push({ value: i.argsText.trim(), range: i.argsRange });
   else out.push(...i.words);
   if (i.keyword === 'COPY' || i.keyword === 'ADD') {
     for (const f of i.flags) {

@@ -48,9 +48,9 @@ const versionChar = /^[0-9A-Za-z.~^_:+]*$/;
 
 /** `name-1.2.3` style versions (yum/dnf), hadolint's reading. */
 function rpmVersionFixed(pkg: string, declared: ReadonlySet<string>): boolean {
+  if (pkg.endsWith('.rpm')) return true;
   const parts = pkg.split('-');
   if (parts.length <= 1) return false;
-  if (pkg.endsWith('.rpm')) return true;
   if (pkg.includes('$')) return [...pkg.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => declared.has(m[1]));
   const rest = parts.slice(1);
   return rest.every((p) => versionChar.test(p)) && rest.some((p) => /^[0-9]/.test(p));
