@@ -5,15 +5,18 @@
 import type { Instruction, Range } from './ast.js';
 import type { LogicalLine } from './source.js';
 
-const links = new WeakMap<Instruction, { logical: LogicalLine; argsStart: number }>();
+// A hidden (non-enumerable) property rather than a WeakMap: thousands of WeakMap entries per
+// parse made garbage collection the largest cost of parsing.
+const LINK = Symbol('berth.argsLink');
+interface Link { logical: LogicalLine; argsStart: number }
 
 export function linkArgs(ins: Instruction, logical: LogicalLine, argsStart: number): void {
-  links.set(ins, { logical, argsStart });
+  if (Object.isExtensible(ins)) Object.defineProperty(ins, LINK, { value: { logical, argsStart }, enumerable: false });
 }
 
 /** Range of argsText[start, end). */
 export function argsSpanRange(ins: Instruction, start: number, end: number): Range {
-  const link = links.get(ins);
+  const link = (ins as unknown as Record<symbol, Link | undefined>)[LINK];
   if (link) return link.logical.rangeOf(link.argsStart + start, link.argsStart + end);
   const base = ins.argsRange?.start ?? ins.keywordToken.range.end;
   return {

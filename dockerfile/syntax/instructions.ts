@@ -155,14 +155,16 @@ export type InstructionView =
   | FromView | EnvView | LabelView | ArgView | ExposeView | CopyView | RunView | CmdView | HealthcheckView | UserView
   | WorkdirView | StopsignalView | MaintainerView | ShellView | VolumeView | OnbuildView | UnknownView;
 
-const cache = new WeakMap<Instruction, InstructionView>();
+// Cached on the instruction as a hidden property (WeakMap entries are costly for the GC).
+const VIEW = Symbol('berth.view');
 
 /** The typed view of an instruction's arguments (computed once per Instruction). */
 export function viewInstruction(ins: Instruction): InstructionView {
-  let v = cache.get(ins);
+  const holder = ins as unknown as Record<symbol, InstructionView | undefined>;
+  let v = holder[VIEW];
   if (!v) {
     v = buildView(ins);
-    cache.set(ins, v);
+    if (Object.isExtensible(ins)) Object.defineProperty(ins, VIEW, { value: v, enumerable: false });
   }
   return v;
 }
@@ -328,19 +330,20 @@ function keyValues(ins: Instruction, e: Errors, keyword: 'ENV' | 'LABEL'): KeyVa
     return [{ key: text.slice(0, k), value: text.slice(v), keyRange, valueRange, range: wholeArgs(ins), legacy: true }];
   }
   const pairs: KeyValue[] = [];
-  for (const w of words) {
+  const offsets = wordOffsets(ins);
+  for (const [n, w] of words.entries()) {
     const eq = w.value.indexOf('=');
     if (eq < 0) {
       e.add('other', `Syntax error - can't find = in "${w.value}". Must be of the form: name=value`, w.range);
       continue;
     }
     if (eq === 0) e.add('other', `${keyword} names can not be blank`, w.range);
-    const startOff = offsetIn(ins, w);
+    const startOff = offsets[n];
     pairs.push({
       key: w.value.slice(0, eq),
       value: w.value.slice(eq + 1),
-      keyRange: startOff === null ? w.range : argsSpanRange(ins, startOff, startOff + eq),
-      valueRange: startOff === null ? w.range : argsSpanRange(ins, startOff + eq + 1, startOff + w.value.length),
+      keyRange: startOff < 0 ? w.range : argsSpanRange(ins, startOff, startOff + eq),
+      valueRange: startOff < 0 ? w.range : argsSpanRange(ins, startOff + eq + 1, startOff + w.value.length),
       range: w.range,
       legacy: false,
     });
@@ -348,24 +351,17 @@ function keyValues(ins: Instruction, e: Errors, keyword: 'ENV' | 'LABEL'): KeyVa
   return pairs;
 }
 
-/** Offset of a word token in argsText (words are slices of it, in order). */
-function offsetIn(ins: Instruction, w: Token): number | null {
-  const cacheKey = ins.words;
-  let offsets = wordOffsets.get(cacheKey);
-  if (!offsets) {
-    offsets = new Map();
-    let from = 0;
-    for (const word of ins.words) {
-      const at = ins.argsText.indexOf(word.value, from);
-      if (at < 0) break;
-      offsets.set(word, at);
-      from = at + word.value.length;
-    }
-    wordOffsets.set(cacheKey, offsets);
+/** Offset of each word in argsText (words are slices of it, in order); -1 if not found. */
+function wordOffsets(ins: Instruction): number[] {
+  const out: number[] = [];
+  let from = 0;
+  for (const word of ins.words) {
+    const at = ins.argsText.indexOf(word.value, from);
+    out.push(at);
+    if (at >= 0) from = at + word.value.length;
   }
-  return offsets.get(w) ?? null;
+  return out;
 }
-const wordOffsets = new WeakMap<readonly Token[], Map<Token, number>>();
 
 function argDeclarations(ins: Instruction, e: Errors): ArgDeclaration[] {
   flagsOf(ins, e);
@@ -373,16 +369,17 @@ function argDeclarations(ins: Instruction, e: Errors): ArgDeclaration[] {
     missing(e, ins, 'ARG requires at least one argument');
     return [];
   }
-  return ins.words.map((w) => {
+  const offsets = wordOffsets(ins);
+  return ins.words.map((w, n) => {
     const eq = w.value.indexOf('=');
     if (eq === 0) e.add('other', 'ARG names can not be blank', w.range);
-    const at = offsetIn(ins, w);
+    const at = offsets[n];
     if (eq < 0) return { name: w.value, nameRange: w.range, defaultValue: null, defaultRange: null, range: w.range };
     return {
       name: w.value.slice(0, eq),
-      nameRange: at === null ? w.range : argsSpanRange(ins, at, at + eq),
+      nameRange: at < 0 ? w.range : argsSpanRange(ins, at, at + eq),
       defaultValue: w.value.slice(eq + 1),
-      defaultRange: at === null ? w.range : argsSpanRange(ins, at + eq + 1, at + w.value.length),
+      defaultRange: at < 0 ? w.range : argsSpanRange(ins, at + eq + 1, at + w.value.length),
       range: w.range,
     };
   });
