@@ -37,21 +37,26 @@ export function expansionProblems(ctx: RuleContext): ExpansionProblem[] {
   if (hit) return hit;
   const out: ExpansionProblem[] = [];
   const seen = new Set<string>();
-  const add = (range: Range, message: string, reason: string) => {
-    if (/is not allowed to be unset|: (.*) not set$/.test(reason)) return;
+  // `${X:?msg}` fails only when X is unset at build time: with every name set it expands.
+  const onlyUnsetCheck = (word: string) => /\$\{[A-Za-z_][A-Za-z0-9_]*:?\?/.test(word) && expandWord(word, () => 'x', ctx.ast.escapeChar).ok;
+  const add = (range: Range, message: string, reason: string, word: string | null) => {
+    if (/is not allowed to be unset/.test(reason) || (word !== null && onlyUnsetCheck(word))) return;
     const key = `${range.start.line}:${range.start.character}`;
     if (seen.has(key)) return;
     seen.add(key);
     out.push({ range, message, reason });
   };
   const scopes = ctx.facts.scopes;
-  for (const e of scopes.errors) add(e.range, e.message, e.message.replace(/^failed to process "(?:[^"\\]|\\.)*": /, ''));
+  for (const e of scopes.errors) {
+    const word = /^failed to process "((?:[^"\\]|\\.)*)": /.exec(e.message);
+    add(e.range, e.message, e.message.replace(/^failed to process "(?:[^"\\]|\\.)*": /, ''), word ? word[1] : null);
+  }
   for (const st of scopes.stages) {
     st.stage.instructions.forEach((i, k) => {
       if (!expandedKeywords.has(i.keyword) || i.keyword === 'ENV') return;
       for (const tok of expandedTokens(i)) {
         const r = expandWord(tok.value, st.before[k].lookup, ctx.ast.escapeChar);
-        if (!r.ok) add(tok.range, r.error.message, r.error.reason);
+        if (!r.ok) add(tok.range, r.error.message, r.error.reason, tok.value);
       }
     });
   }
