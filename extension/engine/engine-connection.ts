@@ -23,14 +23,14 @@ export interface ConnectionOptions {
   nodePath: string;
   isRoot: boolean;
   log: (line: string) => void;
-  /** Debounce for resource-change notices built from the event stream. */
+  /** The window in which events after the first are gathered into one resource-change notice. */
   debounceMs?: number;
 }
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000, 10000, 30000];
 
 /**
- * Events: `status` (EngineStatus), `resources` (EngineEvent[] since the last notice, debounced),
+ * Events: `status` (EngineStatus), `resources` (EngineEvent[] since the last notice, coalesced),
  * `event` (each EngineEvent as it arrives).
  */
 export class EngineConnection extends EventEmitter {
@@ -203,6 +203,11 @@ export class EngineConnection extends EventEmitter {
     stream.on('close', lost);
   }
 
+  /**
+   * Coalesces events without delaying the first: an event after a quiet spell goes out at once (with
+   * whatever else arrived in the same chunk), and events during the following window go out together at
+   * its end. A single start or stop shows without waiting; a burst (prune, compose up) costs two refreshes.
+   */
   private queueEvent(e: EngineEvent): void {
     // Undebounced, for followers that must react at once (a log terminal picking up after a restart).
     this.emit('event', e);
@@ -210,12 +215,18 @@ export class EngineConnection extends EventEmitter {
     if (this.debounceTimer) return;
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = undefined;
-      const batch = this.pending;
-      this.pending = [];
-      this.emit('resources', batch);
-      // Counts in the Engine view come from /info; re-read them after changes.
-      void this.refresh();
+      this.flushEvents();
     }, this.opts.debounceMs ?? 150);
+    setImmediate(() => this.flushEvents());
+  }
+
+  private flushEvents(): void {
+    if (!this.pending.length || this.disposed) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.emit('resources', batch);
+    // Counts in the Engine view come from /info; re-read them after changes.
+    void this.refresh();
   }
 
   private closeEvents(): void {

@@ -31,6 +31,8 @@ export class LogTerminal implements vscode.Pseudoterminal {
   constructor(private readonly opts: LogTerminalOptions) {}
 
   open(): void {
+    // A log is read, not typed into: no cursor blinking after the last line.
+    this.writeEmitter.fire('\x1b[?25l');
     this.opts.connection.on('event', this.onEvent);
     void this.follow({ tail: this.opts.tail ?? 1000 });
   }

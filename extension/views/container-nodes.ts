@@ -44,7 +44,8 @@ export function containerNode(c: ContainerSummary): ViewNode {
   const exitedBadly = state === 'exited' && /Exited \((?!0\))\d+\)/.test(c.Status ?? '');
   const look = exitedBadly ? { icon: 'vm-outline', color: 'charts.red' } : STATE_ICONS[state] ?? { icon: 'vm-outline' };
   const published = ports.some((p) => p.publicPort);
-  const description = [image, portsText(ports), c.Status ?? state].filter(Boolean).join('  ·  ');
+  // Status and ports first: a narrow side bar cuts the end off, and the image is in the tooltip.
+  const description = [c.Status ?? state, portsText(ports), image].filter(Boolean).join('  ·  ');
   return {
     id: `container:${c.Id}`,
     label: name,

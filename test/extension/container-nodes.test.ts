@@ -23,7 +23,7 @@ const api: ContainerSummary = { Id: 'c'.repeat(64), Names: ['/shop-api-1'], Imag
 test('a container node shows name, image, ports and status, and carries its state for menus', () => {
   const n = containerNode(web);
   assert.equal(n.label, 'web');
-  assert.equal(n.description, 'sample:latest  ·  8081→8080, 53/udp  ·  Up 3 minutes');
+  assert.equal(n.description, 'Up 3 minutes  ·  8081→8080, 53/udp  ·  sample:latest');
   assert.equal(n.contextValue, 'container.running.ports');
   assert.equal(n.icon, 'vm-running');
   assert.equal(n.iconColor, 'charts.green');

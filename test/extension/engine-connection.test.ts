@@ -32,7 +32,8 @@ test('connects to an engine on a socket, reads its identity, follows events, rec
     nodePath: process.execPath,
     isRoot: true,
     log: (l) => log.push(l),
-    debounceMs: 10,
+    // Long enough that the three events after the first surely fall into one window.
+    debounceMs: 1000,
   });
   try {
     const s = await c.connect();
@@ -45,12 +46,17 @@ test('connects to an engine on a socket, reads its identity, follows events, rec
     assert.equal(s.info.images, 7);
     assert.equal(engine.eventSubscriptions, 1);
 
-    // Two events in quick succession arrive as one debounced batch.
-    const batch = once(c, 'resources');
+    // The first event after a quiet spell goes out at once; the ones in the window after it, together.
+    const first = once(c, 'resources');
     engine.emit({ Type: 'container', Action: 'start', Actor: { ID: 'a' } });
+    const [firstBatch] = (await first) as [EngineEvent[]];
+    assert.deepEqual(firstBatch.map((e) => e.Action), ['start']);
+    const second = once(c, 'resources');
     engine.emit({ Type: 'container', Action: 'die', Actor: { ID: 'a' } });
-    const [events] = (await batch) as [EngineEvent[]];
-    assert.deepEqual(events.map((e) => e.Action), ['start', 'die']);
+    engine.emit({ Type: 'container', Action: 'destroy', Actor: { ID: 'a' } });
+    engine.emit({ Type: 'image', Action: 'delete', Actor: { ID: 'i' } });
+    const [secondBatch] = (await second) as [EngineEvent[]];
+    assert.deepEqual(secondBatch.map((e) => e.Action), ['die', 'destroy', 'delete']);
 
     // The engine goes away: the view must say so, then find it again when it is back.
     const lost = waitForState(c, 'unreachable');
