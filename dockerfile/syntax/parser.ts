@@ -7,11 +7,11 @@ import type {
 import { readDirective } from './directives.js';
 import { linkArgs } from './arg-ranges.js';
 import { findHeredocMarkers } from './heredoc-markers.js';
-import { validateInstruction } from './instructions.js';
+import { validateInstruction, viewInstruction } from './instructions.js';
 import { scanJsonArray } from './json-form.js';
 import { HEREDOC_FORM, isKeyword, JSON_FORM, KEYWORDS, suggest } from './keywords.js';
 import { isBlank, isSpace, LogicalLine, skipSpace, splitLines, trimEndSpace } from './source.js';
-import { scanFlags, scanWords, splitBlank, type RawFlag } from './words.js';
+import { scanFlags, scanWords, type RawFlag } from './words.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -303,11 +303,10 @@ function assemble(
     if (ins.keyword === 'FROM') {
       const index = stages.length;
       ins.stageIndex = index;
-      const blank = splitBlank(ins.argsText, 0, ins.argsText.length);
-      const words = ins.words;
-      // FROM's words never hold quotes in practice; BuildKit splits them on blanks only.
-      const base = words.length > 0 && blank.length > 0 ? words[0] : null;
-      const name = words.length === 3 && words[1].value.toLowerCase() === 'as' ? words[2] : null;
+      // The same reading as the FROM view (BuildKit splits FROM on blanks only).
+      const view = viewInstruction(ins);
+      const base = view.keyword === 'FROM' ? view.image : null;
+      const name = view.keyword === 'FROM' ? view.stageName : null;
       const own: Instruction[] = [];
       stageInstructions.push(own);
       stages.push({ index, name, base, from: ins, instructions: own, range: ins.range });
