@@ -26,7 +26,9 @@ export function parseHadolintConfig(text: string, fileName = '.hadolint.yaml'): 
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const where = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    const before = text.slice(0, e.pos[0]);
+    const line = before.split('\n').length;
+    const where = ` (line ${line}, column ${e.pos[0] - before.lastIndexOf('\n')})`;
     return { config, problems: [`${fileName}: not valid YAML${where}: ${e.message.split('\n')[0]}`] };
   }
   const root: unknown = doc.toJS();
