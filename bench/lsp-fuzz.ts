@@ -152,7 +152,7 @@ function inProcess(inputs: number, seed: number, corpus: string[]): Timings {
     if (full && previous) timings.run('semanticTokens/delta', () => tokens.delta(uri, full.resultId!, semanticTokensFull(ast)), text);
     previous = text;
     const diagnostics = findings.map((f) => ({ range: f.range, message: f.message, code: f.ruleId, source: f.source }));
-    timings.run('codeAction', () => codeActions(ast, findings, { uri, diagnostics }, lib.ignoreFix), text);
+    timings.run('codeAction', () => codeActions(ast, findings, { uri, diagnostics }, lib.ignoreFixes), text);
     timings.run('codeAction/fixAll', () => fixAll(uri, findings), text);
   }
   return timings;

@@ -22,6 +22,8 @@ export interface Linters {
   /** `onRuleError`: a rule threw (its findings are dropped, the others kept). */
   lint(ast: DockerfileAst, options: LintOptions, onRuleError?: (ruleId: string, error: unknown) => void): Finding[];
   shellcheck(ast: DockerfileAst, options: ShellcheckRequest): Promise<Finding[]>;
+  /** The error says ShellCheck cannot run at all (missing, not executable): tell the user once. */
+  isUnavailable(e: unknown): boolean;
 }
 
 export interface DiagnosticsDeps {
@@ -33,6 +35,8 @@ export interface DiagnosticsDeps {
   readonly docs: RuleDocs;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   readonly log: ErrorLog;
+  /** Shown to the user (once per distinct message): ShellCheck cannot run. */
+  notify(message: string): void;
   /** Delay after an edit before linting; 0 lints on every change. */
   readonly debounceMs: number;
 }
@@ -65,6 +69,7 @@ function shellcheckKey(ast: DockerfileAst): string {
 
 export class DiagnosticsService {
   private readonly state = new Map<string, DocState>();
+  private readonly told = new Set<string>();
 
   constructor(private readonly deps: DiagnosticsDeps) {}
 
@@ -150,6 +155,15 @@ export class DiagnosticsService {
     let sc: Finding[];
     try {
       sc = await this.deps.linters.shellcheck(doc.ast, { ...options, executable: settings.shellcheck.path, signal: abort.signal });
+    } catch (e) {
+      if (abort.signal.aborted || s.generation !== generation) return;
+      if (!this.deps.linters.isUnavailable(e)) throw e;
+      const message = `${e instanceof Error ? e.message : String(e)} (setting berth.dockerfile.shellcheck.path; turn it off with berth.dockerfile.shellcheck.enable)`;
+      if (!this.told.has(message)) {
+        this.told.add(message);
+        this.deps.notify(message);
+      }
+      return;
     } finally {
       if (s.abort === abort) s.abort = null;
     }

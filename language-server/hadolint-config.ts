@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HadolintConfig } from '../dockerfile/lint/types';
 
-export type ConfigParser = (text: string, fileName: string) => { config: HadolintConfig; problems: readonly string[] };
+export type ConfigParser = (text: string, fileName: string) => { readonly config: HadolintConfig; readonly problems: readonly string[] };
 
 const NAMES = ['.hadolint.yaml', '.hadolint.yml'];
 
@@ -63,7 +63,8 @@ export class HadolintConfigs {
           continue;
         }
         const { config, problems } = this.parse(text, file);
-        for (const p of problems) this.warn(`${file}: ${p}`);
+        // The reader's messages already name the file.
+        for (const p of problems) this.warn(p);
         return config;
       }
       if (!root || d === root || path.dirname(d) === d) return undefined;

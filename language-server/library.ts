@@ -1,7 +1,10 @@
 // The Dockerfile library (dockerfile/) as the server's dependencies: parser, linter, ShellCheck
 // runner, the "ignore on this line" fix, the rule catalogue and the .hadolint.yaml reader.
 import { buildkitCheckNames, ruleInfos } from '../dockerfile/lint/catalogue';
+import { parseHadolintConfig } from '../dockerfile/lint/hadolint-config';
+import { ignoreFixes } from '../dockerfile/lint/ignore-fix';
 import { lint } from '../dockerfile/lint/linter';
+import { runShellcheck, ShellcheckUnavailable } from '../dockerfile/lint/shellcheck';
 import { parseDockerfile } from '../dockerfile/syntax/parser';
 import type { CompletionInputs } from './features/completion';
 import type { ServerDeps } from './server';
@@ -25,13 +28,11 @@ export function dockerfileLibrary(): ServerDeps {
     parse: parseDockerfile,
     linters: {
       lint: (ast, options, onRuleError) => lint(ast, { ...options, onRuleError }),
-      // Pending: dockerfile/lint/shellcheck.ts (being written); until then no ShellCheck findings.
-      shellcheck: async () => [],
+      shellcheck: (ast, options) => runShellcheck(ast, options),
+      isUnavailable: (e) => e instanceof ShellcheckUnavailable,
     },
-    // Pending: the linter's "ignore on this line" fix.
-    ignoreFix: () => null,
+    ignoreFixes,
     ruleNames: ruleNames(),
-    // Pending: the linter's .hadolint.yaml reader.
-    parseHadolintConfig: () => ({ config: {}, problems: [] }),
+    parseHadolintConfig,
   };
 }

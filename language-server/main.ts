@@ -11,5 +11,8 @@ if (!process.argv.some((a) => transports.some((t) => a.startsWith(t)))) {
 }
 
 const connection = createConnection();
+// Last line of defence: whatever slips past the handler guards is logged, and the server serves on.
+process.on('uncaughtException', (e) => connection.console.error(`berth: uncaught: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => connection.console.error(`berth: unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 startServer(connection, dockerfileLibrary());
 connection.listen();

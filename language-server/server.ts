@@ -1,12 +1,12 @@
 // Wires the features to an LSP connection. The connection and the Dockerfile library are passed
 // in, so tests and benchmarks can run the same server over any stream.
 import {
-  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, ResponseError,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, MessageType, ResponseError, ShowMessageNotification,
   TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocumentPositionParams,
 } from 'vscode-languageserver';
 import { DiagnosticsService, type Linters } from './diagnostics';
 import { DocumentStore, type ParsedDocument, type Parser } from './documents';
-import { codeActions, type IgnoreFix } from './features/code-actions';
+import { codeActions, type IgnoreFixes } from './features/code-actions';
 import { completion, type CompletionInputs } from './features/completion';
 import { definition } from './features/definition';
 import { foldingRanges } from './features/folding';
@@ -27,7 +27,7 @@ import { SettingsCache } from './settings';
 export interface ServerDeps {
   readonly parse: Parser;
   readonly linters: Linters;
-  readonly ignoreFix: IgnoreFix;
+  readonly ignoreFixes: IgnoreFixes;
   readonly ruleNames: CompletionInputs['ruleNames'];
   readonly parseHadolintConfig: ConfigParser;
   readonly docs?: RuleDocs;
@@ -47,10 +47,12 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     fetch: (uri) => (canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : undefined),
     warn,
   });
-  const configs = new HadolintConfigs(deps.parseHadolintConfig, (m) => {
+  // A notification, not window/showMessageRequest: nothing to answer, and no promise to fail.
+  const tell = (m: string) => {
     warn(`berth: ${m}`);
-    void connection.window.showWarningMessage(`Berth: ${m}`);
-  });
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Berth: ${m}` }).catch(() => undefined);
+  };
+  const configs = new HadolintConfigs(deps.parseHadolintConfig, tell);
   const diagnostics = new DiagnosticsService({
     documents: store,
     settings,
@@ -59,6 +61,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     docs,
     publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }),
     log,
+    notify: tell,
     debounceMs: deps.debounceMs ?? 50,
   });
   const tokens = new SemanticTokensCache();
@@ -176,7 +179,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   }));
   connection.onCodeAction(onDoc('codeAction', [], (d, p) => codeActions(d.ast, diagnostics.findings(d.uri, d.version), {
     uri: d.uri, diagnostics: p.context.diagnostics, only: p.context.only,
-  }, deps.ignoreFix)));
+  }, deps.ignoreFixes)));
   connection.languages.semanticTokens.on(onDoc('semanticTokens/full', { data: [] }, (d) => tokens.full(d.uri, semanticTokensFull(d.ast))));
   connection.languages.semanticTokens.onDelta(onDoc('semanticTokens/full/delta', { data: [] }, (d, p) => tokens.delta(d.uri, p.previousResultId, semanticTokensFull(d.ast))));
   connection.languages.semanticTokens.onRange(onDoc('semanticTokens/range', { data: [] }, (d, p) => ({ data: semanticTokensRange(d.ast, p.range) })));

@@ -6,7 +6,8 @@ import type { DockerfileAst } from '../../dockerfile/syntax/ast';
 import type { Finding, Fix } from '../../dockerfile/lint/types';
 import { comparePositions, sameRange } from '../positions';
 
-export type IgnoreFix = (ast: DockerfileAst, finding: Finding) => Fix | null;
+/** The fixes that suppress a finding (`# hadolint ignore=` on the line above, `# check=skip=`). */
+export type IgnoreFixes = (ast: DockerfileAst, finding: Finding) => readonly Fix[];
 
 export interface CodeActionRequest {
   readonly uri: string;
@@ -56,7 +57,7 @@ export function fixAll(uri: string, findings: readonly Finding[]): CodeAction | 
   return action('Fix all auto-fixable Dockerfile problems', CodeActionKind.SourceFixAll + '.berth', uri, taken, []);
 }
 
-export function codeActions(ast: DockerfileAst, findings: readonly Finding[], req: CodeActionRequest, ignoreFix: IgnoreFix): CodeAction[] {
+export function codeActions(ast: DockerfileAst, findings: readonly Finding[], req: CodeActionRequest, ignoreFixes: IgnoreFixes): CodeAction[] {
   const out: CodeAction[] = [];
   if (wants(req.only, CodeActionKind.QuickFix)) {
     for (const d of req.diagnostics) {
@@ -64,8 +65,7 @@ export function codeActions(ast: DockerfileAst, findings: readonly Finding[], re
       const f = findings.find((x) => matches(d, x));
       if (!f) continue;
       for (const fix of f.fixes) out.push(action(fix.title, CodeActionKind.QuickFix, req.uri, fix.edits, [d], fix.preferred));
-      const ignore = ignoreFix(ast, f);
-      if (ignore) out.push(action(ignore.title, CodeActionKind.QuickFix, req.uri, ignore.edits, [d]));
+      for (const ignore of ignoreFixes(ast, f)) out.push(action(ignore.title, CodeActionKind.QuickFix, req.uri, ignore.edits, [d]));
     }
   }
   if (req.only && wants(req.only, CodeActionKind.SourceFixAll)) {

@@ -39,6 +39,8 @@ export class LspClient {
   settings: unknown;
   configurationRequests = 0;
   private waiters: DiagnosticsWaiter[] = [];
+  /** Each returns true when it has taken the message. */
+  private shownWaiters: ((message: string) => boolean)[] = [];
   private versions = new Map<string, number>();
   private exited: Promise<number | null>;
 
@@ -52,7 +54,10 @@ export class LspClient {
     });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
-    this.connection.onNotification(ShowMessageNotification.type, (p) => { this.shown.push(p.message); });
+    this.connection.onNotification(ShowMessageNotification.type, (p) => {
+      this.shown.push(p.message);
+      this.shownWaiters = this.shownWaiters.filter((w) => !w(p.message));
+    });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, p);
       this.waiters = this.waiters.filter((w) => {
@@ -94,6 +99,17 @@ export class LspClient {
   nextDiagnostics(uri: string, version?: number, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => {
       this.waiters.push({ uri, version, resolve, accept: (p) => p.uri === uri && (version === undefined || p.version === version) && accept(p) });
+    });
+  }
+
+  /** Resolves with the next window/showMessage text that `accept` takes. */
+  nextShown(accept: (message: string) => boolean): Promise<string> {
+    return new Promise((resolve) => {
+      this.shownWaiters.push((m) => {
+        if (!accept(m)) return false;
+        resolve(m);
+        return true;
+      });
     });
   }
 
