@@ -64,6 +64,7 @@ export function parseDockerfile(text: string): DockerfileAst {
     const logical = new LogicalLine();
     const empties: number[] = [];
     let last = i;
+    let lastPiece = i;
     let continues = appendPiece(reader, logical, line, i, col);
     while (continues && last + 1 < lines.length) {
       last++;
@@ -78,6 +79,7 @@ export function parseDockerfile(text: string): DockerfileAst {
         continue;
       }
       continues = appendPiece(reader, logical, next, last, 0);
+      lastPiece = last;
     }
 
     const built = buildInstruction(reader, logical, 0, logical.text.length);
@@ -85,7 +87,7 @@ export function parseDockerfile(text: string): DockerfileAst {
       i = last;
       continue;
     }
-    const endOfText = Math.max(logical.lastLine, i);
+    const endOfText = lastPiece;
     let endLine = endOfText;
     const target = built.keyword === 'ONBUILD' && built.onbuild ? built.onbuild : built;
     if (HEREDOC_FORM.has(target.keyword) && target.json === null) {

@@ -58,10 +58,6 @@ export class LogicalLine {
     this.text += piece;
   }
 
-  get lastLine(): number {
-    return this.segLine.length ? this.segLine[this.segLine.length - 1] : -1;
-  }
-
   private segmentOf(offset: number): number {
     // Binary search: the last segment starting at or before offset.
     let lo = 0;
