@@ -1,6 +1,8 @@
 // Diagnostics while typing: published on open and after edits, each with its rule id, a link to the
 // rule's page and the right source; per-rule severities from settings, re-read when they change.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -32,10 +34,13 @@ test('diagnostics on open carry rule id, source, severity and tags', async () =>
   assert.equal(byCode(diagnostics, 'DL3006').severity, 2);
 });
 
-test('each diagnostic links to its rule page when the page exists', async () => {
+test('each diagnostic links to its rule page in docs/rules', async () => {
   const uri = await openDoc(client, BAD);
-  const d = byCode(client.diagnostics.get(uri)!.diagnostics, 'DL4000');
-  if (d.codeDescription) assert.match(d.codeDescription.href, /^file:\/\/.*\/docs\/rules\/DL4000\.md$/);
+  for (const d of client.diagnostics.get(uri)!.diagnostics) {
+    assert.ok(d.codeDescription, `${d.code} has a link`);
+    assert.match(d.codeDescription.href, new RegExp(`^file:///.*/docs/rules/${d.code}\\.md$`));
+    assert.ok(fs.existsSync(fileURLToPath(d.codeDescription.href)), `${d.codeDescription.href} exists`);
+  }
 });
 
 test('an edit re-lints the new version after the debounce', async () => {
