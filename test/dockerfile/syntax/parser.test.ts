@@ -90,6 +90,14 @@ describe('parser lines and continuations', () => {
     assert.equal(ast.instructions[1].argsText, 'apt-get update CMD ["x"]');
   });
 
+  test('a last continuation line that adds no text still belongs to the instruction', () => {
+    const ast = parseDockerfile('FROM a\nRUN a \\\n\\\nCMD x\n');
+    assert.deepEqual(args(ast), ['a', 'a CMD x']);
+    const ast2 = parseDockerfile('FROM a\nRUN a \\\n   \\');
+    assert.equal(ast2.instructions[1].endLine, 2);
+    assert.deepEqual(ast2.instructions[1].range, r(1, 0, 2, 4));
+  });
+
   test('a continuation at the end of the file ends the instruction', () => {
     const ast = parseDockerfile('FROM alpine\n\nRUN something \\');
     assert.deepEqual(args(ast), ['alpine', 'something']);
@@ -284,6 +292,31 @@ describe('parser heredocs', () => {
   test('a marker glued to a command word or with a file descriptor', () => {
     const ast = parseDockerfile('FROM a\nRUN cat 3<<EOF >/x\nbody\nEOF\n');
     assert.deepEqual(ast.instructions[1].heredocs.map((h) => h.name), ['EOF']);
+  });
+
+  test('delimiter quoting: partly quoted, escaped quotes, spaces inside quotes, $ kept, blanks after <<', () => {
+    const text = [
+      'FROM a',
+      "RUN <<en'd'", 'x', 'end',
+      "RUN <<en\\'d", 'x', "en'd",
+      "RUN <<'e'n\\'d", 'x', "en'd",
+      "RUN <<'two words'", 'x', 'two words',
+      'RUN <<$END', '$END',
+      'RUN <<   END > out', 'END',
+      'COPY <<A <<B /d', 'B', 'A', 'A', 'B',
+      '',
+    ].join('\n');
+    const ast = parseDockerfile(text);
+    assert.deepEqual(ast.errors, []);
+    assert.deepEqual(ast.instructions.slice(1).map((i) => i.heredocs.map((h) => [h.name, h.quoted, h.content])), [
+      [['end', true, 'x\n']],
+      [["en'd", false, 'x\n']],
+      [["en'd", true, 'x\n']],
+      [['two words', true, 'x\n']],
+      [['$END', false, '']],
+      [['END', false, '']],
+      [['A', false, 'B\n'], ['B', false, 'A\n']],
+    ]);
   });
 
   test('ONBUILD RUN <<EOF carries the heredoc on both instructions', () => {
