@@ -10,7 +10,7 @@ import { isSpace } from './source.js';
 import {
   parseDevice, parseMount, parseNetwork, parseSecurity, type NetworkMode, type RunDevice, type RunMount, type SecurityMode,
 } from './run-flags.js';
-import { parseGoDuration, parsePortSpec, parseSignal, type PortSpec } from './values.js';
+import { parseChmod, parseGoDuration, parsePortSpec, parseSignal, type PortSpec } from './values.js';
 import { splitBlank } from './words.js';
 
 interface ViewBase {
@@ -364,7 +364,7 @@ function wordOffsets(ins: Instruction): number[] {
 }
 
 function argDeclarations(ins: Instruction, e: Errors): ArgDeclaration[] {
-  flagsOf(ins, e);
+  // BuildKit never looks at ARG's flags (as with STOPSIGNAL), so they are not errors.
   if (ins.words.length === 0) {
     missing(e, ins, 'ARG requires at least one argument');
     return [];
@@ -423,12 +423,40 @@ function copyView(ins: Instruction, e: Errors): Omit<CopyView, keyof ViewBase> {
     else sources.push(t);
   }
   const c = checked ?? checkFlags(keyword, ins.flags);
+  copyChecks(keyword, c, sources, e);
   return {
     keyword, json: ins.json !== null, sources, heredocSources, dest,
     from: stringFlag(c, 'from'), chown: stringFlag(c, 'chown'), chmod: stringFlag(c, 'chmod'),
     link: boolFlag(c, 'link') ?? false, parents: boolFlag(c, 'parents') ?? false, exclude: listFlag(c, 'exclude'),
     checksum: stringFlag(c, 'checksum'), keepGitDir: boolFlag(c, 'keep-git-dir'), unpack: boolFlag(c, 'unpack'),
   };
+}
+
+const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+const isGit = (s: string): boolean => /^(git@|git:\/\/|ssh:\/\/)/.test(s) || (isUrl(s) && /\.git(#.*)?$|\.git\//.test(s));
+
+/** What BuildKit rejects when it runs COPY/ADD and can already be known (values without `$`). */
+function copyChecks(keyword: 'COPY' | 'ADD', c: CheckedFlags, sources: readonly Token[], e: Errors): void {
+  const chmod = stringFlag(c, 'chmod');
+  if (chmod?.value && !chmod.value.includes('$')) {
+    const r = parseChmod(chmod.value);
+    if (!r.ok) e.add('bad-flag', r.error, chmod.valueRange ?? chmod.range);
+  }
+  if (keyword === 'COPY') {
+    for (const s of sources) {
+      if (isUrl(s.value)) e.add('other', `COPY cannot fetch URLs (source can't be a URL for COPY); use ADD ${s.value} or RUN curl`, s.range);
+    }
+    return;
+  }
+  const checksum = stringFlag(c, 'checksum');
+  if (checksum?.value && !checksum.value.includes('$')) {
+    if (sources.length > 1) e.add('bad-flag', "checksum can't be specified for multiple sources", checksum.range);
+    else if (sources.length === 1 && !sources[0].value.includes('$') && !isUrl(sources[0].value) && !isGit(sources[0].value)) {
+      e.add('bad-flag', 'checksum requires HTTP(S) or Git sources', checksum.range);
+    } else if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(checksum.value)) {
+      e.add('bad-flag', `invalid checksum digest format: ${checksum.value} (write sha256:<64 hex digits>)`, checksum.valueRange ?? checksum.range);
+    }
+  }
 }
 
 function commandLine(ins: Instruction, fromJson = ins.json, text = ins.argsText, range = ins.argsRange): CommandLine | null {

@@ -101,3 +101,25 @@ export function parseSignal(text: string): Parsed<string> {
   if (SIGNALS.includes(name) || RT.test(name)) return { ok: true, value: 'SIG' + name };
   return { ok: false, error: `invalid signal: ${text} (use a name like SIGTERM or a number)` };
 }
+
+export interface ChmodSpec {
+  /** The mode when written in octal (`0755`), else null. */
+  readonly octal: number | null;
+  /** The symbolic mode (`u+x,go-w`) when not octal, else null. */
+  readonly symbolic: string | null;
+}
+
+const SYMBOLIC_CLAUSE = /^[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+$/;
+
+/** COPY/ADD `--chmod`: octal up to 07777, or a symbolic mode as chmod(1) writes it (BuildKit). */
+export function parseChmod(text: string): Parsed<ChmodSpec> {
+  const nonOctal = `invalid chmod parameter: '${text}'. it should be octal string and between 0 and 07777`;
+  if (/^[0-9]+$/.test(text)) {
+    if (!/^[0-7]+$/.test(text) || Number.parseInt(text, 8) > 0o7777) return { ok: false, error: nonOctal };
+    return { ok: true, value: { octal: Number.parseInt(text, 8), symbolic: null } };
+  }
+  if (text !== '' && text.split(',').every((clause) => SYMBOLIC_CLAUSE.test(clause))) {
+    return { ok: true, value: { octal: null, symbolic: text } };
+  }
+  return { ok: false, error: `invalid chmod parameter: '${text}'. use octal (0755) or a symbolic mode (u+x,go-w)` };
+}

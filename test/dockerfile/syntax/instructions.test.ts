@@ -92,6 +92,8 @@ describe('ENV, LABEL, ARG', () => {
     assert.deepEqual(v.args[1].defaultRange, r(1, 8, 1, 9));
     assert.deepEqual(second('ARG').messages, ['ARG requires at least one argument']);
     assert.deepEqual(second('ARG =x').messages, ['ARG names can not be blank']);
+    // BuildKit does not read ARG's flags at all.
+    assert.deepEqual(second('ARG --whatever X').messages, []);
   });
 });
 
@@ -152,6 +154,18 @@ describe('COPY and ADD', () => {
     assert.deepEqual(second('COPY --link= x y').messages, ['missing a value on flag: link']);
     assert.match(second('COPY --chown x y').messages[0], /missing a value on flag: chown/);
     assert.deepEqual(second('COPY --link=FALSE --exclude=a --exclude=b x y').messages, []);
+  });
+
+  test('--chmod octal or symbolic; COPY of a URL; ADD --checksum rules', () => {
+    for (const ok of ['644', '0755', '7777', 'u+x', 'a=rX,go-w', '$MODE']) assert.deepEqual(second(`COPY --chmod=${ok} a b`).messages, [], ok);
+    assert.match(second('COPY --chmod=888 a b').messages[0], /should be octal string and between 0 and 07777/);
+    assert.match(second('COPY --chmod=17777 a b').messages[0], /between 0 and 07777/);
+    assert.match(second('ADD --chmod=rwx a b').messages[0], /invalid chmod parameter: 'rwx'/);
+    assert.match(second('COPY https://example.org/x.tgz /x').messages[0], /COPY cannot fetch URLs/);
+    assert.deepEqual(second(`ADD --checksum=sha256:${'a'.repeat(64)} https://example.org/x.tgz /x`).messages, []);
+    assert.match(second('ADD --checksum=sha256:abc a.tgz /x').messages[0], /checksum requires HTTP\(S\) or Git sources/);
+    assert.match(second('ADD --checksum=sha256:abc https://a/x https://a/y /x/').messages[0], /multiple sources/);
+    assert.match(second('ADD --checksum=nonsense https://a/x /x').messages[0], /invalid checksum digest format/);
   });
 
   test('one argument or none', () => {
