@@ -4,8 +4,8 @@
 import type {
   Comment, Directive, DockerfileAst, Flag, Heredoc, Instruction, JsonForm, Range, Stage, SyntaxError, Token,
 } from './ast.js';
-import { readDirective } from './directives.js';
 import { linkArgs } from './arg-ranges.js';
+import { readDirective } from './directives.js';
 import { findHeredocMarkers } from './heredoc-markers.js';
 import { validateInstruction, viewInstruction } from './instructions.js';
 import { scanJsonArray } from './json-form.js';
@@ -106,14 +106,14 @@ export function parseDockerfile(text: string): DockerfileAst {
         endLine = at;
       }
     }
-    if (empties.length) built.emptyContinuationLines = empties.filter((l) => l < endOfText);
+    const inside = empties.filter((l) => l < endOfText);
+    if (inside.length) built.emptyContinuationLines = inside;
     finishRanges(reader, built, endLine);
     instructions.push(built);
     i = last;
   }
 
-  const ast = assemble(text, lines, reader, directives, instructions);
-  return ast;
+  return assemble(text, lines, reader, directives, instructions);
 }
 
 function err(code: SyntaxError['code'], message: string, range: Range): SyntaxError {
