@@ -21,8 +21,8 @@ const entries = [
   { in: 'runtime/main.ts', out: 'dist/runtime.js', bin: true },
   { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
+  { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
 ];
-// Added back as its source lands (issue 6): dockerfile/cli/berth-lint.ts -> dist/berth-lint.js.
 
 await Promise.all(entries.map(async (e) => {
   await build({

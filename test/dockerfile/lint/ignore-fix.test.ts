@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { rules } from '../../../dockerfile/lint/catalogue';
 import { ignoreFix, ignoreFixes, skipCheckFix } from '../../../dockerfile/lint/ignore-fix';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser';
 import { applyEdits, findingsOf, lintText } from './helpers';
@@ -25,8 +26,7 @@ test('extends an existing pragma, keeping a trailing reason', () => {
   assert.deepEqual(lintText(after).filter((f) => f.ruleId === 'DL3008' || f.ruleId === 'DL3015'), []);
 });
 
-test('every rule that fires on its docs example can be ignored on that line', async () => {
-  const { rules } = await import('../../../dockerfile/lint/catalogue');
+test('every rule that fires on its docs example can be ignored on that line', () => {
   for (const r of rules) {
     const opts = r.doc.exampleOptions ?? {};
     const text = r.doc.bad;
