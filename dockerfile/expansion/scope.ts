@@ -109,6 +109,8 @@ export interface StageScope {
   readonly stage: Stage;
   /** FROM's image word expanded with the global scope (null when it failed to expand). */
   readonly base: WordResult | null;
+  /** FROM's `--platform` expanded with the global scope; null when not given or failed. */
+  readonly platform: WordResult | null;
   /** Index of the earlier stage this one is built FROM, or null for an image / scratch. */
   readonly parent: number | null;
   /** The scope before each of stage.instructions (same indexes). */
@@ -181,6 +183,11 @@ export function resolveScopes(ast: DockerfileAst, options: ScopeOptions = {}): S
     const base = image ? expandWord(image.value, global.lookup, escape) : null;
     if (base && !base.ok && image) errors.push({ message: base.error.message, range: image.range, instruction: stage.from });
     const parent = base?.ok ? byName.get(base.value.toLowerCase()) ?? null : null;
+    const platformFlag = fromView.keyword === 'FROM' ? fromView.platform : null;
+    const platform = platformFlag?.value != null ? expandWord(platformFlag.value, global.lookup, escape) : null;
+    if (platform && !platform.ok && platformFlag) {
+      errors.push({ message: platform.error.message, range: platformFlag.valueRange ?? platformFlag.range, instruction: stage.from });
+    }
 
     let scope: Scope;
     if (parent !== null) {
@@ -221,7 +228,7 @@ export function resolveScopes(ast: DockerfileAst, options: ScopeOptions = {}): S
         }
       }
     }
-    stages.push({ stage, base, parent, before: befores, after: scope });
+    stages.push({ stage, base, platform, parent, before: befores, after: scope });
     if (stage.name) byName.set(stage.name.value.toLowerCase(), stage.index);
   }
 

@@ -6,6 +6,7 @@ import type { Flag, Heredoc, Instruction, Range, SyntaxError, Token } from './as
 import { argsSpanRange } from './arg-ranges.js';
 import { parseHeredocWord } from './heredoc-markers.js';
 import { boolFlag, checkFlags, listFlag, stringFlag, type CheckedFlags } from './flag-rules.js';
+import { scanJsonArray } from './json-form.js';
 import { isSpace } from './source.js';
 import {
   parseDevice, parseMount, parseNetwork, parseSecurity, type NetworkMode, type RunDevice, type RunMount, type SecurityMode,
@@ -259,7 +260,9 @@ function buildView(ins: Instruction): InstructionView {
     case 'SHELL': {
       flagsOf(ins, e);
       if (!ins.argsRange) missing(e, ins, 'SHELL requires at least one argument');
-      else if (!ins.json) e.add('bad-json', 'SHELL requires the arguments to be in JSON form, like SHELL ["/bin/sh", "-c"]', wholeArgs(ins));
+      else if (!ins.json && scanJsonArray(ins.argsText, 0, ins.argsText.length).kind === 'not-strings') {
+        // The parser already reported the JSON array of non-strings.
+      } else if (!ins.json) e.add('bad-json', 'SHELL requires the arguments to be in JSON form, like SHELL ["/bin/sh", "-c"]', wholeArgs(ins));
       else if (ins.json.values.length === 0) missing(e, ins, 'SHELL requires at least one argument');
       return { ...base, keyword: 'SHELL', shell: ins.json ? ins.json.values : null };
     }

@@ -42,6 +42,7 @@ describe('global scope', () => {
     const text = 'FROM --platform=$BUILDPLATFORM img:$TARGETARCH\nARG TARGETOS TARGETARCH\nRUN x\n';
     const scopes = resolveScopes(parseDockerfile(text), { targetPlatform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
     assert.equal(scopes.stages[0].base?.ok && scopes.stages[0].base.value, 'img:arm64');
+    assert.equal(scopes.stages[0].platform?.ok && scopes.stages[0].platform.value, 'linux/amd64');
     assert.equal(seen(text, 0, '$BUILDPLATFORM'), 'linux/amd64');
     assert.equal(seen(text, 2, '$TARGETOS/$TARGETARCH', { targetPlatform: { os: 'linux', architecture: 'arm64' } }), 'linux/arm64');
     assert.equal(seen('FROM a\nRUN x\n', 1, '[$TARGETARCH]'), '[]');
