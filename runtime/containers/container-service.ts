@@ -2,7 +2,7 @@
 // restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write.js';
@@ -19,7 +19,10 @@ import type { OciRuntime } from '../tasks/oci-runtime.js';
 import { validateResources } from '../tasks/resources.js';
 import { resolveUser } from '../tasks/user-resolve.js';
 import type { VolumeService } from '../volumes/volume-service.js';
-import type { CreateRequest, ImageRunConfig } from './api-types.js';
+import type { CreateRequest, HostConfig, ImageRunConfig } from './api-types.js';
+import { HealthChecks, validateHealthcheck, type Probe } from './health.js';
+import type { RootfsLayout } from './rootfs-access.js';
+import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { parseBinds } from './binds.js';
 import { assertState, initialState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
 
@@ -56,15 +59,60 @@ export interface ContainerServiceDeps {
   cgroupParent?: string;
 }
 
+/** Log options Docker's json-file driver takes; sizes as "10m", counts as integers. */
+export function validateLogConfig(lc: HostConfig['LogConfig']): void {
+  if (!lc) return;
+  if (lc.Type && !['json-file', 'local'].includes(lc.Type)) throw new InvalidError(`logging driver "${lc.Type}" is not supported: use json-file`);
+  for (const [k, v] of Object.entries(lc.Config ?? {})) {
+    if (k === 'max-size') {
+      try { if (parseSize(v, 0) <= 0 && v !== '-1') throw new Error(); } catch { throw new InvalidError(`invalid log option max-size "${v}": use a size such as 10k, 10m or 1g`); }
+    } else if (k === 'max-file') {
+      if (!/^[1-9]\d*$/.test(v)) throw new InvalidError(`invalid log option max-file "${v}": use a whole number of files, at least 1`);
+    } else if (!['compress', 'labels', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size'].includes(k)) {
+      throw new InvalidError(`unknown log opt '${k}' for json-file log driver`);
+    }
+  }
+  if (lc.Config?.['max-file'] && Number(lc.Config['max-file']) > 1 && !lc.Config['max-size']) throw new InvalidError("max-file cannot be set without max-size");
+}
+
 export class ContainerService {
   private readonly records = new Map<string, ContainerRecord>();
   private readonly live = new Map<string, Live>();
   private readonly dir: string;
   readonly cgroupParent: string;
+  private probe: Probe = () => Promise.resolve({ exitCode: -1, output: 'health probes are not wired' });
+  private readonly health: HealthChecks;
 
   constructor(private readonly d: ContainerServiceDeps) {
     this.dir = join(d.root, 'containers');
     this.cgroupParent = d.cgroupParent ?? 'berth';
+    this.health = new HealthChecks({
+      probe: (id, cmd, timeout) => this.probe(id, cmd, timeout),
+      save: (r) => this.save(r),
+      publish: (r, status) => this.d.publish(`health_status: ${status}`, r.Id, this.attrs(r)),
+    });
+  }
+
+  /** Health probes run as execs; the exec service exists after this one, so it is wired in later. */
+  setProbe(probe: Probe): void { this.probe = probe; }
+
+  /** The container's upper dir, then its image layers from the top: where files are looked up. */
+  rootDirs(r: ContainerRecord): string[] {
+    return [this.paths(r.Id).upper, ...[...this.d.images.resolve(r.Image).layerDirs].reverse()];
+  }
+
+  /** What `docker cp` and `docker export` need to see the container's files from the host. */
+  rootfsLayout(idOrName: string): { record: ContainerRecord; layout: RootfsLayout } {
+    const r = this.get(idOrName);
+    const p = this.paths(r.Id);
+    return {
+      record: r,
+      layout: {
+        upper: p.upper, work: p.work, layerDirs: this.d.images.resolve(r.Image).layerDirs, scratch: p.dir,
+        mounts: r.Mounts.filter((m) => m.Type !== 'tmpfs').map((m) => ({ destination: m.Destination, source: m.Source })),
+        pid: r.State.Status === 'running' || r.State.Status === 'paused' ? r.State.Pid : 0,
+      },
+    };
   }
 
   private liveOf(id: string): Live {
@@ -94,6 +142,7 @@ export class ContainerService {
     try {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: true, stderr: true });
       this.watch(r, session);
+      if (isRunning(r)) this.health.start(r, true);
     } catch {
       const exitFile = this.paths(r.Id).exitFile;
       const rec: ExitRecord = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord
@@ -137,6 +186,8 @@ export class ContainerService {
     if (clash) throw new ConflictError(`Conflict. The container name "${fullName}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
     const image = this.d.images.resolve(req.Image);
     validateResources(hc);
+    validateLogConfig(hc.LogConfig);
+    validateHealthcheck(req.Healthcheck);
     const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
     void _h;
     const args = resolveArgs(config, image.config);
@@ -244,6 +295,7 @@ export class ContainerService {
         throw new InvalidError(`failed to create task for container: OCI runtime create failed: ${msg}: unknown`);
       }
       r.State = { ...r.State, Status: 'running', Pid: started.pid, StartedAt: started.startedAt, Error: '', ExitCode: 0, OOMKilled: false, FinishedAt: r.State.FinishedAt };
+      this.health.start(r);
       await this.save(r);
       this.d.publish('start', r.Id, this.attrs(r));
     } catch (err) {
@@ -293,6 +345,7 @@ export class ContainerService {
 
   private async onExit(r: ContainerRecord, rec: ExitRecord): Promise<void> {
     const l = this.liveOf(r.Id);
+    this.health.stop(r.Id);
     for (const a of l.attachers) a.onEnd();
     l.attachers.clear();
     l.stdinEnded = false;
@@ -437,10 +490,18 @@ export class ContainerService {
     this.d.publish('rename', r.Id, this.attrs(r, { oldName: old }));
   }
 
-  async prune(): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+  /** Removes stopped containers that `keep` does not hold back (prune filters). */
+  async prune(matches: (r: ContainerRecord) => boolean = () => true): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
     const deleted: string[] = [];
-    for (const r of this.all()) if (r.State.Status === 'exited' || r.State.Status === 'created' || r.State.Status === 'dead') { await this.remove(r.Id); deleted.push(r.Id); }
-    return { ContainersDeleted: deleted, SpaceReclaimed: 0 };
+    let space = 0;
+    for (const r of this.all()) {
+      if (!['exited', 'created', 'dead'].includes(r.State.Status) || !matches(r)) continue;
+      space += await dirSize(this.paths(r.Id).upper);
+      await this.remove(r.Id);
+      deleted.push(r.Id);
+    }
+    this.d.publish('prune', '', { reclaimed: String(space) });
+    return { ContainersDeleted: deleted, SpaceReclaimed: space };
   }
 
   /** Registers an attached client; output flows from the monitor. Returns stdin writer and detach. */
@@ -462,10 +523,12 @@ export class ContainerService {
     this.liveOf(r.Id).session?.control({ op: 'resize', h, w });
   }
 
-  async logs(idOrName: string, q: LogQuery, sink: LogSink): Promise<void> {
+  /** Writes the log to `sink`; with follow until the container stops or `gone` (the client left) resolves. */
+  async logs(idOrName: string, q: LogQuery, sink: LogSink, gone?: Promise<void>): Promise<void> {
     const r = this.get(idOrName);
     const maxFile = Number(r.HostConfig.LogConfig?.Config?.['max-file'] ?? 1) || 1;
-    const stopped = q.follow && isRunning(r) ? this.exited(r) : Promise.resolve();
+    const running = isRunning(r) || r.State.Status === 'restarting';
+    const stopped = q.follow && running ? Promise.race([this.exited(r), ...(gone ? [gone] : [])]) : Promise.resolve();
     await new LogReader(this.paths(r.Id).log, maxFile).read(q, sink, stopped);
   }
 
@@ -482,8 +545,19 @@ export class ContainerService {
     return { Titles: titles, Processes: rows.filter((f) => pids.has(f[pidCol])) };
   }
 
+  /** One stats sample; `pre` carries the previous sample's CPU counters for the CLI's CPU %. */
+  async stats(idOrName: string, pre?: StatsSample): Promise<StatsSample> {
+    const r = this.get(idOrName);
+    if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
+    return sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+  }
+
+  /** Resolves when the container stops running (at once if it is not running). */
+  whenStopped(idOrName: string): Promise<void> { return this.exited(this.get(idOrName)); }
+
   /** Hangs up on monitors (they keep running) and stops restart timers. */
   close(): void {
+    this.health.stopAll();
     for (const l of this.live.values()) { clearTimeout(l.restartTimer); l.session?.close(); }
   }
 }
@@ -498,3 +572,14 @@ export function normalizeSignal(sig: string): string {
 
 const ADJ = ['brave', 'calm', 'eager', 'happy', 'jolly', 'keen', 'lucid', 'nifty', 'quirky', 'sharp', 'tender', 'zen'];
 const NOUN = ['turing', 'hopper', 'lovelace', 'curie', 'noether', 'knuth', 'ritchie', 'thompson', 'hamilton', 'euler'];
+
+/** Bytes in the files under `dir` (the container's writes), for prune's SpaceReclaimed. */
+async function dirSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    total += await stat(join(e.parentPath ?? e.path, e.name)).then((s) => s.size, () => 0);
+  }
+  return total;
+}

@@ -10,6 +10,7 @@ import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import type { ImageRunConfig } from './api-types.js';
+import { ContainerFiles } from './container-files.js';
 import { ContainerService, type ImageSource } from './container-service.js';
 import { ExecService } from './exec-service.js';
 
@@ -17,6 +18,8 @@ export interface ContainerEngine {
   containers: ContainerService; execs: ExecService; networks: NetworkService; volumes: VolumeService; pool: SparePool;
   /** One-shot commands in a rootfs (the builder's RUN); see runtime/README.md. */
   tasks: TaskRunner;
+  /** docker cp and docker export. */
+  files: ContainerFiles;
 }
 
 /** dist/berth-monitor.js next to the daemon bundle; from sources (tests), the TypeScript entry via tsx. */
@@ -53,6 +56,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
+  containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));
   const c = containers;
   s.images.setImageUsage({
     isImageInUse: (imageId) => { const r = c.usingImage(imageId); const run = r.find((x) => x.State.Status === 'running') ?? r[0]; return run ? { id: run.Id, running: run.State.Status === 'running' } : undefined; },
@@ -67,7 +71,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
   s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
   const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary });
-  return { containers, execs, networks, volumes, pool, tasks };
+  return { containers, execs, networks, volumes, pool, tasks, files: new ContainerFiles(containers) };
 }
 
 const engines = new WeakMap<Services, Promise<ContainerEngine>>();

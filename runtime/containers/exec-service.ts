@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import { resolveUser } from '../tasks/user-resolve.js';
+import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from '../tasks/runtime-error.js';
+import { resizePty, underPty } from '../tasks/pty.js';
+import type { ProbeResult } from './health.js';
 import type { ContainerService, Publish } from './container-service.js';
-import { isRunning } from './record.js';
+import { isRunning, type ContainerRecord } from './record.js';
 
 export interface ExecConfig { User?: string; Privileged?: boolean; Tty?: boolean; AttachStdin?: boolean; AttachStdout?: boolean; AttachStderr?: boolean; Detach?: boolean; Env?: string[] | null; WorkingDir?: string; Cmd?: string[] }
 
@@ -48,51 +51,99 @@ export class ExecService {
     };
   }
 
+  /** The OCI process for `cfg`: the container's process with the exec's command, env, cwd, user, tty. */
+  private async processFor(r: ContainerRecord, cfg: ExecConfig): Promise<Record<string, unknown>> {
+    const p = this.containers.paths(r.Id);
+    const spec = JSON.parse(await readFile(join(p.bundle, 'config.json'), 'utf8')) as { process: Record<string, unknown> & { env: string[]; user: unknown; cwd: string } };
+    const proc: Record<string, unknown> & { env: string[] } = { ...spec.process };
+    proc.args = cfg.Cmd;
+    proc.terminal = Boolean(cfg.Tty);
+    proc.env = [...spec.process.env, ...(cfg.Env ?? [])];
+    if (cfg.Tty && !proc.env.some((v) => v.startsWith('TERM='))) proc.env.push('TERM=xterm');
+    if (cfg.WorkingDir) proc.cwd = cfg.WorkingDir;
+    if (cfg.User) proc.user = await resolveUser(cfg.User, this.containers.rootDirs(r));
+    delete proc.consoleSize;
+    return proc;
+  }
+
+  /** Spawns `runc exec` for a process file; with a TTY through script(1), which gives runc a pty. */
+  private spawnExec(r: ContainerRecord, key: string, proc: Record<string, unknown>, tty: boolean): Promise<{ child: ChildProcess; cleanup: () => Promise<void> }> {
+    const p = this.containers.paths(r.Id);
+    const procFile = join(p.dir, `exec-${key}.json`);
+    const pidFile = join(p.dir, `exec-${key}.pid`);
+    return writeFile(procFile, JSON.stringify(proc)).then(() => {
+      const [bin, ...args] = this.runtime.execArgs(r.Id, procFile, pidFile);
+      const [cmd, ...cmdArgs] = tty ? underPty([bin, ...args]) : [bin, ...args];
+      const child = spawn(cmd, cmdArgs, { stdio: 'pipe', env: tty ? { ...process.env, SHELL: '/bin/sh' } : process.env });
+      const cleanup = async () => { await rm(procFile, { force: true }); await rm(pidFile, { force: true }); };
+      return { child, cleanup };
+    });
+  }
+
   /** Starts the exec; resolves once the process is spawned. `io` gets output and the end. */
   async start(id: string, io: ExecIo): Promise<{ write: (b: Buffer) => void; end: () => void }> {
     const e = this.get(id);
     if (e.Running || e.ExitCode !== null) throw new ConflictError(`exec ${id} has already been started`);
     const r = this.containers.get(e.ContainerID);
     if (!isRunning(r)) throw new ConflictError(`Container ${r.Id} is not running`);
-    const p = this.containers.paths(r.Id);
-    const spec = JSON.parse(await readFile(join(p.bundle, 'config.json'), 'utf8')) as { process: Record<string, unknown> & { env: string[]; user: unknown; cwd: string } };
-    const proc = { ...spec.process };
-    proc.args = e.Config.Cmd;
-    proc.terminal = Boolean(e.Config.Tty);
-    proc.env = [...spec.process.env, ...(e.Config.Env ?? [])];
-    if (e.Config.Tty && !proc.env.some((v) => v.startsWith('TERM='))) proc.env.push('TERM=xterm');
-    if (e.Config.WorkingDir) proc.cwd = e.Config.WorkingDir;
-    if (e.Config.User) proc.user = await resolveUser(e.Config.User, [p.upper]);
-    delete proc.consoleSize;
-    const procFile = join(p.dir, `exec-${id.slice(0, 12)}.json`);
-    const pidFile = join(p.dir, `exec-${id.slice(0, 12)}.pid`);
-    await writeFile(procFile, JSON.stringify(proc));
-    const [bin, ...args] = this.runtime.execArgs(r.Id, procFile, pidFile);
-    const child = e.Config.Tty
-      ? spawn('script', ['-qefc', [bin, ...args].join(' '), '/dev/null'], { stdio: 'pipe', env: { ...process.env, SHELL: '/bin/sh' } })
-      : spawn(bin, args, { stdio: 'pipe' });
+    const proc = await this.processFor(r, e.Config);
+    const { child, cleanup } = await this.spawnExec(r, id.slice(0, 12), proc, Boolean(e.Config.Tty));
     e.child = child;
     e.Running = true;
     e.Pid = child.pid ?? 0;
     this.publish(`exec_start: ${(e.Config.Cmd ?? []).join(' ')}`, r.Id, { execID: id });
-    if (!e.Config.AttachStdin && !e.Config.Tty) child.stdin.end();
-    child.stdin.on('error', () => undefined);
-    child.stdout.on('data', (d: Buffer) => io.onData('stdout', d));
-    child.stderr.on('data', (d: Buffer) => io.onData('stderr', d));
+    if (!e.Config.AttachStdin && !e.Config.Tty) child.stdin!.end();
+    child.stdin!.on('error', () => undefined);
+    let runtimeError = '';
+    child.stdout!.on('data', (d: Buffer) => io.onData('stdout', d));
+    child.stderr!.on('data', (d: Buffer) => {
+      const text = d.toString();
+      if (isRuntimeErrorLine(text)) runtimeError = runtimeErrorMessage(text);
+      else io.onData('stderr', d);
+    });
     child.on('close', (code) => {
       e.Running = false;
-      e.ExitCode = code ?? 137;
-      void rm(procFile, { force: true });
-      void rm(pidFile, { force: true });
+      // runc's "exec failed" (no such command) is 126/127 for the user, as with Docker.
+      e.ExitCode = runtimeError ? (/not found|no such file/.test(runtimeError) ? 127 : 126) : code ?? 137;
+      if (runtimeError) io.onData('stderr', Buffer.from(`OCI runtime exec failed: ${runtimeError}: unknown\n`));
+      void cleanup();
       this.publish('exec_die', r.Id, { execID: id, exitCode: String(e.ExitCode) });
       io.onEnd();
     });
     child.on('error', () => { e.Running = false; e.ExitCode = 126; io.onEnd(); });
-    return { write: (b) => child.stdin.write(b), end: () => child.stdin.end() };
+    return { write: (b) => child.stdin!.write(b), end: () => child.stdin!.end() };
   }
 
+  /** A health probe: runs `cmd`, captures up to 4 KiB of output, kills it after `timeoutMs`. */
+  async probe(containerId: string, cmd: string[], timeoutMs: number): Promise<ProbeResult> {
+    const r = this.containers.get(containerId);
+    if (!isRunning(r)) return { exitCode: -1, output: 'container is not running' };
+    const proc = await this.processFor(r, { Cmd: cmd });
+    const key = `probe-${randomBytes(6).toString('hex')}`;
+    const { child, cleanup } = await this.spawnExec(r, key, proc, false);
+    child.stdin!.end();
+    let output = '';
+    const take = (d: Buffer) => { if (output.length < 4096) output += d.toString(); };
+    child.stdout!.on('data', take);
+    child.stderr!.on('data', take);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // Kill what the probe started inside the container, not only the runc exec on the host.
+      void readFile(join(this.containers.paths(r.Id).dir, `exec-${key}.pid`), 'utf8').then((pid) => process.kill(Number(pid), 'SIGKILL')).catch(() => undefined);
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const code = await new Promise<number>((resolve) => { child.on('close', (c) => resolve(c ?? -1)); child.on('error', () => resolve(-1)); });
+    clearTimeout(timer);
+    await cleanup();
+    if (timedOut) return { exitCode: -1, output: `Health check exceeded timeout (${Math.round(timeoutMs / 1000)}s)` };
+    return { exitCode: code, output: isRuntimeErrorLine(output) ? runtimeErrorMessage(output) : output };
+  }
+
+  /** Resizes the pty script(1) gave runc for a TTY exec (runc hands that pty to the process). */
   resize(id: string, h: number, w: number): void {
     const e = this.get(id);
-    void e; void h; void w; // exec TTYs start at the pty's default size; resize is accepted and ignored
+    if (!e.Config.Tty || !e.child?.pid || !h || !w) return;
+    resizePty(e.child.pid, h, w);
   }
 }

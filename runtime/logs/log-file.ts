@@ -19,6 +19,10 @@ export function parseSize(value: string | undefined, fallback: number): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
+export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: string): Buffer {
+  return Buffer.from(`{"log":${JSON.stringify(data.toString('utf8'))},"stream":"${stream}","time":"${time}"}\n`);
+}
+
 export class LogWriter {
   private fd: number;
   private size: number;
@@ -28,10 +32,29 @@ export class LogWriter {
     this.size = fstatSync(this.fd).size;
   }
 
+  /**
+   * Appends one chunk of output. Without a size limit a chunk is one entry (the reader splits lines,
+   * so `--tail` still counts lines); with one, chunks are cut at line ends so files stay near max-size.
+   */
   write(stream: 'stdout' | 'stderr', data: Buffer): void {
-    const line = `{"log":${JSON.stringify(data.toString('utf8'))},"stream":"${stream}","time":"${nanoTimestamp()}"}\n`;
-    const bytes = Buffer.from(line);
-    if (this.maxSize > 0 && this.size > 0 && this.size + bytes.length > this.maxSize) this.rotate();
+    const time = nanoTimestamp();
+    if (this.maxSize <= 0) { this.append(encodeEntry(stream, data, time)); return; }
+    // JSON escaping roughly doubles text at worst for common output; keep pieces under half a file.
+    const piece = Math.max(1, Math.floor(this.maxSize / 2) - 80);
+    for (let start = 0; start < data.length;) {
+      let end = Math.min(data.length, start + piece);
+      if (end < data.length) {
+        const nl = data.lastIndexOf(10, end - 1);
+        if (nl >= start) end = nl + 1;
+      }
+      const bytes = encodeEntry(stream, data.subarray(start, end), time);
+      if (this.size > 0 && this.size + bytes.length > this.maxSize) this.rotate();
+      this.append(bytes);
+      start = end;
+    }
+  }
+
+  private append(bytes: Buffer): void {
     writeSync(this.fd, bytes);
     this.size += bytes.length;
   }

@@ -29,6 +29,20 @@ function parseLines(text: string): LogEntry[] {
   return out;
 }
 
+/** The last `n` lines of the log: an entry may hold several lines (one chunk of output). */
+export function tailLines(entries: LogEntry[], n: number): LogEntry[] {
+  const out: LogEntry[] = [];
+  let left = n;
+  for (let i = entries.length - 1; i >= 0 && left > 0; i--) {
+    const e = entries[i];
+    const lines = e.log.split(/(?<=\n)/);
+    if (lines.length <= left) { out.push(e); left -= lines.length; continue; }
+    out.push({ ...e, log: lines.slice(lines.length - left).join('') });
+    left = 0;
+  }
+  return out.reverse();
+}
+
 export class LogReader {
   constructor(private readonly path: string, private readonly maxFile: number) {}
 
@@ -55,7 +69,7 @@ export class LogReader {
       text += buf.subarray(0, offset).toString('utf8');
     } catch { /* no output yet */ }
     let entries = parseLines(text);
-    if (q.tail !== undefined && q.tail >= 0) entries = entries.slice(Math.max(0, entries.length - q.tail));
+    if (q.tail !== undefined && q.tail >= 0) entries = tailLines(entries, q.tail);
     for (const e of entries) if (!this.emit(e, q, sink)) return;
     if (!q.follow) return;
     await this.follow(q, sink, stopped, offset);

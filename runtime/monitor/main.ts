@@ -2,12 +2,13 @@
 // daemon (so Node's start-up is off the `docker run` path), it takes one job, runs the container with
 // `runc run --keep` holding its stdio, writes the log, serves attach on <containerDir>/monitor.sock,
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { watch, readFileSync, renameSync, writeFileSync, unlinkSync, readlinkSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
+import { resizePty, underPty } from '../tasks/pty.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
@@ -41,11 +42,7 @@ function output(stream: 'stdout' | 'stderr', data: Buffer): void {
 
 function resize(h: number, w: number): void {
   if (!job?.tty || !child?.pid || !h || !w) return;
-  try {
-    // script(1) gave runc a pty as stdio; runc passes it to the container. Resize that pty.
-    const pts = readlinkSync(`/proc/${child.pid}/fd/0`);
-    if (pts.startsWith('/dev/pts/')) spawnSync('stty', ['-F', pts, 'rows', String(h), 'cols', String(w)]);
-  } catch { /* the process is gone */ }
+  resizePty(child.pid, h, w);
 }
 
 function handleClient(socket: Socket): void {
@@ -64,9 +61,9 @@ function handleClient(socket: Socket): void {
       else if (msg.op === 'attach') attach(client, msg);
       else if (msg.op === 'resize') resize(msg.h, msg.w);
     } else if (type === FrameType.Stdin && client.stdin) {
-      child?.stdin?.write(payload);
+      stdinWrite(payload);
     } else if (type === FrameType.StdinEof && client.stdin && job?.stdinOnce) {
-      child?.stdin?.end();
+      stdinWrite(undefined);
     }
   }));
 }
@@ -109,10 +106,8 @@ function runJob(j: MonitorJob, first: Client): void {
   });
   const runcArgs = ['run', '--keep', '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
   if (j.tty) {
-    const [h, w] = j.consoleSize ?? [0, 0];
-    const size = h && w ? `stty rows ${h} cols ${w} 2>/dev/null; ` : '';
-    const cmd = `${size}exec ${[j.runtime, ...runcArgs].map(shellQuote).join(' ')}`;
-    child = spawn('script', ['-qefc', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
+    const [cmd, ...args] = underPty([j.runtime, ...runcArgs], j.consoleSize);
+    child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   } else {
     child = spawn(j.runtime, runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   }
@@ -128,8 +123,17 @@ function runJob(j: MonitorJob, first: Client): void {
   });
 }
 
+// With a TTY, stdin waits until the container runs: until then script's own pty still echoes.
+const heldStdin: (Buffer | undefined)[] = [];
+function stdinWrite(data: Buffer | undefined): void {
+  if (job?.tty && !started) { heldStdin.push(data); return; }
+  if (data) child?.stdin?.write(data);
+  else child?.stdin?.end();
+}
+
 function markStarted(): void {
   started = true;
+  for (const d of heldStdin.splice(0)) stdinWrite(d);
   pidCache = 0;
   startedAt = new Date().toISOString();
   const msg = encodeControl({ op: 'started', pid: containerPid(), startedAt });
@@ -169,9 +173,6 @@ function finish(exitCode: number, spawnError?: string): void {
   del.on('error', () => process.exit(0));
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function main(): void {
   const i = process.argv.indexOf('--spare');

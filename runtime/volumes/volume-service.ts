@@ -62,10 +62,11 @@ export class VolumeService {
     this.publish('destroy', name, { driver: 'local' });
   }
 
-  async prune(all = false): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+  /** Removes unused volumes: anonymous ones, or all with `all`; `keep` holds some back (label filters). */
+  async prune(all = false, keep: (v: VolumeRecord) => boolean = () => false): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
     const deleted: string[] = [];
     for (const v of this.list()) {
-      if (this.usedBy(v.Name).length || (!all && !v.Anonymous)) continue;
+      if (this.usedBy(v.Name).length || (!all && !v.Anonymous) || keep(v)) continue;
       await this.remove(v.Name);
       deleted.push(v.Name);
     }

@@ -1,0 +1,36 @@
+// Exec routes: create, start (attached through a hijacked connection, or detached), resize, inspect.
+import type { ServerResponse } from 'node:http';
+import type { ContainerEngine } from '../../containers/engine.js';
+import type { ExecConfig } from '../../containers/exec-service.js';
+import { readJsonBody, readJsonObject, discardBody } from '../body.js';
+import { queryInt } from '../query.js';
+import { sendEmpty, sendJson } from '../respond.js';
+import type { ApiRequest, Router } from '../router.js';
+import { frame, RAW_STREAM } from './container-io.js';
+import { hijack, upgradeBody } from './hijack.js';
+
+export function registerExecRoutes(router: Router, E: () => Promise<ContainerEngine>): void {
+  router.post('/containers/([^/]+)/exec', async (req, res) => {
+    const e = await E();
+    sendJson(res, 201, e.execs.create(req.params[0], await readJsonObject(req.raw) as ExecConfig));
+  });
+  router.post('/exec/([^/]+)/start', async (req, res) => { await execStart(await E(), req, res); });
+  router.post('/exec/([^/]+)/resize', async (req, res) => { discardBody(req.raw); (await E()).execs.resize(req.params[0], queryInt(req.query, 'h') ?? 0, queryInt(req.query, 'w') ?? 0); sendEmpty(res, 200); });
+  router.get('/exec/([^/]+)/json', async (req, res) => sendJson(res, 200, (await E()).execs.inspect(req.params[0])));
+}
+
+async function execStart(e: ContainerEngine, req: ApiRequest, res: ServerResponse): Promise<void> {
+  const id = req.params[0];
+  const exec = e.execs.get(id);
+  const up = upgradeBody(req);
+  const body = (up ? up.body : await readJsonBody(req.raw)) as { Detach?: boolean; Tty?: boolean } | undefined;
+  const tty = body?.Tty ?? Boolean(exec.Config.Tty);
+  if (body?.Detach) {
+    await e.execs.start(id, { onData: () => undefined, onEnd: () => undefined });
+    sendEmpty(res, 200);
+    return;
+  }
+  const stream = hijack(req, res, RAW_STREAM, up?.length ?? 0);
+  const h = await e.execs.start(id, { onData: (st, d) => stream.write(frame(tty, st, d)), onEnd: () => stream.end() });
+  if (exec.Config.AttachStdin) stream.onInput((b) => h.write(b), () => h.end());
+}
