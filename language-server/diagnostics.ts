@@ -30,7 +30,7 @@ export interface DiagnosticsDeps {
   readonly documents: DocumentStore;
   readonly settings: SettingsCache;
   /** The .hadolint.yaml that applies to a document (undefined: none). */
-  hadolintConfig(uri: string): Promise<HadolintConfig | undefined>;
+  hadolintConfig(uri: string): HadolintConfig | undefined;
   readonly linters: Linters;
   readonly docs: RuleDocs;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
@@ -135,8 +135,9 @@ export class DiagnosticsService {
   private async run(uri: string, s: DocState, generation: number): Promise<void> {
     const doc = this.deps.documents.get(uri);
     if (!doc) return;
-    const [settings, hadolint] = await Promise.all([this.deps.settings.get(uri), this.deps.hadolintConfig(uri)]);
+    const settings = await this.deps.settings.get(uri);
     if (s.generation !== generation) return;
+    const hadolint = this.deps.hadolintConfig(uri);
     const severityOverrides: Record<string, SeverityOrOff> = {};
     for (const [id, v] of Object.entries(settings.rules)) severityOverrides[id] = SEVERITY_FROM_SETTING[v];
     const options: LintOptions = { severityOverrides, hadolint };

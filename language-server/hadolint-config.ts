@@ -1,7 +1,7 @@
 // Finds the .hadolint.yaml (or .yml) that applies to a document: the nearest one from the
 // document's folder up to its workspace folder (hadolint itself reads the one in the folder it
 // runs in, which for an editor is the workspace). Read once, kept until a watched file changes.
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HadolintConfig } from '../dockerfile/lint/types';
@@ -21,7 +21,7 @@ function filePath(uri: string): string | null {
 
 export class HadolintConfigs {
   private roots: string[] = [];
-  private readonly byFolder = new Map<string, Promise<HadolintConfig | undefined>>();
+  private readonly byFolder = new Map<string, HadolintConfig | undefined>();
 
   constructor(private readonly parse: ConfigParser, private readonly warn: (message: string) => void) {}
 
@@ -39,27 +39,27 @@ export class HadolintConfigs {
     return NAMES.some((n) => uri.endsWith(`/${n}`));
   }
 
-  forDocument(uri: string): Promise<HadolintConfig | undefined> {
+  /** Synchronous on purpose: a few stat calls per new folder, then cached; the first lint of a
+   *  document should not wait for a round through the thread pool. */
+  forDocument(uri: string): HadolintConfig | undefined {
     const file = filePath(uri);
-    if (!file) return Promise.resolve(undefined);
+    if (!file) return undefined;
     const dir = path.dirname(file);
-    let p = this.byFolder.get(dir);
-    if (!p) {
-      p = this.find(dir);
-      this.byFolder.set(dir, p);
-    }
-    return p;
+    if (!this.byFolder.has(dir)) this.byFolder.set(dir, this.find(dir));
+    return this.byFolder.get(dir);
   }
 
-  private async find(dir: string): Promise<HadolintConfig | undefined> {
+  private find(dir: string): HadolintConfig | undefined {
     const root = this.roots.filter((r) => dir === r || dir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
     for (let d = dir; ; d = path.dirname(d)) {
       for (const name of NAMES) {
         const file = path.join(d, name);
+        if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
         let text: string;
         try {
-          text = await fs.readFile(file, 'utf8');
-        } catch {
+          text = fs.readFileSync(file, 'utf8');
+        } catch (e) {
+          this.warn(`${file} could not be read: ${e instanceof Error ? e.message : String(e)}`);
           continue;
         }
         const { config, problems } = this.parse(text, file);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 export class RuleDocs {
   private readonly pages: ReadonlySet<string>;
+  private readonly hrefs = new Map<string, string>();
 
   constructor(readonly folder: string = path.resolve(__dirname, '..', 'docs', 'rules')) {
     let names: string[] = [];
@@ -26,6 +27,11 @@ export class RuleDocs {
   href(ruleId: string, source: 'berth' | 'shellcheck'): string | undefined {
     if (source === 'shellcheck' && /^SC\d+$/.test(ruleId)) return `https://www.shellcheck.net/wiki/${ruleId}`;
     if (!this.pages.has(ruleId)) return undefined;
-    return pathToFileURL(path.join(this.folder, `${ruleId}.md`)).href;
+    let href = this.hrefs.get(ruleId);
+    if (!href) {
+      href = pathToFileURL(path.join(this.folder, `${ruleId}.md`)).href;
+      this.hrefs.set(ruleId, href);
+    }
+    return href;
   }
 }

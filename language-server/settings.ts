@@ -62,6 +62,17 @@ export interface SettingsSource {
   warn(message: string): void;
 }
 
+/** A client that never answers workspace/configuration must not stop linting. */
+const FETCH_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the client did not answer workspace/configuration within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Settings per workspace folder: VS Code settings differ by folder (and by language, and every
  *  document here is a Dockerfile), not by file, so one fetch serves every document of a folder. */
 export class SettingsCache {
@@ -98,7 +109,7 @@ export class SettingsCache {
     let raw: unknown = this.pushed;
     try {
       const fetched = this.source.fetch(uri);
-      if (fetched) raw = await fetched;
+      if (fetched) raw = await withTimeout(fetched, FETCH_TIMEOUT_MS);
     } catch (e) {
       this.source.warn(`berth: could not read the berth.dockerfile settings (${e instanceof Error ? e.message : String(e)}); using the defaults`);
     }

@@ -21,6 +21,8 @@ export interface ClientOptions {
   readonly settings?: unknown;
   readonly workspaceFolder?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** false: leave workspace/configuration requests unanswered (a misbehaving client). */
+  readonly answerConfiguration?: boolean;
 }
 
 export interface DiagnosticsWaiter {
@@ -50,6 +52,7 @@ export class LspClient {
     this.exited = new Promise((resolve) => process.on('exit', (code) => resolve(code)));
     this.connection.onRequest(ConfigurationRequest.type, (p) => {
       this.configurationRequests++;
+      if (options.answerConfiguration === false) return new Promise<never>(() => undefined);
       return p.items.map(() => this.settings);
     });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);

@@ -59,3 +59,14 @@ test('bad berth/imageNames payloads are refused with a message naming the proble
   await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
   assert.ok(client.logs.slice(logsBefore).some((l) => /berth\/imageNames needs \{names: string\[\]\}/.test(l)));
 });
+
+test('a client that never answers workspace/configuration still gets diagnostics (with default settings)', async () => {
+  const mute = await LspClient.start({ answerConfiguration: false });
+  try {
+    const published = await mute.open('file:///robust/mute/Dockerfile', 'FROM ubuntu\nMAINTAINER me\n');
+    assert.ok(published.diagnostics.some((d) => d.code === 'DL4000'));
+    assert.ok(mute.logs.some((l) => /did not answer workspace\/configuration/.test(l)));
+  } finally {
+    await mute.stop();
+  }
+});
