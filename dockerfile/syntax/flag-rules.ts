@@ -37,28 +37,28 @@ export function checkFlags(keyword: string, flags: readonly Flag[]): CheckedFlag
       const names = Object.keys(spec);
       const hint = names.length ? suggest(flag.name, names, false) : null;
       const accepts = names.length ? `${keyword} accepts ${names.map((n) => '--' + n).join(', ')}` : `${keyword} takes no flags`;
-      errors.push(error(`unknown flag: ${flag.name}${hint ? ` (did you mean ${hint}?)` : ''}; ${accepts}`, flag.nameRange));
+      errors.push(error(`unknown flag: --${flag.name}${hint ? ` (did you mean --${hint}?)` : ''}; ${accepts}`, flag.nameRange));
       continue;
     }
     const seen = byName.get(flag.name);
     if (seen && kind !== 'list') {
-      errors.push(error(`duplicate flag specified: ${flag.name}`, flag.range));
+      errors.push(error(`duplicate flag specified: --${flag.name}`, flag.range));
       continue;
     }
     if (kind === 'bool') {
       if (flag.value !== null) {
         const v = flag.value.toLowerCase();
         if (flag.value === '') {
-          errors.push(error(`missing a value on flag: ${flag.name}`, flag.range));
+          errors.push(error(`missing a value on flag: --${flag.name}`, flag.range));
           continue;
         }
         if (v !== 'true' && v !== 'false') {
-          errors.push(error(`expecting boolean value for flag ${flag.name}, not: ${flag.value}`, flag.valueRange ?? flag.range));
+          errors.push(error(`expecting boolean value for flag --${flag.name}, not: ${flag.value}`, flag.valueRange ?? flag.range));
           continue;
         }
       }
     } else if (flag.value === null) {
-      errors.push(error(`missing a value on flag: ${flag.name} (write --${flag.name}=VALUE)`, flag.range));
+      errors.push(error(`missing a value on flag: --${flag.name} (write --${flag.name}=VALUE)`, flag.range));
       continue;
     }
     if (seen) seen.push(flag);
