@@ -89,6 +89,12 @@ export function renderIndex(list: readonly Rule[] = rules): string {
     '|---|---|---|---|---|---|',
     ...rows,
     '',
+    '## Not checked here',
+    '',
+    "- BuildKit's InvalidBaseImagePlatform compares the platform of the pulled base image with the target;",
+    '  the linter never contacts a registry, so it cannot know the former.',
+    "- hadolint's rule ids DL3005, DL3017, DL3031, DL3039 and DL4002 were retired by hadolint and are not used.",
+    '',
   ].join('\n');
 }
 
