@@ -99,7 +99,8 @@ export class Facts {
   sitesNamed(...names: string[]): readonly CommandSite[] {
     void this.sites;
     if (names.length === 1) return this.sitesByName!.get(names[0]) ?? [];
-    return names.flatMap((n) => this.sitesByName!.get(n) ?? []).sort((a, b) => this.sitesCache!.indexOf(a) - this.sitesCache!.indexOf(b));
+    const wanted = new Set(names);
+    return this.sitesCache!.filter((s) => wanted.has(s.cmd.name));
   }
 
   run(instr: Instruction): RunInfo | undefined {

@@ -25,8 +25,27 @@ export interface LexResult {
   readonly substitutions: readonly { readonly start: number; readonly end: number }[];
 }
 
-const operators = ['&&', '||', ';;', '|&', ';', '|', '&', '(', ')'];
 const redirects = ['<<<', '<<-', '&>>', '<<', '>>', '>|', '>&', '<&', '<>', '&>', '>', '<'];
+
+function redirectAt(text: string, i: number): string | null {
+  const c = text[i];
+  if (c !== '<' && c !== '>' && c !== '&') return null;
+  if (c === '&' && text[i + 1] !== '>') return null;
+  for (const r of redirects) if (text.startsWith(r, i)) return r;
+  return null;
+}
+
+function operatorAt(text: string, i: number): string | null {
+  const c = text[i];
+  const d = text[i + 1];
+  switch (c) {
+    case '&': return d === '&' ? '&&' : '&';
+    case '|': return d === '|' ? '||' : d === '&' ? '|&' : '|';
+    case ';': return d === ';' ? ';;' : ';';
+    case '(': case ')': return c;
+    default: return null;
+  }
+}
 
 export function lex(text: string, base = 0): LexResult {
   const tokens: ShellToken[] = [];
@@ -64,15 +83,15 @@ export function lex(text: string, base = 0): LexResult {
     }
     // `2>`, `10<&`: a number right before a redirection belongs to it.
     let j = i;
-    while (j < n && text[j] >= '0' && text[j] <= '9') j++;
-    const redir = redirects.find((r) => text.startsWith(r, j));
+    while (j < n && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    const redir = redirectAt(text, j);
     if (redir) {
       tokens.push({ kind: 'redirect', op: redir, start: base + i, end: base + j + redir.length });
       expectHeredocDelim = redir === '<<' || redir === '<<-' ? redir === '<<-' : null;
       i = j + redir.length;
       continue;
     }
-    const op = j === i ? operators.find((o) => text.startsWith(o, i)) : undefined;
+    const op = j === i ? operatorAt(text, i) : null;
     if (op) {
       tokens.push({ kind: 'op', op, start: base + i, end: base + i + op.length });
       i += op.length;
@@ -87,6 +106,13 @@ export function lex(text: string, base = 0): LexResult {
     i = w.end - base;
   }
   return { tokens, substitutions };
+}
+
+/** Not a break, quote, escape or expansion character. */
+function plain(code: number): boolean {
+  // space \t \n \r ; & | ( ) < > ' " \\ $ `
+  return !(code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 38 || code === 124 || code === 40
+    || code === 41 || code === 60 || code === 62 || code === 39 || code === 34 || code === 92 || code === 36 || code === 96);
 }
 
 function isBreak(c: string): boolean {
@@ -154,8 +180,11 @@ function readWord(text: string, start: number, base: number, subs: { start: numb
       i = end;
       continue;
     }
-    value += c;
-    i++;
+    // A run of plain characters in one slice.
+    let k = i + 1;
+    while (k < n && plain(text.charCodeAt(k))) k++;
+    value += text.slice(i, k);
+    i = k;
   }
   const end = Math.min(i, n);
   return { raw: text.slice(start, end), value, start: base + start, end: base + end, quoted };
