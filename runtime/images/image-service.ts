@@ -29,11 +29,12 @@ export class ImageService {
   list(opts: { all: boolean; filters: Filters }): ImageSummary[] {
     const match = imageFilter(this.store, opts.filters, LIST_FILTERS);
     const entries = this.store.list();
-    // Without `all`, intermediate images (untagged parents of other images) are hidden, as in Docker.
+    // Without `all`, intermediate images (untagged parents of other images) are hidden, as in Docker, and
+    // so are untagged build-step images a failed or multi-stage build left (the step cache keeps them).
     const parents = opts.all ? new Set<string>() : new Set(entries.map((e) => e.record.parent).filter(Boolean) as string[]);
     const out: ImageSummary[] = [];
     for (const e of entries) {
-      if (!opts.all && parents.has(e.id) && isDangling(this.store, e)) continue;
+      if (!opts.all && (parents.has(e.id) || e.record.buildStep) && isDangling(this.store, e)) continue;
       if (!match(e)) continue;
       out.push(imageSummary(this.store, e, this.usage.containerCount?.(e.id) ?? -1));
     }

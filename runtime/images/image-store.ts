@@ -33,6 +33,8 @@ export interface ImageRecord {
   lastTagTime?: string;
   /** Registry manifests of this image, whose blobs are kept for push and RepoDigests. */
   manifests: ManifestRef[];
+  /** A build step's image that is not (yet) a build result: kept for the step cache, listed only with `all`. */
+  buildStep?: boolean;
 }
 
 export interface ImageEntry {
@@ -118,7 +120,7 @@ export class ImageStore {
    * Records an image whose layers are already in the layer store. Returns the existing entry when the
    * config is already known (merging manifests and parent).
    */
-  async add(configBytes: Buffer, opts: { parent?: string; manifest?: ManifestRef } = {}): Promise<ImageEntry> {
+  async add(configBytes: Buffer, opts: { parent?: string; manifest?: ManifestRef; buildStep?: boolean } = {}): Promise<ImageEntry> {
     const config = parseImageConfig(configBytes);
     const id = sha256Digest(configBytes);
     const chainIds = chainIdsOf(config.rootfs.diff_ids);
@@ -137,6 +139,7 @@ export class ImageStore {
       parent: opts.parent,
       addedAt: new Date().toISOString(),
       manifests: opts.manifest ? [opts.manifest] : [],
+      ...(opts.buildStep ? { buildStep: true } : {}),
     };
     await writeJsonAtomic(this.recordPath(id), record);
     const entry = this.entryFor(record, config, configBytes.length, chainIds);

@@ -1,0 +1,114 @@
+// What POST /build calls: unpack the context, run the Dockerfile build, name the result. Owns what
+// outlives one build: the step cache index and the remembered content hashes of image files.
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { JsonMessage, JsonMessageStream } from '../api/json-message-stream.js';
+import type { Services } from '../daemon/services.js';
+import type { ImageEntry } from '../images/image-store.js';
+import { pullToStore } from '../images/transfers/image-pull.js';
+import { familiarize, parseReference } from '../images/reference.js';
+import type { RegistryCredentials } from '../registry/transfer-types.js';
+import { StepCommitter } from './commit.js';
+import { BuildContext } from './context/build-context.js';
+import { DockerfileBuild, type BuildHost } from './dockerfile-build.js';
+import type { EscapeChar } from './expand.js';
+import type { BuildOptions } from './options.js';
+import { shortId, type BuildOutput } from './output.js';
+import { BuildTasks } from './run/build-tasks.js';
+import type { StageState } from './stage-state.js';
+import { StepCache } from './step-cache.js';
+import { StepFailedError } from './steps/run-step.js';
+import type { FromSource, StepEnv } from './steps/step-env.js';
+
+/** Registry credentials by registry host, from X-Registry-Config. */
+export type CredentialsFor = (registry: string) => RegistryCredentials | undefined;
+
+const MEMO_IMAGES = 32;
+
+export class BuildService {
+  private readonly cache: StepCache;
+  private readonly committer: StepCommitter;
+  private readonly memos = new Map<string, Map<string, string>>();
+
+  constructor(private readonly s: Services) {
+    this.cache = new StepCache(s.imageStore);
+    this.committer = new StepCommitter(s.imageStore, s.layers);
+  }
+
+  /** Runs one build and reports on `out`; never throws (failures go to `out`). */
+  async build(body: Readable, options: BuildOptions, out: BuildOutput, credentials: CredentialsFor): Promise<void> {
+    let context: BuildContext | undefined;
+    let tasks: Promise<BuildTasks> | undefined;
+    const scratch = await this.s.temp.makeDir('build');
+    try {
+      context = await BuildContext.open(body, this.s.temp, options.dockerfile);
+      const ctx = context;
+      const needsLimits = Object.keys(options.resources).length > 0;
+      const host: BuildHost = {
+        stepEnv: (state, escape, fromSource) => this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch, needsLimits))),
+        baseImage: (ref) => this.baseImage(ref, options.pull, out, credentials),
+        baseImageById: (id) => this.s.imageStore.resolve(id),
+      };
+      await this.s.imageStore.track(async () => {
+        const final = await new DockerfileBuild(host, options, ctx, out, out.signal).run();
+        await this.finish(final, options, out);
+      });
+      out.end();
+    } catch (err) {
+      out.fail(err, err instanceof StepFailedError ? err.exitCode : undefined);
+    } finally {
+      if (tasks) await tasks.then((t) => t.close(), () => undefined);
+      await context?.dispose().catch(() => undefined);
+      await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async finish(final: StageState, options: BuildOptions, out: BuildOutput): Promise<void> {
+    const entry = this.s.imageStore.resolve(final.image.id);
+    if (entry.record.buildStep) {
+      // The result is listed from now on; step images stay hidden.
+      const { buildStep: _hidden, ...record } = entry.record;
+      await this.s.imageStore.saveRecord(record);
+    }
+    out.stream(`Successfully built ${shortId(entry.id)}\n`);
+    for (const tag of options.tags) {
+      await this.s.images.addTag(entry, tag);
+      out.stream(`Successfully tagged ${familiarize(tag)}\n`);
+    }
+    out.quietResult(entry.id);
+  }
+
+  private stepEnv(
+    state: StageState, escape: EscapeChar, fromSource: (ref: string) => Promise<FromSource>, options: BuildOptions,
+    out: BuildOutput, context: BuildContext, tasks: () => Promise<BuildTasks>,
+  ): StepEnv {
+    return {
+      state, escape, out, signal: out.signal, options, context, committer: this.committer, cache: this.cache,
+      layers: this.s.layers, temp: this.s.temp, tasks, fromSource, hashMemo: (id) => this.hashMemo(id),
+    };
+  }
+
+  private hashMemo(imageId: string): Map<string, string> {
+    let m = this.memos.get(imageId);
+    if (!m) {
+      if (this.memos.size >= MEMO_IMAGES) this.memos.delete(this.memos.keys().next().value as string);
+      m = new Map();
+      this.memos.set(imageId, m);
+    }
+    return m;
+  }
+
+  /** A base image: the local one unless `pull`, else pulled with its progress in the build output. */
+  private async baseImage(ref: string, pull: boolean, out: BuildOutput, credentials: CredentialsFor): Promise<ImageEntry> {
+    const local = this.s.imageStore.lookup(ref);
+    if (local && !pull) return local;
+    const parsed = parseReference(ref);
+    // pullToStore reports through a JsonMessageStream; the build stream takes its messages instead.
+    const sink = { write: (m: JsonMessage) => out.message(m), signal: out.signal } as unknown as JsonMessageStream;
+    await pullToStore(this.s.images, this.s.blobs, this.s.layers, {
+      image: ref, platform: { os: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch },
+      credentials: credentials(parsed.domain),
+    }, sink);
+    return this.s.imageStore.resolve(ref);
+  }
+}

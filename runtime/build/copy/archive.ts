@@ -1,0 +1,63 @@
+// ADD's local archive handling: a source that is a tar (plain, gzip, bzip2, xz or zstd) is unpacked
+// into the destination instead of copied. Like Docker, "is a tar" means "the first header reads".
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import * as tar from 'tar-stream';
+import { decompressContext, sniffFormat } from '../context/decompress.js';
+
+/** True when `path` holds a tar archive, possibly compressed. */
+export async function isArchive(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  let head: Buffer;
+  try {
+    head = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(head, 0, 512, 0);
+    head = head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  if (head.length === 0) return false;
+  if (sniffFormat(head) === 'tar') return head.length === 512 && tarChecksumOk(head);
+  // Compressed: it is an archive when the decompressed stream starts with a valid tar header.
+  try {
+    const stream = await decompressContext(createReadStream(path));
+    const first = await readFirst(stream, 512);
+    stream.destroy();
+    return first.length === 512 && tarChecksumOk(first);
+  } catch {
+    return false;
+  }
+}
+
+async function readFirst(stream: Readable, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let len = 0;
+  for await (const c of stream) {
+    chunks.push(c as Buffer);
+    len += (c as Buffer).length;
+    if (len >= n) break;
+  }
+  return Buffer.concat(chunks).subarray(0, n);
+}
+
+/** The header checksum of a ustar/GNU/v7 header block is right (what Go's tar reader checks first). */
+export function tarChecksumOk(block: Buffer): boolean {
+  const field = block.subarray(148, 156).toString('latin1').replace(/\0.*$/, '').trim();
+  if (!/^[0-7]+$/.test(field)) return false;
+  const expected = parseInt(field, 8);
+  let unsigned = 0;
+  for (let i = 0; i < 512; i++) unsigned += i >= 148 && i < 156 ? 32 : block[i];
+  return unsigned === expected;
+}
+
+export type ArchiveEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): unknown };
+
+/** The entries of the (possibly compressed) archive at `path`. */
+export async function* archiveEntries(path: string): AsyncGenerator<ArchiveEntry> {
+  const stream = await decompressContext(createReadStream(path));
+  const extract = tar.extract();
+  stream.on('error', (err) => extract.destroy(err));
+  stream.pipe(extract);
+  for await (const entry of extract) yield entry as ArchiveEntry;
+}

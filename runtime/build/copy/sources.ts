@@ -1,0 +1,139 @@
+// COPY/ADD sources as the legacy builder finds them: a path relative to the source root (context or
+// image), a symlink as the source followed inside the root, wildcards matched against every path
+// with Go's filepath.Match (`*` never crosses `/`), each match copied whole.
+import { posix } from 'node:path';
+import { InvalidError } from '../../errdefs.js';
+import { cleanPath, type UnionView, type ViewEntry } from '../fs/union-view.js';
+import { dirContentHash, entryContentHash, type HashSource } from './content-hash.js';
+
+interface ItemBase {
+  /** Base name used when copying into a folder: the name as written, not the symlink's target. */
+  name: string;
+  /** Cache hash: file:..., dir:... */
+  hash: string;
+}
+
+/** A file or folder of the context or an image. */
+export interface ViewItem extends ItemBase {
+  kind: 'view';
+  source: HashSource;
+  /** The entry (symlinks already followed). */
+  entry: ViewEntry;
+  /** ADD may unpack this source when it is a local archive. */
+  mayUnpack: boolean;
+}
+
+/** A file given inline (a heredoc) or downloaded (ADD URL). */
+export interface InlineItem extends ItemBase {
+  kind: 'inline';
+  content: Buffer;
+  mode: number;
+  mtime: Date;
+}
+
+export type CopyItem = ViewItem | InlineItem;
+
+export function containsWildcards(p: string): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') i++;
+    else if (c === '*' || c === '?' || c === '[') return true;
+  }
+  return false;
+}
+
+/** Go's filepath.Match for slash paths: `*`, `?`, `[...]`, `\` escapes; no separator crossing. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      re += escapeRe(pattern[++i]);
+    } else if (c === '*') {
+      re += '[^/]*';
+    } else if (c === '?') {
+      re += '[^/]';
+    } else if (c === '[') {
+      let j = i + 1;
+      let cls = '[';
+      if (pattern[j] === '^' || pattern[j] === '!') { cls += '^'; j++; }
+      for (; j < pattern.length && pattern[j] !== ']'; j++) {
+        if (pattern[j] === '\\' && j + 1 < pattern.length) cls += escapeRe(pattern[++j]);
+        else cls += pattern[j] === '/' ? '' : pattern[j];
+      }
+      if (j >= pattern.length) throw new InvalidError(`syntax error in pattern ${pattern}: missing ]`);
+      re += `${cls}]`;
+      i = j;
+    } else {
+      re += escapeRe(c);
+    }
+  }
+  return new RegExp(`${re}$`, 'u');
+}
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The source path as a clean path inside the root; `..` above the root is refused. */
+export function sourcePath(orig: string, what: string): string {
+  const trimmed = orig.replace(/^\/+/, '');
+  const normal = posix.normalize(trimmed || '.');
+  if (normal === '..' || normal.startsWith('../')) {
+    throw new InvalidError(`forbidden path outside the ${what}: ${orig}`);
+  }
+  return cleanPath(normal);
+}
+
+export interface ResolveOptions {
+  source: HashSource;
+  /** "build context" or "image X": used in messages. */
+  what: string;
+  isContext: boolean;
+  mayUnpack: boolean;
+}
+
+/** The items one source path stands for. */
+export async function resolveSource(orig: string, opts: ResolveOptions): Promise<CopyItem[]> {
+  const rel = sourcePath(orig, opts.what);
+  if (containsWildcards(rel)) return resolveWildcard(rel, opts);
+  const item = await resolveOne(rel, opts);
+  if (!item) {
+    if (opts.isContext) {
+      throw new InvalidError(`file not found in build context or excluded by .dockerignore: stat ${rel || '.'}: file does not exist`);
+    }
+    throw new InvalidError(`stat ${rel || '.'}: file does not exist in ${opts.what}`);
+  }
+  return [item];
+}
+
+async function resolveOne(rel: string, opts: ResolveOptions): Promise<ViewItem | undefined> {
+  const view: UnionView = opts.source.view;
+  const entry = await view.stat(rel);
+  if (!entry) return undefined;
+  const name = rel === '' ? '' : posix.basename(rel);
+  const hash = entry.type === 'dir' ? await dirContentHash(opts.source, entry) : `file:${await entryContentHash(opts.source, entry)}`;
+  return { kind: 'view', source: opts.source, entry, name, hash, mayUnpack: opts.mayUnpack };
+}
+
+async function resolveWildcard(pattern: string, opts: ResolveOptions): Promise<CopyItem[]> {
+  const re = globToRegExp(pattern);
+  const depth = pattern.split('/').length;
+  const out: CopyItem[] = [];
+  const walk = async (rel: string, level: number): Promise<void> => {
+    for (const name of await opts.source.view.readdir(rel)) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (level === depth) {
+        if (re.test(path)) {
+          const item = await resolveOne(path, opts);
+          if (item) out.push(item);
+        }
+        continue;
+      }
+      const e = await opts.source.view.lstat(path);
+      if (e?.type === 'dir') await walk(path, level + 1);
+    }
+  };
+  await walk('', 1);
+  return out;
+}

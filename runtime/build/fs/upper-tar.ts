@@ -1,0 +1,83 @@
+// An overlay upper directory (what a RUN wrote) as a Docker layer tar: overlay whiteouts (0/0
+// character devices) become `.wh.NAME` files and opaque directories (xattr trusted.overlay.opaque=y)
+// get a `.wh..wh..opq` entry, as moby's overlay2 differ writes them. GNU tar walks the directory
+// because it can read the opaque xattr, which Node cannot; the stream is rewritten entry by entry.
+import { spawn } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
+import { SystemError } from '../../errdefs.js';
+
+/** A header to write: only the name is required. */
+export type TarHeader = Partial<tar.Header> & { name: string };
+
+const OPAQUE_XATTR = 'SCHILY.xattr.trusted.overlay.opaque';
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+
+/** The layer tar of `upperDir`. Errors (tar failing, a broken entry) surface on the stream. */
+export function upperDirTar(upperDir: string): Readable {
+  const out = new PassThrough();
+  const child = spawn('tar', [
+    '--create', '--file=-', '--directory', upperDir, '--numeric-owner', '--sort=name',
+    '--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '.',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.on('error', (err) => reject(new SystemError(`cannot run tar to commit a build step (install GNU tar): ${err.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new SystemError(`tar could not read the step's changes: ${stderr.trim() || `exit ${code}`}`))));
+  });
+  const extract = tar.extract();
+  const pack = tar.pack();
+  pack.pipe(out);
+  const rewrite = (async () => {
+    for await (const entry of extract) {
+      const e = entry;
+      for (const h of rewriteHeader(e.header)) {
+        if (h.type === 'file' && h.size) await pipeline(e, pack.entry(h));
+        else pack.entry(h);
+      }
+      e.resume();
+    }
+    pack.finalize();
+  })();
+  Promise.all([pipeline(child.stdout, extract), rewrite, exited]).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    out.destroy(err instanceof Error ? err : new Error(String(err)));
+  });
+  return out;
+}
+
+/** GNU tar's header for an upper-dir entry → the Docker layer entries for it (0, 1 or 2). */
+export function rewriteHeader(h: TarHeader): TarHeader[] {
+  const name = stripDot(h.name);
+  if (name === '' || name === '/') return [];
+  const pax = { ...(h.pax ?? {}) } as Record<string, string>;
+  const opaque = pax[OPAQUE_XATTR] === 'y';
+  for (const k of Object.keys(pax)) if (k.startsWith('SCHILY.xattr.') || k === 'path' || k === 'linkpath' || k === 'size' || /^(a|c|m)time$/.test(k)) delete pax[k];
+  const base: TarHeader = {
+    name, mode: h.mode, uid: h.uid, gid: h.gid, uname: h.uname, gname: h.gname, mtime: h.mtime, type: h.type, size: h.size,
+    ...(h.linkname ? { linkname: h.type === 'link' ? stripDot(h.linkname) : h.linkname } : {}),
+    ...(h.devmajor !== undefined ? { devmajor: h.devmajor, devminor: h.devminor } : {}),
+    ...(Object.keys(pax).length ? { pax } : {}),
+  };
+  if (h.type === 'character-device' && !h.devmajor && !h.devminor) {
+    const slash = name.lastIndexOf('/', name.endsWith('/') ? name.length - 2 : name.length);
+    const dir = slash >= 0 ? name.slice(0, slash + 1) : '';
+    return [{ name: `${dir}${WHITEOUT_PREFIX}${name.slice(slash + 1)}`, type: 'file', size: 0, mode: 0o600, uid: h.uid, gid: h.gid, mtime: h.mtime }];
+  }
+  if (h.type === 'directory') {
+    const dirName = name.endsWith('/') ? name : `${name}/`;
+    const out: TarHeader[] = [{ ...base, name: dirName, size: 0 }];
+    if (opaque) out.push({ name: `${dirName}${OPAQUE_MARKER}`, type: 'file', size: 0, mode: (h.mode ?? 0o755) & 0o777, uid: h.uid, gid: h.gid, mtime: h.mtime });
+    return out;
+  }
+  return [base];
+}
+
+function stripDot(name: string): string {
+  if (name.startsWith('./')) return name.slice(2);
+  if (name === '.') return '';
+  return name;
+}

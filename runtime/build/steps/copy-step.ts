@@ -1,0 +1,108 @@
+// COPY and ADD. The step is cached by the content hash of its sources (and its flags and destination);
+// on a miss the layer is written straight from the sources (runtime/build/copy/copy-layer.ts).
+import { posix } from 'node:path';
+import type { CopyView } from '../../../dockerfile/syntax/instructions.js';
+import { expandWord } from '../../../dockerfile/expansion/lexer.js';
+import { InvalidError } from '../../errdefs.js';
+import { chmodFunction } from '../copy/chmod.js';
+import { copyLayerTar } from '../copy/copy-layer.js';
+import { combinedHash, type HashSource } from '../copy/content-hash.js';
+import { downloadSource, isUrl } from '../copy/download.js';
+import { resolveChown, type Identity } from '../copy/identity.js';
+import { resolveSource, type CopyItem } from '../copy/sources.js';
+import { entryHash } from '../context/extract.js';
+import { expand, stageLookup } from '../expand.js';
+import { UnionView } from '../fs/union-view.js';
+import { copyRunConfig, nopCmdString } from '../run-config.js';
+import { commitStep, probeCache, type StepEnv } from './step-env.js';
+
+/** COPY/ADD destination: relative to WORKDIR, trailing slash kept. */
+export function normalizeDest(workingDir: string, dest: string): string {
+  if (dest.startsWith('/')) return dest;
+  const joined = posix.join('/', workingDir, dest);
+  return dest.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
+}
+
+function isGitUrl(src: string): boolean {
+  return /^git@|^git:\/\/|^github\.com\/|\.git(#.*)?$/.test(src);
+}
+
+export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
+  const name = v.keyword;
+  if (v.parents) throw new InvalidError(`${name} --parents is not supported by this builder`);
+  if (v.exclude.length) throw new InvalidError(`${name} --exclude is not supported by this builder`);
+  if (v.keepGitDir !== null) throw new InvalidError('ADD --keep-git-dir is not supported: git sources are not supported by this builder');
+  const lookup = stageLookup(env.state);
+  const ex = (word: string): string => expand(word, lookup, env.escape);
+  const rawDest = v.dest ? ex(v.dest.value) : '';
+  if (!rawDest) throw new InvalidError(`${name} requires at least two arguments, but only one was provided. Destination could not be determined`);
+  const chown = v.chown?.value ? ex(v.chown.value) : '';
+  const chmodText = v.chmod?.value ? ex(v.chmod.value) : '';
+  const from = v.from?.value ? ex(v.from.value) : '';
+  const checksum = v.checksum?.value ? ex(v.checksum.value) : '';
+  const rc = env.state.runConfig;
+  const dest = normalizeDest(rc.WorkingDir, rawDest);
+  const intoDir = dest.endsWith('/');
+
+  const items: CopyItem[] = [];
+  let source: HashSource;
+  let what = 'build context';
+  if (from) {
+    const src = await env.fromSource(from);
+    source = src.kind === 'image'
+      ? { view: new UnionView(env.layers.lowerDirs(src.entry.chainIds[src.entry.chainIds.length - 1])), memo: env.hashMemo(src.entry.id) }
+      : { view: new UnionView([]) };
+    what = `--from=${from}`;
+  } else {
+    source = { view: env.context.view, known: env.context.hashes };
+  }
+  for (const token of v.sources) {
+    const src = ex(token.value);
+    if (isUrl(src)) {
+      if (name === 'COPY') throw new InvalidError(`${name} failed: source can't be a URL for COPY`);
+      if (isGitUrl(src)) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
+      items.push(await downloadSource(src, intoDir, env.signal, checksum || undefined));
+      continue;
+    }
+    if (checksum) throw new InvalidError('ADD --checksum can only be used with a URL source');
+    if (isGitUrl(src) && name === 'ADD' && src.includes('://')) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
+    try {
+      items.push(...await resolveSource(src, { source, what, isContext: !from, mayUnpack: name === 'ADD' && v.unpack !== false }));
+    } catch (err) {
+      if (err instanceof InvalidError) throw new InvalidError(`${name} failed: ${err.message}`);
+      throw err;
+    }
+  }
+  for (const h of v.heredocSources) {
+    const text = h.chomp ? h.content.replace(/^\t+/gm, '') : h.content;
+    const body = h.quoted ? text : expandHeredoc(text, lookup, env.escape);
+    const content = Buffer.from(body);
+    items.push({ kind: 'inline', name: h.name, content, mode: 0o644, mtime: new Date(0), hash: `file:${entryHash('file', 0o644, 0, 0, '', content)}` });
+  }
+  if (!items.length) throw new InvalidError(`${name} failed: no source files were specified`);
+  if (items.length > 1 && !intoDir) {
+    throw new InvalidError(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
+  }
+
+  const flags = `${chown ? `--chown=${chown} ` : ''}${chmodText ? `--chmod=${chmodText} ` : ''}${v.link ? '--link ' : ''}`;
+  const comment = `${name} ${flags}${combinedHash(items.map((i) => i.hash))} in ${rawDest} `;
+  const cc = copyRunConfig(rc, { Cmd: nopCmdString(rc, comment) });
+  if (probeCache(env, cc)) return;
+
+  const destView = v.link ? new UnionView([]) : new UnionView(env.layers.lowerDirs(env.state.image.topChainId));
+  let identity: Identity | undefined = { uid: 0, gid: 0 };
+  if (chown) identity = await resolveChown(chown, new UnionView(env.layers.lowerDirs(env.state.image.topChainId)));
+  else if (from) identity = undefined;
+  const layer = copyLayerTar({
+    destView, dest, items, identity, chmod: chmodText ? chmodFunction(chmodText) : undefined,
+    unpackArchives: name === 'ADD' && v.unpack !== false, followDestSymlinks: !v.link,
+  });
+  await commitStep(env, cc, { layer });
+}
+
+/** Unquoted heredoc bodies expand variables and nothing else (quotes and escapes stay as written). */
+function expandHeredoc(text: string, lookup: (n: string) => string | undefined, escape: '\\' | '`'): string {
+  const r = expandWord(text, lookup, escape, { rawQuotes: true, rawEscapes: true });
+  if (!r.ok) throw new InvalidError(r.error.message);
+  return r.value;
+}

@@ -1,0 +1,73 @@
+// What every step handler works with, and the two ways a step ends: found in the cache, or
+// committed as a new image (optionally with a layer).
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { ImageEntry } from '../../images/image-store.js';
+import type { TempSpace } from '../../fs/temp-dir.js';
+import type { LayerStore } from '../../layers/layer-store.js';
+import type { StepCommitter } from '../commit.js';
+import type { BuildContext } from '../context/build-context.js';
+import type { EscapeChar } from '../expand.js';
+import type { BuildOptions } from '../options.js';
+import type { BuildOutput } from '../output.js';
+import { nopCmd, copyRunConfig, type RunConfig } from '../run-config.js';
+import type { BuildTasks } from '../run/build-tasks.js';
+import type { StageState } from '../stage-state.js';
+import type { StepCache } from '../step-cache.js';
+
+/** Where COPY --from finds files: an earlier stage's image or any image. */
+export type FromSource = { kind: 'image'; entry: ImageEntry } | { kind: 'scratch' };
+
+export interface StepEnv {
+  state: StageState;
+  escape: EscapeChar;
+  out: BuildOutput;
+  signal: AbortSignal;
+  options: BuildOptions;
+  context: BuildContext;
+  committer: StepCommitter;
+  cache: StepCache;
+  layers: LayerStore;
+  temp: TempSpace;
+  tasks(): Promise<BuildTasks>;
+  /** COPY --from: a stage (by name or index) or an image reference (pulled when missing). */
+  fromSource(nameOrIndex: string): Promise<FromSource>;
+  /** Remembered content hashes of an image's files (images never change). */
+  hashMemo(imageId: string): Map<string, string>;
+}
+
+export function containerId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** True (and the state moved) when an image for this step exists and the cache may be used. */
+export function probeCache(env: StepEnv, containerConfig: RunConfig): boolean {
+  if (env.options.noCache) return false;
+  const hit = env.cache.lookup(env.state.image.id, containerConfig);
+  if (!hit) return false;
+  env.out.usingCache();
+  env.state.moveTo(hit);
+  return true;
+}
+
+/** Commits the step and moves the stage to the new image. */
+export async function commitStep(env: StepEnv, containerConfig: RunConfig, opts: { containerId?: string; layer?: Readable } = {}): Promise<ImageEntry> {
+  const parent = env.state.image.id;
+  const entry = await env.committer.commit(env.state, { containerConfig, containerId: opts.containerId, layer: opts.layer });
+  env.cache.record(parent, containerConfig, entry.id);
+  env.state.moveTo(entry);
+  return entry;
+}
+
+/**
+ * A step that only changes the config (ENV, LABEL, CMD, ...). Docker Engine runs these through a
+ * container that is created and removed without starting; the messages say so, and so do ours.
+ */
+export async function commitConfigStep(env: StepEnv, comment: string): Promise<void> {
+  const cc = copyRunConfig(env.state.runConfig, { Cmd: nopCmd(env.state.runConfig, comment) });
+  if (probeCache(env, cc)) return;
+  const id = containerId();
+  env.out.runningIn(id);
+  await commitStep(env, cc, { containerId: id });
+  if (env.options.remove) env.out.removingContainer(id);
+}
