@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../fs/atomic-write.js';
+import { LatestWriter } from '../fs/atomic-write.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
 import { parseSize } from '../logs/log-file.js';
@@ -33,7 +33,13 @@ export interface ImageSource { resolve(ref: string): ResolvedImage; display(imag
 export type Publish = (action: string, id: string, attrs: Record<string, string>) => void;
 
 export interface AttachOptions { stdin: boolean; stdout: boolean; stderr: boolean }
-export interface Attacher { opts: AttachOptions; onData: (stream: 'stdout' | 'stderr', data: Buffer) => void; onEnd: () => void }
+export interface Attacher {
+  opts: AttachOptions;
+  /** Returns false when the client's buffer is full; output then pauses until `drained` resolves. */
+  onData: (stream: 'stdout' | 'stderr', data: Buffer) => boolean | void;
+  drained?: () => Promise<void>;
+  onEnd: () => void;
+}
 
 interface Live {
   session?: MonitorSession;
@@ -123,8 +129,12 @@ export class ContainerService {
 
   paths(id: string) { return containerPaths(join(this.dir, id)); }
 
+  // Records change on every start and exit: atomic, not fsynced (reconcile repairs state after a crash).
+  private readonly writer = new LatestWriter({ durable: false });
+
   private save(r: ContainerRecord): Promise<void> {
-    return writeJsonAtomic(join(this.dir, r.Id, 'config.v2.json'), r);
+    if (!this.records.has(r.Id)) return Promise.resolve(); // removed meanwhile: do not recreate its folder
+    return this.writer.write(join(this.dir, r.Id, 'config.v2.json'), r);
   }
 
   /** Loads records and reconnects to monitors of containers that kept running while we were down. */
@@ -255,18 +265,21 @@ export class ContainerService {
     const netMode = hc.NetworkMode || 'default';
     const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
     const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
-    const att = await this.d.networks.attach(r.Id, netMode, ports, [r.Name.slice(1), r.Id.slice(0, 12), ...aliases]);
+    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])]);
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
       const host = att.mode === 'host';
       const hostname = host ? osHostname() : r.Config.Hostname!;
       const primaryIp = Object.values(att.endpoints)[0]?.IPAddress || undefined;
-      await writeFile(p.hostname, `${hostname}\n`);
-      await writeFile(p.hosts, host ? await readFile('/etc/hosts', 'utf8') : hostsFile(hostname, primaryIp, hc.ExtraHosts ?? [], this.peers(r)));
-      const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-      await writeFile(p.resolvConf, resolvConf(hostResolv, hc.Dns ?? [], hc.DnsSearch ?? [], hc.DnsOptions ?? [], host));
-      const user = await resolveUser(r.Config.User ?? '', [p.upper, ...[...image.layerDirs].reverse()]);
+      const hostResolv = readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+      const [user] = await Promise.all([
+        resolveUser(r.Config.User ?? '', [p.upper, ...[...image.layerDirs].reverse()]),
+        writeFile(p.hostname, `${hostname}\n`),
+        (host ? readFile('/etc/hosts', 'utf8') : Promise.resolve(hostsFile(hostname, primaryIp, hc.ExtraHosts ?? [], this.peers(r)))).then((t) => writeFile(p.hosts, t)),
+        hostResolv.then((t) => writeFile(p.resolvConf, resolvConf(t, hc.Dns ?? [], hc.DnsSearch ?? [], hc.DnsOptions ?? [], host))),
+        rm(p.exitFile, { force: true }),
+      ]);
       const mounts: ResolvedMount[] = r.Mounts.map((m) => ({ type: m.Type === 'tmpfs' ? 'tmpfs' : 'bind', source: m.Source, destination: m.Destination, readonly: !m.RW }));
       const spec = buildSpec({
         id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, layerDirs: image.layerDirs, upperDir: p.upper, workDir: p.work,
@@ -275,7 +288,6 @@ export class ContainerService {
         initBinary: this.d.initBinary, cgroupParent: this.cgroupParent,
       });
       await writeBundle(p, spec);
-      for (const f of [p.exitFile]) await rm(f, { force: true });
       const logCfg = hc.LogConfig?.Config ?? {};
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
@@ -331,8 +343,20 @@ export class ContainerService {
   private watch(r: ContainerRecord, session: MonitorSession): void {
     const l = this.liveOf(r.Id);
     l.session = session;
-    session.on('stdout', (d: Buffer) => { for (const a of l.attachers) if (a.opts.stdout) a.onData('stdout', d); });
-    session.on('stderr', (d: Buffer) => { for (const a of l.attachers) if (a.opts.stderr) a.onData('stderr', d); });
+    // A slow attached client slows the monitor's socket (and so the container), as Docker's attach does.
+    const relay = (stream: 'stdout' | 'stderr', d: Buffer): void => {
+      const waits: Promise<void>[] = [];
+      for (const a of l.attachers) {
+        if (!a.opts[stream]) continue;
+        if (a.onData(stream, d) === false && a.drained) waits.push(a.drained());
+      }
+      if (waits.length) {
+        session.socket.pause();
+        void Promise.all(waits).then(() => session.socket.resume());
+      }
+    };
+    session.on('stdout', (d: Buffer) => relay('stdout', d));
+    session.on('stderr', (d: Buffer) => relay('stderr', d));
     for (const b of l.pendingStdin.splice(0)) session.writeStdin(b);
     if (l.stdinEnded) session.endStdin();
     session.on('started', () => void this.refreshPeers(r));
@@ -486,6 +510,7 @@ export class ContainerService {
     if (clash) throw new ConflictError(`Conflict. The container name "${full}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
     const old = r.Name;
     r.Name = full;
+    for (const e of Object.values(r.Networks)) e.Aliases = e.Aliases.map((a) => (a === old.slice(1) ? full.slice(1) : a));
     await this.save(r);
     this.d.publish('rename', r.Id, this.attrs(r, { oldName: old }));
   }

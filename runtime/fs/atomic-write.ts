@@ -4,12 +4,22 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export interface AtomicWriteOptions {
+  mode?: number;
+  /**
+   * false: atomic (a killed process leaves the old or the new file) but not flushed to disk, for
+   * state that is rewritten often and reconciled on start anyway (container records).
+   */
+  durable?: boolean;
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: number | AtomicWriteOptions = {}): Promise<void> {
+  const { mode = 0o644, durable = true } = typeof opts === 'number' ? { mode: opts } : opts;
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (durable) await fh.sync();
   } catch (err) {
     await fh.close();
     await rm(tmp, { force: true });
@@ -22,11 +32,44 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(dirname(path));
+  if (durable) await syncDir(dirname(path));
 }
 
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value));
+export async function writeJsonAtomic(path: string, value: unknown, opts: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value), opts);
+}
+
+/**
+ * Serializes atomic writes per path, newest value wins: concurrent saves of one record could
+ * otherwise finish their renames out of order and leave an older snapshot on disk. A save made
+ * while one is in flight is coalesced with any later ones into a single write.
+ */
+export class LatestWriter {
+  private readonly slots = new Map<string, { running: Promise<void>; next?: { data: string; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } }>();
+
+  constructor(private readonly opts: AtomicWriteOptions = {}) {}
+
+  write(path: string, value: unknown): Promise<void> {
+    const data = JSON.stringify(value);
+    const slot = this.slots.get(path);
+    if (!slot) return this.start(path, data);
+    return new Promise((resolve, reject) => {
+      slot.next ??= { data, waiters: [] };
+      slot.next.data = data;
+      slot.next.waiters.push({ resolve, reject });
+    });
+  }
+
+  private start(path: string, data: string): Promise<void> {
+    const running = writeFileAtomic(path, data, this.opts).finally(() => {
+      const slot = this.slots.get(path)!;
+      const next = slot.next;
+      this.slots.delete(path);
+      if (next) this.start(path, next.data).then(() => next.waiters.forEach((w) => w.resolve()), (e: unknown) => next.waiters.forEach((w) => w.reject(e)));
+    });
+    this.slots.set(path, { running });
+    return running;
+  }
 }
 
 /** Makes a rename inside `dir` durable. */

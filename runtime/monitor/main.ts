@@ -22,14 +22,24 @@ let startedAt = '';
 let log: LogWriter | undefined;
 const early: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
 
+// Back-pressure: a slow attached reader slows the container, as with Docker; a reader that goes
+// away (the daemon killed) must release it, or the container would block on a full pipe.
+const blocking = new Set<Client>();
+
 function send(c: Client, frame: Buffer): void {
-  if (!c.socket.destroyed && c.socket.writable) {
-    if (!c.socket.write(frame) && child) {
-      // Back-pressure: a slow attached reader slows the container, as with Docker.
-      child.stdout?.pause();
-      child.stderr?.pause();
-      c.socket.once('drain', () => { child?.stdout?.resume(); child?.stderr?.resume(); });
-    }
+  if (c.socket.destroyed || !c.socket.writable) return;
+  if (!c.socket.write(frame) && child && !blocking.has(c)) {
+    blocking.add(c);
+    child.stdout?.pause();
+    child.stderr?.pause();
+    c.socket.once('drain', () => unblock(c));
+  }
+}
+
+function unblock(c: Client): void {
+  if (blocking.delete(c) && blocking.size === 0) {
+    child?.stdout?.resume();
+    child?.stderr?.resume();
   }
 }
 
@@ -48,9 +58,10 @@ function resize(h: number, w: number): void {
 function handleClient(socket: Socket): void {
   const client: Client = { socket, stdin: false, stdout: false, stderr: false };
   const dec = new FrameDecoder();
-  socket.on('error', () => clients.delete(client));
+  socket.on('error', () => { clients.delete(client); unblock(client); });
   socket.on('close', () => {
     clients.delete(client);
+    unblock(client);
     // A spare whose daemon hung up before handing it a job has nothing to do.
     if (!job) process.exit(0);
   });

@@ -80,24 +80,59 @@ export function connectMonitor(containerDir: string, attach: { stdin: boolean; s
 
 interface Spare { socket: Socket; pid: number }
 
+/** At most this many idle monitors wait ready; bursts of starts raise the count up to it. */
+const MAX_SPARES = 4;
+/** A minute without a start that had to wait for a monitor brings the pool back to one spare. */
+const SHRINK_AFTER_MS = 60_000;
+
+/**
+ * Warm monitors, so Node's start-up (~50-100 ms) is off the `docker run` path. One spare by default;
+ * a start that finds none ready raises the count (bursts: `docker compose up`, 50 at once).
+ */
 export class SparePool {
-  private spare?: Promise<Spare>;
+  private readonly ready: Spare[] = [];
+  private readonly waiting: { resolve: (s: Spare) => void; reject: (e: unknown) => void }[] = [];
+  private pending = 0;
+  private target = 1;
+  private lastShortage = 0;
   private closed = false;
 
   constructor(private readonly command: MonitorCommand, private readonly runDir: string) {}
 
-  /** Starts warming a spare now, so the first container start does not pay for it. */
+  /** Starts warming spares now, so the first container start does not pay for it. */
   warm(): void {
-    if (!this.spare && !this.closed) {
-      this.spare = this.spawnSpare();
-      this.spare.catch(() => { this.spare = undefined; });
+    if (this.closed) return;
+    if (this.target > 1 && Date.now() - this.lastShortage > SHRINK_AFTER_MS) {
+      this.target = 1;
+      while (this.ready.length > this.target) this.ready.pop()!.socket.destroy();
+    }
+    while (this.ready.length + this.pending < this.target + this.waiting.length) {
+      this.pending++;
+      this.spawnSpare().then((spare) => {
+        this.pending--;
+        // A spare that dies while idle (killed by hand) must not be handed a job.
+        spare.socket.once('close', () => { const i = this.ready.indexOf(spare); if (i >= 0) this.ready.splice(i, 1); });
+        const w = this.waiting.shift();
+        if (w) w.resolve(spare);
+        else if (this.closed) spare.socket.destroy();
+        else this.ready.push(spare);
+      }, (err: unknown) => {
+        this.pending--;
+        this.waiting.shift()?.reject(err);
+      });
     }
   }
 
+  private take(): Promise<Spare> {
+    const spare = this.ready.shift();
+    if (spare) return Promise.resolve(spare);
+    this.lastShortage = Date.now();
+    this.target = Math.min(MAX_SPARES, this.target + 1);
+    return new Promise((resolve, reject) => { this.waiting.push({ resolve, reject }); this.warm(); });
+  }
+
   async launch(job: MonitorJob): Promise<MonitorSession> {
-    this.warm();
-    const spare = await this.spare!;
-    this.spare = undefined;
+    const spare = await this.take();
     this.warm();
     const session = new MonitorSession(spare.socket);
     session.control({ op: 'run', job });
@@ -106,9 +141,9 @@ export class SparePool {
 
   close(): void {
     this.closed = true;
-    // Hanging up on the spare makes it exit (it has no job).
-    this.spare?.then((s) => s.socket.destroy(), () => undefined);
-    this.spare = undefined;
+    // Hanging up on a spare makes it exit (it has no job).
+    for (const s of this.ready.splice(0)) s.socket.destroy();
+    for (const w of this.waiting.splice(0)) w.reject(new SystemError('the daemon is shutting down'));
   }
 
   private spawnSpare(): Promise<Spare> {

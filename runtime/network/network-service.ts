@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../fs/atomic-write.js';
+import { LatestWriter } from '../fs/atomic-write.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, gatewayOf, overlaps, parseCidr } from './ipam.js';
@@ -71,7 +71,9 @@ export class NetworkService {
     return free;
   }
 
-  private save(): Promise<void> { return writeJsonAtomic(this.file, this.state); }
+  private readonly writer = new LatestWriter();
+
+  private save(): Promise<void> { return this.writer.write(this.file, this.state); }
 
   list(): NetworkRecord[] { return [...this.state.networks]; }
 
@@ -143,50 +145,55 @@ export class NetworkService {
     if (net.Driver === 'null') return { mode: 'none', endpoints: { none: endpoint(net, '', aliases) }, ports: {} };
     if (net.Driver === 'host') return { mode: 'host', endpoints: { host: endpoint(net, '', aliases) }, ports: {} };
     await this.ensureBridge(net);
+    await this.detach(containerId);
+    // Reserve the address before any await: concurrent starts on one network must not share it.
     const used = new Set(this.members(net.Name).map((m) => m.ip));
     used.add(gatewayOf(net.Subnet!));
     const addr = allocate(net.Subnet!, used);
     const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
-    const veth = `vb${containerId.slice(0, 10)}`;
+    const veth = `v${this.prefix}${containerId.slice(0, 13 - this.prefix.length)}`;
     const prefixLen = parseCidr(net.Subnet!).prefix;
-    await this.detach(containerId);
-    await ip(['netns', 'add', ns]);
+    const ep: EndpointState = { network: net.Name, ip: addr, veth, ports: [] };
+    (this.state.endpoints[containerId] ??= []).push(ep);
     try {
+      await ip(['netns', 'add', ns]);
       await ipBatch([`link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
       await ipBatch(['link set lo up', `addr add ${addr}/${prefixLen} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)}`], ns);
-      const bound = await this.publishPorts(net, addr, ports);
-      (this.state.endpoints[containerId] ??= []).push({ network: net.Name, ip: addr, veth, ports: bound });
+      ep.ports = await this.publishPorts(net, addr, ports, containerId);
       await this.save();
       this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
       const portView: Attachment['ports'] = {};
-      for (const p of bound) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+      for (const p of ep.ports) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
       return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints: { [net.Name]: endpoint(net, addr, aliases) }, ports: portView };
     } catch (err) {
-      await ip(['netns', 'del', ns]).catch(() => undefined);
+      await this.detach(containerId).catch(() => undefined);
       throw err;
     }
   }
 
   async detach(containerId: string): Promise<void> {
     const eps = this.state.endpoints[containerId];
+    // Taken out first: a second detach (exit and remove race) finds nothing left to do.
+    delete this.state.endpoints[containerId];
     const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
-    if (existsSync(`/run/netns/${ns}`)) await ip(['netns', 'del', ns]).catch(() => undefined);
+    // Deleting the namespace deletes eth0 and with it the host end of the veth pair.
+    const hadNs = existsSync(`/run/netns/${ns}`);
+    if (hadNs) await ip(['netns', 'del', ns]).catch(() => undefined);
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) await iptablesDelete('nat', this.chain(), dnatRule(p, e.ip));
-      await ip(['link', 'del', e.veth]).catch(() => undefined);
+      if (!hadNs || existsSync(`/sys/class/net/${e.veth}`)) await ip(['link', 'del', e.veth]).catch(() => undefined);
       const net = this.state.networks.find((n) => n.Name === e.network);
       if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     }
-    delete this.state.endpoints[containerId];
     await this.save();
   }
 
   private chain(): string { return this.prefix.toUpperCase(); }
 
-  private async publishPorts(net: NetworkRecord, addr: string, ports: PortMapping[]): Promise<PortMapping[]> {
+  private async publishPorts(net: NetworkRecord, addr: string, ports: PortMapping[], containerId: string): Promise<PortMapping[]> {
     const bound: PortMapping[] = [];
-    const inUse = new Set(Object.values(this.state.endpoints).flat().flatMap((e) => e.ports.map((p) => `${p.proto}/${p.hostPort}`)));
+    const inUse = new Set(Object.entries(this.state.endpoints).filter(([cid]) => cid !== containerId).flatMap(([, eps]) => eps).flatMap((e) => e.ports.map((p) => `${p.proto}/${p.hostPort}`)));
     for (const p of ports) {
       let hostPort = p.hostPort;
       if (hostPort === 0) hostPort = await freePort();

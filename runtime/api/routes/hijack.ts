@@ -23,7 +23,10 @@ export function handleUpgrade(router: Router, req: IncomingMessage, socket: Dupl
 }
 
 export interface RawStream {
-  write(data: Buffer): void;
+  /** False when the client's buffer is full (see drained). */
+  write(data: Buffer): boolean;
+  /** Resolves when buffered output has gone out, or the client is gone. */
+  drained(): Promise<void>;
   end(): void;
   onInput(onData: (b: Buffer) => void, onEnd: () => void): void;
   closed: Promise<void>;
@@ -40,7 +43,8 @@ export function hijack(req: ApiRequest, res: ServerResponse, contentType: string
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let pending = head.subarray(Math.min(skipBody, head.length));
     return {
-      write: (d) => { if (!socket.destroyed) socket.write(d); },
+      write: (d) => (socket.destroyed ? true : socket.write(d)),
+      drained: () => drainedOrClosed(socket),
       end: () => { if (!socket.destroyed) socket.end(); },
       onInput: (onData, onEnd) => {
         if (pending.length) onData(pending);
@@ -55,7 +59,8 @@ export function hijack(req: ApiRequest, res: ServerResponse, contentType: string
   res.flushHeaders();
   const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
   return {
-    write: (d) => { if (!res.writableEnded) res.write(d); },
+    write: (d) => (res.writableEnded ? true : res.write(d)),
+    drained: () => drainedOrClosed(res),
     end: () => { if (!res.writableEnded) res.end(); },
     onInput: (onData, onEnd) => { req.raw.on('data', onData); req.raw.on('end', onEnd); },
     closed,
@@ -69,4 +74,13 @@ export function upgradeBody(req: ApiRequest): { body: unknown; length: number } 
   const length = Number(req.raw.headers['content-length'] ?? 0) || 0;
   const text = up.head.subarray(0, length).toString();
   try { return { body: text ? JSON.parse(text) : {}, length }; } catch { return { body: {}, length }; }
+}
+
+function drainedOrClosed(w: { writableNeedDrain: boolean; destroyed: boolean; once(ev: string, f: () => void): unknown; off(ev: string, f: () => void): unknown }): Promise<void> {
+  if (!w.writableNeedDrain || w.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => { w.off('drain', done); w.off('close', done); resolve(); };
+    w.once('drain', done);
+    w.once('close', done);
+  });
 }
