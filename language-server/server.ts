@@ -59,7 +59,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     hadolintConfig: (uri) => configs.forDocument(uri),
     linters: deps.linters,
     docs,
-    publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }),
+    publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }).catch((e: unknown) => log.error(`berth: could not publish diagnostics for ${uri}: ${String(e)}`)),
     log,
     notify: tell,
     debounceMs: deps.debounceMs ?? 50,
