@@ -24,7 +24,7 @@ export function renderRuleDoc(rule: Rule): string {
   const suppress = [
     `- On one instruction: \`# hadolint ignore=${info.id}\` on the line above it (the editor's "Ignore ${info.id} for this instruction" quick fix writes it).`,
     `- In the whole file: \`# hadolint global ignore=${info.id}\`; from here to the next FROM: \`# hadolint stage ignore=${info.id}\`.`,
-    `- In a project: \`ignored: [${info.id}]\` in \`.hadolint.yaml\`, or \`"berth.dockerfile.rules": { "${info.id}": "ignore" }\` in the editor settings (any severity works there too).`,
+    `- In a project: \`ignored: [${info.id}]\` in \`.hadolint.yaml\`, or \`"berth.dockerfile.rules": { "${info.id}": "off" }\` in the editor settings (or error, warning, info, hint to change its severity).`,
   ];
   if (isBuildkitCheck(rule)) {
     const bk = names.find((n) => buildkitCheckNames.has(n)) ?? info.id;
