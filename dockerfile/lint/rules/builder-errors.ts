@@ -217,7 +217,7 @@ export const BE0010 = defineRule({
   title: 'Invalid image reference',
   message: 'Invalid image reference',
   doc: {
-    what: 'FROM names an image that is not a valid reference: uppercase letters in the repository, a bad tag or digest, stray characters. Images given by variables are checked by the builder after expansion, not here.',
+    what: 'FROM names an image that is not a valid reference: uppercase letters in the repository, a bad tag or digest, stray characters; or `COPY --from=` names neither a stage nor a valid image. Images given by variables are checked by the builder after expansion, not here.',
     why: 'The builder fails with "invalid reference format" before pulling anything.',
     bad: 'FROM Debian:12\n',
     good: 'FROM debian:12\n',
@@ -230,6 +230,17 @@ export const BE0010 = defineRule({
       if (ctx.ast.stages.some((o) => o.index < s.index && o.name && o.name.value.toLowerCase() === v.toLowerCase())) continue;
       const problem = referenceProblem(v);
       if (problem) ctx.report(self, s.base.range, `Invalid image reference "${v}": ${problem}`);
+    }
+    // `--from=` that names no stage is pulled as an image, so it has to be a valid reference.
+    for (const i of ctx.ast.instructions) {
+      const e = i.onbuild ?? i;
+      if (e.keyword !== 'COPY') continue;
+      const f = e.flags.find((x) => x.name.toLowerCase() === 'from');
+      if (!f?.value || !f.valueRange) continue;
+      const v = unquote(f.value);
+      if (v.includes('$') || /^\d+$/.test(v) || v === 'context' || ctx.facts.stageByName(v)) continue;
+      const problem = referenceProblem(v);
+      if (problem) ctx.report(self, f.valueRange, `--from=${v} names no stage and is not a valid image reference: ${problem}`);
     }
   },
 });

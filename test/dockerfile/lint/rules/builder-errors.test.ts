@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { referenceProblem } from '../../../../dockerfile/lint/rules/builder-errors';
-import { catches, lintText } from '../helpers';
+import { catches, leaves, lintText } from '../helpers';
 
 test('parser errors become BE findings, each kind its own id', () => {
   catches('BE0001', 'FROM a:1\nRNU x\n');
@@ -21,6 +21,8 @@ test('BE0009 stage numbers that are not earlier stages; BE0010 image references'
   catches('BE0009', 'FROM a:1\nCOPY --from=2 /x /x\n');
   catches('BE0010', 'FROM Debian:12\n');
   catches('BE0010', 'FROM a:1.0!\n');
+  catches('BE0010', 'FROM a:1 AS build\nFROM b:1\nCOPY --from=Build_Stage! /x /x\n');
+  leaves('BE0010', 'FROM a:1 AS Build\nFROM b:1\nCOPY --from=build /x /x\nCOPY --from=nginx:1 /y /y\nCOPY --from=0 /z /z\n');
   for (const ok of ['debian:12', 'localhost:5000/a/b:1', 'ghcr.io/o/r@sha256:' + 'a'.repeat(64), 'a_b/c-d.e:tag-1']) assert.equal(referenceProblem(ok), null, ok);
   assert.match(referenceProblem('UPPER/x') ?? '', /lowercase/);
 });
