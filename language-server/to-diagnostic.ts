@@ -12,10 +12,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** Rules that flag a deprecated instruction or form: editors strike the range through. */
-const DEPRECATED = new Set(['DL4000', 'MaintainerDeprecated', 'LegacyKeyValueFormat']);
+const DEPRECATED = new Set(['DL4000', 'LegacyKeyValueFormat']);
 
-/** Rules that flag code without effect: editors fade the range. */
-const UNNECESSARY = new Set(['MultipleInstructionsDisallowed', 'DL3065', 'RedundantTargetPlatform']);
+/** Rules whose range is text without effect: editors fade it. (Not DL4003/DL4004/DL3012: they
+ *  mark the instruction that wins, not the ignored one.) */
+const UNNECESSARY = new Set(['DL3065', 'NoEmptyContinuation']);
 
 export function toDiagnostic(f: Finding, docs: RuleDocs): Diagnostic {
   const d: Diagnostic = {

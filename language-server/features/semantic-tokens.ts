@@ -6,7 +6,7 @@ import { mountsOf } from '../mount-options';
 import { variableDecls, variableRefs } from '../variable-refs';
 
 export const TOKEN_TYPES = ['keyword', 'comment', 'macro', 'parameter', 'string', 'variable', 'property', 'namespace', 'class', 'number', 'operator'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'deprecated', 'readonly'] as const;
+export const TOKEN_MODIFIERS = ['declaration', 'deprecated'] as const;
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
 type TokenType = (typeof TOKEN_TYPES)[number];

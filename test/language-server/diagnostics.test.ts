@@ -92,3 +92,10 @@ test('closing a document clears its diagnostics', async () => {
   await client.close(uri);
   await cleared;
 });
+
+test('tags: Unnecessary for an empty continuation line, Deprecated for MAINTAINER', async () => {
+  const uri = await openDoc(client, 'FROM alpine:3.20\nMAINTAINER me\nRUN echo a \\\n\n  b\n');
+  const list = client.diagnostics.get(uri)!.diagnostics;
+  assert.deepEqual(byCode(list, 'NoEmptyContinuation').tags, [1]);
+  assert.deepEqual(byCode(list, 'DL4000').tags, [2]);
+});
