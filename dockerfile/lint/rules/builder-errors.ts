@@ -2,8 +2,9 @@
 // one rule per kind; the rest need the whole file (stage references, image references, the
 // check directive). A few parser errors are the same finding as a hadolint rule; those are
 // left to that rule (claimedBy) so one problem gives one diagnostic.
-import type { SyntaxError, SyntaxErrorCode } from '../../syntax/ast';
-import { defineRule, type RuleSpec } from '../define';
+import type { DockerfileAst, SyntaxError, SyntaxErrorCode } from '../../syntax/ast';
+import { defineRule, fix, replace, type RuleSpec } from '../define';
+import type { Fix } from '../types';
 import type { Rule } from '../rule';
 import { readCheckDirective } from '../suppression';
 import { expansionProblems, isQuoteProblem } from './expansion-errors';
@@ -18,6 +19,16 @@ export function claimedBy(e: SyntaxError): string | null {
   return null;
 }
 
+/** "did you mean X?" in a parser message becomes a fix replacing the flagged word with X. */
+function didYouMean(ast: DockerfileAst, e: SyntaxError): Fix[] {
+  const m = /\(did you mean (--)?([A-Za-z][\w-]*)\?\)/.exec(e.message);
+  if (!m || e.range.start.line !== e.range.end.line) return [];
+  const written = (ast.lines[e.range.start.line] ?? '').slice(e.range.start.character, e.range.end.character);
+  let to = written.startsWith('--') ? `--${m[2]}` : m[2];
+  if (e.code === 'unknown-instruction' && written === written.toLowerCase()) to = to.toLowerCase();
+  return [fix(`Change to ${to}`, [replace(e.range, to)], true)];
+}
+
 function fromParser(code: SyntaxErrorCode, spec: Omit<RuleSpec, 'check' | 'origin' | 'severity'>, extra?: RuleSpec['check']): Rule {
   return defineRule({
     ...spec,
@@ -25,7 +36,7 @@ function fromParser(code: SyntaxErrorCode, spec: Omit<RuleSpec, 'check' | 'origi
     severity: 'error',
     check(ctx, self) {
       for (const e of ctx.ast.errors) {
-        if (e.code === code && claimedBy(e) === null) ctx.report(self, e.range, e.message);
+        if (e.code === code && claimedBy(e) === null) ctx.report(self, e.range, e.message, didYouMean(ctx.ast, e));
       }
       extra?.(ctx, self);
     },
@@ -42,8 +53,9 @@ export const BE0001 = fromParser('unknown-instruction', {
   doc: {
     what: 'A line starts with a word that is not a Dockerfile instruction (often a typo, or a shell line that lost its `\\` continuation).',
     why: `The builder stops with "unknown instruction". ${suppressNote}`,
-    bad: 'FROM debian:12\nRUN apt-get update &&\n    apt-get install -y curl\n',
-    good: 'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n',
+    bad: 'FROM debian:12\nRUNN apt-get update\n',
+    good: 'FROM debian:12\nRUN apt-get update\n',
+    fix: 'When the word is close to an instruction, replaces it with that instruction ("did you mean").',
   },
 });
 
@@ -68,8 +80,9 @@ export const BE0003 = fromParser('bad-flag', {
   doc: {
     what: 'An instruction has a flag it does not know (`RUN --mont`), a flag twice, or a value the builder cannot read: RUN `--mount` options, `--network` (default, none, host), `--security` (sandbox, insecure), durations and retries of HEALTHCHECK, booleans of `--link`/`--parents`, `--chmod`.',
     why: `The builder rejects the instruction. ${suppressNote}`,
-    bad: 'FROM debian:12\nRUN --network=offline make\n',
-    good: 'FROM debian:12\nRUN --network=none make\n',
+    bad: 'FROM debian:12\nRUN --mont=type=cache,target=/root/.cache make\n',
+    good: 'FROM debian:12\nRUN --mount=type=cache,target=/root/.cache make\n',
+    fix: 'For a misspelt flag name, replaces it with the flag it is close to.',
   },
 });
 
