@@ -21,6 +21,8 @@ export interface ClientOptions {
   readonly settings?: unknown;
   readonly workspaceFolder?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Extra node flags for the server process (e.g. --cpu-prof when profiling). */
+  readonly nodeArgs?: readonly string[];
   /** false: leave workspace/configuration requests unanswered (a misbehaving client). */
   readonly answerConfiguration?: boolean;
 }
@@ -73,9 +75,9 @@ export class LspClient {
   }
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
-    const args = options.bundle
+    const args = [...(options.nodeArgs ?? []), ...(options.bundle
       ? [options.bundle, '--stdio']
-      : ['--import', 'tsx', path.join(repo, 'language-server', 'main.ts'), '--stdio'];
+      : ['--import', 'tsx', path.join(repo, 'language-server', 'main.ts'), '--stdio'])];
     const child = spawn(process.execPath, args, { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     const client = new LspClient(child, options);
     const folder = options.workspaceFolder;
