@@ -6,7 +6,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
 import type { Finding, HadolintConfig, LintOptions, SeverityOrOff } from '../dockerfile/lint/types';
-import type { DocumentStore } from './documents';
+import type { ParsedDocument } from './documents';
 import type { ErrorLog } from './guard';
 import type { DockerfileSettings } from './protocol';
 import type { RuleDocs } from './rule-docs';
@@ -26,9 +26,15 @@ export interface Linters {
   isUnavailable(e: unknown): boolean;
 }
 
+/** The open documents, as the service needs them (DocumentStore in the server). */
+export interface OpenDocuments {
+  get(uri: string): ParsedDocument | undefined;
+  all(): readonly { readonly uri: string }[];
+}
+
 export interface DiagnosticsDeps {
-  readonly documents: DocumentStore;
-  readonly settings: SettingsCache;
+  readonly documents: OpenDocuments;
+  readonly settings: Pick<SettingsCache, 'get'>;
   /** The .hadolint.yaml that applies to a document (undefined: none). */
   hadolintConfig(uri: string): HadolintConfig | undefined;
   readonly linters: Linters;
