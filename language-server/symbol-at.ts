@@ -47,6 +47,8 @@ export interface Occurrence {
   readonly range: Range;
   /** Declaration (`AS name`, `ARG NAME`, `ENV NAME=`) rather than a use. */
   readonly declaration: boolean;
+  /** A stage named by its index (`--from=0`): a reference, but not text a rename changes. */
+  readonly byIndex?: true;
 }
 
 /** Every place the symbol's name stands for it. Variables are matched by name across the file
@@ -56,7 +58,10 @@ export function occurrences(ast: DockerfileAst, sym: SymbolAt): Occurrence[] {
   const out: Occurrence[] = [];
   if (sym.kind === 'stage') {
     if (sym.stage.name) out.push({ range: sym.stage.name.range, declaration: true });
-    for (const ref of stageReferences(ast)) if (ref.stage === sym.stage && !/^\d+$/.test(ref.token.value)) out.push({ range: ref.token.range, declaration: false });
+    for (const ref of stageReferences(ast)) {
+      if (ref.stage !== sym.stage) continue;
+      out.push(/^\d+$/.test(ref.token.value) ? { range: ref.token.range, declaration: false, byIndex: true } : { range: ref.token.range, declaration: false });
+    }
     return out;
   }
   for (const ins of ast.instructions) {

@@ -12,7 +12,10 @@ export function prepareRename(ast: DockerfileAst, pos: Position): { range: Range
   const sym = symbolAt(ast, pos);
   if (!sym) return null;
   if (sym.kind === 'stage') {
-    if (!sym.stage.name || /^\d+$/.test(sym.stage.name.value)) return null;
+    const { start, end } = sym.range;
+    const written = start.line === end.line ? ast.lines[start.line]?.slice(start.character, end.character) : '';
+    // `--from=0` names the stage by position: there is no name there to edit.
+    if (!sym.stage.name || /^\d+$/.test(written ?? '')) return null;
     return { range: sym.range, placeholder: sym.stage.name.value };
   }
   if (!occurrences(ast, sym).some((o) => o.declaration)) return null;
@@ -57,6 +60,6 @@ export function rename(ast: DockerfileAst, uri: string, pos: Position, newName: 
     const outside = undeclaredUse(ast, sym.name);
     if (outside) return { error: `${sym.name} on line ${outside.range.start.line + 1} is the base image's or the build's ${sym.name}, not one declared here: renaming would change the build` };
   }
-  const edits: TextEdit[] = occurrences(ast, sym).map((o) => ({ range: o.range, newText: newName }));
+  const edits: TextEdit[] = occurrences(ast, sym).filter((o) => !o.byIndex).map((o) => ({ range: o.range, newText: newName }));
   return { edit: { changes: { [uri]: edits } } };
 }

@@ -52,6 +52,14 @@ test('rename a variable: declarations and uses', async () => {
   assert.deepEqual(edit.changes![uri].map((e) => where(e.range)), ['5:4-12', '6:9-17', '14:10-18']);
 });
 
+test('a stage named by index is a reference, but rename leaves the index alone', async () => {
+  const u = await openDoc(client, 'FROM alpine AS build\nFROM alpine\nCOPY --from=0 /a /a\nCOPY --from=build /b /b\n');
+  const refs: Location[] = await client.connection.sendRequest('textDocument/references', { ...at(u, 0, 16), context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map((l) => where(l.range)), ['0:15-20', '2:12-13', '3:12-17']);
+  const edit: WorkspaceEdit = await client.connection.sendRequest('textDocument/rename', { ...at(u, 0, 16), newName: 'compile' });
+  assert.deepEqual(edit.changes![u].map((e) => where(e.range)), ['0:15-20', '3:12-17']);
+});
+
 test('rename refuses names that would change the build, saying why', async () => {
   await assert.rejects(client.connection.sendRequest('textDocument/rename', { ...at(uri, 3, 29), newName: '1bad' }), /not a valid stage name/);
   await assert.rejects(client.connection.sendRequest('textDocument/rename', { ...at(uri, 3, 29), newName: 'TEST' }), /already named "test"/);
