@@ -73,6 +73,11 @@ function variableMarkdown(ast: DockerfileAst, name: string, variable: Variable |
     lines.push(decl.kind === 'ARG' ? 'No default: empty unless set with `--build-arg`.' : 'Empty.');
     return lines.join('\n');
   }
+  const pre = decl.kind === 'ARG' && decl.value === null ? PREDEFINED_ARGS.find((a) => a.name === name) : undefined;
+  if (pre) {
+    lines.push(`Predefined build argument: ${pre.doc}`, '', `Value when building for linux/amd64 on linux/amd64: ${code(variable.value)}`);
+    return lines.join('\n');
+  }
   let from = '';
   if (decl.kind === 'ARG' && decl.value === null && decl.instruction.stageIndex >= 0) {
     const g = scopesOf(ast).global.get(name);
