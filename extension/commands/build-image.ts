@@ -61,6 +61,8 @@ export const buildImage = (e: EngineCtx): Handler => async (...args) => {
           t: tag,
           dockerfile: packed.dockerfileInTar,
           rm: true,
+          // A failed step's container is of no use in an editor, and piles up build after build.
+          forcerm: true,
         })) as NodeJS.ReadableStream & { destroy?: () => void };
         token.onCancellationRequested(() => stream.destroy?.());
         let partial = '';

@@ -55,8 +55,13 @@ export const runImageInteractive = (e: EngineCtx): Handler => async (...args) =>
   const image = await imageToRun(e, args);
   if (!image) return;
   const pty = new StreamTerminal(async (size): Promise<TtySession> => {
+    const config = (await e.docker.getImage(image).inspect()).Config as { Cmd?: string[] | null; Entrypoint?: string[] | null } | undefined;
+    // An image with nothing to run (a bare root filesystem, say) gets a shell: that is what an
+    // interactive run is for.
+    const nothingToRun = !config?.Cmd?.length && !config?.Entrypoint?.length;
     const container = await e.docker.createContainer({
       Image: image,
+      Cmd: nothingToRun ? ['/bin/sh'] : undefined,
       Tty: true,
       OpenStdin: true,
       StdinOnce: true,
@@ -77,6 +82,8 @@ export const runImageInteractive = (e: EngineCtx): Handler => async (...args) =>
         const r = (await container.wait().catch(() => undefined)) as { StatusCode?: number } | undefined;
         return r?.StatusCode;
       },
+      // The container exists for this terminal; closing the terminal ends it (AutoRemove removes it).
+      abandon: () => container.kill(),
     };
   }, `run ${image} interactively`);
   const term = vscode.window.createTerminal({ name: `Run: ${image}`, pty, iconPath: new vscode.ThemeIcon('play') });

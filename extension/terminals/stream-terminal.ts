@@ -9,6 +9,8 @@ export interface TtySession {
   resize(rows: number, cols: number): Promise<unknown>;
   /** The exit code once the stream has ended, when the engine can tell. */
   exitCode(): Promise<number | undefined>;
+  /** The user closed the terminal while the session still ran: end what it started. */
+  abandon?(): Promise<unknown>;
 }
 
 export class StreamTerminal implements vscode.Pseudoterminal {
@@ -70,8 +72,10 @@ export class StreamTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
+    const wasRunning = !this.closed && this.session !== undefined;
     this.closed = true;
     this.session?.stream.end();
     this.session?.stream.destroy();
+    if (wasRunning) void this.session?.abandon?.().catch(() => undefined);
   }
 }

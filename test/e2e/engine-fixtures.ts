@@ -46,3 +46,56 @@ export async function removeImageAndContainers(socketPath: string, imageRef: str
   }
   await docker.getImage(imageRef).remove({ force: true }).catch(() => undefined);
 }
+
+/**
+ * A running container that prints `greeting` on every start and then idles: for logs, restart, shell.
+ * Stops at once on SIGTERM (the shell is PID 1 and traps it).
+ */
+export async function startGreeter(socketPath: string, name: string, greeting: string): Promise<string> {
+  const docker = new Docker({ socketPath });
+  const container = await docker.createContainer({
+    name,
+    Image: BASE_IMAGE,
+    Cmd: ['/bin/sh', '-c', `echo ${greeting}; trap 'exit 0' TERM; while true; do sleep 1; done`],
+  });
+  await container.start();
+  return container.id;
+}
+
+/** A container that was created and never started. */
+export async function createStopped(socketPath: string, name: string): Promise<string> {
+  const container = await new Docker({ socketPath }).createContainer({ name, Image: BASE_IMAGE, Cmd: ['/bin/true'] });
+  return container.id;
+}
+
+/** Everything a test made whose name starts with `prefix`: containers, images (by tag), volumes, networks. */
+export async function removeByPrefix(socketPath: string, prefix: string): Promise<void> {
+  const docker = new Docker({ socketPath });
+  const containers = await docker.listContainers({ all: true }).catch(() => []);
+  for (const c of containers) {
+    if (c.Names?.some((n) => n.replace(/^\//, '').startsWith(prefix)) || c.Image.includes(prefix)) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+  const images = await docker.listImages().catch(() => []);
+  for (const img of images) {
+    for (const tag of img.RepoTags ?? []) if (tag.includes(prefix)) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  }
+  const volumes = await docker.listVolumes().then((r) => r.Volumes ?? [], () => []);
+  for (const v of volumes) if (v.Name.startsWith(prefix)) await docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined);
+  const networks = await docker.listNetworks().catch(() => []);
+  for (const n of networks) if (n.Name.startsWith(prefix)) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+}
+
+/**
+ * Run Interactive names no container; a test that failed before typing `exit` leaves a shell running.
+ * Removes the containers running exactly `command` on `image` that were created at or after `since`
+ * (unix seconds), which in a test's time window are its own.
+ */
+export async function removeInteractiveLeftovers(socketPath: string, image: string, command: string, since: number): Promise<void> {
+  const docker = new Docker({ socketPath });
+  const containers = await docker.listContainers({ all: true }).catch(() => []);
+  for (const c of containers) {
+    if (c.Image === image && c.Command === command && c.Created >= since) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
+}

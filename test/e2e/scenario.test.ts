@@ -85,7 +85,7 @@ async function containerFlow(t: TestContext, h: Harness, socket: string, repo: s
   await openViewContainer(page, 'Explorer');
   await contextMenu(page, explorerRow(page, 'Dockerfile'), 'Build Image...');
   assert.equal(await quickInputValue(page), 'workspace:latest', 'the tag defaults to the context folder name');
-  await answerInputBox(page, tag);
+  await answerInputBox(page, tag, /Build Dockerfile/);
   await h.screenshot('building');
   const built = await waitForNotification(page, new RegExp(`^Built ${tag}\\.`), /^Could not build/, 5 * 60_000);
   await h.screenshot('built');

@@ -40,18 +40,35 @@ export async function contextMenu(page: Page, target: Locator, item: string | Re
   await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
-/** Answers the open input box: replaces its text with `value` and presses Enter. */
-export async function answerInputBox(page: Page, value: string, timeoutMs = 30_000): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
+/**
+ * The quick input that is open now: not the one still closing (the palette that ran the command), which
+ * VS Code keeps in the DOM, inert, for its closing animation.
+ */
+export function openQuickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget:not(.quick-input-widget-closing):not([inert])').first();
+}
+
+/**
+ * Answers the input box: waits for one whose text matches `title` (so it is not the palette that opened
+ * it), replaces its value with `value` and presses Enter.
+ */
+export async function answerInputBox(page: Page, value: string, title?: RegExp, timeoutMs = 30_000): Promise<void> {
+  const widget = title ? openQuickInput(page).filter({ hasText: title }) : openQuickInput(page);
+  const input = widget.locator('input.input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(value);
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+  await page.locator('.quick-input-widget:not(.quick-input-widget-closing)').filter({ has: page.locator('input.input') })
+    .waitFor({ state: 'hidden', timeout: timeoutMs })
+    .catch(async (err: unknown) => {
+      const message = await widget.locator('.quick-input-message').innerText().catch(() => '');
+      throw new Error(`the input box did not take ${JSON.stringify(value)}: ${message || String(err)}`);
+    });
 }
 
-/** The placeholder or prompt of the open quick input, for assertions. */
+/** The value the open input box offers. */
 export async function quickInputValue(page: Page, timeoutMs = 30_000): Promise<string> {
-  const input = page.locator('.quick-input-widget input.input');
+  const input = openQuickInput(page).locator('input.input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   return input.inputValue();
 }
@@ -116,14 +133,25 @@ export async function waitForTerminalNamed(page: Page, name: string, timeoutMs =
  * (`terminal.integrated.gpuAcceleration: off`), which the scenario settings turn on.
  */
 export async function terminalText(page: Page): Promise<string> {
-  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .integrated-terminal .xterm-rows').first();
+  const rows = visibleTerminalRows(page);
   return ((await rows.innerText().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+}
+
+function visibleTerminalRows(page: Page): Locator {
+  return page.locator('.part.panel .terminal-wrapper.active .xterm-rows').filter({ visible: true }).first();
+}
+
+/** Clicks into the visible terminal and types a line. */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('.part.panel .terminal-wrapper.active .xterm').filter({ visible: true }).first().click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
 }
 
 /** Waits until the visible terminal shows text matching `re`; returns that text. */
 export async function waitForTerminalText(page: Page, re: RegExp, timeoutMs: number): Promise<string> {
   try {
-    await page.locator('.terminal-wrapper.active .xterm-rows, .integrated-terminal .xterm-rows').filter({ hasText: re }).first()
+    await page.locator('.part.panel .terminal-wrapper.active .xterm-rows').filter({ visible: true }).filter({ hasText: re }).first()
       .waitFor({ state: 'visible', timeout: timeoutMs });
   } catch {
     throw new Error(`terminal shows no ${re} within ${timeoutMs / 1000} s; it shows:\n${await terminalText(page)}`);
@@ -174,4 +202,12 @@ export async function editorLines(page: Page): Promise<string[]> {
   type Line = { style: { top: string }; innerText: string };
   const placed = await lines.evaluateAll((els) => els.map((e) => ({ top: parseFloat((e as unknown as Line).style.top) || 0, text: (e as unknown as Line).innerText })));
   return placed.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
+}
+
+/** Expands a collapsed view of the side bar (Volumes and Networks start collapsed) by its header. */
+export async function expandView(page: Page, viewName: string, timeoutMs = 30_000): Promise<void> {
+  const header = page.locator('.part.sidebar .pane-header').filter({ has: page.locator('.title', { hasText: new RegExp(`^\\s*${escapeRegExp(viewName)}\\s*$`, 'i') }) }).first();
+  await header.waitFor({ state: 'visible', timeout: timeoutMs });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  await treeOfView(page, viewName).waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => undefined);
 }

@@ -49,7 +49,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   await row.click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
+  // The palette is gone once no open quick input lists the command; the command itself may already
+  // have opened an input box or a pick of its own.
+  await page.locator('.quick-input-widget:not(.quick-input-widget-closing):not([inert])')
+    .filter({ has: page.locator('.monaco-list-row', { hasText: title }) })
+    .waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 
 /** The tree of a view, found by the view's name (its aria-label). */
