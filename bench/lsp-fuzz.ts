@@ -10,7 +10,9 @@
 // "failed" log lines and a dead server are counted.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DockerfileAst, Position } from '../dockerfile/syntax/ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DocumentSymbol, TextEdit } from 'vscode-languageserver';
+import type { DockerfileAst, Instruction, Position, Range } from '../dockerfile/syntax/ast';
 import { dockerfileLibrary } from '../language-server/library';
 import { codeActions, fixAll } from '../language-server/features/code-actions';
 import { completion } from '../language-server/features/completion';
@@ -137,7 +139,71 @@ class Timings {
 
 const FORMAT = { tabSize: 4, insertSpaces: true };
 
-function inProcess(inputs: number, seed: number, corpus: string[]): Timings {
+/** Properties a client relies on; a violation is a bug even without an exception. */
+class Checks {
+  violations = 0;
+  readonly examples: string[] = [];
+
+  private fail(what: string, input: string): void {
+    this.violations++;
+    if (this.examples.length < 5) this.examples.push(`${what}\n--- input ---\n${input.slice(0, 400)}`);
+  }
+
+  /** Children inside their parent, selectionRange inside range (VS Code drops the tree otherwise). */
+  symbols(list: readonly DocumentSymbol[], input: string, parent?: DocumentSymbol): void {
+    for (const s of list) {
+      if (!inside(s.selectionRange, s.range)) this.fail(`symbol ${s.name}: selectionRange outside range`, input);
+      if (parent && !inside(s.range, parent.range)) this.fail(`symbol ${s.name}: outside its parent ${parent.name}`, input);
+      if (s.children) this.symbols(s.children, input, s);
+    }
+  }
+
+  /** Edits apply (no overlaps), keep every instruction and its arguments, and a second pass has nothing to do. */
+  formatting(parse: (t: string) => DockerfileAst, ast: DockerfileAst, edits: TextEdit[], input: string): void {
+    let out: string;
+    try {
+      out = TextDocument.applyEdits(TextDocument.create('file:///f', 'dockerfile', 1, input), edits);
+    } catch (e) {
+      this.fail(`formatting edits do not apply: ${String(e)}`, input);
+      return;
+    }
+    const after = parse(out);
+    // Keywords compare upper-cased (the builder reads them case-insensitively: the instruction,
+    // FROM's AS, HEALTHCHECK's CMD/NONE); everything else exactly.
+    const word = (i: Instruction, w: string, k: number): string =>
+      (i.keyword === 'FROM' && /^as$/i.test(w)) || (i.keyword === 'HEALTHCHECK' && k === 0) ? w.toUpperCase() : w;
+    const one = (i: Instruction): string => `${i.keyword.toUpperCase()} ${i.flags.map((f) => f.name + '=' + f.value).join(' ')} ${i.onbuild ? one(i.onbuild) : i.words.map((w, k) => word(i, w.value, k)).join(' ')} ${i.heredocs.map((h) => h.content).join('|')}`;
+    const meaning = (a: DockerfileAst) => a.instructions.map(one).join('\n');
+    const was = meaning(ast).split('\n');
+    const now = meaning(after).split('\n');
+    const k = was.findIndex((x, i) => x !== now[i]);
+    if (k >= 0 || was.length !== now.length) {
+      const at = k >= 0 ? k : Math.min(was.length, now.length);
+      this.fail(`formatting changed instruction ${at}:\n  before: ${JSON.stringify(was[at])}\n  after:  ${JSON.stringify(now[at])}`, input);
+    }
+    if (formatDocument(after, FORMAT).length > 0) this.fail('formatting is not idempotent', input);
+  }
+
+  /** Five numbers per token, lengths positive, positions inside the document. */
+  tokens(data: readonly number[], ast: DockerfileAst, input: string): void {
+    if (data.length % 5 !== 0) return this.fail('semantic tokens: data length not a multiple of 5', input);
+    let line = 0;
+    let ch = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      if (data[i] > 0) ch = 0;
+      line += data[i];
+      ch += data[i + 1];
+      if (data[i + 2] <= 0 || ch + data[i + 2] > (ast.lines[line]?.length ?? -1)) return this.fail(`semantic token out of its line at ${line}:${ch}`, input);
+    }
+  }
+}
+
+function inside(inner: Range, outer: Range): boolean {
+  const le = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+function inProcess(inputs: number, seed: number, corpus: string[], checks: Checks): Timings {
   const lib = dockerfileLibrary();
   const rnd = prng(seed);
   const timings = new Timings();
@@ -165,12 +231,15 @@ function inProcess(inputs: number, seed: number, corpus: string[]): Timings {
     const a = randomPosition(ast, rnd);
     const b = randomPosition(ast, rnd);
     const range = a.line < b.line ? { start: a, end: b } : { start: b, end: a };
-    timings.run('documentSymbol', () => documentSymbols(ast), text);
+    const symbols = timings.run('documentSymbol', () => documentSymbols(ast), text);
+    if (symbols) checks.symbols(symbols, text);
     timings.run('foldingRange', () => foldingRanges(ast), text);
     timings.run('documentLink', () => documentLinks(ast), text);
-    timings.run('formatting', () => formatDocument(ast, FORMAT), text);
+    const edits = timings.run('formatting', () => formatDocument(ast, FORMAT), text);
+    if (edits) checks.formatting(lib.parse, ast, edits, text);
     timings.run('rangeFormatting', () => formatRange(ast, range, FORMAT), text);
     const full = timings.run('semanticTokens/full', () => tokens.full(uri, semanticTokensFull(ast)), text);
+    if (full) checks.tokens(full.data, ast, text);
     timings.run('semanticTokens/range', () => semanticTokensRange(ast, range), text);
     if (full && previous) timings.run('semanticTokens/delta', () => tokens.delta(uri, full.resultId!, semanticTokensFull(ast)), text);
     previous = text;
@@ -246,17 +315,18 @@ export async function run(args: string[]): Promise<void> {
   }
   const corpus = fs.readdirSync(CORPUS).sort().map((f) => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
   const t0 = performance.now();
-  const timings = inProcess(inputs, seed, corpus);
+  const checks = new Checks();
+  const timings = inProcess(inputs, seed, corpus, checks);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`lsp-fuzz in-process: ${inputs} mutated inputs from ${corpus.length} corpus files, seed ${seed}, ${seconds.toFixed(1)} s`);
   console.table(timings.table());
-  console.log(`exceptions: ${timings.exceptions} (target 0)`);
-  for (const e of timings.examples) console.log(e);
+  console.log(`exceptions: ${timings.exceptions} (target 0); invariant violations (symbol nesting, formatting keeps instructions and is idempotent, token bounds): ${checks.violations} (target 0)`);
+  for (const e of [...timings.examples, ...checks.examples]) console.log(e);
   if (stdioInputs > 0) {
     if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.mjs first`);
     const s = await overStdio(stdioInputs, seed, corpus);
     console.log(`lsp-fuzz over stdio (dist/language-server.js): ${stdioInputs} inputs, ${s.requests} requests, ${s.errors} error responses, ${s.failedLogs} handler failures logged, server alive at the end: ${s.alive}, median ${s.medianMs.toFixed(2)} ms, max ${s.maxMs.toFixed(1)} ms per request (17 requests in flight at once)`);
     if (s.errors || s.failedLogs || !s.alive) process.exitCode = 1;
   }
-  if (timings.exceptions) process.exitCode = 1;
+  if (timings.exceptions || checks.violations) process.exitCode = 1;
 }

@@ -27,29 +27,39 @@ function heredocLines(ast: DockerfileAst): Set<number> {
   return out;
 }
 
-/** Whether each physical line of the instruction ends inside a quoted string (shell rules). */
-function quoteStateAtLineEnds(ast: DockerfileAst, ins: Instruction, skip: Set<number>): Map<number, boolean> {
-  const out = new Map<number, boolean>();
-  const esc = ast.escapeChar;
-  let quote = '';
-  for (let l = ins.startLine; l <= ins.endLine; l++) {
-    if (skip.has(l)) continue;
-    const text = ast.lines[l] ?? '';
-    if (l > ins.startLine && /^\s*#/.test(text) && !quote) {
-      out.set(l, false); // a comment line inside a continuation is dropped by the parser
-      continue;
-    }
-    const startChar = l === ins.startLine ? ins.keywordToken.range.end.character : 0;
-    for (let i = startChar; i < text.length; i++) {
-      const c = text[i];
-      if (quote === "'") { if (c === "'") quote = ''; continue; }
-      if (c === esc) { i++; continue; }
-      if (quote === '"') { if (c === '"') quote = ''; continue; }
-      if (c === '"' || c === "'") quote = c;
-    }
-    out.set(l, quote !== '');
+// Only space and tab are blanks to the Dockerfile parser; JavaScript's trim() and \s would also
+// eat characters such as U+FEFF that are part of a word there.
+function leadingBlanks(text: string): number {
+  return /^[ \t]*/.exec(text)![0].length;
+}
+
+function isBlank(text: string): boolean {
+  return /^[ \t]*$/.test(text);
+}
+
+/** Shell quote state after scanning `text` from `from`, starting in state `quote`. */
+function scanQuotes(text: string, from: number, quote: string, esc: string): string {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") { if (c === "'") quote = ''; continue; }
+    if (c === esc) { i++; continue; }
+    if (quote === '"') { if (c === '"') quote = ''; continue; }
+    if (c === '"' || c === "'") quote = c;
   }
-  return out;
+  return quote;
+}
+
+/** The text ends with whitespace that separates words (an escaped blank, `\\ `, is part of a word). */
+function endsWithBlank(text: string, esc: string): boolean {
+  if (!/[ \t]$/.test(text)) return false;
+  let n = 0;
+  for (let i = text.length - 2; i >= 0 && text[i] === esc; i--) n++;
+  return n % 2 === 0;
+}
+
+/** The line without its continuation escape (and the blanks after it). */
+function withoutEscape(text: string, esc: string): string {
+  return continues(text, esc) ? text.replace(/[ \t]+$/, '').slice(0, -1) : text;
 }
 
 /** The line ends with the escape character (before trailing blanks): the instruction continues. */
@@ -85,7 +95,7 @@ function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, 
   const out: TextEdit[] = [];
   const first = ast.lines[ins.startLine] ?? '';
   if (wanted(ins.startLine)) {
-    const lead = first.length - first.trimStart().length;
+    const lead = leadingBlanks(first);
     if (lead > 0 && ins.keywordToken.range.start.line === ins.startLine) out.push(edit(ins.startLine, 0, lead, ''));
     const keywords = [
       ...(ins.known ? [ins.keywordToken] : []),
@@ -98,23 +108,32 @@ function instructionEdits(ast: DockerfileAst, ins: Instruction, indent: string, 
       }
     }
   }
-  const inQuote = quoteStateAtLineEnds(ast, ins, skip);
+  // Walk the continuation lines as the parser joins them: comment and blank lines drop out, the
+  // rest are glued without a separator. A line may be re-indented only where that cannot change
+  // the joined text's meaning: outside quotes, and where whitespace already separates it from what
+  // came before (or it has leading whitespace of its own). A line holding nothing but the escape
+  // joins its neighbours directly, so it is never indented.
   const esc = ast.escapeChar;
-  let prev = first;
-  for (let l = ins.startLine + 1; l <= ins.endLine; l++) {
+  const firstBody = withoutEscape(first, esc);
+  let quote = scanQuotes(firstBody, ins.keywordToken.range.end.character, '', esc);
+  let endsWithSpace = endsWithBlank(firstBody, esc);
+  let continuing = continues(first, esc);
+  for (let l = ins.startLine + 1; l <= ins.endLine && continuing; l++) {
     if (skip.has(l)) break; // the rest of the instruction is heredoc territory
     const text = ast.lines[l] ?? '';
-    const prevLine = l - 1;
-    if (!wanted(l) || !continues(prev, esc)) { prev = text; continue; }
-    const lead = text.length - text.trimStart().length;
-    const blank = text.trim() === '';
-    const beforeEsc = prev.replace(/[ \t]+$/, '').slice(0, -1);
-    const separated = lead > 0 || /[ \t]$/.test(beforeEsc) || beforeEsc === '' || /^\s*#/.test(text);
-    // Blank lines are left to the whitespace pass.
-    if (!blank && !inQuote.get(prevLine) && separated && text.slice(0, lead) !== indent) {
-      out.push(edit(l, 0, lead, indent));
+    const lead = leadingBlanks(text);
+    if (isBlank(text)) continue; // blank lines are left to the whitespace pass
+    if (/^[ \t]*#/.test(text)) {
+      // The parser drops comment lines inside an instruction: indenting them is always safe.
+      if (wanted(l) && text.slice(0, lead) !== indent) out.push(edit(l, 0, lead, indent));
+      continue;
     }
-    prev = text;
+    const body = withoutEscape(text, esc);
+    const allowed = quote === '' && (lead > 0 || endsWithSpace) && !isBlank(body);
+    if (wanted(l) && allowed && text.slice(0, lead) !== indent) out.push(edit(l, 0, lead, indent));
+    quote = scanQuotes(body, 0, quote, esc);
+    if (body !== '') endsWithSpace = endsWithBlank(body, esc);
+    continuing = continues(text, esc);
   }
   return out;
 }
@@ -160,7 +179,7 @@ function format(ast: DockerfileAst, options: FormattingOptions, wanted: LineFilt
   const edited = new Set(edits.map((e) => e.range.start.line));
   for (let l = 0; l < ast.lines.length; l++) {
     const text = ast.lines[l];
-    if (!skip.has(l) && wanted(l) && text.length > 0 && text.trim() === '' && !edited.has(l)) {
+    if (!skip.has(l) && wanted(l) && text.length > 0 && isBlank(text) && !edited.has(l)) {
       edits.push(edit(l, 0, text.length, ''));
     }
   }
@@ -183,7 +202,7 @@ export function formatOnType(ast: DockerfileAst, line: number, options: Formatti
   const edits = format(ast, options, (l) => l === line - 1);
   const text = ast.lines[line];
   const above = ast.lines[line - 1];
-  if (text !== undefined && above !== undefined && text.trim() === '' && continues(above, ast.escapeChar) && !heredocLines(ast).has(line - 1)) {
+  if (text !== undefined && above !== undefined && isBlank(text) && continues(above, ast.escapeChar) && !heredocLines(ast).has(line - 1)) {
     const indent = indentUnit(options);
     if (text !== indent) edits.push(edit(line, 0, text.length, indent));
   }

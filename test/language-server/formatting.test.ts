@@ -58,3 +58,14 @@ test('formatting twice changes nothing the second time', async () => {
   const once = await format(text);
   assert.equal(await format(once), once);
 });
+
+test('lines that only continue, escaped blanks and non-ASCII blanks keep their meaning', async () => {
+  const glued = 'FROM a\nRUN apk add freet\\\n\\\nype-dev\n';
+  assert.equal(await format(glued), glued, 'a line of just "\\" joins its neighbours: not indented');
+  const escapedBlank = 'FROM a\nRUN echo a\\ \\\nb\n';
+  assert.equal(await format(escapedBlank), escapedBlank, '"\\ " is part of the word');
+  const bom = 'FROM a\n\ufeffrun x\n';
+  assert.equal(await format(bom), bom, 'U+FEFF is not whitespace to the parser');
+  const comment = 'FROM a\nRUN a \\\n# note\nb\n';
+  assert.equal(await format(comment), 'FROM a\nRUN a \\\n    # note\n    b\n', 'comment lines inside an instruction are indented and skipped over');
+});
