@@ -184,6 +184,15 @@ class Checks {
     if (formatDocument(after, FORMAT).length > 0) this.fail('formatting is not idempotent', input);
   }
 
+  /** A client applies these edits as one change: they must not overlap. */
+  applies(what: string, edits: readonly TextEdit[], input: string): void {
+    try {
+      TextDocument.applyEdits(TextDocument.create('file:///f', 'dockerfile', 1, input), [...edits]);
+    } catch (e) {
+      this.fail(`${what}: edits do not apply: ${String(e)}`, input);
+    }
+  }
+
   /** Five numbers per token, lengths positive, positions inside the document. */
   tokens(data: readonly number[], ast: DockerfileAst, input: string): void {
     if (data.length % 5 !== 0) return this.fail('semantic tokens: data length not a multiple of 5', input);
@@ -244,8 +253,10 @@ function inProcess(inputs: number, seed: number, corpus: string[], checks: Check
     if (full && previous) timings.run('semanticTokens/delta', () => tokens.delta(uri, full.resultId!, semanticTokensFull(ast)), text);
     previous = text;
     const diagnostics = findings.map((f) => ({ range: f.range, message: f.message, code: f.ruleId, source: f.source }));
-    timings.run('codeAction', () => codeActions(ast, findings, { uri, diagnostics }, lib.ignoreFixes), text);
-    timings.run('codeAction/fixAll', () => fixAll(uri, findings), text);
+    const actions = timings.run('codeAction', () => codeActions(ast, findings, { uri, diagnostics }, lib.ignoreFixes), text) ?? [];
+    for (const a of actions) checks.applies(`quick fix "${a.title}"`, a.edit!.changes![uri], text);
+    const all = timings.run('codeAction/fixAll', () => fixAll(uri, findings), text);
+    if (all) checks.applies('fix all', all.edit!.changes![uri], text);
   }
   return timings;
 }
@@ -320,7 +331,7 @@ export async function run(args: string[]): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   console.log(`lsp-fuzz in-process: ${inputs} mutated inputs from ${corpus.length} corpus files, seed ${seed}, ${seconds.toFixed(1)} s`);
   console.table(timings.table());
-  console.log(`exceptions: ${timings.exceptions} (target 0); invariant violations (symbol nesting, formatting keeps instructions and is idempotent, token bounds): ${checks.violations} (target 0)`);
+  console.log(`exceptions: ${timings.exceptions} (target 0); invariant violations (symbol nesting, formatting keeps instructions and is idempotent, token bounds, fix edits apply): ${checks.violations} (target 0)`);
   for (const e of [...timings.examples, ...checks.examples]) console.log(e);
   if (stdioInputs > 0) {
     if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.mjs first`);
