@@ -1,9 +1,13 @@
-// System routes: _ping, version, info, events, system/df.
+// System routes: _ping, version, info, events, system/df, auth (docker login).
 import { hostname, release, totalmem, cpus } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import type { Services } from '../../daemon/services.js';
 import { eventFilter } from '../../events/event-filter.js';
 import type { EngineEvent } from '../../events/event-log.js';
+import { InvalidError } from '../../errdefs.js';
+import { login } from '../../registry/login.js';
+import type { RegistryCredentials } from '../../registry/transfer-types.js';
+import { readJsonObject } from '../body.js';
 import { parseFilters, parseTimestamp } from '../query.js';
 import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
@@ -30,6 +34,11 @@ export function registerSystemRoutes(router: Router, s: Services): void {
   router.get('/version', (_req, res) => sendJson(res, 200, versionBody()));
   router.get('/info', (_req, res) => sendJson(res, 200, infoBody(s)));
   router.get('/events', (req, res) => streamEvents(s, req, res));
+  router.post('/auth', async (req, res) => {
+    await login(authConfig(await readJsonObject(req.raw)));
+    // The CLI stores the password itself; an empty IdentityToken tells it to.
+    sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
+  });
   router.get('/system/df', (_req, res) => {
     const images = s.images.list({ all: true, filters: new Map() })
       .map((summary) => ({ ...summary, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
@@ -42,6 +51,18 @@ export function registerSystemRoutes(router: Router, s: Services): void {
       BuilderSize: 0,
     });
   });
+}
+
+/** The AuthConfig body of POST /auth. */
+function authConfig(body: Record<string, unknown>): RegistryCredentials {
+  const out: RegistryCredentials = {};
+  for (const key of ['username', 'password', 'serveraddress', 'identitytoken', 'registrytoken'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') throw new InvalidError(`malformed login request: "${key}" must be a string`);
+    out[key] = value;
+  }
+  return out;
 }
 
 function versionBody(): Record<string, unknown> {

@@ -5,6 +5,7 @@
 import type { JsonMessageStream } from '../../api/json-message-stream.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
+import { RegistryError } from '../../registry/errors.js';
 import { pullImage, type PulledImage } from '../../registry/pull.js';
 import type { Platform, ProgressMessage, RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
@@ -48,7 +49,7 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
       });
     } catch (err) {
       await sink.abandon(err);
-      throw err;
+      throw withoutLoginPrompt(err);
     }
     await sink.done();
     const configBytes = await blobs.read(pulled.configDigest);
@@ -62,4 +63,12 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     progress({ status: `Digest: ${pulled.repoDigest}` });
     progress({ status: previous === entry.id ? `Status: Image is up to date for ${familiar}` : `Status: Downloaded newer image for ${familiar}` });
   });
+}
+
+/**
+ * dockerd answers `pull access denied` with 404. An HTTP 401 would make the docker CLI start an
+ * interactive login and retry, which waits forever for a terminal that scripts do not have.
+ */
+function withoutLoginPrompt(err: unknown): unknown {
+  return err instanceof RegistryError && err.kind === 'unauthorized' ? new RegistryError('not-found', err.message, { cause: err }) : err;
 }
