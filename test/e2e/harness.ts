@@ -51,13 +51,13 @@ export class Harness {
     rmSync(resultsDir, { recursive: true, force: true });
     mkdirSync(resultsDir, { recursive: true });
 
-    const baseDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+    // Short on purpose: the engine's per-container sockets live at <root>/containers/<64 hex>/monitor.sock,
+    // and a unix socket path must stay under 108 bytes.
+    const baseDir = mkdtempSync(join(tmpdir(), 'be-'));
     const workspace = join(baseDir, 'workspace');
     cpSync(opts.workspaceSource ?? SAMPLE, workspace, { recursive: true });
-    // Short paths: a unix socket path must stay under 108 bytes.
-    const engineSocket = join(baseDir, 'engine', 'engine.sock');
-    const engineRoot = join(baseDir, 'engine', 'root');
-    mkdirSync(join(baseDir, 'engine'), { recursive: true });
+    const engineSocket = join(baseDir, 'engine.sock');
+    const engineRoot = join(baseDir, 'r');
 
     let codeServer: RunningCodeServer | undefined;
     let context: BrowserContext | undefined;
@@ -139,6 +139,9 @@ export class Harness {
       cpSync(this.codeServer.logFile, join(logs, 'code-server.log'));
       const vscodeLogs = join(this.codeServer.userDataDir, 'logs');
       if (existsSync(vscodeLogs)) cpSync(vscodeLogs, join(logs, 'vscode'), { recursive: true });
+      // The bundled engine's container monitors write their errors here, not to the engine's output.
+      const monitors = join(this.engineRoot, 'run', 'monitors.log');
+      if (existsSync(monitors)) cpSync(monitors, join(logs, 'engine-monitors.log'));
     } catch {
       // Logs are a help for debugging, never a reason to fail a teardown.
     }
