@@ -261,6 +261,49 @@ function inProcess(inputs: number, seed: number, corpus: string[], checks: Check
   return timings;
 }
 
+/** Crafted worst cases for each kind of linear-time assumption: huge lines, deep nesting, many
+ *  continuations, heredocs, stages and variables. Each request kind is timed once per input. */
+const CRAFTED: Record<string, string> = {
+  'one 400 KB line, 50k $VARs': `FROM a\nRUN ${'echo $A '.repeat(50000)}\n`,
+  '20k unclosed ${A:-': `FROM a\nRUN ${'${A:-'.repeat(20000)}\n`,
+  '20k continuation lines': `FROM a\nRUN a \\\n${'b \\\n'.repeat(20000)}c\n`,
+  '20k lines of just "\\"': `FROM a\nRUN a \\\n${'\\\n'.repeat(20000)}c\n`,
+  '5k heredocs': `FROM a\n${'RUN <<EOF\nx\nEOF\n'.repeat(5000)}`,
+  'unterminated heredoc, 20k lines': `FROM a\nRUN <<EOF\n${'line\n'.repeat(20000)}`,
+  '2k chained stages': Array.from({ length: 2000 }, (_, i) => `FROM s${i ? i - 1 : 'x'} AS s${i}\nCOPY --from=s0 / /\nARG V${i}=$V${i ? i - 1 : 0}`).join('\n'),
+  '1k ENV, each using the last': `FROM a\n${Array.from({ length: 1000 }, (_, i) => `ENV V${i}=\${V${Math.max(0, i - 1)}}x`).join('\n')}\nRUN echo $V999\n`,
+  '50k quotes': `FROM a\nRUN ${'"\'"\'\\'.repeat(50000)}\n`,
+};
+
+function crafted(): Record<string, Record<string, string>> {
+  const lib = dockerfileLibrary();
+  const out: Record<string, Record<string, string>> = {};
+  const inputs = { imageNames: [], ruleNames: lib.ruleNames };
+  for (const [name, text] of Object.entries(CRAFTED)) {
+    const row: Record<string, string> = {};
+    const time = (k: string, f: () => unknown) => {
+      const t0 = performance.now();
+      f();
+      row[k] = (performance.now() - t0).toFixed(0);
+    };
+    let ast: DockerfileAst | undefined;
+    time('parse', () => { ast = lib.parse(text); });
+    const a = ast!;
+    const pos = { line: Math.max(0, a.lines.length - 2), character: 5 };
+    time('lint', () => lib.linters.lint(a, {}));
+    time('hover', () => hover(a, pos));
+    time('completion', () => completion(a, pos, inputs));
+    time('references', () => references(a, 'file:///x', pos, true));
+    time('rename', () => rename(a, 'file:///x', pos, 'X'));
+    time('format', () => formatDocument(a, FORMAT));
+    time('tokens', () => semanticTokensFull(a));
+    time('symbols', () => documentSymbols(a));
+    time('links', () => documentLinks(a));
+    out[`${name} (${Math.round(text.length / 1024)} KB)`] = row;
+  }
+  return out;
+}
+
 async function overStdio(inputs: number, seed: number, corpus: string[]): Promise<{ requests: number; errors: number; failedLogs: number; alive: boolean; maxMs: number; medianMs: number }> {
   const client = await LspClient.start({ bundle: BUNDLE });
   const rnd = prng(seed ^ 0x5eed);
@@ -333,6 +376,8 @@ export async function run(args: string[]): Promise<void> {
   console.table(timings.table());
   console.log(`exceptions: ${timings.exceptions} (target 0); invariant violations (symbol nesting, formatting keeps instructions and is idempotent, token bounds, fix edits apply): ${checks.violations} (target 0)`);
   for (const e of [...timings.examples, ...checks.examples]) console.log(e);
+  console.log('crafted worst cases, ms per request (one run each; the first request of a kind on a parse pays for the shared analyses):');
+  console.table(crafted());
   if (stdioInputs > 0) {
     if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.mjs first`);
     const s = await overStdio(stdioInputs, seed, corpus);

@@ -16,18 +16,37 @@ export function stageNames(ast: DockerfileAst): Set<string> {
   return new Set(ast.stages.flatMap((s) => (s.name ? [s.name.value.toLowerCase()] : [])));
 }
 
+/** Stages by lower-cased name, in file order; built once per parse. */
+const byNameCache = new WeakMap<DockerfileAst, Map<string, Stage[]>>();
+
+function stagesNamed(ast: DockerfileAst, lower: string): readonly Stage[] {
+  let index = byNameCache.get(ast);
+  if (!index) {
+    index = new Map();
+    for (const s of ast.stages) {
+      const key = s.name?.value.toLowerCase();
+      if (!key) continue;
+      const list = index.get(key);
+      if (list) list.push(s);
+      else index.set(key, [s]);
+    }
+    byNameCache.set(ast, index);
+  }
+  return index.get(lower) ?? [];
+}
+
 /** The stage a name (or `--from` index) denotes, seen from stage `fromIndex`. */
 export function resolveStage(ast: DockerfileAst, name: string, fromIndex: number, kind: StageRefKind): Stage | null {
   if (kind !== 'from' && /^\d+$/.test(name)) {
     const s = ast.stages[Number(name)];
     return s && s.index < fromIndex ? s : null;
   }
-  const lower = name.toLowerCase();
+  const named = stagesNamed(ast, name.toLowerCase());
   // FROM may only name an earlier stage; --from prefers an earlier one but BuildKit accepts any.
-  const earlier = ast.stages.slice(0, Math.max(0, fromIndex)).filter((s) => s.name?.value.toLowerCase() === lower);
-  if (earlier.length) return earlier[earlier.length - 1];
-  if (kind === 'from') return null;
-  return ast.stages.find((s) => s.index !== fromIndex && s.name?.value.toLowerCase() === lower) ?? null;
+  let earlier: Stage | null = null;
+  for (const s of named) if (s.index < fromIndex) earlier = s;
+  if (earlier || kind === 'from') return earlier;
+  return named.find((s) => s.index !== fromIndex) ?? null;
 }
 
 export function stageReferences(ast: DockerfileAst): StageReference[] {

@@ -4,7 +4,7 @@ import type { DocumentLink } from 'vscode-languageserver';
 import type { DockerfileAst, Range, Token } from '../../dockerfile/syntax/ast';
 import { dockerHubUrl, parseImageReference } from '../image-reference';
 import { mountFromValues } from '../mount-options';
-import { stageNames } from '../stages';
+import { resolveStage, stageNames } from '../stages';
 
 function link(ast: DockerfileAst, token: Token, stages: ReadonlySet<string>): DocumentLink | null {
   const text = token.value;
@@ -24,11 +24,11 @@ function link(ast: DockerfileAst, token: Token, stages: ReadonlySet<string>): Do
 export function documentLinks(ast: DockerfileAst): DocumentLink[] {
   const stages = stageNames(ast);
   const out: DocumentLink[] = [];
+  const none = new Set<string>();
   for (const stage of ast.stages) {
-    if (stage.base) {
-      // A FROM naming an earlier stage is a stage reference, even when a later stage has the same name.
-      const earlier = new Set(ast.stages.slice(0, stage.index).flatMap((s) => (s.name ? [s.name.value.toLowerCase()] : [])));
-      const l = link(ast, stage.base, earlier);
+    // A FROM naming an earlier stage is a stage reference, not an image.
+    if (stage.base && !resolveStage(ast, stage.base.value, stage.index, 'from')) {
+      const l = link(ast, stage.base, none);
       if (l) out.push(l);
     }
   }
