@@ -132,8 +132,9 @@ function mountItems(ast: DockerfileAst, ins: Instruction, pos: Position, typedVa
 
 function flagNameItems(ins: Instruction, pos: Position, typed: string): CompletionItem[] {
   const range = replaceRange(pos, typed.length);
-  const used = new Set(ins.flags.map((f) => f.name.toLowerCase()));
-  return flagsOf(ins.keyword).filter((f) => f.repeatable || !used.has(f.name) || `--${f.name}`.startsWith(typed) && typed.length > 2).map((f: FlagDoc) => {
+  // The flag being typed is already in the parse: only the other flags count as used.
+  const used = new Set(ins.flags.filter((f) => !(typed.length > 2 && `--${f.name}`.startsWith(typed))).map((f) => f.name.toLowerCase()));
+  return flagsOf(ins.keyword).filter((f) => f.repeatable || !used.has(f.name)).map((f: FlagDoc) => {
     const text = f.placeholder ? `--${f.name}=` : `--${f.name}`;
     const wantsValue = !!(f.values || f.stageValue || f.name === 'mount');
     return item(text, CompletionItemKind.Property, range, f.placeholder ? `--${f.name}=${wantsValue ? '' : '${1:' + f.placeholder + '}'}` : `--${f.name}`, {

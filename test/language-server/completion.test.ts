@@ -61,6 +61,13 @@ test('flags per instruction, and values per flag', async () => {
   assert.deepEqual(labels(await complete('FROM --platform=')).slice(0, 2), ['$BUILDPLATFORM', '$TARGETPLATFORM']);
 });
 
+test('flags already given are not offered again, unless they repeat', async () => {
+  const copy = labels(await complete('FROM a AS b\nFROM c\nCOPY --from=b --'));
+  assert.ok(!copy.includes('--from=') && copy.includes('--chown='));
+  assert.ok(labels(await complete('FROM a\nRUN --mount=type=cache,target=/x --')).includes('--mount='));
+  assert.ok(labels(await complete('FROM a\nCOPY --fro')).includes('--from='), 'the flag being typed is still offered');
+});
+
 test('stage names after --from and mount from=', async () => {
   const text = 'FROM alpine AS build\nFROM alpine AS test\nFROM ubuntu\nCOPY --from=';
   const items = await complete(text);
