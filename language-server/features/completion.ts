@@ -206,7 +206,10 @@ export function completion(ast: DockerfileAst, pos: Position, inputs: Completion
   const before = line.slice(0, Math.min(pos.character, line.length));
   const ins = instructionAt(ast, pos);
   const continuation = !!ins && ins.startLine < pos.line;
-  if (!continuation || !ins?.heredocs.length) {
+  const heredocs = ins ? [...ins.heredocs, ...(ins.onbuild?.heredocs ?? [])] : [];
+  // Inside a heredoc body a `#` line is the script's, not a Dockerfile comment.
+  const inBody = heredocs.some((h) => pos.line > h.markerRange.start.line);
+  if (!inBody) {
     const c = commentItems(ast, pos, before, inputs);
     if (c) return c;
   }
@@ -216,9 +219,7 @@ export function completion(ast: DockerfileAst, pos: Position, inputs: Completion
   const onbuild = /^\s*onbuild\s+([A-Za-z]*)$/i.exec(before);
   if (onbuild && !continuation) return keywordItems(pos, onbuild[1], new Set(['ONBUILD', 'FROM', 'MAINTAINER']));
   const target = ins.onbuild ?? ins;
-  if (ins.heredocs.some((h) => pos.line > h.markerRange.start.line)) {
-    return [];
-  }
+  if (inBody) return [];
   const word = /\S*$/.exec(before)![0];
   const dollar = word.lastIndexOf('$');
   if (dollar >= 0) {
