@@ -1,5 +1,7 @@
 // `docker rmi` semantics (moby's ImageDelete): by name it untags and deletes only the last reference;
 // by ID it deletes, refusing without force when the image has several repositories or a stopped container.
+// Forced deletion of an image a stopped container uses reports `Deleted` as Docker does, but keeps the
+// record hidden for the container's sake (ImageRecord.deleted) until no container uses it.
 import { ConflictError } from '../errdefs.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ImageEntry, ImageStore } from './image-store.js';
@@ -49,7 +51,12 @@ export class ImageDeleter {
     if (remaining.every((r) => r.includes('@') && repositoryName(parseReference(r)) === repo)) {
       for (const r of remaining) records.push(await this.untag(entry.id, r));
     } else return { records, reclaimed: 0 };
-    if (user) return { records, reclaimed: 0 };
+    // A running container (or no force) leaves the image dangling, as in Docker.
+    if (user?.running || (user && !opts.force)) return { records, reclaimed: 0 };
+    if (user) {
+      await this.deleteUnderContainer(entry, records);
+      return { records, reclaimed: 0 };
+    }
     const reclaimed = await this.deleteWithParents(entry, opts.noprune, records);
     return { records, reclaimed };
   }
@@ -73,10 +80,19 @@ export class ImageDeleter {
     }
     const records: DeleteRecord[] = [];
     for (const r of refs) records.push(await this.untag(entry.id, r));
-    // A stopped container still needs the layers: force only untags then.
-    if (user) return { records, reclaimed: 0 };
+    if (user) {
+      await this.deleteUnderContainer(entry, records);
+      return { records, reclaimed: 0 };
+    }
     const reclaimed = await this.deleteWithParents(entry, opts.noprune, records);
     return { records, reclaimed };
+  }
+
+  /** Deleted for the user; kept on disk for the stopped container that still runs on its layers. */
+  private async deleteUnderContainer(entry: ImageEntry, records: DeleteRecord[]): Promise<void> {
+    await this.store.markDeleted(entry.id);
+    records.push({ Deleted: entry.id });
+    this.events.emit('image', 'delete', entry.id, { name: entry.id });
   }
 
   private async untag(id: string, ref: string): Promise<DeleteRecord> {

@@ -41,8 +41,15 @@ export class ImageService {
     return out.sort((a, b) => b.Created - a.Created);
   }
 
+  /** For containers: like store.resolve, but a container's image `rmi -f` deleted is still found by its ID. */
   resolve(name: string): ImageEntry {
-    return this.store.resolve(name);
+    try {
+      return this.store.resolve(name);
+    } catch (err) {
+      const kept = this.store.getDeleted(name);
+      if (kept) return kept;
+      throw err;
+    }
   }
 
   inspect(name: string): Record<string, unknown> {
@@ -69,7 +76,14 @@ export class ImageService {
   }
 
   async remove(name: string, opts: DeleteOptions): Promise<DeleteRecord[]> {
-    return (await this.deleter.remove(name, opts)).records;
+    const { records } = await this.deleter.remove(name, opts);
+    await this.sweepDeleted();
+    return records;
+  }
+
+  /** Images `rmi -f` deleted under a stopped container go for good once no container uses them. */
+  private sweepDeleted(): Promise<number> {
+    return this.store.sweepDeleted((id) => this.usage.isImageInUse(id) !== undefined);
   }
 
   async prune(filters: Filters): Promise<{ ImagesDeleted: DeleteRecord[] | null; SpaceReclaimed: number }> {
@@ -95,6 +109,7 @@ export class ImageService {
         progress = true;
       }
     }
+    reclaimed += await this.sweepDeleted();
     return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 

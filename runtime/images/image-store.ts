@@ -35,6 +35,12 @@ export interface ImageRecord {
   manifests: ManifestRef[];
   /** A build step's image that is not (yet) a build result: kept for the step cache, listed only with `all`. */
   buildStep?: boolean;
+  /**
+   * Deleted by `rmi -f` while a stopped container still used it. Docker keeps such a container's layers
+   * alive by reference counts; here the record stays, invisible to every lookup but the container's own
+   * (ImageStore.getDeleted), until no container uses it (ImageStore.sweepDeleted).
+   */
+  deleted?: boolean;
 }
 
 export interface ImageEntry {
@@ -105,15 +111,37 @@ export class ImageStore {
   }
 
   get(id: string): ImageEntry | undefined {
-    return this.images.get(id);
+    const entry = this.images.get(id);
+    return entry?.record.deleted ? undefined : entry;
   }
 
   list(): ImageEntry[] {
-    return [...this.images.values()];
+    return [...this.images.values()].filter((e) => !e.record.deleted);
   }
 
   get count(): number {
-    return this.images.size;
+    return this.list().length;
+  }
+
+  /** An image `rmi -f` deleted while a stopped container used it, by its full ID (for that container). */
+  getDeleted(id: string): ImageEntry | undefined {
+    const entry = this.images.get(id);
+    return entry?.record.deleted ? entry : undefined;
+  }
+
+  /** Hides an untagged image from everything but its containers; its layers stay until sweepDeleted. */
+  async markDeleted(id: string): Promise<void> {
+    const entry = this.images.get(id);
+    if (entry && !entry.record.deleted) await this.saveRecord({ ...entry.record, deleted: true });
+  }
+
+  /** Removes the deleted images no container uses any more; returns the bytes reclaimed. */
+  async sweepDeleted(inUse: (id: string) => boolean): Promise<number> {
+    let reclaimed = 0;
+    for (const entry of [...this.images.values()]) {
+      if (entry.record.deleted && !inUse(entry.id)) reclaimed += await this.delete(entry.id);
+    }
+    return reclaimed;
   }
 
   /**
@@ -128,9 +156,16 @@ export class ImageStore {
     if (missing) throw new InvalidError(`cannot record image ${id}: layer ${missing} is not unpacked`);
     const existing = this.images.get(id);
     if (existing) {
-      if (opts.manifest && !existing.record.manifests.some((m) => m.digest === opts.manifest?.digest && m.repository === opts.manifest.repository)) {
-        await this.saveRecord({ ...existing.record, manifests: [...existing.record.manifests, opts.manifest] });
+      let record = existing.record;
+      if (record.deleted) {
+        // Pulled, loaded or built again: the image is back.
+        const { deleted: _deleted, ...visible } = record;
+        record = visible;
       }
+      if (opts.manifest && !record.manifests.some((m) => m.digest === opts.manifest?.digest && m.repository === opts.manifest.repository)) {
+        record = { ...record, manifests: [...record.manifests, opts.manifest] };
+      }
+      if (record !== existing.record) await this.saveRecord(record);
       return this.images.get(id) as ImageEntry;
     }
     if (!(await this.blobs.has(id))) await this.blobs.putBuffer(configBytes);
@@ -173,11 +208,11 @@ export class ImageStore {
     }
     if (ref) {
       const id = this.references.get(canonicalString(ref));
-      if (id) return this.images.get(id);
+      if (id) return this.get(id);
       if (ref.digest) {
         // A digest reference matches any image pulled with that manifest from that repository.
         const repo = repositoryName(ref);
-        for (const e of this.images.values()) {
+        for (const e of this.list()) {
           if (e.record.manifests.some((m) => (m.digest === ref?.digest || m.repoDigest === ref?.digest) && m.repository === repo)) return e;
         }
       }
@@ -188,11 +223,11 @@ export class ImageStore {
 
   private byIdPrefix(input: string): ImageEntry | undefined {
     const prefix = input.startsWith('sha256:') ? input : `sha256:${input}`;
-    const exact = this.images.get(prefix);
+    const exact = this.get(prefix);
     if (exact) return exact;
     let match: ImageEntry | undefined;
-    for (const [id, entry] of this.images) {
-      if (!id.startsWith(prefix)) continue;
+    for (const entry of this.list()) {
+      if (!entry.id.startsWith(prefix)) continue;
       if (match) throw new InvalidError(`${input} is ambiguous: it is the start of more than one image ID`);
       match = entry;
     }
