@@ -40,8 +40,21 @@ function trim(v: number): string {
   return Number(v.toFixed(9)).toString();
 }
 
-/** Go's %+v of a *HealthConfig, as Docker puts it in the HEALTHCHECK history line. */
+/**
+ * Go's %q of a *HealthConfig, which is what Docker Engine 20.10 writes in the HEALTHCHECK history
+ * line: each field quoted, durations as strings, and the retry count as a quoted rune.
+ */
 export function goHealthcheck(h: HealthConfig): string {
-  return `&{Test:${goList(h.Test ?? [])} Interval:${goDuration(h.Interval ?? 0)} Timeout:${goDuration(h.Timeout ?? 0)} `
-    + `StartPeriod:${goDuration(h.StartPeriod ?? 0)} Retries:${h.Retries ?? 0}}`;
+  const d = (ns: number | undefined): string => JSON.stringify(goDuration(ns ?? 0));
+  return `&{${goQuoteList(h.Test ?? [])} ${d(h.Interval)} ${d(h.Timeout)} ${d(h.StartPeriod)} ${goQuoteRune(h.Retries ?? 0)}}`;
+}
+
+/** Go's %q of an integer: strconv.QuoteRune. */
+export function goQuoteRune(n: number): string {
+  if (n >= 0x20 && n < 0x7f) {
+    const c = String.fromCharCode(n);
+    return c === "'" || c === '\\' ? `'\\${c}'` : `'${c}'`;
+  }
+  if (n < 0x80) return `'\\x${n.toString(16).padStart(2, '0')}'`;
+  return `'${String.fromCodePoint(n)}'`;
 }

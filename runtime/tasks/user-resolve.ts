@@ -56,7 +56,10 @@ async function readFirst(dirs: string[], rel: string): Promise<string | undefine
     try {
       return await readFile(join(dir, rel), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // A 0/0 character device is an overlay whiteout: deleted in this layer, hidden below.
+      if (code === 'ENXIO' || code === 'ENODEV') return undefined;
+      if (code !== 'ENOENT') throw err;
     }
   }
   return undefined;

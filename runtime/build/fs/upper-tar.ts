@@ -35,7 +35,9 @@ export function upperDirTar(upperDir: string): Readable {
     for await (const entry of extract) {
       const e = entry;
       for (const h of rewriteHeader(e.header)) {
+        // A file entry's sink must be ended even when empty, or the pack waits for it forever.
         if (h.type === 'file' && h.size) await pipeline(e, pack.entry(h));
+        else if (h.type === 'file') pack.entry(h, Buffer.alloc(0));
         else pack.entry(h);
       }
       e.resume();

@@ -84,7 +84,8 @@ export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
     throw new InvalidError(`When using ${name} with more than one source file, the destination must be a directory and end with a /`);
   }
 
-  const flags = `${chown ? `--chown=${chown} ` : ''}${chmodText ? `--chmod=${chmodText} ` : ''}${v.link ? '--link ' : ''}`;
+  // `--chown=X` is glued to the hash, exactly as Docker Engine 20.10 writes it.
+  const flags = `${chmodText ? `--chmod=${chmodText} ` : ''}${v.link ? '--link ' : ''}${chown ? `--chown=${chown}` : ''}`;
   const comment = `${name} ${flags}${combinedHash(items.map((i) => i.hash))} in ${rawDest} `;
   const cc = copyRunConfig(rc, { Cmd: nopCmdString(rc, comment) });
   if (probeCache(env, cc)) return;
