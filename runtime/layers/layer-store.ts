@@ -2,7 +2,7 @@
 // <root>/tmp and renamed into place with its layer.json, so a layer folder is always complete.
 // The tar itself is kept as a blob too (uncompressed from load/import, compressed from a registry),
 // which is what save and push hand out again byte for byte.
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -11,14 +11,16 @@ import { createGzip } from 'node:zlib';
 import { InvalidError, NotFoundError } from '../errdefs.js';
 import type { BlobStore } from '../content/blob-store.js';
 import { DigestMismatchError } from '../content/blob-store.js';
-import { digestHex, sha256Digest } from '../content/digest.js';
+import { DigestingStream, digestHex, sha256Digest } from '../content/digest.js';
 import { syncDir, writeJsonAtomic } from '../fs/atomic-write.js';
 import type { TempSpace } from '../fs/temp-dir.js';
 import { openDecompressed } from './decompress.js';
-import { unpackLayer } from './unpack.js';
+import { unpackLayer, type UnpackResult } from './unpack.js';
 
 export const MEDIA_TYPE_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const MEDIA_TYPE_OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const MEDIA_TYPE_LAYER_TAR = 'application/vnd.docker.image.rootfs.diff.tar';
+const FILE_READ_CHUNK = 1024 * 1024;
 
 export interface DistributionBlob {
   digest: string;
@@ -64,6 +66,14 @@ export interface CreateLayerOptions {
   commitAfter?: Promise<unknown>;
 }
 
+/** `source` reads this file (on the root's filesystem) through `hasher`; the file becomes the layer's blob. */
+interface KeptFile {
+  path: string;
+  hasher: DigestingStream;
+  /** The file's digest as its archive names it, checked before the layer is committed. */
+  digest?: string;
+}
+
 export class LayerStore {
   private readonly dir: string;
   private readonly layers = new Map<string, LayerRecord>();
@@ -105,8 +115,22 @@ export class LayerStore {
     return out;
   }
 
+  /**
+   * Unpacks a layer tar file (plain or gzip) that lies on the root's filesystem, such as one from an
+   * unpacked `docker load` archive. The file itself becomes the layer's blob, by hard link: the layer
+   * is written once, not copied. `digest`, when the archive names one, must be the file's.
+   */
+  async createFromFile(file: string, opts: CreateLayerOptions & { digest?: string } = {}): Promise<LayerRecord> {
+    const { digest, ...layerOpts } = opts;
+    const existing = opts.expectedDiffId ? this.layers.get(chainIdOf(opts.parent, opts.expectedDiffId)) : undefined;
+    if (existing) return existing;
+    const hasher = new DigestingStream();
+    pipeline(createReadStream(file, { highWaterMark: FILE_READ_CHUNK }), hasher).catch(() => undefined);
+    return this.create(hasher, layerOpts, { path: file, hasher, digest });
+  }
+
   /** Unpacks `source` as a new layer on top of `parent`, or returns the existing layer with the same chain ID. */
-  async create(source: Readable, opts: CreateLayerOptions = {}): Promise<LayerRecord> {
+  async create(source: Readable, opts: CreateLayerOptions = {}, kept?: KeptFile): Promise<LayerRecord> {
     if (opts.expectedDiffId) {
       const chainId = chainIdOf(opts.parent, opts.expectedDiffId);
       const existing = this.layers.get(chainId);
@@ -119,7 +143,7 @@ export class LayerStore {
         source.resume();
         return running;
       }
-      const job = this.unpack(source, opts);
+      const job = this.unpack(source, opts, kept);
       this.inflight.set(chainId, job);
       try {
         return await job;
@@ -127,18 +151,18 @@ export class LayerStore {
         this.inflight.delete(chainId);
       }
     }
-    return this.unpack(source, opts);
+    return this.unpack(source, opts, kept);
   }
 
-  private async unpack(source: Readable, opts: CreateLayerOptions): Promise<LayerRecord> {
+  private async unpack(source: Readable, opts: CreateLayerOptions, kept?: KeptFile): Promise<LayerRecord> {
     const checkParent = (): void => {
       if (opts.parent && !this.layers.has(opts.parent)) throw new NotFoundError(`parent layer ${opts.parent} is missing`);
     };
     if (!opts.commitAfter) checkParent();
     const work = await this.temp.makeDir('layer');
     try {
-      // Without a registry blob to hand out later, keep the tar itself.
-      const tarFile = opts.compressed ? undefined : join(work, 'layer.tar');
+      // Without a registry blob or a kept file to hand out later, keep the tar itself.
+      const tarFile = opts.compressed || kept ? undefined : join(work, 'layer.tar');
       const result = await unpackLayer(source, join(work, 'diff'), {
         lowerDirs: async () => {
           await opts.commitAfter;
@@ -154,14 +178,16 @@ export class LayerStore {
       const existing = this.layers.get(chainId);
       if (existing) return existing;
       if (tarFile) await this.blobs.adopt(tarFile, result.diffId);
+      const keptBlob = kept ? await this.keepFile(kept, result) : undefined;
+      const compressed = opts.compressed ?? (keptBlob?.digest !== result.diffId ? keptBlob : undefined);
       const record: LayerRecord = {
         chainId,
         diffId: result.diffId,
         parent: opts.parent,
         size: result.size,
         diffSize: result.diffSize,
-        hasTarBlob: tarFile !== undefined || (await this.blobs.has(result.diffId)),
-        compressed: opts.compressed,
+        hasTarBlob: tarFile !== undefined || keptBlob?.digest === result.diffId || (await this.blobs.has(result.diffId)),
+        ...(compressed ? { compressed } : {}),
       };
       await writeJsonAtomic(join(work, 'layer.json'), record);
       await rename(work, join(this.dir, digestHex(chainId)));
@@ -171,6 +197,14 @@ export class LayerStore {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** Checks a kept file against its archive's digest and links it into the blob store: as the tar itself, or as its gzip form. */
+  private async keepFile(kept: KeptFile, result: UnpackResult): Promise<DistributionBlob> {
+    const digest = kept.hasher.digest;
+    if (kept.digest && kept.digest !== digest) throw new DigestMismatchError(kept.digest, digest, 'layer');
+    await this.blobs.link(kept.path, digest);
+    return { digest, size: kept.hasher.size, mediaType: result.compression === 'gzip' ? MEDIA_TYPE_LAYER_GZIP : MEDIA_TYPE_LAYER_TAR };
   }
 
   /** The uncompressed layer tar (for save). */

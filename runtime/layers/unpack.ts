@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import * as tar from 'tar-stream';
 import { InvalidError } from '../errdefs.js';
 import { DigestingStream } from '../content/digest.js';
-import { openDecompressed } from './decompress.js';
+import { openDecompressed, type Compression } from './decompress.js';
 import { checkSymlinkTarget, entryPath, hardLinkTarget, UnsafeEntryError } from './entry-path.js';
 
 const run = promisify(execFile);
@@ -32,6 +32,8 @@ export interface UnpackOptions {
 }
 
 export interface UnpackResult {
+  /** How the input was compressed. */
+  compression: Compression;
   /** sha256 of the decompressed tar. */
   diffId: string;
   /** Bytes of the decompressed tar. */
@@ -45,7 +47,7 @@ export class LayerFormatError extends InvalidError {}
 /** Unpacks `input` (plain or gzip tar) into `dest`, which must be empty or missing. Throws on unsafe or broken input; the caller removes `dest` then. */
 export async function unpackLayer(input: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   await mkdir(dest, { recursive: true, mode: 0o755 });
-  const { stream } = await openDecompressed(input);
+  const { stream, compression } = await openDecompressed(input);
   const hasher = new DigestingStream();
   const extract = tar.extract();
   const sources: Promise<void>[] = [];
@@ -72,7 +74,7 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
   }
   const lowerDirs = typeof opts.lowerDirs === 'function' ? await opts.lowerDirs() : opts.lowerDirs ?? [];
   await state.finish(lowerDirs);
-  return { diffId: hasher.digest, diffSize: hasher.size, size: state.size };
+  return { compression, diffId: hasher.digest, diffSize: hasher.size, size: state.size };
 }
 
 function wrapTarError(err: unknown): unknown {

@@ -1,12 +1,9 @@
 // `docker load`: a docker-archive (manifest.json; legacy 20.10 layout or Docker 25+ with blobs/) or an OCI
 // image layout (index.json). Every config and layer is checked against its digest; an image is recorded
 // and tagged only after all its layers are unpacked.
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { sha256Digest } from '../../content/digest.js';
 import { DigestMismatchError } from '../../content/blob-store.js';
-import { DigestVerifier } from '../../content/verify-digest.js';
 import type { LayerStore } from '../../layers/layer-store.js';
 import { parseImageConfig } from '../image-config.js';
 import type { ImageService } from '../image-service.js';
@@ -155,11 +152,9 @@ export async function loadArchiveImage(
   let parent: string | undefined;
   for (let i = 0; i < image.layers.length; i++) {
     const { path, digest } = image.layers[i];
-    const local = archive.localPath(path);
     const id = shortId(diffIds[i]);
-    let source: Readable = createReadStream(local);
-    if (digest) source = source.pipe(new DigestVerifier(digest, `layer ${path}`)).on('error', () => undefined);
-    const layer = await layers.create(source, { parent, expectedDiffId: diffIds[i] });
+    // The archive's own file becomes the layer's blob: no second copy of the layer is written.
+    const layer = await layers.createFromFile(archive.localPath(path), { parent, expectedDiffId: diffIds[i], digest });
     emit({ status: 'Loading layer', id, progressDetail: { current: layer.diffSize, total: layer.diffSize }, progress: progressBar(layer.diffSize, layer.diffSize) });
     parent = layer.chainId;
   }
