@@ -35,18 +35,6 @@ export async function publishedPort(socketPath: string, containerName: string, c
   return { ip: binding.HostIp || '0.0.0.0', port: Number(binding.HostPort) };
 }
 
-/** Removes the containers made from `imageRef` and the image itself; missing ones are fine. */
-export async function removeImageAndContainers(socketPath: string, imageRef: string): Promise<void> {
-  const docker = new Docker({ socketPath });
-  const imageId = await docker.getImage(imageRef).inspect().then((i) => i.Id, () => undefined);
-  // Matched here rather than with an `ancestor` filter, which not every engine implements.
-  const containers = await docker.listContainers({ all: true }).catch(() => []);
-  for (const c of containers.filter((c) => c.Image === imageRef || (imageId && c.ImageID === imageId))) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  }
-  await docker.getImage(imageRef).remove({ force: true }).catch(() => undefined);
-}
-
 /**
  * A running container that prints `greeting` on every start and then idles: for logs, restart, shell.
  * Stops at once on SIGTERM (the shell is PID 1 and traps it).

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { ensureBaseImage, publishedPort, removeImageAndContainers } from './engine-fixtures.js';
+import Docker from 'dockerode';
+import { ensureBaseImage, publishedPort, removeByPrefix } from './engine-fixtures.js';
 import { Harness, REPO } from './harness.js';
 import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
 import {
@@ -70,9 +71,9 @@ for (const c of CASES) {
       await ensureBaseImage(socket);
 
       await t.test('build, run, logs, published port, stop, remove', (st) => containerFlow(st, h, socket, repo, tag));
-      await t.test('a Dockerfile mistake shows in Problems and its quick fix repairs it', (st) => quickFixFlow(st, h));
+      await t.test('a Dockerfile mistake shows in Problems and its quick fix repairs it; FROM completes the engine\'s images', (st) => quickFixFlow(st, h, socket, repo));
     } finally {
-      await removeImageAndContainers(socket, tag).catch(() => undefined);
+      await removeByPrefix(socket, repo).catch(() => undefined);
       await h.close();
     }
   });
@@ -162,8 +163,10 @@ async function containerFlow(t: TestContext, h: Harness, socket: string, repo: s
 /** A Dockerfile whose `as` does not match the casing of `FROM` (BuildKit's FromAsCasing check). */
 const MISTAKE = 'FROM busybox:latest as base\nCMD ["true"]\n';
 
-async function quickFixFlow(t: TestContext, h: Harness): Promise<void> {
+async function quickFixFlow(t: TestContext, h: Harness, socket: string, repo: string): Promise<void> {
   const page = h.page;
+  // The sample's own Dockerfile first: it must lint clean (its `latest` is deliberate and marked so).
+  await openFile(page, 'Dockerfile');
   mkdirSync(join(h.workspace, 'lint-demo'), { recursive: true });
   writeFileSync(join(h.workspace, 'lint-demo', 'Dockerfile'), MISTAKE);
   await openFile(page, 'lint-demo/Dockerfile');
@@ -178,6 +181,10 @@ async function quickFixFlow(t: TestContext, h: Harness): Promise<void> {
 
   const problem = await waitForProblem(page, /FromAsCasing|casing/i, 60_000);
   t.diagnostic(`Problems: ${problem}`);
+  // Both files use busybox:latest; only lint-demo's is reported (the sample's is ignored by comment).
+  const latestRows = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /DL3007|pin a release tag/ });
+  await latestRows.first().waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await latestRows.count(), 1, 'the sample Dockerfile lints clean');
   await h.screenshot('problem');
 
   // The quick fix, from the editor: the cursor on `as`, Ctrl+. and the fix (not an "ignore" action).
@@ -198,4 +205,22 @@ async function quickFixFlow(t: TestContext, h: Harness): Promise<void> {
   await page.locator('.markers-panel .monaco-list-row').filter({ hasText: /FromAsCasing|casing/i }).first()
     .waitFor({ state: 'hidden', timeout: 30_000 });
   await h.screenshot('fixed');
+
+  // Completion after FROM offers what the engine has: a tag made now reaches the server through
+  // the engine's event, the extension's image list and the berth/imageNames notification.
+  const fresh = `${repo}-completion:1.0`;
+  await new Docker({ socketPath: socket }).getImage('busybox:latest').tag({ repo: `${repo}-completion`, tag: '1.0' });
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('FROM berth-e2e');
+  const suggestion = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: fresh }).first();
+  const deadline = Date.now() + 30_000;
+  // The names arrive a moment after the tag; ask again (Ctrl+Space) until they are there.
+  for (;;) {
+    await page.keyboard.press('Control+Space');
+    if (await suggestion.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) assert.fail(`FROM completion does not offer ${fresh}`);
+  }
+  await h.screenshot('from-completion');
+  await page.keyboard.press('Escape');
 }

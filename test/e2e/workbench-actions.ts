@@ -188,9 +188,14 @@ export async function openFile(page: Page, relativePath: string, timeoutMs = 30_
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
   await input.fill(relativePath);
-  const base = relativePath.split('/').pop() ?? relativePath;
-  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: base }).first().waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.press('Enter');
+  const parts = relativePath.split('/');
+  const base = parts.pop() ?? relativePath;
+  // The row of that file: its name, and its folder in the description (not a same-named file elsewhere).
+  let row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(base)}\\s*$`) }) });
+  if (parts.length) row = row.filter({ has: page.locator('.label-description', { hasText: parts.join('/') }) });
+  else row = row.filter({ hasNot: page.locator('.label-description', { hasText: /\S/ }) });
+  await row.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.first().click();
   await page.locator('.editor-group-container .tab.active', { hasText: base }).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
