@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidError } from '../../errdefs.js';
@@ -40,9 +40,10 @@ const ROOT: Identity = { uid: 0, gid: 0 };
 export function copyLayerTar(plan: CopyPlan): Readable {
   const pack = tar.pack();
   const out = new PassThrough();
-  pack.pipe(out);
+  // pipeline() listens for errors on both sides: a failure reaches the reader of `out`, nowhere else.
+  pipelineCb(pack, out, () => undefined);
   new CopyWriter(plan, pack).run().then(() => pack.finalize(), (err: unknown) => {
-    out.destroy(err instanceof Error ? err : new Error(String(err)));
+    pack.destroy(err instanceof Error ? err : new Error(String(err)));
   });
   return out;
 }

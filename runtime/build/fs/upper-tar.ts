@@ -3,7 +3,7 @@
 // get a `.wh..wh..opq` entry, as moby's overlay2 differ writes them. GNU tar walks the directory
 // because it can read the opaque xattr, which Node cannot; the stream is rewritten entry by entry.
 import { spawn } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { SystemError } from '../../errdefs.js';
@@ -30,7 +30,7 @@ export function upperDirTar(upperDir: string): Readable {
   });
   const extract = tar.extract();
   const pack = tar.pack();
-  pack.pipe(out);
+  pipelineCb(pack, out, () => undefined);
   const rewrite = (async () => {
     for await (const entry of extract) {
       const e = entry;
@@ -46,7 +46,7 @@ export function upperDirTar(upperDir: string): Readable {
   })();
   Promise.all([pipeline(child.stdout, extract), rewrite, exited]).catch((err: unknown) => {
     child.kill('SIGKILL');
-    out.destroy(err instanceof Error ? err : new Error(String(err)));
+    pack.destroy(err instanceof Error ? err : new Error(String(err)));
   });
   return out;
 }

@@ -1,0 +1,129 @@
+// A berthd for build tests and benchmarks: its own temp root, socket and network prefix (bridge,
+// iptables chain, netns and cgroup names), busybox imported as BASE, the docker CLI and dockerode
+// pointed at it; restart on the same root (after stop or kill -9); cleanup of what it left on the
+// host. Also the Docker Engine side of the differential tests.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Docker from 'dockerode';
+import { NetworkService } from '../../../../runtime/network/network-service.js';
+import { runDocker, type RunResult } from '../../../helpers/daemon.js';
+
+export const RUNTIME_BUNDLE = resolve(__dirname, '../../../../dist/runtime.js');
+export const DOCKER_ENGINE_HOST = 'unix:///var/run/docker.sock';
+
+export interface BuildEngine {
+  root: string;
+  socket: string;
+  host: string;
+  client: Docker;
+  env: NodeJS.ProcessEnv;
+  /** The busybox image's reference (unique per engine). */
+  base: string;
+  docker(args: string[], opts?: { input?: Buffer | string }): Promise<RunResult>;
+  /** SIGKILL (default) or SIGTERM, then wait for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
+  log(): string;
+  dispose(): Promise<void>;
+}
+
+export function missingForBuild(): string | undefined {
+  if (process.getuid?.() !== 0) return 'root';
+  for (const [bin, pkg] of [['runc', 'runc'], ['docker', 'docker.io (the docker CLI)'], ['iptables', 'iptables'], ['tar', 'tar']] as const) {
+    try { execFileSync(bin, ['--version'], { stdio: 'ignore' }); } catch { return pkg; }
+  }
+  if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
+  if (!existsSync(RUNTIME_BUNDLE)) return `${RUNTIME_BUNDLE} (run node scripts/build.mjs)`;
+  return undefined;
+}
+
+/** node:test options: skip with a reason locally, fail under CI=true when something is missing. */
+export function buildTestOptions(): { skip?: string } {
+  const missing = missingForBuild();
+  if (!missing) return {};
+  if (process.env.CI === 'true') throw new Error(`prerequisite missing: ${missing} (CI=true, so this fails instead of skipping)`);
+  return { skip: `needs ${missing}` };
+}
+
+export async function startBuildEngine(): Promise<BuildEngine> {
+  const base = mkdtempSync(join(tmpdir(), 'berth-bt-'));
+  const root = join(base, 'root');
+  const socket = join(base, 'engine.sock');
+  const prefix = `b${randomBytes(3).readUIntBE(0, 3).toString(36).slice(0, 5)}`;
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const launch = (): Promise<void> => new Promise((ready, fail) => {
+    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout!.once('data', () => ready());
+    child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((done) => c.once('exit', done));
+    c.kill(signal);
+    await gone;
+  };
+  await launch();
+  const engine: BuildEngine = {
+    root, socket, env, host: env.DOCKER_HOST,
+    base: `berth-test/busybox:${prefix}`,
+    client: new Docker({ socketPath: socket }),
+    docker: (args, o = {}) => runDocker(args, env, o.input),
+    stop,
+    restart: launch,
+    log: () => stderr,
+    async dispose() {
+      await stop('SIGTERM');
+      const networks = new NetworkService(root, () => undefined, prefix);
+      await networks.init().then(() => networks.teardownAll()).catch(() => undefined);
+      for (const ctrl of readdirSync('/sys/fs/cgroup')) {
+        const dir = join('/sys/fs/cgroup', ctrl, prefix);
+        if (!existsSync(dir)) continue;
+        for (const sub of readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) try { rmdirSync(join(dir, sub.name)); } catch { /* busy */ }
+        try { rmdirSync(dir); } catch { /* busy */ }
+      }
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+  const { busyboxRootfsTar } = await import('../../../../scripts/lib/busybox-rootfs.mjs');
+  const r = await engine.docker(['import', '-', engine.base], { input: await busyboxRootfsTar() });
+  if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
+  return engine;
+}
+
+/** True when Docker Engine answers on /var/run/docker.sock. */
+export function dockerEngineAnswers(): Promise<boolean> {
+  return new Promise((done) => {
+    const req = http.get({ socketPath: '/var/run/docker.sock', path: '/_ping', timeout: 3000 }, (res) => {
+      res.resume();
+      done(res.statusCode === 200);
+    });
+    req.on('timeout', () => { req.destroy(); done(false); });
+    req.on('error', () => done(false));
+  });
+}
+
+/** The docker CLI against Docker Engine (legacy builder). */
+export function dockerEngine(args: string[], input?: Buffer | string): Promise<RunResult> {
+  return runDocker(args, { ...process.env, DOCKER_HOST: DOCKER_ENGINE_HOST, DOCKER_BUILDKIT: '0' }, input);
+}
+
+/** Copies `engine`'s base image into Docker Engine under the same name (docker save | docker load). */
+export async function shareBaseWithDockerEngine(engine: BuildEngine): Promise<void> {
+  const saved = await new Promise<Buffer>((done, fail) => {
+    const c = spawn('docker', ['save', engine.base], { env: engine.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    c.stdout.on('data', (d: Buffer) => out.push(d));
+    c.on('error', fail);
+    c.on('close', (code) => (code === 0 ? done(Buffer.concat(out)) : fail(new Error(`docker save exited ${code}`))));
+  });
+  const r = await dockerEngine(['load'], saved);
+  if (r.code !== 0) throw new Error(`docker load into Docker Engine failed: ${r.stderr}`);
+}
