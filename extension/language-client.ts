@@ -5,18 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { DOCKERFILE_GLOB, isDockerfileDocument } from './dockerfile-names.js';
 import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION, type ImageNamesParams } from './language-protocol.js';
-
-export const DOCKERFILE_PATTERN = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*}';
-
-/** A file VS Code may not know as `dockerfile` (no built-in docker extension) but that is one. */
-export function isDockerfileName(fileName: string): boolean {
-  return /^(Dockerfile|Containerfile)(\..+)?$|\.(dockerfile|containerfile)$/i.test(path.basename(fileName));
-}
-
-export function isDockerfileDocument(doc: { languageId: string; fileName: string; uri: { scheme: string } }): boolean {
-  return doc.languageId === 'dockerfile' || (doc.uri.scheme === 'file' && isDockerfileName(doc.fileName));
-}
 
 export class DockerfileLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -79,7 +69,7 @@ export class DockerfileLanguageClient implements vscode.Disposable {
         debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--inspect=6010'] } },
       },
       {
-        documentSelector: [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_PATTERN }],
+        documentSelector: [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_GLOB }],
         synchronize: {
           configurationSection: SETTINGS_SECTION,
           fileEvents: vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}'),

@@ -5,15 +5,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkImageReference, defaultTag, failingLine, parseStep, type BuildStep } from '../build/dockerfile-steps.js';
 import { readJsonMessages } from '../engine/json-messages.js';
+import { DOCKERFILE_GLOB, isDockerfileDocument } from '../dockerfile-names.js';
 import { userMessage } from '../errors.js';
 import type { EngineCtx, Handler } from './command-context.js';
-
-const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}';
 
 async function chooseDockerfile(args: readonly unknown[]): Promise<vscode.Uri | undefined> {
   if (args[0] instanceof vscode.Uri) return args[0];
   const active = vscode.window.activeTextEditor?.document;
-  if (active && (active.languageId === 'dockerfile' || /(^|[./])(Docker|Container)file($|\.)/i.test(path.basename(active.fileName)))) return active.uri;
+  if (active && isDockerfileDocument(active)) return active.uri;
   const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 200);
   if (found.length === 1) return found[0];
   if (!found.length) {

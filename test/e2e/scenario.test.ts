@@ -41,6 +41,8 @@ const SETTINGS = {
   'remote.autoForwardPorts': false,
   // Quick fixes come from the language server, not from the editor's own suggestions.
   'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  // Forwarded to the language server: FromAsCasing is a warning by default.
+  'berth.dockerfile.rules': { FromAsCasing: 'error' },
 };
 
 interface EngineCase {
@@ -181,6 +183,7 @@ async function quickFixFlow(t: TestContext, h: Harness, socket: string, repo: st
 
   const problem = await waitForProblem(page, /FromAsCasing|casing/i, 60_000);
   t.diagnostic(`Problems: ${problem}`);
+  assert.match(problem, /^Error:/, 'the berth.dockerfile.rules setting made FromAsCasing an error');
   // Both files use busybox:latest; only lint-demo's is reported (the sample's is ignored by comment).
   const latestRows = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /DL3007|pin a release tag/ });
   await latestRows.first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -223,4 +226,5 @@ async function quickFixFlow(t: TestContext, h: Harness, socket: string, repo: st
   }
   await h.screenshot('from-completion');
   await page.keyboard.press('Escape');
+
 }
