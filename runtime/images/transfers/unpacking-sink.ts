@@ -5,6 +5,7 @@
 // its parent or its blob. A layer that fails to unpack aborts the pull (`signal`); a download cut off
 // by the network fails only that attempt, and the registry client's retry starts the layer over.
 import { pipeline, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { BlobStore } from '../../content/blob-store.js';
 import { InvalidError } from '../../errdefs.js';
 import { chainIdsOf, type LayerRecord, type LayerStore } from '../../layers/layer-store.js';
@@ -53,6 +54,8 @@ interface Slot {
 export class UnpackingSink implements BlobSink {
   private slots: Slot[] = [];
   private readonly running = new Set<Promise<unknown>>();
+  /** Blobs of streamed layers still being stored (fsync, rename). */
+  private readonly storing = new Map<string, Promise<void>>();
   private readonly aborter = new AbortController();
   private failure: { error: unknown } | undefined;
 
@@ -120,10 +123,15 @@ export class UnpackingSink implements BlobSink {
       throw err;
     });
     this.track(unpacked);
+    this.track(stored);
+    this.storing.set(digest, stored);
     try {
-      await stored;
+      // Received and verified is enough to free the download slot: the blob's fsync and the unpack
+      // finish in the background, and the layer commits only after both.
+      await finished(data);
     } catch (err) {
-      await unpacked.catch(() => undefined);
+      await Promise.allSettled([unpacked, stored]);
+      this.storing.delete(digest);
       if (slot.ownFailure !== undefined) {
         this.fail(slot.ownFailure);
         throw slot.ownFailure;
@@ -133,8 +141,8 @@ export class UnpackingSink implements BlobSink {
     }
     slot.state = 'started';
     unpacked.then((record) => slot.committed.resolve(record), (err: unknown) => this.fail(err));
-    // Later layers made of the same blob unpack from the store.
-    if (this.slots.some((s) => s.blob.digest === digest && s.state === 'idle')) this.startFromStore(digest);
+    // Later layers made of the same blob unpack from the store once it is there.
+    stored.then(() => this.startFromStore(digest), () => undefined);
   }
 
   /** The image-pull's progress saw `Download complete` for this layer id. */
@@ -151,6 +159,7 @@ export class UnpackingSink implements BlobSink {
     // The downloads are over: every `Download complete` that will come has come.
     for (const slot of this.slots) slot.reported.resolve();
     for (const digest of new Set(this.slots.filter((s) => s.state === 'idle').map((s) => s.blob.digest))) {
+      await this.storing.get(digest)?.catch(() => undefined);
       if (await this.blobs.has(digest)) this.startFromStore(digest);
       else this.fail(new InvalidError(`layer ${shortId(digest)} was never downloaded`));
     }
