@@ -115,7 +115,10 @@ export class ContainerService {
       record: r,
       layout: {
         upper: p.upper, work: p.work, layerDirs: this.d.images.resolve(r.Image).layerDirs, scratch: p.dir,
-        mounts: r.Mounts.filter((m) => m.Type !== 'tmpfs').map((m) => ({ destination: m.Destination, source: m.Source })),
+        mounts: [
+          ...r.Mounts.filter((m) => m.Type !== 'tmpfs').map((m) => ({ destination: m.Destination, source: m.Source })),
+          { destination: '/etc/hostname', source: p.hostname }, { destination: '/etc/hosts', source: p.hosts }, { destination: '/etc/resolv.conf', source: p.resolvConf },
+        ],
         pid: r.State.Status === 'running' || r.State.Status === 'paused' ? r.State.Pid : 0,
       },
     };
@@ -203,7 +206,6 @@ export class ContainerService {
     const args = resolveArgs(config, image.config);
     const exposed = [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})];
     portMappings(hc, exposed);
-    this.d.networks.resolveMode(hc.NetworkMode);
     if (hc.RestartPolicy?.Name && !['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(hc.RestartPolicy.Name)) throw new InvalidError(`invalid restart policy "${hc.RestartPolicy.Name}"`);
     if (hc.AutoRemove && hc.RestartPolicy?.Name && !['', 'no'].includes(hc.RestartPolicy.Name)) throw new InvalidError("can't create 'AutoRemove' container with restart policy");
     const mounts: ContainerRecord['Mounts'] = [];
@@ -222,12 +224,14 @@ export class ContainerService {
       mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: dest, RW: true, Anonymous: true });
     }
     const merged = { ...config, Image: req.Image, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? image.config.Env ?? [], Cmd: config.Cmd ?? (config.Entrypoint ? null : image.config.Cmd ?? null), Entrypoint: config.Entrypoint ?? image.config.Entrypoint ?? null, WorkingDir: config.WorkingDir || image.config.WorkingDir || '', Labels: { ...(image.config.Labels ?? {}), ...(config.Labels ?? {}) }, StopSignal: config.StopSignal || image.config.StopSignal || undefined, Healthcheck: config.Healthcheck ?? image.config.Healthcheck ?? undefined, User: config.User || image.config.User || '' };
-    const netName = this.d.networks.resolveMode(hc.NetworkMode);
+    // Like dockerd, an unknown network is only an error at start (a 404 here would make the CLI pull).
+    const netName = this.d.networks.modeName(hc.NetworkMode);
+    const netId = this.d.networks.find(netName)?.Id ?? '';
     const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
     const r: ContainerRecord = {
       Id: id, Name: fullName, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image,
       Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
-      Networks: { [netName]: { NetworkID: this.d.networks.get(netName).Id, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
+      Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
       Ports: {}, Mounts: mounts,
     };
     const p = this.paths(id);

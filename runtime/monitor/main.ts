@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
+import { withSocketPath } from './socket-path.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
@@ -108,7 +109,7 @@ function runJob(j: MonitorJob, first: Client): void {
   try { unlinkSync(sock); } catch { /* fresh */ }
   server?.close();
   server = createServer({ allowHalfOpen: true }, handleClient);
-  server.listen(sock);
+  withSocketPath(sock, (p) => server!.listen(p));
   writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid));
   const pidFile = join(j.containerDir, 'container.pid');
   try { unlinkSync(pidFile); } catch { /* fresh */ }
@@ -169,19 +170,27 @@ function finish(exitCode: number, spawnError?: string): void {
     error ??= runtimeError(Buffer.concat(early.map((e) => e.data)).toString()) || `the OCI runtime exited with code ${exitCode}`;
     early.length = 0;
   }
-  exited = { exitCode, oomKilled: started ? oomKilled() : false, finishedAt: new Date().toISOString(), startedAt: startedAt || undefined, error };
-  const tmp = join(j.containerDir, '.exit.json.tmp');
-  writeFileSync(tmp, JSON.stringify(exited));
-  renameSync(tmp, join(j.containerDir, 'exit.json'));
-  log?.close();
-  const frame = encodeControl({ op: 'exit', record: exited });
-  for (const c of clients) c.socket.end(frame);
+  const record: ExitRecord = { exitCode, oomKilled: started ? oomKilled() : false, finishedAt: new Date().toISOString(), startedAt: startedAt || undefined, error };
+  exited = record;
   server?.close();
   try { unlinkSync(join(j.containerDir, 'monitor.sock')); } catch { /* gone */ }
-  // --keep left the state and cgroup so the OOM counter could be read; release them now.
+  // --keep left the state and cgroup so the OOM counter could be read. Release them *before* telling
+  // anyone: a restart right after the exit reuses the container ID, and a late delete would kill it.
+  const tmp = join(j.containerDir, '.exit.json.tmp');
+  writeFileSync(tmp, JSON.stringify(record));
+  renameSync(tmp, join(j.containerDir, 'exit.json'));
+  log?.close();
   const del = spawn(j.runtime, ['delete', '--force', j.id], { stdio: 'ignore' });
-  del.on('close', () => process.exit(0));
-  del.on('error', () => process.exit(0));
+  const done = (): void => {
+    const frame = encodeControl({ op: 'exit', record });
+    let open = clients.size;
+    if (!open) process.exit(0);
+    for (const c of clients) c.socket.end(frame, () => { if (--open === 0) process.exit(0); });
+    // A client that never reads must not keep the monitor alive.
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  del.on('close', done);
+  del.on('error', done);
 }
 
 
@@ -198,9 +207,9 @@ function main(): void {
     try { unlinkSync(spareSock); } catch { /* gone */ }
     handleClient(s);
   });
-  server.listen(spareSock, () => {
+  withSocketPath(spareSock, (p) => server!.listen(p, () => {
     process.stdout.write('ready\n');
-  });
+  }));
   process.on('SIGPIPE', () => { /* the daemon went away; keep running */ });
   process.on('SIGHUP', () => { /* detached from the daemon's session */ });
 }

@@ -2,11 +2,12 @@
 // for the `docker run` path), hands it a job, and talks to running monitors over their sockets.
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SystemError } from '../errdefs.js';
+import { withSocketPath } from './socket-path.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 export interface MonitorCommand { execPath: string; args: string[] }
@@ -67,7 +68,7 @@ export class MonitorSession extends EventEmitter {
 
 export function connectMonitor(containerDir: string, attach: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<MonitorSession> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ path: join(containerDir, 'monitor.sock'), allowHalfOpen: true });
+    const socket = withSocketPath(join(containerDir, 'monitor.sock'), (path) => connect({ path, allowHalfOpen: true }));
     socket.once('error', reject);
     socket.once('connect', () => {
       socket.off('error', reject);
@@ -149,7 +150,10 @@ export class SparePool {
   private spawnSpare(): Promise<Spare> {
     const sock = join(this.runDir, `spare-${randomBytes(6).toString('hex')}.sock`);
     return new Promise((resolve, reject) => {
-      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+      // Monitors outlive the daemon, so their stderr goes to a file (O_APPEND, shared by all), not to us.
+      const errLog = openSync(join(this.runDir, 'monitors.log'), 'a', 0o600);
+      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['ignore', 'pipe', errLog] });
+      closeSync(errLog);
       let out = '';
       child.once('error', reject);
       child.on('exit', (code) => reject(new SystemError(`the container monitor exited early (code ${code})`)));
@@ -159,7 +163,7 @@ export class SparePool {
         child.stdout!.destroy();
         child.removeAllListeners('exit');
         child.unref();
-        const socket = connect({ path: sock, allowHalfOpen: true });
+        const socket = withSocketPath(sock, (path) => connect({ path, allowHalfOpen: true }));
         socket.once('error', (err) => { rmSync(sock, { force: true }); reject(err); });
         socket.once('connect', () => resolve({ socket, pid: child.pid! }));
       });

@@ -133,11 +133,20 @@ export class NetworkService {
     return removed;
   }
 
-  /** Validates NetworkMode at create time; returns the network's name. */
-  resolveMode(mode: string | undefined): string {
+  /** The network a NetworkMode names ("default" is the bridge); throws for modes we cannot run. */
+  modeName(mode: string | undefined): string {
     const m = !mode || mode === 'default' ? 'bridge' : mode;
     if (m.startsWith('container:')) throw new InvalidError('--network container:NAME is not supported');
-    return this.get(m).Name;
+    return this.find(m)?.Name ?? m;
+  }
+
+  /** The network's record for a start; NotFoundError when it does not exist (any more). */
+  resolveMode(mode: string | undefined): string {
+    return this.get(this.modeName(mode)).Name;
+  }
+
+  find(idOrName: string): NetworkRecord | undefined {
+    try { return this.get(idOrName); } catch { return undefined; }
   }
 
   async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[]): Promise<Attachment> {

@@ -33,7 +33,8 @@ export function registerContainerIoRoutes(router: Router, E: () => Promise<Conta
     const opts = { stdin: queryBool(req.query, 'stdin'), stdout: queryBool(req.query, 'stdout'), stderr: queryBool(req.query, 'stderr') };
     const stream = hijack(req, res, RAW_STREAM, Number(req.raw.headers['content-length'] ?? 0) || 0);
     if (queryBool(req.query, 'logs')) await e.containers.logs(r.Id, { stdout: opts.stdout, stderr: opts.stderr, timestamps: false, follow: false }, (st, d) => stream.write(frame(tty, st, d)));
-    if (!queryBool(req.query, 'stream', true) || !['running', 'created', 'restarting', 'paused'].includes(r.State.Status)) { stream.end(); return; }
+    // A stopped container may be attached too: output flows once it is started (docker start -a).
+    if (!queryBool(req.query, 'stream', true) || ['removing', 'dead'].includes(r.State.Status)) { stream.end(); return; }
     const h = e.containers.attach(r.Id, { opts, onData: (st, d) => stream.write(frame(tty, st, d)), drained: () => stream.drained(), onEnd: () => stream.end() });
     stream.onInput((b) => h.write(b), () => h.endStdin());
     void stream.closed.then(() => h.detach());
