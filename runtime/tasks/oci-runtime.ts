@@ -16,37 +16,55 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
-/** True when crun can create a container here. crun 1.8 refuses hybrid cgroup v1/v2 hosts. */
-export function crunWorks(crun: string): boolean {
+/** Why crun cannot create a container here, or undefined when it can. crun 1.8 refuses hybrid cgroup v1/v2 hosts. */
+export function crunProblem(crun: string): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'berth-crun-probe-'));
+  const id = `berth-probe-${process.pid}-${Date.now()}`;
   try {
     mkdirSync(join(dir, 'rootfs'));
-    const spec = { ociVersion: '1.0.2', process: { args: ['/x'], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' }, linux: { namespaces: [{ type: 'mount' }] } };
+    const spec = { ociVersion: '1.0.2', process: { args: ['/x'], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' }, mounts: [], linux: { namespaces: [{ type: 'mount' }] } };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
-    const id = `berth-probe-${process.pid}`;
     const r = spawnSync(crun, ['create', '--bundle', dir, id], { encoding: 'utf8', timeout: 5000 });
-    spawnSync(crun, ['delete', '--force', id]);
-    return !/hybrid mode not supported/.test(r.stderr ?? '') && r.status === 0;
+    if (r.error) return r.error.message;
+    return r.status === 0 ? undefined : (r.stderr || r.stdout || `exit code ${r.status}`).trim();
   } finally {
+    spawnSync(crun, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Picks the runtime: an explicit path wins; else runc; crun only when runc is missing and crun works. */
+/** True when crun can create a container here. */
+export function crunWorks(crun: string): boolean {
+  return crunProblem(crun) === undefined;
+}
+
+/**
+ * Picks the OCI runtime. runc by default (the monitor relies on `runc run --keep`); crun when runc is
+ * missing and crun works. An explicit crun that cannot run containers on this host falls back to
+ * runc with a log line saying why, or fails with that reason when there is no runc.
+ */
 export function selectRuntime(explicit: string | undefined, log: (line: string) => void = () => undefined): string {
-  if (explicit) {
-    if (/crun$/.test(explicit) && !crunWorks(explicit)) {
-      const runc = which('runc');
-      if (!runc) throw new SystemError(`${explicit} cannot run containers on this host (hybrid cgroups) and runc is not installed`);
-      log(`crun refuses this host's hybrid cgroup v1/v2 setup; falling back to ${runc}`);
-      return runc;
-    }
-    return explicit;
-  }
   const runc = which('runc');
+  if (explicit) {
+    const path = explicit.includes('/') ? explicit : which(explicit);
+    if (!path || !existsSync(path)) throw new SystemError(`--oci-runtime ${explicit}: no such executable`);
+    if (/crun$/.test(path)) {
+      const problem = crunProblem(path);
+      if (problem) {
+        if (!runc) throw new SystemError(`--oci-runtime ${path} cannot run containers here (${problem}) and runc is not installed: apt-get install runc`);
+        log(`--oci-runtime ${path} cannot run containers here (${problem}); using ${runc} instead`);
+        return runc;
+      }
+    }
+    return path;
+  }
   if (runc) return runc;
   const crun = which('crun');
-  if (crun && crunWorks(crun)) return crun;
+  if (crun) {
+    const problem = crunProblem(crun);
+    if (!problem) return crun;
+    throw new SystemError(`runc is not installed and ${crun} cannot run containers here (${problem}): apt-get install runc`);
+  }
   throw new SystemError('no OCI runtime found: install runc (apt-get install runc)');
 }
 
