@@ -8,10 +8,10 @@
 // /var/run/docker.sock answers (start it with `dockerd >/tmp/dockerd.log 2>&1 &`); dockerd treats
 // 127.0.0.1 registries as insecure by itself. berthd is dist/runtime.js: run `node scripts/build.mjs` first.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushImage } from '../runtime/registry/push.js';
 import { runDocker, startDaemon, type RunResult } from '../test/helpers/daemon.js';
@@ -47,23 +47,30 @@ export async function run(args: string[] = []): Promise<void> {
     await pushImage(ref, image, { source: store, progress: () => {} });
     const name = `${registry.host}/${REPOSITORY}:${TAG}`;
 
-    const engines: { label: string; cli: Cli; times: number[] }[] = [
-      { label: 'Berth (berthd)', cli: (a) => berthd.docker(a), times: [] },
+    const engines: Engine[] = [
+      { label: 'Berth (berthd)', cli: (a) => berthd.docker(a), pid: berthd.process.pid, times: [], cpu: [] },
     ];
     if (await dockerAnswers()) {
-      engines.push({ label: 'Docker Engine (dockerd)', cli: (a) => runDocker(a, { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' }), times: [] });
+      const cli: Cli = (a) => runDocker(a, { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' });
+      engines.push({ label: 'Docker Engine (dockerd)', cli, pid: dockerdPid(), times: [], cpu: [] });
     }
-    for (const e of engines) await timedPull(e.cli, name); // warm-up, not counted
+    // One warm-up pull each (the registry's files into the page cache), not counted.
+    for (const e of engines) {
+      await timedPull(e, name);
+      e.times.length = 0;
+      e.cpu.length = 0;
+    }
     // Alternating runs, so drift on a shared machine hits both engines alike.
-    for (let i = 0; i < runs; i++) for (const e of engines) e.times.push(await timedPull(e.cli, name));
+    for (let i = 0; i < runs; i++) for (const e of engines) await timedPull(e, name);
     for (const e of engines) await e.cli(['rmi', '-f', name]);
 
-    const rows: string[][] = [['engine', `median of ${runs} (ms)`, 'runs (ms)', 'MB/s']];
+    const rows: string[][] = [['engine', `median of ${runs} (ms)`, 'runs (ms)', 'MB/s', 'engine CPU per pull (ms, median)']];
     for (const e of engines) {
       const m = median(e.times);
-      rows.push([e.label, m.toFixed(0), e.times.map((t) => t.toFixed(0)).join(' '), (total / 1e3 / m).toFixed(0)]);
+      rows.push([e.label, m.toFixed(0), e.times.map((t) => t.toFixed(0)).join(' '), (total / 1e3 / m).toFixed(0), e.cpu.length ? median(e.cpu).toFixed(0) : 'n/a']);
     }
     printTable(rows);
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (other work on the machine slows both engines)`);
     const [berth, docker] = engines;
     if (docker && berth) console.log(`ratio Berth / Docker Engine: ${(median(berth.times) / median(docker.times)).toFixed(2)}x (target <= 0.7x)`);
     else console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
@@ -74,16 +81,47 @@ export async function run(args: string[] = []): Promise<void> {
   }
 }
 
+interface Engine {
+  label: string;
+  cli: Cli;
+  /** The daemon process, for its CPU time (with its reaped children: dockerd unpacks in child processes). */
+  pid: number | undefined;
+  times: number[];
+  cpu: number[];
+}
+
 /** Removes the image, then times one `docker pull` of it (checking it really arrived). */
-async function timedPull(cli: Cli, name: string): Promise<number> {
-  await cli(['rmi', '-f', name]);
+async function timedPull(e: Engine, name: string): Promise<void> {
+  await e.cli(['rmi', '-f', name]);
+  const cpuBefore = cpuMs(e.pid);
   const start = process.hrtime.bigint();
-  const r = await cli(['pull', '-q', name]);
+  const r = await e.cli(['pull', '-q', name]);
   const took = ms(process.hrtime.bigint() - start);
+  const cpuAfter = cpuMs(e.pid);
   if (r.code !== 0) throw new Error(`docker pull failed: ${r.stderr}`);
-  const inspect = await cli(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', name]);
+  const inspect = await e.cli(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', name]);
   if (inspect.stdout.trim() !== String(LAYERS)) throw new Error(`pulled image has ${inspect.stdout.trim()} layers, expected ${LAYERS}: ${inspect.stderr}`);
-  return took;
+  e.times.push(took);
+  if (cpuBefore !== undefined && cpuAfter !== undefined) e.cpu.push(cpuAfter - cpuBefore);
+}
+
+/** utime + stime + cutime + cstime of a process, in ms (clock ticks of 10 ms, as on Linux). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function dockerdPid(): number | undefined {
+  try {
+    return Number(readFileSync('/var/run/docker.pid', 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The benchmark image, built once: 5 layers of ten 4 MB random files each. */
