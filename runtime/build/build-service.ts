@@ -30,15 +30,22 @@ export class BuildService {
   private readonly committer: StepCommitter;
   private readonly memos = new Map<string, Map<string, string>>();
 
+  private readonly reaped: Promise<void>;
+
   constructor(private readonly s: Services) {
     this.cache = new StepCache(s.imageStore);
     this.committer = new StepCommitter(s.imageStore, s.layers);
+    this.reaped = BuildTasks.reap(s).catch((err: unknown) => {
+      process.stderr.write(`berthd: could not clean up after builds of the previous run: ${(err as Error).message}\n`);
+    });
   }
 
   /** Runs one build and reports on `out`; never throws (failures go to `out`). */
   async build(body: Readable, options: BuildOptions, out: BuildOutput, credentials: CredentialsFor): Promise<void> {
     let context: BuildContext | undefined;
     let tasks: Promise<BuildTasks> | undefined;
+    let failure: unknown;
+    await this.reaped;
     const scratch = await this.s.temp.makeDir('build');
     try {
       context = await BuildContext.open(body, this.s.temp, options.dockerfile);
@@ -53,14 +60,15 @@ export class BuildService {
         const final = await new DockerfileBuild(host, options, ctx, out, out.signal).run();
         await this.finish(final, options, out);
       });
-      out.end();
     } catch (err) {
-      out.fail(err, err instanceof StepFailedError ? err.exitCode : undefined);
-    } finally {
-      if (tasks) await tasks.then((t) => t.close(), () => undefined);
-      await context?.dispose().catch(() => undefined);
-      await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+      failure = err;
     }
+    // Clean up before answering, so a client never sees leftovers of a finished build.
+    if (tasks) await tasks.then((t) => t.close(), () => undefined);
+    await context?.dispose().catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    if (failure === undefined) out.end();
+    else out.fail(failure, failure instanceof StepFailedError ? failure.exitCode : undefined);
   }
 
   private async finish(final: StageState, options: BuildOptions, out: BuildOutput): Promise<void> {

@@ -5,7 +5,7 @@
 import { parseDockerfile } from '../../dockerfile/syntax/parser.js';
 import type { DockerfileAst, Instruction } from '../../dockerfile/syntax/ast.js';
 import { viewInstruction } from '../../dockerfile/syntax/instructions.js';
-import { InvalidError } from '../errdefs.js';
+import { errorMessage, InvalidError } from '../errdefs.js';
 import type { ImageEntry } from '../images/image-store.js';
 import { BuildArgs } from './args.js';
 import type { BuildContext } from './context/build-context.js';
@@ -126,7 +126,12 @@ export class DockerfileBuild {
     } else if (base.toLowerCase() === 'scratch') {
       entry = null;
     } else {
-      entry = await this.host.baseImage(base);
+      try {
+        entry = await this.host.baseImage(base);
+      } catch (err) {
+        if (!(err instanceof InvalidError) || !/invalid reference format/.test(err.message)) throw err;
+        throw new InvalidError(`FROM ${base}: no earlier build stage has that name, and it is not an image reference: ${err.message}`, { cause: err });
+      }
     }
     return new StageState(index, name, args.forStage(), entry);
   }
@@ -157,6 +162,10 @@ export class DockerfileBuild {
       return built.image.id ? { kind: 'image', entry: this.host.baseImageById(built.image.id) } : { kind: 'scratch' };
     }
     if (ref.toLowerCase() === 'scratch') return { kind: 'scratch' };
-    return { kind: 'image', entry: await this.host.baseImage(ref) };
+    try {
+      return { kind: 'image', entry: await this.host.baseImage(ref) };
+    } catch (err) {
+      throw new InvalidError(`invalid from flag value ${ref}: no build stage has that name, and as an image: ${errorMessage(err)}`, { cause: err });
+    }
   }
 }

@@ -14,6 +14,7 @@ import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { crunWorks, selectRuntime } from '../../tasks/oci-runtime.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
+import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
 export interface StepRun {
   /** Scratch folder of this step (under the daemon's temp space); the upper dir is `<dir>/upper`. */
@@ -34,11 +35,12 @@ class SharedNetwork implements TaskNetworks {
   private readonly id = randomBytes(32).toString('hex');
   private bridge: Promise<Attachment> | undefined;
 
-  constructor(private readonly inner: TaskNetworks) {}
+  constructor(private readonly inner: TaskNetworks, private readonly root: string) {}
 
   attach(_taskId: string, mode: string | undefined, ports: [], aliases: string[]): Promise<Attachment> {
     if (mode === 'none' || mode === 'host') return this.inner.attach(this.id, mode, ports, aliases);
-    this.bridge ??= this.inner.attach(this.id, mode, [], []);
+    // Noted on disk first, so a daemon killed mid-build removes the namespace when it starts again.
+    this.bridge ??= markNetwork(this.root, this.id).then(() => this.inner.attach(this.id, mode, [], []));
     return this.bridge;
   }
 
@@ -47,7 +49,10 @@ class SharedNetwork implements TaskNetworks {
   }
 
   async close(): Promise<void> {
-    if (this.bridge) await this.inner.detach(this.id).catch(() => undefined);
+    if (this.bridge) {
+      await this.inner.detach(this.id).catch(() => undefined);
+      await unmarkNetwork(this.root, this.id);
+    }
     this.bridge = undefined;
   }
 }
@@ -73,22 +78,28 @@ function buildRuntime(explicit: string | undefined, needsCgroupLimits: boolean):
 export class BuildTasks {
   private initLayer: string | undefined;
 
-  private constructor(private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string) {}
+  private constructor(
+    private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: string,
+  ) {}
 
   static async open(services: Services, scratch: string, needsCgroupLimits: boolean): Promise<BuildTasks> {
     const engine = await containerEngine(services);
-    const network = new SharedNetwork(engine.networks);
+    const network = new SharedNetwork(engine.networks, services.options.root);
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
-    const runner = new TaskRunner({
-      runtime: buildRuntime(services.options.ociRuntime, needsCgroupLimits), networks: network,
-      cgroupParent: engine.containers.cgroupParent, initBinary,
-    });
-    return new BuildTasks(runner, network, scratch);
+    const runtime = buildRuntime(services.options.ociRuntime, needsCgroupLimits);
+    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary });
+    return new BuildTasks(runner, network, scratch, runtime);
+  }
+
+  /** Once per daemon start: removes what builds killed with the previous daemon left behind. */
+  static async reap(services: Services): Promise<void> {
+    const engine = await containerEngine(services);
+    await reapOrphans(services.options.root, services.temp.dir, engine.networks);
   }
 
   async run(step: StepRun): Promise<TaskResult> {
     const init = await this.ensureInitLayer();
-    return this.runner.run({
+    const running = this.runner.run({
       dir: step.dir,
       layerDirs: [...[...step.layers].reverse(), init],
       config: step.config,
@@ -97,6 +108,17 @@ export class BuildTasks {
       onOutput: step.onOutput,
       signal: step.signal,
     });
+    // An abort that lands while the runtime is still creating the task finds nothing to kill; keep
+    // killing the task of this bundle until the run is over.
+    let settled = false;
+    const stop = (): void => void killUntil(join(step.dir, 'bundle'), this.runtime, () => settled);
+    step.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await running;
+    } finally {
+      settled = true;
+      step.signal.removeEventListener('abort', stop);
+    }
   }
 
   async close(): Promise<void> {
@@ -111,5 +133,12 @@ export class BuildTasks {
     for (const f of MOUNTPOINT_FILES) await writeFile(join(dir, f), '', { mode: 0o644 });
     this.initLayer = dir;
     return dir;
+  }
+}
+
+async function killUntil(bundle: string, runtime: string, done: () => boolean): Promise<void> {
+  while (!done()) {
+    await killTasksOfBundle(runtime, (b) => b === bundle);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

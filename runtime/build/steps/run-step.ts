@@ -72,6 +72,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
   delete cc.ArgsEscaped;
   if (probeCache(env, cc)) return;
 
+  if (env.signal.aborted) throw new InvalidError('Build cancelled');
   const tasks = await env.tasks();
   const dir = await env.temp.makeDir('build-run');
   try {
