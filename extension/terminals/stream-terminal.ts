@@ -40,10 +40,16 @@ export class StreamTerminal implements vscode.Pseudoterminal {
         return;
       }
       this.session = session;
-      session.stream.on('data', (chunk: Buffer) => this.writeEmitter.fire(chunk.toString('utf8')));
+      let first = true;
+      session.stream.on('data', (chunk: Buffer) => {
+        this.writeEmitter.fire(chunk.toString('utf8'));
+        // Output means the process exists: an engine may drop a resize sent before that moment
+        // (Berth's engine does; Docker does not), so the size goes again with the first output.
+        if (first && this.size) void session.resize(this.size.rows, this.size.columns).catch(() => undefined);
+        first = false;
+      });
       session.stream.on('end', () => void this.finish());
       session.stream.on('error', () => void this.finish());
-      // The size known now (and later changes) must reach the engine after the process exists.
       if (this.size) void session.resize(this.size.rows, this.size.columns).catch(() => undefined);
     } catch (err) {
       this.writeEmitter.fire(`\x1b[31m${userMessage(err, this.doing)}\x1b[0m\r\nPress any key to close.\r\n`);

@@ -73,6 +73,7 @@ for (const c of CASES) {
       await t.test('volumes and networks: inspect and remove', () => volumesAndNetworks(h, socket, prefix));
       await t.test('a failing build marks its line and jumps there', () => failingBuild(h, prefix));
       if (c.ownEngine) await t.test('prune containers', () => pruneContainers(h, socket, prefix));
+      if (c.ownEngine) await t.test('restart the bundled engine: the views come back', () => restartEngine(h, socket, prefix));
     } finally {
       await registry?.stop().catch(() => undefined);
       await removeByPrefix(socket, prefix).catch(() => undefined);
@@ -245,6 +246,24 @@ async function pruneContainers(h: Harness, socket: string, prefix: string): Prom
   await answerDialog(page, 'Prune');
   await waitForNotification(page, /^Removed \d+ containers?/, /^Could not prune/, 60_000);
   await treeRow(page, 'Containers', `${prefix}-leftover`).waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+async function restartEngine(h: Harness, socket: string, prefix: string): Promise<void> {
+  const page = h.page;
+  const name = `${prefix}-survivor`;
+  await createStopped(socket, name);
+  await treeRow(page, 'Containers', name).waitFor({ state: 'visible', timeout: 30_000 });
+  const before = await new Docker({ socketPath: socket }).info();
+  await h.runCommand('Berth: Restart Bundled Engine');
+  await h.waitForTreeItem('Engine', 'State', /^running$/, 60_000);
+  // A new engine process, the same data: the container is still listed.
+  await treeRow(page, 'Containers', name).waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
+    const listed = await new Docker({ socketPath: socket }).listContainers({ all: true }).then((l) => l.map((c) => c.Names?.[0]), () => []);
+    assert.fail(`after the engine restarted, the created container ${name} is not in the Containers view; the engine lists ${JSON.stringify(listed)}`);
+  });
+  const after = await new Docker({ socketPath: socket }).info();
+  assert.equal(after.DockerRootDir, before.DockerRootDir);
+  await h.screenshot('engine-restarted');
 }
 
 function escape(s: string): string {
