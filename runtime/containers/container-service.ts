@@ -2,7 +2,7 @@
 // restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
@@ -137,7 +137,10 @@ export class ContainerService {
 
   private save(r: ContainerRecord): Promise<void> {
     if (!this.records.has(r.Id)) return Promise.resolve(); // removed meanwhile: do not recreate its folder
-    return this.writer.write(join(this.dir, r.Id, 'config.v2.json'), r);
+    return this.writer.write(join(this.dir, r.Id, 'config.v2.json'), r).catch((err: unknown) => {
+      // A short-lived --rm container can be removed (its folder renamed away) while a save is in flight.
+      if (this.records.has(r.Id)) throw err;
+    });
   }
 
   /** Loads records and reconnects to monitors of containers that kept running while we were down. */
@@ -297,7 +300,7 @@ export class ContainerService {
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, maxSize: parseSize(logCfg['max-size'], 0), maxFile: Number(logCfg['max-file'] ?? 1) || 1 },
-        memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`,
+        memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
       });
       this.watch(r, session);
       let started;
@@ -384,7 +387,8 @@ export class ContainerService {
     this.d.publish('die', r.Id, this.attrs(r, { exitCode: String(rec.exitCode) }));
     const restart = this.shouldRestart(r);
     if (restart) r.State.Status = 'restarting';
-    await this.save(r).catch(() => undefined);
+    // An auto-removed container's record is about to go: no point writing it.
+    if (restart || !r.HostConfig.AutoRemove) await this.save(r).catch(() => undefined);
     for (const w of l.exitWaiters.splice(0)) w();
     const code = { StatusCode: rec.exitCode, Error: null };
     l.waiters = l.waiters.filter((w) => { if (w.condition === 'removed') return true; w.resolve(code); return false; });
@@ -496,10 +500,11 @@ export class ContainerService {
     r.State.Status = 'removing';
     this.records.delete(r.Id);
     await this.d.networks.detach(r.Id).catch(() => undefined);
-    await rm(this.paths(r.Id).dir, { recursive: true, force: true });
-    for (const dir of ['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'devices', 'freezer', 'cpuset', 'systemd', 'unified']) {
-      await rm(`/sys/fs/cgroup/${dir}/${this.cgroupParent}/${r.Id}`, { recursive: false, force: true }).catch(() => undefined);
-    }
+    // One rename makes the removal final (the temp space is emptied on every start); the files
+    // go in the background, off the path of `docker run --rm`.
+    const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
+    await rename(this.paths(r.Id).dir, trash).catch(() => rm(this.paths(r.Id).dir, { recursive: true, force: true }));
+    void rm(trash, { recursive: true, force: true }).catch(() => undefined);
     if (opts.volumes) for (const m of r.Mounts) if (m.Anonymous && m.Name) await this.d.volumes.remove(m.Name, true).catch(() => undefined);
     this.d.publish('destroy', r.Id, this.attrs(r));
     for (const w of l.waiters.splice(0)) w.resolve({ StatusCode: r.State.ExitCode, Error: null });

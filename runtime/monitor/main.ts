@@ -3,9 +3,9 @@
 // `runc run --keep` holding its stdio, writes the log, serves attach on <containerDir>/monitor.sock,
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { watch, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { watch, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
@@ -104,13 +104,6 @@ function runJob(j: MonitorJob, first: Client): void {
   job = j;
   first.stdout = true; first.stderr = true; first.stdin = j.openStdin;
   clients.add(first);
-  log = new LogWriter(j.log.path, j.log.maxSize, j.log.maxFile);
-  const sock = join(j.containerDir, 'monitor.sock');
-  try { unlinkSync(sock); } catch { /* fresh */ }
-  server?.close();
-  server = createServer({ allowHalfOpen: true }, handleClient);
-  withSocketPath(sock, (p) => server!.listen(p));
-  writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid));
   const pidFile = join(j.containerDir, 'container.pid');
   try { unlinkSync(pidFile); } catch { /* fresh */ }
   const watcher = watch(j.containerDir, (_ev, name) => {
@@ -125,6 +118,14 @@ function runJob(j: MonitorJob, first: Client): void {
   }
   if (!j.openStdin && !j.tty) child.stdin?.end();
   child.stdin?.on('error', () => { /* container closed its stdin */ });
+  // runc is on its way: the rest of the set-up overlaps its start (no output is read before we return).
+  log = new LogWriter(j.log.path, j.log.maxSize, j.log.maxFile);
+  const sock = join(j.containerDir, 'monitor.sock');
+  try { unlinkSync(sock); } catch { /* fresh */ }
+  server?.close();
+  server = createServer({ allowHalfOpen: true }, handleClient);
+  withSocketPath(sock, (p) => server!.listen(p));
+  writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid));
   child.stdout?.on('data', (d: Buffer) => output('stdout', d));
   child.stderr?.on('data', (d: Buffer) => output('stderr', d));
   child.on('error', (err) => finish(127, err.message));
@@ -180,7 +181,6 @@ function finish(exitCode: number, spawnError?: string): void {
   writeFileSync(tmp, JSON.stringify(record));
   renameSync(tmp, join(j.containerDir, 'exit.json'));
   log?.close();
-  const del = spawn(j.runtime, ['delete', '--force', j.id], { stdio: 'ignore' });
   const done = (): void => {
     const frame = encodeControl({ op: 'exit', record });
     let open = clients.size;
@@ -189,8 +189,29 @@ function finish(exitCode: number, spawnError?: string): void {
     // A client that never reads must not keep the monitor alive.
     setTimeout(() => process.exit(0), 5000).unref();
   };
+  if (releaseRuncState(j)) { done(); return; }
+  const del = spawn(j.runtime, ['delete', '--force', j.id], { stdio: 'ignore' });
   del.on('close', done);
   del.on('error', done);
+}
+
+/**
+ * What `runc delete` does for a stopped container, without the ~20 ms of starting runc: remove its
+ * cgroup in every hierarchy and its state folder. False (so runc delete runs) when anything is left.
+ */
+function releaseRuncState(j: MonitorJob): boolean {
+  if (basename(j.runtime) !== 'runc' || !j.cgroupsPath) return false;
+  try {
+    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
+      try { rmdirSync(join('/sys/fs/cgroup', hierarchy, j.cgroupsPath)); } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      }
+    }
+    rmSync(join('/run/runc', j.id), { recursive: true, force: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 

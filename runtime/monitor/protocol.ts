@@ -16,6 +16,8 @@ export interface MonitorJob {
   log: { path: string; maxSize: number; maxFile: number };
   /** memory cgroup directory of the container, read for OOM kills when it exits. */
   memoryCgroup: string;
+  /** The spec's linux.cgroupsPath (/<parent>/<id>), removed in every hierarchy after the exit. */
+  cgroupsPath?: string;
 }
 
 export interface ExitRecord { exitCode: number; oomKilled: boolean; finishedAt: string; startedAt?: string; error?: string }

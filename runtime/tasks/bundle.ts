@@ -33,8 +33,7 @@ export function containerPaths(dir: string): ContainerPaths {
 
 export async function createLayout(p: ContainerPaths): Promise<void> {
   await mkdir(p.rootfs, { recursive: true });
-  await mkdir(p.upper, { recursive: true });
-  await mkdir(p.work, { recursive: true });
+  await Promise.all([mkdir(p.upper), mkdir(p.work)]);
 }
 
 export async function writeBundle(p: ContainerPaths, spec: OciSpec): Promise<void> {
