@@ -1,6 +1,7 @@
-// Bundles the four entry points with esbuild. `--production` minifies for the VSIX.
+// Bundles the entry points with esbuild. `--production` minifies for the VSIX.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { extensionBundles } from './lib/extension-bundles.mjs';
 
 const production = process.argv.includes('--production');
 
@@ -17,20 +18,23 @@ const common = {
 };
 
 const entries = [
-  { in: 'extension/main.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'runtime/main.ts', out: 'dist/runtime.js', bin: true },
   { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
   { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
 ];
 
-await Promise.all(entries.map(async (e) => {
-  await build({
-    ...common,
-    entryPoints: [e.in],
-    outfile: e.out,
-    external: [...common.external, ...(e.external ?? [])],
-    banner: e.bin ? { js: '#!/usr/bin/env node' } : undefined,
-  });
-  if (e.bin) chmodSync(e.out, 0o755);
-}));
+await Promise.all([
+  // dist/extension.js and the libraries it loads after activation, in dist/lib/.
+  ...extensionBundles(common).map((options) => build(options)),
+  ...entries.map(async (e) => {
+    await build({
+      ...common,
+      entryPoints: [e.in],
+      outfile: e.out,
+      external: [...common.external, ...(e.external ?? [])],
+      banner: e.bin ? { js: '#!/usr/bin/env node' } : undefined,
+    });
+    if (e.bin) chmodSync(e.out, 0o755);
+  }),
+]);

@@ -1,0 +1,5 @@
+// Types for extension-bundles.mjs, so TypeScript (the activation benchmark) can use it under `strict`.
+import type { BuildOptions } from 'esbuild';
+
+export declare const LAZY_LIBRARIES: Record<string, string>;
+export declare function extensionBundles(common: BuildOptions & { external: string[] }, outDir?: string): BuildOptions[];
