@@ -8,9 +8,12 @@
 //   - after an edit: didChange to publish, which includes the 50 ms debounce (also shown without it);
 //   - a 5,000-line Dockerfile (corpus files concatenated): open to publish, target < 30 ms;
 //   - semantic tokens (full) per file: p99 < 10 ms;
+//   Raw numbers include whatever else the machine is doing; "per file, best of rounds" shows each
+//   file's cost without a one-off pause landing on it.
 //   - side by side, in-process on the same files: Berth's parse + lint vs dockerfile-utils'
 //     validate (the validator behind dockerfile-language-server-nodejs): Berth should be faster.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { ruleInfos } from '../dockerfile/lint/catalogue';
@@ -60,6 +63,11 @@ export async function run(args: string[]): Promise<void> {
   const open: number[] = [];
   const edit: number[] = [];
   const tokens: number[] = [];
+  // Per file, the best of the rounds: what the file costs without a GC pause or a busy machine
+  // landing on that one request (shown next to the raw numbers, never instead of them).
+  const bestOpen = new Array<number>(texts.length).fill(Infinity);
+  const bestEdit = new Array<number>(texts.length).fill(Infinity);
+  const bestTokens = new Array<number>(texts.length).fill(Infinity);
   const bigOpen: number[] = [];
   let findings = 0;
   try {
@@ -75,12 +83,15 @@ export async function run(args: string[]): Promise<void> {
         const uri = `file:///bench/${r}/${i}/Dockerfile`;
         const [dt, published] = await timed(() => client.open(uri, texts[i]));
         open.push(dt);
+        bestOpen[i] = Math.min(bestOpen[i], dt);
         findings += published.diagnostics.length;
         const [tt] = await timed(() => client.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } }));
         tokens.push(tt);
+        bestTokens[i] = Math.min(bestTokens[i], tt);
         const lines = texts[i].split('\n').length;
         const [de] = await timed(() => client.change(uri, [{ range: { start: { line: lines, character: 0 }, end: { line: lines, character: 0 } }, text: '\nRUN echo edited\n' }]));
         edit.push(de);
+        bestEdit[i] = Math.min(bestEdit[i], de - DEBOUNCE_MS);
         await client.close(uri);
       }
       const uri = `file:///bench/big/${r}/Dockerfile`;
@@ -109,13 +120,17 @@ export async function run(args: string[]): Promise<void> {
   }
   const editStats = stats(edit);
   const withoutDebounce = stats(edit.map((x) => x - DEBOUNCE_MS));
-  console.log(`lsp-latency: dist/language-server.js over stdio, ${texts.length} corpus files x ${rounds} rounds, ${ruleInfos.length} rules (all on), ${findings} diagnostics per pass set`);
+  const load = os.loadavg()[0];
+  console.log(`lsp-latency: dist/language-server.js over stdio, ${texts.length} corpus files x ${rounds} rounds, ${ruleInfos.length} rules (all on), ${findings} diagnostics published; load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`);
   console.table([
     row('didOpen -> publishDiagnostics', stats(open), 'p50 < 2, p99 < 6'),
     row('didChange -> publishDiagnostics (incl. 50 ms debounce)', editStats, 'open bounds + 50'),
     row('  same, minus the debounce', withoutDebounce, 'p50 < 2, p99 < 6'),
     row('5,000-line Dockerfile: didOpen -> publish', stats(bigOpen), '< 30'),
     row('semanticTokens/full', stats(tokens), 'p99 < 10'),
+    row('per file, best of rounds: didOpen -> publish', stats(bestOpen), 'p50 < 2, p99 < 6'),
+    row('per file, best of rounds: edit (minus debounce)', stats(bestEdit), 'p50 < 2, p99 < 6'),
+    row('per file, best of rounds: semanticTokens/full', stats(bestTokens), 'p99 < 10'),
     row('in-process: Berth parse + lint', stats(ours), ''),
     row('in-process: dockerfile-utils validate', stats(theirs), 'Berth faster'),
   ]);
