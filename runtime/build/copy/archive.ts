@@ -1,27 +1,18 @@
 // ADD's local archive handling: a source that is a tar (plain, gzip, bzip2, xz or zstd) is unpacked
 // into the destination instead of copied. Like Docker, "is a tar" means "the first header reads".
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { decompressContext, sniffFormat } from '../context/decompress.js';
+import type { FileTree, TreeEntry } from '../fs/file-tree.js';
 
-/** True when `path` holds a tar archive, possibly compressed. */
-export async function isArchive(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  let head: Buffer;
-  try {
-    head = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(head, 0, 512, 0);
-    head = head.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+/** True when the file entry holds a tar archive, possibly compressed. */
+export async function isArchive(tree: FileTree, e: TreeEntry): Promise<boolean> {
+  const head = await tree.readHead(e, 512);
   if (head.length === 0) return false;
   if (sniffFormat(head) === 'tar') return head.length === 512 && tarChecksumOk(head);
   // Compressed: it is an archive when the decompressed stream starts with a valid tar header.
   try {
-    const stream = await decompressContext(createReadStream(path));
+    const stream = await decompressContext(tree.open(e));
     const first = await readFirst(stream, 512);
     stream.destroy();
     return first.length === 512 && tarChecksumOk(first);
@@ -53,9 +44,9 @@ export function tarChecksumOk(block: Buffer): boolean {
 
 export type ArchiveEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(): unknown };
 
-/** The entries of the (possibly compressed) archive at `path`. */
-export async function* archiveEntries(path: string): AsyncGenerator<ArchiveEntry> {
-  const stream = await decompressContext(createReadStream(path));
+/** The entries of the (possibly compressed) archive in file entry `e`. */
+export async function* archiveEntries(tree: FileTree, e: TreeEntry): AsyncGenerator<ArchiveEntry> {
+  const stream = await decompressContext(tree.open(e));
   const extract = tar.extract();
   stream.on('error', (err) => extract.destroy(err));
   stream.pipe(extract);

@@ -4,14 +4,12 @@
 // missing ones are created 0755, then the sources follow. Ownership follows the legacy builder:
 // everything copied belongs to the --chown identity (root without one), except COPY --from without
 // --chown, which keeps the owners; new parent folders of a copied folder belong to root.
-import { createReadStream } from 'node:fs';
-import { readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidError } from '../../errdefs.js';
-import { cleanPath, type UnionView, type ViewEntry } from '../fs/union-view.js';
+import { cleanPath, resolvePath, type FileTree, type TreeEntry } from '../fs/file-tree.js';
 import type { TarHeader } from '../fs/upper-tar.js';
 import { archiveEntries, isArchive } from './archive.js';
 import type { ModeChange } from './chmod.js';
@@ -20,7 +18,7 @@ import type { CopyItem, ViewItem } from './sources.js';
 
 export interface CopyPlan {
   /** The image the files go into (an empty view for --link). */
-  destView: UnionView;
+  destView: FileTree;
   /** Absolute destination, trailing slash kept (WORKDIR already applied). */
   dest: string;
   items: CopyItem[];
@@ -35,6 +33,9 @@ export interface CopyPlan {
 }
 
 const ROOT: Identity = { uid: 0, gid: 0 };
+/** Files read ahead of the tar writer, and the largest size read whole. */
+const READ_AHEAD = 32;
+const PREFETCH_MAX = 1 << 20;
 
 /** The layer tar of a COPY/ADD. Errors (missing parents, unreadable files) surface on the stream. */
 export function copyLayerTar(plan: CopyPlan): Readable {
@@ -58,12 +59,12 @@ class CopyWriter {
   async run(): Promise<void> {
     const destRel = cleanPath(this.plan.dest);
     const intoDir = this.plan.dest.endsWith('/');
-    const resolved = this.plan.followDestSymlinks ? await this.plan.destView.resolve(destRel) : destRel;
+    const resolved = this.plan.followDestSymlinks ? await resolvePath(this.plan.destView, destRel) : destRel;
     for (const item of this.plan.items) {
       if (item.kind === 'view' && item.entry.type === 'dir') {
         await this.copyDir(item, resolved);
-      } else if (item.kind === 'view' && this.plan.unpackArchives && item.mayUnpack && item.entry.type === 'file' && await isArchive(item.entry.hostPath)) {
-        await this.unpack(item.entry.hostPath, resolved);
+      } else if (item.kind === 'view' && this.plan.unpackArchives && item.mayUnpack && item.entry.type === 'file' && await isArchive(item.source.tree, item.entry)) {
+        await this.unpack(item.source.tree, item.entry, resolved);
       } else {
         const target = intoDir || await this.isDir(resolved) ? joinRel(resolved, item.name) : resolved;
         if (target === '') throw new InvalidError(`cannot copy ${item.name || 'the source'} to the root folder itself: name a file or end the destination with /`);
@@ -71,6 +72,7 @@ class CopyWriter {
         await this.copyFile(item, target);
       }
     }
+    await this.flush(0);
   }
 
   private async isDir(rel: string): Promise<boolean> {
@@ -95,9 +97,9 @@ class CopyWriter {
     if (existing && existing.type !== 'dir') {
       throw new InvalidError(`cannot copy to /${rel}: it exists in the image and is not a directory`);
     }
-    const st = existing?.stats;
+    const st = existing?.stat;
     this.entry({
-      name: `${rel}/`, type: 'directory', mode: st ? st.mode & 0o7777 : mode ?? 0o755,
+      name: `${rel}/`, type: 'directory', mode: st ? st.mode : mode ?? 0o755,
       uid: st ? st.uid : owner.uid, gid: st ? st.gid : owner.gid, mtime: this.now,
     });
     this.written.set(rel, 'dir');
@@ -116,7 +118,7 @@ class CopyWriter {
   }
 
   private async walk(item: ViewItem, srcRel: string, destRel: string): Promise<void> {
-    const view = item.source.view;
+    const view = item.source.tree;
     for (const name of await view.readdir(srcRel)) {
       const src = srcRel ? `${srcRel}/${name}` : name;
       const dest = joinRel(destRel, name);
@@ -124,11 +126,12 @@ class CopyWriter {
       if (!e) continue;
       if (e.type === 'dir') {
         const owner = this.ownerOf(e);
-        this.entry({ name: `${dest}/`, type: 'directory', mode: this.mode(e.stats.mode, true), ...owner, mtime: e.stats.mtime });
+        this.entry({ name: `${dest}/`, type: 'directory', mode: this.mode(e.stat.mode, true), ...owner, mtime: e.stat.mtime });
         this.written.set(dest, 'dir');
         await this.walk(item, src, dest);
       } else {
-        await this.emitEntry(e, dest);
+        await this.emitEntry(view, e, dest);
+        await this.flush(READ_AHEAD);
       }
     }
   }
@@ -137,37 +140,42 @@ class CopyWriter {
     return this.plan.chmod ? this.plan.chmod(source & 0o7777, isDir) : source & 0o7777;
   }
 
-  private ownerOf(e: ViewEntry): Identity {
-    return this.plan.identity ?? { uid: e.stats.uid, gid: e.stats.gid };
+  private ownerOf(e: TreeEntry): Identity {
+    return this.plan.identity ?? { uid: e.stat.uid, gid: e.stat.gid };
   }
 
   private async copyFile(item: CopyItem, target: string): Promise<void> {
     if (item.kind === 'inline') {
       const owner = this.plan.identity ?? ROOT;
       this.written.set(target, 'other');
-      this.pack.entry({ name: target, type: 'file', size: item.content.length, mode: this.mode(item.mode, false), ...owner, mtime: item.mtime }, item.content);
+      this.queue({ name: target, type: 'file', size: item.content.length, mode: this.mode(item.mode, false), ...owner, mtime: item.mtime }, Promise.resolve(item.content));
       return;
     }
-    await this.emitEntry(item.entry, target);
+    await this.emitEntry(item.source.tree, item.entry, target);
   }
 
-  /** A file, symlink or other non-folder entry of a source view at `dest`. */
-  private async emitEntry(e: ViewEntry, dest: string): Promise<void> {
+  /** A file, symlink or other non-folder entry of a source tree at `dest`. */
+  private async emitEntry(tree: FileTree, e: TreeEntry, dest: string): Promise<void> {
     const owner = this.ownerOf(e);
     this.written.set(dest, 'other');
-    const base = { name: dest, ...owner, mtime: e.stats.mtime };
+    const base = { name: dest, ...owner, mtime: e.stat.mtime };
     if (e.type === 'symlink') {
-      this.entry({ ...base, type: 'symlink', linkname: await readlink(e.hostPath), mode: 0o777 });
+      this.entry({ ...base, type: 'symlink', linkname: await tree.readlink(e.path), mode: 0o777 });
     } else if (e.type === 'file') {
-      const sink = this.pack.entry({ ...base, type: 'file', size: e.stats.size, mode: this.mode(e.stats.mode, false) });
-      await pipeline(createReadStream(e.hostPath), sink);
+      const header: TarHeader = { ...base, type: 'file', size: e.stat.size, mode: this.mode(e.stat.mode, false) };
+      if (e.stat.size <= PREFETCH_MAX) {
+        this.queue(header, tree.read(e));
+      } else {
+        await this.flush(0);
+        await pipeline(tree.open(e), this.pack.entry(header));
+      }
     }
     // Sockets, FIFOs and devices are not copied.
   }
 
-  private async unpack(archive: string, target: string): Promise<void> {
+  private async unpack(tree: FileTree, archive: TreeEntry, target: string): Promise<void> {
     await this.ensureParents(target, ROOT);
-    for await (const entry of archiveEntries(archive)) {
+    for await (const entry of archiveEntries(tree, archive)) {
       const h = entry.header;
       const rel = archivePath(h.name);
       if (rel === '') {
@@ -187,6 +195,7 @@ class CopyWriter {
         case 'file':
         case 'contiguous-file':
           this.written.set(dest, 'other');
+          await this.flush(0);
           await pipeline(entry, this.pack.entry({ ...base, type: 'file', size: h.size ?? 0 }));
           break;
         case 'symlink':
@@ -206,8 +215,33 @@ class CopyWriter {
   }
 
   private entry(h: TarHeader): void {
-    this.pack.entry(h);
+    this.queue(h, undefined);
   }
+
+  /**
+   * Entries go out in order, but the contents of small files are read ahead, many at once: reading
+   * one file after another is what made a large COPY slow.
+   */
+  private queue(h: TarHeader, data: Promise<Buffer> | undefined): void {
+    data?.catch(() => undefined); // reported when flushed
+    this.pending.push({ h, data });
+  }
+
+  /** Writes queued entries until at most `keep` are left. */
+  async flush(keep: number): Promise<void> {
+    while (this.pending.length > keep) {
+      const { h, data } = this.pending.shift() as { h: TarHeader; data: Promise<Buffer> | undefined };
+      if (!data) {
+        this.pack.entry(h);
+        continue;
+      }
+      const content = await data;
+      if (content.length !== h.size) throw new InvalidError(`/${h.name} changed while it was being copied`);
+      this.pack.entry(h, content);
+    }
+  }
+
+  private readonly pending: { h: TarHeader; data: Promise<Buffer> | undefined }[] = [];
 }
 
 function joinRel(dir: string, name: string): string {

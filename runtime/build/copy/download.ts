@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { InvalidError } from '../../errdefs.js';
-import { entryHash } from '../context/extract.js';
+import { entryHash } from '../context/context-index.js';
 import type { InlineItem } from './sources.js';
 
 const MAX_DOWNLOAD = 2 * 1024 * 1024 * 1024;

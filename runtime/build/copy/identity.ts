@@ -1,14 +1,14 @@
 // `--chown=user[:group]` as the legacy builder reads it: numbers are taken as they are; names are
 // looked up in the image's /etc/passwd and /etc/group; a lone user also names the group.
 import { InvalidError } from '../../errdefs.js';
-import type { UnionView } from '../fs/union-view.js';
+import { readPath, type FileTree } from '../fs/file-tree.js';
 
 export interface Identity {
   uid: number;
   gid: number;
 }
 
-export async function resolveChown(chown: string, view: UnionView): Promise<Identity> {
+export async function resolveChown(chown: string, view: FileTree): Promise<Identity> {
   const parts = chown.split(':');
   if (parts.length > 2) throw new InvalidError(`invalid chown string format: ${chown}`);
   const [user, group] = parts.length === 1 ? [parts[0], parts[0]] : parts;
@@ -20,9 +20,9 @@ export async function resolveChown(chown: string, view: UnionView): Promise<Iden
   return { uid, gid };
 }
 
-async function lookup(name: string, view: UnionView, file: string, idField: number): Promise<number> {
+async function lookup(name: string, view: FileTree, file: string, idField: number): Promise<number> {
   if (/^\d+$/.test(name)) return Number(name);
-  const text = await view.readFile(file);
+  const text = await readPath(view, file);
   if (text === undefined) throw new Error(`open ${file}: no such file or directory`);
   for (const line of text.toString('utf8').split('\n')) {
     const fields = line.split(':');

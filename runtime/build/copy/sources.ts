@@ -3,7 +3,7 @@
 // with Go's filepath.Match (`*` never crosses `/`), each match copied whole.
 import { posix } from 'node:path';
 import { InvalidError } from '../../errdefs.js';
-import { cleanPath, type UnionView, type ViewEntry } from '../fs/union-view.js';
+import { cleanPath, statPath, type TreeEntry } from '../fs/file-tree.js';
 import { dirContentHash, entryContentHash, type HashSource } from './content-hash.js';
 
 interface ItemBase {
@@ -18,7 +18,7 @@ export interface ViewItem extends ItemBase {
   kind: 'view';
   source: HashSource;
   /** The entry (symlinks already followed). */
-  entry: ViewEntry;
+  entry: TreeEntry;
   /** ADD may unpack this source when it is a local archive. */
   mayUnpack: boolean;
 }
@@ -108,8 +108,7 @@ export async function resolveSource(orig: string, opts: ResolveOptions): Promise
 }
 
 async function resolveOne(rel: string, opts: ResolveOptions): Promise<ViewItem | undefined> {
-  const view: UnionView = opts.source.view;
-  const entry = await view.stat(rel);
+  const entry = await statPath(opts.source.tree, rel);
   if (!entry) return undefined;
   const name = rel === '' ? '' : posix.basename(rel);
   const hash = entry.type === 'dir' ? await dirContentHash(opts.source, entry) : `file:${await entryContentHash(opts.source, entry)}`;
@@ -121,7 +120,7 @@ async function resolveWildcard(pattern: string, opts: ResolveOptions): Promise<C
   const depth = pattern.split('/').length;
   const out: CopyItem[] = [];
   const walk = async (rel: string, level: number): Promise<void> => {
-    for (const name of await opts.source.view.readdir(rel)) {
+    for (const name of await opts.source.tree.readdir(rel)) {
       const path = rel ? `${rel}/${name}` : name;
       if (level === depth) {
         if (re.test(path)) {
@@ -130,7 +129,7 @@ async function resolveWildcard(pattern: string, opts: ResolveOptions): Promise<C
         }
         continue;
       }
-      const e = await opts.source.view.lstat(path);
+      const e = await opts.source.tree.lstat(path);
       if (e?.type === 'dir') await walk(path, level + 1);
     }
   };

@@ -1,25 +1,20 @@
-// A read-only view of a root filesystem made of unpacked layer directories, the way overlayfs
+// An image's root filesystem as a FileTree, made of its unpacked layer directories the way overlayfs
 // merges them, without mounting anything: the topmost layer holding a name wins, a 0/0 character
 // device (the layer store's whiteout) hides the name below, and a non-directory hides a directory
-// of the same name below. The build context is a view with one layer. Symlinks are resolved inside
-// the view (an absolute target starts at the view's root), never on the host.
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+// of the same name below.
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import { InvalidError } from '../../errdefs.js';
+import { cleanPath, readPath, resolvePath, statPath, type EntryType, type FileTree, type TreeEntry } from './file-tree.js';
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+export { cleanPath };
 
-export interface ViewEntry {
-  /** Path inside the view, no leading slash ('' is the root). */
-  path: string;
-  type: EntryType;
-  stats: Stats;
+export interface ViewEntry extends TreeEntry {
   /** Where the bytes are on the host (the topmost layer holding the entry). */
   hostPath: string;
 }
-
-const MAX_LINKS = 255;
 
 export function isWhiteout(st: Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0;
@@ -32,30 +27,18 @@ function typeOf(st: Stats): EntryType {
   return 'other';
 }
 
-/** A clean relative path: no leading slash, no `.`; `..` stops at the root. */
-export function cleanPath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
-
 function parentOf(rel: string): string {
   const d = posix.dirname(rel);
   return d === '.' ? '' : d;
 }
 
-export class UnionView {
+export class UnionView implements FileTree {
   private readonly dirLayerCache = new Map<string, number[]>();
   private readonly entryCache = new Map<string, ViewEntry | null>();
 
   /** `layers`: unpacked layer directories, topmost first (LayerStore.lowerDirs order). */
   constructor(readonly layers: readonly string[]) {}
 
-  /** The entry at `rel` (not following a final symlink), or undefined when absent. */
   async lstat(rel: string): Promise<ViewEntry | undefined> {
     rel = cleanPath(rel);
     const cached = this.entryCache.get(rel);
@@ -72,7 +55,10 @@ export class UnionView {
       const st = await lstatOrUndefined(hostPath);
       if (!st) continue;
       if (isWhiteout(st)) return undefined;
-      return { path: rel, type: typeOf(st), stats: st, hostPath };
+      return {
+        path: rel, type: typeOf(st), hostPath,
+        stat: { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size, mtime: st.mtime },
+      };
     }
     return undefined;
   }
@@ -97,7 +83,6 @@ export class UnionView {
     return out;
   }
 
-  /** Names in the directory `rel` (merged, whiteouts applied), sorted. */
   async readdir(rel: string): Promise<string[]> {
     rel = cleanPath(rel);
     const names = new Set<string>();
@@ -124,54 +109,41 @@ export class UnionView {
     return [...names].sort();
   }
 
-  /**
-   * Resolves symlinks in `path` inside the view (like moby's FollowSymlinkInScope). With
-   * `followLast` false the final component is kept as it is. Missing components are fine: the
-   * rest of the path is appended as written.
-   */
-  async resolve(path: string, followLast = true): Promise<string> {
-    const queue = path.split('/').filter((p) => p !== '' && p !== '.');
-    const out: string[] = [];
-    let links = 0;
-    while (queue.length) {
-      const part = queue.shift() as string;
-      if (part === '..') {
-        out.pop();
-        continue;
-      }
-      const candidate = [...out, part].join('/');
-      if (!followLast && queue.length === 0) {
-        out.push(part);
-        break;
-      }
-      const e = await this.lstat(candidate);
-      if (e?.type !== 'symlink') {
-        out.push(part);
-        continue;
-      }
-      if (++links > MAX_LINKS) throw new InvalidError(`too many levels of symbolic links resolving /${path}`);
-      const target = await readlink(e.hostPath);
-      if (target.startsWith('/')) out.length = 0;
-      queue.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
-    }
-    return out.join('/');
-  }
-
-  /** The entry at `path` after resolving every symlink, or undefined. */
-  async stat(path: string): Promise<ViewEntry | undefined> {
-    return this.lstat(await this.resolve(path));
-  }
-
-  async readFile(path: string): Promise<Buffer | undefined> {
-    const e = await this.stat(path);
-    if (!e || e.type !== 'file') return undefined;
-    return readFile(e.hostPath);
-  }
-
   async readlink(rel: string): Promise<string> {
     const e = await this.lstat(rel);
     if (!e || e.type !== 'symlink') throw new InvalidError(`/${rel} is not a symlink`);
     return readlink(e.hostPath);
+  }
+
+  read(e: TreeEntry): Promise<Buffer> {
+    return readFile((e as ViewEntry).hostPath);
+  }
+
+  open(e: TreeEntry): Readable {
+    return createReadStream((e as ViewEntry).hostPath);
+  }
+
+  async readHead(e: TreeEntry, length: number): Promise<Buffer> {
+    const fh = await open((e as ViewEntry).hostPath, 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  resolve(path: string, followLast = true): Promise<string> {
+    return resolvePath(this, path, followLast);
+  }
+
+  stat(path: string): Promise<TreeEntry | undefined> {
+    return statPath(this, path);
+  }
+
+  readFile(path: string): Promise<Buffer | undefined> {
+    return readPath(this, path);
   }
 }
 

@@ -10,7 +10,7 @@ import { combinedHash, type HashSource } from '../copy/content-hash.js';
 import { downloadSource, isUrl } from '../copy/download.js';
 import { resolveChown, type Identity } from '../copy/identity.js';
 import { resolveSource, type CopyItem } from '../copy/sources.js';
-import { entryHash } from '../context/extract.js';
+import { entryHash } from '../context/context-index.js';
 import { expand, stageLookup } from '../expand.js';
 import { UnionView } from '../fs/union-view.js';
 import { copyRunConfig, nopCmdString } from '../run-config.js';
@@ -50,11 +50,12 @@ export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
   if (from) {
     const src = await env.fromSource(from);
     source = src.kind === 'image'
-      ? { view: new UnionView(env.layers.lowerDirs(src.entry.chainIds[src.entry.chainIds.length - 1])), memo: env.hashMemo(src.entry.id) }
-      : { view: new UnionView([]) };
+      ? { tree: new UnionView(env.layers.lowerDirs(src.entry.chainIds[src.entry.chainIds.length - 1])), memo: env.hashMemo(src.entry.id) }
+      : { tree: new UnionView([]) };
     what = `--from=${from}`;
   } else {
-    source = { view: env.context.view, known: env.context.hashes };
+    const tree = env.context.tree;
+    source = { tree, known: (path) => tree.hashOf(path) };
   }
   for (const token of v.sources) {
     const src = ex(token.value);

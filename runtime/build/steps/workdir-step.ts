@@ -47,7 +47,7 @@ async function missingDirs(view: UnionView, dir: string): Promise<Missing | unde
     const p = parts.slice(0, i).join('/');
     const e = out.create.length ? undefined : await view.lstat(p);
     if (e && e.type !== 'dir') throw new InvalidError(`Cannot mkdir: ${dir} is not a directory`);
-    if (e) out.existing.push({ path: p, mode: e.stats.mode & 0o7777, uid: e.stats.uid, gid: e.stats.gid });
+    if (e) out.existing.push({ path: p, mode: e.stat.mode, uid: e.stat.uid, gid: e.stat.gid });
     else out.create.push(p);
   }
   return out.create.length ? out : undefined;

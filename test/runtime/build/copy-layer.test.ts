@@ -44,7 +44,7 @@ async function entries(plan: CopyPlan): Promise<Entry[]> {
   return out;
 }
 
-const context = { view: new UnionView([ctx]) };
+const context = { tree: new UnionView([ctx]) };
 const items = async (...srcs: string[]) => (await Promise.all(srcs.map((s) => resolveSource(s, { source: context, what: 'build context', isContext: true, mayUnpack: true })))).flat();
 const plan = (dest: string, its: CopyPlan['items'], extra: Partial<CopyPlan> = {}): CopyPlan => ({
   destView: new UnionView([image]), dest, items: its, identity: { uid: 0, gid: 0 }, unpackArchives: false, followDestSymlinks: true, ...extra,
