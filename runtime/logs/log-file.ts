@@ -1,6 +1,7 @@
 // The per-container log: one JSON object per output chunk, as Docker's json-file driver writes it
 // ({"log","stream","time"}), rotated by size into <path>.1 ... <path>.<maxFile-1>.
 import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { jsonStringLatin1 } from './json-escape.js';
 
 export interface LogEntry { log: string; stream: 'stdout' | 'stderr'; time: string }
 
@@ -19,8 +20,9 @@ export function parseSize(value: string | undefined, fallback: number): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
+/** One log line: {"log":"<escaped bytes>","stream":"stdout","time":"..."}\n */
 export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: string): Buffer {
-  return Buffer.from(`{"log":${JSON.stringify(data.toString('utf8'))},"stream":"${stream}","time":"${time}"}\n`);
+  return Buffer.from(`{"log":${jsonStringLatin1(data)},"stream":"${stream}","time":"${time}"}\n`, 'latin1');
 }
 
 export class LogWriter {

@@ -10,6 +10,7 @@ import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
 import { withSocketPath } from './socket-path.js';
+import { detachedRunArgv } from './reaper.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
@@ -87,6 +88,8 @@ function attach(client: Client, msg: { stdin: boolean; stdout: boolean; stderr: 
     return;
   }
   clients.add(client);
+  // From here on the client gets all output: tell it, so it knows nothing after this is missed.
+  client.socket.write(encodeControl({ op: 'attached' }));
   if (started && child?.pid) client.socket.write(encodeControl({ op: 'started', pid: containerPid(), startedAt }));
 }
 
@@ -110,9 +113,13 @@ function runJob(j: MonitorJob, first: Client): void {
     if (name === 'container.pid' && !started && containerPid()) markStarted();
   });
   const runcArgs = ['run', '--keep', '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
+  const detached = j.tty ? undefined : detachedRunArgv(j.runtime, j.bundleDir, pidFile, j.id);
   if (j.tty) {
     const [cmd, ...args] = underPty([j.runtime, ...runcArgs], j.consoleSize);
     child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
+  } else if (detached) {
+    // The container writes into these pipes itself; see reaper.ts.
+    child = spawn(detached[0], detached.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   } else {
     child = spawn(j.runtime, runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   }

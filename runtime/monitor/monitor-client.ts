@@ -34,6 +34,7 @@ export class MonitorSession extends EventEmitter {
       const msg = JSON.parse(payload.toString()) as ControlMessage;
       if (msg.op === 'started') { this.started = { pid: msg.pid, startedAt: msg.startedAt }; this.emit('started', this.started); }
       else if (msg.op === 'exit') { this.exit = msg.record; this.emit('exit', msg.record); }
+      else if (msg.op === 'attached') this.emit('attached');
     }
   }
 
@@ -66,6 +67,10 @@ export class MonitorSession extends EventEmitter {
   }
 }
 
+/**
+ * Connects to a running container's monitor. Resolves once the monitor has registered the client
+ * (output from then on is not missed), or with the exit record when the container has already exited.
+ */
 export function connectMonitor(containerDir: string, attach: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<MonitorSession> {
   return new Promise((resolve, reject) => {
     const socket = withSocketPath(join(containerDir, 'monitor.sock'), (path) => connect({ path, allowHalfOpen: true }));
@@ -73,8 +78,11 @@ export function connectMonitor(containerDir: string, attach: { stdin: boolean; s
     socket.once('connect', () => {
       socket.off('error', reject);
       const session = new MonitorSession(socket);
+      const done = (): void => { session.off('attached', done); session.off('exit', done); session.off('close', done); resolve(session); };
+      session.on('attached', done);
+      session.on('exit', done);
+      session.on('close', done);
       session.control({ op: 'attach', ...attach });
-      resolve(session);
     });
   });
 }
@@ -94,6 +102,7 @@ export class SparePool {
   private readonly ready: Spare[] = [];
   private readonly waiting: { resolve: (s: Spare) => void; reject: (e: unknown) => void }[] = [];
   private pending = 0;
+  private readonly spawning = new Set<Promise<Spare>>();
   private target = 1;
   private lastShortage = 0;
   private closed = false;
@@ -109,7 +118,11 @@ export class SparePool {
     }
     while (this.ready.length + this.pending < this.target + this.waiting.length) {
       this.pending++;
-      this.spawnSpare().then((spare) => {
+      const spawning = this.spawnSpare();
+      this.spawning.add(spawning);
+      const settled = (): void => { this.spawning.delete(spawning); };
+      spawning.then(settled, settled);
+      spawning.then((spare) => {
         this.pending--;
         // A spare that dies while idle (killed by hand) must not be handed a job.
         spare.socket.once('close', () => { const i = this.ready.indexOf(spare); if (i >= 0) this.ready.splice(i, 1); });
@@ -140,11 +153,18 @@ export class SparePool {
     return session;
   }
 
-  close(): void {
+  /** Hangs up on every spare (a spare without a job exits); resolves when those being started are gone too. */
+  async close(): Promise<void> {
     this.closed = true;
-    // Hanging up on a spare makes it exit (it has no job).
-    for (const s of this.ready.splice(0)) s.socket.destroy();
+    const hangUp = (s: Spare): Promise<void> => new Promise((done) => {
+      if (s.socket.closed) { done(); return; }
+      s.socket.once('close', () => done());
+      s.socket.destroy();
+    });
+    const idle = this.ready.splice(0).map(hangUp);
     for (const w of this.waiting.splice(0)) w.reject(new SystemError('the daemon is shutting down'));
+    const starting = [...this.spawning].map((p) => p.then(hangUp, () => undefined));
+    await Promise.all([...idle, ...starting]);
   }
 
   private spawnSpare(): Promise<Spare> {

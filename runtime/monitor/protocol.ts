@@ -25,6 +25,7 @@ export interface ExitRecord { exitCode: number; oomKilled: boolean; finishedAt: 
 export type ControlMessage =
   | { op: 'run'; job: MonitorJob }
   | { op: 'attach'; stdin: boolean; stdout: boolean; stderr: boolean }
+  | { op: 'attached' }
   | { op: 'resize'; h: number; w: number }
   | { op: 'started'; pid: number; startedAt: string }
   | { op: 'exit'; record: ExitRecord }

@@ -16,7 +16,8 @@ const opts = requireRoot();
 const root = mkdtempSync(join(tmpdir(), 'berth-mon-'));
 const layer = opts.skip ? '' : makeBusyboxLayer(join(root, 'layer'));
 const pool = new SparePool({ execPath: process.execPath, args: ['--import', 'tsx', join(__dirname, '../../../runtime/monitor/main.ts')] }, root);
-after(() => { pool.close(); rmSync(root, { recursive: true, force: true }); });
+// A spare being warmed may still create its socket while the folder goes: retry.
+after(async () => { await pool.close(); rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }); });
 
 async function run(config: ContainerConfig, hostConfig: HostConfig = {}): Promise<{ id: string; dir: string; session: MonitorSession }> {
   const id = `t${randomBytes(6).toString('hex')}`;
