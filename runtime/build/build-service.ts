@@ -8,6 +8,7 @@ import type { ImageEntry } from '../images/image-store.js';
 import { pullToStore } from '../images/transfers/image-pull.js';
 import { familiarize, parseReference } from '../images/reference.js';
 import type { RegistryCredentials } from '../registry/transfer-types.js';
+import { CacheFromSources } from './cache-from.js';
 import { StepCommitter } from './commit.js';
 import { BuildContext } from './context/build-context.js';
 import { DockerfileBuild, type BuildHost } from './dockerfile-build.js';
@@ -52,7 +53,14 @@ export class BuildService {
       const ctx = context;
       const needsLimits = Object.keys(options.resources).length > 0;
       const host: BuildHost = {
-        stepEnv: (state, escape, fromSource) => this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch, needsLimits))),
+        stepEnv: (state, escape, fromSource) => {
+          // Like Docker Engine, the --cache-from sources start afresh with every stage.
+          const cacheFrom = new CacheFromSources(options.cacheFrom, this.s.imageStore);
+          return {
+            ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch, needsLimits))),
+            ...(cacheFrom.empty ? {} : { cacheFrom }),
+          };
+        },
         baseImage: (ref) => this.baseImage(ref, options.pull, out, credentials),
         baseImageById: (id) => this.s.imageStore.resolve(id),
       };

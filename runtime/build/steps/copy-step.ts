@@ -89,7 +89,7 @@ export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
   const flags = `${chmodText ? `--chmod=${chmodText} ` : ''}${v.link ? '--link ' : ''}${chown ? `--chown=${chown}` : ''}`;
   const comment = `${name} ${flags}${combinedHash(items.map((i) => i.hash))} in ${rawDest} `;
   const cc = copyRunConfig(rc, { Cmd: nopCmdString(rc, comment) });
-  if (probeCache(env, cc)) return;
+  if (await probeCache(env, cc)) return;
 
   const destView = v.link ? new UnionView([]) : new UnionView(env.layers.lowerDirs(env.state.image.topChainId));
   let identity: Identity | undefined = { uid: 0, gid: 0 };

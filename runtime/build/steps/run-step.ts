@@ -70,7 +70,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
   const saved = savedCommand(env, command.args, buildArgs);
   const cc = copyRunConfig(rc, { Cmd: saved, Entrypoint: saved.length ? null : rc.Entrypoint });
   delete cc.ArgsEscaped;
-  if (probeCache(env, cc)) return;
+  if (await probeCache(env, cc)) return;
 
   if (env.signal.aborted) throw new InvalidError('Build cancelled');
   const tasks = await env.tasks();

@@ -11,6 +11,7 @@ import type { EscapeChar } from '../expand.js';
 import type { BuildOptions } from '../options.js';
 import type { BuildOutput } from '../output.js';
 import { nopCmd, copyRunConfig, type RunConfig } from '../run-config.js';
+import type { CacheFromSources } from '../cache-from.js';
 import type { BuildTasks } from '../run/build-tasks.js';
 import type { StageState } from '../stage-state.js';
 import type { StepCache } from '../step-cache.js';
@@ -34,6 +35,8 @@ export interface StepEnv {
   fromSource(nameOrIndex: string): Promise<FromSource>;
   /** Remembered content hashes of an image's files (images never change). */
   hashMemo(imageId: string): Map<string, string>;
+  /** `--cache-from` images, consulted when the local cache misses. */
+  cacheFrom?: CacheFromSources;
 }
 
 export function containerId(): string {
@@ -41,9 +44,13 @@ export function containerId(): string {
 }
 
 /** True (and the state moved) when an image for this step exists and the cache may be used. */
-export function probeCache(env: StepEnv, containerConfig: RunConfig): boolean {
+export async function probeCache(env: StepEnv, containerConfig: RunConfig): Promise<boolean> {
   if (env.options.noCache) return false;
-  const hit = env.cache.lookup(env.state.image.id, containerConfig);
+  let hit = env.cache.lookup(env.state.image.id, containerConfig);
+  if (!hit && env.cacheFrom) {
+    hit = await env.cacheFrom.probe(env.state, containerConfig);
+    if (hit) env.cache.record(env.state.image.id, containerConfig, hit.id);
+  }
   if (!hit) return false;
   env.out.usingCache();
   env.state.moveTo(hit);
@@ -65,7 +72,7 @@ export async function commitStep(env: StepEnv, containerConfig: RunConfig, opts:
  */
 export async function commitConfigStep(env: StepEnv, comment: string): Promise<void> {
   const cc = copyRunConfig(env.state.runConfig, { Cmd: nopCmd(env.state.runConfig, comment) });
-  if (probeCache(env, cc)) return;
+  if (await probeCache(env, cc)) return;
   const id = containerId();
   env.out.runningIn(id);
   await commitStep(env, cc, { containerId: id });

@@ -22,7 +22,7 @@ export async function workdirStep(env: StepEnv, v: WorkdirView): Promise<void> {
   const dir = normalizeWorkdir(rc.WorkingDir, expand(v.path?.value ?? '', stageLookup(env.state), env.escape));
   rc.WorkingDir = dir;
   const cc = copyRunConfig(rc, { Cmd: nopCmdString(rc, `WORKDIR ${dir}`) });
-  if (probeCache(env, cc)) return;
+  if (await probeCache(env, cc)) return;
   const id = containerId();
   env.out.runningIn(id);
   const view = new UnionView(env.layers.lowerDirs(env.state.image.topChainId));

@@ -129,3 +129,27 @@ test('dockerode: gzip context, .dockerignore applied by the daemon, progress via
   const listing = await engine.docker(['run', '--rm', 'berth-test/dockerode', 'cat', '/listing']);
   assert.equal(listing.stdout, '.dockerignore\nDockerfile\nkeep.txt\n');
 });
+
+test('--cache-from: an image loaded without its step images still serves as cache', opts, async () => {
+  const dir = context('cache-from', {
+    Dockerfile: `FROM ${engine.base}\nENV A=1\nRUN echo built > /built\nCOPY f.txt /f.txt\nLABEL done=yes\n`,
+    'f.txt': 'f\n',
+  });
+  const first = await engine.docker(['build', '-t', 'berth-test/cache-src', dir]);
+  assert.equal(first.code, 0, first.stderr);
+  const id = /Successfully built ([0-9a-f]{12})/.exec(first.stdout)![1];
+  const steps = ids(first.stdout).slice(1, -1);
+  const saved = join(work, 'cache-src.tar');
+  assert.equal((await engine.docker(['save', '-o', saved, 'berth-test/cache-src'])).code, 0);
+  const rmi = await engine.docker(['rmi', 'berth-test/cache-src']);
+  assert.match(rmi.stdout, /Deleted: sha256:/, rmi.stderr);
+  for (const step of steps) {
+    assert.notEqual((await engine.docker(['image', 'inspect', step])).code, 0, `step image ${step} is gone, so the local cache cannot hit`);
+  }
+  assert.equal((await engine.docker(['load', '-i', saved])).code, 0);
+
+  const withCache = await engine.docker(['build', '--cache-from', 'berth-test/cache-src', dir]);
+  assert.equal(withCache.code, 0, withCache.stderr);
+  assert.equal((withCache.stdout.match(/ ---> Using cache/g) ?? []).length, 4, withCache.stdout);
+  assert.match(withCache.stdout, new RegExp(`Successfully built ${id}`), 'the last step is the source image itself');
+});
