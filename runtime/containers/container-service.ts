@@ -24,6 +24,7 @@ import { HealthChecks, validateHealthcheck, type Probe } from './health.js';
 import type { RootfsLayout } from './rootfs-access.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { parseBinds } from './binds.js';
+import { checkedName, generatedName } from './names.js';
 import { assertState, initialState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
@@ -51,7 +52,6 @@ interface Live {
   restartTimer?: NodeJS.Timeout;
 }
 
-const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export interface ContainerServiceDeps {
   root: string;
@@ -150,6 +150,7 @@ export class ContainerService {
       let r: ContainerRecord;
       try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch { continue; }
       this.records.set(r.Id, r);
+      this.byName.set(r.Name, r.Id);
       if (isRunning(r) || r.State.Status === 'restarting') await this.reconcile(r);
     }
   }
@@ -171,7 +172,9 @@ export class ContainerService {
     const byName = idOrName.startsWith('/') ? idOrName : `/${idOrName}`;
     const exact = this.records.get(idOrName);
     if (exact) return exact;
-    for (const r of this.records.values()) if (r.Name === byName) return r;
+    const named = this.byName.get(byName);
+    const r = named ? this.records.get(named) : undefined;
+    if (r) return r;
     const matches = [...this.records.values()].filter((r) => idOrName.length >= 1 && r.Id.startsWith(idOrName));
     if (matches.length === 1) return matches[0];
     if (matches.length > 1) throw new InvalidError(`multiple containers found with provided prefix: ${idOrName}`);
@@ -193,14 +196,31 @@ export class ContainerService {
   }
 
   async create(req: CreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }> {
-    const hc = req.HostConfig ?? {};
     if (!req.Image) throw new InvalidError('No image specified: the create request needs "Image"');
-    if (name !== undefined && name !== '' && !NAME_RE.test(name)) throw new InvalidError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const id = randomBytes(32).toString('hex');
-    const fullName = `/${(name || `${ADJ[id.charCodeAt(0) % ADJ.length]}_${NOUN[id.charCodeAt(1) % NOUN.length]}_${id.slice(0, 4)}`).replace(/^\//, '')}`;
-    const clash = this.all().find((r) => r.Name === fullName);
-    if (clash) throw new ConflictError(`Conflict. The container name "${fullName}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
-    const image = this.d.images.resolve(req.Image);
+    const fullName = name ? checkedName(name) : generatedName((n) => this.byName.has(n));
+    this.reserveName(fullName, id);
+    try {
+      return await this.createReserved(req, id, fullName);
+    } catch (err) {
+      this.records.delete(id);
+      this.byName.delete(fullName);
+      throw err;
+    }
+  }
+
+  /** Names in use (with the slash) -> container ID; a create holds its name from the start. */
+  private readonly byName = new Map<string, string>();
+
+  private reserveName(name: string, id: string): void {
+    const holder = this.byName.get(name);
+    if (holder && holder !== id) throw new ConflictError(`Conflict. The container name "${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+    this.byName.set(name, id);
+  }
+
+  private async createReserved(req: CreateRequest, id: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
+    const hc = req.HostConfig ?? {};
+    const image = this.d.images.resolve(req.Image!);
     validateResources(hc);
     validateLogConfig(hc.LogConfig);
     validateHealthcheck(req.Healthcheck);
@@ -226,21 +246,21 @@ export class ContainerService {
       const v = await this.d.volumes.create({}, true);
       mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: dest, RW: true, Anonymous: true });
     }
-    const merged = { ...config, Image: req.Image, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? image.config.Env ?? [], Cmd: config.Cmd ?? (config.Entrypoint ? null : image.config.Cmd ?? null), Entrypoint: config.Entrypoint ?? image.config.Entrypoint ?? null, WorkingDir: config.WorkingDir || image.config.WorkingDir || '', Labels: { ...(image.config.Labels ?? {}), ...(config.Labels ?? {}) }, StopSignal: config.StopSignal || image.config.StopSignal || undefined, Healthcheck: config.Healthcheck ?? image.config.Healthcheck ?? undefined, User: config.User || image.config.User || '' };
+    const merged = { ...config, Image: req.Image!, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? image.config.Env ?? [], Cmd: config.Cmd ?? (config.Entrypoint ? null : image.config.Cmd ?? null), Entrypoint: config.Entrypoint ?? image.config.Entrypoint ?? null, WorkingDir: config.WorkingDir || image.config.WorkingDir || '', Labels: { ...(image.config.Labels ?? {}), ...(config.Labels ?? {}) }, StopSignal: config.StopSignal || image.config.StopSignal || undefined, Healthcheck: config.Healthcheck ?? image.config.Healthcheck ?? undefined, User: config.User || image.config.User || '' };
     // Like dockerd, an unknown network is only an error at start (a 404 here would make the CLI pull).
     const netName = this.d.networks.modeName(hc.NetworkMode);
     const netId = this.d.networks.find(netName)?.Id ?? '';
     const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
     const r: ContainerRecord = {
-      Id: id, Name: fullName, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image,
+      Id: id, Name: fullName, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
       Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
       Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
       Ports: {}, Mounts: mounts,
     };
     const p = this.paths(id);
     await createLayout(p);
-    await this.save(r);
     this.records.set(id, r);
+    await this.save(r);
     this.d.publish('create', id, this.attrs(r));
     return { Id: id, Warnings: [] };
   }
@@ -499,6 +519,7 @@ export class ContainerService {
     clearTimeout(l.restartTimer);
     r.State.Status = 'removing';
     this.records.delete(r.Id);
+    if (this.byName.get(r.Name) === r.Id) this.byName.delete(r.Name);
     await this.d.networks.detach(r.Id).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
@@ -513,11 +534,10 @@ export class ContainerService {
 
   async rename(idOrName: string, newName: string): Promise<void> {
     const r = this.get(idOrName);
-    if (!NAME_RE.test(newName)) throw new InvalidError(`Invalid container name (${newName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-    const full = `/${newName.replace(/^\//, '')}`;
-    const clash = this.all().find((x) => x.Name === full && x !== r);
-    if (clash) throw new ConflictError(`Conflict. The container name "${full}" is already in use by container "${clash.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+    const full = checkedName(newName);
+    this.reserveName(full, r.Id);
     const old = r.Name;
+    if (old !== full) this.byName.delete(old);
     r.Name = full;
     for (const e of Object.values(r.Networks)) e.Aliases = e.Aliases.map((a) => (a === old.slice(1) ? full.slice(1) : a));
     await this.save(r);
@@ -603,9 +623,6 @@ export function normalizeSignal(sig: string): string {
   if (!/^SIG[A-Z0-9+-]+$/.test(name)) throw new InvalidError(`Invalid signal: ${sig}`);
   return name;
 }
-
-const ADJ = ['brave', 'calm', 'eager', 'happy', 'jolly', 'keen', 'lucid', 'nifty', 'quirky', 'sharp', 'tender', 'zen'];
-const NOUN = ['turing', 'hopper', 'lovelace', 'curie', 'noether', 'knuth', 'ritchie', 'thompson', 'hamilton', 'euler'];
 
 /** Bytes in the files under `dir` (the container's writes), for prune's SpaceReclaimed. */
 async function dirSize(dir: string): Promise<number> {

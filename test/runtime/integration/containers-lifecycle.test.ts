@@ -127,6 +127,7 @@ test('kill -9 of the daemon: containers keep running, the restarted daemon lists
   assert.equal((await e.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo before; exec sleep 1000'])).code, 0);
   assert.equal((await e.docker(['run', '-d', '--name', 'finisher', 'busybox', 'sh', '-c', 'echo first; while [ ! -f /tmp/go ]; do sleep 0.05; done; echo second; exit 7'])).code, 0);
   assert.equal((await e.docker(['run', '-d', '--name', 'watched', '--restart', 'always', '--health-cmd', 'true', '--health-interval', '100ms', 'busybox', 'sleep', '1000'])).code, 0);
+  assert.equal((await e.docker(['create', '--name', 'just-created', 'busybox', 'true'])).code, 0);
   await eventually('the first output', async () => ((await e.docker(['logs', 'finisher'])).stdout === 'first\n' ? true : undefined));
   const survivorPid = (await inspect('survivor') as unknown as { State: { Pid: number } }).State.Pid;
   await e.crash();
@@ -138,6 +139,9 @@ test('kill -9 of the daemon: containers keep running, the restarted daemon lists
   assert.match(ps, /survivor running/);
   assert.match(ps, /watched running/);
   assert.match(ps, /finisher running/);
+  assert.match(ps, /just-created created/);
+  // Names stay taken after the restart.
+  assert.notEqual((await e.docker(['create', '--name', 'just-created', 'busybox', 'true'])).code, 0);
   assert.equal((await e.docker(['logs', 'survivor'])).stdout, 'before\n');
   assert.equal((await e.docker(['exec', 'finisher', 'touch', '/tmp/go'])).code, 0);
   assert.equal((await e.docker(['wait', 'finisher'])).stdout.trim(), '7');
@@ -149,5 +153,5 @@ test('kill -9 of the daemon: containers keep running, the restarted daemon lists
   await e.restart();
   const s = await eventually('the survivor to be seen exited', async () => { const x = await inspect('survivor'); return x.State.Status === 'exited' ? x : undefined; });
   assert.equal(s.State.ExitCode, 137);
-  assert.equal((await e.docker(['rm', '-f', 'survivor', 'finisher', 'watched'])).code, 0);
+  assert.equal((await e.docker(['rm', '-f', 'survivor', 'finisher', 'watched', 'just-created'])).code, 0);
 });
