@@ -2,30 +2,30 @@
 // restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { hostname as osHostname } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
+import { dirSize } from '../fs/dir-size.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
-import { parseSize } from '../logs/log-file.js';
+import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
-import { containerPaths, createLayout, hostsFile, resolvConf, writeBundle } from '../tasks/bundle.js';
-import { buildSpec, resolveArgs, type ResolvedMount } from '../tasks/oci-spec.js';
+import { containerPaths, createLayout, hostsFile, writeBundle } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
-import { validateResources } from '../tasks/resources.js';
-import { resolveUser } from '../tasks/user-resolve.js';
 import type { VolumeService } from '../volumes/volume-service.js';
-import type { CreateRequest, HostConfig, ImageRunConfig } from './api-types.js';
-import { HealthChecks, validateHealthcheck, type Probe } from './health.js';
-import type { RootfsLayout } from './rootfs-access.js';
-import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
-import { parseBinds } from './binds.js';
+import type { CreateRequest, ImageRunConfig } from './api-types.js';
+import { HealthChecks, type Probe } from './health.js';
+import { launchSpec } from './launch-spec.js';
 import { checkedName, generatedName } from './names.js';
-import { assertState, initialState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
+import { newContainerRecord } from './new-record.js';
+import { assertState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
+import type { RootfsLayout } from './rootfs-access.js';
+import { normalizeSignal } from './signals.js';
+import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
+import { processTable } from './top.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -63,22 +63,6 @@ export interface ContainerServiceDeps {
   publish: Publish;
   initBinary?: string;
   cgroupParent?: string;
-}
-
-/** Log options Docker's json-file driver takes; sizes as "10m", counts as integers. */
-export function validateLogConfig(lc: HostConfig['LogConfig']): void {
-  if (!lc) return;
-  if (lc.Type && !['json-file', 'local'].includes(lc.Type)) throw new InvalidError(`logging driver "${lc.Type}" is not supported: use json-file`);
-  for (const [k, v] of Object.entries(lc.Config ?? {})) {
-    if (k === 'max-size') {
-      try { if (parseSize(v, 0) <= 0 && v !== '-1') throw new Error(); } catch { throw new InvalidError(`invalid log option max-size "${v}": use a size such as 10k, 10m or 1g`); }
-    } else if (k === 'max-file') {
-      if (!/^[1-9]\d*$/.test(v)) throw new InvalidError(`invalid log option max-file "${v}": use a whole number of files, at least 1`);
-    } else if (!['compress', 'labels', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size'].includes(k)) {
-      throw new InvalidError(`unknown log opt '${k}' for json-file log driver`);
-    }
-  }
-  if (lc.Config?.['max-file'] && Number(lc.Config['max-file']) > 1 && !lc.Config['max-size']) throw new InvalidError("max-file cannot be set without max-size");
 }
 
 export class ContainerService {
@@ -219,44 +203,7 @@ export class ContainerService {
   }
 
   private async createReserved(req: CreateRequest, id: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
-    const hc = req.HostConfig ?? {};
-    const image = this.d.images.resolve(req.Image!);
-    validateResources(hc);
-    validateLogConfig(hc.LogConfig);
-    validateHealthcheck(req.Healthcheck);
-    const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
-    void _h;
-    const args = resolveArgs(config, image.config);
-    const exposed = [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})];
-    portMappings(hc, exposed);
-    if (hc.RestartPolicy?.Name && !['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(hc.RestartPolicy.Name)) throw new InvalidError(`invalid restart policy "${hc.RestartPolicy.Name}"`);
-    if (hc.AutoRemove && hc.RestartPolicy?.Name && !['', 'no'].includes(hc.RestartPolicy.Name)) throw new InvalidError("can't create 'AutoRemove' container with restart policy");
-    const mounts: ContainerRecord['Mounts'] = [];
-    for (const b of parseBinds(hc.Binds ?? [], hc.Mounts ?? [])) {
-      if (b.type === 'volume') {
-        const v = await this.d.volumes.create({ Name: b.source || undefined }, !b.source);
-        mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: b.destination, RW: !b.readonly, ...(b.source ? {} : { Anonymous: true }) });
-      } else if (b.type === 'bind') {
-        if (!existsSync(b.source)) await mkdir(b.source, { recursive: true });
-        mounts.push({ Type: 'bind', Source: b.source, Destination: b.destination, RW: !b.readonly });
-      } else mounts.push({ Type: 'tmpfs', Source: '', Destination: b.destination, RW: !b.readonly });
-    }
-    for (const dest of Object.keys({ ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) })) {
-      if (mounts.some((m) => m.Destination === dest)) continue;
-      const v = await this.d.volumes.create({}, true);
-      mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: dest, RW: true, Anonymous: true });
-    }
-    const merged = { ...config, Image: req.Image!, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? image.config.Env ?? [], Cmd: config.Cmd ?? (config.Entrypoint ? null : image.config.Cmd ?? null), Entrypoint: config.Entrypoint ?? image.config.Entrypoint ?? null, WorkingDir: config.WorkingDir || image.config.WorkingDir || '', Labels: { ...(image.config.Labels ?? {}), ...(config.Labels ?? {}) }, StopSignal: config.StopSignal || image.config.StopSignal || undefined, Healthcheck: config.Healthcheck ?? image.config.Healthcheck ?? undefined, User: config.User || image.config.User || '' };
-    // Like dockerd, an unknown network is only an error at start (a 404 here would make the CLI pull).
-    const netName = this.d.networks.modeName(hc.NetworkMode);
-    const netId = this.d.networks.find(netName)?.Id ?? '';
-    const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
-    const r: ContainerRecord = {
-      Id: id, Name: fullName, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
-      Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
-      Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
-      Ports: {}, Mounts: mounts,
-    };
+    const r = await newContainerRecord(req, id, fullName, this.d.images.resolve(req.Image!), this.d);
     const p = this.paths(id);
     await createLayout(p);
     this.records.set(id, r);
@@ -296,30 +243,12 @@ export class ContainerService {
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const host = att.mode === 'host';
-      const hostname = host ? osHostname() : r.Config.Hostname!;
-      const primaryIp = Object.values(att.endpoints)[0]?.IPAddress || undefined;
-      const hostResolv = readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-      const [user] = await Promise.all([
-        resolveUser(r.Config.User ?? '', [p.upper, ...[...image.layerDirs].reverse()]),
-        writeFile(p.hostname, `${hostname}\n`),
-        (host ? readFile('/etc/hosts', 'utf8') : Promise.resolve(hostsFile(hostname, primaryIp, hc.ExtraHosts ?? [], this.peers(r)))).then((t) => writeFile(p.hosts, t)),
-        hostResolv.then((t) => writeFile(p.resolvConf, resolvConf(t, hc.Dns ?? [], hc.DnsSearch ?? [], hc.DnsOptions ?? [], host))),
-        rm(p.exitFile, { force: true }),
-      ]);
-      const mounts: ResolvedMount[] = r.Mounts.map((m) => ({ type: m.Type === 'tmpfs' ? 'tmpfs' : 'bind', source: m.Source, destination: m.Destination, readonly: !m.RW }));
-      const spec = buildSpec({
-        id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, layerDirs: image.layerDirs, upperDir: p.upper, workDir: p.work,
-        etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
-        network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
-        initBinary: this.d.initBinary, cgroupParent: this.cgroupParent,
-      });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent });
       await writeBundle(p, spec);
-      const logCfg = hc.LogConfig?.Config ?? {};
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
-        log: { path: p.log, maxSize: parseSize(logCfg['max-size'], 0), maxFile: Number(logCfg['max-file'] ?? 1) || 1 },
+        log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
       });
       this.watch(r, session);
@@ -580,7 +509,7 @@ export class ContainerService {
   /** Writes the log to `sink`; with follow until the container stops or `gone` (the client left) resolves. */
   async logs(idOrName: string, q: LogQuery, sink: LogSink, gone?: Promise<void>): Promise<void> {
     const r = this.get(idOrName);
-    const maxFile = Number(r.HostConfig.LogConfig?.Config?.['max-file'] ?? 1) || 1;
+    const { maxFile } = logLimits(r.HostConfig.LogConfig);
     const running = isRunning(r) || r.State.Status === 'restarting';
     const stopped = q.follow && running ? Promise.race([this.exited(r), ...(gone ? [gone] : [])]) : Promise.resolve();
     await new LogReader(this.paths(r.Id).log, maxFile).read(q, sink, stopped);
@@ -589,14 +518,7 @@ export class ContainerService {
   async top(idOrName: string, psArgs = '-ef'): Promise<{ Titles: string[]; Processes: string[][] }> {
     const r = this.get(idOrName);
     if (!isRunning(r)) throw new ConflictError(`Container ${r.Id} is not running`);
-    const pids = new Set((await this.d.runtime.pids(r.Id)).map(String));
-    const { execFileSync } = await import('node:child_process');
-    const out = execFileSync('ps', psArgs.split(/\s+/).filter(Boolean), { encoding: 'utf8' }).trim().split('\n');
-    const titles = out[0].trim().split(/\s+/);
-    const pidCol = titles.indexOf('PID');
-    if (pidCol < 0) throw new InvalidError(`Couldn't find PID field in ps output`);
-    const rows = out.slice(1).map((l) => { const f = l.trim().split(/\s+/); return [...f.slice(0, titles.length - 1), f.slice(titles.length - 1).join(' ')]; });
-    return { Titles: titles, Processes: rows.filter((f) => pids.has(f[pidCol])) };
+    return processTable(await this.d.runtime.pids(r.Id), psArgs);
   }
 
   /** One stats sample; `pre` carries the previous sample's CPU counters for the CLI's CPU %. */
@@ -614,23 +536,4 @@ export class ContainerService {
     this.health.stopAll();
     for (const l of this.live.values()) { clearTimeout(l.restartTimer); l.session?.close(); }
   }
-}
-
-export function normalizeSignal(sig: string): string {
-  const s = sig.toUpperCase();
-  if (/^\d+$/.test(s)) return s;
-  const name = s.startsWith('SIG') ? s : `SIG${s}`;
-  if (!/^SIG[A-Z0-9+-]+$/.test(name)) throw new InvalidError(`Invalid signal: ${sig}`);
-  return name;
-}
-
-/** Bytes in the files under `dir` (the container's writes), for prune's SpaceReclaimed. */
-async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    total += await stat(join(e.parentPath ?? e.path, e.name)).then((s) => s.size, () => 0);
-  }
-  return total;
 }

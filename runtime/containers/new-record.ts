@@ -1,0 +1,64 @@
+// A create request becomes a container record: Docker's validation (resources, log options, health
+// check, ports, restart policy), volumes and bind sources made ready, image defaults merged in.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { InvalidError } from '../errdefs.js';
+import { validateLogConfig } from '../logs/log-options.js';
+import type { NetworkService } from '../network/network-service.js';
+import { portMappings } from '../network/ports.js';
+import { resolveArgs } from '../tasks/oci-spec.js';
+import { validateResources } from '../tasks/resources.js';
+import type { VolumeService } from '../volumes/volume-service.js';
+import type { CreateRequest } from './api-types.js';
+import { parseBinds } from './binds.js';
+import type { ResolvedImage } from './container-service.js';
+import { validateHealthcheck } from './health.js';
+import { initialState, type ContainerRecord } from './record.js';
+
+const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
+
+export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService }): Promise<ContainerRecord> {
+  const hc = req.HostConfig ?? {};
+  validateResources(hc);
+  validateLogConfig(hc.LogConfig);
+  validateHealthcheck(req.Healthcheck);
+  const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
+  void _h;
+  const args = resolveArgs(config, image.config);
+  portMappings(hc, [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})]);
+  if (hc.RestartPolicy?.Name && !RESTART_POLICIES.includes(hc.RestartPolicy.Name)) throw new InvalidError(`invalid restart policy "${hc.RestartPolicy.Name}": use no, always, unless-stopped or on-failure`);
+  if (hc.AutoRemove && hc.RestartPolicy?.Name && !['', 'no'].includes(hc.RestartPolicy.Name)) throw new InvalidError("can't create 'AutoRemove' container with restart policy");
+  const mounts: ContainerRecord['Mounts'] = [];
+  for (const b of parseBinds(hc.Binds ?? [], hc.Mounts ?? [])) {
+    if (b.type === 'volume') {
+      const v = await d.volumes.create({ Name: b.source || undefined }, !b.source);
+      mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: b.destination, RW: !b.readonly, ...(b.source ? {} : { Anonymous: true }) });
+    } else if (b.type === 'bind') {
+      // Docker creates a missing bind source (for -v; --mount would refuse).
+      if (!existsSync(b.source)) await mkdir(b.source, { recursive: true });
+      mounts.push({ Type: 'bind', Source: b.source, Destination: b.destination, RW: !b.readonly });
+    } else mounts.push({ Type: 'tmpfs', Source: '', Destination: b.destination, RW: !b.readonly });
+  }
+  for (const dest of Object.keys({ ...(image.config.Volumes ?? {}), ...(config.Volumes ?? {}) })) {
+    if (mounts.some((m) => m.Destination === dest)) continue;
+    const v = await d.volumes.create({}, true);
+    mounts.push({ Type: 'volume', Name: v.Name, Source: v.Mountpoint, Destination: dest, RW: true, Anonymous: true });
+  }
+  const ic = image.config;
+  const merged = {
+    ...config, Image: req.Image!, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? ic.Env ?? [],
+    Cmd: config.Cmd ?? (config.Entrypoint ? null : ic.Cmd ?? null), Entrypoint: config.Entrypoint ?? ic.Entrypoint ?? null,
+    WorkingDir: config.WorkingDir || ic.WorkingDir || '', Labels: { ...(ic.Labels ?? {}), ...(config.Labels ?? {}) },
+    StopSignal: config.StopSignal || ic.StopSignal || undefined, Healthcheck: config.Healthcheck ?? ic.Healthcheck ?? undefined, User: config.User || ic.User || '',
+  };
+  // Like dockerd, an unknown network is only an error at start (a 404 here would make the CLI pull).
+  const netName = d.networks.modeName(hc.NetworkMode);
+  const netId = d.networks.find(netName)?.Id ?? '';
+  const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
+  return {
+    Id: id, Name: name, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
+    Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
+    Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
+    Ports: {}, Mounts: mounts,
+  };
+}
