@@ -1,0 +1,61 @@
+// The container log: entries as Docker's json-file lines (escaping from raw bytes), rotation by size,
+// tail by lines, since/until.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeEntry, LogWriter } from '../../../runtime/logs/log-file.js';
+import { LogReader, tailLines } from '../../../runtime/logs/log-reader.js';
+import { validateLogConfig } from '../../../runtime/logs/log-options.js';
+
+test('entries are JSON lines whose "log" is exactly the bytes written (control chars, quotes, UTF-8)', () => {
+  const samples = ['plain\n', 'tab\there "quoted" back\\slash\r\n', '\x1b[31mred\x1b[0m\x00\x07\n', 'ünïcødé ✓ 😀\n'];
+  for (const text of samples) {
+    const line = encodeEntry('stderr', Buffer.from(text), '2026-01-01T00:00:00.000000001Z');
+    assert.equal(line[line.length - 1], 0x0a);
+    const e = JSON.parse(line.toString('utf8')) as { log: string; stream: string; time: string };
+    assert.deepEqual(e, { log: text, stream: 'stderr', time: '2026-01-01T00:00:00.000000001Z' });
+  }
+  // Invalid UTF-8 still gives a valid JSON line (read back as U+FFFD, like Docker).
+  const bad = encodeEntry('stdout', Buffer.from([0x61, 0xff, 0x62]), 't');
+  assert.equal((JSON.parse(bad.toString('utf8')) as { log: string }).log, 'a\ufffdb');
+});
+
+test('rotation keeps max-file files near max-size, cut at line ends; the reader sees a contiguous tail', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-log-'));
+  try {
+    const path = join(dir, 'container.log');
+    const w = new LogWriter(path, 1024, 3);
+    for (let i = 0; i < 300; i++) w.write('stdout', Buffer.from(`line ${i}\n`));
+    w.write('stdout', Buffer.from(Array.from({ length: 200 }, (_, i) => `bulk ${i}\n`).join('')));
+    w.close();
+    assert.deepEqual(readdirSync(dir).sort(), ['container.log', 'container.log.1', 'container.log.2']);
+    for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).length <= 1024, f);
+    const out: string[] = [];
+    await new LogReader(path, 3).read({ stdout: true, stderr: true, timestamps: false, follow: false }, (_s, d) => out.push(d.toString()), Promise.resolve());
+    const lines = out.join('').trim().split('\n');
+    assert.equal(lines[lines.length - 1], 'bulk 199');
+    const first = Number(/bulk (\d+)/.exec(lines[0])?.[1]);
+    assert.deepEqual(lines, Array.from({ length: 200 - first }, (_, i) => `bulk ${first + i}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tail counts lines, also inside multi-line entries', () => {
+  const e = (log: string) => ({ log, stream: 'stdout' as const, time: 't' });
+  assert.deepEqual(tailLines([e('a\nb\n'), e('c\nd\ne\n')], 2).map((x) => x.log), ['d\ne\n']);
+  assert.deepEqual(tailLines([e('a\nb\n'), e('c\n')], 2).map((x) => x.log), ['b\n', 'c\n']);
+  assert.deepEqual(tailLines([e('a\n')], 0), []);
+  assert.deepEqual(tailLines([e('a\n'), e('b\n')], 10).map((x) => x.log), ['a\n', 'b\n']);
+});
+
+test('log options are checked like the json-file driver', () => {
+  validateLogConfig({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
+  assert.throws(() => validateLogConfig({ Type: 'syslog' }), /logging driver "syslog" is not supported/);
+  assert.throws(() => validateLogConfig({ Config: { 'max-size': 'big' } }), /invalid log option max-size "big"/);
+  assert.throws(() => validateLogConfig({ Config: { 'max-size': '1m', 'max-file': '0' } }), /max-file "0"/);
+  assert.throws(() => validateLogConfig({ Config: { colour: 'red' } }), /unknown log opt 'colour'/);
+  assert.throws(() => validateLogConfig({ Config: { 'max-file': '3' } }), /max-file cannot be set without max-size/);
+});
