@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { makeBusyboxLayer, requireRoot } from './busybox-rootfs.js';
+import { makeBusyboxLayer, requireRoot } from '../containers/busybox-rootfs.js';
 import { buildSpec } from '../../../runtime/tasks/oci-spec.js';
 import { containerPaths, createLayout, writeBundle, hostsFile } from '../../../runtime/tasks/bundle.js';
 import { SparePool, connectMonitor, type MonitorSession } from '../../../runtime/monitor/monitor-client.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeBusyboxLayer, requireRoot } from './busybox-rootfs.js';
+import { makeBusyboxLayer, requireRoot } from '../containers/busybox-rootfs.js';
 import { NetworkService } from '../../../runtime/network/network-service.js';
 import { TaskRunner } from '../../../runtime/tasks/task-runner.js';
 

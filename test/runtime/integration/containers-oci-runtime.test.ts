@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { crunProblem, selectRuntime } from '../../../runtime/tasks/oci-runtime.js';
-import { requireRoot } from './busybox-rootfs.js';
+import { requireRoot } from '../containers/busybox-rootfs.js';
 
 const opts = requireRoot();
 
