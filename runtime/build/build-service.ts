@@ -46,18 +46,19 @@ export class BuildService {
     let context: BuildContext | undefined;
     let tasks: Promise<BuildTasks> | undefined;
     let failure: unknown;
+    const cleanups: Promise<unknown>[] = [];
     await this.reaped;
     const scratch = await this.s.temp.makeDir('build');
     try {
       context = await BuildContext.open(body, this.s.temp, options.dockerfile);
       const ctx = context;
-      const needsLimits = Object.keys(options.resources).length > 0;
       const host: BuildHost = {
         stepEnv: (state, escape, fromSource) => {
           // Like Docker Engine, the --cache-from sources start afresh with every stage.
           const cacheFrom = new CacheFromSources(options.cacheFrom, this.s.imageStore);
           return {
-            ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch, needsLimits))),
+            ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch))),
+            cleanup: (work: Promise<unknown>) => { cleanups.push(work.catch(() => undefined)); },
             ...(cacheFrom.empty ? {} : { cacheFrom }),
           };
         },
@@ -72,6 +73,7 @@ export class BuildService {
       failure = err;
     }
     // Clean up before answering, so a client never sees leftovers of a finished build.
+    await Promise.all(cleanups);
     if (tasks) await tasks.then((t) => t.close(), () => undefined);
     await context?.dispose().catch(() => undefined);
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
@@ -97,7 +99,7 @@ export class BuildService {
   private stepEnv(
     state: StageState, escape: EscapeChar, fromSource: (ref: string) => Promise<FromSource>, options: BuildOptions,
     out: BuildOutput, context: BuildContext, tasks: () => Promise<BuildTasks>,
-  ): StepEnv {
+  ): Omit<StepEnv, 'cleanup'> {
     return {
       state, escape, out, signal: out.signal, options, context, committer: this.committer, cache: this.cache,
       layers: this.s.layers, temp: this.s.temp, tasks, fromSource, hashMemo: (id) => this.hashMemo(id),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
-import { crunWorks, selectRuntime } from '../../tasks/oci-runtime.js';
+import { selectRuntime } from '../../tasks/oci-runtime.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
@@ -60,21 +60,6 @@ class SharedNetwork implements TaskNetworks {
 const MOUNTPOINT_DIRS = ['dev', 'proc', 'sys', 'etc'];
 const MOUNTPOINT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
 
-let preferredRuntime: string | undefined;
-
-/**
- * The OCI runtime for build steps: the daemon's explicit choice, else crun when it works here
- * (it starts a step in a third of runc's time), else runc.
- */
-function buildRuntime(explicit: string | undefined, needsCgroupLimits: boolean): string {
-  if (explicit || needsCgroupLimits) return selectRuntime(explicit);
-  if (preferredRuntime === undefined) {
-    const crun = ['/usr/bin/crun', '/usr/local/bin/crun', '/usr/sbin/crun'].find((p) => existsSync(p));
-    preferredRuntime = crun && crunWorks(crun) ? crun : selectRuntime(undefined);
-  }
-  return preferredRuntime;
-}
-
 export class BuildTasks {
   private initLayer: string | undefined;
 
@@ -82,11 +67,12 @@ export class BuildTasks {
     private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: string,
   ) {}
 
-  static async open(services: Services, scratch: string, needsCgroupLimits: boolean): Promise<BuildTasks> {
+  static async open(services: Services, scratch: string): Promise<BuildTasks> {
     const engine = await containerEngine(services);
     const network = new SharedNetwork(engine.networks, services.options.root);
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
-    const runtime = buildRuntime(services.options.ociRuntime, needsCgroupLimits);
+    // The same runtime the daemon runs containers with.
+    const runtime = selectRuntime(services.options.ociRuntime);
     const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary });
     return new BuildTasks(runner, network, scratch, runtime);
   }

@@ -100,6 +100,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
     await commitStep(env, cc, { containerId: id, layer: changed ? upperDirTar(result.upperDir) : undefined });
     if (env.options.remove) env.out.removingContainer(id);
   } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // Removing the step's folder does not hold up the next step; the build waits for it at the end.
+    env.cleanup(rm(dir, { recursive: true, force: true }));
   }
 }

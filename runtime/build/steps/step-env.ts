@@ -37,6 +37,8 @@ export interface StepEnv {
   hashMemo(imageId: string): Map<string, string>;
   /** `--cache-from` images, consulted when the local cache misses. */
   cacheFrom?: CacheFromSources;
+  /** Work to finish before the build answers (removing a step's temp folder). */
+  cleanup(work: Promise<unknown>): void;
 }
 
 export function containerId(): string {
