@@ -8,6 +8,7 @@ import { viewInstruction } from '../../dockerfile/syntax/instructions.js';
 import { errorMessage, InvalidError } from '../errdefs.js';
 import type { ImageEntry } from '../images/image-store.js';
 import { BuildArgs } from './args.js';
+import { runBuildChecks } from './build-checks.js';
 import type { BuildContext } from './context/build-context.js';
 import { expand, mapLookup, type EscapeChar } from './expand.js';
 import { checkPlatform, type BuildOptions } from './options.js';
@@ -58,6 +59,7 @@ export class DockerfileBuild {
     const err = parseError(ast);
     if (err) throw err;
     if (!ast.stages.length) throw new InvalidError(`the Dockerfile (${this.context.dockerfileName}) cannot be empty`);
+    const warnings = runBuildChecks(ast, this.context.dockerfileName);
     const escape = ast.escapeChar;
     const args = BuildArgs.forBuild(this.options.buildArgs, this.options.target);
     for (const ins of ast.globalArgs) {
@@ -68,6 +70,7 @@ export class DockerfileBuild {
     const plan = planStages(ast, this.options.target, mapLookup(args.allMeta()), escape);
     this.total = ast.globalArgs.length + this.options.labels.size
       + plan.stages.reduce((n, i) => n + 1 + ast.stages[i].instructions.length, 0);
+    for (const w of warnings) this.out.stream(w);
     for (const ins of ast.globalArgs) this.printStep(ast, ins, escape);
 
     let last: StageState | undefined;
