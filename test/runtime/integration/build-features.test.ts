@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
+import { registryOrSkip, startLocalRegistry } from '../registry/helpers/local-registry.js';
 
 const opts = buildTestOptions();
 let engine: BuildEngine;
@@ -129,4 +130,41 @@ test('ONBUILD triggers run in the child build; the escape directive; platform an
   const platform = await engine.docker(['build', context(`FROM --platform=linux/arm64 ${engine.base}\n`)]);
   assert.equal(platform.code, 1);
   assert.match(platform.stderr, /platform "linux\/arm64" is not supported: this engine builds linux\/amd64 images only/);
+});
+
+test('build options reach RUN: --memory, --shm-size, --add-host, --network none', opts, async () => {
+  const tag = `berth-test/feat-opts`;
+  const r = await engine.docker(['build', '--memory', '64m', '--shm-size', '32m', '--add-host', 'db.internal:10.1.2.3', '-t', tag,
+    context(`FROM ${engine.base}\nRUN cat /sys/fs/cgroup/memory/memory.limit_in_bytes > /mem; df -k /dev/shm | tail -1 | awk '{print $2}' > /shm; grep db.internal /etc/hosts > /hosts\n`)]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(await sh(tag, 'cat /mem /shm /hosts'), '67108864\n32768\n10.1.2.3\tdb.internal\n');
+  const none = await engine.docker(['build', '--network', 'none', context(`FROM ${engine.base}\nRUN ip -o link | grep -v ' lo:' | wc -l > /links && test "$(cat /links)" = 0\n`)]);
+  assert.equal(none.code, 0, none.stdout + none.stderr);
+});
+
+test('FROM an image that is not here pulls it (progress in the build output); --pull pulls again', opts, async (t) => {
+  const registry = registryOrSkip();
+  if ('skip' in registry) {
+    t.skip(registry.skip);
+    return;
+  }
+  const reg = await startLocalRegistry(registry.binary);
+  try {
+    const remote = `${reg.host}/berth-test/base:1`;
+    assert.equal((await engine.docker(['tag', engine.base, remote])).code, 0);
+    const push = await engine.docker(['push', remote]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await engine.docker(['rmi', remote])).code, 0);
+    const dir = context(`FROM ${remote}\nRUN echo pulled > /pulled\n`);
+    const first = await engine.docker(['build', dir]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /Status: (Downloaded newer image|Image is up to date) for 127\.0\.0\.1:\d+\/berth-test\/base:1/);
+    const again = await engine.docker(['build', dir]);
+    assert.doesNotMatch(again.stdout, /Pulling from/, 'present now: not pulled again');
+    const pulled = await engine.docker(['build', '--pull', dir]);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.match(pulled.stdout, /Status: Image is up to date for/);
+  } finally {
+    await reg.stop();
+  }
 });
