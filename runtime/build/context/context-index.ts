@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidError } from '../../errdefs.js';
@@ -67,14 +67,25 @@ export async function indexContext(input: Readable, tarFile: string): Promise<Co
   const file = createWriteStream(tarFile);
   const writing = finished(file);
   writing.catch((err: unknown) => extract.destroy(err as Error));
+  // `docker build -f - DIR` sends a tar that stops right after the last file's bytes, without the
+  // padding and end blocks (Docker Engine reads it anyway). The parser gets them added; a context
+  // that really ends inside a file is caught below by its length.
+  let total = 0;
+  const padded = new Transform({
+    transform(chunk: Buffer, _enc, done) { total += chunk.length; done(null, chunk); },
+    flush(done) { done(null, Buffer.alloc(((512 - (total % 512)) % 512) + 1024)); },
+  });
   stream.on('error', (err) => { file.destroy(err); extract.destroy(err); });
   // Both get every byte; pipe() pauses the source while either is behind.
   stream.pipe(file);
-  stream.pipe(extract);
+  stream.pipe(padded).pipe(extract);
   const index: ContextIndex = { entries: new Map([['', { type: 'dir', stat: IMPLIED_DIR }]]), size: 0 };
   try {
     for await (const entry of extract) await add(index, entry as TarEntry);
     await writing;
+    for (const [path, e] of index.entries) {
+      if (e.offset !== undefined && e.offset + e.stat.size > total) throw new ContextFormatError(`the build context is not a valid tar stream: it ends inside "${path}"`);
+    }
   } catch (err) {
     extract.destroy();
     file.destroy();

@@ -23,8 +23,9 @@ export function normalizeDest(workingDir: string, dest: string): string {
   return dest.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
 }
 
-function isGitUrl(src: string): boolean {
-  return /^git@|^git:\/\/|^github\.com\/|\.git(#.*)?$/.test(src);
+/** What ADD would clone with BuildKit: git@host:repo, git:// and ssh:// URLs, http(s) URLs ending in .git. */
+function isGitSource(src: string): boolean {
+  return /^(git@|git:\/\/|ssh:\/\/)/.test(src) || (isUrl(src) && /\.git(#.*)?$/.test(src));
 }
 
 export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
@@ -59,14 +60,13 @@ export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
   }
   for (const token of v.sources) {
     const src = ex(token.value);
+    if (name === 'ADD' && isGitSource(src)) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
     if (isUrl(src)) {
       if (name === 'COPY') throw new InvalidError(`${name} failed: source can't be a URL for COPY`);
-      if (isGitUrl(src)) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
       items.push(await downloadSource(src, intoDir, env.signal, checksum || undefined));
       continue;
     }
     if (checksum) throw new InvalidError('ADD --checksum can only be used with a URL source');
-    if (isGitUrl(src) && name === 'ADD' && src.includes('://')) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
     try {
       items.push(...await resolveSource(src, { source, what, isContext: !from, mayUnpack: name === 'ADD' && v.unpack !== false }));
     } catch (err) {

@@ -79,6 +79,17 @@ test('hostile entries fail the build with a message naming them', async () => {
   for (const [entries, message] of cases) await assert.rejects(tree(entries), message);
 });
 
+test('a tar without its end blocks (docker build -f - DIR sends one) is read; one cut inside a file is not', async () => {
+  const body = await contextTar([{ name: 'Dockerfile', content: 'FROM x\n' }, { name: '.dockerignore', content: 'y'.repeat(47) }]);
+  const cut = body.subarray(0, 512 + 512 + 512 + 47); // headers and data of both, no padding, no end blocks
+  const f = file();
+  const t = new TarTree(f, await indexContext(Readable.from([cut]), f));
+  assert.equal((await readPath(t, '.dockerignore'))?.toString(), 'y'.repeat(47));
+  await t.close();
+  const inside = await contextTar([{ name: 'data', content: Buffer.alloc(600, 1) }]);
+  await assert.rejects(indexContext(Readable.from([inside.subarray(0, 512 + 100)]), file()), /not a valid tar stream: it ends inside "data"/);
+});
+
 test('a truncated or garbage context is an error, not a hang', async () => {
   const body = await contextTar([{ name: 'big', content: Buffer.alloc(100_000, 1) }]);
   await assert.rejects(indexContext(Readable.from([body.subarray(0, 20_000)]), file()), /not a valid tar stream/);

@@ -153,3 +153,17 @@ test('--cache-from: an image loaded without its step images still serves as cach
   assert.equal((withCache.stdout.match(/ ---> Using cache/g) ?? []).length, 4, withCache.stdout);
   assert.match(withCache.stdout, new RegExp(`Successfully built ${id}`), 'the last step is the source image itself');
 });
+
+test('Dockerfile from stdin (-f -), a context from stdin (plain Dockerfile or a gzip tar)', opts, async () => {
+  const dir = context('stdin', { 'f.txt': 'f\n' });
+  const viaDash = await engine.docker(['build', '-f', '-', '-t', 'berth-test/stdin', dir], { input: `FROM ${engine.base}\nCOPY . /ctx/\nRUN ls -A /ctx > /listing\n` });
+  assert.equal(viaDash.code, 0, viaDash.stdout + viaDash.stderr);
+  assert.equal((await engine.docker(['run', '--rm', 'berth-test/stdin', 'cat', '/listing'])).stdout, 'f.txt\n', 'the CLI\'s temporary Dockerfile and .dockerignore are not copied');
+  const onlyDockerfile = await engine.docker(['build', '-'], { input: `FROM ${engine.base}\nRUN echo from-stdin\n` });
+  assert.equal(onlyDockerfile.code, 0, onlyDockerfile.stderr);
+  assert.match(onlyDockerfile.stdout, /^from-stdin$/m);
+  const tgz = gzipSync(await contextTar([{ name: 'Dockerfile', content: `FROM ${engine.base}\nCOPY x /x\n` }, { name: 'x', content: 'x' }]));
+  const gz = await engine.docker(['build', '-'], { input: tgz });
+  assert.equal(gz.code, 0, gz.stderr);
+  assert.match(gz.stdout, /Successfully built/);
+});
