@@ -4,7 +4,7 @@
 // is the one CI starts on /var/run/docker.sock; with CI=true and no Docker Engine this fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
@@ -49,6 +49,10 @@ function fixture(name: string): string {
   if (name === 'copy-rules') {
     chmodSync(join(dir, 'tools/run.sh'), 0o750);
     chmodSync(join(dir, 'second.txt'), 0o600);
+    mkdirSync(join(dir, 'tools/empty'));
+    chmodSync(join(dir, 'tools/inner'), 0o700);
+    symlinkSync('run.sh', join(dir, 'tools/run-link'));
+    symlinkSync('top.txt', join(dir, 'alias'));
   }
   return dir;
 }
