@@ -10,7 +10,7 @@ import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
 import { withSocketPath } from './socket-path.js';
-import { detachedRunArgv } from './reaper.js';
+import { prepareReaper, type ReadyReaper } from './reaper.js';
 import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
 interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
@@ -18,6 +18,7 @@ interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: bool
 const clients = new Set<Client>();
 let job: MonitorJob | undefined;
 let child: ChildProcess | undefined;
+let reaper: ReadyReaper | undefined;
 let started = false;
 let exited: ExitRecord | undefined;
 let startedAt = '';
@@ -61,6 +62,9 @@ function handleClient(socket: Socket): void {
   const client: Client = { socket, stdin: false, stdout: false, stderr: false };
   const dec = new FrameDecoder();
   socket.on('error', () => { clients.delete(client); unblock(client); });
+  // The sockets are half-open: a peer that goes (the daemon killed) only sends FIN. Finish the close,
+  // and a spare that loses its daemon before getting a job has nothing left to do.
+  socket.on('end', () => { if (!job) process.exit(0); socket.end(); });
   socket.on('close', () => {
     clients.delete(client);
     unblock(client);
@@ -113,13 +117,16 @@ function runJob(j: MonitorJob, first: Client): void {
     if (name === 'container.pid' && !started && containerPid()) markStarted();
   });
   const runcArgs = ['run', '--keep', '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
-  const detached = j.tty ? undefined : detachedRunArgv(j.runtime, j.bundleDir, pidFile, j.id);
+  // A reaper that died while the spare waited (it should not) is replaced by the foreground path.
+  const detached = j.tty || reaper?.child.exitCode !== null || reaper?.child.signalCode !== null ? undefined : reaper;
+  if (!detached) reaper?.child.kill();
   if (j.tty) {
     const [cmd, ...args] = underPty([j.runtime, ...runcArgs], j.consoleSize);
     child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   } else if (detached) {
     // The container writes into these pipes itself; see reaper.ts.
-    child = spawn(detached[0], detached.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = detached.child;
+    detached.run(j.runtime, j.bundleDir, pidFile, j.id);
   } else {
     child = spawn(j.runtime, runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   }
@@ -229,12 +236,23 @@ function main(): void {
     process.exit(2);
   }
   const spareSock = process.argv[i + 1];
+  let claimed = false;
+  // The daemon holds our stdin until it has connected: if it dies before that, nobody ever will.
+  // (Its connection may be queued behind the EOF: give it a moment to be accepted.)
+  const orphaned = (): void => { setTimeout(() => { if (!claimed) process.exit(0); }, 1000); };
+  process.stdin.on('end', orphaned);
+  process.stdin.on('error', orphaned);
+  process.stdin.resume();
   server = createServer({ allowHalfOpen: true }, (s) => {
     // A spare serves exactly one job; later connections belong to the container socket.
+    claimed = true;
+    process.stdin.destroy();
     server?.close();
     try { unlinkSync(spareSock); } catch { /* gone */ }
     handleClient(s);
   });
+  // The subreaper for the container is started while the spare waits (off the start path).
+  reaper = prepareReaper();
   withSocketPath(spareSock, (p) => server!.listen(p, () => {
     process.stdout.write('ready\n');
   }));

@@ -172,7 +172,7 @@ export class SparePool {
     return new Promise((resolve, reject) => {
       // Monitors outlive the daemon, so their stderr goes to a file (O_APPEND, shared by all), not to us.
       const errLog = openSync(join(this.runDir, 'monitors.log'), 'a', 0o600);
-      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['ignore', 'pipe', errLog] });
+      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['pipe', 'pipe', errLog] });
       closeSync(errLog);
       let out = '';
       child.once('error', reject);
@@ -185,7 +185,8 @@ export class SparePool {
         child.unref();
         const socket = withSocketPath(sock, (path) => connect({ path, allowHalfOpen: true }));
         socket.once('error', (err) => { rmSync(sock, { force: true }); reject(err); });
-        socket.once('connect', () => resolve({ socket, pid: child.pid! }));
+        // Our end of its stdin tells the spare we are alive until it has a client (see monitor/main.ts).
+        socket.once('connect', () => { child.stdin!.destroy(); resolve({ socket, pid: child.pid! }); });
       });
     });
   }

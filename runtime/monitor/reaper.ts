@@ -4,13 +4,23 @@
 // init would be orphaned and its exit status lost. A few lines of Perl (perl-base is Essential on
 // Debian) make themselves a child subreaper (prctl), start runc detached, adopt the container's init
 // when runc exits, and exit with its status. Node cannot call prctl itself.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 
 /** prctl(2) syscall numbers by Node's process.arch. */
 const SYS_PRCTL: Record<string, number> = { x64: 157, arm64: 167, arm: 172, ppc64: 171, s390x: 172, riscv64: 167, ia32: 172 };
 const PR_SET_CHILD_SUBREAPER = 36;
 
+// Started ahead of time by a spare monitor, the script first waits for its arguments on fd 3
+// (NUL-separated, one line), so neither Node's spawn nor Perl's start-up is on the `docker run` path.
 const SCRIPT = `
+open(my $ctl, '<&=', 3) or die "fd 3: $!\\n";
+my $line = <$ctl>;
+exit 0 unless defined $line;
+close $ctl;
+chomp $line;
+@ARGV = split /\\0/, $line;
 my ($nr, $pidfile) = (shift @ARGV, shift @ARGV);
 syscall($nr, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_CHILD_SUBREAPER): $!\\n";
 my $runc = fork() // die "fork: $!\\n";
@@ -27,12 +37,26 @@ exit($status & 127 ? 128 + ($status & 127) : $status >> 8);
 
 const PERL = ['/usr/bin/perl', '/bin/perl'].find((p) => existsSync(p));
 
+export interface ReadyReaper {
+  child: ChildProcess;
+  /** Starts `runtime run --detach` for the container; its stdio are the child's pipes. */
+  run(runtime: string, bundle: string, pidFile: string, id: string): void;
+}
+
 /**
- * argv that runs `runtime run --detach` under the subreaper, or undefined when this host cannot
- * (no perl, unknown architecture): the caller then runs `runtime run` in the foreground.
+ * Starts the subreaper now, waiting for its job; undefined when this host cannot (no perl, unknown
+ * architecture): the monitor then runs `runtime run` in the foreground.
  */
-export function detachedRunArgv(runtime: string, bundle: string, pidFile: string, id: string): string[] | undefined {
+export function prepareReaper(): ReadyReaper | undefined {
   const nr = SYS_PRCTL[process.arch];
   if (!PERL || nr === undefined) return undefined;
-  return [PERL, '-e', SCRIPT, String(nr), pidFile, runtime, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id];
+  const child = spawn(PERL, ['-e', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  const ctl = child.stdio[3] as Writable;
+  ctl.on('error', () => { /* the reaper is gone; its exit reports it */ });
+  return {
+    child,
+    run(runtime, bundle, pidFile, id) {
+      ctl.end(`${[String(nr), pidFile, runtime, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id].join('\0')}\n`);
+    },
+  };
 }
