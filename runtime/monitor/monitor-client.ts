@@ -145,11 +145,15 @@ export class SparePool {
     return new Promise((resolve, reject) => { this.waiting.push({ resolve, reject }); this.warm(); });
   }
 
+  /**
+   * Hands `job` to a spare. The replacement spare is started once this container has started (or
+   * failed to): Node's start-up would otherwise compete with runc for the CPU on the start path.
+   */
   async launch(job: MonitorJob): Promise<MonitorSession> {
     const spare = await this.take();
-    this.warm();
     const session = new MonitorSession(spare.socket);
     session.control({ op: 'run', job });
+    session.waitStarted().then(() => this.warm(), () => this.warm());
     return session;
   }
 
