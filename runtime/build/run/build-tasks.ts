@@ -7,13 +7,14 @@
 //   step's changes. Docker Engine keeps them in an init layer too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { selectRuntime } from '../../tasks/oci-runtime.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
+import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
 export interface StepRun {
@@ -61,7 +62,7 @@ const MOUNTPOINT_DIRS = ['dev', 'proc', 'sys', 'etc'];
 const MOUNTPOINT_FILES = ['etc/hosts', 'etc/hostname', 'etc/resolv.conf'];
 
 export class BuildTasks {
-  private initLayer: string | undefined;
+  private readonly initLayers = new Map<string, string>();
 
   private constructor(
     private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: string,
@@ -84,7 +85,7 @@ export class BuildTasks {
   }
 
   async run(step: StepRun): Promise<TaskResult> {
-    const init = await this.ensureInitLayer();
+    const init = await this.initLayerFor(step.layers);
     const running = this.runner.run({
       dir: step.dir,
       layerDirs: [...[...step.layers].reverse(), init],
@@ -111,13 +112,33 @@ export class BuildTasks {
     await this.network.close();
   }
 
-  private async ensureInitLayer(): Promise<string> {
-    if (this.initLayer) return this.initLayer;
-    const dir = join(this.scratch, 'init-layer');
+  /**
+   * The init layer for an image: its folders carry the image's own metadata (overlayfs copies a
+   * folder up from the topmost layer that has it, and a step's diff must show the image's /etc, not
+   * ours). One per distinct set of metadata, so consecutive steps share it.
+   */
+  private async initLayerFor(layers: string[]): Promise<string> {
+    const view = new UnionView(layers);
+    const dirs: { name: string; mode: number; uid: number; gid: number; mtime: number }[] = [];
+    for (const name of MOUNTPOINT_DIRS) {
+      const e = await view.lstat(name);
+      if (e && e.type !== 'dir') continue; // a symlink or file there: leave it to the runtime
+      dirs.push({ name, mode: e?.stat.mode ?? 0o755, uid: e?.stat.uid ?? 0, gid: e?.stat.gid ?? 0, mtime: e?.stat.mtime.getTime() ?? 0 });
+    }
+    const key = JSON.stringify(dirs);
+    const known = this.initLayers.get(key);
+    if (known) return known;
+    const dir = join(this.scratch, `init-layer-${this.initLayers.size}`);
     await rm(dir, { recursive: true, force: true });
-    for (const d of MOUNTPOINT_DIRS) await mkdir(join(dir, d), { recursive: true, mode: 0o755 });
-    for (const f of MOUNTPOINT_FILES) await writeFile(join(dir, f), '', { mode: 0o644 });
-    this.initLayer = dir;
+    for (const d of dirs) await mkdir(join(dir, d.name), { recursive: true });
+    for (const f of MOUNTPOINT_FILES) if (dirs.some((d) => f.startsWith(`${d.name}/`))) await writeFile(join(dir, f), '', { mode: 0o644 });
+    for (const d of dirs) {
+      const p = join(dir, d.name);
+      await chown(p, d.uid, d.gid);
+      await chmod(p, d.mode);
+      await utimes(p, new Date(d.mtime), new Date(d.mtime));
+    }
+    this.initLayers.set(key, dir);
     return dir;
   }
 }
