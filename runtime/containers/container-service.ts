@@ -63,6 +63,8 @@ export interface ContainerServiceDeps {
   publish: Publish;
   initBinary?: string;
   cgroupParent?: string;
+  /** The daemon's capability bounding set (what --privileged can give). */
+  hostCapabilities?: string[];
 }
 
 export class ContainerService {
@@ -243,7 +245,7 @@ export class ContainerService {
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities });
       await writeBundle(p, spec);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),

@@ -1,6 +1,6 @@
 // Wires the container stack (networks, volumes, monitors, runc, containers) onto the daemon's
 // services: image lookups through the image store, events into the event log, usage hooks.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Services } from '../daemon/services.js';
@@ -8,6 +8,7 @@ import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
 import { NetworkService } from '../network/network-service.js';
 import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
 import { TaskRunner } from '../tasks/task-runner.js';
+import { capabilitiesInMask } from '../tasks/oci-spec.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import type { ImageRunConfig } from './api-types.js';
 import { ContainerFiles } from './container-files.js';
@@ -53,7 +54,9 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   pool.warm();
   const runtime = new OciRuntime(selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`)));
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
+  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));

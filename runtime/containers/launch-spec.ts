@@ -14,6 +14,7 @@ export interface LaunchHost {
   peers: [string, string[]][];
   initBinary?: string;
   cgroupParent: string;
+  hostCapabilities?: string[];
 }
 
 export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: ResolvedImage, att: Attachment, host: LaunchHost): Promise<OciSpec> {
@@ -34,6 +35,6 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, layerDirs: image.layerDirs, upperDir: p.upper, workDir: p.work,
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
-    initBinary: host.initBinary, cgroupParent: host.cgroupParent,
+    initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
   });
 }

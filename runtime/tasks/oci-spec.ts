@@ -60,6 +60,11 @@ export interface SpecInput {
   /** Host path of tini-static, needed when HostConfig.Init is true. */
   initBinary?: string;
   cgroupParent: string;
+  /**
+   * Capabilities the daemon itself may grant (its bounding set): "all capabilities" for Privileged and
+   * CapAdd ALL means these, as a kernel or sandbox may withhold some. Default: every known one.
+   */
+  hostCapabilities?: string[];
 }
 
 /** Entrypoint + Cmd as Docker combines them: a container Entrypoint resets the image Cmd. */
@@ -94,11 +99,11 @@ export function normalizeCapability(name: string): string {
   return cap;
 }
 
-export function resolveCapabilities(hc: HostConfig): string[] {
-  if (hc.Privileged) return [...ALL_CAPABILITIES];
+export function resolveCapabilities(hc: HostConfig, available: string[] = ALL_CAPABILITIES): string[] {
+  if (hc.Privileged) return [...available];
   const add = (hc.CapAdd ?? []).map(normalizeCapability);
   const drop = (hc.CapDrop ?? []).map(normalizeCapability);
-  let caps = add.includes('CAP_ALL') ? [...ALL_CAPABILITIES] : [...DEFAULT_CAPABILITIES];
+  let caps = add.includes('CAP_ALL') ? [...available] : [...DEFAULT_CAPABILITIES];
   if (drop.includes('CAP_ALL')) caps = [];
   for (const c of add) if (c !== 'CAP_ALL' && !caps.includes(c)) caps.push(c);
   return caps.filter((c) => !drop.includes(c) || add.includes(c));
@@ -189,7 +194,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     mounts.push({ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: input.initBinary, options: ['bind', 'ro'] });
     args = [INIT_PATH_IN_CONTAINER, '--', ...args];
   }
-  const caps = resolveCapabilities(hc);
+  const caps = resolveCapabilities(hc, input.hostCapabilities);
   const resources = ociResources(hc);
   resources.devices = hc.Privileged
     ? [{ allow: true, access: 'rwm' }]
@@ -226,4 +231,10 @@ export function buildSpec(input: SpecInput): OciSpec {
       sysctl,
     },
   };
+}
+
+/** The capability names in a CapBnd mask of /proc/<pid>/status (hex). */
+export function capabilitiesInMask(hexMask: string): string[] {
+  const mask = BigInt(`0x${hexMask.trim() || '0'}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
 }

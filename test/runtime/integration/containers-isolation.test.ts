@@ -4,7 +4,7 @@
 // exit codes, --rm, and bad input.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
 
 const opts = engineTestOptions();
@@ -129,4 +129,17 @@ test('bad input gets clear errors: unknown image, bad port spec, bad memory, nam
   await assert.rejects(e.client.createContainer({ Image: 'busybox', Cmd: ['true'], HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': 'huge' } } } }), (err: { statusCode: number; message: string }) => err.statusCode === 400 && /max-size/.test(err.message));
   await assert.rejects(e.client.getContainer('nope').inspect(), (err: { statusCode: number; message: string }) => err.statusCode === 404 && /No such container: nope/.test(err.message));
   await e.docker(['rm', 'dup']);
+});
+
+test('config options reach the container: sysctl, ulimit, read-only root, tmpfs, init, hosts, dns, workdir, env, user, privileged', opts, async () => {
+  const r = await e.docker(['run', '--rm', '--sysctl', 'net.ipv4.ip_forward=1', '--ulimit', 'nofile=100:200', '--read-only', '--tmpfs', '/scratch:size=1m',
+    '--init', '--add-host', 'foo:1.2.3.4', '--dns', '9.9.9.9', '--dns-search', 'example.org', '-w', '/newdir', '-e', 'A=b', '-u', '1000:1000', 'busybox', 'sh', '-c',
+    'cat /proc/sys/net/ipv4/ip_forward; ulimit -n; ulimit -Hn; touch /x 2>&1; touch /scratch/ok && echo tmpfs-ok; cat /proc/1/comm; grep foo /etc/hosts; cat /etc/resolv.conf; pwd; echo $A; id -u; id -g']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, ['1', '100', '200', 'touch: /x: Read-only file system', 'tmpfs-ok', 'docker-init', '1.2.3.4\tfoo', 'search example.org', 'nameserver 9.9.9.9', '/newdir', 'b', '1000', '1000', ''].join('\n'));
+  // --privileged: every capability the daemon itself holds (a sandbox may withhold some).
+  const bounding = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+  const priv = await e.docker(['run', '--rm', '--privileged', 'busybox', 'grep', 'CapEff', '/proc/self/status']);
+  assert.equal(priv.code, 0, priv.stderr);
+  assert.equal(priv.stdout.trim().split(/\s+/)[1], bounding);
 });
