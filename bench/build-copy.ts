@@ -7,14 +7,20 @@
 // `node scripts/build.mjs` first.
 import { randomBytes } from 'node:crypto';
 import { contextTar, postBuild, type ContextFile } from '../test/runtime/build/helpers/build-request.js';
-import { dockerEngine, dockerEngineAnswers, shareBaseWithDockerEngine, startBuildEngine } from '../test/runtime/build/helpers/build-engine.js';
+import {
+  dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine,
+} from '../test/runtime/build/helpers/build-engine.js';
 import { median, printTable } from '../test/runtime/build/helpers/table.js';
+
+/** Images Docker Engine built, removed at the end (the engine is shared). */
+const dockerIds: string[] = [];
 
 async function timed(socket: string, query: Record<string, string>, body: Buffer): Promise<number> {
   const start = process.hrtime.bigint();
   const reply = await postBuild(socket, query, body);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (reply.status !== 200 || reply.error || !reply.imageId) throw new Error(`build failed: ${reply.error ?? reply.status}\n${reply.text}`);
+  if (socket === '/var/run/docker.sock') dockerIds.push(...printedImageIds(reply.text).slice(1));
   return ms;
 }
 
@@ -46,8 +52,7 @@ export async function run(args: string[] = []): Promise<void> {
     const [berth, docker] = engines;
     if (docker) {
       console.log(`ratio Berth / Docker Engine: ${(median(berth.times) / median(docker.times)).toFixed(2)}x`);
-      await dockerEngine(['rmi', '-f', tag, engine.base]);
-      await dockerEngine(['image', 'prune', '-f']);
+      await removeFromDockerEngine(dockerIds, [tag, engine.base]);
     } else {
       console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
     }

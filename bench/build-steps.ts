@@ -6,7 +6,9 @@
 // Docker Engine is measured when /var/run/docker.sock answers; both engines get the same busybox
 // base image (docker save | docker load). berthd is dist/runtime.js: run `node scripts/build.mjs` first.
 import { contextTar, postBuild, type BuildReply } from '../test/runtime/build/helpers/build-request.js';
-import { dockerEngine, dockerEngineAnswers, shareBaseWithDockerEngine, startBuildEngine } from '../test/runtime/build/helpers/build-engine.js';
+import {
+  dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine,
+} from '../test/runtime/build/helpers/build-engine.js';
 import { median, printTable } from '../test/runtime/build/helpers/table.js';
 
 function dockerfile(base: string): string {
@@ -14,11 +16,15 @@ function dockerfile(base: string): string {
   return [`FROM ${base}`, ...runs, 'COPY data.txt /data.txt', ''].join('\n');
 }
 
+/** Images Docker Engine built, removed at the end (the engine is shared). */
+const dockerIds: string[] = [];
+
 async function timed(socket: string, query: Record<string, string>, body: Buffer): Promise<number> {
   const start = process.hrtime.bigint();
   const reply: BuildReply = await postBuild(socket, query, body);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (reply.status !== 200 || reply.error || !reply.imageId) throw new Error(`build failed: ${reply.error ?? reply.status}\n${reply.text}`);
+  if (socket === '/var/run/docker.sock') dockerIds.push(...printedImageIds(reply.text).slice(1));
   return ms;
 }
 
@@ -56,8 +62,7 @@ export async function run(args: string[] = []): Promise<void> {
     if (docker) {
       console.log(`cold:   Berth / Docker Engine = ${(median(berth.cold) / median(docker.cold)).toFixed(2)}x (target <= 0.25x)`);
       console.log(`cached: Berth / Docker Engine = ${(median(berth.cached) / median(docker.cached)).toFixed(2)}x (target <= 0.5x)`);
-      await dockerEngine(['rmi', '-f', tag, engine.base]);
-      await dockerEngine(['image', 'prune', '-f']);
+      await removeFromDockerEngine(dockerIds, [tag, engine.base]);
     } else {
       console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
     }

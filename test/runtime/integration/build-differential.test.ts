@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
 import {
-  DOCKER_ENGINE_HOST, buildTestOptions, dockerEngine, dockerEngineAnswers, shareBaseWithDockerEngine, startBuildEngine, type BuildEngine,
+  DOCKER_ENGINE_HOST, buildTestOptions, dockerEngine, dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine,
+  startBuildEngine, type BuildEngine,
 } from '../build/helpers/build-engine.js';
 import { snapshotImage, type ImageSnapshot } from '../build/helpers/image-snapshot.js';
 
@@ -19,6 +20,8 @@ let engine: BuildEngine;
 let docker = false;
 const work = mkdtempSync(join(tmpdir(), 'berth-build-diff-'));
 const tags: string[] = [];
+/** What Docker Engine built here (all stages), removed at the end: the engine is shared. */
+const dockerIds: string[] = [];
 
 before(async () => {
   if (opts.skip) return;
@@ -29,7 +32,7 @@ before(async () => {
 });
 after(async () => {
   if (docker && engine) {
-    await dockerEngine(['rmi', '-f', ...tags, engine.base]);
+    await removeFromDockerEngine(dockerIds, [...tags, engine.base]);
   }
   await engine?.dispose();
   rmSync(work, { recursive: true, force: true });
@@ -63,6 +66,7 @@ async function buildBoth(name: string): Promise<{ berth: ImageSnapshot; docker: 
   tags.push(tag);
   const args = ['build', '--build-arg', `BASE=${engine.base}`, '-t', tag, dir];
   const [b, d] = [await engine.docker(args), await dockerEngine(args)];
+  dockerIds.push(...printedImageIds(d.stdout));
   assert.equal(d.code, 0, `Docker Engine: ${d.stdout}${d.stderr}`);
   assert.equal(b.code, 0, `Berth: ${b.stdout}${b.stderr}`);
   return { berth: await snapshotImage(engine.host, tag), docker: await snapshotImage(DOCKER_ENGINE_HOST, tag) };

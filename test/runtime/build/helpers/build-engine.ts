@@ -127,3 +127,17 @@ export async function shareBaseWithDockerEngine(engine: BuildEngine): Promise<vo
   const r = await dockerEngine(['load'], saved);
   if (r.code !== 0) throw new Error(`docker load into Docker Engine failed: ${r.stderr}`);
 }
+
+/** The image IDs a legacy build printed (` ---> <id>` lines), for removing exactly what it made. */
+export function printedImageIds(output: string): string[] {
+  return [...new Set([...output.matchAll(/^ ---> ([0-9a-f]{12})$/gm)].map((m) => m[1]))];
+}
+
+/**
+ * Removes from Docker Engine the images a test or benchmark built there (children first), and the
+ * shared base image; other images on the shared engine are left alone.
+ */
+export async function removeFromDockerEngine(ids: Iterable<string>, refs: string[]): Promise<void> {
+  if (refs.length) await dockerEngine(['rmi', '-f', ...refs]);
+  for (const id of [...new Set(ids)].reverse()) await dockerEngine(['rmi', '-f', id]);
+}
