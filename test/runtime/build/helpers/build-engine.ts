@@ -138,6 +138,7 @@ export function printedImageIds(output: string): string[] {
  * shared base image; other images on the shared engine are left alone.
  */
 export async function removeFromDockerEngine(ids: Iterable<string>, refs: string[]): Promise<void> {
-  if (refs.length) await dockerEngine(['rmi', '-f', ...refs]);
   for (const id of [...new Set(ids)].reverse()) await dockerEngine(['rmi', '-f', id]);
+  // Last, so the base image has no children left and goes too (not just its tag).
+  if (refs.length) await dockerEngine(['rmi', '-f', ...refs]);
 }
