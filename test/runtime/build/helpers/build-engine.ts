@@ -4,7 +4,7 @@
 // host. Also the Docker Engine side of the differential tests.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,6 +81,7 @@ export async function startBuildEngine(): Promise<BuildEngine> {
     log: () => stderr,
     async dispose() {
       await stop('SIGTERM');
+      killSpareMonitors(root);
       const networks = new NetworkService(root, () => undefined, prefix);
       await networks.init().then(() => networks.teardownAll()).catch(() => undefined);
       for (const ctrl of readdirSync('/sys/fs/cgroup')) {
@@ -96,6 +97,24 @@ export async function startBuildEngine(): Promise<BuildEngine> {
   const r = await engine.docker(['import', '-', engine.base], { input: await busyboxRootfsTar() });
   if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
   return engine;
+}
+
+/**
+ * The daemon keeps a warm container monitor in reserve; after a kill -9 (and on some stops) it
+ * outlives the daemon. It is found by its socket under this engine's root.
+ */
+function killSpareMonitors(root: string): void {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes('berth-monitor') && cmdline.includes(`${root}/run/`)) {
+      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
 }
 
 /** True when Docker Engine answers on /var/run/docker.sock. */
