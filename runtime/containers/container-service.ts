@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
 import { logLimits } from '../logs/log-options.js';
-import { connectMonitor, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
+import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
@@ -40,6 +41,13 @@ export interface Attacher {
   onData: (stream: 'stdout' | 'stderr', data: Buffer) => boolean | void;
   drained?: () => Promise<void>;
   onEnd: () => void;
+  /**
+   * Attached before the start: the client's raw connection (after the 101, unread) if it can be
+   * handed to the container's monitor, which then serves it directly. Once taken, the daemon is out.
+   */
+  takeover?: () => { socket: Socket; head: Buffer } | undefined;
+  /** The connection stays with the daemon after all: start reading the client's stdin. */
+  relayInput?: () => void;
 }
 
 interface Live {
@@ -143,7 +151,7 @@ export class ContainerService {
 
   private async reconcile(r: ContainerRecord): Promise<void> {
     try {
-      const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: true, stderr: true });
+      const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
       if (isRunning(r)) this.health.start(r, true);
     } catch {
@@ -252,8 +260,9 @@ export class ContainerService {
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
-      });
+      }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
+      for (const a of this.liveOf(r.Id).attachers) { a.relayInput?.(); delete a.relayInput; delete a.takeover; }
       let started;
       try {
         started = await session.waitStarted();
@@ -272,6 +281,29 @@ export class ContainerService {
       if (r.State.Status !== 'running') await this.d.networks.detach(r.Id).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** The output the daemon's monitor connection must carry: what its relayed attachers want. */
+  private relayWanted(id: string): { stdout: boolean; stderr: boolean } {
+    const a = [...this.liveOf(id).attachers];
+    return { stdout: a.some((x) => x.opts.stdout), stderr: a.some((x) => x.opts.stderr) };
+  }
+
+  private updateRelay(id: string): void {
+    this.liveOf(id).session?.control({ op: 'output', ...this.relayWanted(id) });
+  }
+
+  /** Attached clients whose connections can go to the monitor; they leave the daemon's list. */
+  private handovers(r: ContainerRecord): Handover[] {
+    const l = this.liveOf(r.Id);
+    const out: Handover[] = [];
+    for (const a of [...l.attachers]) {
+      const t = a.takeover?.();
+      if (!t) continue;
+      out.push({ ...t, stdin: a.opts.stdin, stdout: a.opts.stdout, stderr: a.opts.stderr, tty: Boolean(r.Config.Tty) });
+      l.attachers.delete(a);
+    }
+    return out;
   }
 
   private peers(r: ContainerRecord): [string, string[]][] {
@@ -494,11 +526,12 @@ export class ContainerService {
     const r = this.get(idOrName);
     const l = this.liveOf(r.Id);
     l.attachers.add(a);
+    this.updateRelay(r.Id);
     this.d.publish('attach', r.Id, this.attrs(r));
     return {
       write: (b) => { if (!a.opts.stdin) return; if (l.session) l.session.writeStdin(b); else l.pendingStdin.push(b); },
       endStdin: () => { if (!a.opts.stdin) return; if (l.session) l.session.endStdin(); else l.stdinEnded = true; },
-      detach: () => { l.attachers.delete(a); },
+      detach: () => { if (l.attachers.delete(a)) this.updateRelay(r.Id); },
     };
   }
 

@@ -115,8 +115,12 @@ export class LogReader {
 
 /** Docker's multiplexed stream frame: [stream, 0, 0, 0, size u32 BE] + payload. */
 export function muxFrame(stream: 0 | 1 | 2, data: Buffer): Buffer {
+  return Buffer.concat([muxHeader(stream, data.length), data]);
+}
+
+export function muxHeader(stream: 0 | 1 | 2, length: number): Buffer {
   const head = Buffer.alloc(8);
   head[0] = stream;
-  head.writeUInt32BE(data.length, 4);
-  return Buffer.concat([head, data]);
+  head.writeUInt32BE(length, 4);
+  return head;
 }

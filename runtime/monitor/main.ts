@@ -4,16 +4,20 @@
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { watch, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 import { basename, join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
 import { withSocketPath } from './socket-path.js';
 import { prepareReaper, type ReadyReaper } from './reaper.js';
-import { encodeControl, encodeFrame, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
+import { encodeControl, frameHeader, FrameDecoder, FrameType, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 
-interface Client { socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean }
+interface Client {
+  socket: Socket; stdin: boolean; stdout: boolean; stderr: boolean;
+  /** A docker CLI connection handed over by the daemon: Docker's framing, raw stdin, no control frames. */
+  docker?: { tty: boolean };
+}
 
 const clients = new Set<Client>();
 let job: MonitorJob | undefined;
@@ -29,9 +33,19 @@ const early: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
 // away (the daemon killed) must release it, or the container would block on a full pipe.
 const blocking = new Set<Client>();
 
-function send(c: Client, frame: Buffer): void {
+const corked = new Set<Socket>();
+
+/** Writes the parts; writes of one tick go out in one writev (cork until the next tick). */
+function send(c: Client, ...parts: Buffer[]): void {
   if (c.socket.destroyed || !c.socket.writable) return;
-  if (!c.socket.write(frame) && child && !blocking.has(c)) {
+  if (!corked.has(c.socket)) {
+    corked.add(c.socket);
+    c.socket.cork();
+    process.nextTick(() => { corked.delete(c.socket); c.socket.uncork(); });
+  }
+  let ok = true;
+  for (const p of parts) ok = c.socket.write(p);
+  if (!ok && child && !blocking.has(c)) {
     blocking.add(c);
     child.stdout?.pause();
     child.stderr?.pause();
@@ -47,10 +61,59 @@ function unblock(c: Client): void {
 }
 
 function output(stream: 'stdout' | 'stderr', data: Buffer): void {
-  if (!started) { early.push({ stream, data }); return; }
+  // Output waits for the container to start and for the clients the daemon is handing over.
+  if (!started || directPending > 0) { early.push({ stream, data }); return; }
   log?.write(stream, data);
-  const frame = encodeFrame(stream === 'stdout' ? FrameType.Stdout : FrameType.Stderr, data);
-  for (const c of clients) if (stream === 'stdout' ? c.stdout : c.stderr) send(c, frame);
+  const head = frameHeader(stream === 'stdout' ? FrameType.Stdout : FrameType.Stderr, data.length);
+  let dockerHead: Buffer | undefined;
+  for (const c of clients) {
+    if (!(stream === 'stdout' ? c.stdout : c.stderr)) continue;
+    if (!c.docker) send(c, head, data);
+    else if (c.docker.tty) send(c, data);
+    else send(c, (dockerHead ??= dockerFrameHeader(stream, data.length)), data);
+  }
+}
+
+/** Docker's multiplexed stream header: [stream, 0, 0, 0, length u32 BE]. */
+function dockerFrameHeader(stream: 'stdout' | 'stderr', length: number): Buffer {
+  const h = Buffer.alloc(8);
+  h[0] = stream === 'stdout' ? 1 : 2;
+  h.writeUInt32BE(length, 4);
+  return h;
+}
+
+/** Control frames go to the daemon's connections only. */
+function sendControl(c: Client, frame: Buffer): void {
+  if (!c.docker) send(c, frame);
+}
+
+// Docker CLI connections the daemon announced in the job (attached before the start) and sends over
+// the IPC channel; output is held until they are all here, so they miss nothing.
+let directPending = 0;
+const HANDOVER_WAIT_MS = 2000;
+
+type DirectAttach = { op: string; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean; head?: string };
+// The IPC channel and the job's socket are separate: a connection may arrive before its job.
+const beforeJob: [DirectAttach, Socket][] = [];
+
+function directAttach(msg: DirectAttach, socket: Socket): void {
+  if (!job) { beforeJob.push([msg, socket]); return; }
+  // Half-open: the CLI closes its write side right away when there is no stdin; output must go on.
+  socket.allowHalfOpen = true;
+  const client: Client = { socket, stdin: msg.stdin && Boolean(job?.openStdin), stdout: msg.stdout, stderr: msg.stderr, docker: { tty: msg.tty } };
+  socket.on('error', () => { clients.delete(client); unblock(client); });
+  socket.on('close', () => { clients.delete(client); unblock(client); });
+  if (exited) { socket.end(); return; }
+  clients.add(client);
+  if (msg.head && client.stdin) stdinWrite(Buffer.from(msg.head, 'base64'));
+  socket.on('data', (d: Buffer) => { if (client.stdin) stdinWrite(d); });
+  socket.on('end', () => { if (client.stdin && job?.stdinOnce) stdinWrite(undefined); });
+  directArrived();
+}
+
+function directArrived(): void {
+  if (directPending === 0) return;
+  if (--directPending === 0 && started) for (const e of early.splice(0)) output(e.stream, e.data);
 }
 
 function resize(h: number, w: number): void {
@@ -77,6 +140,7 @@ function handleClient(socket: Socket): void {
       if (msg.op === 'run' && !job) runJob(msg.job, client);
       else if (msg.op === 'attach') attach(client, msg);
       else if (msg.op === 'resize') resize(msg.h, msg.w);
+      else if (msg.op === 'output') { client.stdout = msg.stdout; client.stderr = msg.stderr; }
     } else if (type === FrameType.Stdin && client.stdin) {
       stdinWrite(payload);
     } else if (type === FrameType.StdinEof && client.stdin && job?.stdinOnce) {
@@ -109,7 +173,9 @@ let server: Server | undefined;
 
 function runJob(j: MonitorJob, first: Client): void {
   job = j;
-  first.stdout = true; first.stderr = true; first.stdin = j.openStdin;
+  directPending += j.directAttaches ?? 0;
+  for (const [msg, socket] of beforeJob.splice(0)) directAttach(msg, socket);
+  first.stdout = j.relay?.stdout ?? true; first.stderr = j.relay?.stderr ?? true; first.stdin = j.openStdin;
   clients.add(first);
   const pidFile = join(j.containerDir, 'container.pid');
   try { unlinkSync(pidFile); } catch { /* fresh */ }
@@ -164,7 +230,12 @@ function markStarted(): void {
   pidCache = 0;
   startedAt = new Date().toISOString();
   const msg = encodeControl({ op: 'started', pid: containerPid(), startedAt });
-  for (const c of clients) send(c, msg);
+  for (const c of clients) sendControl(c, msg);
+  if (directPending > 0) {
+    // The hand-over normally takes a millisecond; never hold output for long on its account.
+    setTimeout(() => { directPending = 0; for (const e of early.splice(0)) output(e.stream, e.data); }, HANDOVER_WAIT_MS).unref();
+    return;
+  }
   for (const e of early.splice(0)) output(e.stream, e.data);
 }
 
@@ -178,6 +249,7 @@ function oomKilled(): boolean {
 
 function finish(exitCode: number, spawnError?: string): void {
   if (exited || !job) return;
+  if (started && directPending > 0) { directPending = 0; for (const e of early.splice(0)) output(e.stream, e.data); }
   const j = job;
   let error: string | undefined = spawnError;
   if (!started) {
@@ -199,7 +271,12 @@ function finish(exitCode: number, spawnError?: string): void {
     const frame = encodeControl({ op: 'exit', record });
     let open = clients.size;
     if (!open) process.exit(0);
-    for (const c of clients) c.socket.end(frame, () => { if (--open === 0) process.exit(0); });
+    for (const c of clients) {
+      const closed = (): void => { if (--open === 0) process.exit(0); };
+      // The daemon's connections get the exit record; a docker CLI's attach just ends (as with dockerd).
+      if (c.docker) c.socket.end(closed);
+      else c.socket.end(frame, closed);
+    }
     // A client that never reads must not keep the monitor alive.
     setTimeout(() => process.exit(0), 5000).unref();
   };
@@ -256,6 +333,13 @@ function main(): void {
   withSocketPath(spareSock, (p) => server!.listen(p, () => {
     process.stdout.write('ready\n');
   }));
+  // Docker CLI connections handed over by the daemon (attach before start); see directAttach.
+  process.on('message', (msg: DirectAttach, handle: unknown) => {
+    if (msg?.op === 'docker-attach' && handle instanceof Socket) directAttach(msg, handle);
+  });
+  // The daemon's IPC channel closes when it exits; we stay with the container.
+  process.on('disconnect', () => undefined);
+  process.channel?.unref();
   process.on('SIGPIPE', () => { /* the daemon went away; keep running */ });
   process.on('SIGHUP', () => { /* detached from the daemon's session */ });
 }

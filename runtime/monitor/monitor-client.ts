@@ -1,6 +1,6 @@
 // Daemon side of the monitor: keeps one spare monitor warm (Node start-up is ~90 ms here, far too slow
 // for the `docker run` path), hands it a job, and talks to running monitors over their sockets.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -87,7 +87,10 @@ export function connectMonitor(containerDir: string, attach: { stdin: boolean; s
   });
 }
 
-interface Spare { socket: Socket; pid: number }
+interface Spare { socket: Socket; pid: number; child: ChildProcess }
+
+/** A docker CLI attach connection (after the 101, unread) for the monitor to serve directly. */
+export interface Handover { socket: Socket; head: Buffer; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
 
 /** At most this many idle monitors wait ready; bursts of starts raise the count up to it. */
 const MAX_SPARES = 4;
@@ -149,10 +152,19 @@ export class SparePool {
    * Hands `job` to a spare. The replacement spare is started once this container has started (or
    * failed to): Node's start-up would otherwise compete with runc for the CPU on the start path.
    */
-  async launch(job: MonitorJob): Promise<MonitorSession> {
+  /**
+   * `handovers` (called only when the spare can take them) gives the attached CLI connections: they
+   * go to the monitor itself over the IPC channel, so output flows container -> monitor -> CLI
+   * without passing through the daemon.
+   */
+  async launch(job: MonitorJob, hooks: { handovers?: () => Handover[]; relay?: () => { stdout: boolean; stderr: boolean } } = {}): Promise<MonitorSession> {
     const spare = await this.take();
     const session = new MonitorSession(spare.socket);
-    session.control({ op: 'run', job });
+    const direct = spare.child.connected && hooks.handovers ? hooks.handovers() : [];
+    session.control({ op: 'run', job: { ...job, directAttaches: direct.length, relay: hooks.relay?.() } });
+    for (const h of direct) {
+      spare.child.send({ op: 'docker-attach', stdin: h.stdin, stdout: h.stdout, stderr: h.stderr, tty: h.tty, head: h.head.toString('base64') }, h.socket);
+    }
     session.waitStarted().then(() => this.warm(), () => this.warm());
     return session;
   }
@@ -176,7 +188,7 @@ export class SparePool {
     return new Promise((resolve, reject) => {
       // Monitors outlive the daemon, so their stderr goes to a file (O_APPEND, shared by all), not to us.
       const errLog = openSync(join(this.runDir, 'monitors.log'), 'a', 0o600);
-      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['pipe', 'pipe', errLog] });
+      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['pipe', 'pipe', errLog, 'ipc'] });
       closeSync(errLog);
       let out = '';
       child.once('error', reject);
@@ -187,10 +199,11 @@ export class SparePool {
         child.stdout!.destroy();
         child.removeAllListeners('exit');
         child.unref();
+        child.channel?.unref();
         const socket = withSocketPath(sock, (path) => connect({ path, allowHalfOpen: true }));
         socket.once('error', (err) => { rmSync(sock, { force: true }); reject(err); });
         // Our end of its stdin tells the spare we are alive until it has a client (see monitor/main.ts).
-        socket.once('connect', () => { child.stdin!.destroy(); resolve({ socket, pid: child.pid! }); });
+        socket.once('connect', () => { child.stdin!.destroy(); resolve({ socket, pid: child.pid!, child }); });
       });
     });
   }

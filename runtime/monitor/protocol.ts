@@ -18,6 +18,10 @@ export interface MonitorJob {
   memoryCgroup: string;
   /** The spec's linux.cgroupsPath (/<parent>/<id>), removed in every hierarchy after the exit. */
   cgroupsPath?: string;
+  /** How many docker CLI connections the daemon sends over IPC right after this job (output waits for them). */
+  directAttaches?: number;
+  /** Which output the daemon's own connection wants (only for clients it relays); default both. */
+  relay?: { stdout: boolean; stderr: boolean };
 }
 
 export interface ExitRecord { exitCode: number; oomKilled: boolean; finishedAt: string; startedAt?: string; error?: string }
@@ -26,6 +30,7 @@ export type ControlMessage =
   | { op: 'run'; job: MonitorJob }
   | { op: 'attach'; stdin: boolean; stdout: boolean; stderr: boolean }
   | { op: 'attached' }
+  | { op: 'output'; stdout: boolean; stderr: boolean }
   | { op: 'resize'; h: number; w: number }
   | { op: 'started'; pid: number; startedAt: string }
   | { op: 'exit'; record: ExitRecord }
@@ -33,10 +38,15 @@ export type ControlMessage =
 
 export function encodeFrame(type: FrameType, payload: Buffer | string): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  return Buffer.concat([frameHeader(type, body.length), body]);
+}
+
+/** The 5-byte header of a frame, for writing header and payload without copying the payload. */
+export function frameHeader(type: FrameType, length: number): Buffer {
   const head = Buffer.allocUnsafe(5);
   head[0] = type;
-  head.writeUInt32BE(body.length, 1);
-  return Buffer.concat([head, body]);
+  head.writeUInt32BE(length, 1);
+  return head;
 }
 
 export function encodeControl(msg: ControlMessage): Buffer {

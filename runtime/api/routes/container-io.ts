@@ -5,7 +5,7 @@ import type { ContainerEngine } from '../../containers/engine.js';
 import { encodePathStat } from '../../containers/archive.js';
 import type { StatsSample } from '../../containers/stats.js';
 import { InvalidError } from '../../errdefs.js';
-import { muxFrame } from '../../logs/log-reader.js';
+import { muxFrame, muxHeader } from '../../logs/log-reader.js';
 import { discardBody } from '../body.js';
 import { parseTimestamp, queryBool } from '../query.js';
 import type { Router } from '../router.js';
@@ -18,6 +18,11 @@ const STATS_INTERVAL_MS = 1000;
 /** Output as the client expects it: raw bytes with a TTY, else Docker's multiplexed frames. */
 export function frame(tty: boolean, stream: 'stdout' | 'stderr', d: Buffer): Buffer {
   return tty ? d : muxFrame(stream === 'stdout' ? 1 : 2, d);
+}
+
+/** The same as header + payload parts, without copying the payload (for RawStream.write). */
+export function frameParts(tty: boolean, stream: 'stdout' | 'stderr', d: Buffer): Buffer[] {
+  return tty ? [d] : [muxHeader(stream === 'stdout' ? 1 : 2, d.length), d];
 }
 
 /** Resolves when the client hangs up (res 'close'; req 'close' fires when the body is read). */
@@ -35,8 +40,14 @@ export function registerContainerIoRoutes(router: Router, E: () => Promise<Conta
     if (queryBool(req.query, 'logs')) await e.containers.logs(r.Id, { stdout: opts.stdout, stderr: opts.stderr, timestamps: false, follow: false }, (st, d) => stream.write(frame(tty, st, d)));
     // A stopped container may be attached too: output flows once it is started (docker start -a).
     if (!queryBool(req.query, 'stream', true) || ['removing', 'dead'].includes(r.State.Status)) { stream.end(); return; }
-    const h = e.containers.attach(r.Id, { opts, onData: (st, d) => stream.write(frame(tty, st, d)), drained: () => stream.drained(), onEnd: () => stream.end() });
-    stream.onInput((b) => h.write(b), () => h.endStdin());
+    const input = (): void => stream.onInput((b) => h.write(b), () => h.endStdin());
+    // Before the start (docker run, start -a) the connection can go to the container's monitor.
+    const beforeStart = !['running', 'paused'].includes(r.State.Status) && !queryBool(req.query, 'logs');
+    const h = e.containers.attach(r.Id, {
+      opts, onData: (st, d) => stream.write(...frameParts(tty, st, d)), drained: () => stream.drained(), onEnd: () => stream.end(),
+      ...(beforeStart ? { takeover: () => stream.takeOver(), relayInput: input } : {}),
+    });
+    if (!beforeStart) input();
     void stream.closed.then(() => h.detach());
   });
 

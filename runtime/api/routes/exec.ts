@@ -6,7 +6,7 @@ import { readJsonBody, readJsonObject, discardBody } from '../body.js';
 import { queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
-import { frame, RAW_STREAM } from './container-io.js';
+import { frameParts, RAW_STREAM } from './container-io.js';
 import { hijack, upgradeBody } from './hijack.js';
 
 export function registerExecRoutes(router: Router, E: () => Promise<ContainerEngine>): void {
@@ -31,6 +31,6 @@ async function execStart(e: ContainerEngine, req: ApiRequest, res: ServerRespons
     return;
   }
   const stream = hijack(req, res, RAW_STREAM, up?.length ?? 0);
-  const h = await e.execs.start(id, { onData: (st, d) => stream.write(frame(tty, st, d)), onEnd: () => stream.end() });
+  const h = await e.execs.start(id, { onData: (st, d) => stream.write(...frameParts(tty, st, d)), onEnd: () => stream.end() });
   if (exec.Config.AttachStdin) stream.onInput((b) => h.write(b), () => h.end());
 }

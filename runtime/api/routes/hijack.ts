@@ -3,6 +3,7 @@
 // plain streamed 200 (dockerode's default attach).
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Socket } from 'node:net';
 import { sendError, sendNotFoundRoute } from '../errors.js';
 import type { ApiRequest, Router } from '../router.js';
 
@@ -23,13 +24,21 @@ export function handleUpgrade(router: Router, req: IncomingMessage, socket: Dupl
 }
 
 export interface RawStream {
-  /** False when the client's buffer is full (see drained). */
-  write(data: Buffer): boolean;
+  /**
+   * Writes the parts (e.g. a frame header and its payload); false when the client's buffer is full
+   * (see drained). Writes of one tick go out together (cork/uncork: one writev, not a syscall each).
+   */
+  write(...parts: Buffer[]): boolean;
   /** Resolves when buffered output has gone out, or the client is gone. */
   drained(): Promise<void>;
   end(): void;
   onInput(onData: (b: Buffer) => void, onEnd: () => void): void;
   closed: Promise<void>;
+  /**
+   * The upgraded connection itself, for another process to serve (before any input was read and
+   * once the 101 is out); undefined for plain (non-upgraded) streams. Afterwards this stream is inert.
+   */
+  takeOver(): { socket: Socket; head: Buffer } | undefined;
 }
 
 /** Sends the 101 (or a streamed 200) and returns the byte pipe to the client. */
@@ -42,28 +51,44 @@ export function hijack(req: ApiRequest, res: ServerResponse, contentType: string
     socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let pending = head.subarray(Math.min(skipBody, head.length));
+    // Nothing may be read and dropped before someone wants the client's input (or takes the socket).
+    socket.pause();
+    let reading = false;
+    let gone = false;
+    const write = batched(socket);
     return {
-      write: (d) => (socket.destroyed ? true : socket.write(d)),
+      write: (...parts) => (gone ? true : write(...parts)),
       drained: () => drainedOrClosed(socket),
-      end: () => { if (!socket.destroyed) socket.end(); },
+      end: () => { if (!socket.destroyed && !gone) socket.end(); },
       onInput: (onData, onEnd) => {
+        reading = true;
         if (pending.length) onData(pending);
         pending = Buffer.alloc(0);
         socket.on('data', onData);
         socket.on('end', onEnd); // half-close from the client means "no more stdin", not "gone"
+        socket.resume();
       },
       closed,
+      takeOver: () => {
+        if (reading || gone || socket.destroyed || socket.writableLength > 0 || !(socket instanceof Socket)) return undefined;
+        gone = true;
+        // Input already read from the kernel (paused, so kept in the stream's buffer) goes along.
+        const buffered: Buffer[] = [pending];
+        for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) buffered.push(c);
+        return { socket, head: Buffer.concat(buffered) };
+      },
     };
   }
   res.writeHead(200, { 'Content-Type': contentType });
   res.flushHeaders();
   const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
   return {
-    write: (d) => (res.writableEnded ? true : res.write(d)),
+    write: batched(res),
     drained: () => drainedOrClosed(res),
     end: () => { if (!res.writableEnded) res.end(); },
     onInput: (onData, onEnd) => { req.raw.on('data', onData); req.raw.on('end', onEnd); },
     closed,
+    takeOver: () => undefined,
   };
 }
 
@@ -83,4 +108,22 @@ function drainedOrClosed(w: { writableNeedDrain: boolean; destroyed: boolean; on
     w.once('drain', done);
     w.once('close', done);
   });
+}
+
+interface Corkable { destroyed: boolean; writableEnded: boolean; cork(): void; uncork(): void; write(b: Buffer): boolean }
+
+/** A write function that corks `w` for the rest of the tick, so many small writes become one writev. */
+function batched(w: Corkable): (...parts: Buffer[]) => boolean {
+  let corked = false;
+  return (...parts) => {
+    if (w.destroyed || w.writableEnded) return true;
+    if (!corked) {
+      corked = true;
+      w.cork();
+      process.nextTick(() => { corked = false; w.uncork(); });
+    }
+    let ok = true;
+    for (const p of parts) ok = w.write(p);
+    return ok;
+  };
 }

@@ -104,6 +104,12 @@ test('attach (upgraded) gets output and exit code; dockerode attach without upgr
   assert.equal(piped.code, 7);
   assert.equal(piped.stdout, 'got hello\n');
   assert.equal(piped.stderr, 'err\n');
+  // docker attach to a running container (relayed by the daemon), with stdin
+  assert.equal((await e.docker(['run', '-d', '-i', '--name', 'late', 'busybox', 'sh', '-c', 'read x; echo late $x; exit 2'])).code, 0);
+  const late = await e.docker(['attach', 'late'], { input: 'word\n' });
+  assert.equal(late.stdout, 'late word\n');
+  assert.equal(late.code, 2);
+  await e.docker(['rm', 'late']);
   // start -a: attach to a stopped container, then start it
   assert.equal((await e.docker(['create', '--name', 'sa', 'busybox', 'sh', '-c', 'echo from-start; exit 3'])).code, 0);
   const sa = await e.docker(['start', '-a', 'sa']);

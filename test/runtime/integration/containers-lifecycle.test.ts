@@ -155,3 +155,17 @@ test('kill -9 of the daemon: containers keep running, the restarted daemon lists
   assert.equal(s.State.ExitCode, 137);
   assert.equal((await e.docker(['rm', '-f', 'survivor', 'finisher', 'watched', 'just-created'])).code, 0);
 });
+
+test('an attached docker run keeps getting its output when the daemon is killed meanwhile', opts, async () => {
+  // The CLI's attach connection is served by the container's monitor, not by berthd.
+  const { spawn } = await import('node:child_process');
+  const run = spawn('docker', ['run', '--rm', '--name', 'steady', 'busybox', 'sh', '-c', 'echo one; while [ ! -f /tmp/go ]; do sleep 0.05; done; echo two'], { env: e.env });
+  let out = '';
+  run.stdout.on('data', (d: Buffer) => { out += d; });
+  await eventually('the first line', async () => (out === 'one\n' ? true : undefined));
+  await e.crash();
+  await e.restart();
+  assert.equal((await e.docker(['exec', 'steady', 'touch', '/tmp/go'])).code, 0);
+  await eventually('the second line', async () => (out === 'one\ntwo\n' ? true : undefined));
+  run.kill();
+});
