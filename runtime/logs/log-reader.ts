@@ -3,7 +3,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { LogEntry } from './log-file.js';
+import { decodeEntry, type LogEntry, type LogRecord } from './log-file.js';
 
 export interface LogQuery {
   stdout: boolean; stderr: boolean; timestamps: boolean; follow: boolean;
@@ -20,24 +20,33 @@ export function timeNano(iso: string): bigint {
   return secs * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
 }
 
-function parseLines(text: string): LogEntry[] {
-  const out: LogEntry[] = [];
+function parseLines(text: string): LogRecord[] {
+  const out: LogRecord[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
-    try { out.push(JSON.parse(line) as LogEntry); } catch { /* a torn last line is completed later */ }
+    try { out.push(decodeEntry(JSON.parse(line) as LogEntry)); } catch { /* a torn last line is completed later */ }
   }
   return out;
 }
 
-/** The last `n` lines of the log: an entry may hold several lines (one chunk of output). */
-export function tailLines(entries: LogEntry[], n: number): LogEntry[] {
-  const out: LogEntry[] = [];
+/** `data` cut after each newline (the last piece may lack one). */
+export function splitLines(data: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) { out.push(data.subarray(start, nl + 1)); start = nl + 1; }
+  if (start < data.length) out.push(data.subarray(start));
+  return out;
+}
+
+/** The last `n` lines of the log: a record may hold several lines (one chunk of output). */
+export function tailLines(records: LogRecord[], n: number): LogRecord[] {
+  const out: LogRecord[] = [];
   let left = n;
-  for (let i = entries.length - 1; i >= 0 && left > 0; i--) {
-    const e = entries[i];
-    const lines = e.log.split(/(?<=\n)/);
-    if (lines.length <= left) { out.push(e); left -= lines.length; continue; }
-    out.push({ ...e, log: lines.slice(lines.length - left).join('') });
+  for (let i = records.length - 1; i >= 0 && left > 0; i--) {
+    const r = records[i];
+    const lines = splitLines(r.data);
+    if (lines.length <= left) { out.push(r); left -= lines.length; continue; }
+    out.push({ ...r, data: Buffer.concat(lines.slice(lines.length - left)) });
     left = 0;
   }
   return out.reverse();
@@ -46,12 +55,15 @@ export function tailLines(entries: LogEntry[], n: number): LogEntry[] {
 export class LogReader {
   constructor(private readonly path: string, private readonly maxFile: number) {}
 
-  private emit(e: LogEntry, q: LogQuery, sink: LogSink): boolean {
+  private emit(e: LogRecord, q: LogQuery, sink: LogSink): boolean {
     if (e.stream === 'stdout' ? !q.stdout : !q.stderr) return true;
     const t = timeNano(e.time);
     if (q.sinceNano !== undefined && t < q.sinceNano) return true;
     if (q.untilNano !== undefined && t > q.untilNano) return false;
-    sink(e.stream, Buffer.from(q.timestamps ? `${e.time} ${e.log}` : e.log));
+    if (!q.timestamps) { sink(e.stream, e.data); return true; }
+    // Every line gets the time stamp, as with Docker (a record may hold several lines).
+    const stamp = Buffer.from(`${e.time} `);
+    sink(e.stream, Buffer.concat(splitLines(e.data).flatMap((l) => [stamp, l])));
     return true;
   }
 

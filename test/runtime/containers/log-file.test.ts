@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEntry, LogWriter } from '../../../runtime/logs/log-file.js';
+import { decodeEntry, encodeEntry, LogWriter } from '../../../runtime/logs/log-file.js';
 import { LogReader, tailLines } from '../../../runtime/logs/log-reader.js';
 import { validateLogConfig } from '../../../runtime/logs/log-options.js';
 
@@ -43,12 +43,33 @@ test('rotation keeps max-file files near max-size, cut at line ends; the reader 
   }
 });
 
-test('tail counts lines, also inside multi-line entries', () => {
-  const e = (log: string) => ({ log, stream: 'stdout' as const, time: 't' });
-  assert.deepEqual(tailLines([e('a\nb\n'), e('c\nd\ne\n')], 2).map((x) => x.log), ['d\ne\n']);
-  assert.deepEqual(tailLines([e('a\nb\n'), e('c\n')], 2).map((x) => x.log), ['b\n', 'c\n']);
-  assert.deepEqual(tailLines([e('a\n')], 0), []);
-  assert.deepEqual(tailLines([e('a\n'), e('b\n')], 10).map((x) => x.log), ['a\n', 'b\n']);
+test('tail counts lines, also inside multi-line records', () => {
+  const r = (text: string) => ({ data: Buffer.from(text), stream: 'stdout' as const, time: 't' });
+  const texts = (rs: { data: Buffer }[]) => rs.map((x) => x.data.toString());
+  assert.deepEqual(texts(tailLines([r('a\nb\n'), r('c\nd\ne\n')], 2)), ['d\ne\n']);
+  assert.deepEqual(texts(tailLines([r('a\nb\n'), r('c\n')], 2)), ['b\n', 'c\n']);
+  assert.deepEqual(tailLines([r('a\n')], 0), []);
+  assert.deepEqual(texts(tailLines([r('a\n'), r('b\n')], 10)), ['a\n', 'b\n']);
+  assert.deepEqual(texts(tailLines([r('a\npartial')], 1)), ['partial']);
+});
+
+test('bulk chunks are stored base64 and read back byte for byte; timestamps on every line', async () => {
+  const bulk = Buffer.from(Array.from({ length: 300 }, (_, i) => `line ${i} \x1b[1mbold\x1b[0m ü\n`).join(''));
+  const line = JSON.parse(encodeEntry('stdout', bulk, 't').toString()) as { b64?: string; log?: string };
+  assert.ok(line.b64 && line.log === undefined);
+  assert.ok(decodeEntry(line as { b64: string; stream: 'stdout'; time: string }).data.equals(bulk));
+  const dir = mkdtempSync(join(tmpdir(), 'berth-log-'));
+  try {
+    const path = join(dir, 'container.log');
+    const w = new LogWriter(path, 0, 1);
+    w.write('stdout', Buffer.from('a\nb\n'));
+    w.close();
+    const out: string[] = [];
+    await new LogReader(path, 1).read({ stdout: true, stderr: true, timestamps: true, follow: false }, (_s, d) => out.push(d.toString()), Promise.resolve());
+    assert.match(out.join(''), /^\S+Z a\n\S+Z b\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('log options are checked like the json-file driver', () => {
