@@ -9,17 +9,17 @@ const BYTES = 200_000_000;
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789';
 
 /** MB/s of one run, from the CLI's start to its exit; checks every byte arrived. */
-function measure(env: NodeJS.ProcessEnv, name: string): Promise<number> {
+function measure(env: NodeJS.ProcessEnv, name: string, inside = ''): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('docker', ['run', '--name', name, BENCH_IMAGE, 'sh', '-c', `yes '${LINE}' | head -c ${BYTES}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('docker', ['run', '--name', name, BENCH_IMAGE, 'sh', '-c', `yes '${LINE}' | head -c ${BYTES}${inside}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let got = 0;
     let err = '';
     child.stdout.on('data', (c: Buffer) => { got += c.length; });
     child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
     child.on('close', (code) => {
       const s = (performance.now() - t0) / 1000;
-      if (code !== 0 || got !== BYTES) reject(new Error(`docker run exited ${code} with ${got} of ${BYTES} bytes: ${err}`));
+      if (code !== 0 || got !== (inside ? 0 : BYTES)) reject(new Error(`docker run exited ${code} with ${got} of ${BYTES} bytes: ${err}`));
       else resolve(BYTES / 1e6 / s);
     });
   });
@@ -42,10 +42,14 @@ export async function run(args: string[] = []): Promise<void> {
         await docker.docker(['rm', name]);
       }
     }
+    // The ceiling: the same command with its output thrown away inside the container (no engine I/O).
+    const ceiling = await measure(berth.env, `berth-log-bench-${process.pid}-ceiling`, ' > /dev/null');
+    await berth.docker(['rm', `berth-log-bench-${process.pid}-ceiling`]);
     const bm = median(b);
     const dm = docker ? median(d) : NaN;
     console.log(`log-throughput: ${rounds} rounds of ${BYTES / 1e6} MB through docker run (attached, logged)`);
     console.table({
+      'the command alone, output to /dev/null inside': { value: `${ceiling.toFixed(0)} MB/s`, target: '(ceiling on this machine)' },
       'berthd (median)': { value: `${bm.toFixed(0)} MB/s`, target: '' },
       'Docker Engine (median)': { value: docker ? `${dm.toFixed(1)} MB/s` : 'not reachable', target: '' },
       'berthd / Docker': { value: docker ? `${(bm / dm).toFixed(1)}x` : '-', target: '>= 10x' },
