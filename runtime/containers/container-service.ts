@@ -145,7 +145,10 @@ export class ContainerService {
       try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch { continue; }
       this.records.set(r.Id, r);
       this.byName.set(r.Name, r.Id);
-      if (isRunning(r) || r.State.Status === 'restarting') await this.reconcile(r);
+      // A container started just before a crash may still be recorded as created (the start
+      // replies before its record is written): a monitor socket says it was started.
+      const mayRun = isRunning(r) || r.State.Status === 'restarting' || (r.State.Status === 'created' && existsSync(join(this.paths(r.Id).dir, 'monitor.sock')));
+      if (mayRun) await this.reconcile(r);
     }
   }
 
@@ -154,6 +157,13 @@ export class ContainerService {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
       if (isRunning(r)) this.health.start(r, true);
+      else if (r.State.Status === 'created') {
+        void session.waitStarted().then((st) => {
+          r.State = { ...r.State, Status: 'running', Pid: st.pid, StartedAt: st.startedAt, Error: '', ExitCode: 0 };
+          this.health.start(r);
+          return this.save(r);
+        }, () => undefined);
+      }
     } catch {
       const exitFile = this.paths(r.Id).exitFile;
       const rec: ExitRecord = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord
@@ -275,7 +285,9 @@ export class ContainerService {
       }
       r.State = { ...r.State, Status: 'running', Pid: started.pid, StartedAt: started.startedAt, Error: '', ExitCode: 0, OOMKilled: false, FinishedAt: r.State.FinishedAt };
       this.health.start(r);
-      await this.save(r);
+      // Not awaited: the reply should not wait for the disk (reconcile finds a started container
+      // through its monitor even if this write never lands).
+      void this.save(r).catch((err: unknown) => process.stderr.write(`berthd: saving container ${r.Id.slice(0, 12)}: ${(err as Error).message}\n`));
       this.d.publish('start', r.Id, this.attrs(r));
     } catch (err) {
       if (r.State.Status !== 'running') await this.d.networks.detach(r.Id).catch(() => undefined);
