@@ -113,8 +113,20 @@ function directAttach(msg: DirectAttach, socket: Socket): void {
 
 function directArrived(): void {
   if (directPending === 0) return;
-  if (--directPending === 0 && started) for (const e of early.splice(0)) output(e.stream, e.data);
+  if (--directPending === 0) handoverDone();
 }
+
+/** All announced connections are here (or we stopped waiting): release held output, then a held exit. */
+function handoverDone(): void {
+  directPending = 0;
+  if (started) for (const e of early.splice(0)) output(e.stream, e.data);
+  const f = heldFinish;
+  heldFinish = undefined;
+  f?.();
+}
+
+// A container can be done before its clients arrive (`docker run busybox hostname`): the exit waits.
+let heldFinish: (() => void) | undefined;
 
 function resize(h: number, w: number): void {
   if (!job?.tty || !child?.pid || !h || !w) return;
@@ -233,7 +245,7 @@ function markStarted(): void {
   for (const c of clients) sendControl(c, msg);
   if (directPending > 0) {
     // The hand-over normally takes a millisecond; never hold output for long on its account.
-    setTimeout(() => { directPending = 0; for (const e of early.splice(0)) output(e.stream, e.data); }, HANDOVER_WAIT_MS).unref();
+    setTimeout(() => { if (directPending > 0) handoverDone(); }, HANDOVER_WAIT_MS);
     return;
   }
   for (const e of early.splice(0)) output(e.stream, e.data);
@@ -249,7 +261,11 @@ function oomKilled(): boolean {
 
 function finish(exitCode: number, spawnError?: string): void {
   if (exited || !job) return;
-  if (started && directPending > 0) { directPending = 0; for (const e of early.splice(0)) output(e.stream, e.data); }
+  if (directPending > 0) {
+    heldFinish ??= () => finish(exitCode, spawnError);
+    setTimeout(() => { if (directPending > 0) handoverDone(); }, HANDOVER_WAIT_MS);
+    return;
+  }
   const j = job;
   let error: string | undefined = spawnError;
   if (!started) {
@@ -335,7 +351,12 @@ function main(): void {
   }));
   // Docker CLI connections handed over by the daemon (attach before start); see directAttach.
   process.on('message', (msg: DirectAttach, handle: unknown) => {
-    if (msg?.op === 'docker-attach' && handle instanceof Socket) directAttach(msg, handle);
+    if (msg?.op === 'docker-attach' && handle instanceof Socket) {
+      // Half-open at once (the CLI may have closed its write side already): its EOF must not end
+      // our side before the connection is set up, which waits for the job when it comes first.
+      handle.allowHalfOpen = true;
+      directAttach(msg, handle);
+    }
   });
   // The daemon's IPC channel closes when it exits; we stay with the container.
   process.on('disconnect', () => undefined);
