@@ -38,65 +38,104 @@ export interface Variable {
   readonly declaredBy: Instruction | null;
 }
 
-/** The variables visible at one point of the Dockerfile. Immutable. */
+/**
+ * The variables visible at one point of the Dockerfile. Immutable.
+ *
+ * A scope is a short chain of layers, newest first, each holding some of the changes. A new layer
+ * absorbs older ones no larger than itself (a binary counter), so the chain stays O(log n) long and
+ * each change is copied O(log n) times. Copying every map per ARG/ENV line made files with
+ * thousands of them quadratic (seconds for 4,000 ENV lines).
+ */
 export class Scope {
-  constructor(
-    private readonly vars: ReadonlyMap<string, Variable>,
-    private readonly argNames: ReadonlySet<string>,
+  private constructor(
+    private readonly parent: Scope | undefined,
+    /** How many entries this layer holds: older layers are merged in when they are no larger. */
+    private readonly weight: number,
+    private readonly ownVars: ReadonlyMap<string, Variable>,
+    private readonly ownArgNames: ReadonlySet<string>,
     /** ENV values as the image config holds them (an ARG may hide one from expansion). */
-    private readonly env: ReadonlyMap<string, Variable> = new Map(),
+    private readonly ownEnv: ReadonlyMap<string, Variable>,
   ) {}
 
   static empty(): Scope {
-    return new Scope(new Map(), new Set());
+    return new Scope(undefined, 0, new Map(), new Set(), new Map());
   }
 
   get(name: string): Variable | undefined {
-    return this.vars.get(name);
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const v = s.ownVars.get(name);
+      if (v) return v;
+    }
+    return undefined;
   }
 
   value(name: string): string | undefined {
-    return this.vars.get(name)?.value;
+    return this.get(name)?.value;
   }
 
   /** For expandWord. */
-  readonly lookup: Lookup = (name) => this.vars.get(name)?.value;
+  readonly lookup: Lookup = (name) => this.get(name)?.value;
 
   /** Declared by an ARG in this stage (or inherited), with or without a value. */
   isDeclaredArg(name: string): boolean {
-    return this.argNames.has(name);
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.ownArgNames.has(name)) return true;
+    return false;
   }
 
   variables(): Variable[] {
-    return [...this.vars.values()];
+    return [...this.merged((s) => s.ownVars).values()];
   }
 
   /** ENV values (from ENV lines and the base image): what goes into the image config. */
   imageEnv(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const v of this.env.values()) out[v.name] = v.value;
+    for (const v of this.merged((s) => s.ownEnv).values()) out[v.name] = v.value;
     return out;
   }
 
   with(changes: readonly Variable[], declared: readonly string[] = []): Scope {
     if (changes.length === 0 && declared.length === 0) return this;
-    const vars = new Map(this.vars);
-    let env = this.env;
+    let vars = new Map<string, Variable>();
+    let env = new Map<string, Variable>();
+    let names = new Set(declared);
     for (const v of changes) {
       vars.set(v.name, v);
-      if (v.kind === 'env' || v.kind === 'base-env') {
-        if (env === this.env) env = new Map(this.env);
-        (env as Map<string, Variable>).set(v.name, v);
-      }
+      if (v.kind === 'env' || v.kind === 'base-env') env.set(v.name, v);
     }
-    const names = declared.length ? new Set([...this.argNames, ...declared]) : this.argNames;
-    return new Scope(vars, names, env);
+    let parent: Scope | undefined = this;
+    let weight = vars.size + names.size;
+    while (parent && parent.weight <= weight) {
+      vars = joined(parent.ownVars, vars);
+      env = joined(parent.ownEnv, env);
+      names = new Set([...parent.ownArgNames, ...names]);
+      weight = vars.size + names.size;
+      parent = parent.parent;
+    }
+    return new Scope(parent, weight, vars, names, env);
   }
 
   /** Only the ENV values survive (what the legacy builder hands to a child stage). */
   envOnly(): Scope {
-    return new Scope(new Map(this.env), new Set(), this.env);
+    const env = this.merged((s) => s.ownEnv);
+    return new Scope(undefined, env.size, env, new Set(), env);
   }
+
+  /** Every layer's entries, oldest first, so later changes overwrite earlier ones and first-set order is kept. */
+  private merged(part: (s: Scope) => ReadonlyMap<string, Variable>): Map<string, Variable> {
+    const layers: Scope[] = [];
+    for (let s: Scope | undefined = this; s; s = s.parent) layers.push(s);
+    const out = new Map<string, Variable>();
+    for (let i = layers.length - 1; i >= 0; i--) for (const [k, v] of part(layers[i])) out.set(k, v);
+    return out;
+  }
+}
+
+/** `older` with `newer` laid over it (older's order kept for names both have). */
+function joined(older: ReadonlyMap<string, Variable>, newer: ReadonlyMap<string, Variable>): Map<string, Variable> {
+  if (older.size === 0) return newer as Map<string, Variable>;
+  const out = new Map(older);
+  for (const [k, v] of newer) out.set(k, v);
+  return out;
 }
 
 export interface ScopeError {

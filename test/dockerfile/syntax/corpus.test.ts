@@ -10,8 +10,9 @@ import { viewInstruction } from '../../../dockerfile/syntax/instructions.js';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser.js';
 import { corpusDir, corpusSearched } from '../../helpers/dockerfile-corpus.js';
 
-const corpus = corpusDir
-  ? fs.readdirSync(corpusDir).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(corpusDir, f), 'utf8') }))
+const dir = corpusDir;
+const corpus = dir
+  ? fs.readdirSync(dir).sort().map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }))
   : [];
 
 function rangesOf(ast: DockerfileAst): [string, Range][] {
