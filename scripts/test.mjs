@@ -52,6 +52,10 @@ const r = spawnSync(process.execPath, [
   '--test',
   '--test-reporter=spec',
   '--test-concurrency=2',
+  // A hung test fails after 10 minutes (tests that need longer say so) instead of stalling CI, and
+  // a test file whose leftover handles keep it alive is ended once its tests are done.
+  '--test-timeout=600000',
+  '--test-force-exit',
   ...files,
 ], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

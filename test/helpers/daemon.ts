@@ -85,15 +85,36 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   };
 }
 
-export function runDocker(args: string[], env: NodeJS.ProcessEnv, input?: Buffer | string): Promise<RunResult> {
+/**
+ * Runs the docker CLI. A CLI that hangs (the daemon broke one of the protocol's traps) is killed
+ * after `timeoutMs` and fails the test with what it printed, instead of stalling the whole run.
+ */
+export function runDocker(args: string[], env: NodeJS.ProcessEnv, input?: Buffer | string, timeoutMs = 180_000): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(DOCKER_CLI, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString();
+      const stderr = Buffer.concat(err).toString();
+      if (timedOut) {
+        reject(new Error(`docker ${args.join(' ')} did not finish within ${timeoutMs / 1000} s (killed); stdout: ${stdout.slice(-2000)}; stderr: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolveRun({ code: code ?? -1, stdout, stderr });
+    });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
