@@ -1,4 +1,5 @@
 // Command line of berthd and its defaults (root vs. user install).
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidError } from '../errdefs.js';
@@ -10,8 +11,9 @@ export interface DaemonOptions {
   ociRuntime?: string;
   /**
    * Name prefix of everything container networking and cgroups create on the host: bridge PREFIX0,
-   * iptables chain, netns PREFIX-<id>, cgroup /PREFIX. Default "berth"; distinct prefixes let several
-   * daemons share a host (tests).
+   * iptables chain, netns PREFIX-<id>, cgroup /PREFIX. parseArgs always sets it: "berth" for the
+   * default root, otherwise one derived from the root's path, so daemons on different roots never
+   * share a bridge (they would hand out the same addresses on it).
    */
   netPrefix?: string;
 }
@@ -30,7 +32,8 @@ Options:
                       default: /var/lib/berth as root, ~/.local/share/berth otherwise
   --oci-runtime PATH  OCI runtime binary (runc or crun); default: runc, else crun where it works
   --net-prefix NAME   prefix of host names for networking and cgroups (bridge NAME0, iptables
-                      chain, netns, cgroup); default berth. 1-6 letters/digits.
+                      chain, netns, cgroup); 1-6 letters/digits. Default: berth for the default
+                      root, otherwise b + 5 characters derived from the root's path.
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -69,5 +72,12 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
     }
   }
+  options.netPrefix ??= options.root === resolve(defaults.root) ? 'berth' : netPrefixForRoot(options.root);
   return { help: false, options };
+}
+
+/** A stable prefix per root: the same after a restart, different for another root. */
+export function netPrefixForRoot(root: string): string {
+  const n = createHash('sha256').update(resolve(root)).digest().readUInt32BE(0);
+  return `b${n.toString(36).padStart(5, '0').slice(0, 5)}`;
 }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
+import { netPrefixForRoot } from '../../runtime/daemon/options.js';
+import { teardownDaemonHost } from '../helpers/host-teardown.js';
 import { stopProcessesMentioning, unmountUnder } from './engine-cleanup.js';
 import { launchChromium } from './browser.js';
 import { activityBarItem, openViewContainer, readTreeItems, runCommand, waitForTreeItem, waitForWorkbench, type TreeItem } from './workbench.js';
@@ -83,7 +85,7 @@ export class Harness {
     } catch (err) {
       await context?.close().catch(() => undefined);
       await codeServer?.stop().catch(() => undefined);
-      await cleanupEngine(baseDir);
+      await cleanupEngine(baseDir, engineRoot);
       rmSync(baseDir, { recursive: true, force: true });
       throw err;
     }
@@ -126,7 +128,7 @@ export class Harness {
     await this.screenshot('final').catch(() => undefined);
     await this.context.close().catch(() => undefined);
     await this.codeServer.stop().catch(() => undefined);
-    await cleanupEngine(this.baseDir);
+    await cleanupEngine(this.baseDir, this.engineRoot);
     this.keepLogs();
     rmSync(this.baseDir, { recursive: true, force: true });
   }
@@ -149,9 +151,11 @@ export class Harness {
 }
 
 /** The extension's bundled engine and anything under the run's folder: stop, unmount, done. */
-export async function cleanupEngine(baseDir: string): Promise<void> {
+/** Stops the engine a test started under baseDir, unmounts its containers, and removes its bridges, iptables rules and cgroups. */
+export async function cleanupEngine(baseDir: string, engineRoot: string): Promise<void> {
   await stopProcessesMentioning(baseDir);
   unmountUnder(baseDir);
+  if (existsSync(engineRoot)) await teardownDaemonHost(engineRoot, netPrefixForRoot(engineRoot));
 }
 
 /** Packs dist/berth.vsix when a test file runs on its own (npm test packs it first). */

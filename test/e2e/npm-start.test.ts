@@ -74,7 +74,7 @@ test('npm start serves VS Code with the Berth view container and stops cleanly o
     if (start.exitCode === null && start.signalCode === null) {
       try { process.kill(-start.pid!, 'SIGKILL'); } catch { /* gone */ }
     }
-    await cleanupEngine(base);
+    await cleanupEngine(base, root);
     rmSync(base, { recursive: true, force: true });
   }
 });

@@ -4,11 +4,11 @@
 // removes what the daemon left on the host (containers, bridge, iptables rules, cgroups).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
-import { NetworkService } from '../../../runtime/network/network-service.js';
+import { teardownDaemonHost } from '../../helpers/host-teardown.js';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
 
 export const RUNTIME_BUNDLE = resolve(__dirname, '../../../dist/runtime.js');
@@ -88,9 +88,7 @@ export async function startEngine(opts: { importBusybox?: boolean } = {}): Promi
         c.kill('SIGTERM');
         await gone;
       }
-      const networks = new NetworkService(root, () => undefined, prefix);
-      await networks.init().then(() => networks.teardownAll()).catch(() => undefined);
-      removeCgroups(prefix);
+      await teardownDaemonHost(root, prefix);
       rmSync(base, { recursive: true, force: true });
     },
   };
@@ -103,16 +101,6 @@ export async function importBusybox(e: Engine, tag = 'busybox:latest'): Promise<
   const r = await e.docker(['import', '-', tag], { input: await busyboxRootfsTar() });
   if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-/** The daemon's cgroup parents (one per controller), once their containers are gone. */
-function removeCgroups(prefix: string): void {
-  for (const ctrl of readdirSync('/sys/fs/cgroup')) {
-    const dir = join('/sys/fs/cgroup', ctrl, prefix);
-    if (!existsSync(dir)) continue;
-    for (const sub of readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) try { rmdirSync(join(dir, sub.name)); } catch { /* still busy */ }
-    try { rmdirSync(dir); } catch { /* still busy */ }
-  }
 }
 
 /** Polls `probe` (no fixed sleeps) until it returns a value, or fails with `what` after `ms`. */

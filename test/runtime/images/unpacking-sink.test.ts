@@ -69,6 +69,9 @@ test('layers unpack as they arrive and commit bottom first, even when a child ar
 
   await sink.ingest(top.digest, top.size, download(top), { verified: true });
   assert.equal(store.get(chainIds[1]), undefined, 'the child is not committed before its parent');
+  // The unpack runs on in the background once the download slot is freed, so look until it shows.
+  const deadline = Date.now() + 10_000;
+  while (!tmpEntries(root).some((e) => e.startsWith('layer-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.ok(tmpEntries(root).some((e) => e.startsWith('layer-')), 'the child waits, unpacked, in the temp space');
 
   await sink.ingest(bottom.digest, bottom.size, download(bottom), { verified: true });

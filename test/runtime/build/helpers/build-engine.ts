@@ -4,12 +4,12 @@
 // host. Also the Docker Engine side of the differential tests.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
-import { NetworkService } from '../../../../runtime/network/network-service.js';
+import { teardownDaemonHost } from '../../../helpers/host-teardown.js';
 import { runDocker, type RunResult } from '../../../helpers/daemon.js';
 
 export const RUNTIME_BUNDLE = resolve(__dirname, '../../../../dist/runtime.js');
@@ -82,14 +82,7 @@ export async function startBuildEngine(): Promise<BuildEngine> {
     async dispose() {
       await stop('SIGTERM');
       killSpareMonitors(root);
-      const networks = new NetworkService(root, () => undefined, prefix);
-      await networks.init().then(() => networks.teardownAll()).catch(() => undefined);
-      for (const ctrl of readdirSync('/sys/fs/cgroup')) {
-        const dir = join('/sys/fs/cgroup', ctrl, prefix);
-        if (!existsSync(dir)) continue;
-        for (const sub of readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) try { rmdirSync(join(dir, sub.name)); } catch { /* busy */ }
-        try { rmdirSync(dir); } catch { /* busy */ }
-      }
+      await teardownDaemonHost(root, prefix);
       rmSync(base, { recursive: true, force: true });
     },
   };
