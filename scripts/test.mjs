@@ -46,16 +46,28 @@ if (suite === 'all' || suite === 'e2e' || suite === 'integration') {
   if (suite !== 'integration') run('npm', ['run', '--silent', 'package']);
 }
 
+/** One node --test run; returns its exit status. */
+function runTests(files, concurrency) {
+  const r = spawnSync(process.execPath, [
+    '--import', 'tsx',
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${concurrency}`,
+    // A hung test fails after 10 minutes (tests that need longer say so) instead of stalling CI, and
+    // a test file whose leftover handles keep it alive is ended once its tests are done.
+    '--test-timeout=600000',
+    '--test-force-exit',
+    ...files,
+  ], { stdio: 'inherit' });
+  return r.status ?? 1;
+}
+
 const files = extra.length ? extra : pick;
-const r = spawnSync(process.execPath, [
-  '--import', 'tsx',
-  '--test',
-  '--test-reporter=spec',
-  '--test-concurrency=2',
-  // A hung test fails after 10 minutes (tests that need longer say so) instead of stalling CI, and
-  // a test file whose leftover handles keep it alive is ended once its tests are done.
-  '--test-timeout=600000',
-  '--test-force-exit',
-  ...files,
-], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// End-to-end files each drive a code-server and a Chromium: on two cores, two at once (or one next
+// to the integration tests) starve each other into timeouts, so they run after the rest, one by one.
+const e2eFiles = files.filter(isE2e);
+const otherFiles = files.filter((f) => !isE2e(f));
+let status = 0;
+if (otherFiles.length) status = runTests(otherFiles, 2) || status;
+if (e2eFiles.length) status = runTests(e2eFiles, 1) || status;
+process.exit(status);
