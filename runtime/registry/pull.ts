@@ -18,7 +18,7 @@ import { LAYER_MEDIA_TYPES, MANIFEST_ACCEPT, parseManifest, selectPlatform, type
 import { progressMessage, statusMessage, throttle } from './progress-format.js';
 import { RegistrySession, header } from './registry-session.js';
 import { responseError, type FailureContext } from './response-errors.js';
-import { abortableDelay, allOrFirstError, createLimiter } from './task-limit.js';
+import { abortableDelay, transferAll } from './task-limit.js';
 import type { BlobSink, Platform, ProgressSink, RegistryCredentials, RemoteReference } from './transfer-types.js';
 
 export interface PullOptions {
@@ -196,23 +196,13 @@ async function pullLayers(
   });
 
   // One failed layer stops the others instead of letting them run to completion.
-  const inner = new AbortController();
-  const layerSession = session.withSignal(opts.signal ? AbortSignal.any([opts.signal, inner.signal]) : inner.signal);
-  const limit = createLimiter(opts.concurrency ?? 3);
-  await allOrFirstError(
-    missing.map((layer) => {
-      const id = shortId(layer.digest);
-      return limit(
-        () => pullLayer(layerSession, repository, layer, id, opts, failure),
-        () => opts.progress(statusMessage('Waiting', id)),
-      ).catch((err: unknown) => {
-        inner.abort(err);
-        throw err;
-      });
-    }),
-  ).catch((err: unknown) => {
-    throw opts.signal?.aborted ? opts.signal.reason : err;
-  });
+  await transferAll(
+    missing,
+    opts.concurrency ?? 3,
+    opts.signal,
+    (layer, signal) => pullLayer(session.withSignal(signal), repository, layer, shortId(layer.digest), opts, failure),
+    (layer) => opts.progress(statusMessage('Waiting', shortId(layer.digest))),
+  );
 }
 
 async function pullLayer(

@@ -14,7 +14,7 @@ import { parseManifest } from './manifest.js';
 import { progressMessage, statusMessage, throttle } from './progress-format.js';
 import { RegistrySession, header } from './registry-session.js';
 import { responseError, type FailureContext } from './response-errors.js';
-import { allOrFirstError, createLimiter } from './task-limit.js';
+import { transferAll } from './task-limit.js';
 import type { BlobSource, ProgressSink, RegistryCredentials, RemoteReference } from './transfer-types.js';
 
 export interface PushableImage {
@@ -98,23 +98,13 @@ async function pushLayers(
   const topFirst = [...new Map(layers.map((l) => [l.digest, l])).values()].reverse();
   for (const layer of topFirst) opts.progress(statusMessage('Preparing', shortId(layer.digest)));
 
-  const inner = new AbortController();
-  const layerSession = session.withSignal(opts.signal ? AbortSignal.any([opts.signal, inner.signal]) : inner.signal);
-  const limit = createLimiter(opts.concurrency ?? 5);
-  await allOrFirstError(
-    topFirst.map((layer) => {
-      const id = shortId(layer.digest);
-      return limit(
-        () => pushLayer(layerSession, repository, layer, id, opts, failure),
-        () => opts.progress(statusMessage('Waiting', id)),
-      ).catch((err: unknown) => {
-        inner.abort(err);
-        throw err;
-      });
-    }),
-  ).catch((err: unknown) => {
-    throw opts.signal?.aborted ? opts.signal.reason : err;
-  });
+  await transferAll(
+    topFirst,
+    opts.concurrency ?? 5,
+    opts.signal,
+    (layer, signal) => pushLayer(session.withSignal(signal), repository, layer, shortId(layer.digest), opts, failure),
+    (layer) => opts.progress(statusMessage('Waiting', shortId(layer.digest))),
+  );
 }
 
 async function pushLayer(

@@ -35,6 +35,31 @@ export async function allOrFirstError<T>(promises: Promise<T>[]): Promise<T[]> {
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
+/**
+ * Runs `transfer` on every item, `concurrency` at a time, calling `onQueued` for one that has to wait.
+ * The first failure aborts the others (through the signal each gets) and is thrown once all have
+ * settled; when the operation itself was aborted, its reason is thrown instead.
+ */
+export async function transferAll<T>(
+  items: T[],
+  concurrency: number,
+  outer: AbortSignal | undefined,
+  transfer: (item: T, signal: AbortSignal) => Promise<void>,
+  onQueued: (item: T) => void,
+): Promise<void> {
+  const inner = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, inner.signal]) : inner.signal;
+  const limit = createLimiter(concurrency);
+  await allOrFirstError(
+    items.map((item) => limit(() => transfer(item, signal), () => onQueued(item)).catch((err: unknown) => {
+      inner.abort(err);
+      throw err;
+    })),
+  ).catch((err: unknown) => {
+    throw outer?.aborted ? outer.reason : err;
+  });
+}
+
 /** A delay that ends early (rejecting) when the operation is aborted. */
 export function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
