@@ -30,10 +30,10 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-/** undefined when the host can run these tests, else what is missing. */
-export function missingForEngine(): string | undefined {
+/** undefined when the host can run these tests, else what is missing; `extra` adds [command, package] pairs. */
+export function missingForEngine(extra: readonly (readonly [string, string])[] = []): string | undefined {
   if (process.getuid?.() !== 0) return 'root';
-  for (const [bin, pkg] of [['runc', 'runc'], ['docker', 'docker.io (the docker CLI)'], ['iptables', 'iptables']] as const) {
+  for (const [bin, pkg] of [['runc', 'runc'], ['docker', 'docker.io (the docker CLI)'], ['iptables', 'iptables'], ...extra] as const) {
     try { execFileSync(bin, ['--version'], { stdio: 'ignore' }); } catch { return pkg; }
   }
   if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
@@ -42,8 +42,8 @@ export function missingForEngine(): string | undefined {
 }
 
 /** node:test options: skip with a reason locally, fail under CI=true when something is missing. */
-export function engineTestOptions(): { skip?: string } {
-  const missing = missingForEngine();
+export function engineTestOptions(extra: readonly (readonly [string, string])[] = []): { skip?: string } {
+  const missing = missingForEngine(extra);
   if (!missing) return {};
   if (process.env.CI === 'true') throw new Error(`prerequisite missing: ${missing} (CI=true, so this fails instead of skipping)`);
   return { skip: `needs ${missing}` };

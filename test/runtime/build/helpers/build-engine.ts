@@ -2,15 +2,16 @@
 // iptables chain, netns and cgroup names), busybox imported as BASE, the docker CLI and dockerode
 // pointed at it; restart on the same root (after stop or kill -9); cleanup of what it left on the
 // host. Also the Docker Engine side of the differential tests.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
 import { teardownDaemonHost } from '../../../helpers/host-teardown.js';
 import { runDocker, type RunResult } from '../../../helpers/daemon.js';
+import { engineTestOptions } from '../../containers/engine-fixture.js';
 
 export const RUNTIME_BUNDLE = resolve(__dirname, '../../../../dist/runtime.js');
 export const DOCKER_ENGINE_HOST = 'unix:///var/run/docker.sock';
@@ -31,22 +32,9 @@ export interface BuildEngine {
   dispose(): Promise<void>;
 }
 
-export function missingForBuild(): string | undefined {
-  if (process.getuid?.() !== 0) return 'root';
-  for (const [bin, pkg] of [['runc', 'runc'], ['docker', 'docker.io (the docker CLI)'], ['iptables', 'iptables'], ['tar', 'tar']] as const) {
-    try { execFileSync(bin, ['--version'], { stdio: 'ignore' }); } catch { return pkg; }
-  }
-  if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
-  if (!existsSync(RUNTIME_BUNDLE)) return `${RUNTIME_BUNDLE} (run node scripts/build.mjs)`;
-  return undefined;
-}
-
 /** node:test options: skip with a reason locally, fail under CI=true when something is missing. */
 export function buildTestOptions(): { skip?: string } {
-  const missing = missingForBuild();
-  if (!missing) return {};
-  if (process.env.CI === 'true') throw new Error(`prerequisite missing: ${missing} (CI=true, so this fails instead of skipping)`);
-  return { skip: `needs ${missing}` };
+  return engineTestOptions([['tar', 'tar']]);
 }
 
 export async function startBuildEngine(): Promise<BuildEngine> {
