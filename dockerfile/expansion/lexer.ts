@@ -129,59 +129,80 @@ class Lexer {
     return v;
   }
 
-  /** Reads up to `stop` (consumed) or the end; returns the text and its words. */
-  processStopOn(stop: string | typeof EOF, rawEscapes: boolean): { text: string; words: string[] } {
+  /** Where the run of characters from `pos` that stand for themselves ends. */
+  private plainEnd(stop: string | typeof EOF): number {
+    const src = this.src;
+    const esc = this.escape.charCodeAt(0);
+    const stopCode = stop === EOF ? -1 : stop.charCodeAt(0);
+    let k = this.pos;
+    for (; k < src.length; k++) {
+      const c = src.charCodeAt(k);
+      if (c === 0x24 /* $ */ || c === 0x27 /* ' */ || c === 0x22 /* " */ || c === esc || c === stopCode) break;
+    }
+    return k;
+  }
+
+  /** Reads up to `stop` (consumed) or the end; returns the text, and its words when `words` is given. */
+  processStopOn(stop: string | typeof EOF, rawEscapes: boolean, words: WordCollector | null = null): string {
     const saved = this.rawEscapes;
     this.rawEscapes = rawEscapes;
     try {
       let result = '';
-      const words = new WordCollector();
       for (let ch = this.peek(); ch !== EOF; ch = this.peek()) {
+        // Without words to split, plain text is copied a run at a time, not a character at a time.
+        if (words === null) {
+          const end = this.plainEnd(stop);
+          if (end > this.pos) {
+            result += this.src.slice(this.pos, end);
+            this.pos = end;
+            continue;
+          }
+        }
         if (stop !== EOF && ch === stop) {
           this.next();
-          return { text: result, words: words.finish() };
+          return result;
         }
         if (ch === '$') {
           const tmp = this.processDollar();
           result += tmp;
-          words.addString(tmp);
+          words?.addString(tmp);
           continue;
         }
         if (ch === '<') {
           const tmp = this.processPossibleHeredoc();
           result += tmp;
-          words.addRaw(tmp);
+          words?.addRaw(tmp);
           continue;
         }
         if (ch === "'") {
           const tmp = this.processSingleQuote();
           result += tmp;
-          words.addRaw(tmp);
+          words?.addRaw(tmp);
           continue;
         }
         if (ch === '"') {
           const tmp = this.processDoubleQuote();
           result += tmp;
-          words.addRaw(tmp);
+          words?.addRaw(tmp);
           continue;
         }
         this.next();
         if (ch === this.escape) {
           if (this.rawEscapes) {
-            words.addRaw(ch);
+            words?.addRaw(ch);
             result += ch;
           }
           const escaped = this.next();
           if (escaped === EOF) break;
-          words.addRaw(escaped);
+          words?.addRaw(escaped);
           result += escaped;
           continue;
         }
-        words.addChar(ch);
+        words?.addChar(ch);
         result += ch;
       }
       if (stop !== EOF) throw new LexError(`unexpected end of statement while looking for matching ${stop}`);
-      return { text: result, words: words.finish() };
+      return result;
     } finally {
       this.rawEscapes = saved;
     }
@@ -344,7 +365,7 @@ class Lexer {
 
   private readUntil(stop: string, rawEscapes: boolean, atEof: string): string {
     try {
-      return this.processStopOn(stop, rawEscapes).text;
+      return this.processStopOn(stop, rawEscapes);
     } catch (e) {
       if (e instanceof LexError && this.peek() === EOF) throw new LexError(atEof);
       throw e;
@@ -352,31 +373,38 @@ class Lexer {
   }
 }
 
-function run<T>(word: string, escape: string, lookup: Lookup, opts: LexOptions, pick: (r: { text: string; words: string[] }) => T):
-  { ok: true; out: T; resolved: string[]; unresolved: string[] } | { ok: false; error: ExpansionError } {
+function run(word: string, escape: string, lookup: Lookup, opts: LexOptions, words: WordCollector | null):
+  { ok: true; text: string; resolved: string[]; unresolved: string[] } | { ok: false; error: ExpansionError } {
   const lexer = new Lexer(word, escape, lookup, opts);
   try {
-    const r = lexer.processStopOn(EOF, opts.rawEscapes ?? false);
-    return { ok: true, out: pick(r), resolved: [...lexer.resolved], unresolved: [...lexer.unresolved] };
+    const text = lexer.processStopOn(EOF, opts.rawEscapes ?? false, words);
+    return { ok: true, text, resolved: [...lexer.resolved], unresolved: [...lexer.unresolved] };
   } catch (e) {
     if (!(e instanceof LexError)) throw e;
     return { ok: false, error: { message: `failed to process "${word}": ${e.message}`, reason: e.message, offset: lexer.offset } };
   }
 }
 
+/** Characters that make the lexer do anything but copy, per escape char. */
+const ACTIVE: Record<'\\' | '`', RegExp> = { '\\': /[$'"\\]/, '`': /[$'"`]/ };
+
 /** Expands one word without splitting it (ENV values, WORKDIR, COPY paths, ...). */
 export function expandWord(word: string, lookup: Lookup, escapeChar: '\\' | '`' = '\\', opts: LexOptions = {}): WordResult {
-  const r = run(word, escapeChar, lookup, opts, (x) => x.text);
+  // Most words have no variable, quote or escape: they expand to themselves (linting expands
+  // every ENV, ARG, COPY, ... word, so the lexer is skipped for them).
+  if (!(ACTIVE[escapeChar] ?? /[$'"\\`]/).test(word)) return { ok: true, value: word, resolved: [], unresolved: [] };
+  const r = run(word, escapeChar, lookup, opts, null);
   if (!r.ok) return r;
-  return { ok: true, value: r.out, resolved: r.resolved, unresolved: r.unresolved };
+  return { ok: true, value: r.text, resolved: r.resolved, unresolved: r.unresolved };
 }
 
 /** Expands and splits into words the way BuildKit does for EXPOSE and heredoc detection:
  *  unquoted whitespace and whitespace produced by `$` expansions split; quoted text never does. */
 export function expandWords(word: string, lookup: Lookup, escapeChar: '\\' | '`' = '\\', opts: LexOptions = {}): WordsResult {
-  const r = run(word, escapeChar, lookup, opts, (x) => x.words);
+  const words = new WordCollector();
+  const r = run(word, escapeChar, lookup, opts, words);
   if (!r.ok) return r;
-  return { ok: true, words: r.out, resolved: r.resolved, unresolved: r.unresolved };
+  return { ok: true, words: words.finish(), resolved: r.resolved, unresolved: r.unresolved };
 }
 
 /** A Lookup over a Map or plain record. */

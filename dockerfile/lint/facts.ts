@@ -136,9 +136,11 @@ export class Facts {
     } else {
       const source = argumentSource(this.ast, run);
       // `RUN <<EOF` and `RUN <<EOF bash` run the body as the script; `RUN cat <<EOF >file` feeds it as data.
-      const rest = source ? source.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('<<')) : [];
+      // Only the first word matters without heredocs: no need to split every RUN line.
+      const hasCommand = source !== null && firstCommandWord(source.text) !== null;
+      if (source && hasCommand) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
+      const rest = run.heredocs.length && source ? source.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('<<')) : [];
       const bodiesAreScripts = rest.length === 0 || (shells.has(baseName(rest[0])) && !rest.includes('-c'));
-      if (source && rest.length > 0) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
       for (const h of run.heredocs) {
         const firstLine = h.content.slice(0, h.content.indexOf('\n') + 1 || undefined);
         if (!bodiesAreScripts || (firstLine.startsWith('#!') && !shellShebang.test(firstLine))) { data.push(h); continue; }
@@ -155,10 +157,17 @@ export class Facts {
       stageIndex: outer.stageIndex,
       scripts,
       dataHeredocs: data,
-      commands: scripts.flatMap((s) => s.shell.commands),
+      commands: scripts.length === 1 ? scripts[0].shell.commands : scripts.flatMap((s) => s.shell.commands),
       mounts,
     };
   }
+}
+
+/** The first whitespace-separated word that is not a heredoc marker (`<<EOF`), or null. */
+function firstCommandWord(text: string): string | null {
+  const word = /\S+/g;
+  for (let m = word.exec(text); m; m = word.exec(text)) if (!m[0].startsWith('<<')) return m[0];
+  return null;
 }
 
 /** `type=cache,target=/root/.cache` → { type: 'cache', target: '/root/.cache' } (keys lower-cased, bare keys → 'true'). */

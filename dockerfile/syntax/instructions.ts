@@ -216,31 +216,34 @@ function missing(e: Errors, ins: Instruction, message: string): void {
 
 function buildView(ins: Instruction): InstructionView {
   const e = new Errors();
-  const base = { instruction: ins, errors: e.list };
+  // Literals with every field written out, not spreads of a base and a part: a spread copies
+  // property by property, and a view is made for every instruction of every parse.
+  const instruction = ins;
+  const errors = e.list;
   switch (ins.keyword) {
-    case 'FROM': return { ...base, ...fromView(ins, e) };
-    case 'ENV': return { ...base, keyword: 'ENV', pairs: keyValues(ins, e, 'ENV') };
-    case 'LABEL': return { ...base, keyword: 'LABEL', pairs: keyValues(ins, e, 'LABEL') };
-    case 'ARG': return { ...base, keyword: 'ARG', args: argDeclarations(ins, e) };
-    case 'EXPOSE': return { ...base, keyword: 'EXPOSE', ports: exposedPorts(ins, e) };
+    case 'FROM': return fromView(ins, e);
+    case 'ENV': return { instruction, errors, keyword: 'ENV', pairs: keyValues(ins, e, 'ENV') };
+    case 'LABEL': return { instruction, errors, keyword: 'LABEL', pairs: keyValues(ins, e, 'LABEL') };
+    case 'ARG': return { instruction, errors, keyword: 'ARG', args: argDeclarations(ins, e) };
+    case 'EXPOSE': return { instruction, errors, keyword: 'EXPOSE', ports: exposedPorts(ins, e) };
     case 'COPY':
-    case 'ADD': return { ...base, ...copyView(ins, e) };
-    case 'RUN': return { ...base, ...runView(ins, e) };
+    case 'ADD': return copyView(ins, e);
+    case 'RUN': return runView(ins, e);
     case 'CMD':
     case 'ENTRYPOINT':
       flagsOf(ins, e);
-      return { ...base, keyword: ins.keyword, command: commandLine(ins) };
-    case 'HEALTHCHECK': return { ...base, ...healthcheckView(ins, e) };
+      return { instruction, errors, keyword: ins.keyword, command: commandLine(ins) };
+    case 'HEALTHCHECK': return healthcheckView(ins, e);
     case 'USER': {
       const user = single(ins, e, 'USER');
       const colon = user ? user.value.indexOf(':') : -1;
       return {
-        ...base, keyword: 'USER', user,
+        instruction, errors, keyword: 'USER', user,
         name: user ? (colon < 0 ? user.value : user.value.slice(0, colon)) : null,
         group: user && colon >= 0 ? user.value.slice(colon + 1) : null,
       };
     }
-    case 'WORKDIR': return { ...base, keyword: 'WORKDIR', path: single(ins, e, 'WORKDIR') };
+    case 'WORKDIR': return { instruction, errors, keyword: 'WORKDIR', path: single(ins, e, 'WORKDIR') };
     case 'STOPSIGNAL': {
       // BuildKit does not look at STOPSIGNAL's flags; the signal is checked after expansion.
       const signal = ins.argsRange ? spanToken(ins, 0, ins.argsText.length) : null;
@@ -249,13 +252,13 @@ function buildView(ins: Instruction): InstructionView {
         const r = parseSignal(signal.value);
         if (!r.ok) e.add('other', r.error, signal.range);
       }
-      return { ...base, keyword: 'STOPSIGNAL', signal };
+      return { instruction, errors, keyword: 'STOPSIGNAL', signal };
     }
     case 'MAINTAINER': {
       const maintainer = ins.argsRange ? spanToken(ins, 0, ins.argsText.length) : null;
       if (!maintainer) missing(e, ins, 'MAINTAINER requires exactly one argument');
       else flagsOf(ins, e);
-      return { ...base, keyword: 'MAINTAINER', maintainer };
+      return { instruction, errors, keyword: 'MAINTAINER', maintainer };
     }
     case 'SHELL': {
       flagsOf(ins, e);
@@ -264,7 +267,7 @@ function buildView(ins: Instruction): InstructionView {
         // The parser already reported the JSON array of non-strings.
       } else if (!ins.json) e.add('bad-json', 'SHELL requires the arguments to be in JSON form, like SHELL ["/bin/sh", "-c"]', wholeArgs(ins));
       else if (ins.json.values.length === 0) missing(e, ins, 'SHELL requires at least one argument');
-      return { ...base, keyword: 'SHELL', shell: ins.json ? ins.json.values : null };
+      return { instruction, errors, keyword: 'SHELL', shell: ins.json ? ins.json.values : null };
     }
     case 'VOLUME': {
       const paths = ins.json ? jsonTokens(ins) : blankTokens(ins);
@@ -273,11 +276,11 @@ function buildView(ins: Instruction): InstructionView {
         flagsOf(ins, e);
         for (const p of paths) if (p.value.trim() === '') e.add('other', 'VOLUME specified can not be an empty string', p.range);
       }
-      return { ...base, keyword: 'VOLUME', json: ins.json !== null, paths };
+      return { instruction, errors, keyword: 'VOLUME', json: ins.json !== null, paths };
     }
-    case 'ONBUILD': return { ...base, ...onbuildView(ins, e) };
+    case 'ONBUILD': return onbuildView(ins, e);
     default:
-      return { ...base, keyword: 'unknown', name: ins.keywordToken.value };
+      return { instruction, errors, keyword: 'unknown', name: ins.keywordToken.value };
   }
 }
 
@@ -290,7 +293,7 @@ function single(ins: Instruction, e: Errors, keyword: string): Token | null {
   return spanToken(ins, 0, ins.argsText.length);
 }
 
-function fromView(ins: Instruction, e: Errors): Omit<FromView, keyof ViewBase> {
+function fromView(ins: Instruction, e: Errors): FromView {
   const args = blankTokens(ins);
   let stageName: Token | null = null;
   let asKeyword: Token | null = null;
@@ -307,7 +310,7 @@ function fromView(ins: Instruction, e: Errors): Omit<FromView, keyof ViewBase> {
     e.add('missing-arguments', message, wholeArgs(ins));
   }
   const checked = flagsOf(ins, e);
-  return { keyword: 'FROM', image: args[0] ?? null, platform: stringFlag(checked, 'platform'), asKeyword, stageName };
+  return { instruction: ins, errors: e.list, keyword: 'FROM', image: args[0] ?? null, platform: stringFlag(checked, 'platform'), asKeyword, stageName };
 }
 
 function keyValues(ins: Instruction, e: Errors, keyword: 'ENV' | 'LABEL'): KeyValue[] {
@@ -403,7 +406,7 @@ function exposedPorts(ins: Instruction, e: Errors): ExposedPort[] {
   });
 }
 
-function copyView(ins: Instruction, e: Errors): Omit<CopyView, keyof ViewBase> {
+function copyView(ins: Instruction, e: Errors): CopyView {
   const keyword = ins.keyword as 'COPY' | 'ADD';
   const args = ins.json ? jsonTokens(ins) : blankTokens(ins);
   const checked = args.length < 2 ? null : flagsOf(ins, e);
@@ -428,7 +431,7 @@ function copyView(ins: Instruction, e: Errors): Omit<CopyView, keyof ViewBase> {
   const c = checked ?? checkFlags(keyword, ins.flags);
   copyChecks(keyword, c, sources, e);
   return {
-    keyword, json: ins.json !== null, sources, heredocSources, dest,
+    instruction: ins, errors: e.list, keyword, json: ins.json !== null, sources, heredocSources, dest,
     from: stringFlag(c, 'from'), chown: stringFlag(c, 'chown'), chmod: stringFlag(c, 'chmod'),
     link: boolFlag(c, 'link') ?? false, parents: boolFlag(c, 'parents') ?? false, exclude: listFlag(c, 'exclude'),
     checksum: stringFlag(c, 'checksum'), keepGitDir: boolFlag(c, 'keep-git-dir'), unpack: boolFlag(c, 'unpack'),
@@ -468,7 +471,7 @@ function commandLine(ins: Instruction, fromJson = ins.json, text = ins.argsText,
   return { form: 'shell', exec: null, shell: text, range };
 }
 
-function runView(ins: Instruction, e: Errors): Omit<RunView, keyof ViewBase> {
+function runView(ins: Instruction, e: Errors): RunView {
   const c = flagsOf(ins, e);
   const mounts: RunMountFlag[] = listFlag(c, 'mount').map((flag) => {
     const r = parseMount(flag.value ?? '');
@@ -495,15 +498,15 @@ function runView(ins: Instruction, e: Errors): Omit<RunView, keyof ViewBase> {
     if (r.ok) devices.push(r.value);
     else e.add('bad-flag', `--device: ${r.error}`, flag.valueRange ?? flag.range);
   }
-  return { keyword: 'RUN', command: commandLine(ins), heredocs: ins.heredocs, mounts, network, security, devices };
+  return { instruction: ins, errors: e.list, keyword: 'RUN', command: commandLine(ins), heredocs: ins.heredocs, mounts, network, security, devices };
 }
 
-function healthcheckView(ins: Instruction, e: Errors): Omit<HealthcheckView, keyof ViewBase> {
+function healthcheckView(ins: Instruction, e: Errors): HealthcheckView {
   const none: HealthcheckOptions = { interval: null, timeout: null, startPeriod: null, startInterval: null, retries: null };
   const text = ins.argsText;
   if (!ins.argsRange) {
     missing(e, ins, 'HEALTHCHECK requires at least one argument: HEALTHCHECK NONE, or HEALTHCHECK [options] CMD command');
-    return { keyword: 'HEALTHCHECK', type: null, typeToken: null, command: null, options: none };
+    return { instruction: ins, errors: e.list, keyword: 'HEALTHCHECK', type: null, typeToken: null, command: null, options: none };
   }
   let t = 0;
   while (t < text.length && !isSpace(text.charCodeAt(t))) t++;
@@ -514,12 +517,12 @@ function healthcheckView(ins: Instruction, e: Errors): Omit<HealthcheckView, key
   if (type === 'NONE') {
     // BuildKit ignores flags on HEALTHCHECK NONE.
     if (rest < text.length) e.add('other', 'HEALTHCHECK NONE takes no arguments', argsSpanRange(ins, rest, text.length));
-    return { keyword: 'HEALTHCHECK', type: 'NONE', typeToken, command: null, options: none };
+    return { instruction: ins, errors: e.list, keyword: 'HEALTHCHECK', type: 'NONE', typeToken, command: null, options: none };
   }
   const c = flagsOf(ins, e);
   if (type !== 'CMD') {
     e.add('other', `Unknown type "${typeToken.value}" in HEALTHCHECK (try CMD)`, typeToken.range);
-    return { keyword: 'HEALTHCHECK', type: null, typeToken, command: null, options: none };
+    return { instruction: ins, errors: e.list, keyword: 'HEALTHCHECK', type: null, typeToken, command: null, options: none };
   }
   const command = commandLine(ins, ins.json, text.slice(rest), rest < text.length ? argsSpanRange(ins, rest, text.length) : null);
   if (!command || (command.exec && command.exec.length === 0)) {
@@ -551,7 +554,7 @@ function healthcheckView(ins: Instruction, e: Errors): Omit<HealthcheckView, key
     }
   }
   return {
-    keyword: 'HEALTHCHECK', type: 'CMD', typeToken, command,
+    instruction: ins, errors: e.list, keyword: 'HEALTHCHECK', type: 'CMD', typeToken, command,
     options: {
       interval: duration('interval'), timeout: duration('timeout'), startPeriod: duration('start-period'),
       startInterval: duration('start-interval'), retries,
@@ -559,11 +562,11 @@ function healthcheckView(ins: Instruction, e: Errors): Omit<HealthcheckView, key
   };
 }
 
-function onbuildView(ins: Instruction, e: Errors): Omit<OnbuildView, keyof ViewBase> {
+function onbuildView(ins: Instruction, e: Errors): OnbuildView {
   const trigger = ins.onbuild;
   if (!trigger) {
     missing(e, ins, 'ONBUILD requires at least one argument: ONBUILD <instruction>');
-    return { keyword: 'ONBUILD', trigger: null };
+    return { instruction: ins, errors: e.list, keyword: 'ONBUILD', trigger: null };
   }
   flagsOf(ins, e);
   if (trigger.keyword === 'ONBUILD') {
@@ -571,5 +574,5 @@ function onbuildView(ins: Instruction, e: Errors): Omit<OnbuildView, keyof ViewB
   } else if (trigger.keyword === 'FROM' || trigger.keyword === 'MAINTAINER') {
     e.add('other', `${trigger.keyword} isn't allowed as an ONBUILD trigger`, trigger.keywordToken.range);
   }
-  return { keyword: 'ONBUILD', trigger };
+  return { instruction: ins, errors: e.list, keyword: 'ONBUILD', trigger };
 }
