@@ -52,10 +52,12 @@ function collect(text: string, base: number, out: ShellCommand[], depth: number)
       const first = words[0].start;
       const last = words[words.length - 1].end;
       // Commands in substitutions run first; list them before this one.
-      const inner = nested.filter((s) => s.start >= first && s.end <= last);
-      nested = nested.filter((s) => !(s.start >= first && s.end <= last));
-      for (const s of inner) {
-        if (collect(text.slice(s.start - base, s.end - base), s.start, out, depth + 1)) hasPipe = true;
+      if (nested.length > 0) {
+        const inner = nested.filter((s) => s.start >= first && s.end <= last);
+        nested = nested.filter((s) => !(s.start >= first && s.end <= last));
+        for (const s of inner) {
+          if (collect(text.slice(s.start - base, s.end - base), s.start, out, depth + 1)) hasPipe = true;
+        }
       }
       const cmd = build(words, pipedIn || pipedOut, terminator);
       if (cmd) out.push(cmd);

@@ -115,34 +115,55 @@ function plain(code: number): boolean {
     || code === 41 || code === 60 || code === 62 || code === 39 || code === 34 || code === 92 || code === 36 || code === 96);
 }
 
-function isBreak(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
+/** Space, tab, newline, carriage return, `;`, `&`, `|`, `(`, `)`, `<`, `>`: a word ends there. */
+function isBreak(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 38 || code === 124 || code === 40
+    || code === 41 || code === 60 || code === 62;
 }
+
+const BACKSLASH = 92;
+const NEWLINE = 10;
+const SQUOTE = 39;
+const DQUOTE = 34;
+const DOLLAR = 36;
+const BACKQUOTE = 96;
 
 function readWord(text: string, start: number, base: number, subs: { start: number; end: number }[]): ShellWord {
   const n = text.length;
   let i = start;
+  // The value is built only once a quote or escape makes it differ from the text: until then
+  // (and for most words, to the end) it is the raw slice itself. text[from, i) is still to copy.
   let value = '';
+  let from = start;
+  let changed = false;
   let quoted = false;
   while (i < n) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     if (isBreak(c)) break;
-    if (c === '\\') {
-      if (text[i + 1] === '\n') { i += 2; continue; }
+    if (c === BACKSLASH) {
+      value += text.slice(from, i);
+      changed = true;
+      if (text.charCodeAt(i + 1) === NEWLINE) { i += 2; from = i; continue; }
       quoted = true;
       if (i + 1 < n) value += text[i + 1];
       i += 2;
+      from = i;
       continue;
     }
-    if (c === "'") {
+    if (c === SQUOTE) {
+      value += text.slice(from, i);
+      changed = true;
       quoted = true;
       const close = text.indexOf("'", i + 1);
       const end = close === -1 ? n : close;
       value += text.slice(i + 1, end);
       i = end + 1;
+      from = i;
       continue;
     }
-    if (c === '"') {
+    if (c === DQUOTE) {
+      value += text.slice(from, i);
+      changed = true;
       quoted = true;
       i++;
       while (i < n && text[i] !== '"') {
@@ -164,30 +185,43 @@ function readWord(text: string, start: number, base: number, subs: { start: numb
         i++;
       }
       i++;
+      from = i;
       continue;
     }
-    if (c === '$' && text[i + 1] === "'") {
+    if (c === DOLLAR && text.charCodeAt(i + 1) === SQUOTE) {
+      value += text.slice(from, i);
+      changed = true;
       quoted = true;
       let k = i + 2;
       while (k < n && text[k] !== "'") k += text[k] === '\\' ? 2 : 1;
       value += text.slice(i + 2, Math.min(k, n));
       i = k + 1;
+      from = i;
       continue;
     }
-    if (c === '$' || c === '`') {
-      const end = skipExpansion(text, i, base, subs);
-      value += text.slice(i, end);
-      i = end;
+    if (c === DOLLAR || c === BACKQUOTE) {
+      // Expansions are kept as written.
+      i = skipExpansion(text, i, base, subs);
       continue;
     }
-    // A run of plain characters in one slice.
+    // A run of plain characters.
     let k = i + 1;
     while (k < n && plain(text.charCodeAt(k))) k++;
-    value += text.slice(i, k);
     i = k;
   }
   const end = Math.min(i, n);
-  return { raw: text.slice(start, end), value, start: base + start, end: base + end, quoted };
+  const raw = text.slice(start, end);
+  return { raw, value: changed ? value + text.slice(from, end) : raw, start: base + start, end: base + end, quoted };
+}
+
+/** `$0`…`$9` and the special parameters `@ * # ? $ ! -`. */
+function isSpecialParam(code: number): boolean {
+  return (code >= 48 && code <= 57) || code === 64 || code === 42 || code === 35 || code === 63 || code === 36 || code === 33 || code === 45;
+}
+
+/** [A-Za-z0-9_] */
+function isNameChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
 }
 
 /** End offset of the expansion starting at `i` (`$x`, `${…}`, `$(…)`, `$((…))`, `` `…` ``). */
@@ -208,8 +242,8 @@ function skipExpansion(text: string, i: number, base: number, subs: { start: num
     return end;
   }
   let k = i + 1;
-  if (k < n && /[0-9@*#?$!-]/.test(text[k])) return k + 1;
-  while (k < n && /[A-Za-z0-9_]/.test(text[k])) k++;
+  if (k < n && isSpecialParam(text.charCodeAt(k))) return k + 1;
+  while (k < n && isNameChar(text.charCodeAt(k))) k++;
   return k;
 }
 
