@@ -11,7 +11,7 @@ import { validateInstruction, viewInstruction } from './instructions.js';
 import { scanJsonArray } from './json-form.js';
 import { HEREDOC_FORM, isKeyword, JSON_FORM, KEYWORDS, suggest } from './keywords.js';
 import { isBlank, isSpace, LogicalLine, skipSpace, splitLines, trimEndSpace } from './source.js';
-import { scanFlags, scanWords, type RawFlag } from './words.js';
+import { scanFlags, type RawFlag } from './words.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -201,7 +201,6 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
   const flagScan = scanFlags(text, restStart, e, reader.escape.charCodeAt(0));
   const argsStart = skipSpace(text, flagScan.argsStart, e);
   const hasArgs = argsStart < e;
-  const words = scanWords(text, argsStart, e, reader.escape.charCodeAt(0)).map((w) => token(logical, w.start, w.end));
 
   let json: JsonForm | null = null;
   if (JSON_FORM.has(keyword) && hasArgs) {
@@ -226,7 +225,8 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
   }
 
   const startPos = logical.positionAt(s);
-  const built: Built = {
+  // `words` is added by linkArgs, computed when first read.
+  const built: Omit<Built, 'words'> = {
     keyword,
     known,
     keywordToken,
@@ -234,7 +234,6 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
     flags: flagScan.flags.map((f) => toFlag(logical, f)),
     argsText: hasArgs ? text.slice(argsStart, e) : '',
     argsRange: hasArgs ? logical.rangeOf(argsStart, e) : null,
-    words,
     json,
     heredocs: [],
     onbuild,
@@ -242,8 +241,8 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
     startLine: startPos.line,
     endLine: startPos.line,
   };
-  linkArgs(built, logical, argsStart);
-  return built;
+  linkArgs(built, logical, argsStart, e, reader.escape.charCodeAt(0));
+  return built as Built;
 }
 
 function readHeredocBody(
