@@ -52,12 +52,28 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
   return sortFindings(out);
 }
 
+/** The order of String#localeCompare without its per-call set-up. */
+const collator = new Intl.Collator();
+
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
   return findings.sort((a, b) =>
-    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || collator.compare(a.ruleId, b.ruleId));
 }
 
 const levels: readonly Severity[] = ['error', 'warning', 'info', 'style'];
+
+/** Per rule, computed once: its id and aliases, and the same lower-cased (rules are module singletons). */
+const ruleNames = new WeakMap<Rule, { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean }>();
+
+function namesFor(rule: Rule): { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean } {
+  let n = ruleNames.get(rule);
+  if (!n) {
+    const names = rule.info.aliases.length === 0 ? [rule.info.id] : [rule.info.id, ...rule.info.aliases];
+    n = { names, keys: names.map((x) => x.toLowerCase()), buildkit: isBuildkitCheck(rule) };
+    ruleNames.set(rule, n);
+  }
+  return n;
+}
 
 /** Severity and suppression decisions for one file under one set of options. */
 export class Policy {
@@ -81,24 +97,28 @@ export class Policy {
   }
 
   namesOf(rule: Rule): readonly string[] {
-    return rule.info.aliases.length === 0 ? [rule.info.id] : [rule.info.id, ...rule.info.aliases];
+    return namesFor(rule).names;
   }
 
   experimentalEnabled(rule: Rule): boolean {
     const e = this.check?.experimental;
     if (!e) return false;
-    return e === 'all' || this.namesOf(rule).some((n) => e.has(n.toLowerCase()));
+    return e === 'all' || namesFor(rule).keys.some((k) => e.has(k));
   }
 
   severityOf(rule: Rule): SeverityOrOff {
-    const names = this.namesOf(rule).map((n) => n.toLowerCase());
-    return this.severityFor(names, rule.info.defaultSeverity, isBuildkitCheck(rule));
+    const n = namesFor(rule);
+    return this.severityForKeys(n.keys, rule.info.defaultSeverity, n.buildkit);
   }
 
   /** Policy for a finding that has no Rule object (ShellCheck's SC codes). */
   severityFor(names: readonly string[], base: SeverityOrOff, buildkit = false): SeverityOrOff {
+    return this.severityForKeys(names.map((n) => n.toLowerCase()), base, buildkit);
+  }
+
+  /** severityFor with the names already lower-cased. */
+  private severityForKeys(keys: readonly string[], base: SeverityOrOff, buildkit: boolean): SeverityOrOff {
     let sev = base;
-    const keys = names.map((n) => n.toLowerCase());
     for (const k of keys) {
       const o = this.override.get(k);
       if (o) { sev = o; break; }

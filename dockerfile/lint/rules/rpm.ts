@@ -47,22 +47,27 @@ function report(ctx: RuleContext, self: Rule, run: RunInfo, cmd: ShellCommand, c
 const versionChar = /^[0-9A-Za-z.~^_:+]*$/;
 
 /** `name-1.2.3` style versions (yum/dnf), hadolint's reading. */
-function rpmVersionFixed(pkg: string, declared: ReadonlySet<string>): boolean {
+function rpmVersionFixed(pkg: string, declared: () => ReadonlySet<string>): boolean {
   if (pkg.endsWith('.rpm')) return true;
   const parts = pkg.split('-');
   if (parts.length <= 1) return false;
-  if (pkg.includes('$')) return [...pkg.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => declared.has(m[1]));
+  if (pkg.includes('$')) return [...pkg.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].some((m) => declared().has(m[1]));
   const rest = parts.slice(1);
   return rest.every((p) => versionChar.test(p)) && rest.some((p) => /^[0-9]/.test(p));
 }
 
-function declaredNames(ctx: RuleContext): Set<string> {
-  const out = new Set<string>();
-  for (const i of ctx.ast.instructions) {
-    if (i.keyword !== 'ARG' && i.keyword !== 'ENV') continue;
-    for (const w of i.words) out.add(w.value.split('=')[0]);
-  }
-  return out;
+/** ARG and ENV names, read on first use (only versions written with a variable need them). */
+function declaredNames(ctx: RuleContext): () => Set<string> {
+  let out: Set<string> | null = null;
+  return () => {
+    if (out) return out;
+    out = new Set<string>();
+    for (const i of ctx.ast.instructions) {
+      if (i.keyword !== 'ARG' && i.keyword !== 'ENV') continue;
+      for (const w of i.words) out.add(w.value.split('=')[0]);
+    }
+    return out;
+  };
 }
 
 const yumInstall = (c: ShellCommand) => cmdHasArgs(c, 'yum', ['install', 'groupinstall', 'localinstall']);
