@@ -25,6 +25,13 @@ export interface LexResult {
   readonly substitutions: readonly { readonly start: number; readonly end: number }[];
 }
 
+const BACKSLASH = 92;
+const NEWLINE = 10;
+const SQUOTE = 39;
+const DQUOTE = 34;
+const DOLLAR = 36;
+const BACKQUOTE = 96;
+
 const redirects = ['<<<', '<<-', '&>>', '<<', '>>', '>|', '>&', '<&', '<>', '&>', '>', '<'];
 
 function redirectAt(text: string, i: number): string | null {
@@ -56,10 +63,10 @@ export function lex(text: string, base = 0): LexResult {
   let expectHeredocDelim: boolean | null = null;
 
   while (i < n) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
-    if (c === '\\' && text[i + 1] === '\n') { i += 2; continue; }
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) { i++; continue; }
+    if (c === BACKSLASH && text.charCodeAt(i + 1) === NEWLINE) { i += 2; continue; }
+    if (c === NEWLINE) {
       tokens.push({ kind: 'op', op: '\n', start: base + i, end: base + i + 1 });
       i++;
       // Bodies of here-documents opened on this line are data, not commands.
@@ -77,8 +84,9 @@ export function lex(text: string, base = 0): LexResult {
       }
       continue;
     }
-    if (c === '#') {
-      while (i < n && text[i] !== '\n') i++;
+    if (c === 35 /* # */) {
+      const eol = text.indexOf('\n', i);
+      i = eol === -1 ? n : eol;
       continue;
     }
     // `2>`, `10<&`: a number right before a redirection belongs to it.
@@ -108,11 +116,14 @@ export function lex(text: string, base = 0): LexResult {
   return { tokens, substitutions };
 }
 
+/** ASCII codes that are not plain: 1 for the characters that end a word, 2 for quotes, escapes and expansions. */
+const NOT_PLAIN = new Uint8Array(128);
+for (const ch of ' \t\n\r;&|()<>') NOT_PLAIN[ch.charCodeAt(0)] = 1;
+for (const ch of '\'"\\$`') NOT_PLAIN[ch.charCodeAt(0)] = 2;
+
 /** Not a break, quote, escape or expansion character. */
 function plain(code: number): boolean {
-  // space \t \n \r ; & | ( ) < > ' " \\ $ `
-  return !(code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 38 || code === 124 || code === 40
-    || code === 41 || code === 60 || code === 62 || code === 39 || code === 34 || code === 92 || code === 36 || code === 96);
+  return code >= 128 || NOT_PLAIN[code] === 0;
 }
 
 /** Space, tab, newline, carriage return, `;`, `&`, `|`, `(`, `)`, `<`, `>`: a word ends there. */
@@ -120,13 +131,6 @@ function isBreak(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 59 || code === 38 || code === 124 || code === 40
     || code === 41 || code === 60 || code === 62;
 }
-
-const BACKSLASH = 92;
-const NEWLINE = 10;
-const SQUOTE = 39;
-const DQUOTE = 34;
-const DOLLAR = 36;
-const BACKQUOTE = 96;
 
 function readWord(text: string, start: number, base: number, subs: { start: number; end: number }[]): ShellWord {
   const n = text.length;
