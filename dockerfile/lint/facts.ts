@@ -46,6 +46,7 @@ export class Facts {
   private scopesCache: Scopes | null = null;
   private sitesCache: CommandSite[] | null = null;
   private sitesByName: Map<string, CommandSite[]> | null = null;
+  private parents: Map<Stage, Stage | undefined> | null = null;
 
   constructor(private readonly ast: DockerfileAst) {}
 
@@ -122,9 +123,16 @@ export class Facts {
 
   /** The earlier stage a stage is built on (`FROM build AS test`), if any. */
   parentStage(stage: Stage): Stage | undefined {
-    if (!stage.base) return undefined;
-    const p = this.stageByName(stage.base.value);
-    return p && p.index < stage.index ? p : undefined;
+    // Rules walk stage chains often (per stage, per child): answer each stage once.
+    this.parents ??= new Map();
+    if (this.parents.has(stage)) return this.parents.get(stage);
+    let parent: Stage | undefined;
+    if (stage.base) {
+      const p = this.stageByName(stage.base.value);
+      parent = p && p.index < stage.index ? p : undefined;
+    }
+    this.parents.set(stage, parent);
+    return parent;
   }
 
   private analyseRun(run: Instruction, outer: Instruction): RunInfo {

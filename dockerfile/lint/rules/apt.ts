@@ -48,9 +48,8 @@ export const DL3009 = defineRule({
     const usedAsBase = new Set(ast.stages.map((s) => s.base?.value.toLowerCase()).filter((x): x is string => !!x));
     const last = ast.stages.length - 1;
     // Removing docker-clean means the user keeps the apt cache on purpose.
-    const keepsCache = ctx.facts.runs.some((r) => r.commands.some((c) =>
-      (c.name === 'rm' && hasArg(c, '/etc/apt/apt.conf.d/docker-clean')) ||
-      (c.name === 'echo' && c.args.some((a) => a.value.includes('Keep-Downloaded-Packages'))))); 
+    const keepsCache = ctx.facts.sitesNamed('rm').some((s) => hasArg(s.cmd, '/etc/apt/apt.conf.d/docker-clean'))
+      || ctx.facts.sitesNamed('echo').some((s) => s.cmd.args.some((a) => a.value.includes('Keep-Downloaded-Packages')));
     if (keepsCache) return;
     for (const run of ctx.facts.runs) {
       const stage = ast.stages[run.stageIndex];

@@ -54,11 +54,12 @@ export const DL3019 = defineRule({
 });
 
 function isPipInstall(c: ShellCommand): boolean {
-  const args = c.args.map((a) => a.value);
+  // Runs on every command of the file: look at the name before the arguments.
   const base = c.name.slice(c.name.lastIndexOf('/') + 1);
-  if (base.startsWith('pip') && !base.startsWith('pipenv') && !base.startsWith('pipx')) return args.includes('install');
+  if (base.startsWith('pip') && !base.startsWith('pipenv') && !base.startsWith('pipx')) return c.args.some((a) => a.value === 'install');
   if (base.startsWith('python')) {
-    for (let i = 0; i + 2 < args.length; i++) if (args[i] === '-m' && args[i + 1] === 'pip' && args[i + 2] === 'install') return true;
+    const args = c.args;
+    for (let i = 0; i + 2 < args.length; i++) if (args[i].value === '-m' && args[i + 1].value === 'pip' && args[i + 2].value === 'install') return true;
   }
   return false;
 }
@@ -120,10 +121,11 @@ export const DL3042 = defineRule({
     fix: 'Adds `--no-cache-dir` after `install`.',
   },
   check(ctx, self) {
-    const envOff = stagesWithEnv(ctx, 'PIP_NO_CACHE_DIR');
+    let envOff: Set<number> | null = null;
     for (const site of commandSites(ctx)) {
       const c = site.cmd;
       if (!isPipInstall(c) || c.args.some((a) => a.value === '--no-cache-dir')) continue;
+      envOff ??= stagesWithEnv(ctx, 'PIP_NO_CACHE_DIR');
       if (envOff.has(site.run.stageIndex) || hasCacheMountWith(site.run, '.cache/pip')) continue;
       if (site.run.commands.some((x) => x.assignments.some((a) => /^PIP_NO_CACHE_DIR=/.test(a.value) && truthy.has(a.value.split('=')[1].toLowerCase())))) continue;
       if (/PIP_NO_CACHE_DIR=(1|true|on|yes)\b/i.test(site.script.source.text)) continue;
