@@ -52,12 +52,9 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
   return sortFindings(out);
 }
 
-/** The order of String#localeCompare without its per-call set-up. */
-const collator = new Intl.Collator();
-
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
   return findings.sort((a, b) =>
-    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || collator.compare(a.ruleId, b.ruleId));
+    a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
 }
 
 const levels: readonly Severity[] = ['error', 'warning', 'info', 'style'];
