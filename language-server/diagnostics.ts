@@ -5,6 +5,7 @@
 // ShellCheck findings are reused instead of running it again.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
+import { ShellParseCache } from '../dockerfile/lint/shell/parse-cache';
 import type { Finding, HadolintConfig, LintOptions, SeverityOrOff } from '../dockerfile/lint/types';
 import type { ParsedDocument } from './documents';
 import type { ErrorLog } from './guard';
@@ -55,6 +56,8 @@ interface DocState {
   version: number;
   findings: Finding[];
   shellcheck: { key: string; findings: Finding[]; lineTexts: string[] } | null;
+  /** RUN commands parsed by the last lint, reused by the next one while the document is edited. */
+  readonly shellParses: ShellParseCache;
 }
 
 const SEVERITY_FROM_SETTING: Record<DockerfileSettings['rules'][string], SeverityOrOff> = {
@@ -82,7 +85,7 @@ export class DiagnosticsService {
   private stateOf(uri: string): DocState {
     let s = this.state.get(uri);
     if (!s) {
-      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null };
+      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null, shellParses: new ShellParseCache() };
       this.state.set(uri, s);
     }
     return s;
@@ -147,7 +150,7 @@ export class DiagnosticsService {
     const severityOverrides: Record<string, SeverityOrOff> = {};
     for (const [id, v] of Object.entries(settings.rules)) severityOverrides[id] = SEVERITY_FROM_SETTING[v];
     const options: LintOptions = { severityOverrides, hadolint };
-    const lintFindings = this.deps.linters.lint(doc.ast, options, (ruleId, e) =>
+    const lintFindings = this.deps.linters.lint(doc.ast, { ...options, shellParses: s.shellParses }, (ruleId, e) =>
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
     const key = settings.shellcheck.enable ? shellcheckKey(doc.ast) : '';
     const reuse = settings.shellcheck.enable && s.shellcheck?.key === key ? s.shellcheck.findings : null;

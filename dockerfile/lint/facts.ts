@@ -3,6 +3,7 @@
 import { resolveScopes, type Scopes } from '../expansion/scope';
 import type { DockerfileAst, Heredoc, Instruction, Stage } from '../syntax/ast';
 import { baseName, parseShell, type ShellCommand, type ShellScript } from './shell/commands';
+import type { ShellParseCache } from './shell/parse-cache';
 import { argumentSource, heredocSource, jsonSource, type SourceText } from './source-text';
 
 export interface RunScript {
@@ -48,7 +49,11 @@ export class Facts {
   private sitesByName: Map<string, CommandSite[]> | null = null;
   private parents: Map<Stage, Stage | undefined> | null = null;
 
-  constructor(private readonly ast: DockerfileAst) {}
+  constructor(private readonly ast: DockerfileAst, private readonly shellParses?: ShellParseCache) {}
+
+  private parseShell(text: string): ShellScript {
+    return this.shellParses ? this.shellParses.parse(text) : parseShell(text);
+  }
 
   /** Variables visible at each instruction (BuildKit's model, no build args, base image ENV unknown). */
   get scopes(): Scopes {
@@ -100,6 +105,9 @@ export class Facts {
   sitesNamed(...names: string[]): readonly CommandSite[] {
     void this.sites;
     if (names.length === 1) return this.sitesByName!.get(names[0]) ?? [];
+    // Usually at most one of the names is used in the file: its list is the answer, in order.
+    const used = names.filter((n) => this.sitesByName!.has(n));
+    if (used.length <= 1) return used.length ? this.sitesByName!.get(used[0])! : [];
     const wanted = new Set(names);
     return this.sitesCache!.filter((s) => wanted.has(s.cmd.name));
   }
@@ -140,20 +148,20 @@ export class Facts {
     const data: Heredoc[] = [];
     if (run.json) {
       const source = jsonSource(run.json);
-      scripts.push({ source, shell: parseShell(source.text), kind: 'exec' });
+      scripts.push({ source, shell: this.parseShell(source.text), kind: 'exec' });
     } else {
       const source = argumentSource(this.ast, run);
       // `RUN <<EOF` and `RUN <<EOF bash` run the body as the script; `RUN cat <<EOF >file` feeds it as data.
       // Only the first word matters without heredocs: no need to split every RUN line.
       const hasCommand = source !== null && firstCommandWord(source.text) !== null;
-      if (source && hasCommand) scripts.push({ source, shell: parseShell(source.text), kind: 'command' });
+      if (source && hasCommand) scripts.push({ source, shell: this.parseShell(source.text), kind: 'command' });
       const rest = run.heredocs.length && source ? source.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('<<')) : [];
       const bodiesAreScripts = rest.length === 0 || (shells.has(baseName(rest[0])) && !rest.includes('-c'));
       for (const h of run.heredocs) {
         const firstLine = h.content.slice(0, h.content.indexOf('\n') + 1 || undefined);
         if (!bodiesAreScripts || (firstLine.startsWith('#!') && !shellShebang.test(firstLine))) { data.push(h); continue; }
         const body = heredocSource(this.ast, h);
-        scripts.push({ source: body, shell: parseShell(body.text), kind: 'heredoc' });
+        scripts.push({ source: body, shell: this.parseShell(body.text), kind: 'heredoc' });
       }
     }
     const mounts = run.flags

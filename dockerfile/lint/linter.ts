@@ -24,10 +24,11 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
   };
   const out: Finding[] = [];
   const severities = new Map<Rule, Severity>();
+  options.shellParses?.startLint();
   const ctx: RuleContext = {
     ast,
     config,
-    facts: new Facts(ast),
+    facts: new Facts(ast, options.shellParses),
     report(rule: Rule, range: Range, message?: string, fixes: readonly Fix[] = []) {
       const severity = severities.get(rule);
       if (!severity) return;

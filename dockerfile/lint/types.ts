@@ -1,5 +1,6 @@
 // The linter's vocabulary, shared by berth-lint and the language server.
 import type { Range } from '../syntax/ast';
+import type { ShellParseCache } from './shell/parse-cache';
 
 /** hadolint's levels; `ignore` turns a rule off. */
 export type Severity = 'error' | 'warning' | 'info' | 'style';
@@ -67,4 +68,6 @@ export interface LintOptions {
   readonly hadolint?: HadolintConfig;
   /** Enables CopyIgnoredFile. */
   readonly dockerignore?: DockerignoreMatcher;
+  /** One per document being edited: RUN commands unchanged since the last lint are not parsed again. */
+  readonly shellParses?: ShellParseCache;
 }

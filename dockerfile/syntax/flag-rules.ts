@@ -26,8 +26,12 @@ function error(message: string, range: Range): SyntaxError {
   return { code: 'bad-flag', message, range };
 }
 
+const NO_FLAGS: ReadonlyMap<string, readonly Flag[]> = new Map();
+
 /** Checks `flags` against the flags `keyword` accepts (none when it has no entry). */
 export function checkFlags(keyword: string, flags: readonly Flag[]): CheckedFlags {
+  // Most instructions have no flags: no map to build (this runs for every instruction).
+  if (flags.length === 0) return { byName: NO_FLAGS, errors: [] };
   const spec = FLAG_SPECS[keyword] ?? {};
   const byName = new Map<string, Flag[]>();
   const errors: SyntaxError[] = [];

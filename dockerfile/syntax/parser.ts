@@ -7,7 +7,7 @@ import type {
 import { linkArgs } from './arg-ranges.js';
 import { readDirective } from './directives.js';
 import { findHeredocMarkers } from './heredoc-markers.js';
-import { validateInstruction, viewInstruction } from './instructions.js';
+import { viewInstruction } from './instructions.js';
 import { scanJsonArray } from './json-form.js';
 import { HEREDOC_FORM, isKeyword, JSON_FORM, KEYWORDS, suggest } from './keywords.js';
 import { isBlank, isSpace, LogicalLine, skipSpace, splitLines, trimEndSpace } from './source.js';
@@ -329,7 +329,8 @@ function assemble(
     st.range = { start: st.from.range.start, end: last.range.end };
   }
 
-  for (const ins of instructions) reader.errors.push(...validateInstruction(ins));
+  // The view's own list, not validateInstruction's copy of it.
+  for (const ins of instructions) for (const e of viewInstruction(ins).errors) reader.errors.push(e);
   if (instructions.length === 0) {
     const endLine = lines.length - 1;
     reader.errors.push(err('other', 'file with no instructions',
