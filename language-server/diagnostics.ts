@@ -79,6 +79,8 @@ function shellcheckKey(ast: DockerfileAst): string {
 export class DiagnosticsService {
   private readonly state = new Map<string, DocState>();
   private readonly told = new Set<string>();
+  /** The linter's reading of each settings object's rules, made once (settings objects are cached until they change). */
+  private readonly overrides = new WeakMap<DockerfileSettings, Record<string, SeverityOrOff>>();
 
   constructor(private readonly deps: DiagnosticsDeps) {}
 
@@ -147,8 +149,7 @@ export class DiagnosticsService {
     const settings = await this.deps.settings.get(uri);
     if (s.generation !== generation) return;
     const hadolint = this.deps.hadolintConfig(uri);
-    const severityOverrides: Record<string, SeverityOrOff> = {};
-    for (const [id, v] of Object.entries(settings.rules)) severityOverrides[id] = SEVERITY_FROM_SETTING[v];
+    const severityOverrides = this.severityOverrides(settings);
     const options: LintOptions = { severityOverrides, hadolint };
     const lintFindings = this.deps.linters.lint(doc.ast, { ...options, shellParses: s.shellParses }, (ruleId, e) =>
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
@@ -180,6 +181,16 @@ export class DiagnosticsService {
     if (s.generation !== generation) return;
     s.shellcheck = { key, findings: sc, lineTexts: sc.map((f) => doc.ast.lines[f.range.start.line] ?? '') };
     this.publish(uri, doc.version, s, lintFindings, sc);
+  }
+
+  private severityOverrides(settings: DockerfileSettings): Record<string, SeverityOrOff> {
+    let o = this.overrides.get(settings);
+    if (!o) {
+      o = {};
+      for (const [id, v] of Object.entries(settings.rules)) o[id] = SEVERITY_FROM_SETTING[v];
+      this.overrides.set(settings, o);
+    }
+    return o;
   }
 
   /** While ShellCheck re-runs, keep showing its earlier findings whose line is unchanged (no flicker). */
