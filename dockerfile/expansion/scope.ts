@@ -176,6 +176,17 @@ export function proxyArgs(buildArgs: Readonly<Record<string, string>> = {}): Rec
 
 const own = (rec: Readonly<Record<string, string>>, key: string): boolean => Object.prototype.hasOwnProperty.call(rec, key);
 
+let defaultPlatform: Scope | null = null;
+
+/** The platform args for linux/amd64 with no build args (what the linter always asks for). Scopes
+ *  are immutable, so one serves every call. */
+function defaultPlatformScope(): Scope {
+  defaultPlatform ??= Scope.empty().with(Object.entries(platformArgs(LINUX_AMD64, LINUX_AMD64, '')).map(([name, value]) => ({
+    name, value, kind: 'predefined' as const, declaredBy: null,
+  })));
+  return defaultPlatform;
+}
+
 export function resolveScopes(ast: DockerfileAst, options: ScopeOptions = {}): Scopes {
   const model = options.model ?? 'buildkit';
   const buildArgs = options.buildArgs ?? {};
@@ -192,7 +203,9 @@ export function resolveScopes(ast: DockerfileAst, options: ScopeOptions = {}): S
 
   // Global scope.
   let global = Scope.empty();
-  if (model === 'buildkit') {
+  if (model === 'buildkit' && !options.buildArgs && !options.buildPlatform && !options.targetPlatform && !options.target) {
+    global = defaultPlatformScope();
+  } else if (model === 'buildkit') {
     const platform = platformArgs(options.buildPlatform ?? LINUX_AMD64, options.targetPlatform ?? options.buildPlatform ?? LINUX_AMD64, options.target ?? '');
     global = global.with(Object.entries(platform).map(([name, value]) => ({
       name, value: own(buildArgs, name) ? buildArgs[name] : value, kind: 'predefined' as const, declaredBy: null,

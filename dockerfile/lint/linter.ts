@@ -23,25 +23,28 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
     dockerignore: options.dockerignore ?? null,
   };
   const out: Finding[] = [];
-  const severities = new Map<Rule, Severity>();
+  // By catalogue position: a Map filled with every rule on each lint showed in allocation profiles.
+  const severities: (Severity | undefined)[] = new Array(catalogue.length);
   options.shellParses?.startLint();
   const ctx: RuleContext = {
     ast,
     config,
     facts: new Facts(ast, options.shellParses),
     report(rule: Rule, range: Range, message?: string, fixes: readonly Fix[] = []) {
-      const severity = severities.get(rule);
+      const at = catalogueIndex.get(rule);
+      const severity = at === undefined ? undefined : severities[at];
       if (!severity) return;
       const names = policy.namesOf(rule);
       if (policy.pragmas.suppressed(names, range)) return;
       out.push({ ruleId: rule.info.id, severity, message: message ?? rule.message, range, fixes, source: 'berth' });
     },
   };
-  for (const rule of catalogue) {
+  for (let at = 0; at < catalogue.length; at++) {
+    const rule = catalogue[at];
     if (rule.experimental && !policy.experimentalEnabled(rule)) continue;
     const sev = policy.severityOf(rule);
     if (sev === 'ignore') continue;
-    severities.set(rule, sev);
+    severities[at] = sev;
     const before = out.length;
     try {
       rule.check(ctx);
@@ -75,6 +78,8 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
 }
 
 const levels: readonly Severity[] = ['error', 'warning', 'info', 'style'];
+
+const catalogueIndex = new Map<Rule, number>(catalogue.map((r, i) => [r, i]));
 
 /** Per rule, computed once: its id and aliases, and the same lower-cased (rules are module singletons). */
 const ruleNames = new WeakMap<Rule, { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean }>();
