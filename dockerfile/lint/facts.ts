@@ -153,7 +153,7 @@ export class Facts {
       const source = argumentSource(this.ast, run);
       // `RUN <<EOF` and `RUN <<EOF bash` run the body as the script; `RUN cat <<EOF >file` feeds it as data.
       // Only the first word matters without heredocs: no need to split every RUN line.
-      const hasCommand = source !== null && firstCommandWord(source.text) !== null;
+      const hasCommand = source !== null && hasCommandWord(source.text);
       if (source && hasCommand) scripts.push({ source, shell: this.parseShell(source.text), kind: 'command' });
       const rest = run.heredocs.length && source ? source.text.split(/\s+/).filter((w) => w !== '' && !w.startsWith('<<')) : [];
       const bodiesAreScripts = rest.length === 0 || (shells.has(baseName(rest[0])) && !rest.includes('-c'));
@@ -164,7 +164,7 @@ export class Facts {
         scripts.push({ source: body, shell: this.parseShell(body.text), kind: 'heredoc' });
       }
     }
-    const mounts = run.flags
+    const mounts = run.flags.length === 0 ? NONE : run.flags
       .filter((f) => f.name.toLowerCase() === 'mount' && f.value !== null)
       .map((f) => parseMount(f.value!));
     return {
@@ -179,12 +179,25 @@ export class Facts {
   }
 }
 
-/** The first whitespace-separated word that is not a heredoc marker (`<<EOF`), or null. */
-function firstCommandWord(text: string): string | null {
-  const word = /\S+/g;
-  for (let m = word.exec(text); m; m = word.exec(text)) if (!m[0].startsWith('<<')) return m[0];
-  return null;
+/** JavaScript's `\s`. */
+function isJsSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
+
+/** Some whitespace-separated word is not a heredoc marker (`<<EOF`). */
+function hasCommandWord(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && isJsSpace(text.charCodeAt(i))) i++;
+    if (i >= text.length) return false;
+    if (!text.startsWith('<<', i)) return true;
+    while (i < text.length && !isJsSpace(text.charCodeAt(i))) i++;
+  }
+  return false;
+}
+
+const NONE: readonly never[] = [];
 
 /** `type=cache,target=/root/.cache` → { type: 'cache', target: '/root/.cache' } (keys lower-cased, bare keys → 'true'). */
 export function parseMount(value: string): Record<string, string> {

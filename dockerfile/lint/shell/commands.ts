@@ -84,13 +84,16 @@ function collect(text: string, base: number, out: ShellCommand[], depth: number)
   return hasPipe;
 }
 
+const NO_WORDS: readonly ShellWord[] = [];
+
 function build(words: ShellWord[], piped: boolean, terminator: string | null): ShellCommand | null {
   let k = 0;
-  const assignments: ShellWord[] = [];
+  // Most commands have no `VAR=value` prefix: they share one empty list.
+  let assignments: ShellWord[] | null = null;
   for (;;) {
     if (k >= words.length) return null;
     const w = words[k];
-    if (assignment.test(w.raw)) { assignments.push(w); k++; continue; }
+    if (assignment.test(w.raw)) { (assignments ??= []).push(w); k++; continue; }
     if (!w.quoted && prefixWords.has(w.value)) { k++; continue; }
     if (!w.quoted && (closingWords.has(w.value) || skipWholeWords.has(w.value))) return null;
     break;
@@ -100,9 +103,9 @@ function build(words: ShellWord[], piped: boolean, terminator: string | null): S
     name: nameWord.value,
     nameWord,
     args: words.slice(k + 1),
-    assignments,
+    assignments: assignments ?? NO_WORDS,
     // From the first assignment or the name: leading `if`, `!`, `then` … are not part of the command.
-    start: (assignments[0] ?? nameWord).start,
+    start: (assignments?.[0] ?? nameWord).start,
     end: words[words.length - 1].end,
     piped,
     terminator,
