@@ -7,7 +7,7 @@ import { isBuildkitCheck, rules as catalogue } from './catalogue';
 import { Facts } from './facts';
 import type { Rule, RuleConfig, RuleContext } from './rule';
 import { readCheckDirective, readPragmas, type CheckDirective, type Pragmas } from './suppression';
-import type { Finding, Fix, LintOptions, Severity, SeverityOrOff } from './types';
+import type { Finding, Fix, HadolintConfig, LintOptions, Severity, SeverityOrOff } from './types';
 
 export interface LintRunOptions extends LintOptions {
   /** Called when a rule throws; the rule's findings are dropped and linting goes on. */
@@ -82,42 +82,85 @@ const levels: readonly Severity[] = ['error', 'warning', 'info', 'style'];
 const catalogueIndex = new Map<Rule, number>(catalogue.map((r, i) => [r, i]));
 
 /** Per rule, computed once: its id and aliases, and the same lower-cased (rules are module singletons). */
-const ruleNames = new WeakMap<Rule, { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean }>();
+interface RuleNames { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean }
 
-function namesFor(rule: Rule): { readonly names: readonly string[]; readonly keys: readonly string[]; readonly buildkit: boolean } {
-  let n = ruleNames.get(rule);
+function namesOfRule(rule: Rule): RuleNames {
+  const names = rule.info.aliases.length === 0 ? [rule.info.id] : [rule.info.id, ...rule.info.aliases];
+  return { names, keys: names.map((x) => x.toLowerCase()), buildkit: isBuildkitCheck(rule) };
+}
+
+const catalogueNames: readonly RuleNames[] = catalogue.map(namesOfRule);
+const otherNames = new WeakMap<Rule, RuleNames>();
+
+function namesFor(rule: Rule): RuleNames {
+  const at = catalogueIndex.get(rule);
+  if (at !== undefined) return catalogueNames[at];
+  let n = otherNames.get(rule);
   if (!n) {
-    const names = rule.info.aliases.length === 0 ? [rule.info.id] : [rule.info.id, ...rule.info.aliases];
-    n = { names, keys: names.map((x) => x.toLowerCase()), buildkit: isBuildkitCheck(rule) };
-    ruleNames.set(rule, n);
+    n = namesOfRule(rule);
+    otherNames.set(rule, n);
   }
   return n;
 }
 
-/** Editor severities keyed by lower-cased name, once per overrides object: the language server
- *  passes the same one (every rule, often) to each lint until the settings change. */
-const editorCache = new WeakMap<object, ReadonlyMap<string, SeverityOrOff>>();
-const NO_OVERRIDES: ReadonlyMap<string, SeverityOrOff> = new Map();
+/** What the options (.hadolint.yaml and editor severities) decide, whatever the file: made once per
+ *  pair of option objects, since the language server passes the same ones to every lint until
+ *  they change. `base` is each catalogue rule's severity before the file's `# check=` directive. */
+interface OptionsPolicy {
+  readonly override: ReadonlyMap<string, Severity>;
+  readonly ignored: ReadonlySet<string>;
+  readonly editor: ReadonlyMap<string, SeverityOrOff>;
+  readonly base: readonly SeverityOrOff[];
+}
 
-function editorSeverities(overrides: Readonly<Record<string, SeverityOrOff>> | undefined): ReadonlyMap<string, SeverityOrOff> {
-  if (!overrides) return NO_OVERRIDES;
-  let m = editorCache.get(overrides);
-  if (!m) {
-    const built = new Map<string, SeverityOrOff>();
-    for (const [k, v] of Object.entries(overrides)) built.set(k.toLowerCase(), v);
-    editorCache.set(overrides, built);
-    m = built;
+const optionsCache = new WeakMap<object, WeakMap<object, OptionsPolicy>>();
+const NO_CONFIG: HadolintConfig = {};
+const NO_OVERRIDES: Readonly<Record<string, SeverityOrOff>> = {};
+
+function optionsPolicy(options: LintOptions): OptionsPolicy {
+  const cfg = options.hadolint ?? NO_CONFIG;
+  const overrides = options.severityOverrides ?? NO_OVERRIDES;
+  let byOverrides = optionsCache.get(cfg);
+  if (!byOverrides) {
+    byOverrides = new WeakMap();
+    optionsCache.set(cfg, byOverrides);
   }
-  return m;
+  let p = byOverrides.get(overrides);
+  if (!p) {
+    const override = new Map<string, Severity>();
+    // hadolint applies override levels from weakest to strongest: a name listed twice ends up strongest.
+    for (const lvl of [...levels].reverse()) for (const n of cfg.override?.[lvl] ?? []) override.set(n.toLowerCase(), lvl);
+    const ignored = new Set((cfg.ignored ?? []).map((n) => n.toLowerCase()));
+    const editor = new Map<string, SeverityOrOff>();
+    for (const [k, v] of Object.entries(overrides)) editor.set(k.toLowerCase(), v);
+    const partial = { override, ignored, editor };
+    p = { ...partial, base: catalogue.map((r, i) => optionSeverity(partial, catalogueNames[i].keys, r.info.defaultSeverity)) };
+    byOverrides.set(overrides, p);
+  }
+  return p;
+}
+
+/** Default, then .hadolint.yaml override and ignored, then the editor: the file plays no part. */
+function optionSeverity(p: Omit<OptionsPolicy, 'base'>, keys: readonly string[], base: SeverityOrOff): SeverityOrOff {
+  let sev = base;
+  for (const k of keys) {
+    const o = p.override.get(k);
+    if (o) { sev = o; break; }
+  }
+  if (keys.some((k) => p.ignored.has(k))) sev = 'ignore';
+  // The id wins over an alias when both are set in the editor.
+  for (const k of keys) {
+    const e = p.editor.get(k);
+    if (e) { sev = e; break; }
+  }
+  return sev;
 }
 
 /** Severity and suppression decisions for one file under one set of options. */
 export class Policy {
   readonly pragmas: Pragmas;
   readonly check: CheckDirective | null;
-  private readonly override = new Map<string, Severity>();
-  private readonly ignored = new Set<string>();
-  private readonly editor: ReadonlyMap<string, SeverityOrOff>;
+  private readonly options: OptionsPolicy;
 
   constructor(ast: DockerfileAst, options: LintOptions) {
     const cfg = options.hadolint ?? {};
@@ -126,10 +169,7 @@ export class Policy {
     const check = readCheckDirective(ast);
     // BuildKit applies none of a directive it cannot parse.
     this.check = check && !check.problem ? check : null;
-    // hadolint applies override levels from weakest to strongest: a name listed twice ends up strongest.
-    for (const lvl of [...levels].reverse()) for (const n of cfg.override?.[lvl] ?? []) this.override.set(n.toLowerCase(), lvl);
-    for (const n of cfg.ignored ?? []) this.ignored.add(n.toLowerCase());
-    this.editor = editorSeverities(options.severityOverrides);
+    this.options = optionsPolicy(options);
   }
 
   namesOf(rule: Rule): readonly string[] {
@@ -143,28 +183,20 @@ export class Policy {
   }
 
   severityOf(rule: Rule): SeverityOrOff {
-    const n = namesFor(rule);
-    return this.severityForKeys(n.keys, rule.info.defaultSeverity, n.buildkit);
+    const at = catalogueIndex.get(rule);
+    const n = at === undefined ? namesFor(rule) : catalogueNames[at];
+    const sev = at === undefined ? optionSeverity(this.options, n.keys, rule.info.defaultSeverity) : this.options.base[at];
+    return this.checked(sev, n.keys, n.buildkit);
   }
 
   /** Policy for a finding that has no Rule object (ShellCheck's SC codes). */
   severityFor(names: readonly string[], base: SeverityOrOff, buildkit = false): SeverityOrOff {
-    return this.severityForKeys(names.map((n) => n.toLowerCase()), base, buildkit);
+    const keys = names.map((n) => n.toLowerCase());
+    return this.checked(optionSeverity(this.options, keys, base), keys, buildkit);
   }
 
-  /** severityFor with the names already lower-cased. */
-  private severityForKeys(keys: readonly string[], base: SeverityOrOff, buildkit: boolean): SeverityOrOff {
-    let sev = base;
-    for (const k of keys) {
-      const o = this.override.get(k);
-      if (o) { sev = o; break; }
-    }
-    if (keys.some((k) => this.ignored.has(k))) sev = 'ignore';
-    // The id wins over an alias when both are set in the editor.
-    for (const k of keys) {
-      const e = this.editor.get(k);
-      if (e) { sev = e; break; }
-    }
+  /** The file's `# check=` directive, applied last. */
+  private checked(sev: SeverityOrOff, keys: readonly string[], buildkit: boolean): SeverityOrOff {
     const check = this.check;
     if (check) {
       if (check.skip === 'all' ? buildkit : keys.some((k) => (check.skip as ReadonlySet<string>).has(k))) sev = 'ignore';
