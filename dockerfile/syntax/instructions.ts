@@ -5,6 +5,7 @@
 import type { Flag, Heredoc, Instruction, Range, SyntaxError, Token } from './ast.js';
 import { argsSpanRange } from './arg-ranges.js';
 import { parseHeredocWord } from './heredoc-markers.js';
+import { ParsedInstruction } from './parsed-instruction.js';
 import { boolFlag, checkFlags, listFlag, stringFlag, type CheckedFlags } from './flag-rules.js';
 import { scanJsonArray } from './json-form.js';
 import { isSpace } from './source.js';
@@ -156,11 +157,13 @@ export type InstructionView =
   | FromView | EnvView | LabelView | ArgView | ExposeView | CopyView | RunView | CmdView | HealthcheckView | UserView
   | WorkdirView | StopsignalView | MaintainerView | ShellView | VolumeView | OnbuildView | UnknownView;
 
-// Cached on the instruction as a hidden property (WeakMap entries are costly for the GC).
+// Cached on the instruction: in a field of the parser's instructions, as a hidden property on
+// others (WeakMap entries are costly for the GC).
 const VIEW = Symbol('berth.view');
 
 /** The typed view of an instruction's arguments (computed once per Instruction). */
 export function viewInstruction(ins: Instruction): InstructionView {
+  if (ins instanceof ParsedInstruction) return ins.view(buildView);
   const holder = ins as unknown as Record<symbol, InstructionView | undefined>;
   let v = holder[VIEW];
   if (!v) {

@@ -4,12 +4,12 @@
 import type {
   Comment, Directive, DockerfileAst, Flag, Heredoc, Instruction, JsonForm, Range, Stage, SyntaxError, Token,
 } from './ast.js';
-import { linkArgs } from './arg-ranges.js';
 import { readDirective } from './directives.js';
 import { findHeredocMarkers } from './heredoc-markers.js';
 import { viewInstruction } from './instructions.js';
 import { scanJsonArray } from './json-form.js';
 import { HEREDOC_FORM, isKeyword, JSON_FORM, KEYWORDS, suggest } from './keywords.js';
+import { ParsedInstruction } from './parsed-instruction.js';
 import { isBlank, isSpace, LogicalLine, skipSpace, splitLines, trimEndSpace } from './source.js';
 import { scanFlags, type RawFlag } from './words.js';
 
@@ -225,8 +225,8 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
   }
 
   const startPos = logical.positionAt(s);
-  // `words` is added by linkArgs, computed when first read.
-  const built: Omit<Built, 'words'> = {
+  // `words` is computed from the link when first read.
+  return new ParsedInstruction({
     keyword,
     known,
     keywordToken,
@@ -240,9 +240,7 @@ function buildInstruction(reader: Reader, logical: LogicalLine, from: number, to
     stageIndex: -1,
     startLine: startPos.line,
     endLine: startPos.line,
-  };
-  linkArgs(built, logical, argsStart, e, reader.escape.charCodeAt(0));
-  return built as Built;
+  }, { logical, argsStart, argsEnd: e, escape: reader.escape.charCodeAt(0) });
 }
 
 function readHeredocBody(
