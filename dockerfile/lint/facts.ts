@@ -37,6 +37,17 @@ export interface RunInfo {
   readonly mounts: readonly Readonly<Record<string, string>>[];
 }
 
+/** Every command as parallel lists by ordinal (file order), and the ordinals of each name. */
+interface CommandIndex {
+  readonly runs: RunInfo[];
+  readonly scripts: RunScript[];
+  readonly cmds: ShellCommand[];
+  /** Position of the command in its RUN (CommandSite.index). */
+  readonly positions: number[];
+  readonly sites: (CommandSite | undefined)[];
+  readonly byName: Map<string, number[]>;
+}
+
 const shells = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);
 const shellShebang = /^#!\s*(\/usr\/bin\/env\s+)?(\/[\w/]*\/)?(sh|bash|ash|dash|ksh|zsh)\b/;
 
@@ -46,7 +57,8 @@ export class Facts {
   private stageNames: Map<string, Stage> | null = null;
   private scopesCache: Scopes | null = null;
   private sitesCache: CommandSite[] | null = null;
-  private sitesByName: Map<string, CommandSite[]> | null = null;
+  private index: CommandIndex | null = null;
+  private namedCache = new Map<string, readonly CommandSite[]>();
   private parents: Map<Stage, Stage | undefined> | null = null;
 
   constructor(private readonly ast: DockerfileAst, private readonly shellParses?: ShellParseCache) {}
@@ -78,38 +90,82 @@ export class Facts {
     return this.runsCache;
   }
 
-  /** Every command of every RUN, in file order. */
-  get sites(): readonly CommandSite[] {
-    if (!this.sitesCache) {
-      const out: CommandSite[] = [];
-      const byName = new Map<string, CommandSite[]>();
+  /** Every command of every RUN: numbered in file order, grouped by name. Site objects are made
+   *  only for the commands a rule asks for (most rules ask for a few names). */
+  private get commandIndex(): CommandIndex {
+    if (!this.index) {
+      const ix: CommandIndex = { runs: [], scripts: [], cmds: [], positions: [], sites: [], byName: new Map() };
       for (const run of this.runs) {
-        let index = 0;
+        let position = 0;
         for (const script of run.scripts) {
           for (const cmd of script.shell.commands) {
-            const site = { run, script, cmd, index: index++ };
-            out.push(site);
-            const list = byName.get(cmd.name);
-            if (list) list.push(site);
-            else byName.set(cmd.name, [site]);
+            const ordinal = ix.cmds.length;
+            ix.runs.push(run);
+            ix.scripts.push(script);
+            ix.cmds.push(cmd);
+            ix.positions.push(position++);
+            const list = ix.byName.get(cmd.name);
+            if (list) list.push(ordinal);
+            else ix.byName.set(cmd.name, [ordinal]);
           }
         }
       }
+      this.index = ix;
+    }
+    return this.index;
+  }
+
+  /** The site of command number `ordinal`, the same object every time it is asked for. */
+  private site(ordinal: number): CommandSite {
+    const ix = this.commandIndex;
+    let s = ix.sites[ordinal];
+    if (!s) {
+      s = { run: ix.runs[ordinal], script: ix.scripts[ordinal], cmd: ix.cmds[ordinal], index: ix.positions[ordinal] };
+      ix.sites[ordinal] = s;
+    }
+    return s;
+  }
+
+  /** Every command of every RUN, in file order. */
+  get sites(): readonly CommandSite[] {
+    if (!this.sitesCache) {
+      const n = this.commandIndex.cmds.length;
+      const out: CommandSite[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = this.site(i);
       this.sitesCache = out;
-      this.sitesByName = byName;
     }
     return this.sitesCache;
   }
 
   /** Commands with this exact name (`apt-get`), in file order. */
   sitesNamed(...names: string[]): readonly CommandSite[] {
-    void this.sites;
-    if (names.length === 1) return this.sitesByName!.get(names[0]) ?? [];
+    const byName = this.commandIndex.byName;
+    if (names.length === 1) return this.sitesOf(names[0], byName.get(names[0]));
     // Usually at most one of the names is used in the file: its list is the answer, in order.
-    const used = names.filter((n) => this.sitesByName!.has(n));
-    if (used.length <= 1) return used.length ? this.sitesByName!.get(used[0])! : [];
-    const wanted = new Set(names);
-    return this.sitesCache!.filter((s) => wanted.has(s.cmd.name));
+    const used = names.filter((n) => byName.has(n));
+    if (used.length <= 1) return used.length ? this.sitesOf(used[0], byName.get(used[0])) : [];
+    return this.sitesAt([...new Set(used)].flatMap((n) => byName.get(n)!));
+  }
+
+  /** Commands whose name passes `test` (asked once per distinct name), in file order. */
+  sitesWhere(test: (name: string) => boolean): readonly CommandSite[] {
+    const ordinals: number[] = [];
+    for (const [name, list] of this.commandIndex.byName) if (test(name)) ordinals.push(...list);
+    return this.sitesAt(ordinals);
+  }
+
+  private sitesOf(name: string, ordinals: readonly number[] | undefined): readonly CommandSite[] {
+    if (!ordinals) return [];
+    let list = this.namedCache.get(name);
+    if (!list) {
+      list = ordinals.map((o) => this.site(o));
+      this.namedCache.set(name, list);
+    }
+    return list;
+  }
+
+  private sitesAt(ordinals: number[]): CommandSite[] {
+    return ordinals.sort((a, b) => a - b).map((o) => this.site(o));
   }
 
   run(instr: Instruction): RunInfo | undefined {

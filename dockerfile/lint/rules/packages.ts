@@ -53,8 +53,13 @@ export const DL3019 = defineRule({
   },
 });
 
+/** A command name isPipInstall can accept: pip*, python* (not pipenv, pipx). */
+function isPipName(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return (base.startsWith('pip') && !base.startsWith('pipenv') && !base.startsWith('pipx')) || base.startsWith('python');
+}
+
 function isPipInstall(c: ShellCommand): boolean {
-  // Runs on every command of the file: look at the name before the arguments.
   const base = c.name.slice(c.name.lastIndexOf('/') + 1);
   if (base.startsWith('pip') && !base.startsWith('pipenv') && !base.startsWith('pipx')) return c.args.some((a) => a.value === 'install');
   if (base.startsWith('python')) {
@@ -90,7 +95,7 @@ export const DL3013 = defineRule({
     good: 'FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n',
   },
   check(ctx, self) {
-    for (const site of commandSites(ctx)) {
+    for (const site of ctx.facts.sitesWhere(isPipName)) {
       const c = site.cmd;
       if (!isPipInstall(c)) continue;
       const args = c.args.map((a) => a.value);
@@ -122,7 +127,7 @@ export const DL3042 = defineRule({
   },
   check(ctx, self) {
     let envOff: Set<number> | null = null;
-    for (const site of commandSites(ctx)) {
+    for (const site of ctx.facts.sitesWhere(isPipName)) {
       const c = site.cmd;
       if (!isPipInstall(c) || c.args.some((a) => a.value === '--no-cache-dir')) continue;
       envOff ??= stagesWithEnv(ctx, 'PIP_NO_CACHE_DIR');
