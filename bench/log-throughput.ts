@@ -1,18 +1,25 @@
 // Output throughput through the docker CLI: `docker run IMAGE sh -c 'yes ... | head -c 200000000'`,
 // stdout of the CLI read to the end (and counted), berthd vs Docker Engine. The output also goes to
 // each engine's container log. Target: berthd at least 10x Docker Engine's MB/s.
+// IMAGE has coreutils' yes and head (bench/coreutils-image.ts): busybox's pair is slower than berthd, so
+// with it the bench would measure busybox. Pass `busybox` as second argument to measure that one.
 import { spawn } from 'node:child_process';
-import { startEngine } from '../test/runtime/containers/engine-fixture.js';
-import { BENCH_IMAGE, dockerEngine, median, shareImage } from '../test/runtime/containers/docker-engine.js';
+import { startEngine, type Engine } from '../test/runtime/containers/engine-fixture.js';
+import { dockerEngine, median, type DockerEngine } from '../test/runtime/containers/docker-engine.js';
+import { coreutilsRootfsTar } from './coreutils-image.js';
 
 const BYTES = 200_000_000;
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789';
 
+const COREUTILS_IMAGE = 'berth-bench/coreutils:latest';
+
+interface Producer { image: string; yes: string; head: string }
+
 /** MB/s of one run, from the CLI's start to its exit; checks every byte arrived. */
-function measure(env: NodeJS.ProcessEnv, name: string, inside = ''): Promise<number> {
+function measure(env: NodeJS.ProcessEnv, name: string, p: Producer, inside = ''): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('docker', ['run', '--name', name, BENCH_IMAGE, 'sh', '-c', `yes '${LINE}' | head -c ${BYTES}${inside}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('docker', ['run', '--name', name, p.image, 'sh', '-c', `${p.yes} '${LINE}' | ${p.head} -c ${BYTES}${inside}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let got = 0;
     let err = '';
     child.stdout.on('data', (c: Buffer) => { got += c.length; });
@@ -25,29 +32,48 @@ function measure(env: NodeJS.ProcessEnv, name: string, inside = ''): Promise<num
   });
 }
 
+async function importProducer(engines: (Engine | DockerEngine)[], busybox: boolean): Promise<Producer> {
+  // Explicit paths: busybox's shell runs its own applets before anything on PATH.
+  if (busybox) {
+    const { busyboxRootfsTar } = await import('../scripts/lib/busybox-rootfs.mjs');
+    const tar = await busyboxRootfsTar();
+    for (const e of engines) await importOrFail(e, tar, 'berth-bench/busybox:latest');
+    return { image: 'berth-bench/busybox:latest', yes: 'yes', head: 'head' };
+  }
+  const tar = await coreutilsRootfsTar();
+  for (const e of engines) await importOrFail(e, tar, COREUTILS_IMAGE);
+  return { image: COREUTILS_IMAGE, yes: '/usr/bin/yes', head: '/usr/bin/head' };
+}
+
+async function importOrFail(e: Engine | DockerEngine, tar: Buffer, tag: string): Promise<void> {
+  const r = await e.docker(['import', '-', tag], { input: tar });
+  if (r.code !== 0) throw new Error(`docker import ${tag}: ${r.stderr}`);
+}
+
 export async function run(args: string[] = []): Promise<void> {
   const rounds = Number(args[0] ?? 3);
-  const berth = await startEngine();
+  const berth = await startEngine({ importBusybox: false });
   const docker = await dockerEngine();
+  let producer: Producer | undefined;
   try {
-    await shareImage(berth, docker);
+    producer = await importProducer(docker ? [berth, docker] : [berth], args[1] === 'busybox');
     const b: number[] = [];
     const d: number[] = [];
     for (let i = 0; i < rounds; i++) {
       const name = `berth-log-bench-${process.pid}-${i}`;
-      b.push(await measure(berth.env, name));
+      b.push(await measure(berth.env, name, producer));
       await berth.docker(['rm', name]);
       if (docker) {
-        d.push(await measure(docker.env, name));
+        d.push(await measure(docker.env, name, producer));
         await docker.docker(['rm', name]);
       }
     }
     // The ceiling: the same command with its output thrown away inside the container (no engine I/O).
-    const ceiling = await measure(berth.env, `berth-log-bench-${process.pid}-ceiling`, ' > /dev/null');
+    const ceiling = await measure(berth.env, `berth-log-bench-${process.pid}-ceiling`, producer, ' > /dev/null');
     await berth.docker(['rm', `berth-log-bench-${process.pid}-ceiling`]);
     const bm = median(b);
     const dm = docker ? median(d) : NaN;
-    console.log(`log-throughput: ${rounds} rounds of ${BYTES / 1e6} MB through docker run (attached, logged)`);
+    console.log(`log-throughput: ${rounds} rounds of ${BYTES / 1e6} MB through docker run (attached, logged), ${producer.yes} | ${producer.head} in ${producer.image}`);
     console.table({
       'the command alone, output to /dev/null inside': { value: `${ceiling.toFixed(0)} MB/s`, target: '(ceiling on this machine)' },
       'berthd (median)': { value: `${bm.toFixed(0)} MB/s`, target: '' },
@@ -55,6 +81,7 @@ export async function run(args: string[] = []): Promise<void> {
       'berthd / Docker': { value: docker ? `${(bm / dm).toFixed(1)}x` : '-', target: '>= 10x' },
     });
   } finally {
+    if (docker && producer) await docker.docker(['rmi', producer.image]);
     await berth.dispose();
   }
 }
