@@ -186,7 +186,6 @@ let server: Server | undefined;
 function runJob(j: MonitorJob, first: Client): void {
   job = j;
   directPending += j.directAttaches ?? 0;
-  for (const [msg, socket] of beforeJob.splice(0)) directAttach(msg, socket);
   first.stdout = j.relay?.stdout ?? true; first.stderr = j.relay?.stderr ?? true; first.stdin = j.openStdin;
   clients.add(first);
   const pidFile = join(j.containerDir, 'container.pid');
@@ -210,6 +209,8 @@ function runJob(j: MonitorJob, first: Client): void {
   }
   if (!j.openStdin && !j.tty) child.stdin?.end();
   child.stdin?.on('error', () => { /* container closed its stdin */ });
+  // Connections that came before the job may carry stdin (and its end) already: only now is there a child to take it.
+  for (const [msg, socket] of beforeJob.splice(0)) directAttach(msg, socket);
   // runc is on its way: the rest of the set-up overlaps its start (no output is read before we return).
   log = new LogWriter(j.log.path, j.log.maxSize, j.log.maxFile);
   const sock = join(j.containerDir, 'monitor.sock');
@@ -277,12 +278,16 @@ function finish(exitCode: number, spawnError?: string): void {
   exited = record;
   server?.close();
   try { unlinkSync(join(j.containerDir, 'monitor.sock')); } catch { /* gone */ }
+  // The exit is announced only once all output is on file: `docker logs` right after `docker wait` sees it all.
+  void (log?.close() ?? Promise.resolve()).then(() => announceExit(j, record));
+}
+
+function announceExit(j: MonitorJob, record: ExitRecord): void {
   // --keep left the state and cgroup so the OOM counter could be read. Release them *before* telling
   // anyone: a restart right after the exit reuses the container ID, and a late delete would kill it.
   const tmp = join(j.containerDir, '.exit.json.tmp');
   writeFileSync(tmp, JSON.stringify(record));
   renameSync(tmp, join(j.containerDir, 'exit.json'));
-  log?.close();
   const done = (): void => {
     const frame = encodeControl({ op: 'exit', record });
     let open = clients.size;

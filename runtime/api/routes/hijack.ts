@@ -75,6 +75,7 @@ export function hijack(req: ApiRequest, res: ServerResponse, contentType: string
         // Input already read from the kernel (paused, so kept in the stream's buffer) goes along.
         const buffered: Buffer[] = [pending];
         for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) buffered.push(c);
+        stopReading(socket);
         return { socket, head: Buffer.concat(buffered) };
       },
     };
@@ -90,6 +91,22 @@ export function hijack(req: ApiRequest, res: ServerResponse, contentType: string
     closed,
     takeOver: () => undefined,
   };
+}
+
+/** The part of net.Socket's handle that pause() leaves alone (it stops reading only for `onread` sockets). */
+interface ReadingHandle { reading?: boolean; readStop?(): number }
+
+/**
+ * Stops the socket's handle from reading. A paused socket still reads into its buffer, and a handle sent
+ * to another process over IPC goes on reading (into nothing) until that process acknowledges it: input
+ * the client sends meanwhile (docker run -i with piped stdin) would be lost. Stopped, it stays in the
+ * kernel for the receiving process.
+ */
+function stopReading(socket: Socket): void {
+  const handle = (socket as unknown as { _handle?: ReadingHandle })._handle;
+  if (!handle?.readStop) return;
+  handle.reading = false;
+  handle.readStop();
 }
 
 /** The JSON body of an upgraded request sits at the start of `head` (Content-Length bytes). */
