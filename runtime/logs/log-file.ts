@@ -1,6 +1,6 @@
 // The per-container log: one JSON object per output chunk, as Docker's json-file driver writes it
 // ({"log","stream","time"}), rotated by size into <path>.1 ... <path>.<maxFile-1>.
-import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, writev } from 'node:fs';
 import { jsonStringLatin1 } from './json-escape.js';
 
 /** A log line as stored: text in "log" (Docker's json-file shape), or base64 in "b64" for bulk chunks. */
@@ -41,9 +41,20 @@ export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: str
   return Buffer.from(`{"log":${jsonStringLatin1(data)},"stream":"${stream}","time":"${time}"}\n`, 'latin1');
 }
 
+/**
+ * Appends a container's output to its log. Chunks are encoded (and time-stamped) as they arrive and
+ * written by one background write at a time, gathering what arrived meanwhile into one writev: the
+ * monitor's thread stays free to pass output on to attached clients, and the file sees few large
+ * writes. close() resolves once everything is on file.
+ */
 export class LogWriter {
   private fd: number;
   private size: number;
+  private queued: Buffer[] = [];
+  private writing = false;
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+  private failed: Error | undefined;
 
   constructor(private readonly path: string, private readonly maxSize: number, private readonly maxFile: number) {
     this.fd = openSync(path, 'a', 0o640);
@@ -51,30 +62,54 @@ export class LogWriter {
   }
 
   /**
-   * Appends one chunk of output. Without a size limit a chunk is one entry (the reader splits lines,
+   * Queues one chunk of output. Without a size limit a chunk is one entry (the reader splits lines,
    * so `--tail` still counts lines); with one, chunks are cut at line ends so files stay near max-size.
    */
   write(stream: 'stdout' | 'stderr', data: Buffer): void {
+    if (this.closing) return;
     const time = nanoTimestamp();
-    if (this.maxSize <= 0) { this.append(encodeEntry(stream, data, time)); return; }
-    // JSON escaping roughly doubles text at worst for common output; keep pieces under half a file.
-    const piece = Math.max(1, Math.floor(this.maxSize / 2) - 80);
-    for (let start = 0; start < data.length;) {
-      let end = Math.min(data.length, start + piece);
-      if (end < data.length) {
-        const nl = data.lastIndexOf(10, end - 1);
-        if (nl >= start) end = nl + 1;
+    if (this.maxSize <= 0) this.queued.push(encodeEntry(stream, data, time));
+    else {
+      // JSON escaping roughly doubles text at worst for common output; keep pieces under half a file.
+      const piece = Math.max(1, Math.floor(this.maxSize / 2) - 80);
+      for (let start = 0; start < data.length;) {
+        let end = Math.min(data.length, start + piece);
+        if (end < data.length) {
+          const nl = data.lastIndexOf(10, end - 1);
+          if (nl >= start) end = nl + 1;
+        }
+        this.queued.push(encodeEntry(stream, data.subarray(start, end), time));
+        start = end;
       }
-      const bytes = encodeEntry(stream, data.subarray(start, end), time);
-      if (this.size > 0 && this.size + bytes.length > this.maxSize) this.rotate();
-      this.append(bytes);
-      start = end;
     }
+    if (!this.writing) this.flush();
   }
 
-  private append(bytes: Buffer): void {
-    writeSync(this.fd, bytes);
-    this.size += bytes.length;
+  /** Writes what is queued, up to the next rotation, then goes on with what came meanwhile. */
+  private flush(): void {
+    if (this.failed) { this.queued.length = 0; }
+    if (!this.queued.length) { this.writing = false; this.drained?.(); return; }
+    this.writing = true;
+    const batch: Buffer[] = [];
+    let bytes = 0;
+    while (this.queued.length) {
+      const next = this.queued[0];
+      if (this.maxSize > 0 && this.size + bytes > 0 && this.size + bytes + next.length > this.maxSize) {
+        if (batch.length) break;
+        this.rotate();
+      }
+      batch.push(next);
+      bytes += next.length;
+      this.queued.shift();
+    }
+    writev(this.fd, batch, (err, written) => {
+      if (err) {
+        // A full disk or a removed container dir: the output still reaches attached clients; say so once.
+        this.failed = err;
+        process.stderr.write(`berth-monitor: cannot write the log ${this.path}: ${err.message}\n`);
+      } else this.size += written;
+      this.flush();
+    });
   }
 
   private rotate(): void {
@@ -92,7 +127,13 @@ export class LogWriter {
     this.size = 0;
   }
 
-  close(): void {
-    closeSync(this.fd);
+  /** Resolves when every queued chunk is written and the file closed. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      const done = (): void => { closeSync(this.fd); resolve(); };
+      if (!this.writing) done();
+      else this.drained = done;
+    });
+    return this.closing;
   }
 }

@@ -29,7 +29,7 @@ test('rotation keeps max-file files near max-size, cut at line ends; the reader 
     const w = new LogWriter(path, 1024, 3);
     for (let i = 0; i < 300; i++) w.write('stdout', Buffer.from(`line ${i}\n`));
     w.write('stdout', Buffer.from(Array.from({ length: 200 }, (_, i) => `bulk ${i}\n`).join('')));
-    w.close();
+    await w.close();
     assert.deepEqual(readdirSync(dir).sort(), ['container.log', 'container.log.1', 'container.log.2']);
     for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).length <= 1024, f);
     const out: string[] = [];
@@ -63,7 +63,7 @@ test('bulk chunks are stored base64 and read back byte for byte; timestamps on e
     const path = join(dir, 'container.log');
     const w = new LogWriter(path, 0, 1);
     w.write('stdout', Buffer.from('a\nb\n'));
-    w.close();
+    await w.close();
     const out: string[] = [];
     await new LogReader(path, 1).read({ stdout: true, stderr: true, timestamps: true, follow: false }, (_s, d) => out.push(d.toString()), Promise.resolve());
     assert.match(out.join(''), /^\S+Z a\n\S+Z b\n$/);
