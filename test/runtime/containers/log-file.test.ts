@@ -72,6 +72,30 @@ test('bulk chunks are stored base64 and read back byte for byte; timestamps on e
   }
 });
 
+test('writes keep their order across background batches; a full disk is reported once and nothing throws', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-log-'));
+  try {
+    const path = join(dir, 'container.log');
+    const w = new LogWriter(path, 0, 1);
+    for (let i = 0; i < 2000; i++) w.write(i % 2 ? 'stderr' : 'stdout', Buffer.from(`n${i}\n`));
+    await w.close();
+    const out: string[] = [];
+    await new LogReader(path, 1).read({ stdout: true, stderr: true, timestamps: false, follow: false }, (_s, d) => out.push(d.toString()), Promise.resolve());
+    assert.equal(out.join(''), Array.from({ length: 2000 }, (_, i) => `n${i}\n`).join(''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // /dev/full answers every write with ENOSPC.
+  const said: string[] = [];
+  t.mock.method(process.stderr, 'write', (s: string) => { said.push(String(s)); return true; });
+  const full = new LogWriter('/dev/full', 0, 1);
+  for (let i = 0; i < 50; i++) full.write('stdout', Buffer.from('x\n'));
+  await full.close();
+  t.mock.restoreAll();
+  assert.equal(said.length, 1);
+  assert.match(said[0], /cannot write the log \/dev\/full: .*ENOSPC/);
+});
+
 test('log options are checked like the json-file driver', () => {
   validateLogConfig({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
   assert.throws(() => validateLogConfig({ Type: 'syslog' }), /logging driver "syslog" is not supported/);
