@@ -3,6 +3,7 @@
 import { createConnection } from 'vscode-languageserver/node';
 import { dockerfileLibrary } from './library';
 import { startServer } from './server';
+import { createStdioConnection } from './stdio-connection';
 
 const transports = ['--stdio', '--node-ipc', '--socket=', '--pipe='];
 if (!process.argv.some((a) => transports.some((t) => a.startsWith(t)))) {
@@ -10,7 +11,7 @@ if (!process.argv.some((a) => transports.some((t) => a.startsWith(t)))) {
   process.exit(2);
 }
 
-const connection = createConnection();
+const connection = process.argv.includes('--stdio') ? createStdioConnection() : createConnection();
 // Last line of defence: whatever slips past the handler guards is logged, and the server serves on.
 process.on('uncaughtException', (e) => connection.console.error(`berth: uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`berth: unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
