@@ -45,13 +45,20 @@ export class HadolintConfigs {
     const file = filePath(uri);
     if (!file) return undefined;
     const dir = path.dirname(file);
-    if (!this.byFolder.has(dir)) this.byFolder.set(dir, this.find(dir));
-    return this.byFolder.get(dir);
+    if (this.byFolder.has(dir)) return this.byFolder.get(dir);
+    const visited: string[] = [];
+    const config = this.find(dir, visited);
+    // Every folder on the way up has the same answer (its walk would pass the same folders), so a
+    // document in a sibling folder costs only the stat calls of its own folder.
+    for (const d of visited) this.byFolder.set(d, config);
+    return config;
   }
 
-  private find(dir: string): HadolintConfig | undefined {
+  private find(dir: string, visited: string[]): HadolintConfig | undefined {
     const root = this.roots.filter((r) => dir === r || dir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
     for (let d = dir; ; d = path.dirname(d)) {
+      if (this.byFolder.has(d)) return this.byFolder.get(d);
+      visited.push(d);
       for (const name of NAMES) {
         const file = path.join(d, name);
         if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
