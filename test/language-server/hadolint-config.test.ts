@@ -1,4 +1,4 @@
-// The nearest .hadolint.yaml wins, up to the workspace folder; folders already walked are answered
+// The nearest .hadolint.yaml wins, up to the workspace folder (outside one: the document's folder only); folders already walked are answered
 // from the cache, and a cached ancestor never hides a nearer file.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -35,9 +35,10 @@ test('nearest file wins in every folder, whatever order the documents open in', 
   assert.deepEqual(read.sort(), ['.hadolint.yaml', path.join('c', '.hadolint.yml')]);
 });
 
-test('outside the workspace folders the walk goes up to the file system root', () => {
+test('outside the workspace folders only the document\'s own folder counts', () => {
   const configs = new HadolintConfigs((text) => ({ config: { ignored: [text] }, problems: [] }), () => undefined);
   configs.setWorkspaceFolders([pathToFileURL(path.join(ws, 'elsewhere')).href]);
-  assert.deepEqual(configs.forDocument(uri('a/b/Dockerfile'))?.ignored, ['top']);
+  assert.equal(configs.forDocument(uri('a/b/Dockerfile')), undefined);
+  assert.deepEqual(configs.forDocument(uri('c/Dockerfile'))?.ignored, ['c']);
   assert.equal(configs.forDocument('untitled:Untitled-1'), undefined);
 });
