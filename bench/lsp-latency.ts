@@ -6,7 +6,8 @@
 //     enabled (opt-in ones too), ShellCheck off (its findings follow in a second publish);
 //     targets p50 < 2 ms, p99 < 6 ms;
 //   - after an edit: didChange to publish, which includes the 50 ms debounce (also shown without it);
-//   - a 5,000-line Dockerfile (corpus files concatenated): open to publish, target < 30 ms;
+//   - a 5,000-line Dockerfile (corpus files concatenated): open to publish, 10 samples after 3
+//     unmeasured opens, target < 30 ms for every sample (max), not only the median;
 //   - semantic tokens (full) per file: p99 < 10 ms;
 //   Raw numbers include whatever else the machine is doing; "per file, best of rounds" shows each
 //   file's cost without a one-off pause landing on it.
@@ -24,6 +25,8 @@ import { LspClient } from '../test/language-server/lsp-client';
 const CORPUS = '/work/shared/corpus/dockerfiles';
 const BUNDLE = path.resolve(__dirname, '..', 'dist', 'language-server.js');
 const DEBOUNCE_MS = 50;
+const BIG_WARMUP = 3;
+const BIG_SAMPLES = 10;
 
 interface Stats { n: number; p50: number; p99: number; max: number; mean: number }
 
@@ -94,9 +97,13 @@ export async function run(args: string[]): Promise<void> {
         bestEdit[i] = Math.min(bestEdit[i], de - DEBOUNCE_MS);
         await client.close(uri);
       }
-      const uri = `file:///bench/big/${r}/Dockerfile`;
+    }
+    // The 5,000-line file: BIG_SAMPLES opens after BIG_WARMUP unmeasured ones, so p50 and max are
+    // over enough samples to mean something (a max over 3 was one unlucky pause or not).
+    for (let i = 0; i < BIG_WARMUP + BIG_SAMPLES; i++) {
+      const uri = `file:///bench/big/${i}/Dockerfile`;
       const [db] = await timed(() => client.open(uri, bigText));
-      bigOpen.push(db);
+      if (i >= BIG_WARMUP) bigOpen.push(db);
       await client.close(uri);
     }
   } finally {
@@ -126,7 +133,7 @@ export async function run(args: string[]): Promise<void> {
     row('didOpen -> publishDiagnostics', stats(open), 'p50 < 2, p99 < 6'),
     row('didChange -> publishDiagnostics (incl. 50 ms debounce)', editStats, 'open bounds + 50'),
     row('  same, minus the debounce', withoutDebounce, 'p50 < 2, p99 < 6'),
-    row('5,000-line Dockerfile: didOpen -> publish', stats(bigOpen), '< 30'),
+    row('5,000-line Dockerfile: didOpen -> publish', stats(bigOpen), 'max < 30'),
     row('semanticTokens/full', stats(tokens), 'p99 < 10'),
     row('per file, best of rounds: didOpen -> publish', stats(bestOpen), 'p50 < 2, p99 < 6'),
     row('per file, best of rounds: edit (minus debounce)', stats(bestEdit), 'p50 < 2, p99 < 6'),
