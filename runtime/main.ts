@@ -8,6 +8,9 @@ import { RootLock } from './daemon/root-lock.js';
 import { openServices } from './daemon/services.js';
 import { listenOnSocket } from './daemon/listen.js';
 import { errorMessage } from './errdefs.js';
+import { launchRootless } from './rootless/launch.js';
+import { prepareRootlessNamespace } from './rootless/inside.js';
+import { rootlessMode } from './rootless/mode.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -16,6 +19,12 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = parsed;
+  if (process.getuid?.() !== 0) {
+    // An ordinary user: start again inside a user namespace (runtime/rootless/launch.ts).
+    process.exitCode = await launchRootless(options);
+    return;
+  }
+  if (rootlessMode()) await prepareRootlessNamespace();
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   let services;

@@ -27,6 +27,8 @@ import type { RootfsLayout } from './rootfs-access.js';
 import { normalizeSignal } from './signals.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { processTable } from './top.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -229,7 +231,7 @@ export class ContainerService {
     this.records.set(id, r);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: rootlessMode() ? rootlessLimitWarnings(req.HostConfig) : [] };
   }
 
   private attrs(r: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {

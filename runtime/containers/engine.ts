@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import type { Services } from '../daemon/services.js';
 import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
 import { NetworkService } from '../network/network-service.js';
+import type { PortMapping } from '../network/ports.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { SlirpPorts } from '../rootless/slirp-api.js';
+import { rootlessRuntime } from '../rootless/runtime-wrapper.js';
 import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { capabilitiesInMask } from '../tasks/oci-spec.js';
@@ -46,13 +50,20 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   };
   let containers: ContainerService | undefined;
   const prefix = s.options.netPrefix ?? 'berth';
-  const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs), prefix);
+  const slirpApi = rootlessMode()?.slirpApiSocket;
+  const slirp = slirpApi ? new SlirpPorts(slirpApi) : undefined;
+  const forwarder = slirp && {
+    add: (p: PortMapping) => slirp.add({ proto: p.proto, hostAddr: p.hostIp || '0.0.0.0', hostPort: p.hostPort, guestPort: p.hostPort }),
+    remove: (p: PortMapping) => slirp.remove({ proto: p.proto, hostAddr: p.hostIp || '0.0.0.0', hostPort: p.hostPort, guestPort: p.hostPort }),
+  };
+  const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs), prefix, forwarder);
   const volumes = new VolumeService(root, (name) => containers?.usingVolume(name) ?? [], (action, name, attrs) => s.events.emit('volume', action, name, attrs));
   await networks.init();
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
   pool.warm();
-  const runtime = new OciRuntime(selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`)));
+  const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`));
+  const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;

@@ -8,6 +8,7 @@ import { buildSpec, type OciSpec, type ResolvedMount } from '../tasks/oci-spec.j
 import { resolveUser } from '../tasks/user-resolve.js';
 import type { ResolvedImage } from './container-service.js';
 import type { ContainerRecord } from './record.js';
+import { rootlessMode } from '../rootless/mode.js';
 
 export interface LaunchHost {
   /** Other containers on the same user networks: [ip, names]. */
@@ -36,5 +37,6 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
     initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
+    rootless: rootlessMode(),
   });
 }

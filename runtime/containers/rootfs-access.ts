@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { InvalidError, SystemError } from '../errdefs.js';
+import { rootlessMode } from '../rootless/mode.js';
 
 export interface RootfsLayout {
   /** The container's overlay upper and work directories. */
@@ -103,7 +104,7 @@ export async function withReadView<T>(layout: RootfsLayout, fn: (v: RootfsView) 
   const mnt = await mkdtemp(join(layout.scratch, 'ro-'));
   // Without an upperdir the mount is read-only, and the container's live upper is just a lower layer.
   const lower = [layout.upper, ...[...layout.layerDirs].reverse()].join(':');
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${lower}`, mnt]);
+  await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${lower}${overlayExtra()}`, mnt]);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
@@ -120,11 +121,16 @@ export async function withWriteView<T>(layout: RootfsLayout, fn: (v: RootfsView)
   }
   const mnt = await mkdtemp(join(layout.scratch, 'rw-'));
   const lower = [...layout.layerDirs].reverse().join(':');
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${layout.upper},workdir=${layout.work}`, mnt]);
+  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${layout.upper},workdir=${layout.work}${overlayExtra()}`, mnt]);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
     await run('umount', ['-l', mnt]).catch(() => undefined);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** Inside a rootless daemon's user namespace overlayfs can only use user.* xattrs. */
+function overlayExtra(): string {
+  return rootlessMode() ? ',userxattr' : '';
 }

@@ -14,6 +14,7 @@ import { InvalidError } from '../errdefs.js';
 import { DigestingStream } from '../content/digest.js';
 import { openDecompressed, type Compression } from './decompress.js';
 import { checkSymlinkTarget, entryPath, hardLinkTarget, UnsafeEntryError } from './entry-path.js';
+import { rootlessMode } from '../rootless/mode.js';
 
 const run = promisify(execFile);
 const WHITEOUT_PREFIX = '.wh.';
@@ -60,7 +61,8 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
   // A truncated stream fails the pipeline while an entry body is still being awaited: race them.
   const failed = new Promise<never>((_resolve, reject) => feeding.catch(reject));
   failed.catch(() => undefined);
-  const state = new UnpackState(dest, opts.chown ?? process.getuid?.() === 0);
+  // A rootless daemon mapping only its own id cannot give files any other owner.
+  const state = new UnpackState(dest, opts.chown ?? (process.getuid?.() === 0 && !rootlessMode()?.singleId));
   try {
     for await (const entry of extract) {
       await Promise.race([state.apply(entry as TarEntry), failed]);

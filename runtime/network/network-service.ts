@@ -31,6 +31,15 @@ export interface Attachment {
   ports: Record<string, { HostIp: string; HostPort: string }[]>;
 }
 
+/**
+ * Where published ports start outside the daemon's network namespace: a rootless daemon (own netns)
+ * asks slirp4netns to forward host ports to its namespace, where the DNAT rules take over.
+ */
+export interface HostPortForwarder {
+  add(p: PortMapping): Promise<void>;
+  remove(p: PortMapping): Promise<void>;
+}
+
 export type NetworkEvent = (action: string, networkId: string, attrs: Record<string, string>) => void;
 
 /** The default bridge takes the first of these that no host route or other network uses. */
@@ -42,7 +51,7 @@ export class NetworkService {
   private state: State = { networks: [], endpoints: {} };
   private readonly file: string;
 
-  constructor(root: string, private readonly publish: NetworkEvent = () => undefined, private readonly prefix = 'berth') {
+  constructor(root: string, private readonly publish: NetworkEvent = () => undefined, private readonly prefix = 'berth', private readonly forwarder?: HostPortForwarder) {
     this.file = join(root, 'network', 'networks.json');
   }
 
@@ -190,7 +199,10 @@ export class NetworkService {
     if (hadNs) await ip(['netns', 'del', ns]).catch(() => undefined);
     if (!eps) return;
     for (const e of eps) {
-      for (const p of e.ports) await iptablesDelete('nat', this.chain(), dnatRule(p, e.ip));
+      for (const p of e.ports) {
+        await iptablesDelete('nat', this.chain(), this.dnat(p, e.ip));
+        await this.forwarder?.remove(p).catch(() => undefined);
+      }
       if (!hadNs || existsSync(`/sys/class/net/${e.veth}`)) await ip(['link', 'del', e.veth]).catch(() => undefined);
       const net = this.state.networks.find((n) => n.Name === e.network);
       if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
@@ -199,6 +211,11 @@ export class NetworkService {
   }
 
   private chain(): string { return this.prefix.toUpperCase(); }
+
+  /** Forwarded ports arrive at the namespace's own address, whatever host address they were published on. */
+  private dnat(p: PortMapping, addr: string): string[] {
+    return dnatRule(this.forwarder ? { ...p, hostIp: '' } : p, addr);
+  }
 
   private async publishPorts(net: NetworkRecord, addr: string, ports: PortMapping[], containerId: string): Promise<PortMapping[]> {
     const bound: PortMapping[] = [];
@@ -209,7 +226,14 @@ export class NetworkService {
       if (inUse.has(`${p.proto}/${hostPort}`)) throw new ConflictError(`Bind for ${p.hostIp || '0.0.0.0'}:${hostPort} failed: port is already allocated`);
       inUse.add(`${p.proto}/${hostPort}`);
       const m = { ...p, hostPort };
-      await iptablesEnsure('nat', this.chain(), dnatRule(m, addr));
+      if (this.forwarder) {
+        // The host side is slirp4netns's: a port it cannot bind fails the start, as a taken port does.
+        try { await this.forwarder.add(m); } catch (err) {
+          for (const b of bound) await this.forwarder.remove(b).catch(() => undefined);
+          throw err;
+        }
+      }
+      await iptablesEnsure('nat', this.chain(), this.dnat(m, addr));
       bound.push(m);
     }
     void net;

@@ -69,7 +69,11 @@ export function selectRuntime(explicit: string | undefined, log: (line: string) 
 }
 
 export class OciRuntime {
-  constructor(readonly binary: string) {}
+  /**
+   * `canKillAll` false: `kill --all` is left out. runc finds "all" processes through the container's
+   * cgroup, which a rootless daemon does not have; SIGKILL of pid 1 ends its pid namespace anyway.
+   */
+  constructor(readonly binary: string, private readonly canKillAll = true) {}
 
   private run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -90,7 +94,7 @@ export class OciRuntime {
 
   async kill(id: string, signal: string, all = false): Promise<void> {
     try {
-      await this.run(['kill', ...(all ? ['--all'] : []), id, signal]);
+      await this.run(['kill', ...(all && this.canKillAll ? ['--all'] : []), id, signal]);
     } catch (err) {
       if (/not running|container does not exist|process already finished/.test((err as Error).message)) {
         throw new ConflictError(`Container ${id} is not running`);

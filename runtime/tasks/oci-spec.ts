@@ -7,6 +7,8 @@ import {
   INIT_PATH_IN_CONTAINER, MASKED_PATHS, READONLY_PATHS,
 } from './docker-defaults.js';
 import { ociResources, ociRlimits, type OciResources, type OciRlimit } from './resources.js';
+import type { RootlessMode } from '../rootless/mode.js';
+import { rootlessSpec } from '../rootless/rootless-spec.js';
 
 export interface OciMount { destination: string; type: string; source: string; options: string[] }
 
@@ -65,6 +67,8 @@ export interface SpecInput {
    * CapAdd ALL means these, as a kernel or sandbox may withhold some. Default: every known one.
    */
   hostCapabilities?: string[];
+  /** Set when the daemon runs rootless (see runtime/rootless/). */
+  rootless?: RootlessMode;
 }
 
 /** Entrypoint + Cmd as Docker combines them: a container Entrypoint resets the image Cmd. */
@@ -203,7 +207,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   for (const key of Object.keys(sysctl)) {
     if (hostMode && key.startsWith('net.')) throw new InvalidError(`sysctl "${key}" is not allowed with --network host`);
   }
-  return {
+  const spec: OciSpec = {
     ociVersion: '1.0.2',
     process: {
       // With a TTY the monitor gives runc a host pty (script(1)); runc then makes the container's own.
@@ -231,6 +235,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       sysctl,
     },
   };
+  return input.rootless ? rootlessSpec(spec, input.rootless) : spec;
 }
 
 /** The capability names in a CapBnd mask of /proc/<pid>/status (hex). */

@@ -13,6 +13,7 @@ import { hostsFile, resolvConf } from './bundle.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
 import { buildSpec } from './oci-spec.js';
 import { resolveUser } from './user-resolve.js';
+import { rootlessMode } from '../rootless/mode.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -86,7 +87,7 @@ export class TaskRunner {
       const spec = buildSpec({
         id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
-        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent,
+        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(),
       });
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
@@ -118,7 +119,9 @@ export class TaskRunner {
       if (!req.stdin) child.stdin.end();
       else if (Buffer.isBuffer(req.stdin)) child.stdin.end(req.stdin);
       else req.stdin.pipe(child.stdin);
-      const onAbort = (): void => { spawn(this.d.runtime, ['kill', '--all', id, 'SIGKILL'], { stdio: 'ignore' }).on('error', () => undefined); };
+      // Rootless: no cgroup for --all to find the processes by; killing pid 1 ends the pid namespace.
+      const killAll = rootlessMode() ? [] : ['--all'];
+      const onAbort = (): void => { spawn(this.d.runtime, ['kill', ...killAll, id, 'SIGKILL'], { stdio: 'ignore' }).on('error', () => undefined); };
       req.signal?.addEventListener('abort', onAbort, { once: true });
       if (req.signal?.aborted) onAbort();
       child.on('error', (err) => reject(new SystemError(`cannot start ${this.d.runtime}: ${err.message}`)));

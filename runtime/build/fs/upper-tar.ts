@@ -12,6 +12,8 @@ import { SystemError } from '../../errdefs.js';
 export type TarHeader = Partial<tar.Header> & { name: string };
 
 const OPAQUE_XATTR = 'SCHILY.xattr.trusted.overlay.opaque';
+/** A rootless daemon's overlay (mounted with userxattr) marks opaque directories here instead. */
+const USER_OPAQUE_XATTR = 'SCHILY.xattr.user.overlay.opaque';
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 
@@ -20,7 +22,7 @@ export function upperDirTar(upperDir: string): Readable {
   const out = new PassThrough();
   const child = spawn('tar', [
     '--create', '--file=-', '--directory', upperDir, '--numeric-owner', '--sort=name',
-    '--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '.',
+    '--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '--xattrs-include=user.overlay.opaque', '.',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -56,7 +58,7 @@ export function rewriteHeader(h: TarHeader): TarHeader[] {
   const name = stripDot(h.name);
   if (name === '' || name === '/') return [];
   const pax = { ...(h.pax ?? {}) } as Record<string, string>;
-  const opaque = pax[OPAQUE_XATTR] === 'y';
+  const opaque = pax[OPAQUE_XATTR] === 'y' || pax[USER_OPAQUE_XATTR] === 'y';
   for (const k of Object.keys(pax)) if (k.startsWith('SCHILY.xattr.') || k === 'path' || k === 'linkpath' || k === 'size' || /^(a|c|m)time$/.test(k)) delete pax[k];
   const base: TarHeader = {
     name, mode: h.mode, uid: h.uid, gid: h.gid, uname: h.uname, gname: h.gname, mtime: h.mtime, type: h.type, size: h.size,

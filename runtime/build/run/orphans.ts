@@ -7,6 +7,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TaskNetworks } from '../../tasks/task-runner.js';
+import { rootlessMode } from '../../rootless/mode.js';
 
 const run = promisify(execFile);
 const RUNTIMES = ['runc', 'crun'];
@@ -35,7 +36,7 @@ export async function killTasksOfBundle(runtime: string, matches: (bundle: strin
   }
   for (const c of list) {
     if (!c.bundle || !matches(c.bundle)) continue;
-    await run(runtime, ['kill', '--all', c.id, 'KILL']).catch(() => undefined);
+    await run(runtime, ['kill', ...(rootlessMode() ? [] : ['--all']), c.id, 'KILL']).catch(() => undefined);
     if (remove) await run(runtime, ['delete', '--force', c.id]).catch(() => undefined);
   }
 }

@@ -1,0 +1,78 @@
+// The daemon's first steps inside its namespaces (see launch.ts). /run belongs to the real root, so
+// this mount namespace gets its own /run (a tmpfs) where runc keeps its state and `ip netns` its
+// namespaces, with everything else of the host's /run bound back in place (the user's runtime dir,
+// systemd-resolved's resolv.conf, ...). Only processes of this daemon see the change.
+import { execFile } from 'node:child_process';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SystemError } from '../errdefs.js';
+
+/** Names this daemon owns in its own /run; the host's entries of these names are not bound back. */
+const OWN_ENTRIES = new Set(['runc', 'netns', 'berth', 'xtables.lock']);
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, (err, _stdout, stderr) => {
+      if (err) reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
+      else resolve();
+    });
+  });
+}
+
+export async function prepareRootlessNamespace(): Promise<void> {
+  await ownRun();
+  await ownSysfs();
+  await run('ip', ['link', 'set', 'lo', 'up']);
+  // runc keeps state under $XDG_RUNTIME_DIR/runc when it sees a user namespace; here /run/runc is
+  // ours, and the monitor cleans up there.
+  delete process.env.XDG_RUNTIME_DIR;
+}
+
+/** The host's path `path` through a descriptor opened before something is mounted over it. */
+// Mounts from these paths need `mount --no-canonicalize`: mount(8) would otherwise turn the magic
+// link back into the covered path's name and bind whatever is mounted there now.
+function heldOpen(path: string): { path: string; close(): void } {
+  const fd = openSync(path, 'r');
+  return { path: `/proc/${process.pid}/fd/${fd}`, close: () => closeSync(fd) };
+}
+
+/**
+ * /sys shows the network devices of the namespace that mounted it: the host's. The network code
+ * looks for its bridges and veths there, so this namespace mounts its own, with the host's cgroup
+ * hierarchies bound back (runc reads them).
+ */
+async function ownSysfs(): Promise<void> {
+  const cgroups = heldOpen('/sys/fs/cgroup');
+  try {
+    await run('mount', ['-t', 'sysfs', '-o', 'nosuid,nodev,noexec', 'sysfs', '/sys']);
+    await run('mount', ['--no-canonicalize', '--rbind', cgroups.path, '/sys/fs/cgroup']);
+  } finally {
+    cgroups.close();
+  }
+}
+
+async function ownRun(): Promise<void> {
+  // The host's /run stays reachable through this descriptor after the tmpfs covers it.
+  const held = heldOpen('/run');
+  try {
+    const hostRun = held.path;
+    const entries = readdirSync(hostRun);
+    await run('mount', ['-t', 'tmpfs', '-o', 'mode=755,nosuid,nodev', 'tmpfs', '/run']);
+    for (const name of entries) {
+      if (OWN_ENTRIES.has(name)) continue;
+      const from = join(hostRun, name);
+      const to = join('/run', name);
+      try {
+        const st = lstatSync(from);
+        if (st.isSymbolicLink()) { symlinkSync(readlinkSync(from), to); continue; }
+        if (st.isDirectory()) mkdirSync(to);
+        else writeFileSync(to, '');
+        await run('mount', ['--no-canonicalize', '--rbind', from, to]);
+      } catch {
+        // An entry this user may not read (another user's socket) is simply not there.
+      }
+    }
+  } finally {
+    held.close();
+  }
+}

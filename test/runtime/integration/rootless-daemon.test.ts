@@ -1,0 +1,146 @@
+// berthd as an ordinary user (issue 8), driven by the docker CLI against the user's socket: a
+// throwaway user with its own subordinate ids starts the daemon (it re-executes itself in a user
+// namespace), then import, run, isolation, logs, exec, stop/rm, build, networking and published ports.
+//
+// Where this differs from root mode (containers-isolation.test.ts) because of the user namespace:
+// - /proc/self/uid_map inside maps 0 to the user's uid (root mode: the identity map 0 0 4294967295);
+// - cgroup limits are not applied (no delegated cgroup tree on this cgroup v1 host): `-m` gives a
+//   create warning instead of an OOM kill, so there is no OOM or pids-limit test here;
+// - `--network host` is the daemon's own network namespace (slirp4netns's tap0), not the host's.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inCI } from '../../helpers/prereqs.js';
+import { importBusyboxRootless, missingForRootless, startRootlessEngine, type RootlessEngine } from '../rootless/rootless-fixture.js';
+
+const missing = missingForRootless();
+if (missing && inCI) throw new Error(`prerequisite missing: ${missing} (CI=true, so this fails instead of skipping)`);
+const opts = missing ? { skip: `needs ${missing}` } : {};
+
+let e: RootlessEngine;
+before(async () => {
+  if (missing) return;
+  e = await startRootlessEngine();
+  await importBusyboxRootless(e);
+});
+after(async () => { await e?.dispose(); });
+
+test('the daemon runs as the user, on the user\'s socket, with its ids mapped', opts, async () => {
+  assert.match(e.ready, /^berthd ready on .*\/xdg\/berth\/engine\.sock/);
+  assert.doesNotMatch(e.log(), /single-id|no subordinate ids/);
+  const r = await e.docker(['run', '--rm', 'busybox', 'sh', '-c', 'id -u; cat /proc/self/uid_map']);
+  assert.equal(r.code, 0, r.stderr + e.log());
+  const [id, ...map] = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+  assert.equal(id, '0');
+  assert.equal(map[0], `0 ${e.uid} 1`);
+  assert.match(map[1], /^1 \d+ 65536$/);
+});
+
+test('run echo; pid 1; hostname; writes stay in the container', opts, async () => {
+  const echo = await e.docker(['run', '--rm', 'busybox', 'echo', 'hello rootless']);
+  assert.equal(echo.stdout, 'hello rootless\n', echo.stderr);
+  const r = await e.docker(['run', '--rm', '--hostname', 'boxy', 'busybox', 'sh', '-c', 'echo pid=$$; hostname; ls /proc | grep -c "^[0-9]"; echo secret > /etc/written']);
+  assert.equal(r.code, 0, r.stderr);
+  const [pid, host, count] = r.stdout.trim().split('\n');
+  assert.equal(pid, 'pid=1');
+  assert.equal(host, 'boxy');
+  assert.ok(Number(count) < 8, r.stdout);
+  assert.ok(!existsSync('/etc/written'));
+  const other = await e.docker(['run', '--rm', 'busybox', 'sh', '-c', 'cat /etc/written 2>&1 || true']);
+  assert.doesNotMatch(other.stdout, /secret/);
+});
+
+test('Docker\'s capability set inside the user namespace', opts, async () => {
+  const r = await e.docker(['run', '--rm', 'busybox', 'grep', '-E', '^(CapEff|NoNewPrivs)', '/proc/self/status']);
+  assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
+  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+});
+
+test('a memory limit is reported as a warning and the container still runs', opts, async () => {
+  const r = await e.docker(['run', '--rm', '--memory', '64m', 'busybox', 'echo', 'ran']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'ran\n');
+  assert.match(r.stderr, /memory limit discarded: this rootless daemon has no cgroup tree/);
+});
+
+test('detached container: logs, exec, stop, rm', opts, async () => {
+  const run = await e.docker(['run', '-d', '--name', 'svc', 'busybox', 'sh', '-c', 'echo started; exec sleep 300']);
+  assert.equal(run.code, 0, run.stderr);
+  let logs = '';
+  for (let i = 0; i < 100 && !logs.includes('started'); i++) logs = (await e.docker(['logs', 'svc'])).stdout;
+  assert.equal(logs, 'started\n');
+  const ex = await e.docker(['exec', 'svc', 'sh', '-c', 'echo from exec; cat /proc/1/cmdline | tr "\\0" " "']);
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.equal(ex.stdout, 'from exec\nsleep 300 ');
+  const stop = await e.docker(['stop', '-t', '1', 'svc']);
+  assert.equal(stop.code, 0, stop.stderr);
+  const state = await e.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'svc']);
+  assert.equal(state.stdout.trim(), 'exited 137');
+  const kill = await e.docker(['run', '-d', '--name', 'svc2', 'busybox', 'sleep', '300']);
+  assert.equal(kill.code, 0, kill.stderr);
+  const rm = await e.docker(['rm', '-f', 'svc', 'svc2']);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.equal((await e.docker(['ps', '-aq'])).stdout, '');
+});
+
+test('build: RUN through the task runner, an opaque directory, files owned by another uid', opts, async () => {
+  const ctx = mkdtempSync(join(tmpdir(), 'berth-rootless-ctx-'));
+  try {
+    writeFileSync(join(ctx, 'Dockerfile'), [
+      'FROM busybox',
+      'RUN echo built > /b && mkdir -p /d/sub && echo old > /d/sub/f',
+      'RUN rm -rf /d && mkdir /d && echo new > /d/n',
+      'RUN echo app:x:1234:1234::/:/bin/sh >> /etc/passwd && chown 1234:1234 /b',
+      'USER app',
+      'CMD cat /b; id -u; find /d; stat -c %u /b',
+    ].join('\n'));
+    const b = await e.docker(['build', '-q', '-t', 'rootless-built', ctx]);
+    assert.equal(b.code, 0, b.stderr + e.log());
+    const r = await e.docker(['run', '--rm', 'rootless-built']);
+    assert.equal(r.stdout, 'built\n1234\n/d\n/d/n\n1234\n', r.stderr);
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+});
+
+function hostAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+test('networks: none and host; bridge reaches the host through slirp4netns', opts, async () => {
+  const none = await e.docker(['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
+  assert.deepEqual(none.stdout.trim().split('\n').map((l) => l.split(':')[1].trim()), ['lo']);
+  const host = await e.docker(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', '-4', 'addr']);
+  assert.match(host.stdout, /tap0\s+inet 10\.0\.2\.100\//);
+  const addr = hostAddress();
+  assert.ok(addr, 'a non-loopback IPv4 address on the host');
+  const server: Server = createServer((_req, res) => res.end('from the host\n'));
+  await new Promise<void>((r) => server.listen(0, addr, r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const r = await e.docker(['run', '--rm', 'busybox', 'wget', '-qO-', `http://${addr}:${port}/`]);
+    assert.equal(r.stdout, 'from the host\n', r.stderr);
+  } finally {
+    server.close();
+  }
+});
+
+test('published ports answer on the host\'s 127.0.0.1', opts, async () => {
+  const run = await e.docker(['run', '-d', '--name', 'web', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', 'mkdir /www && echo page > /www/index.html && exec httpd -f -p 80 -h /www']);
+  assert.equal(run.code, 0, run.stderr + e.log());
+  const port = (await e.docker(['port', 'web', '80/tcp'])).stdout.trim();
+  assert.match(port, /^127\.0\.0\.1:\d+$/);
+  let body = '';
+  for (let i = 0; i < 100 && body !== 'page\n'; i++) {
+    body = await fetch(`http://${port}/`).then((res) => res.text(), () => '');
+    if (body !== 'page\n') await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(body, 'page\n');
+  assert.equal((await e.docker(['rm', '-f', 'web'])).code, 0);
+});

@@ -1,0 +1,125 @@
+// A rootless berthd for integration tests: a throwaway user (useradd with a unique name, its own
+// /etc/subuid and /etc/subgid ranges), berthd started as that user with setpriv, the docker CLI
+// pointed at the user's socket. Cleanup stops the daemon, ends every process the user still has
+// (by pid), deletes the user (userdel drops its subordinate ids too) and the temp folder.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDocker, type RunResult } from '../../helpers/daemon.js';
+import { RUNTIME_BUNDLE } from '../containers/engine-fixture.js';
+
+export interface RootlessEngine {
+  user: string;
+  uid: number;
+  gid: number;
+  base: string;
+  socket: string;
+  env: NodeJS.ProcessEnv;
+  /** The daemon's first stdout line. */
+  ready: string;
+  docker(args: string[], opts?: { input?: Buffer | string }): Promise<RunResult>;
+  log(): string;
+  dispose(): Promise<void>;
+}
+
+/** undefined when rootless tests can run here, else what is missing (with the package). */
+export function missingForRootless(): string | undefined {
+  if (process.getuid?.() !== 0) return 'root (to create the test user)';
+  for (const [bin, pkg] of [['runc', 'runc'], ['docker', 'docker.io (the docker CLI)'], ['newuidmap', 'uidmap'], ['slirp4netns', 'slirp4netns'], ['setpriv', 'util-linux'], ['useradd', 'passwd']] as const) {
+    try { execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }); } catch { return pkg; }
+  }
+  if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
+  if (!existsSync(RUNTIME_BUNDLE)) return `${RUNTIME_BUNDLE} (run node scripts/build.mjs)`;
+  return undefined;
+}
+
+/** A free 65536-id range in /etc/subuid and /etc/subgid, above every range already there. */
+function freeRange(): number {
+  let top = 200000;
+  for (const f of ['/etc/subuid', '/etc/subgid']) {
+    const text = existsSync(f) ? readFileSync(f, 'utf8') : '';
+    for (const line of text.split('\n')) {
+      const [, s, c] = line.split(':');
+      if (s && c) top = Math.max(top, Number(s) + Number(c));
+    }
+  }
+  return top + Number.parseInt(randomBytes(2).toString('hex'), 16) % 16 * 65536;
+}
+
+function pidsOf(uid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
+      if (m && Number(m[1]) === uid) out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Promise<RootlessEngine> {
+  const user = `brl${randomBytes(4).toString('hex')}`;
+  const base = mkdtempSync(join(tmpdir(), 'berth-rootless-'));
+  execFileSync('useradd', ['--no-create-home', '--home-dir', base, '--shell', '/bin/sh', user]);
+  // Debian's useradd may add ranges itself (SUB_UID_COUNT); the test wants exactly its own.
+  execFileSync('sh', ['-c', `usermod --del-subuids 1-4294967294 --del-subgids 1-4294967294 ${user} 2>/dev/null || true`]);
+  if (opts.subIds !== false) {
+    const start = freeRange();
+    execFileSync('usermod', ['--add-subuids', `${start}-${start + 65535}`, '--add-subgids', `${start}-${start + 65535}`, user]);
+  }
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+  chownSync(base, uid, gid);
+  const runtimeDir = join(base, 'xdg');
+  mkdirSync(runtimeDir, { mode: 0o700 });
+  chownSync(runtimeDir, uid, gid);
+  const socket = join(runtimeDir, 'berth', 'engine.sock');
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
+  let stderr = '';
+  let child: ChildProcess | undefined;
+  const cleanup = (): void => {
+    for (const pid of pidsOf(uid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    try { execFileSync('userdel', [user], { stdio: 'ignore' }); } catch { /* already gone */ }
+    rmSync(base, { recursive: true, force: true });
+  };
+  let ready: string;
+  try {
+    ready = await new Promise<string>((resolve, reject) => {
+      // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
+      child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
+        `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+      child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
+      child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
+    });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  const engine: RootlessEngine = {
+    user, uid, gid, base, socket, env, ready,
+    docker: (args, o = {}) => runDocker(args, env, o.input),
+    log: () => stderr,
+    async dispose() {
+      const c = child;
+      if (c && c.exitCode === null && c.signalCode === null) {
+        const ids = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+        if (ids.length) await engine.docker(['rm', '-f', ...ids]);
+        const gone = new Promise((done) => c.once('exit', done));
+        c.kill('SIGTERM');
+        await gone;
+      }
+      cleanup();
+    },
+  };
+  return engine;
+}
+
+export async function importBusyboxRootless(e: RootlessEngine, tag = 'busybox:latest'): Promise<void> {
+  const { busyboxRootfsTar } = await import('../../../scripts/lib/busybox-rootfs.mjs');
+  const r = await e.docker(['import', '-', tag], { input: await busyboxRootfsTar() });
+  if (r.code !== 0) throw new Error(`docker import failed: ${r.stderr}`);
+}

@@ -1,0 +1,113 @@
+// The pure parts of rootless mode: subordinate id maps, the prerequisite check, the spec changes,
+// the limit warnings and the runc wrapper.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mapArgs, parseSubIds } from '../../../runtime/rootless/id-ranges.js';
+import { planRootless, type HostFacts } from '../../../runtime/rootless/prerequisites.js';
+import { rootlessLimitWarnings } from '../../../runtime/rootless/rootless-spec.js';
+import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
+import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
+import { buildSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
+
+test('subordinate ids: matched by name or uid, comments and bad lines skipped', () => {
+  const text = '# c\nalice:100000:65536\nbob:200000:1000\n1002:300000:10\nalice:bad:1\nalice:500000:0\nalice:400000:5\n';
+  assert.deepEqual(parseSubIds(text, { name: 'alice', id: 1001 }), [{ start: 100000, count: 65536 }, { start: 400000, count: 5 }]);
+  assert.deepEqual(parseSubIds(text, { name: 'carol', id: 1002 }), [{ start: 300000, count: 10 }]);
+  assert.deepEqual(parseSubIds(text, { name: 'dave', id: 1003 }), []);
+});
+
+test('id map: own id to 0, ranges from 1 on', () => {
+  assert.deepEqual(mapArgs(1001, [{ start: 100000, count: 65536 }, { start: 400000, count: 5 }]),
+    ['0', '1001', '1', '1', '100000', '65536', '65537', '400000', '5']);
+});
+
+function host(files: Record<string, string>, tools: string[]): HostFacts {
+  return { readFile: (p) => files[p], which: (n) => (tools.includes(n) ? `/usr/bin/${n}` : undefined) };
+}
+const ALL_TOOLS = ['unshare', 'newuidmap', 'newgidmap', 'slirp4netns', 'runc'];
+const user = { uid: 1001, gid: 1001, name: 'alice' };
+
+test('prerequisites: everything present means no errors and no warnings', () => {
+  const p = planRootless(user, host({ '/etc/subuid': 'alice:100000:65536\n', '/etc/subgid': 'alice:100000:65536\n' }, ALL_TOOLS));
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(p.warnings, []);
+});
+
+test('prerequisites: ranges without newuidmap is an error naming the package', () => {
+  const p = planRootless(user, host({ '/etc/subuid': 'alice:100000:65536\n', '/etc/subgid': 'alice:100000:65536\n' }, ['unshare', 'runc', 'slirp4netns']));
+  assert.match(p.errors.join('\n'), /apt-get install uidmap/);
+});
+
+test('prerequisites: no ranges is a warning with the usermod command; no slirp4netns a warning', () => {
+  const p = planRootless(user, host({}, ['unshare', 'runc']));
+  assert.deepEqual(p.errors, []);
+  assert.match(p.warnings.join('\n'), /usermod --add-subuids 100000-165535 --add-subgids 100000-165535 alice/);
+  assert.match(p.warnings.join('\n'), /apt-get install slirp4netns/);
+});
+
+test('prerequisites: missing runc and disabled user namespaces are errors', () => {
+  const p = planRootless(user, host({ '/proc/sys/kernel/unprivileged_userns_clone': '0\n' }, ['unshare']));
+  assert.match(p.errors.join('\n'), /apt-get install runc/);
+  assert.match(p.errors.join('\n'), /unprivileged_userns_clone=1/);
+});
+
+function input(over: Partial<SpecInput> = {}): SpecInput {
+  return {
+    id: 'c1', config: { Cmd: ['echo', 'hi'] }, hostConfig: { Memory: 64 << 20, PidsLimit: 10 }, image: {},
+    user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: ['/l/0'], upperDir: '/c/upper', workDir: '/c/work',
+    etcFiles: { hosts: '/c/hosts', resolvConf: '/c/resolv.conf', hostname: '/c/hostname' },
+    network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', ...over,
+  };
+}
+
+test('root spec is unchanged without rootless', () => {
+  const spec = buildSpec(input());
+  assert.equal(spec.linux.resources.memory?.limit, 64 << 20);
+  assert.equal(spec.linux.cgroupsPath, '/berth/c1');
+  assert.ok(!spec.mounts[0].options.includes('userxattr'));
+});
+
+test('rootless spec: userxattr overlay, no cgroup path, no limits', () => {
+  const spec = buildSpec(input({ rootless: { singleId: false } }));
+  assert.ok(spec.mounts[0].options.includes('userxattr'));
+  assert.equal(spec.linux.cgroupsPath, '');
+  assert.equal(spec.linux.resources.memory, undefined);
+  assert.equal(spec.linux.resources.pids, undefined);
+  assert.ok(spec.mounts.find((m) => m.type === 'devpts')!.options.includes('gid=5'));
+});
+
+test('rootless single-id spec: only uid 0, devpts without gid=5', () => {
+  const spec = buildSpec(input({ rootless: { singleId: true } }));
+  assert.ok(!spec.mounts.find((m) => m.type === 'devpts')!.options.includes('gid=5'));
+  assert.throws(() => buildSpec(input({ rootless: { singleId: true }, user: { uid: 1000, gid: 1000, additionalGids: [] } })), /maps only uid 0.*usermod --add-subuids/s);
+});
+
+test('limit warnings name each discarded limit', () => {
+  const w = rootlessLimitWarnings({ Memory: 1 << 26, NanoCpus: 5e8, PidsLimit: -1, CpuShares: 0 });
+  assert.equal(w.length, 2);
+  assert.match(w[0], /^memory limit discarded/);
+  assert.match(w[1], /^CPU limit/);
+  assert.deepEqual(rootlessLimitWarnings({}), []);
+});
+
+test('mode comes from the environment', () => {
+  assert.equal(rootlessMode({}), undefined);
+  assert.deepEqual(rootlessMode({ [ROOTLESS_ENV]: '{"singleId":true,"slirpApiSocket":"/x"}' }), { singleId: true, slirpApiSocket: '/x' });
+  assert.equal(rootlessMode({ [ROOTLESS_ENV]: 'not json' }), undefined);
+});
+
+test('runc wrapper keeps the name runc and adds --rootless true; crun is used as it is', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-wrapper-'));
+  try {
+    const w = rootlessRuntime('/usr/sbin/runc', dir);
+    assert.equal(w, join(dir, 'runc'));
+    assert.match(readFileSync(w, 'utf8'), /exec '\/usr\/sbin\/runc' --rootless true "\$@"/);
+    assert.equal(statSync(w).mode & 0o111, 0o111);
+    assert.equal(rootlessRuntime('/usr/bin/crun', dir), '/usr/bin/crun');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
