@@ -1,5 +1,6 @@
 // Why the bundled engine cannot run on this machine, and the ways out. Pure checks over the environment.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface WayOut {
@@ -28,23 +29,24 @@ export function findOnPath(name: string, envPath = process.env.PATH ?? ''): stri
   return undefined;
 }
 
-export function checkBundledPrerequisites(opts: { isRoot: boolean; envPath?: string; runtimeScript: string }): PreflightProblem | undefined {
+export interface PreflightOptions {
+  isRoot: boolean;
+  envPath?: string;
+  runtimeScript: string;
+  /** The user VS Code runs as (default: the current one); rootless mode needs its subordinate ids. */
+  user?: { name: string; uid: number };
+  /** Reads a system file (default: fs); undefined when it cannot be read. */
+  readFile?: (file: string) => string | undefined;
+}
+
+export function checkBundledPrerequisites(opts: PreflightOptions): PreflightProblem | undefined {
   if (!fs.existsSync(opts.runtimeScript)) {
     return {
       message: `Berth's engine is missing from the extension (${opts.runtimeScript}). Reinstall Berth, or run "npm run build" in a development checkout.`,
       waysOut: [{ label: 'Use Docker Engine instead', action: { kind: 'use-docker' } }],
     };
   }
-  if (!opts.isRoot) {
-    return {
-      message:
-        "Berth's bundled engine needs root on this machine: running it as an ordinary user (user namespaces, rootless networking) is not supported yet. Use Docker or Podman through the berth.engine setting, or run VS Code as root in a disposable VM.",
-      waysOut: [
-        { label: 'Use Docker Engine', action: { kind: 'use-docker' } },
-        { label: 'Choose Engine in Settings', action: { kind: 'open-settings' } },
-      ],
-    };
-  }
+  if (!opts.isRoot) return rootlessProblem(opts);
   if (!findOnPath('runc', opts.envPath) && !findOnPath('crun', opts.envPath)) {
     return {
       message: "Berth's bundled engine needs an OCI runtime (runc or crun) to run containers, and neither is on PATH.",
@@ -55,4 +57,74 @@ export function checkBundledPrerequisites(opts: { isRoot: boolean; envPath?: str
     };
   }
   return undefined;
+}
+
+function readSystemFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when /etc/subuid-style `text` gives `user` a range (by name or uid). */
+export function hasSubordinateIds(text: string | undefined, user: { name: string; uid: number }): boolean {
+  return (text ?? '').split('\n').some((line) => {
+    const [who, start, count] = line.trim().split(':');
+    return (who === user.name || who === String(user.uid)) && Number(start) >= 0 && Number(count) > 0;
+  });
+}
+
+/**
+ * As an ordinary user the engine runs rootless (a user namespace, like Podman): it needs user
+ * namespaces enabled, newuidmap/newgidmap (uidmap) with subordinate ids for the user, runc, and
+ * slirp4netns for any network (image pulls included). Everything missing is named in one message
+ * with one command that fixes it all.
+ */
+function rootlessProblem(opts: PreflightOptions): PreflightProblem | undefined {
+  const read = opts.readFile ?? readSystemFile;
+  const user = opts.user ?? currentUser();
+  const missing: string[] = [];
+  const packages: string[] = [];
+  const commands: string[] = [];
+  if (read('/proc/sys/kernel/unprivileged_userns_clone')?.trim() === '0') {
+    missing.push('user namespaces are disabled for ordinary users');
+    commands.push('sudo sysctl -w kernel.unprivileged_userns_clone=1');
+  }
+  if (!findOnPath('runc', opts.envPath) && !findOnPath('crun', opts.envPath)) {
+    missing.push('an OCI runtime (runc)');
+    packages.push('runc');
+  }
+  if (!findOnPath('newuidmap', opts.envPath) || !findOnPath('newgidmap', opts.envPath)) {
+    missing.push('newuidmap and newgidmap (package uidmap)');
+    packages.push('uidmap');
+  }
+  if (!findOnPath('slirp4netns', opts.envPath)) {
+    missing.push('slirp4netns (the network of a rootless engine, image pulls included)');
+    packages.push('slirp4netns');
+  }
+  if (!hasSubordinateIds(read('/etc/subuid'), user) || !hasSubordinateIds(read('/etc/subgid'), user)) {
+    missing.push(`subordinate user and group ids for ${user.name} in /etc/subuid and /etc/subgid`);
+    commands.push(`sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ${user.name}`);
+  }
+  if (!missing.length) return undefined;
+  const command = [...(packages.length ? [`sudo apt-get install -y ${packages.join(' ')}`] : []), ...commands].join(' && ');
+  return {
+    message: `Berth's bundled engine runs without root (in a user namespace, like Podman), and this machine lacks: ${missing.join('; ')}. `
+      + `Run \`${command}\`, then reload the window. Or use Docker or Podman through the berth.engine setting.`,
+    waysOut: [
+      { label: 'Copy Setup Command', action: { kind: 'copy-command', command } },
+      { label: 'Use Docker Engine', action: { kind: 'use-docker' } },
+      { label: 'Choose Engine in Settings', action: { kind: 'open-settings' } },
+    ],
+  };
+}
+
+function currentUser(): { name: string; uid: number } {
+  try {
+    const u = os.userInfo();
+    return { name: u.username, uid: u.uid };
+  } catch {
+    return { name: process.env.USER ?? String(process.getuid?.() ?? ''), uid: process.getuid?.() ?? -1 };
+  }
 }

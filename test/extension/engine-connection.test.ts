@@ -92,7 +92,7 @@ test('an engine that is not there is reported unreachable with ways out', { time
   }
 });
 
-test('the bundled engine is not started without root; the reason says why', { timeout: 10000 }, async () => {
+test('without root the bundled engine is not started while rootless prerequisites are missing; the reason says which', { timeout: 10000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-conn-'));
   const script = path.join(dir, 'runtime.js');
   fs.writeFileSync(script, 'throw new Error("must not run")');
@@ -103,12 +103,17 @@ test('the bundled engine is not started without root; the reason says why', { ti
     isRoot: false,
     log: () => {},
   });
+  // An empty PATH: no runc, newuidmap or slirp4netns, whatever this machine has.
+  const savedPath = process.env.PATH;
+  process.env.PATH = path.join(dir, 'empty-bin');
   try {
     const s = await c.connect();
     assert.ok(s.state === 'unreachable');
-    assert.match(s.reason, /needs root/);
-    assert.equal(s.waysOut[0].action.kind, 'use-docker');
+    assert.match(s.reason, /runs without root.*lacks: .*newuidmap/);
+    assert.equal(s.waysOut[0].action.kind, 'copy-command');
+    assert.ok(s.waysOut.some((w) => w.action.kind === 'use-docker'));
   } finally {
+    process.env.PATH = savedPath;
     await c.dispose();
   }
 });

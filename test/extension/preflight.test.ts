@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkBundledPrerequisites, findOnPath } from '../../extension/engine/preflight.js';
+import { checkBundledPrerequisites, findOnPath, hasSubordinateIds } from '../../extension/engine/preflight.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-preflight-'));
 const script = path.join(dir, 'runtime.js');
@@ -11,11 +11,55 @@ fs.writeFileSync(script, '');
 const bin = path.join(dir, 'bin');
 fs.mkdirSync(bin);
 
-test('not root: explains and offers Docker', () => {
-  const p = checkBundledPrerequisites({ isRoot: false, envPath: bin, runtimeScript: script });
+const alice = { name: 'alice', uid: 1001 };
+const withIds = (file: string): string | undefined => (file === '/etc/subuid' || file === '/etc/subgid' ? 'alice:100000:65536\n' : undefined);
+const noFiles = (): string | undefined => undefined;
+
+test('not root, nothing installed: names each missing piece and one command that fixes them all', () => {
+  const p = checkBundledPrerequisites({ isRoot: false, envPath: bin, runtimeScript: script, user: alice, readFile: noFiles });
   assert.ok(p);
-  assert.match(p.message, /needs root/);
-  assert.deepEqual(p.waysOut.map((w) => w.action.kind), ['use-docker', 'open-settings']);
+  assert.match(p.message, /runs without root/);
+  assert.match(p.message, /runc/);
+  assert.match(p.message, /newuidmap and newgidmap \(package uidmap\)/);
+  assert.match(p.message, /slirp4netns/);
+  assert.match(p.message, /subordinate user and group ids for alice/);
+  assert.deepEqual(p.waysOut.map((w) => w.action.kind), ['copy-command', 'use-docker', 'open-settings']);
+  assert.deepEqual(p.waysOut[0].action, {
+    kind: 'copy-command',
+    command: 'sudo apt-get install -y runc uidmap slirp4netns && sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 alice',
+  });
+});
+
+test('not root, user namespaces disabled: the sysctl command', () => {
+  const read = (f: string): string | undefined => (f === '/proc/sys/kernel/unprivileged_userns_clone' ? '0\n' : withIds(f));
+  const rootlessBin = fs.mkdtempSync(path.join(dir, 'rl-'));
+  for (const t of ['runc', 'newuidmap', 'newgidmap', 'slirp4netns']) fs.writeFileSync(path.join(rootlessBin, t), '#!/bin/sh\n', { mode: 0o755 });
+  const p = checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: read });
+  assert.ok(p);
+  assert.deepEqual(p.waysOut[0].action, { kind: 'copy-command', command: 'sudo sysctl -w kernel.unprivileged_userns_clone=1' });
+});
+
+test('not root, only the subordinate ids missing: just the usermod command', () => {
+  const rootlessBin = fs.mkdtempSync(path.join(dir, 'rl-'));
+  for (const t of ['runc', 'newuidmap', 'newgidmap', 'slirp4netns']) fs.writeFileSync(path.join(rootlessBin, t), '#!/bin/sh\n', { mode: 0o755 });
+  const p = checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: (f) => (f === '/etc/subuid' ? 'alice:100000:65536\n' : 'bob:1:2\n') });
+  assert.ok(p);
+  assert.deepEqual(p.waysOut[0].action, { kind: 'copy-command', command: 'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 alice' });
+});
+
+test('not root with everything in place: rootless mode can run', () => {
+  const rootlessBin = fs.mkdtempSync(path.join(dir, 'rl-'));
+  for (const t of ['runc', 'newuidmap', 'newgidmap', 'slirp4netns']) fs.writeFileSync(path.join(rootlessBin, t), '#!/bin/sh\n', { mode: 0o755 });
+  assert.equal(checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: withIds }), undefined);
+  // Ranges may name the user by uid.
+  const byUid = (): string => '1001:100000:65536\n';
+  assert.equal(checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: byUid }), undefined);
+});
+
+test('hasSubordinateIds ignores empty ranges and other users', () => {
+  assert.equal(hasSubordinateIds('alice:100000:0\nbob:1:5\n', alice), false);
+  assert.equal(hasSubordinateIds(undefined, alice), false);
+  assert.equal(hasSubordinateIds('alice:100000:65536', alice), true);
 });
 
 test('no runc or crun: offers the install command', () => {
