@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.exitCode = await launchRootless(options);
     return;
   }
-  if (rootlessMode()) await prepareRootlessNamespace();
+  if (rootlessMode()) await prepareRootlessNamespace(options.root);
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   let services;

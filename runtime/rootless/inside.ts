@@ -19,8 +19,14 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export async function prepareRootlessNamespace(): Promise<void> {
+export async function prepareRootlessNamespace(root: string): Promise<void> {
   await ownRun();
+  // runc's state outlives this namespace in the daemon's root, so a restarted daemon (a new
+  // namespace) can still stop the containers the previous one left running.
+  const state = join(root, 'run', 'runc-state');
+  mkdirSync(state, { recursive: true, mode: 0o700 });
+  mkdirSync('/run/runc', { mode: 0o700 });
+  await run('mount', ['--bind', state, '/run/runc']);
   await ownSysfs();
   await run('ip', ['link', 'set', 'lo', 'up']);
   // runc keeps state under $XDG_RUNTIME_DIR/runc when it sees a user namespace; here /run/runc is

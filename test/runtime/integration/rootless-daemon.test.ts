@@ -144,3 +144,17 @@ test('published ports answer on the host\'s 127.0.0.1', opts, async () => {
   assert.equal(body, 'page\n');
   assert.equal((await e.docker(['rm', '-f', 'web'])).code, 0);
 });
+
+test('a container outlives a daemon restart and the new daemon stops it', opts, async () => {
+  const run = await e.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo up; exec sleep 300']);
+  assert.equal(run.code, 0, run.stderr);
+  await e.restart();
+  const ps = await e.docker(['ps', '--format', '{{.Names}} {{.Status}}']);
+  assert.match(ps.stdout, /^survivor Up/m, ps.stderr + e.log());
+  assert.equal((await e.docker(['logs', 'survivor'])).stdout, 'up\n');
+  // runc's state is kept under the root, so the new namespace's runc still finds the container.
+  const stop = await e.docker(['stop', '-t', '1', 'survivor']);
+  assert.equal(stop.code, 0, stop.stderr + e.log());
+  assert.equal((await e.docker(['inspect', '-f', '{{.State.Status}}', 'survivor'])).stdout.trim(), 'exited');
+  assert.equal((await e.docker(['rm', 'survivor'])).code, 0);
+});

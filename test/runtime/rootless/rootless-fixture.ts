@@ -21,6 +21,8 @@ export interface RootlessEngine {
   ready: string;
   docker(args: string[], opts?: { input?: Buffer | string }): Promise<RunResult>;
   log(): string;
+  /** SIGTERM of the daemon (containers keep running under their monitors), then a new start. */
+  restart(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -85,16 +87,24 @@ export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Prom
     try { execFileSync('userdel', [user], { stdio: 'ignore' }); } catch { /* already gone */ }
     rmSync(base, { recursive: true, force: true });
   };
+  const launch = (): Promise<string> => new Promise<string>((resolve, reject) => {
+    // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
+    child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
+      `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
+    child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
+  });
+  const stop = async (): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((done) => c.once('exit', done));
+    c.kill('SIGTERM');
+    await gone;
+  };
   let ready: string;
   try {
-    ready = await new Promise<string>((resolve, reject) => {
-      // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
-      child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
-        `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-      child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
-      child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
-    });
+    ready = await launch();
   } catch (err) {
     cleanup();
     throw err;
@@ -103,14 +113,16 @@ export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Prom
     user, uid, gid, base, socket, env, ready,
     docker: (args, o = {}) => runDocker(args, env, o.input),
     log: () => stderr,
+    async restart() {
+      await stop();
+      engine.ready = await launch();
+    },
     async dispose() {
       const c = child;
       if (c && c.exitCode === null && c.signalCode === null) {
         const ids = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await engine.docker(['rm', '-f', ...ids]);
-        const gone = new Promise((done) => c.once('exit', done));
-        c.kill('SIGTERM');
-        await gone;
+        await stop();
       }
       cleanup();
     },
