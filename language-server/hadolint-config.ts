@@ -22,6 +22,8 @@ function filePath(uri: string): string | null {
 export class HadolintConfigs {
   private roots: string[] = [];
   private readonly byFolder = new Map<string, HadolintConfig | undefined>();
+  /** Every lint asks; turning the URI into a path each time showed in profiles. */
+  private readonly byUri = new Map<string, HadolintConfig | undefined>();
 
   constructor(private readonly parse: ConfigParser, private readonly warn: (message: string) => void) {}
 
@@ -32,6 +34,7 @@ export class HadolintConfigs {
 
   invalidate(): void {
     this.byFolder.clear();
+    this.byUri.clear();
   }
 
   /** Whether a changed file is one of ours (for didChangeWatchedFiles). */
@@ -42,6 +45,13 @@ export class HadolintConfigs {
   /** Synchronous on purpose: a few stat calls per new folder, then cached; the first lint of a
    *  document should not wait for a round through the thread pool. */
   forDocument(uri: string): HadolintConfig | undefined {
+    if (this.byUri.has(uri)) return this.byUri.get(uri);
+    const config = this.lookUp(uri);
+    this.byUri.set(uri, config);
+    return config;
+  }
+
+  private lookUp(uri: string): HadolintConfig | undefined {
     const file = filePath(uri);
     if (!file) return undefined;
     const dir = path.dirname(file);
