@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     process.exitCode = await launchRootless(options);
     return;
   }
-  if (rootlessMode()) await prepareRootlessNamespace(options.root);
+  const rootless = rootlessMode();
+  if (rootless) await prepareRootlessNamespace(options.root, Boolean(rootless.slirpApiSocket));
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   let services;

@@ -3,9 +3,10 @@
 // namespaces, with everything else of the host's /run bound back in place (the user's runtime dir,
 // systemd-resolved's resolv.conf, ...). Only processes of this daemon see the change.
 import { execFile } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '../errdefs.js';
+import { SLIRP_DNS } from './slirp-api.js';
 
 /** Names this daemon owns in its own /run; the host's entries of these names are not bound back. */
 const OWN_ENTRIES = new Set(['runc', 'netns', 'berth', 'xtables.lock']);
@@ -19,8 +20,9 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export async function prepareRootlessNamespace(root: string): Promise<void> {
+export async function prepareRootlessNamespace(root: string, hasSlirp: boolean): Promise<void> {
   await ownRun();
+  if (hasSlirp) await reachableResolver(root);
   // runc's state outlives this namespace in the daemon's root, so a restarted daemon (a new
   // namespace) can still stop the containers the previous one left running.
   const state = join(root, 'run', 'runc-state');
@@ -32,6 +34,26 @@ export async function prepareRootlessNamespace(root: string): Promise<void> {
   // runc keeps state under $XDG_RUNTIME_DIR/runc when it sees a user namespace; here /run/runc is
   // ours, and the monitor cleans up there.
   delete process.env.XDG_RUNTIME_DIR;
+}
+
+/**
+ * A host resolving through a loopback server (systemd-resolved's 127.0.0.53) cannot be asked from
+ * this network namespace: its /etc/resolv.conf is replaced here by slirp4netns's DNS forwarder, for
+ * the daemon's own pulls and (through the usual copy) for containers.
+ */
+async function reachableResolver(root: string): Promise<void> {
+  const text = readTextOrEmpty('/etc/resolv.conf');
+  const servers = text.split('\n').map((l) => l.trim()).filter((l) => /^nameserver\s/.test(l)).map((l) => l.split(/\s+/)[1]);
+  if (servers.length && !servers.every((s) => /^127\.|^::1$/.test(s))) return;
+  const kept = text.split('\n').filter((l) => /^\s*(search|options)\s/.test(l));
+  const file = join(root, 'run', 'resolv.conf');
+  mkdirSync(join(root, 'run'), { recursive: true });
+  writeFileSync(file, [`nameserver ${SLIRP_DNS}`, ...kept, ''].join('\n'));
+  await run('mount', ['--bind', file, '/etc/resolv.conf']);
+}
+
+function readTextOrEmpty(path: string): string {
+  try { return readFileSync(path, 'utf8'); } catch { return ''; }
 }
 
 /** The host's path `path` through a descriptor opened before something is mounted over it. */

@@ -6,6 +6,8 @@ import { ConflictError, SystemError } from '../errdefs.js';
 
 /** slirp4netns --configure gives the namespace this address on tap0. */
 export const SLIRP_GUEST_ADDR = '10.0.2.100';
+/** slirp4netns's DNS forwarder (to the host's resolvers). */
+export const SLIRP_DNS = '10.0.2.3';
 
 export interface HostForward { proto: 'tcp' | 'udp'; hostAddr: string; hostPort: number; guestPort: number }
 

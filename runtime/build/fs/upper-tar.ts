@@ -7,6 +7,7 @@ import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { SystemError } from '../../errdefs.js';
+import { rootlessMode } from '../../rootless/mode.js';
 
 /** A header to write: only the name is required. */
 export type TarHeader = Partial<tar.Header> & { name: string };
@@ -22,7 +23,7 @@ export function upperDirTar(upperDir: string): Readable {
   const out = new PassThrough();
   const child = spawn('tar', [
     '--create', '--file=-', '--directory', upperDir, '--numeric-owner', '--sort=name',
-    '--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '--xattrs-include=user.overlay.opaque', '.',
+    '--format=posix', '--xattrs', `--xattrs-include=${rootlessMode() ? 'user' : 'trusted'}.overlay.opaque`, '.',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -58,6 +59,7 @@ export function rewriteHeader(h: TarHeader): TarHeader[] {
   const name = stripDot(h.name);
   if (name === '' || name === '/') return [];
   const pax = { ...(h.pax ?? {}) } as Record<string, string>;
+  // Only one of the two is ever read (see upperDirTar), so a RUN's own user.* xattrs mean nothing as root.
   const opaque = pax[OPAQUE_XATTR] === 'y' || pax[USER_OPAQUE_XATTR] === 'y';
   for (const k of Object.keys(pax)) if (k.startsWith('SCHILY.xattr.') || k === 'path' || k === 'linkpath' || k === 'size' || /^(a|c|m)time$/.test(k)) delete pax[k];
   const base: TarHeader = {

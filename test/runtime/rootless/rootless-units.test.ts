@@ -11,6 +11,7 @@ import { rootlessLimitWarnings } from '../../../runtime/rootless/rootless-spec.j
 import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
 import { buildSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
+import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
 
 test('subordinate ids: matched by name or uid, comments and bad lines skipped', () => {
   const text = '# c\nalice:100000:65536\nbob:200000:1000\n1002:300000:10\nalice:bad:1\nalice:500000:0\nalice:400000:5\n';
@@ -110,4 +111,9 @@ test('runc wrapper keeps the name runc and adds --rootless true; crun is used as
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a rootless overlay\'s opaque directory (user.overlay.opaque) becomes .wh..wh..opq in the layer', () => {
+  const out = rewriteHeader({ name: './d/', type: 'directory', mode: 0o755, uid: 0, gid: 0, pax: { 'SCHILY.xattr.user.overlay.opaque': 'y' } });
+  assert.deepEqual(out.map((h) => h.name), ['d/', 'd/.wh..wh..opq']);
 });
