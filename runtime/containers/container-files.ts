@@ -1,5 +1,5 @@
 // `docker cp` (archive HEAD/GET/PUT) and `docker export` for the container service's containers.
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import * as tar from 'tar-stream';
@@ -58,7 +58,8 @@ export class ContainerFiles {
     if (record.HostConfig.ReadonlyRootfs) throw new InvalidError('container rootfs is marked read-only');
     await withWriteView(layout, async (v) => {
       const dest = await v.resolve(path, true);
-      const st = await lstat(dest).catch(() => undefined);
+      // A running container's root is /proc/<pid>/root, a symlink to lstat: follow that one.
+      const st = await (dest === v.root ? stat : lstat)(dest).catch(() => undefined);
       if (!st) throw new NotFoundError(`Could not find the file ${path} in container ${record.Name.slice(1)}`);
       if (!st.isDirectory()) throw new InvalidError(`extraction point is not a directory: ${path}`);
       await extractTar(body, { noOverwriteDirNonDir, destination: path, resolveParent: (rel) => v.resolveParent(posix.join(path, rel)) });

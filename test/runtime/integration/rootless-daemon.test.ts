@@ -158,3 +158,24 @@ test('a container outlives a daemon restart and the new daemon stops it', opts, 
   assert.equal((await e.docker(['inspect', '-f', '{{.State.Status}}', 'survivor'])).stdout.trim(), 'exited');
   assert.equal((await e.docker(['rm', 'survivor'])).code, 0);
 });
+
+test('docker cp into and out of a running container', opts, async () => {
+  const run = await e.docker(['run', '-d', '--name', 'cpbox', 'busybox', 'sleep', '300']);
+  assert.equal(run.code, 0, run.stderr);
+  const into = await e.docker(['cp', '-', 'cpbox:/'], { input: await tarOf('copied.txt', 'copied in\n') });
+  assert.equal(into.code, 0, into.stderr);
+  assert.equal((await e.docker(['exec', 'cpbox', 'cat', '/copied.txt'])).stdout, 'copied in\n');
+  const out = await e.docker(['cp', 'cpbox:/copied.txt', '-']);
+  assert.match(out.stdout, /copied in/);
+  assert.equal((await e.docker(['rm', '-f', 'cpbox'])).code, 0);
+});
+
+async function tarOf(name: string, body: string): Promise<Buffer> {
+  const tar = await import('tar-stream');
+  const pack = tar.pack();
+  pack.entry({ name, mode: 0o644 }, body);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
