@@ -4,7 +4,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConflictError, SystemError } from '../errdefs.js';
+import { ConflictError, InvalidError, SystemError } from '../errdefs.js';
+import { pidsInNamespaceOf } from '../rootless/namespace-pids.js';
 
 export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
 
@@ -68,12 +69,17 @@ export function selectRuntime(explicit: string | undefined, log: (line: string) 
   throw new SystemError('no OCI runtime found: install runc (apt-get install runc)');
 }
 
+function noFreezer(): InvalidError {
+  return new InvalidError('pause and unpause need the container\'s cgroup (the freezer), and a rootless daemon has no cgroup tree on this host');
+}
+
 export class OciRuntime {
   /**
-   * `canKillAll` false: `kill --all` is left out. runc finds "all" processes through the container's
-   * cgroup, which a rootless daemon does not have; SIGKILL of pid 1 ends its pid namespace anyway.
+   * `hasCgroup` false (a rootless daemon): runc finds "all" processes through the container's cgroup,
+   * so `kill --all` is left out (SIGKILL of pid 1 ends the pid namespace anyway) and `pids` lists the
+   * init's pid namespace instead of `runc ps`.
    */
-  constructor(readonly binary: string, private readonly canKillAll = true) {}
+  constructor(readonly binary: string, private readonly hasCgroup = true) {}
 
   private run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -94,7 +100,7 @@ export class OciRuntime {
 
   async kill(id: string, signal: string, all = false): Promise<void> {
     try {
-      await this.run(['kill', ...(all && this.canKillAll ? ['--all'] : []), id, signal]);
+      await this.run(['kill', ...(all && this.hasCgroup ? ['--all'] : []), id, signal]);
     } catch (err) {
       if (/not running|container does not exist|process already finished/.test((err as Error).message)) {
         throw new ConflictError(`Container ${id} is not running`);
@@ -103,11 +109,16 @@ export class OciRuntime {
     }
   }
 
-  pause(id: string): Promise<string> { return this.run(['pause', id]); }
-  resume(id: string): Promise<string> { return this.run(['resume', id]); }
+  pause(id: string): Promise<string> { return this.hasCgroup ? this.run(['pause', id]) : Promise.reject(noFreezer()); }
+  resume(id: string): Promise<string> { return this.hasCgroup ? this.run(['resume', id]) : Promise.reject(noFreezer()); }
 
   /** Host pids of every process in the container. */
   async pids(id: string): Promise<number[]> {
+    if (!this.hasCgroup) {
+      const s = await this.state(id);
+      if (!s || !s.pid) throw new ConflictError(`Container ${id} is not running`);
+      return pidsInNamespaceOf(s.pid);
+    }
     return JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[];
   }
 

@@ -75,6 +75,13 @@ test('detached container: logs, exec, stop, rm', opts, async () => {
   const ex = await e.docker(['exec', 'svc', 'sh', '-c', 'echo from exec; cat /proc/1/cmdline | tr "\\0" " "']);
   assert.equal(ex.code, 0, ex.stderr);
   assert.equal(ex.stdout, 'from exec\nsleep 300 ');
+  // No cgroup to list the processes by: top reads the container's pid namespace instead.
+  const top = await e.docker(['top', 'svc']);
+  assert.equal(top.code, 0, top.stderr);
+  assert.match(top.stdout, /sleep 300/);
+  const pause = await e.docker(['pause', 'svc']);
+  assert.notEqual(pause.code, 0);
+  assert.match(pause.stderr, /pause and unpause need the container's cgroup/);
   const stop = await e.docker(['stop', '-t', '1', 'svc']);
   assert.equal(stop.code, 0, stop.stderr);
   const state = await e.docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'svc']);
