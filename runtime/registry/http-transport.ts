@@ -7,6 +7,8 @@ import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { RegistryError } from './errors.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { connectThroughLoopbackProxy, isLoopbackHost } from '../rootless/loopback-proxy.js';
 
 export interface TransportTimeouts {
   /** TCP (and TLS) connect; default 15 s. */
@@ -39,6 +41,8 @@ export class HttpTransport {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly connectMs: number;
   private readonly idleMs: number;
+
+  private readonly loopbackRelay = rootlessMode()?.loopbackProxySocket;
 
   constructor(timeouts: TransportTimeouts = {}) {
     this.connectMs = timeouts.connectMs ?? 15_000;
@@ -86,10 +90,15 @@ export class HttpTransport {
         detachAbort();
         reject(signal?.aborted ? signal.reason : toRegistryError(err, req.url));
       };
+      const relay = !isHttps && this.loopbackRelay && isLoopbackHost(req.url.hostname) ? this.loopbackRelay : undefined;
       const request = (isHttps ? https : http).request(req.url, {
         method: req.method,
         headers,
-        agent: isHttps ? this.httpsAgent : this.httpAgent,
+        // A rootless daemon reaches the host's localhost only through its launcher (loopback-proxy.ts).
+        ...(relay
+          // (no agent at all: node:http ignores createConnection when one is given, even `false`)
+          ? { createConnection: () => connectThroughLoopbackProxy(relay, req.url.hostname, Number(req.url.port || 80)) }
+          : { agent: isHttps ? this.httpsAgent : this.httpAgent }),
       });
       const onAbort = (): void => {
         request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));

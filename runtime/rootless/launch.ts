@@ -12,6 +12,7 @@ import type { DaemonOptions } from '../daemon/options.js';
 import { mapArgs } from './id-ranges.js';
 import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
 import { planRootless, type RootlessPlan } from './prerequisites.js';
+import { serveLoopbackProxy } from './loopback-proxy.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
 
@@ -76,7 +77,9 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   await mkdir(dirname(options.socket), { recursive: true, mode: 0o700 });
   const apiSocket = plan.tools.slirp4netns ? `${options.socket}.slirp` : undefined;
-  const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket };
+  const loopbackSocket = `${options.socket}.loopback`;
+  const relay = await serveLoopbackProxy(loopbackSocket);
+  const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket, loopbackProxySocket: loopbackSocket };
   const env = { ...process.env, [ROOTLESS_ENV]: JSON.stringify(mode) };
   // sh waits on fd 3 until the maps are written: before that the namespace has no uid 0.
   const script = 'read ok <&3 && [ "$ok" = go ] && exec 3<&- && exec "$@"';
@@ -100,10 +103,12 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
     daemon.kill('SIGKILL');
     await exited;
     slirp?.kill();
+    relay.close();
     throw err;
   }
   const code = await exited;
   slirp?.kill();
+  relay.close();
   if (apiSocket && existsSync(apiSocket)) rmSync(apiSocket, { force: true });
   return code;
 }

@@ -9,6 +9,8 @@ export interface RootlessMode {
   singleId: boolean;
   /** slirp4netns's API socket (published ports), absent when the daemon has no outbound network. */
   slirpApiSocket?: string;
+  /** The launcher's relay to the host's loopback (registries on localhost), see loopback-proxy.ts. */
+  loopbackProxySocket?: string;
 }
 
 export function rootlessMode(env: NodeJS.ProcessEnv = process.env): RootlessMode | undefined {
@@ -16,7 +18,11 @@ export function rootlessMode(env: NodeJS.ProcessEnv = process.env): RootlessMode
   if (!raw) return undefined;
   try {
     const v = JSON.parse(raw) as Partial<RootlessMode>;
-    return { singleId: v.singleId === true, slirpApiSocket: typeof v.slirpApiSocket === 'string' ? v.slirpApiSocket : undefined };
+    return {
+      singleId: v.singleId === true,
+      slirpApiSocket: typeof v.slirpApiSocket === 'string' ? v.slirpApiSocket : undefined,
+      loopbackProxySocket: typeof v.loopbackProxySocket === 'string' ? v.loopbackProxySocket : undefined,
+    };
   } catch {
     return undefined;
   }

@@ -14,6 +14,7 @@ import { createServer, type Server } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
+import { registryOrSkip, startLocalRegistry } from '../registry/helpers/local-registry.js';
 import { importBusyboxRootless, missingForRootless, startRootlessEngine, type RootlessEngine } from '../rootless/rootless-fixture.js';
 
 const missing = missingForRootless();
@@ -186,3 +187,25 @@ async function tarOf(name: string, body: string): Promise<Buffer> {
   for await (const c of pack) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
 }
+
+test('push to and pull from a registry on the host\'s 127.0.0.1 (relayed by the launcher)', opts, async () => {
+  const found = registryOrSkip();
+  if ('skip' in found) {
+    if (inCI) assert.fail(`missing prerequisite in CI: ${found.skip}`);
+    return;
+  }
+  const registry = await startLocalRegistry(found.binary);
+  try {
+    const name = `${registry.host}/berth/rootless:1`;
+    assert.equal((await e.docker(['tag', 'busybox:latest', name])).code, 0);
+    const push = await e.docker(['push', name]);
+    assert.equal(push.code, 0, push.stderr + e.log());
+    assert.equal((await e.docker(['rmi', name])).code, 0);
+    const pull = await e.docker(['pull', name]);
+    assert.equal(pull.code, 0, pull.stderr + e.log());
+    const run = await e.docker(['run', '--rm', name, 'echo', 'pulled']);
+    assert.equal(run.stdout, 'pulled\n', run.stderr);
+  } finally {
+    await registry.stop();
+  }
+});

@@ -12,6 +12,8 @@ import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
 import { buildSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
 import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
+import { connectThroughLoopbackProxy, isLoopbackHost, serveLoopbackProxy } from '../../../runtime/rootless/loopback-proxy.js';
+import { createServer } from 'node:net';
 
 test('subordinate ids: matched by name or uid, comments and bad lines skipped', () => {
   const text = '# c\nalice:100000:65536\nbob:200000:1000\n1002:300000:10\nalice:bad:1\nalice:500000:0\nalice:400000:5\n';
@@ -96,7 +98,8 @@ test('limit warnings name each discarded limit', () => {
 
 test('mode comes from the environment', () => {
   assert.equal(rootlessMode({}), undefined);
-  assert.deepEqual(rootlessMode({ [ROOTLESS_ENV]: '{"singleId":true,"slirpApiSocket":"/x"}' }), { singleId: true, slirpApiSocket: '/x' });
+  assert.deepEqual(rootlessMode({ [ROOTLESS_ENV]: '{"singleId":true,"slirpApiSocket":"/x","loopbackProxySocket":"/y"}' }),
+    { singleId: true, slirpApiSocket: '/x', loopbackProxySocket: '/y' });
   assert.equal(rootlessMode({ [ROOTLESS_ENV]: 'not json' }), undefined);
 });
 
@@ -116,4 +119,32 @@ test('runc wrapper keeps the name runc and adds --rootless true; crun is used as
 test('a rootless overlay\'s opaque directory (user.overlay.opaque) becomes .wh..wh..opq in the layer', () => {
   const out = rewriteHeader({ name: './d/', type: 'directory', mode: 0o755, uid: 0, gid: 0, pax: { 'SCHILY.xattr.user.overlay.opaque': 'y' } });
   assert.deepEqual(out.map((h) => h.name), ['d/', 'd/.wh..wh..opq']);
+});
+
+test('loopback relay: only loopback hosts count; a relayed connection reaches the host\'s 127.0.0.1', async () => {
+  assert.equal(isLoopbackHost('127.0.0.1'), true);
+  assert.equal(isLoopbackHost('localhost'), true);
+  assert.equal(isLoopbackHost('[::1]'), true);
+  assert.equal(isLoopbackHost('registry.example.com'), false);
+  assert.equal(isLoopbackHost('10.0.0.1'), false);
+  const dir = mkdtempSync(join(tmpdir(), 'berth-relay-'));
+  const upstream = createServer((s) => s.end('hello through the relay'));
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const relay = await serveLoopbackProxy(join(dir, 'relay.sock'));
+  try {
+    const port = (upstream.address() as { port: number }).port;
+    const s = connectThroughLoopbackProxy(join(dir, 'relay.sock'), '127.0.0.1', port);
+    let text = '';
+    for await (const c of s) text += String(c);
+    assert.equal(text, 'hello through the relay');
+    // A host that is not loopback is refused: the connection just closes.
+    const refused = connectThroughLoopbackProxy(join(dir, 'relay.sock'), '192.0.2.1', 80);
+    let got = '';
+    for await (const c of refused) got += String(c);
+    assert.equal(got, '');
+  } finally {
+    relay.close();
+    upstream.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
