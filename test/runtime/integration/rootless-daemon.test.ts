@@ -209,3 +209,19 @@ test('push to and pull from a registry on the host\'s 127.0.0.1 (relayed by the 
     await registry.stop();
   }
 });
+
+test('a host port already in use fails the start with a clear message', opts, async () => {
+  const taken = createServer((_req, res) => res.end());
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  try {
+    const port = (taken.address() as { port: number }).port;
+    const r = await e.docker(['run', '--rm', '-p', `127.0.0.1:${port}:80`, 'busybox', 'true']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, new RegExp(`Bind for 127\\.0\\.0\\.1:${port} failed`));
+  } finally {
+    taken.close();
+  }
+  // The failed start left nothing behind: the next container publishes normally.
+  const ok = await e.docker(['run', '--rm', '-p', '127.0.0.1::80', 'busybox', 'echo', 'fine']);
+  assert.equal(ok.stdout, 'fine\n', ok.stderr);
+});
