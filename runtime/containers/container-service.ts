@@ -29,6 +29,7 @@ import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
+import { withProcessCounters } from '../rootless/process-stats.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -574,7 +575,9 @@ export class ContainerService {
   async stats(idOrName: string, pre?: StatsSample): Promise<StatsSample> {
     const r = this.get(idOrName);
     if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
-    return sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+    // Rootless: no cgroup to read, so the figures come from the container's processes.
+    return rootlessMode() ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
   }
 
   /** Resolves when the container stops running (at once if it is not running). */

@@ -80,6 +80,10 @@ test('detached container: logs, exec, stop, rm', opts, async () => {
   const top = await e.docker(['top', 'svc']);
   assert.equal(top.code, 0, top.stderr);
   assert.match(top.stdout, /sleep 300/);
+  // No cgroup counters either: stats sums the container's processes from /proc.
+  const stats = await e.docker(['stats', '--no-stream', '--format', '{{.MemUsage}} {{.PIDs}}', 'svc']);
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /^[1-9][\d.]*[KM]iB \/ [\d.]+GiB 1\n$/);
   const pause = await e.docker(['pause', 'svc']);
   assert.notEqual(pause.code, 0);
   assert.match(pause.stderr, /pause and unpause need the container's cgroup/);

@@ -12,6 +12,8 @@ import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
 import { buildSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
 import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
+import { withProcessCounters } from '../../../runtime/rootless/process-stats.js';
+import { stoppedStats } from '../../../runtime/containers/stats.js';
 import { connectThroughLoopbackProxy, isLoopbackHost, serveLoopbackProxy } from '../../../runtime/rootless/loopback-proxy.js';
 import { createServer } from 'node:net';
 
@@ -147,4 +149,12 @@ test('loopback relay: only loopback hosts count; a relayed connection reaches th
     upstream.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('stats without a cgroup: counters summed from /proc for the given processes', async () => {
+  const s = await withProcessCounters(stoppedStats('id', '/name'), [process.pid, 999_999_999]);
+  assert.equal(s.pids_stats.current, 1, 'a pid that does not exist is skipped');
+  assert.ok((s.memory_stats.usage ?? 0) > 1 << 20, 'this process uses more than 1 MiB');
+  assert.ok(s.cpu_stats.cpu_usage.total_usage > 0);
+  assert.equal(s.cpu_stats.cpu_usage.total_usage, s.cpu_stats.cpu_usage.usage_in_usermode + s.cpu_stats.cpu_usage.usage_in_kernelmode);
 });
