@@ -11,7 +11,7 @@ import { SystemError } from '../errdefs.js';
 import type { DaemonOptions } from '../daemon/options.js';
 import { mapArgs } from './id-ranges.js';
 import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
-import { planRootless, type RootlessPlan } from './prerequisites.js';
+import { planRootless, withSystemDirs, type RootlessPlan } from './prerequisites.js';
 import { serveLoopbackProxy } from './loopback-proxy.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
@@ -80,7 +80,7 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   const loopbackSocket = `${options.socket}.loopback`;
   const relay = await serveLoopbackProxy(loopbackSocket);
   const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket, loopbackProxySocket: loopbackSocket };
-  const env = { ...process.env, [ROOTLESS_ENV]: JSON.stringify(mode) };
+  const env = { ...process.env, PATH: withSystemDirs(process.env.PATH), [ROOTLESS_ENV]: JSON.stringify(mode) };
   // sh waits on fd 3 until the maps are written: before that the namespace has no uid 0.
   const script = 'read ok <&3 && [ "$ok" = go ] && exec 3<&- && exec "$@"';
   const daemon = spawn(plan.tools.unshare!, ['--user', '--mount', '--net', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh',

@@ -19,6 +19,17 @@ export interface RootlessPlan {
   warnings: string[];
 }
 
+/**
+ * PATH with the system folders appended where missing. Debian gives an ordinary user's login shell
+ * no /usr/sbin or /sbin, and that is where runc, iptables and newuidmap's kin live; the rootless
+ * daemon runs them from its namespace as if it were root.
+ */
+export function withSystemDirs(path: string | undefined): string {
+  const dirs = (path || '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean);
+  for (const d of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!dirs.includes(d)) dirs.push(d);
+  return dirs.join(':');
+}
+
 export interface HostFacts {
   readFile(path: string): string | undefined;
   which(name: string): string | undefined;
@@ -29,7 +40,7 @@ export const realHost: HostFacts = {
     try { return readFileSync(path, 'utf8'); } catch { return undefined; }
   },
   which(name) {
-    for (const dir of (process.env.PATH || '/usr/local/bin:/usr/bin:/bin').split(':').concat(['/usr/sbin', '/sbin'])) {
+    for (const dir of withSystemDirs(process.env.PATH).split(':')) {
       const p = join(dir, name);
       try {
         accessSync(p, constants.X_OK);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapArgs, parseSubIds } from '../../../runtime/rootless/id-ranges.js';
-import { planRootless, type HostFacts } from '../../../runtime/rootless/prerequisites.js';
+import { planRootless, withSystemDirs, type HostFacts } from '../../../runtime/rootless/prerequisites.js';
 import { rootlessLimitWarnings } from '../../../runtime/rootless/rootless-spec.js';
 import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
@@ -157,4 +157,10 @@ test('stats without a cgroup: counters summed from /proc for the given processes
   assert.ok((s.memory_stats.usage ?? 0) > 1 << 20, 'this process uses more than 1 MiB');
   assert.ok(s.cpu_stats.cpu_usage.total_usage > 0);
   assert.equal(s.cpu_stats.cpu_usage.total_usage, s.cpu_stats.cpu_usage.usage_in_usermode + s.cpu_stats.cpu_usage.usage_in_kernelmode);
+});
+
+test('PATH for the daemon in its namespace: a Debian user\'s PATH gets the sbin folders (iptables, runc), nothing twice', () => {
+  assert.equal(withSystemDirs('/usr/local/bin:/usr/bin:/bin:/usr/games'), '/usr/local/bin:/usr/bin:/bin:/usr/games:/usr/local/sbin:/usr/sbin:/sbin');
+  assert.equal(withSystemDirs('/usr/sbin:/usr/bin:/sbin:/bin'), '/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin');
+  assert.equal(withSystemDirs(undefined), '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin');
 });
