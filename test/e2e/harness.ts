@@ -3,11 +3,11 @@
 // workspace, code-server's state, the bundled engine's socket and root), and close() takes all of
 // it down, including the engine process the extension started.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { startCodeServer, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
+import { ensureCodeServer, startCodeServer, type CodeServerInstall, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
 import { netPrefixForRoot } from '../../runtime/daemon/options.js';
 import { teardownDaemonHost } from '../helpers/host-teardown.js';
 import { stopProcessesMentioning, unmountUnder } from './engine-cleanup.js';
@@ -29,6 +29,20 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   /** The folder to copy as the workspace; sample/ by default. */
   workspaceSource?: string;
+  /**
+   * Runs code-server (and so the extension and the engine it starts) as this ordinary user, with its
+   * environment. The run's folder goes into the user's home, and the engine keeps the defaults a
+   * user gets ($XDG_RUNTIME_DIR/berth/engine.sock, ~/.local/share/berth): no socket or root settings.
+   */
+  runAs?: HarnessUser;
+}
+
+export interface HarnessUser {
+  uid: number;
+  gid: number;
+  home: string;
+  runtimeDir: string;
+  env: Record<string, string>;
 }
 
 export class Harness {
@@ -45,6 +59,7 @@ export class Harness {
     readonly context: BrowserContext,
     readonly page: Page,
     readonly resultsDir: string,
+    readonly runAs?: HarnessUser,
   ) {}
 
   static async start(opts: HarnessOptions): Promise<Harness> {
@@ -53,13 +68,21 @@ export class Harness {
     rmSync(resultsDir, { recursive: true, force: true });
     mkdirSync(resultsDir, { recursive: true });
 
+    const runAs = opts.runAs;
     // Short on purpose: the engine's per-container sockets live at <root>/containers/<64 hex>/monitor.sock,
     // and a unix socket path must stay under 108 bytes.
-    const baseDir = mkdtempSync(join(tmpdir(), 'be-'));
+    const baseDir = mkdtempSync(join(runAs?.home ?? tmpdir(), 'be-'));
     const workspace = join(baseDir, 'workspace');
     cpSync(opts.workspaceSource ?? SAMPLE, workspace, { recursive: true });
-    const engineSocket = join(baseDir, 'engine.sock');
-    const engineRoot = join(baseDir, 'r');
+    const engineSocket = runAs ? join(runAs.runtimeDir, 'berth', 'engine.sock') : join(baseDir, 'engine.sock');
+    const engineRoot = runAs ? join(runAs.home, '.local', 'share', 'berth') : join(baseDir, 'r');
+    const engineSettings = runAs ? {} : { 'berth.bundled.socket': engineSocket, 'berth.bundled.root': engineRoot };
+    let install: CodeServerInstall | undefined;
+    if (runAs) {
+      chownSync(baseDir, runAs.uid, runAs.gid);
+      chownTree(workspace, runAs);
+      install = await readableInstall(baseDir);
+    }
 
     let codeServer: RunningCodeServer | undefined;
     let context: BrowserContext | undefined;
@@ -70,22 +93,23 @@ export class Harness {
         stateDir: join(baseDir, 'code-server'),
         settings: {
           'berth.engine': opts.engine ?? 'bundled',
-          'berth.bundled.socket': engineSocket,
-          'berth.bundled.root': engineRoot,
+          ...engineSettings,
           ...opts.settings,
         },
         log: (m) => console.log(`# ${m}`),
+        install,
+        runAs,
       });
       context = await launchChromium(join(baseDir, 'chromium'));
       const page = context.pages()[0] ?? (await context.newPage());
-      const h = new Harness(opts.name, baseDir, workspace, engineSocket, engineRoot, codeServer, context, page, resultsDir);
+      const h = new Harness(opts.name, baseDir, workspace, engineSocket, engineRoot, codeServer, context, page, resultsDir, runAs);
       await page.goto(codeServer.folderUrl);
       await waitForWorkbench(page);
       return h;
     } catch (err) {
       await context?.close().catch(() => undefined);
       await codeServer?.stop().catch(() => undefined);
-      await cleanupEngine(baseDir, engineRoot);
+      await cleanupEngine(baseDir, engineRoot, runAs);
       rmSync(baseDir, { recursive: true, force: true });
       throw err;
     }
@@ -128,7 +152,7 @@ export class Harness {
     await this.screenshot('final').catch(() => undefined);
     await this.context.close().catch(() => undefined);
     await this.codeServer.stop().catch(() => undefined);
-    await cleanupEngine(this.baseDir, this.engineRoot);
+    await cleanupEngine(this.baseDir, this.engineRoot, this.runAs);
     this.keepLogs();
     rmSync(this.baseDir, { recursive: true, force: true });
   }
@@ -150,12 +174,39 @@ export class Harness {
   }
 }
 
-/** The extension's bundled engine and anything under the run's folder: stop, unmount, done. */
 /** Stops the engine a test started under baseDir, unmounts its containers, and removes its bridges, iptables rules and cgroups. */
-export async function cleanupEngine(baseDir: string, engineRoot: string): Promise<void> {
+export async function cleanupEngine(baseDir: string, engineRoot: string, runAs?: HarnessUser): Promise<void> {
+  if (runAs) {
+    // The user's engine names its socket and root on its command line (both in the user's home), and
+    // its mounts, bridges and iptables rules live in its own namespaces: they end with its processes.
+    await stopProcessesMentioning(runAs.home);
+    return;
+  }
   await stopProcessesMentioning(baseDir);
   unmountUnder(baseDir);
   if (existsSync(engineRoot)) await teardownDaemonHost(engineRoot, netPrefixForRoot(engineRoot));
+}
+
+function chownTree(dir: string, user: { uid: number; gid: number }): void {
+  const r = spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`chown -R ${user.uid}:${user.gid} ${dir} failed: ${r.stderr}`);
+}
+
+/**
+ * The cache's code-server lives under /root (mode 0700), out of another user's reach. A hard-linked
+ * copy under `dir` costs seconds and no space; its files stay root's and read-only to the user.
+ * A full copy when the cache is on another file system.
+ */
+async function readableInstall(dir: string): Promise<CodeServerInstall> {
+  const cached = await ensureCodeServer({ log: (m) => console.log(`# ${m}`) });
+  const copy = join(dir, 'code-server-install');
+  const linked = spawnSync('cp', ['-al', cached.dir, copy], { encoding: 'utf8' });
+  if (linked.status !== 0) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(cached.dir, copy, { recursive: true });
+  }
+  const moved = (p: string): string => join(copy, relative(cached.dir, p));
+  return { dir: copy, node: moved(cached.node), entry: moved(cached.entry) };
 }
 
 /** Packs dist/berth.vsix when a test file runs on its own (npm test packs it first). */

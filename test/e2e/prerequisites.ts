@@ -35,6 +35,8 @@ export interface E2eNeeds {
   needsBundledEngine?: boolean;
   /** Docker Engine answering on /var/run/docker.sock (.ci/run starts dockerd). */
   needsDocker?: boolean;
+  /** A throwaway user whose VS Code starts the engine rootless: root to create it, and the rootless engine's tools. */
+  needsRootless?: boolean;
 }
 
 export async function e2ePrerequisites(opts: E2eNeeds): Promise<E2ePrerequisites> {
@@ -43,6 +45,13 @@ export async function e2ePrerequisites(opts: E2eNeeds): Promise<E2ePrerequisites
   if (opts.needsBundledEngine) {
     if (process.getuid?.() !== 0) missing.push('root (the bundled engine runs containers as root)');
     if (!onPath('runc') && !onPath('crun')) missing.push('runc or crun (apt-get install -y runc)');
+  }
+  if (opts.needsRootless) {
+    if (process.getuid?.() !== 0) missing.push('root (to create the test user)');
+    for (const [bin, pkg] of [['runc', 'runc'], ['newuidmap', 'uidmap'], ['newgidmap', 'uidmap'], ['slirp4netns', 'slirp4netns'], ['unshare', 'util-linux'], ['useradd', 'passwd']] as const) {
+      if (!onPath(bin)) missing.push(`${bin} (apt-get install -y ${pkg})`);
+    }
+    if (!existsSync('/bin/busybox')) missing.push('/bin/busybox for the base image (apt-get install -y busybox-static)');
   }
   if (opts.needsDocker && !(await pingDocker(DOCKER_SOCKET))) {
     missing.push(`Docker Engine answering on ${DOCKER_SOCKET} (start dockerd)`);

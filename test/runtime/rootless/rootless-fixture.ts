@@ -3,12 +3,13 @@
 // pointed at the user's socket. Cleanup stops the daemon, ends every process the user still has
 // (by pid), deletes the user (userdel drops its subordinate ids too) and the temp folder.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
 import { RUNTIME_BUNDLE } from '../containers/engine-fixture.js';
+import { createThrowawayUser } from './throwaway-user.js';
+
+export { createThrowawayUser, type ThrowawayUser } from './throwaway-user.js';
 
 export interface RootlessEngine {
   user: string;
@@ -37,56 +38,14 @@ export function missingForRootless(): string | undefined {
   return undefined;
 }
 
-/** A free 65536-id range in /etc/subuid and /etc/subgid, above every range already there. */
-function freeRange(): number {
-  let top = 200000;
-  for (const f of ['/etc/subuid', '/etc/subgid']) {
-    const text = existsSync(f) ? readFileSync(f, 'utf8') : '';
-    for (const line of text.split('\n')) {
-      const [, s, c] = line.split(':');
-      if (s && c) top = Math.max(top, Number(s) + Number(c));
-    }
-  }
-  return top + Number.parseInt(randomBytes(2).toString('hex'), 16) % 16 * 65536;
-}
-
-function pidsOf(uid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
-      if (m && Number(m[1]) === uid) out.push(Number(d));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
 export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Promise<RootlessEngine> {
-  const user = `brl${randomBytes(4).toString('hex')}`;
-  const base = mkdtempSync(join(tmpdir(), 'berth-rootless-'));
-  execFileSync('useradd', ['--no-create-home', '--home-dir', base, '--shell', '/bin/sh', user]);
-  // Debian's useradd may add ranges itself (SUB_UID_COUNT); the test wants exactly its own.
-  execFileSync('sh', ['-c', `usermod --del-subuids 1-4294967294 --del-subgids 1-4294967294 ${user} 2>/dev/null || true`]);
-  if (opts.subIds !== false) {
-    const start = freeRange();
-    execFileSync('usermod', ['--add-subuids', `${start}-${start + 65535}`, '--add-subgids', `${start}-${start + 65535}`, user]);
-  }
-  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
-  chownSync(base, uid, gid);
-  const runtimeDir = join(base, 'xdg');
-  mkdirSync(runtimeDir, { mode: 0o700 });
-  chownSync(runtimeDir, uid, gid);
+  const u = createThrowawayUser(opts);
+  const { user, uid, gid, home: base, runtimeDir } = u;
   const socket = join(runtimeDir, 'berth', 'engine.sock');
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
   let stderr = '';
   let child: ChildProcess | undefined;
-  const cleanup = (): void => {
-    for (const pid of pidsOf(uid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-    try { execFileSync('userdel', [user], { stdio: 'ignore' }); } catch { /* already gone */ }
-    rmSync(base, { recursive: true, force: true });
-  };
+  const cleanup = (): Promise<void> => u.dispose();
   const launch = (): Promise<string> => new Promise<string>((resolve, reject) => {
     // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
     child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
@@ -106,7 +65,7 @@ export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Prom
   try {
     ready = await launch();
   } catch (err) {
-    cleanup();
+    await cleanup();
     throw err;
   }
   const engine: RootlessEngine = {
@@ -124,7 +83,7 @@ export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Prom
         if (ids.length) await engine.docker(['rm', '-f', ...ids]);
         await stop();
       }
-      cleanup();
+      await cleanup();
     },
   };
   return engine;
