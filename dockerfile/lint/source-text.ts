@@ -15,7 +15,7 @@ interface Segment {
 export class SourceText {
   constructor(readonly text: string, private readonly segments: readonly Segment[]) {}
 
-  /** Document position of `offset` (0 ≤ offset ≤ text.length). */
+  /** Document position of `offset` (0 <= offset <= text.length). */
   positionAt(offset: number): Position {
     const segs = this.segments;
     if (segs.length === 0) return { line: 0, character: 0 };

@@ -104,7 +104,7 @@ function build(words: ShellWord[], piped: boolean, terminator: string | null): S
     nameWord,
     args: words.slice(k + 1),
     assignments: assignments ?? NO_WORDS,
-    // From the first assignment or the name: leading `if`, `!`, `then` … are not part of the command.
+    // From the first assignment or the name: leading `if`, `!`, `then` ... are not part of the command.
     start: (assignments?.[0] ?? nameWord).start,
     end: words[words.length - 1].end,
     piped,
