@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
+import { inCI } from '../../helpers/prereqs.js';
 import { RUNTIME_BUNDLE } from '../containers/engine-fixture.js';
 import { createThrowawayUser } from './throwaway-user.js';
 
@@ -36,6 +37,14 @@ export function missingForRootless(): string | undefined {
   if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
   if (!existsSync(RUNTIME_BUNDLE)) return `${RUNTIME_BUNDLE} (run node scripts/build.mjs)`;
   return undefined;
+}
+
+/** Test options: skip with the reason when something is missing, or fail when CI=true (it must not skip there). */
+export function rootlessTestOptions(): { skip?: string } {
+  const missing = missingForRootless();
+  if (!missing) return {};
+  if (inCI) throw new Error(`prerequisite missing: ${missing} (CI=true, so this fails instead of skipping)`);
+  return { skip: `needs ${missing}` };
 }
 
 export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Promise<RootlessEngine> {
