@@ -12,6 +12,7 @@ import { parseFilters, parseTimestamp } from '../query.js';
 import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
+import { rootlessMode } from '../../rootless/mode.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
@@ -83,6 +84,8 @@ function versionBody(): Record<string, unknown> {
 function infoBody(s: Services): Record<string, unknown> {
   const c = s.usage.containerCounts();
   const runtimePath = s.options.ociRuntime ?? 'runc';
+  // Rootless, no cgroup tree is ours: say so as Docker does (the CLI then prints its "No ... support" warnings).
+  const rootless = rootlessMode() !== undefined;
   return {
     ID: '',
     Containers: c.total,
@@ -93,13 +96,13 @@ function infoBody(s: Services): Record<string, unknown> {
     Driver: 'overlay',
     DriverStatus: [['Backing Filesystem', 'unpacked layers'], ['Socket', s.options.socket]],
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file'] },
-    MemoryLimit: true,
+    MemoryLimit: !rootless,
     SwapLimit: false,
-    CpuCfsPeriod: true,
-    CpuCfsQuota: true,
-    CPUShares: true,
-    CPUSet: true,
-    PidsLimit: true,
+    CpuCfsPeriod: !rootless,
+    CpuCfsQuota: !rootless,
+    CPUShares: !rootless,
+    CPUSet: !rootless,
+    PidsLimit: !rootless,
     IPv4Forwarding: true,
     Debug: false,
     NFd: 0,
@@ -129,7 +132,7 @@ function infoBody(s: Services): Record<string, unknown> {
     LiveRestoreEnabled: false,
     Isolation: '',
     InitBinary: '',
-    SecurityOptions: ['name=seccomp,profile=default'],
+    SecurityOptions: rootless ? ['name=seccomp,profile=default', 'name=rootless'] : ['name=seccomp,profile=default'],
     Warnings: null,
     BerthSocket: s.options.socket,
   };

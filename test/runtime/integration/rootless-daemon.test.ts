@@ -36,6 +36,9 @@ test('the daemon runs as the user, on the user\'s socket, with its ids mapped', 
   assert.equal(id, '0');
   assert.equal(map[0], `0 ${e.uid} 1`);
   assert.match(map[1], /^1 \d+ 65536$/);
+  // As rootless Docker says it: the security option, and no cgroup limits on offer.
+  const info = await e.docker(['info', '--format', '{{json .SecurityOptions}} {{.MemoryLimit}} {{.PidsLimit}}']);
+  assert.equal(info.stdout.trim(), '["name=seccomp,profile=default","name=rootless"] false false', info.stderr);
 });
 
 test('run echo; pid 1; hostname; writes stay in the container', opts, async () => {
