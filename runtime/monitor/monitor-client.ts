@@ -96,6 +96,14 @@ export interface Handover { socket: Socket; head: Buffer; stdin: boolean; stdout
 const MAX_SPARES = 4;
 /** A minute without a start that had to wait for a monitor brings the pool back to one spare. */
 const SHRINK_AFTER_MS = 60_000;
+/**
+ * When a taken spare is replaced. Node's start-up takes a core for ~50 ms; started while a short
+ * container is still finishing (`docker run --rm IMAGE echo hi`) it competes with the monitor, the
+ * daemon and the CLI on the exit path. So the replacement starts shortly after the container exits
+ * (the daemon has answered by then), or after it has run a while, whichever comes first.
+ */
+const REPLACE_AFTER_EXIT_MS = 30;
+const REPLACE_AFTER_START_MS = 200;
 
 /**
  * Warm monitors, so Node's start-up (~50-100 ms) is off the `docker run` path. One spare by default;
@@ -149,10 +157,7 @@ export class SparePool {
   }
 
   /**
-   * Hands `job` to a spare. The replacement spare is started once this container has started (or
-   * failed to): Node's start-up would otherwise compete with runc for the CPU on the start path.
-   */
-  /**
+   * Hands `job` to a spare; its replacement starts off the start and exit paths (REPLACE_AFTER_*).
    * `handovers` (called only when the spare can take them) gives the attached CLI connections: they
    * go to the monitor itself over the IPC channel, so output flows container -> monitor -> CLI
    * without passing through the daemon.
@@ -165,7 +170,12 @@ export class SparePool {
     for (const h of direct) {
       spare.child.send({ op: 'docker-attach', stdin: h.stdin, stdout: h.stdout, stderr: h.stderr, tty: h.tty, head: h.head.toString('base64') }, h.socket);
     }
-    session.waitStarted().then(() => this.warm(), () => this.warm());
+    let replaced = false;
+    const replace = (): void => { if (!replaced) { replaced = true; this.warm(); } };
+    const after = (ms: number) => (): void => { setTimeout(replace, ms).unref(); };
+    session.waitStarted().then(after(REPLACE_AFTER_START_MS), after(REPLACE_AFTER_EXIT_MS));
+    session.once('exit', after(REPLACE_AFTER_EXIT_MS));
+    session.once('close', after(REPLACE_AFTER_EXIT_MS));
     return session;
   }
 
