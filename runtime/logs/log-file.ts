@@ -1,23 +1,51 @@
 // The per-container log: one JSON object per output chunk, as Docker's json-file driver writes it
 // ({"log","stream","time"}), rotated by size into <path>.1 ... <path>.<maxFile-1>.
-import { closeSync, fstatSync, openSync, renameSync, rmSync, writev } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writev } from 'node:fs';
 import { jsonStringLatin1 } from './json-escape.js';
 
-/** A log line as stored: text in "log" (Docker's json-file shape), or base64 in "b64" for bulk chunks. */
-export interface LogEntry { log?: string; b64?: string; stream: 'stdout' | 'stderr'; time: string }
+/**
+ * A log entry's JSON line. Text output has it all in "log" (Docker's json-file shape); a bulk chunk
+ * has "raw": its length, and its bytes follow the line as they are, then a newline. Copying bulk
+ * output verbatim was the monitor's largest saving at hundreds of MB/s (escaping costs ~6x, base64
+ * a third more bytes and two copies). Logs written before that may hold "b64" entries.
+ */
+export interface LogEntry { log?: string; raw?: number; b64?: string; stream: 'stdout' | 'stderr'; time: string }
 
 /** A log line decoded. */
 export interface LogRecord { stream: 'stdout' | 'stderr'; time: string; data: Buffer }
 
-/**
- * From this size on a chunk is stored base64-encoded: JSON-escaping bulk output costs ~6x more CPU
- * than base64 and was the monitor's largest cost at hundreds of MB/s. Interactive output (short
- * chunks) stays readable text, as Docker writes it.
- */
+/** From this size on a chunk is stored raw; interactive output (short chunks) stays readable text, as Docker writes it. */
 export const BULK_CHUNK = 4096;
 
-export function decodeEntry(e: LogEntry): LogRecord {
-  return { stream: e.stream, time: e.time, data: e.b64 !== undefined ? Buffer.from(e.b64, 'base64') : Buffer.from(e.log ?? '') };
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * The complete entries in `buf` (a log file or the part of it after `offset`), and where the first
+ * incomplete one starts (a writer may be mid-entry). A line that is not an entry is skipped, as is
+ * a raw header whose bytes do not end with a newline (a torn entry from a killed monitor).
+ */
+export function parseEntries(buf: Buffer): { records: LogRecord[]; end: number } {
+  const records: LogRecord[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    let e: LogEntry | undefined;
+    try { e = JSON.parse(buf.toString('utf8', pos, nl)) as LogEntry; } catch { /* not an entry */ }
+    if (e && typeof e.raw === 'number') {
+      const dataEnd = nl + 1 + e.raw;
+      if (dataEnd >= buf.length) break; // not all here yet
+      if (buf[dataEnd] === 10) {
+        records.push({ stream: e.stream, time: e.time, data: buf.subarray(nl + 1, dataEnd) });
+        pos = dataEnd + 1;
+        continue;
+      }
+    } else if (e && (e.log !== undefined || e.b64 !== undefined)) {
+      records.push({ stream: e.stream, time: e.time, data: e.b64 !== undefined ? Buffer.from(e.b64, 'base64') : Buffer.from(e.log ?? '') });
+    }
+    pos = nl + 1;
+  }
+  return { records, end: pos };
 }
 
 /** RFC3339 with nanoseconds, as Docker prints it. */
@@ -35,10 +63,41 @@ export function parseSize(value: string | undefined, fallback: number): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-/** One log line: {"log":"<escaped bytes>" or "b64":"<base64>","stream":"stdout","time":"..."}\n */
-export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: string): Buffer {
-  if (data.length >= BULK_CHUNK) return Buffer.from(`{"b64":"${data.toString('base64')}","stream":"${stream}","time":"${time}"}\n`, 'latin1');
-  return Buffer.from(`{"log":${jsonStringLatin1(data)},"stream":"${stream}","time":"${time}"}\n`, 'latin1');
+const RAW_HEADER = Buffer.from('{"raw":');
+
+/**
+ * The length of the whole entries at the start of an open log: each line is an entry (only
+ * checked for its newline), a raw header's bytes are skipped by their length. Reads in blocks, so
+ * a large log costs a scan, not its size in memory.
+ */
+export function completeLength(fd: number, size: number): number {
+  const block = Buffer.alloc(1 << 16);
+  const one = Buffer.alloc(1);
+  let pos = 0;
+  while (pos < size) {
+    const view = block.subarray(0, readSync(fd, block, 0, block.length, pos));
+    let at = 0;
+    while (at < view.length) {
+      const nl = view.indexOf(10, at);
+      if (nl < 0) break;
+      const line = view.subarray(at, nl);
+      const raw = line.subarray(0, RAW_HEADER.length).equals(RAW_HEADER) ? Number(/^\{"raw":(\d+),/.exec(line.toString('latin1'))?.[1]) : NaN;
+      if (Number.isNaN(raw)) { at = nl + 1; continue; }
+      const dataEnd = pos + nl + 1 + raw;
+      if (dataEnd >= size || readSync(fd, one, 0, 1, dataEnd) !== 1 || one[0] !== 10) return pos + at;
+      at = dataEnd + 1 - pos;
+      break;
+    }
+    if (at === 0) return pos; // no newline in a whole block: not an entry
+    pos += at;
+  }
+  return Math.min(pos, size);
+}
+
+/** One entry as the buffers to write: a JSON line, and for a bulk chunk its raw bytes and a newline. */
+export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: string): Buffer[] {
+  if (data.length >= BULK_CHUNK) return [Buffer.from(`{"raw":${data.length},"stream":"${stream}","time":"${time}"}\n`, 'latin1'), data, NEWLINE];
+  return [Buffer.from(`{"log":${jsonStringLatin1(data)},"stream":"${stream}","time":"${time}"}\n`, 'latin1')];
 }
 
 /**
@@ -50,15 +109,24 @@ export function encodeEntry(stream: 'stdout' | 'stderr', data: Buffer, time: str
 export class LogWriter {
   private fd: number;
   private size: number;
-  private queued: Buffer[] = [];
+  /** Entries waiting to be written, each as its buffers. */
+  private queued: { parts: Buffer[]; bytes: number }[] = [];
   private writing = false;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private failed: Error | undefined;
 
   constructor(private readonly path: string, private readonly maxSize: number, private readonly maxFile: number) {
-    this.fd = openSync(path, 'a', 0o640);
+    this.fd = openSync(path, 'a+', 0o640);
     this.size = fstatSync(this.fd).size;
+    // A monitor killed mid-write (or a full disk) leaves a torn entry; appending after it would hide
+    // what comes next from the reader, so the log is cut back to its last whole entry first.
+    const whole = this.size > 0 ? completeLength(this.fd, this.size) : 0;
+    if (whole < this.size) {
+      ftruncateSync(this.fd, whole);
+      process.stderr.write(`berth-monitor: ${path} ended in a half-written entry (${this.size - whole} bytes, from a monitor that was killed or a full disk); removed it\n`);
+      this.size = whole;
+    }
   }
 
   /**
@@ -68,9 +136,9 @@ export class LogWriter {
   write(stream: 'stdout' | 'stderr', data: Buffer): void {
     if (this.closing) return;
     const time = nanoTimestamp();
-    if (this.maxSize <= 0) this.queued.push(encodeEntry(stream, data, time));
+    if (this.maxSize <= 0) this.enqueue(encodeEntry(stream, data, time));
     else {
-      // JSON escaping roughly doubles text at worst for common output; keep pieces under half a file.
+      // JSON escaping roughly doubles short text at worst; keep pieces under half a file.
       const piece = Math.max(1, Math.floor(this.maxSize / 2) - 80);
       for (let start = 0; start < data.length;) {
         let end = Math.min(data.length, start + piece);
@@ -78,11 +146,17 @@ export class LogWriter {
           const nl = data.lastIndexOf(10, end - 1);
           if (nl >= start) end = nl + 1;
         }
-        this.queued.push(encodeEntry(stream, data.subarray(start, end), time));
+        this.enqueue(encodeEntry(stream, data.subarray(start, end), time));
         start = end;
       }
     }
     if (!this.writing) this.flush();
+  }
+
+  private enqueue(parts: Buffer[]): void {
+    let bytes = 0;
+    for (const p of parts) bytes += p.length;
+    this.queued.push({ parts, bytes });
   }
 
   /** Writes what is queued, up to the next rotation, then goes on with what came meanwhile. */
@@ -94,12 +168,12 @@ export class LogWriter {
     let bytes = 0;
     while (this.queued.length) {
       const next = this.queued[0];
-      if (this.maxSize > 0 && this.size + bytes > 0 && this.size + bytes + next.length > this.maxSize) {
+      if (this.maxSize > 0 && this.size + bytes > 0 && this.size + bytes + next.bytes > this.maxSize) {
         if (batch.length) break;
         this.rotate();
       }
-      batch.push(next);
-      bytes += next.length;
+      batch.push(...next.parts);
+      bytes += next.bytes;
       this.queued.shift();
     }
     writev(this.fd, batch, (err, written) => {

@@ -3,7 +3,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { decodeEntry, type LogEntry, type LogRecord } from './log-file.js';
+import { parseEntries, type LogRecord } from './log-file.js';
 
 export interface LogQuery {
   stdout: boolean; stderr: boolean; timestamps: boolean; follow: boolean;
@@ -18,15 +18,6 @@ export function timeNano(iso: string): bigint {
   if (!m) return 0n;
   const secs = BigInt(Math.floor(Date.parse(`${m[1]}Z`) / 1000));
   return secs * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
-}
-
-function parseLines(text: string): LogRecord[] {
-  const out: LogRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try { out.push(decodeEntry(JSON.parse(line) as LogEntry)); } catch { /* a torn last line is completed later */ }
-  }
-  return out;
 }
 
 /** `data` cut after each newline (the last piece may lack one). */
@@ -69,18 +60,17 @@ export class LogReader {
 
   /** Writes the backlog, then (with follow) new entries until `stopped` resolves. */
   async read(q: LogQuery, sink: LogSink, stopped: Promise<void>): Promise<void> {
-    const parts: string[] = [];
-    for (let i = this.maxFile - 1; i >= 1; i--) parts.push(`${this.path}.${i}`);
-    let text = '';
-    for (const p of parts) text += await readFile(p, 'utf8').catch(() => '');
+    let entries: LogRecord[] = [];
+    for (let i = this.maxFile - 1; i >= 1; i--) {
+      const rotated = await readFile(`${this.path}.${i}`).catch(() => undefined);
+      if (rotated) entries = entries.concat(parseEntries(rotated).records);
+    }
     let offset = 0;
     try {
-      const buf = await readFile(this.path);
-      const lastNl = buf.lastIndexOf(10);
-      offset = lastNl + 1;
-      text += buf.subarray(0, offset).toString('utf8');
+      const parsed = parseEntries(await readFile(this.path));
+      offset = parsed.end;
+      entries = entries.concat(parsed.records);
     } catch { /* no output yet */ }
-    let entries = parseLines(text);
     if (q.tail !== undefined && q.tail >= 0) entries = tailLines(entries, q.tail);
     for (const e of entries) if (!this.emit(e, q, sink)) return;
     if (!q.follow) return;
@@ -104,11 +94,9 @@ export class LogReader {
           try {
             const buf = Buffer.alloc(size - offset);
             await fh.read(buf, 0, buf.length, offset);
-            const lastNl = buf.lastIndexOf(10);
-            if (lastNl >= 0) {
-              offset += lastNl + 1;
-              for (const e of parseLines(buf.subarray(0, lastNl + 1).toString('utf8'))) if (!this.emit(e, q, sink)) done = true;
-            }
+            const parsed = parseEntries(buf);
+            offset += parsed.end;
+            for (const e of parsed.records) if (!this.emit(e, q, sink)) done = true;
           } finally { await fh.close(); }
         }
       } while (again && !done);
