@@ -164,6 +164,8 @@ export class EngineConnection extends EventEmitter {
       containers: num('Containers'),
       containersRunning: num('ContainersRunning'),
       images: num('Images'),
+      mode: Array.isArray(info.SecurityOptions) && info.SecurityOptions.some((o) => typeof o === 'string' && /(^|,)name=rootless(,|$)/.test(o)) ? 'rootless' : 'root',
+      limits: info.MemoryLimit !== false,
     };
   }
 

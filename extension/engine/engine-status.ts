@@ -15,6 +15,10 @@ export interface EngineInfo {
   containers: number;
   containersRunning: number;
   images: number;
+  /** "rootless" when /info's SecurityOptions say name=rootless (Berth, Docker and Podman all do). */
+  mode: 'rootless' | 'root';
+  /** Whether the engine can apply memory limits (/info MemoryLimit): false without a delegated cgroup. */
+  limits: boolean;
 }
 
 export type EngineStatus =

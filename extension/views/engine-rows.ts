@@ -1,5 +1,5 @@
 // The rows of the Engine view, derived from the engine status. Pure, so it is tested without VS Code.
-import type { EngineStatus } from '../engine/engine-status.js';
+import type { EngineInfo, EngineStatus } from '../engine/engine-status.js';
 
 export interface EngineRow {
   label: string;
@@ -31,6 +31,7 @@ export function engineRows(status: EngineStatus): EngineRow[] {
         { label: 'API', description: i.apiVersion, icon: 'symbol-interface' },
         { label: 'Socket', description: i.address, icon: 'plug' },
         { label: 'Root', description: i.root, icon: 'folder' },
+        modeRow(i),
         {
           label: 'Containers',
           description: `${i.containers} (${i.containersRunning} running)`,
@@ -40,4 +41,20 @@ export function engineRows(status: EngineStatus): EngineRow[] {
       ];
     }
   }
+}
+
+/** Rootless or not, and what that means here: limits are what users notice first. */
+function modeRow(i: EngineInfo): EngineRow {
+  if (i.mode === 'root') {
+    return { label: 'Mode', description: 'root', tooltip: 'The engine runs as root: containers get the full isolation and resource limits.', icon: 'shield' };
+  }
+  const limits = i.limits
+    ? 'Memory, CPU and pids limits are applied through the cgroups delegated to the user.'
+    : 'Memory, CPU and pids limits cannot be applied (no cgroup is delegated to the user): a container with limits still runs, and the engine says so in a warning.';
+  return {
+    label: 'Mode',
+    description: i.limits ? 'rootless' : 'rootless, no resource limits',
+    tooltip: `The engine runs as your user: containers live in a user namespace, with your subordinate ids. ${limits}`,
+    icon: 'person',
+  };
 }

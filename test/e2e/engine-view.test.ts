@@ -25,6 +25,7 @@ test('the Berth view container opens and the Engine view shows the bundled engin
     assert.equal(by.get('API'), '1.41');
     assert.ok(by.get('Socket')?.endsWith(h.engineSocket), `Socket row names ${h.engineSocket}: ${by.get('Socket')}`);
     assert.equal(by.get('Root'), h.engineRoot);
+    assert.equal(by.get('Mode'), 'root', 'the engine of this test runs as root');
 
     // The palette reaches Berth's commands; a refresh settles on running again.
     await h.runCommand('Berth: Refresh Engine');
@@ -47,6 +48,7 @@ test('with berth.engine set to docker, the Engine view shows Docker Engine', { t
     assert.match(by.get('Engine') ?? '', /^Docker\b.*\d/);
     assert.match(by.get('API') ?? '', /^1\.\d+$/);
     assert.match(by.get('Socket') ?? '', /\/var\/run\/docker\.sock$/);
+    assert.equal(by.get('Mode'), 'root');
   } finally {
     await h.close();
   }

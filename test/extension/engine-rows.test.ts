@@ -6,7 +6,7 @@ import { productName } from '../../extension/engine/product-name.js';
 test('a running engine shows state, identity, API, socket and root', () => {
   const rows = engineRows({
     state: 'running',
-    info: { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/run/berth/engine.sock', root: '/var/lib/berth', containers: 2, containersRunning: 1, images: 3 },
+    info: { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/run/berth/engine.sock', root: '/var/lib/berth', containers: 2, containersRunning: 1, images: 3, mode: 'root', limits: true },
   });
   const byLabel = Object.fromEntries(rows.map((r) => [r.label, r.description]));
   assert.equal(byLabel.State, 'running');
@@ -15,6 +15,15 @@ test('a running engine shows state, identity, API, socket and root', () => {
   assert.equal(byLabel.Socket, '/run/berth/engine.sock');
   assert.equal(byLabel.Root, '/var/lib/berth');
   assert.equal(byLabel.Containers, '2 (1 running)');
+  assert.equal(byLabel.Mode, 'root');
+});
+
+test('a rootless engine says so, and whether it can apply resource limits', () => {
+  const info = { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/run/user/1000/berth/engine.sock', root: '/home/u/.local/share/berth', containers: 0, containersRunning: 0, images: 0, mode: 'rootless' as const };
+  const mode = (limits: boolean) => engineRows({ state: 'running', info: { ...info, limits } }).find((r) => r.label === 'Mode')!;
+  assert.equal(mode(true).description, 'rootless');
+  assert.equal(mode(false).description, 'rootless, no resource limits');
+  assert.match(mode(false).tooltip!, /user namespace.*cannot be applied.*warning/s);
 });
 
 test('an unreachable engine shows why', () => {
