@@ -11,6 +11,7 @@ import { errorMessage } from './errdefs.js';
 import { launchRootless } from './rootless/launch.js';
 import { prepareRootlessNamespace } from './rootless/inside.js';
 import { rootlessMode } from './rootless/mode.js';
+import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
     return;
   }
   const rootless = rootlessMode();
-  if (rootless) await prepareRootlessNamespace(options.root, Boolean(rootless.slirpApiSocket));
+  if (rootless) {
+    await prepareRootlessNamespace(options.root, Boolean(rootless.slirpApiSocket), rootless.joined);
+    if (!rootless.joined) startHolder(options.root);
+  }
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   let services;
@@ -50,6 +54,8 @@ async function main(): Promise<void> {
     process.stderr.write(`berthd: ${signal}, shutting down\n`);
     api.server.close(() => {
       try { rmSync(options.socket, { force: true }); } catch { /* already gone */ }
+      // Nothing left that needs the namespaces: let them go (the next start makes new ones).
+      if (rootless && services.usage.containerCounts().running + services.usage.containerCounts().paused === 0) stopHolder(options.root);
       lock.release();
       process.exit(0);
     });

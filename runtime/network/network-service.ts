@@ -72,6 +72,22 @@ export class NetworkService {
     await this.save();
   }
 
+  /**
+   * Asks the forwarder again for every published port on record: a rootless daemon that joined the
+   * namespaces of a previous one has a new slirp4netns, and the containers it finds still publish.
+   * (Ports of containers that exited meanwhile go again when those are reconciled.)
+   */
+  async restoreForwards(): Promise<void> {
+    if (!this.forwarder) return;
+    for (const [cid, eps] of Object.entries(this.state.endpoints)) {
+      for (const p of eps.flatMap((e) => e.ports)) {
+        await this.forwarder.add(p).catch((err: unknown) => {
+          process.stderr.write(`berthd: port ${p.hostPort}/${p.proto} of container ${cid.slice(0, 12)} is not forwarded again: ${(err as Error).message}\n`);
+        });
+      }
+    }
+  }
+
   /** First candidate overlapping neither our networks nor any host route (other daemons' bridges, docker0, LANs). */
   private async freeSubnet(candidates: string[], ownDevice?: string): Promise<string> {
     const taken = [...this.state.networks.map((n) => n.Subnet).filter((s): s is string => Boolean(s)), ...await hostRoutes(ownDevice)];

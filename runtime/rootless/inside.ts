@@ -3,7 +3,7 @@
 // namespaces, with everything else of the host's /run bound back in place (the user's runtime dir,
 // systemd-resolved's resolv.conf, ...). Only processes of this daemon see the change.
 import { execFile } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '../errdefs.js';
 import { SLIRP_DNS } from './slirp-api.js';
@@ -20,7 +20,14 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export async function prepareRootlessNamespace(root: string, hasSlirp: boolean): Promise<void> {
+/** Made in this namespace's own /run once it is set up: a daemon that joins it later finds it so. */
+const READY_MARK = '/run/.berth-namespace-ready';
+
+export async function prepareRootlessNamespace(root: string, hasSlirp: boolean, joined = false): Promise<void> {
+  // runc keeps state under $XDG_RUNTIME_DIR/runc when it sees a user namespace; here /run/runc is
+  // ours, and the monitor cleans up there.
+  delete process.env.XDG_RUNTIME_DIR;
+  if (joined && existsSync(READY_MARK)) return;
   await ownRun();
   if (hasSlirp) await reachableResolver(root);
   // runc's state outlives this namespace in the daemon's root, so a restarted daemon (a new
@@ -31,9 +38,7 @@ export async function prepareRootlessNamespace(root: string, hasSlirp: boolean):
   await run('mount', ['--bind', state, '/run/runc']);
   await ownSysfs();
   await run('ip', ['link', 'set', 'lo', 'up']);
-  // runc keeps state under $XDG_RUNTIME_DIR/runc when it sees a user namespace; here /run/runc is
-  // ours, and the monitor cleans up there.
-  delete process.env.XDG_RUNTIME_DIR;
+  writeFileSync(READY_MARK, '');
 }
 
 /**

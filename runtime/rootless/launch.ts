@@ -1,11 +1,12 @@
 // The rootless start: berthd run by an ordinary user starts itself again inside new user, mount and
-// network namespaces (as Podman does), where it is uid 0 with the user's subordinate ids mapped. This
+// network namespaces (as Podman does), where it is uid 0 with the user's subordinate ids mapped, or
+// inside the namespaces a previous daemon left, while their holder lives (namespace-holder.ts). This
 // process stays outside as the parent: it writes the id maps (newuidmap/newgidmap), attaches
 // slirp4netns to the new network namespace, forwards signals and exits with the daemon's code.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { SystemError } from '../errdefs.js';
 import type { DaemonOptions } from '../daemon/options.js';
@@ -13,6 +14,7 @@ import { mapArgs } from './id-ranges.js';
 import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
 import { planRootless, withSystemDirs, type RootlessPlan } from './prerequisites.js';
 import { serveLoopbackProxy } from './loopback-proxy.js';
+import { findHolder } from './namespace-holder.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
 
@@ -50,6 +52,15 @@ function writeMaps(pid: number, plan: RootlessPlan, singleId: boolean): void {
   }
 }
 
+/** A slirp4netns of an earlier launcher that was killed (its tap0 would block a new one). */
+function stopLeftoverSlirp(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (pid > 1 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns') process.kill(pid, 'SIGKILL');
+  } catch { /* none */ }
+  rmSync(pidFile, { force: true });
+}
+
 /** Starts slirp4netns on the namespace of `pid`; resolves when it has configured tap0. */
 function startSlirp(binary: string, pid: number, apiSocket: string): Promise<ChildProcess> {
   rmSync(apiSocket, { force: true });
@@ -78,12 +89,20 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   await mkdir(dirname(options.socket), { recursive: true, mode: 0o700 });
   const apiSocket = plan.tools.slirp4netns ? `${options.socket}.slirp` : undefined;
   const loopbackSocket = `${options.socket}.loopback`;
+  const slirpPidFile = join(options.root, 'run', 'slirp4netns.pid');
+  await mkdir(join(options.root, 'run'), { recursive: true, mode: 0o700 });
   const relay = await serveLoopbackProxy(loopbackSocket);
-  const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket, loopbackProxySocket: loopbackSocket };
+  const holder = plan.tools.nsenter ? findHolder(options.root, me.uid) : undefined;
+  if (holder) log(`joining the namespaces of the previous daemon (held by pid ${holder}), where its containers live`);
+  const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket, loopbackProxySocket: loopbackSocket, joined: Boolean(holder) };
   const env = { ...process.env, PATH: withSystemDirs(process.env.PATH), [ROOTLESS_ENV]: JSON.stringify(mode) };
-  // sh waits on fd 3 until the maps are written: before that the namespace has no uid 0.
+  // sh waits on fd 3 until the maps are written (before that a new namespace has no uid 0) and
+  // slirp4netns is attached.
   const script = 'read ok <&3 && [ "$ok" = go ] && exec 3<&- && exec "$@"';
-  const daemon = spawn(plan.tools.unshare!, ['--user', '--mount', '--net', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh',
+  const enter = holder
+    ? [plan.tools.nsenter!, '--target', String(holder), '--user', '--mount', '--net', '--preserve-credentials', '--']
+    : [plan.tools.unshare!, '--user', '--mount', '--net', '--propagation', 'private', '--'];
+  const daemon = spawn(enter[0], [...enter.slice(1), '/bin/sh', '-c', script, 'sh',
     process.execPath, ...process.execArgv, process.argv[1], ...innerArgs(options)], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env });
   const release = daemon.stdio[3] as NodeJS.WritableStream;
   const exited = new Promise<number>((resolve) => {
@@ -95,9 +114,15 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   process.on('SIGINT', forward('SIGINT'));
   let slirp: ChildProcess | undefined;
   try {
-    await unshared(daemon.pid!);
-    writeMaps(daemon.pid!, plan, singleId);
-    if (plan.tools.slirp4netns && apiSocket) slirp = await startSlirp(plan.tools.slirp4netns, daemon.pid!, apiSocket);
+    if (!holder) {
+      await unshared(daemon.pid!);
+      writeMaps(daemon.pid!, plan, singleId);
+    }
+    if (plan.tools.slirp4netns && apiSocket) {
+      stopLeftoverSlirp(slirpPidFile);
+      slirp = await startSlirp(plan.tools.slirp4netns, holder ?? daemon.pid!, apiSocket);
+      writeFileSync(slirpPidFile, `${slirp.pid}\n`);
+    }
     release.end('go\n');
   } catch (err) {
     daemon.kill('SIGKILL');
@@ -108,6 +133,7 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   }
   const code = await exited;
   slirp?.kill();
+  rmSync(slirpPidFile, { force: true });
   relay.close();
   if (apiSocket && existsSync(apiSocket)) rmSync(apiSocket, { force: true });
   return code;

@@ -11,6 +11,8 @@ export interface RootlessMode {
   slirpApiSocket?: string;
   /** The launcher's relay to the host's loopback (registries on localhost), see loopback-proxy.ts. */
   loopbackProxySocket?: string;
+  /** The daemon joined the namespaces a previous daemon left (namespace-holder.ts): they are set up. */
+  joined?: boolean;
 }
 
 export function rootlessMode(env: NodeJS.ProcessEnv = process.env): RootlessMode | undefined {
@@ -22,6 +24,7 @@ export function rootlessMode(env: NodeJS.ProcessEnv = process.env): RootlessMode
       singleId: v.singleId === true,
       slirpApiSocket: typeof v.slirpApiSocket === 'string' ? v.slirpApiSocket : undefined,
       loopbackProxySocket: typeof v.loopbackProxySocket === 'string' ? v.loopbackProxySocket : undefined,
+      joined: v.joined === true,
     };
   } catch {
     return undefined;

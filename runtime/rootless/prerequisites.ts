@@ -12,7 +12,7 @@ export interface RootlessPlan {
   uidRanges: IdRange[];
   gidRanges: IdRange[];
   /** Paths of the tools found (absent: not installed). */
-  tools: { unshare?: string; newuidmap?: string; newgidmap?: string; slirp4netns?: string; runc?: string };
+  tools: { unshare?: string; nsenter?: string; newuidmap?: string; newgidmap?: string; slirp4netns?: string; runc?: string };
   /** Each stops the daemon. */
   errors: string[];
   /** Each is printed and the daemon starts anyway. */
@@ -53,7 +53,7 @@ export const realHost: HostFacts = {
 
 export function planRootless(user: { uid: number; gid: number; name: string }, host: HostFacts = realHost): RootlessPlan {
   const tools = {
-    unshare: host.which('unshare'), newuidmap: host.which('newuidmap'), newgidmap: host.which('newgidmap'),
+    unshare: host.which('unshare'), nsenter: host.which('nsenter'), newuidmap: host.which('newuidmap'), newgidmap: host.which('newgidmap'),
     slirp4netns: host.which('slirp4netns'), runc: host.which('runc'),
   };
   const uidRanges = parseSubIds(host.readFile('/etc/subuid') ?? '', { name: user.name, id: user.uid });

@@ -158,18 +158,43 @@ test('published ports answer on the host\'s 127.0.0.1', opts, async () => {
   assert.equal((await e.docker(['rm', '-f', 'web'])).code, 0);
 });
 
-test('a container outlives a daemon restart and the new daemon stops it', opts, async () => {
-  const run = await e.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo up; exec sleep 300']);
+test('a container outlives a daemon restart: the new daemon joins its namespaces (exec, published port), then stops it', opts, async () => {
+  const run = await e.docker(['run', '-d', '--name', 'survivor', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', 'echo up; mkdir /www && echo page > /www/index.html && exec httpd -f -p 80 -h /www']);
   assert.equal(run.code, 0, run.stderr);
+  const fetchPage = async (): Promise<string> => {
+    const port = (await e.docker(['port', 'survivor', '80/tcp'])).stdout.trim();
+    let body = '';
+    for (let i = 0; i < 100 && body !== 'page\n'; i++) {
+      body = await fetch(`http://${port}/`).then((res) => res.text(), () => '');
+      if (body !== 'page\n') await new Promise((r) => setTimeout(r, 50));
+    }
+    return body;
+  };
+  assert.equal(await fetchPage(), 'page\n');
   await e.restart();
+  // The namespaces outlive the daemon (held by a `sleep infinity`, like Podman's pause process).
+  assert.match(e.log(), /joining the namespaces of the previous daemon/);
   const ps = await e.docker(['ps', '--format', '{{.Names}} {{.Status}}']);
   assert.match(ps.stdout, /^survivor Up/m, ps.stderr + e.log());
   assert.equal((await e.docker(['logs', 'survivor'])).stdout, 'up\n');
-  // runc's state is kept under the root, so the new namespace's runc still finds the container.
+  const exec = await e.docker(['exec', 'survivor', 'cat', '/www/index.html']);
+  assert.equal(exec.stdout, 'page\n', exec.stderr + e.log());
+  // A new slirp4netns serves the same network namespace; the port is forwarded again.
+  assert.equal(await fetchPage(), 'page\n', e.log());
+  // runc's state is kept under the root, so the new daemon's runc still finds the container.
   const stop = await e.docker(['stop', '-t', '1', 'survivor']);
   assert.equal(stop.code, 0, stop.stderr + e.log());
   assert.equal((await e.docker(['inspect', '-f', '{{.State.Status}}', 'survivor'])).stdout.trim(), 'exited');
   assert.equal((await e.docker(['rm', 'survivor'])).code, 0);
+});
+
+test('a daemon that stops with no container running lets its namespaces go; the next one makes new ones', opts, async () => {
+  assert.equal((await e.docker(['ps', '-q'])).stdout.trim(), '', 'no container runs now');
+  const before = e.log().length;
+  await e.restart();
+  assert.doesNotMatch(e.log().slice(before), /joining the namespaces/);
+  const r = await e.docker(['run', '--rm', 'busybox', 'echo', 'fresh']);
+  assert.equal(r.stdout, 'fresh\n', r.stderr + e.log());
 });
 
 test('docker cp into and out of a running container', opts, async () => {

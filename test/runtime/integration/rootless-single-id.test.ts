@@ -34,3 +34,12 @@ test('another container user is refused with the fix', opts, async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /maps only uid 0.*usermod --add-subuids/);
 });
+
+test('with only one id mapped, a restarted daemon still joins the namespaces of a running container', opts, async () => {
+  assert.equal((await e.docker(['run', '-d', '--name', 'keeper', 'busybox', 'sleep', '300'])).code, 0);
+  await e.restart();
+  assert.match(e.log(), /joining the namespaces of the previous daemon/);
+  const r = await e.docker(['exec', 'keeper', 'cat', '/proc/self/uid_map']);
+  assert.equal(r.stdout.trim().split(/\s+/).join(' '), `0 ${e.uid} 1`, r.stderr + e.log());
+  assert.equal((await e.docker(['rm', '-f', 'keeper'])).code, 0);
+});

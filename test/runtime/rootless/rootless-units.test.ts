@@ -2,7 +2,7 @@
 // the limit warnings and the runc wrapper.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapArgs, parseSubIds } from '../../../runtime/rootless/id-ranges.js';
@@ -101,7 +101,8 @@ test('limit warnings name each discarded limit', () => {
 test('mode comes from the environment', () => {
   assert.equal(rootlessMode({}), undefined);
   assert.deepEqual(rootlessMode({ [ROOTLESS_ENV]: '{"singleId":true,"slirpApiSocket":"/x","loopbackProxySocket":"/y"}' }),
-    { singleId: true, slirpApiSocket: '/x', loopbackProxySocket: '/y' });
+    { singleId: true, slirpApiSocket: '/x', loopbackProxySocket: '/y', joined: false });
+  assert.equal(rootlessMode({ [ROOTLESS_ENV]: '{"singleId":false,"joined":true}' })?.joined, true);
   assert.equal(rootlessMode({ [ROOTLESS_ENV]: 'not json' }), undefined);
 });
 
@@ -163,4 +164,31 @@ test('PATH for the daemon in its namespace: a Debian user\'s PATH gets the sbin 
   assert.equal(withSystemDirs('/usr/local/bin:/usr/bin:/bin:/usr/games'), '/usr/local/bin:/usr/bin:/bin:/usr/games:/usr/local/sbin:/usr/sbin:/sbin');
   assert.equal(withSystemDirs('/usr/sbin:/usr/bin:/sbin:/bin'), '/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin');
   assert.equal(withSystemDirs(undefined), '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin');
+});
+
+test('namespace holder: found only when it is a sleep of this user in another user namespace; stopped by pid file', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'berth-holder-'));
+  try {
+    const { findHolder, holderPidFile, startHolder, stopHolder } = await import('../../../runtime/rootless/namespace-holder.js');
+    const uid = process.getuid!();
+    assert.equal(findHolder(root, uid), undefined, 'no pid file');
+    mkdirSync(join(root, 'run'));
+    writeFileSync(holderPidFile(root), `${process.pid}\n`);
+    assert.equal(findHolder(root, uid), undefined, 'not a sleep');
+    writeFileSync(holderPidFile(root), 'garbage\n');
+    assert.equal(findHolder(root, uid), undefined, 'not a pid');
+    // Started here, it shares our user namespace: nothing to join.
+    const pid = startHolder(root)!;
+    assert.ok(pid > 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 'sleep');
+    assert.equal(findHolder(root, uid), undefined, 'same user namespace');
+    stopHolder(root);
+    assert.ok(!existsSync(holderPidFile(root)));
+    await new Promise((r) => setTimeout(r, 100));
+    const state = (() => { try { return /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]; } catch { return 'gone'; } })();
+    assert.ok(state === 'gone' || state === 'Z', `the holder is killed (state ${state})`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
