@@ -7,7 +7,8 @@ import { parseArgs, USAGE } from './daemon/options.js';
 import { RootLock } from './daemon/root-lock.js';
 import { openServices } from './daemon/services.js';
 import { listenOnSocket } from './daemon/listen.js';
-import { errorMessage } from './errdefs.js';
+import { errorMessage, InvalidError } from './errdefs.js';
+import { chooseRootlessOverlay } from './rootless/overlay-choice.js';
 import { launchRootless } from './rootless/launch.js';
 import { prepareRootlessNamespace } from './rootless/inside.js';
 import { rootlessMode } from './rootless/mode.js';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   if (rootless) {
     await prepareRootlessNamespace(options.root, Boolean(rootless.slirpApiSocket), rootless.joined);
     if (!rootless.joined) startHolder(options.root);
+    await chooseRootlessOverlay(options.storageDriver, options.root, (line) => process.stderr.write(`berthd: ${line}\n`));
+  } else if (options.storageDriver === 'fuse-overlayfs') {
+    throw new InvalidError('--storage-driver fuse-overlayfs is for rootless mode: as root berthd uses the kernel\'s overlayfs');
   }
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);

@@ -9,12 +9,13 @@ import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
+import { daemonMountsRootfs, isMountPoint, mountOverlay, unmount } from '../fs/overlay-mount.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
-import { containerPaths, createLayout, hostsFile, writeBundle } from '../tasks/bundle.js';
+import { containerPaths, createLayout, hostsFile, writeBundle, type ContainerPaths } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest, ImageRunConfig } from './api-types.js';
@@ -268,11 +269,13 @@ export class ContainerService {
       r.Ports = att.ports;
       const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities });
       await writeBundle(p, spec);
+      if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
+        unmountAtExit: daemonMountsRootfs() ? p.rootfs : undefined,
       }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
       for (const a of this.liveOf(r.Id).attachers) { a.relayInput?.(); delete a.relayInput; delete a.takeover; }
@@ -293,7 +296,10 @@ export class ContainerService {
       void this.save(r).catch((err: unknown) => process.stderr.write(`berthd: saving container ${r.Id.slice(0, 12)}: ${(err as Error).message}\n`));
       this.d.publish('start', r.Id, this.attrs(r));
     } catch (err) {
-      if (r.State.Status !== 'running') await this.d.networks.detach(r.Id).catch(() => undefined);
+      if (r.State.Status !== 'running') {
+        await this.d.networks.detach(r.Id).catch(() => undefined);
+        if (daemonMountsRootfs() && isMountPoint(p.rootfs)) await unmount(p.rootfs).catch(() => undefined);
+      }
       throw err;
     }
   }
@@ -499,6 +505,9 @@ export class ContainerService {
     this.records.delete(r.Id);
     if (this.byName.get(r.Name) === r.Id) this.byName.delete(r.Name);
     await this.d.networks.detach(r.Id).catch(() => undefined);
+    // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
+    // recursive delete would walk through it.
+    if (daemonMountsRootfs() && isMountPoint(this.paths(r.Id).rootfs)) await unmount(this.paths(r.Id).rootfs).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
@@ -588,4 +597,10 @@ export class ContainerService {
     this.health.stopAll();
     for (const l of this.live.values()) { clearTimeout(l.restartTimer); l.session?.close(); }
   }
+}
+
+/** fuse-overlayfs: the container's root on its bundle's rootfs, mounted afresh (a stale mount goes first). */
+async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void> {
+  if (isMountPoint(p.rootfs)) await unmount(p.rootfs);
+  await mountOverlay({ lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }

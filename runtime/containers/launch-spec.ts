@@ -9,6 +9,7 @@ import { resolveUser } from '../tasks/user-resolve.js';
 import type { ResolvedImage } from './container-service.js';
 import type { ContainerRecord } from './record.js';
 import { rootlessMode } from '../rootless/mode.js';
+import { daemonMountsRootfs } from '../fs/overlay-mount.js';
 
 export interface LaunchHost {
   /** Other containers on the same user networks: [ip, names]. */
@@ -37,6 +38,6 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
     initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
-    rootless: rootlessMode(),
+    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
   });
 }

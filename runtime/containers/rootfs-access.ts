@@ -5,11 +5,10 @@
 // read-write overlay of the container's upper directory. Paths are resolved inside that root with
 // symlinks followed *within* it (a container's `/etc -> /` must not lead to the host's /etc), and
 // paths under a volume or bind mount go to the mount's source.
-import { execFile } from 'node:child_process';
 import { lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { InvalidError, SystemError } from '../errdefs.js';
-import { rootlessMode } from '../rootless/mode.js';
+import { InvalidError } from '../errdefs.js';
+import { mountOverlay, unmount } from '../fs/overlay-mount.js';
 
 export interface RootfsLayout {
   /** The container's overlay upper and work directories. */
@@ -34,10 +33,6 @@ export interface RootfsView {
   resolveParent(containerPath: string): Promise<{ dir: string; base: string }>;
   /** Container mount destinations (skipped by export). */
   mountPoints: string[];
-}
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => execFile(cmd, args, (err, _out, stderr) => (err ? reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`)) : resolve())));
 }
 
 const MAX_LINKS = 255;
@@ -103,12 +98,11 @@ function makeView(root: string, layout: RootfsLayout, mapMounts: boolean): Rootf
 export async function withReadView<T>(layout: RootfsLayout, fn: (v: RootfsView) => Promise<T>): Promise<T> {
   const mnt = await mkdtemp(join(layout.scratch, 'ro-'));
   // Without an upperdir the mount is read-only, and the container's live upper is just a lower layer.
-  const lower = [layout.upper, ...[...layout.layerDirs].reverse()].join(':');
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${lower}${overlayExtra()}`, mnt]);
+  await mountOverlay({ lower: [layout.upper, ...[...layout.layerDirs].reverse()] }, mnt);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
-    await run('umount', ['-l', mnt]).catch(() => undefined);
+    await unmount(mnt).catch(() => undefined);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -120,17 +114,12 @@ export async function withWriteView<T>(layout: RootfsLayout, fn: (v: RootfsView)
     return fn(makeView(`/proc/${layout.pid}/root`, layout, false));
   }
   const mnt = await mkdtemp(join(layout.scratch, 'rw-'));
-  const lower = [...layout.layerDirs].reverse().join(':');
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${layout.upper},workdir=${layout.work}${overlayExtra()}`, mnt]);
+  await mountOverlay({ lower: [...layout.layerDirs].reverse(), upper: layout.upper, work: layout.work }, mnt);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
-    await run('umount', ['-l', mnt]).catch(() => undefined);
+    await unmount(mnt).catch(() => undefined);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
-/** Inside a rootless daemon's user namespace overlayfs can only use user.* xattrs. */
-function overlayExtra(): string {
-  return rootlessMode() ? ',userxattr' : '';
-}

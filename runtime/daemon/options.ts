@@ -16,11 +16,18 @@ export interface DaemonOptions {
    * share a bridge (they would hand out the same addresses on it).
    */
   netPrefix?: string;
+  /**
+   * How container root filesystems are mounted in rootless mode: "overlay2" (the kernel's overlayfs)
+   * or "fuse-overlayfs". Undefined: overlay2 where the kernel allows it in a user namespace (5.11+),
+   * else fuse-overlayfs. As root the kernel's overlayfs is always used.
+   */
+  storageDriver?: 'overlay2' | 'fuse-overlayfs';
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
 
 export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
+              [--storage-driver overlay2|fuse-overlayfs]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -34,6 +41,8 @@ Options:
   --net-prefix NAME   prefix of host names for networking and cgroups (bridge NAME0, iptables
                       chain, netns, cgroup); 1-6 letters/digits. Default: berth for the default
                       root, otherwise b + 5 characters derived from the root's path.
+  --storage-driver D  rootless mode only: overlay2 (the kernel's overlayfs, 5.11+) or fuse-overlayfs.
+                      Default: overlay2 where the kernel can, else fuse-overlayfs
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -67,6 +76,12 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
         // Linux interface names are at most 15 bytes: PREFIX-<8 hex> must fit.
         if (!/^[a-z][a-z0-9]{0,5}$/.test(v)) throw new InvalidError(`--net-prefix "${v}": use 1-6 lower-case letters or digits, starting with a letter`);
         options.netPrefix = v;
+        break;
+      }
+      case '--storage-driver': case '-s': {
+        const v = value();
+        if (v !== 'overlay2' && v !== 'fuse-overlayfs') throw new InvalidError(`--storage-driver "${v}": use overlay2 or fuse-overlayfs`);
+        options.storageDriver = v;
         break;
       }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);

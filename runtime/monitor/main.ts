@@ -2,7 +2,7 @@
 // daemon (so Node's start-up is off the `docker run` path), it takes one job, runs the container with
 // `runc run --keep` holding its stdio, writes the log, serves attach on <containerDir>/monitor.sock,
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { watch, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
@@ -342,6 +342,11 @@ function finish(exitCode: number, spawnError?: string): void {
 }
 
 function announceExit(j: MonitorJob, record: ExitRecord): void {
+  // A root the daemon mounted (fuse-overlayfs) goes before the exit is known: a restart mounts it again.
+  if (j.unmountAtExit) {
+    const r = spawnSync('umount', ['-l', j.unmountAtExit], { encoding: 'utf8' });
+    if (r.status !== 0) process.stderr.write(`berth-monitor: cannot unmount ${j.unmountAtExit}: ${(r.stderr || r.error?.message || '').trim()}\n`);
+  }
   // --keep left the state and cgroup so the OOM counter could be read. Release them *before* telling
   // anyone: a restart right after the exit reuses the container ID, and a late delete would kill it.
   const tmp = join(j.containerDir, '.exit.json.tmp');

@@ -22,6 +22,8 @@ export interface MonitorJob {
   directAttaches?: number;
   /** Which output the daemon's own connection wants (only for clients it relays); default both. */
   relay?: { stdout: boolean; stderr: boolean };
+  /** A root the daemon mounted (fuse-overlayfs): unmounted when the container has exited. */
+  unmountAtExit?: string;
 }
 
 export interface ExitRecord { exitCode: number; oomKilled: boolean; finishedAt: string; startedAt?: string; error?: string }

@@ -20,7 +20,7 @@ const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`);
 
 /** Explicit arguments for the daemon inside: as uid 0 there, its defaults would be root's. */
 function innerArgs(o: DaemonOptions): string[] {
-  return ['--socket', o.socket, '--root', o.root, ...(o.ociRuntime ? ['--oci-runtime', o.ociRuntime] : []), ...(o.netPrefix ? ['--net-prefix', o.netPrefix] : [])];
+  return ['--socket', o.socket, '--root', o.root, ...(o.ociRuntime ? ['--oci-runtime', o.ociRuntime] : []), ...(o.netPrefix ? ['--net-prefix', o.netPrefix] : []), ...(o.storageDriver ? ['--storage-driver', o.storageDriver] : [])];
 }
 
 /** Resolves once the child has left our user namespace (unshare has run), so its maps can be written. */

@@ -53,6 +53,8 @@ export interface SpecInput {
   /** Image layer directories, bottom layer first. */
   layerDirs: string[];
   upperDir: string;
+  /** The root is already mounted on the bundle's rootfs (fuse-overlayfs): no overlay mount in the spec. */
+  rootfsMounted?: boolean;
   workDir: string;
   /** Host files bind-mounted over /etc/hosts, /etc/resolv.conf and /etc/hostname. */
   etcFiles: { hosts: string; resolvConf: string; hostname: string };
@@ -185,7 +187,7 @@ function namespaces(input: SpecInput): OciSpec['linux']['namespaces'] {
 export function buildSpec(input: SpecInput): OciSpec {
   const { config, hostConfig: hc } = input;
   let args = resolveArgs(config, input.image);
-  const mounts: OciMount[] = [overlayMount(input), ...defaultMounts(hc)];
+  const mounts: OciMount[] = [...(input.rootfsMounted ? [] : [overlayMount(input)]), ...defaultMounts(hc)];
   const hostMode = input.network.mode === 'host';
   mounts.push(
     { destination: '/etc/resolv.conf', type: 'bind', source: input.etcFiles.resolvConf, options: ['rbind', 'rprivate'] },

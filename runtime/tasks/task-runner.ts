@@ -14,6 +14,7 @@ import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runti
 import { buildSpec } from './oci-spec.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
+import { daemonMountsRootfs, isMountPoint, mountOverlay, unmount } from '../fs/overlay-mount.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -87,8 +88,9 @@ export class TaskRunner {
       const spec = buildSpec({
         id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
-        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(),
+        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
       });
+      if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
       await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
@@ -98,6 +100,7 @@ export class TaskRunner {
       return { exitCode, oomKilled, upperDir: upper };
     } finally {
       await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
+      if (daemonMountsRootfs() && isMountPoint(join(bundle, 'rootfs'))) await unmount(join(bundle, 'rootfs')).catch(() => undefined);
       await this.d.networks.detach(id).catch(() => undefined);
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }

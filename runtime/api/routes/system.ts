@@ -13,6 +13,7 @@ import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
 import { rootlessMode } from '../../rootless/mode.js';
+import { overlayDriver } from '../../fs/overlay-mount.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
@@ -93,7 +94,7 @@ function infoBody(s: Services): Record<string, unknown> {
     ContainersPaused: c.paused,
     ContainersStopped: c.stopped,
     Images: s.imageStore.count,
-    Driver: 'overlay',
+    Driver: overlayDriver() === 'fuse-overlayfs' ? 'fuse-overlayfs' : 'overlay',
     DriverStatus: [['Backing Filesystem', 'unpacked layers'], ['Socket', s.options.socket]],
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file'] },
     MemoryLimit: !rootless,

@@ -2,6 +2,9 @@
 // character devices) become `.wh.NAME` files and opaque directories (xattr trusted.overlay.opaque=y)
 // get a `.wh..wh..opq` entry, as moby's overlay2 differ writes them. GNU tar walks the directory
 // because it can read the opaque xattr, which Node cannot; the stream is rewritten entry by entry.
+// fuse-overlayfs (rootless on older kernels) writes OCI's own marks: `.wh.NAME` files where it
+// cannot make a 0/0 device, and a `.wh..wh..opq` file next to a `.wh..opq` device in an opaque
+// directory; those pass through, and a name already written is not written twice.
 import { spawn } from 'node:child_process';
 import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,10 +37,13 @@ export function upperDirTar(upperDir: string): Readable {
   const extract = tar.extract();
   const pack = tar.pack();
   pipelineCb(pack, out, () => undefined);
+  const written = new Set<string>();
   const rewrite = (async () => {
     for await (const entry of extract) {
       const e = entry;
       for (const h of rewriteHeader(e.header)) {
+        if (written.has(h.name)) continue;
+        written.add(h.name);
         // A file entry's sink must be ended even when empty, or the pack waits for it forever.
         if (h.type === 'file' && h.size) await pipeline(e, pack.entry(h));
         else if (h.type === 'file') pack.entry(h, Buffer.alloc(0));

@@ -47,7 +47,7 @@ export function rootlessTestOptions(): { skip?: string } {
   return { skip: `needs ${missing}` };
 }
 
-export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Promise<RootlessEngine> {
+export async function startRootlessEngine(opts: { subIds?: boolean; daemonArgs?: string[] } = {}): Promise<RootlessEngine> {
   const u = createThrowawayUser(opts);
   const { user, uid, gid, home: base, runtimeDir } = u;
   const socket = join(runtimeDir, 'berth', 'engine.sock');
@@ -58,7 +58,7 @@ export async function startRootlessEngine(opts: { subIds?: boolean } = {}): Prom
   const launch = (): Promise<string> => new Promise<string>((resolve, reject) => {
     // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
     child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
-      `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE], { stdio: ['ignore', 'pipe', 'pipe'] });
+      `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE, ...(opts.daemonArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
     child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
