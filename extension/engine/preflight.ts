@@ -37,6 +37,15 @@ export interface PreflightOptions {
   user?: { name: string; uid: number };
   /** Reads a system file (default: fs); undefined when it cannot be read. */
   readFile?: (file: string) => string | undefined;
+  /** The kernel release (default: os.release()); before 5.11 rootless mode needs fuse-overlayfs. */
+  kernelRelease?: string;
+}
+
+/** Whether a kernel release ("5.10.0-28-amd64") is older than 5.11, where overlayfs in a user namespace came. */
+export function kernelBefore511(release: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return false;
+  return Number(m[1]) < 5 || (Number(m[1]) === 5 && Number(m[2]) < 11);
 }
 
 export function checkBundledPrerequisites(opts: PreflightOptions): PreflightProblem | undefined {
@@ -102,6 +111,11 @@ function rootlessProblem(opts: PreflightOptions): PreflightProblem | undefined {
   if (!findOnPath('slirp4netns', opts.envPath)) {
     missing.push('slirp4netns (the network of a rootless engine, image pulls included)');
     packages.push('slirp4netns');
+  }
+  const kernel = opts.kernelRelease ?? os.release();
+  if (kernelBefore511(kernel) && !findOnPath('fuse-overlayfs', opts.envPath)) {
+    missing.push(`fuse-overlayfs (kernel ${kernel} cannot mount overlayfs in a user namespace)`);
+    packages.push('fuse-overlayfs');
   }
   if (!hasSubordinateIds(read('/etc/subuid'), user) || !hasSubordinateIds(read('/etc/subgid'), user)) {
     missing.push(`subordinate user and group ids for ${user.name} in /etc/subuid and /etc/subgid`);

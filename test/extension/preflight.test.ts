@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkBundledPrerequisites, findOnPath, hasSubordinateIds } from '../../extension/engine/preflight.js';
+import { checkBundledPrerequisites, findOnPath, hasSubordinateIds, kernelBefore511 } from '../../extension/engine/preflight.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-preflight-'));
 const script = path.join(dir, 'runtime.js');
@@ -54,6 +54,19 @@ test('not root with everything in place: rootless mode can run', () => {
   // Ranges may name the user by uid.
   const byUid = (): string => '1001:100000:65536\n';
   assert.equal(checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: byUid }), undefined);
+});
+
+test('not root on a kernel before 5.11: fuse-overlayfs too, unless it is there', () => {
+  const rootlessBin = fs.mkdtempSync(path.join(dir, 'rl-'));
+  for (const t of ['runc', 'newuidmap', 'newgidmap', 'slirp4netns']) fs.writeFileSync(path.join(rootlessBin, t), '#!/bin/sh\n', { mode: 0o755 });
+  const p = checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: withIds, kernelRelease: '5.10.0-28-amd64' });
+  assert.ok(p);
+  assert.match(p.message, /fuse-overlayfs \(kernel 5\.10\.0-28-amd64 cannot mount overlayfs in a user namespace\)/);
+  assert.deepEqual(p.waysOut[0].action, { kind: 'copy-command', command: 'sudo apt-get install -y fuse-overlayfs' });
+  fs.writeFileSync(path.join(rootlessBin, 'fuse-overlayfs'), '#!/bin/sh\n', { mode: 0o755 });
+  assert.equal(checkBundledPrerequisites({ isRoot: false, envPath: rootlessBin, runtimeScript: script, user: alice, readFile: withIds, kernelRelease: '5.10.0-28-amd64' }), undefined);
+  assert.equal(checkBundledPrerequisites({ isRoot: false, envPath: path.join(dir, 'none'), runtimeScript: script, user: alice, readFile: withIds, kernelRelease: '6.1.0' })?.message.includes('fuse-overlayfs'), false);
+  assert.deepEqual(['4.19.0', '5.4.0-150', '5.10.0', '5.11.0', '6.1.0-18', 'x'].map(kernelBefore511), [true, true, true, false, false, false]);
 });
 
 test('hasSubordinateIds ignores empty ranges and other users', () => {
