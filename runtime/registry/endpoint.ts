@@ -1,15 +1,18 @@
-// Where a registry name points: Docker Hub's alias, and plain HTTP for loopback registries only
-// (the rule dockerd applies to 127.0.0.0/8 by default; everything else is HTTPS).
+// Where a registry name points: Docker Hub's alias, HTTPS everywhere, and for loopback registries
+// the rule dockerd applies to 127.0.0.0/8 by default ("insecure"): HTTPS without checking the
+// certificate, then plain HTTP if HTTPS does not answer (see pingRegistry in registry-session.ts).
 import { isIP } from 'node:net';
 import { RegistryError } from './errors.js';
 import type { RemoteReference } from './transfer-types.js';
 
 export interface RegistryEndpoint {
-  /** `https://registry-1.docker.io`, `http://127.0.0.1:5000` */
+  /** `https://registry-1.docker.io`, `https://127.0.0.1:5000` */
   origin: string;
   /** The registry as the user named it, for messages. */
   name: string;
-  plainHttp: boolean;
+  /** A loopback registry: its certificate is not checked, and `fallbackOrigin` (plain HTTP) is tried when HTTPS does not answer. */
+  insecure: boolean;
+  fallbackOrigin?: string;
 }
 
 const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -17,7 +20,7 @@ const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/;
 
 export function resolveEndpoint(registry: string): RegistryEndpoint {
   const name = registry.trim().toLowerCase();
-  if (DOCKER_HUB_NAMES.has(name)) return { origin: 'https://registry-1.docker.io', name: 'docker.io', plainHttp: false };
+  if (DOCKER_HUB_NAMES.has(name)) return { origin: 'https://registry-1.docker.io', name: 'docker.io', insecure: false };
   const m = HOST_PORT.exec(name);
   if (!m) throw new RegistryError('invalid', `invalid registry address "${registry}": expected host[:port]`);
   const host = m[1] ?? m[2] ?? '';
@@ -25,9 +28,9 @@ export function resolveEndpoint(registry: string): RegistryEndpoint {
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
     throw new RegistryError('invalid', `invalid registry address "${registry}": port out of range`);
   }
-  const plainHttp = isLoopback(host);
-  const hostPart = isIP(host) === 6 ? `[${host}]` : host;
-  return { origin: `${plainHttp ? 'http' : 'https'}://${hostPart}${port ? `:${port}` : ''}`, name: registry, plainHttp };
+  const insecure = isLoopback(host);
+  const address = `${isIP(host) === 6 ? `[${host}]` : host}${port ? `:${port}` : ''}`;
+  return { origin: `https://${address}`, name: registry, insecure, ...(insecure ? { fallbackOrigin: `http://${address}` } : {}) };
 }
 
 export function isLoopback(host: string): boolean {

@@ -7,8 +7,11 @@ import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { RegistryError } from './errors.js';
+import { isLoopback } from './endpoint.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { connectThroughLoopbackProxy, isLoopbackHost } from '../rootless/loopback-proxy.js';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface TransportTimeouts {
   /** TCP (and TLS) connect; default 15 s. */
@@ -39,6 +42,8 @@ const MAX_REDIRECTS = 5;
 export class HttpTransport {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  /** Loopback registries are "insecure" as dockerd has it: their certificates are not checked. */
+  private readonly loopbackHttpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
   private readonly connectMs: number;
   private readonly idleMs: number;
 
@@ -71,6 +76,7 @@ export class HttpTransport {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.loopbackHttpsAgent.destroy();
   }
 
   private once(req: HttpRequest): Promise<HttpResponse> {
@@ -90,15 +96,17 @@ export class HttpTransport {
         detachAbort();
         reject(signal?.aborted ? signal.reason : toRegistryError(err, req.url));
       };
-      const relay = !isHttps && this.loopbackRelay && isLoopbackHost(req.url.hostname) ? this.loopbackRelay : undefined;
+      const loopback = isLoopback(req.url.hostname.replace(/^\[|\]$/g, ''));
+      const relay = this.loopbackRelay && isLoopbackHost(req.url.hostname) ? this.loopbackRelay : undefined;
+      const port = Number(req.url.port || (isHttps ? 443 : 80));
       const request = (isHttps ? https : http).request(req.url, {
         method: req.method,
         headers,
         // A rootless daemon reaches the host's localhost only through its launcher (loopback-proxy.ts).
         ...(relay
           // (no agent at all: node:http ignores createConnection when one is given, even `false`)
-          ? { createConnection: () => connectThroughLoopbackProxy(relay, req.url.hostname, Number(req.url.port || 80)) }
-          : { agent: isHttps ? this.httpsAgent : this.httpAgent }),
+          ? { createConnection: () => relayed(relay, req.url.hostname, port, isHttps) }
+          : { agent: !isHttps ? this.httpAgent : loopback ? this.loopbackHttpsAgent : this.httpsAgent }),
       });
       const onAbort = (): void => {
         request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -195,11 +203,18 @@ const NETWORK_HINTS: Record<string, string> = {
   EPIPE: 'connection closed while sending',
 };
 
+/** A connection to the host's loopback through the rootless launcher; TLS on top for HTTPS (unchecked, as for any loopback registry). */
+function relayed(relay: string, host: string, port: number, tls: boolean): Socket {
+  const raw = connectThroughLoopbackProxy(relay, host, port);
+  if (!tls) return raw;
+  return tlsConnect({ socket: raw, rejectUnauthorized: false, ...(isIP(host.replace(/^\[|\]$/g, '')) ? {} : { servername: host }) });
+}
+
 function toRegistryError(err: unknown, url: URL): Error {
   if (err instanceof RegistryError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = (code && NETWORK_HINTS[code]) ?? (err instanceof Error ? err.message : String(err));
-  const tlsHint = code === 'EPROTO' || code?.startsWith('ERR_SSL') ? ' (is it a plain-HTTP registry? Only localhost registries are contacted over HTTP)' : '';
+  const tlsHint = (code === 'EPROTO' || code?.startsWith('ERR_SSL')) && !isLoopbackHost(url.hostname) ? ' (is it a plain-HTTP registry? Only localhost registries are contacted over HTTP)' : '';
   return new RegistryError(
     'unavailable',
     `cannot reach registry ${url.host}: ${detail}${tlsHint} (${url.protocol.slice(0, -1).toUpperCase()} ${url.origin}); check the address and the network`,

@@ -6,7 +6,7 @@ import { basicAuthorization, fetchBearerToken, parseChallenge } from './auth.js'
 import { resolveEndpoint } from './endpoint.js';
 import { RegistryError } from './errors.js';
 import { discardBody, HttpTransport, type TransportTimeouts } from './http-transport.js';
-import { header } from './registry-session.js';
+import { header, pingRegistry } from './registry-session.js';
 import type { RegistryCredentials } from './transfer-types.js';
 
 export interface LoginOptions {
@@ -24,13 +24,13 @@ export async function login(credentials: RegistryCredentials, opts: LoginOptions
   if (!credentials.username && !credentials.identitytoken) {
     throw new RegistryError('invalid', 'login needs a username and password (or an identity token)');
   }
-  const endpoint = resolveEndpoint(registryOfServerAddress(credentials.serveraddress));
+  const named = resolveEndpoint(registryOfServerAddress(credentials.serveraddress));
   const transport = new HttpTransport(opts.timeouts);
-  const v2 = new URL('/v2/', endpoint.origin);
   const refused = (how: string): RegistryError =>
-    new RegistryError('unauthorized', `login to ${endpoint.name} failed: ${how}`);
+    new RegistryError('unauthorized', `login to ${named.name} failed: ${how}`);
   try {
-    const ping = await transport.request({ method: 'GET', url: v2, signal: opts.signal });
+    const { endpoint, response: ping } = await pingRegistry(transport, named, opts.signal);
+    const v2 = new URL('/v2/', endpoint.origin);
     discardBody(ping);
     if (ping.status >= 200 && ping.status < 300) return;
     if (ping.status === 404) {

@@ -78,7 +78,9 @@ export class RegistrySession {
   private ping(): Promise<void> {
     const state = this.state;
     state.pinged ??= (async () => {
-      const res = await state.transport.request({ method: 'GET', url: this.url('/v2/'), signal: this.signal });
+      const answered = await pingRegistry(state.transport, this.endpoint, this.signal);
+      state.endpoint = answered.endpoint;
+      const res = answered.response;
       discardBody(res);
       if (res.status === 401) {
         state.challenge = parseChallenge(header(res.headers['www-authenticate']));
@@ -116,4 +118,19 @@ export class RegistrySession {
 
 export function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * GET /v2/ on `endpoint`. A loopback registry that does not answer over HTTPS (a plain-HTTP one
+ * refuses the TLS handshake) is asked again over HTTP, as dockerd does; the endpoint that answered
+ * comes back with the response, and the rest of the session uses it.
+ */
+export async function pingRegistry(transport: HttpTransport, endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<{ endpoint: RegistryEndpoint; response: HttpResponse }> {
+  try {
+    return { endpoint, response: await transport.request({ method: 'GET', url: new URL('/v2/', endpoint.origin), signal }) };
+  } catch (err) {
+    if (!endpoint.fallbackOrigin || signal?.aborted || !(err instanceof RegistryError && err.kind === 'unavailable')) throw err;
+    const plain: RegistryEndpoint = { ...endpoint, origin: endpoint.fallbackOrigin, fallbackOrigin: undefined };
+    return { endpoint: plain, response: await transport.request({ method: 'GET', url: new URL('/v2/', plain.origin), signal }) };
+  }
 }

@@ -81,3 +81,22 @@ test('dockerode pull streams progress and the pull event', async (t) => {
   const events = await d.docker(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'event=pull', '--format', '{{.Action}} {{.Actor.ID}}']);
   assert.match(events.stdout, new RegExp(`pull ${name.replace(/\./g, '\\.')}`));
 });
+
+test('a loopback registry that serves HTTPS (self-signed) works too, as with dockerd: HTTPS first, unchecked', async (t) => {
+  const found = registryOrSkip();
+  if ('skip' in found) return t.skip(found.skip);
+  const tls = await startLocalRegistry(found.binary, { tls: true });
+  try {
+    const name = `${tls.host}/berth/tls:1`;
+    assert.equal((await d.docker(['tag', busybox, name])).code, 0);
+    const push = await d.docker(['push', name]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await d.docker(['rmi', name])).code, 0);
+    const pull = await d.docker(['pull', name]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.equal((await d.client.getImage(name).inspect()).Id, busybox);
+    assert.equal((await d.docker(['rmi', name])).code, 0);
+  } finally {
+    await tls.stop();
+  }
+});

@@ -218,15 +218,16 @@ async function tarOf(name: string, body: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-test('push to and pull from a registry on the host\'s 127.0.0.1 (relayed by the launcher)', opts, async () => {
+/** Push, remove, pull and run through a registry on the host's loopback. */
+async function registryRoundTrip(tls: boolean): Promise<void> {
   const found = registryOrSkip();
   if ('skip' in found) {
     if (inCI) assert.fail(`missing prerequisite in CI: ${found.skip}`);
     return;
   }
-  const registry = await startLocalRegistry(found.binary);
+  const registry = await startLocalRegistry(found.binary, { tls });
   try {
-    const name = `${registry.host}/berth/rootless:1`;
+    const name = `${registry.host}/berth/rootless-${tls ? 'tls' : 'http'}:1`;
     assert.equal((await e.docker(['tag', 'busybox:latest', name])).code, 0);
     const push = await e.docker(['push', name]);
     assert.equal(push.code, 0, push.stderr + e.log());
@@ -238,7 +239,11 @@ test('push to and pull from a registry on the host\'s 127.0.0.1 (relayed by the 
   } finally {
     await registry.stop();
   }
-});
+}
+
+test('push to and pull from a plain-HTTP registry on the host\'s 127.0.0.1 (relayed by the launcher)', opts, () => registryRoundTrip(false));
+
+test('the same with an HTTPS registry on 127.0.0.1 (self-signed: loopback registries are not checked, as with dockerd)', opts, () => registryRoundTrip(true));
 
 test('a host port already in use fails the start with a clear message', opts, async () => {
   const taken = createServer((_req, res) => res.end());

@@ -13,11 +13,12 @@ describe('resolveEndpoint', () => {
     assert.equal(resolveEndpoint('index.docker.io').origin, 'https://registry-1.docker.io');
   });
   it('uses plain HTTP for loopback registries only', () => {
-    assert.equal(resolveEndpoint('localhost:5000').origin, 'http://localhost:5000');
-    assert.equal(resolveEndpoint('127.0.0.1:5000').origin, 'http://127.0.0.1:5000');
-    assert.equal(resolveEndpoint('127.1.2.3').origin, 'http://127.1.2.3');
-    assert.equal(resolveEndpoint('[::1]:5000').origin, 'http://[::1]:5000');
-    assert.equal(resolveEndpoint('reg.localhost:80').origin, 'http://reg.localhost:80');
+    // Loopback registries: HTTPS first (certificate unchecked), plain HTTP if that does not answer.
+    for (const [name, address] of [['localhost:5000', 'localhost:5000'], ['127.0.0.1:5000', '127.0.0.1:5000'], ['127.1.2.3', '127.1.2.3'], ['[::1]:5000', '[::1]:5000'], ['reg.localhost:80', 'reg.localhost:80']]) {
+      const e = resolveEndpoint(name);
+      assert.deepEqual([e.origin, e.fallbackOrigin, e.insecure], [`https://${address}`, `http://${address}`, true], name);
+    }
+    assert.deepEqual([resolveEndpoint('ghcr.io').fallbackOrigin, resolveEndpoint('ghcr.io').insecure], [undefined, false]);
     assert.equal(resolveEndpoint('ghcr.io').origin, 'https://ghcr.io');
     assert.equal(resolveEndpoint('localhost.example.com:5000').origin, 'https://localhost.example.com:5000');
   });

@@ -1,7 +1,7 @@
 // Starts Debian's `docker-registry` (distribution 2.x) on 127.0.0.1 for a test or benchmark: a
 // temp config, filesystem storage in a temp dir, optionally htpasswd (bcrypt) auth. Readiness is
 // the registry's own "listening on" log line, not a poll.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -20,6 +20,8 @@ export interface LocalRegistryOptions {
   htpasswd?: { username: string; password: string };
   /** Keep the storage here instead of a fresh temp dir (the benchmark reuses its pushed image). */
   storageDir?: string;
+  /** Serve HTTPS with a self-signed certificate (made with openssl for 127.0.0.1). */
+  tls?: boolean;
 }
 
 /** `$BERTH_DOCKER_REGISTRY` (a path) overrides the search, e.g. to check the skip/fail path. */
@@ -62,6 +64,14 @@ export async function startLocalRegistry(binary: string, opts: LocalRegistryOpti
   if (opts.htpasswd) {
     await writeFile(join(dir, 'htpasswd'), `${opts.htpasswd.username}:${bcrypt.hashSync(opts.htpasswd.password, 5)}\n`);
   }
+  let tls = '';
+  if (opts.tls) {
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr || made.error?.message}`);
+    tls = `  tls:\n    certificate: ${cert}\n    key: ${key}\n`;
+  }
   const config = [
     'version: 0.1',
     'log:',
@@ -75,6 +85,7 @@ export async function startLocalRegistry(binary: string, opts: LocalRegistryOpti
     '    enabled: true',
     'http:',
     `  addr: ${host}`,
+    tls,
     auth,
   ].join('\n');
   await writeFile(join(dir, 'config.yml'), config);
