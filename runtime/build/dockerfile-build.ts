@@ -59,7 +59,7 @@ export class DockerfileBuild {
     const err = parseError(ast);
     if (err) throw err;
     if (!ast.stages.length) throw new InvalidError(`the Dockerfile (${this.context.dockerfileName}) cannot be empty`);
-    const warnings = runBuildChecks(ast, this.context.dockerfileName);
+    const warnings = await runBuildChecks(ast, this.context.dockerfileName);
     const escape = ast.escapeChar;
     const args = BuildArgs.forBuild(this.options.buildArgs, this.options.target);
     for (const ins of ast.globalArgs) {

@@ -86,9 +86,9 @@ test('EXPOSE specs, COPY destinations, WORKDIR paths', () => {
 
 test('the check directive: BuildKit checks from the shared linter, error=true fails, skip= applies, none without it', async () => {
   const { runBuildChecks } = await import('../../../runtime/build/build-checks.js');
-  assert.throws(() => runBuildChecks(parseDockerfile('# check=error=true\nFROM busybox as Builder\n'), 'Dockerfile'),
+  await assert.rejects(runBuildChecks(parseDockerfile('# check=error=true\nFROM busybox as Builder\n'), 'Dockerfile'),
     /lint violation found for rules: .*StageNameCasing[\s\S]*Stage name "Builder" should be lowercase \(Dockerfile line 2\)/);
-  assert.deepEqual(runBuildChecks(parseDockerfile('FROM busybox AS Builder\n'), 'Dockerfile'), [], 'no directive, no checks (legacy builder)');
-  assert.match(runBuildChecks(parseDockerfile('# check=skip=FromAsCasing\nFROM busybox AS Builder\n'), 'Dockerfile').join(''), /^\[Warning\] StageNameCasing: /);
-  assert.throws(() => runBuildChecks(parseDockerfile('# check=error=maybe\nFROM x\n'), 'Dockerfile'), /line 1: error=maybe in the check directive is not a boolean/);
+  assert.deepEqual(await runBuildChecks(parseDockerfile('FROM busybox AS Builder\n'), 'Dockerfile'), [], 'no directive, no checks (legacy builder)');
+  assert.match((await runBuildChecks(parseDockerfile('# check=skip=FromAsCasing\nFROM busybox AS Builder\n'), 'Dockerfile')).join(''), /^\[Warning\] StageNameCasing: /);
+  await assert.rejects(runBuildChecks(parseDockerfile('# check=error=maybe\nFROM x\n'), 'Dockerfile'), /line 1: error=maybe in the check directive is not a boolean/);
 });
