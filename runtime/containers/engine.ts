@@ -10,7 +10,8 @@ import type { PortMapping } from '../network/ports.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { SlirpPorts } from '../rootless/slirp-api.js';
 import { rootlessRuntime } from '../rootless/runtime-wrapper.js';
-import { OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { isCrun, OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { setRuntimeNeedsMountedRoot } from '../fs/overlay-mount.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { capabilitiesInMask } from '../tasks/oci-spec.js';
 import { VolumeService } from '../volumes/volume-service.js';
@@ -25,6 +26,8 @@ export interface ContainerEngine {
   tasks: TaskRunner;
   /** docker cp and docker export. */
   files: ContainerFiles;
+  /** The OCI runtime the containers run with (the builder's RUN steps use the same). */
+  runtime: OciRuntime;
 }
 
 /** dist/berth-monitor.js next to the daemon bundle; from sources (tests), the TypeScript entry via tsx. */
@@ -63,7 +66,8 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
   pool.warm();
-  const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`));
+  const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
+  setRuntimeNeedsMountedRoot(isCrun(selected));
   const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
@@ -86,7 +90,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
   s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
   const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary });
-  return { containers, execs, networks, volumes, pool, tasks, files: new ContainerFiles(containers) };
+  return { containers, execs, networks, volumes, pool, tasks, runtime, files: new ContainerFiles(containers) };
 }
 
 const engines = new WeakMap<Services, Promise<ContainerEngine>>();

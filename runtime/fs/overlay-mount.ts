@@ -1,8 +1,9 @@
 // Overlay mounts of image layers: the kernel's overlayfs, or fuse-overlayfs where a rootless daemon's
 // kernel cannot mount overlayfs in a user namespace (before 5.11; see rootless/overlay-choice.ts).
-// With the kernel's overlayfs runc mounts a container's root itself (a mount in the container's
-// spec, gone with its mount namespace); a FUSE file system needs its process, so with fuse-overlayfs
-// the root is mounted here on the bundle's rootfs before runc starts, and unmounted at the exit.
+// runc mounts a container's root overlay itself (a mount in the container's spec, gone with its mount
+// namespace). A FUSE file system needs its process, and crun cannot mount an overlay on "/", so with
+// fuse-overlayfs or crun the root is mounted here on the bundle's rootfs before the runtime starts,
+// and unmounted at the exit.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SystemError } from '../errdefs.js';
@@ -11,6 +12,7 @@ import { rootlessMode } from '../rootless/mode.js';
 export type OverlayDriver = 'overlay2' | 'fuse-overlayfs';
 
 let driver: OverlayDriver = 'overlay2';
+let runtimeNeedsRoot = false;
 
 /** The driver of this daemon, chosen once at start. */
 export function overlayDriver(): OverlayDriver {
@@ -21,9 +23,14 @@ export function setOverlayDriver(d: OverlayDriver): void {
   driver = d;
 }
 
-/** Whether container roots are mounted by the daemon (fuse-overlayfs) rather than by runc. */
+/** Set when the OCI runtime cannot mount a container's root overlay from the spec (crun). */
+export function setRuntimeNeedsMountedRoot(on: boolean): void {
+  runtimeNeedsRoot = on;
+}
+
+/** Whether container roots are mounted by the daemon (fuse-overlayfs, or crun) rather than by runc. */
 export function daemonMountsRootfs(): boolean {
-  return driver === 'fuse-overlayfs';
+  return driver === 'fuse-overlayfs' || runtimeNeedsRoot;
 }
 
 export interface OverlayDirs {

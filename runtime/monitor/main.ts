@@ -234,7 +234,9 @@ function runJob(j: MonitorJob, first: Client): void {
   const watcher = watch(j.containerDir, (_ev, name) => {
     if (name === 'container.pid' && !started && containerPid()) markStarted();
   });
-  const runcArgs = ['run', '--keep', '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
+  // --keep leaves the cgroup for the OOM counter; crun has no --keep (its foreground runs, with a TTY,
+  // lose the OOM flag; detached ones keep it, as crun leaves a stopped container until deleted).
+  const runcArgs = ['run', ...(basename(j.runtime) === 'crun' ? [] : ['--keep']), '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
   // A reaper that died while the spare waited (it should not) is replaced by the foreground path.
   const detached = j.tty || reaper?.child.exitCode !== null || reaper?.child.signalCode !== null ? undefined : reaper;
   if (!detached && reaper) {

@@ -15,6 +15,7 @@ import { buildSpec } from './oci-spec.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { daemonMountsRootfs, isMountPoint, mountOverlay, unmount } from '../fs/overlay-mount.js';
+import { isCrun } from './oci-runtime.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -109,7 +110,8 @@ export class TaskRunner {
   private spawn(id: string, bundle: string, req: TaskRequest): Promise<number> {
     return new Promise((resolve, reject) => {
       // --keep leaves the cgroup until `delete`, so the OOM counter can still be read.
-      const child = spawn(this.d.runtime, ['run', '--keep', '--bundle', bundle, id], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // (crun has no --keep: with it a RUN step's OOM kill is reported as its exit code only.)
+      const child = spawn(this.d.runtime, ['run', ...(isCrun(this.d.runtime) ? [] : ['--keep']), '--bundle', bundle, id], { stdio: ['pipe', 'pipe', 'pipe'] });
       let runtimeError = '';
       child.stdout.on('data', (d: Buffer) => req.onOutput?.('stdout', d));
       child.stderr.on('data', (d: Buffer) => {

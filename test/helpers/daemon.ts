@@ -22,6 +22,8 @@ export interface TestDaemon {
   client: Docker;
   process: ChildProcess;
   readyLine: string;
+  /** What the daemon has written to stderr so far. */
+  log(): string;
   /** Runs the docker CLI against this daemon; never throws on a non-zero exit. */
   docker(args: string[], opts?: { input?: Buffer | string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   /** SIGTERM and wait for exit (SIGKILL after the timeout). */
@@ -35,6 +37,8 @@ export interface StartOptions {
   root?: string;
   socket?: string;
   readyTimeoutMs?: number;
+  /** More berthd arguments (e.g. --oci-runtime crun). */
+  args?: string[];
 }
 
 export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
@@ -42,7 +46,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const base = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const root = opts.root ?? join(base, 'root');
   const socket = opts.socket ?? join(base, 'engine.sock');
-  const child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
   const readyLine = await new Promise<string>((resolveReady, reject) => {
@@ -70,6 +74,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     root, socket, dockerHost, client, process: child, readyLine,
+    log: () => stderr,
     docker: (args, runOpts = {}) => runDocker(args, { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: dockerConfig, DOCKER_BUILDKIT: '0', ...runOpts.env }, runOpts.input),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
-import { selectRuntime } from '../../tasks/oci-runtime.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
 import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
@@ -73,7 +72,7 @@ export class BuildTasks {
     const network = new SharedNetwork(engine.networks, services.options.root);
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
     // The same runtime the daemon runs containers with.
-    const runtime = selectRuntime(services.options.ociRuntime);
+    const runtime = engine.runtime.binary;
     const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary });
     return new BuildTasks(runner, network, scratch, runtime);
   }
