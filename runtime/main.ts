@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     api.server.close(() => {
       try { rmSync(options.socket, { force: true }); } catch { /* already gone */ }
       // Nothing left that needs the namespaces: let them go (the next start makes new ones).
-      if (rootless && services.usage.containerCounts().running + services.usage.containerCounts().paused === 0) stopHolder(options.root);
+      if (rootless) {
+        const counts = services.usage.containerCounts();
+        if (counts.running + counts.paused === 0) stopHolder(options.root);
+      }
       lock.release();
       process.exit(0);
     });

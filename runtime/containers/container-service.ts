@@ -9,7 +9,7 @@ import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
-import { daemonMountsRootfs, isMountPoint, mountOverlay, unmount } from '../fs/overlay-mount.js';
+import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
@@ -298,7 +298,7 @@ export class ContainerService {
     } catch (err) {
       if (r.State.Status !== 'running') {
         await this.d.networks.detach(r.Id).catch(() => undefined);
-        if (daemonMountsRootfs() && isMountPoint(p.rootfs)) await unmount(p.rootfs).catch(() => undefined);
+        if (daemonMountsRootfs()) await unmountIfMounted(p.rootfs).catch(() => undefined);
       }
       throw err;
     }
@@ -507,7 +507,7 @@ export class ContainerService {
     await this.d.networks.detach(r.Id).catch(() => undefined);
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
-    if (daemonMountsRootfs() && isMountPoint(this.paths(r.Id).rootfs)) await unmount(this.paths(r.Id).rootfs).catch(() => undefined);
+    if (daemonMountsRootfs()) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
@@ -599,8 +599,8 @@ export class ContainerService {
   }
 }
 
-/** fuse-overlayfs: the container's root on its bundle's rootfs, mounted afresh (a stale mount goes first). */
+/** fuse-overlayfs or crun: the container's root on its bundle's rootfs, mounted afresh (a stale mount goes first). */
 async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void> {
-  if (isMountPoint(p.rootfs)) await unmount(p.rootfs);
+  await unmountIfMounted(p.rootfs);
   await mountOverlay({ lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }

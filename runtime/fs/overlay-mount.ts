@@ -4,9 +4,8 @@
 // namespace). A FUSE file system needs its process, and crun cannot mount an overlay on "/", so with
 // fuse-overlayfs or crun the root is mounted here on the bundle's rootfs before the runtime starts,
 // and unmounted at the exit.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { SystemError } from '../errdefs.js';
+import { run } from '../network/host-commands.js';
 import { rootlessMode } from '../rootless/mode.js';
 
 export type OverlayDriver = 'overlay2' | 'fuse-overlayfs';
@@ -41,15 +40,6 @@ export interface OverlayDirs {
   work?: string;
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, (err, _out, stderr) => {
-      if (err) reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
-      else resolve();
-    });
-  });
-}
-
 export async function mountOverlay(d: OverlayDirs, target: string): Promise<void> {
   const opts = [`lowerdir=${d.lower.join(':')}`, ...(d.upper ? [`upperdir=${d.upper}`, `workdir=${d.work}`] : [])];
   if (driver === 'fuse-overlayfs') {
@@ -67,8 +57,13 @@ export async function unmount(target: string): Promise<void> {
   await run('umount', ['-l', target]);
 }
 
+/** Unmounts `target` if something is mounted there (a root left by a monitor that was killed). */
+export async function unmountIfMounted(target: string): Promise<void> {
+  if (isMountPoint(target)) await unmount(target);
+}
+
 /** Whether `path` is a mount point in this mount namespace. */
-export function isMountPoint(path: string): boolean {
+function isMountPoint(path: string): boolean {
   let info: string;
   try { info = readFileSync('/proc/self/mountinfo', 'utf8'); } catch { return false; }
   for (const line of info.split('\n')) {

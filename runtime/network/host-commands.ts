@@ -1,4 +1,5 @@
-// The `ip` and `iptables` invocations, in one place so tests can see exactly what touches the host.
+// The `ip` and `iptables` invocations, in one place so tests can see exactly what touches the host;
+// `run` is also how mounts are made (fs/overlay-mount.ts, rootless/inside.ts).
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { SystemError } from '../errdefs.js';

@@ -2,23 +2,13 @@
 // this mount namespace gets its own /run (a tmpfs) where runc keeps its state and `ip netns` its
 // namespaces, with everything else of the host's /run bound back in place (the user's runtime dir,
 // systemd-resolved's resolv.conf, ...). Only processes of this daemon see the change.
-import { execFile } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SystemError } from '../errdefs.js';
+import { run } from '../network/host-commands.js';
 import { SLIRP_DNS } from './slirp-api.js';
 
 /** Names this daemon owns in its own /run; the host's entries of these names are not bound back. */
 const OWN_ENTRIES = new Set(['runc', 'netns', 'berth', 'xtables.lock']);
-
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, (err, _stdout, stderr) => {
-      if (err) reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
-      else resolve();
-    });
-  });
-}
 
 /** Made in this namespace's own /run once it is set up: a daemon that joins it later finds it so. */
 const READY_MARK = '/run/.berth-namespace-ready';

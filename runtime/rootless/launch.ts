@@ -4,7 +4,7 @@
 // process stays outside as the parent: it writes the id maps (newuidmap/newgidmap), attaches
 // slirp4netns to the new network namespace, forwards signals and exits with the daemon's code.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -15,6 +15,7 @@ import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
 import { planRootless, withSystemDirs, type RootlessPlan } from './prerequisites.js';
 import { serveLoopbackProxy } from './loopback-proxy.js';
 import { findHolder } from './namespace-holder.js';
+import { stopRecordedProcess } from './recorded-process.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
 
@@ -50,15 +51,6 @@ function writeMaps(pid: number, plan: RootlessPlan, singleId: boolean): void {
         + `Check the ranges of ${plan.user} in /etc/subuid and /etc/subgid and that ${tool} is setuid root (sudo apt-get install --reinstall uidmap)`);
     }
   }
-}
-
-/** A slirp4netns of an earlier launcher that was killed (its tap0 would block a new one). */
-function stopLeftoverSlirp(pidFile: string): void {
-  try {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    if (pid > 1 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns') process.kill(pid, 'SIGKILL');
-  } catch { /* none */ }
-  rmSync(pidFile, { force: true });
 }
 
 /** Starts slirp4netns on the namespace of `pid`; resolves when it has configured tap0. */
@@ -119,7 +111,8 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
       writeMaps(daemon.pid!, plan, singleId);
     }
     if (plan.tools.slirp4netns && apiSocket) {
-      stopLeftoverSlirp(slirpPidFile);
+      // A slirp4netns of an earlier launcher that was killed: its tap0 would block a new one.
+      stopRecordedProcess(slirpPidFile, 'slirp4netns');
       slirp = await startSlirp(plan.tools.slirp4netns, holder ?? daemon.pid!, apiSocket);
       writeFileSync(slirpPidFile, `${slirp.pid}\n`);
     }

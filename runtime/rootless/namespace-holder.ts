@@ -5,8 +5,9 @@
 // their bridges, routes and port rules are there. The holder goes when a daemon stops with no
 // container running; a reboot or `kill` of the holder means fresh namespaces next time.
 import { spawn } from 'node:child_process';
-import { readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordedProcess, stopRecordedProcess } from './recorded-process.js';
 
 /** Where the holder's pid is kept: under the root, which both sides of the namespaces see. */
 export function holderPidFile(root: string): string {
@@ -27,12 +28,10 @@ export function startHolder(root: string): number | undefined {
  * of this user whose user namespace is not ours. A stale pid file (the pid reused) is ignored.
  */
 export function findHolder(root: string, uid: number): number | undefined {
-  let pid: number;
-  try { pid = Number(readFileSync(holderPidFile(root), 'utf8').trim()); } catch { return undefined; }
-  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  const pid = recordedProcess(holderPidFile(root), 'sleep');
+  if (!pid) return undefined;
   try {
     if (statSync(`/proc/${pid}`).uid !== uid) return undefined;
-    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'sleep') return undefined;
     if (readlinkSync(`/proc/${pid}/ns/user`) === readlinkSync('/proc/self/ns/user')) return undefined;
     return pid;
   } catch {
@@ -42,11 +41,5 @@ export function findHolder(root: string, uid: number): number | undefined {
 
 /** Ends the holder (from inside its namespaces, when no container needs them any more). */
 export function stopHolder(root: string): void {
-  const file = holderPidFile(root);
-  let pid = 0;
-  try { pid = Number(readFileSync(file, 'utf8').trim()); } catch { return; }
-  try {
-    if (pid > 1 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep') process.kill(pid, 'SIGKILL');
-  } catch { /* already gone */ }
-  rmSync(file, { force: true });
+  stopRecordedProcess(holderPidFile(root), 'sleep');
 }

@@ -1,18 +1,14 @@
 // Which overlay a rootless daemon uses (issue: "overlayfs inside the user namespace on kernel 5.11 and
 // later, fuse-overlayfs otherwise"). Asked for with --storage-driver, or found by trying: a small
 // overlay mount with userxattr in a scratch folder, made at start inside the namespace.
-import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
 import { SystemError } from '../errdefs.js';
 import { mountOverlay, setOverlayDriver, unmount, type OverlayDriver } from '../fs/overlay-mount.js';
-import { withSystemDirs } from './prerequisites.js';
+import { realHost } from './prerequisites.js';
 
-function installed(name: string): boolean {
-  return withSystemDirs(process.env.PATH).split(':').some((dir) => {
-    try { accessSync(join(dir, name), constants.X_OK); return true; } catch { return false; }
-  });
-}
+const installed = (name: string): boolean => realHost.which(name) !== undefined;
 
 /** Whether the kernel mounts overlayfs here; the error when it does not. */
 async function kernelOverlayError(scratch: string): Promise<string | undefined> {

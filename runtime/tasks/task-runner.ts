@@ -14,7 +14,7 @@ import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runti
 import { buildSpec } from './oci-spec.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
-import { daemonMountsRootfs, isMountPoint, mountOverlay, unmount } from '../fs/overlay-mount.js';
+import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
 import { isCrun } from './oci-runtime.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
@@ -101,7 +101,7 @@ export class TaskRunner {
       return { exitCode, oomKilled, upperDir: upper };
     } finally {
       await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
-      if (daemonMountsRootfs() && isMountPoint(join(bundle, 'rootfs'))) await unmount(join(bundle, 'rootfs')).catch(() => undefined);
+      if (daemonMountsRootfs()) await unmountIfMounted(join(bundle, 'rootfs')).catch(() => undefined);
       await this.d.networks.detach(id).catch(() => undefined);
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }

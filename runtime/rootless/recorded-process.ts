@@ -1,0 +1,24 @@
+// Helper processes a rootless daemon leaves running on purpose (the namespace holder, slirp4netns)
+// are found again through a pid file. A pid counts only while /proc says it is still that program:
+// after a reboot the number may belong to anything.
+import { readFileSync, rmSync } from 'node:fs';
+
+/** The pid recorded in `pidFile`, if that process is alive and its command name is `comm`. */
+export function recordedProcess(pidFile: string, comm: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kills the recorded process (if it is still `comm`) and removes its pid file. */
+export function stopRecordedProcess(pidFile: string, comm: string): void {
+  const pid = recordedProcess(pidFile, comm);
+  if (pid) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  rmSync(pidFile, { force: true });
+}
