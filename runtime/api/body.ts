@@ -1,6 +1,9 @@
 // Request bodies: JSON for most routes (400 on malformed JSON), raw streams for load/import/build.
+// JSON bodies of the Engine API's objects are decoded against their Go types (runtime/schema), so a
+// wrongly typed field is a 400 with Docker's message and never reaches a service or the disk.
 import type { IncomingMessage } from 'node:http';
 import { InvalidError } from '../errdefs.js';
+import { decodeBody, type GoStruct } from '../schema/go-json.js';
 
 const MAX_JSON_BODY = 16 * 1024 * 1024;
 
@@ -30,6 +33,11 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
     throw new InvalidError('malformed request body: expected a JSON object');
   }
   return body as Record<string, unknown>;
+}
+
+/** The body decoded into the Engine API type `schema` describes (known fields only, types checked). */
+export async function readBody<T>(req: IncomingMessage, schema: GoStruct): Promise<T> {
+  return decodeBody<T>(await readJsonBody(req), schema);
 }
 
 /** Drains an unused body so keep-alive connections stay usable. */

@@ -1,5 +1,7 @@
 // The one place where error kinds become HTTP statuses and Docker's JSON error body.
 // Content-Type must be exactly application/json: with a charset the docker CLI prints the raw JSON.
+// Internal errors (500s) go to the daemon's log in full; the client gets the message without host
+// paths (they tell a client nothing it can act on and show the layout of the daemon's root).
 import type { ServerResponse } from 'node:http';
 import { errorKind, errorMessage, type ErrorKind } from '../errdefs.js';
 import { RegistryError } from '../registry/errors.js';
@@ -36,9 +38,27 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.end();
     return;
   }
-  const body = JSON.stringify({ message: errorMessage(err) });
+  const body = JSON.stringify({ message: status >= 500 ? internalMessage(err) : errorMessage(err) });
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+// An absolute path where a word starts (after a space, quote, bracket or '='); '//' (URLs) never matches.
+const HOST_PATH = /(^|[\s'"`(\[{=])\/(?!\/)[^\s'"`()[\]{},;]*/g;
+
+/** The message of an internal error for a client: logged in full, sent without host paths. */
+export function internalMessage(err: unknown): string {
+  const full = errorMessage(err);
+  process.stderr.write(`berthd: internal error: ${err instanceof Error && err.stack ? err.stack : full}\n`);
+  return withoutHostPaths(full);
+}
+
+/** Replaces each absolute path with its last component: "open .../config.v2.json: no such file". */
+export function withoutHostPaths(message: string): string {
+  return message.replace(HOST_PATH, (path: string, lead: string) => {
+    const name = path.slice(lead.length).replace(/\/+$/, '').split('/').pop();
+    return `${lead}${name ? `.../${name}` : '...'}`;
+  });
 }
 
 export function sendNotFoundRoute(res: ServerResponse): void {

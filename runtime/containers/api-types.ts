@@ -71,11 +71,16 @@ export interface HostConfig {
   Memory?: number;
   MemorySwap?: number;
   MemoryReservation?: number;
+  MemorySwappiness?: number | null;
   NanoCpus?: number;
   CpuShares?: number;
   CpuPeriod?: number;
   CpuQuota?: number;
   CpusetCpus?: string;
+  CpusetMems?: string;
+  OomScoreAdj?: number;
+  CgroupnsMode?: string;
+  Isolation?: string;
   PidsLimit?: number | null;
   Ulimits?: Ulimit[] | null;
   Mounts?: MountSpec[] | null;

@@ -11,7 +11,7 @@ export function parseBinds(binds: string[], mounts: MountSpec[]): MountRequest[]
     const parts = b.split(':');
     if (parts.length < 2 || parts.length > 3) throw new InvalidError(`invalid volume specification: '${b}'`);
     const [src, dst, mode = 'rw'] = parts;
-    if (!isAbsolute(dst)) throw new InvalidError(`invalid volume specification: '${b}': the destination must be an absolute path`);
+    if (!isAbsolute(dst)) throw new InvalidError(`invalid volume specification: '${b}': invalid mount config for type "${isAbsolute(src) ? 'bind' : 'volume'}": invalid mount path: '${dst}' mount path must be absolute`);
     const flags = mode.split(',');
     if (flags.some((f) => !['ro', 'rw', 'z', 'Z', 'nocopy', 'rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'].includes(f))) throw new InvalidError(`invalid mode: ${mode}`);
     out.push({ type: isAbsolute(src) ? 'bind' : 'volume', source: src, destination: dst, readonly: flags.includes('ro') });

@@ -22,6 +22,10 @@ import type { CreateRequest, ImageRunConfig } from './api-types.js';
 import { HealthChecks, type Probe } from './health.js';
 import { launchSpec } from './launch-spec.js';
 import { checkedName, generatedName } from './names.js';
+import { checkCreateRequest } from './create-checks.js';
+import { changesLimits, updatedHostConfig, type UpdateRequest } from './container-update.js';
+import { ociResources } from '../tasks/resources.js';
+import { repairRecord } from './record-repair.js';
 import { newContainerRecord } from './new-record.js';
 import { assertState, inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
 import type { RootfsLayout } from './rootfs-access.js';
@@ -77,6 +81,8 @@ export interface ContainerServiceDeps {
   cgroupParent?: string;
   /** The daemon's capability bounding set (what --privileged can give). */
   hostCapabilities?: string[];
+  /** A line for the daemon's log. */
+  log?: (line: string) => void;
 }
 
 export class ContainerService {
@@ -145,8 +151,8 @@ export class ContainerService {
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (const id of await readdir(this.dir)) {
-      let r: ContainerRecord;
-      try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch { continue; }
+      const r = await this.loadRecord(id);
+      if (!r) continue;
       this.records.set(r.Id, r);
       this.byName.set(r.Name, r.Id);
       // A container started just before a crash may still be recorded as created (the start
@@ -154,6 +160,31 @@ export class ContainerService {
       const mayRun = isRunning(r) || r.State.Status === 'restarting' || (r.State.Status === 'created' && existsSync(join(this.paths(r.Id).dir, 'monitor.sock')));
       if (mayRun) await this.reconcile(r);
     }
+  }
+
+  /** One record from disk, repaired if a value has the wrong type (one log line), or undefined (skipped, logged). */
+  private async loadRecord(dirName: string): Promise<ContainerRecord | undefined> {
+    const file = join(this.dir, dirName, 'config.v2.json');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      // A folder without a record is a create that did not finish; anything else is worth a line.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.d.log?.(`container ${dirName}: skipped, its record cannot be read: ${(err as Error).message}`);
+      return undefined;
+    }
+    const result = repairRecord(raw);
+    if (result.kind === 'skipped') {
+      this.d.log?.(`container ${dirName}: skipped, ${result.reason} (${file})`);
+      return undefined;
+    }
+    if (result.kind === 'repaired') {
+      const what = result.problems.map((p) => p.path).join(', ');
+      this.d.log?.(`container ${dirName.slice(0, 12)}: repaired its record, dropped values of the wrong type: ${what} (${result.problems[0].message})`);
+      this.records.set(result.record.Id, result.record);
+      await this.save(result.record).catch(() => undefined);
+    }
+    return result.record;
   }
 
   private async reconcile(r: ContainerRecord): Promise<void> {
@@ -205,6 +236,7 @@ export class ContainerService {
 
   async create(req: CreateRequest, name?: string): Promise<{ Id: string; Warnings: string[] }> {
     if (!req.Image) throw new InvalidError('No image specified: the create request needs "Image"');
+    checkCreateRequest(req);
     const id = randomBytes(32).toString('hex');
     const fullName = name ? checkedName(name) : generatedName((n) => this.byName.has(n));
     this.reserveName(fullName, id);
@@ -443,7 +475,7 @@ export class ContainerService {
     r.ManuallyStopped = true;
     const t = timeoutSec ?? r.Config.StopTimeout ?? 10;
     const done = this.exited(r);
-    const sig = normalizeSignal(r.Config.StopSignal || 'SIGTERM');
+    const sig = stopSignal(r);
     await this.d.runtime.kill(r.Id, sig).catch(() => undefined);
     this.d.publish('kill', r.Id, this.attrs(r, { signal: sig.replace(/^SIG/, '') }));
     let timer: NodeJS.Timeout | undefined;
@@ -461,6 +493,20 @@ export class ContainerService {
     if (isRunning(r)) await this.stop(r.Id, timeoutSec);
     await this.start(r.Id);
     this.d.publish('restart', r.Id, this.attrs(r));
+  }
+
+  /** `docker update`: new limits (applied at once to a running container) and restart policy. */
+  async update(idOrName: string, u: UpdateRequest): Promise<{ Warnings: string[] }> {
+    const r = this.get(idOrName);
+    const next = updatedHostConfig(r.Id, r.HostConfig, u);
+    const rootless = rootlessMode();
+    if (isRunning(r) && changesLimits(u) && !rootless) {
+      await this.d.runtime.update(r.Id, ociResources(next), join(this.paths(r.Id).dir, 'update-resources.json'));
+    }
+    r.HostConfig = next;
+    await this.save(r);
+    this.d.publish('update', r.Id, this.attrs(r));
+    return { Warnings: rootless ? rootlessLimitWarnings(u) : [] };
   }
 
   async pause(idOrName: string): Promise<void> {
@@ -603,4 +649,13 @@ export class ContainerService {
 async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void> {
   await unmountIfMounted(p.rootfs);
   await mountOverlay({ lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
+}
+
+/** The container's stop signal; SIGTERM when none is set or a record from before validation has a bad one. */
+function stopSignal(r: ContainerRecord): string {
+  try {
+    return normalizeSignal(r.Config.StopSignal || 'SIGTERM');
+  } catch {
+    return 'SIGTERM';
+  }
 }

@@ -72,7 +72,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, log: (line) => process.stderr.write(`berthd: ${line}\n`), publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));

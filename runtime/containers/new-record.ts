@@ -1,33 +1,22 @@
-// A create request becomes a container record: Docker's validation (resources, log options, health
-// check, ports, restart policy), volumes and bind sources made ready, image defaults merged in.
+// A create request (decoded and checked: runtime/schema, create-checks.ts) becomes a container record:
+// ports checked against what Berth can publish, volumes and bind sources made ready, image defaults merged in.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { InvalidError } from '../errdefs.js';
-import { validateLogConfig } from '../logs/log-options.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
 import { resolveArgs } from '../tasks/oci-spec.js';
-import { validateResources } from '../tasks/resources.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest } from './api-types.js';
 import { parseBinds } from './binds.js';
 import type { ResolvedImage } from './container-service.js';
-import { validateHealthcheck } from './health.js';
 import { initialState, type ContainerRecord } from './record.js';
-
-const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
 export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService }): Promise<ContainerRecord> {
   const hc = req.HostConfig ?? {};
-  validateResources(hc);
-  validateLogConfig(hc.LogConfig);
-  validateHealthcheck(req.Healthcheck);
   const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
   void _h;
   const args = resolveArgs(config, image.config);
   portMappings(hc, [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})]);
-  if (hc.RestartPolicy?.Name && !RESTART_POLICIES.includes(hc.RestartPolicy.Name)) throw new InvalidError(`invalid restart policy "${hc.RestartPolicy.Name}": use no, always, unless-stopped or on-failure`);
-  if (hc.AutoRemove && hc.RestartPolicy?.Name && !['', 'no'].includes(hc.RestartPolicy.Name)) throw new InvalidError("can't create 'AutoRemove' container with restart policy");
   const mounts: ContainerRecord['Mounts'] = [];
   for (const b of parseBinds(hc.Binds ?? [], hc.Mounts ?? [])) {
     if (b.type === 'volume') {

@@ -3,9 +3,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConflictError, InvalidError, SystemError } from '../errdefs.js';
 import { pidsInNamespaceOf } from '../rootless/namespace-pids.js';
+import type { OciResources } from './resources.js';
 
 export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
 
@@ -151,6 +153,16 @@ export class OciRuntime {
 
   pause(id: string): Promise<string> { return this.hasCgroup ? this.run(['pause', id]) : Promise.reject(noFreezer()); }
   resume(id: string): Promise<string> { return this.hasCgroup ? this.run(['resume', id]) : Promise.reject(noFreezer()); }
+
+  /** New cgroup limits for a running container (`runc update -r FILE`; `file` is written first). */
+  async update(id: string, resources: OciResources, file: string): Promise<void> {
+    await writeFile(file, JSON.stringify(resources));
+    try {
+      await this.run(['update', '--resources', file, id]);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
 
   /** Host pids of every process in the container. */
   async pids(id: string): Promise<number[]> {

@@ -1,4 +1,5 @@
 // HostConfig resource fields -> OCI linux.resources, with Docker's validation messages.
+import { availableParallelism } from 'node:os';
 import { InvalidError } from '../errdefs.js';
 import type { HostConfig } from '../containers/api-types.js';
 import { DEFAULT_CPU_PERIOD, MIN_MEMORY, RLIMIT_NAMES } from './docker-defaults.js';
@@ -12,27 +13,47 @@ export interface OciResources {
 
 export interface OciRlimit { type: string; soft: number; hard: number }
 
-/** Throws InvalidError for HostConfig values Docker refuses at create time. */
-export function validateResources(hc: HostConfig): void {
+/** Throws InvalidError for resource values Docker refuses (its verifyPlatformContainerResources), in its words. */
+export function validateResources(hc: Resources, opts: { update?: boolean; cpus?: number } = {}): void {
   const mem = hc.Memory ?? 0;
   const swap = hc.MemorySwap ?? 0;
-  if (mem < 0) throw new InvalidError(`invalid memory limit ${mem}: must be a positive number of bytes`);
-  if (mem > 0 && mem < MIN_MEMORY) throw new InvalidError('Minimum memory limit allowed is 6MB');
-  if (swap > 0 && mem === 0) throw new InvalidError('You should always set the Memory limit when using Memoryswap limit, see usage');
-  if (swap > 0 && swap < mem) throw new InvalidError('Minimum memoryswap limit should be larger than memory limit, see usage');
-  if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) {
-    throw new InvalidError('Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set');
+  const reservation = hc.MemoryReservation ?? 0;
+  if (mem !== 0 && mem < MIN_MEMORY) throw new InvalidError('Minimum memory limit allowed is 6MB');
+  if (mem > 0 && swap > 0 && swap < mem) throw new InvalidError('Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (mem === 0 && swap > 0 && !opts.update) throw new InvalidError('You should always set the Memory limit when using Memoryswap limit, see usage');
+  // runc takes -1 for "unlimited swap"; other negative values fail only at start.
+  if (swap < -1) throw new InvalidError(`invalid memory swap limit ${swap}: use -1 for unlimited swap or a size larger than the memory limit`);
+  const swappiness = hc.MemorySwappiness;
+  if (swappiness !== undefined && swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) {
+    throw new InvalidError(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
   }
-  if ((hc.NanoCpus ?? 0) < 0) throw new InvalidError('Range of CPUs is from 0.01 to the number of CPUs available');
+  if (reservation > 0 && reservation < MIN_MEMORY) throw new InvalidError('Minimum memory reservation allowed is 6MB');
+  if (mem > 0 && reservation > 0 && mem < reservation) throw new InvalidError('Minimum memory limit can not be less than memory reservation limit, see usage');
+  const nano = hc.NanoCpus ?? 0;
+  if (nano > 0 && (hc.CpuPeriod ?? 0) > 0) throw new InvalidError('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (nano > 0 && (hc.CpuQuota ?? 0) > 0) throw new InvalidError('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
+  const cpus = opts.cpus ?? availableParallelism();
+  if (nano < 0 || nano > cpus * 1e9) throw new InvalidError(`Range of CPUs is from 0.01 to ${cpus}.00, as there are only ${cpus} CPUs available`);
+  // Docker lets these through and the kernel or runc refuses them at start; a create-time 400 says why.
+  if ((hc.CpuShares ?? 0) < 0) throw new InvalidError(`invalid CPU shares ${hc.CpuShares}: must not be negative`);
   if (hc.CpuPeriod && (hc.CpuPeriod < 1000 || hc.CpuPeriod > 1_000_000)) {
     throw new InvalidError('CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
   }
-  if (hc.CpuQuota && hc.CpuQuota > 0 && hc.CpuQuota < 1000) throw new InvalidError('CPU cfs quota can not be less than 1ms (i.e. 1000)');
+  if (hc.CpuQuota && hc.CpuQuota !== -1 && hc.CpuQuota < 1000) throw new InvalidError('CPU cfs quota can not be less than 1ms (i.e. 1000)');
+  for (const [key, value] of [['cpus', hc.CpusetCpus], ['mems', hc.CpusetMems]] as const) {
+    if (value && !CPU_LIST.test(value)) throw new InvalidError(`Invalid value ${value} for cpuset ${key}`);
+  }
   for (const u of hc.Ulimits ?? []) {
     if (!RLIMIT_NAMES.has(u.Name)) throw new InvalidError(`invalid ulimit type: ${u.Name}`);
     if (u.Soft > u.Hard) throw new InvalidError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
   }
 }
+
+/** A cpuset list as the kernel takes it: 0-3,5. */
+const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+
+/** The resource fields of a HostConfig, which are also what an update body carries. */
+export type Resources = Pick<HostConfig, 'Memory' | 'MemorySwap' | 'MemoryReservation' | 'MemorySwappiness' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'CpusetMems' | 'PidsLimit' | 'Ulimits'>;
 
 export function ociResources(hc: HostConfig): OciResources {
   validateResources(hc);

@@ -3,7 +3,9 @@
 import type { Services } from '../../daemon/services.js';
 import { containerEngine, type ContainerEngine } from '../../containers/engine.js';
 import type { CreateRequest } from '../../containers/api-types.js';
-import { readJsonObject, discardBody } from '../body.js';
+import { createBody, updateBody } from '../../schema/container-schema.js';
+import type { UpdateRequest } from '../../containers/container-update.js';
+import { readBody, discardBody } from '../body.js';
 import { parseFilters, queryBool, queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
@@ -27,12 +29,16 @@ export function registerContainerRoutes(router: Router, s: Services): void {
   });
   router.post('/containers/create', async (req, res) => {
     const e = await E();
-    const body = await readJsonObject(req.raw) as CreateRequest;
+    const body = await readBody<CreateRequest>(req.raw, createBody);
     sendJson(res, 201, await e.containers.create(body, req.query.get('name') ?? undefined));
   });
   router.post('/containers/prune', async (req, res) => {
     discardBody(req.raw);
     sendJson(res, 200, await (await E()).containers.prune(pruneFilter(parseFilters(req.query.get('filters')))));
+  });
+  router.post('/containers/([^/]+)/update', async (req, res) => {
+    const body = await readBody<UpdateRequest>(req.raw, updateBody);
+    sendJson(res, 200, await (await E()).containers.update(req.params[0], body));
   });
   router.get('/containers/([^/]+)/json', async (req, res) => sendJson(res, 200, (await E()).containers.inspect(req.params[0])));
   router.post('/containers/([^/]+)/start', async (req, res) => { discardBody(req.raw); await (await E()).containers.start(req.params[0]); sendEmpty(res, 204); });

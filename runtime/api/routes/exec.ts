@@ -2,17 +2,21 @@
 import type { ServerResponse } from 'node:http';
 import type { ContainerEngine } from '../../containers/engine.js';
 import type { ExecConfig } from '../../containers/exec-service.js';
-import { readJsonBody, readJsonObject, discardBody } from '../body.js';
+import { execCreateBody, execStartBody } from '../../schema/resource-schemas.js';
+import { readBody, discardBody } from '../body.js';
 import { queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { frameParts, RAW_STREAM } from './container-io.js';
 import { hijack, upgradeBody } from './hijack.js';
+import { decodeBody } from '../../schema/go-json.js';
+
+interface ExecStart { Detach?: boolean; Tty?: boolean }
 
 export function registerExecRoutes(router: Router, E: () => Promise<ContainerEngine>): void {
   router.post('/containers/([^/]+)/exec', async (req, res) => {
     const e = await E();
-    sendJson(res, 201, e.execs.create(req.params[0], await readJsonObject(req.raw) as ExecConfig));
+    sendJson(res, 201, e.execs.create(req.params[0], await readBody<ExecConfig>(req.raw, execCreateBody)));
   });
   router.post('/exec/([^/]+)/start', async (req, res) => { await execStart(await E(), req, res); });
   router.post('/exec/([^/]+)/resize', async (req, res) => { discardBody(req.raw); (await E()).execs.resize(req.params[0], queryInt(req.query, 'h') ?? 0, queryInt(req.query, 'w') ?? 0); sendEmpty(res, 200); });
@@ -23,9 +27,9 @@ async function execStart(e: ContainerEngine, req: ApiRequest, res: ServerRespons
   const id = req.params[0];
   const exec = e.execs.get(id);
   const up = upgradeBody(req);
-  const body = (up ? up.body : await readJsonBody(req.raw)) as { Detach?: boolean; Tty?: boolean } | undefined;
-  const tty = body?.Tty ?? Boolean(exec.Config.Tty);
-  if (body?.Detach) {
+  const body = up ? decodeBody<ExecStart>(up.body, execStartBody) : await readBody<ExecStart>(req.raw, execStartBody);
+  const tty = body.Tty ?? Boolean(exec.Config.Tty);
+  if (body.Detach) {
     await e.execs.start(id, { onData: () => undefined, onEnd: () => undefined });
     sendEmpty(res, 200);
     return;

@@ -1,7 +1,8 @@
 // Network routes: list, inspect, create, remove, prune, connect/disconnect (refused with a clear message).
 import type { ContainerEngine } from '../../containers/engine.js';
 import { InvalidError } from '../../errdefs.js';
-import { readJsonObject, discardBody } from '../body.js';
+import { networkConnectBody, networkCreateBody, networkDisconnectBody } from '../../schema/resource-schemas.js';
+import { readBody, discardBody } from '../body.js';
 import { parseFilters } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
@@ -22,15 +23,15 @@ export function registerNetworkRoutes(router: Router, E: () => Promise<Container
     sendJson(res, 200, list.map((n) => netView(e, n.Id)));
   });
   router.post('/networks/create', async (req, res) => {
-    const body = await readJsonObject(req.raw) as { Name: string; Driver?: string; Labels?: Record<string, string>; Internal?: boolean; CheckDuplicate?: boolean; IPAM?: { Config?: { Subnet?: string }[] } };
-    const n = await (await E()).networks.create({ Name: body.Name, Driver: body.Driver, Labels: body.Labels, Internal: body.Internal, Subnet: body.IPAM?.Config?.[0]?.Subnet });
+    const body = await readBody<{ Name?: string; Driver?: string; Labels?: Record<string, string>; Internal?: boolean; IPAM?: { Config?: { Subnet?: string }[] } }>(req.raw, networkCreateBody);
+    const n = await (await E()).networks.create({ Name: body.Name ?? '', Driver: body.Driver, Labels: body.Labels, Internal: body.Internal, Subnet: body.IPAM?.Config?.[0]?.Subnet });
     sendJson(res, 201, { Id: n.Id, Warning: '' });
   });
   router.post('/networks/prune', async (req, res) => { discardBody(req.raw); sendJson(res, 200, { NetworksDeleted: await (await E()).networks.prune() }); });
   router.get('/networks/([^/]+)', async (req, res) => sendJson(res, 200, netView(await E(), req.params[0])));
   router.delete('/networks/([^/]+)', async (req, res) => { await (await E()).networks.remove(req.params[0]); sendEmpty(res, 204); });
   router.post('/networks/([^/]+)/(connect|disconnect)', async (req, res) => {
-    discardBody(req.raw);
+    await readBody(req.raw, req.params[1] === 'connect' ? networkConnectBody : networkDisconnectBody);
     await E();
     void res;
     throw new InvalidError(`network ${req.params[1]} of a created container is not supported yet: choose the network at create time with --network`);

@@ -4,10 +4,10 @@ import type { ServerResponse } from 'node:http';
 import type { Services } from '../../daemon/services.js';
 import { eventFilter } from '../../events/event-filter.js';
 import type { EngineEvent } from '../../events/event-log.js';
-import { InvalidError } from '../../errdefs.js';
 import { login } from '../../registry/login.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
-import { readJsonObject } from '../body.js';
+import { authBody } from '../../schema/resource-schemas.js';
+import { readBody } from '../body.js';
 import { parseFilters, parseTimestamp } from '../query.js';
 import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
@@ -37,7 +37,7 @@ export function registerSystemRoutes(router: Router, s: Services): void {
   router.get('/info', (_req, res) => sendJson(res, 200, infoBody(s)));
   router.get('/events', (req, res) => streamEvents(s, req, res));
   router.post('/auth', async (req, res) => {
-    await login(authConfig(await readJsonObject(req.raw)));
+    await login(authConfig(await readBody<Record<string, string | undefined>>(req.raw, authBody)));
     // The CLI stores the password itself; an empty IdentityToken tells it to.
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
@@ -55,14 +55,11 @@ export function registerSystemRoutes(router: Router, s: Services): void {
   });
 }
 
-/** The AuthConfig body of POST /auth. */
-function authConfig(body: Record<string, unknown>): RegistryCredentials {
+/** The AuthConfig body of POST /auth (decoded: every field a string). */
+function authConfig(body: Record<string, string | undefined>): RegistryCredentials {
   const out: RegistryCredentials = {};
   for (const key of ['username', 'password', 'serveraddress', 'identitytoken', 'registrytoken'] as const) {
-    const value = body[key];
-    if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string') throw new InvalidError(`malformed login request: "${key}" must be a string`);
-    out[key] = value;
+    if (body[key]) out[key] = body[key];
   }
   return out;
 }

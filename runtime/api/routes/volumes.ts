@@ -2,7 +2,8 @@
 import type { ContainerEngine } from '../../containers/engine.js';
 import { InvalidError } from '../../errdefs.js';
 import type { VolumeRecord } from '../../volumes/volume-service.js';
-import { readJsonObject, discardBody } from '../body.js';
+import { volumeCreateBody } from '../../schema/resource-schemas.js';
+import { readBody, discardBody } from '../body.js';
 import { parseFilters, queryBool } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
@@ -32,7 +33,7 @@ export function registerVolumeRoutes(router: Router, E: () => Promise<ContainerE
     sendJson(res, 200, { Volumes: list.map(view), Warnings: null });
   });
   router.post('/volumes/create', async (req, res) => {
-    const body = await readJsonObject(req.raw) as { Name?: string; Driver?: string; Labels?: Record<string, string>; DriverOpts?: Record<string, string> };
+    const body = await readBody<{ Name?: string; Driver?: string; Labels?: Record<string, string>; DriverOpts?: Record<string, string> }>(req.raw, volumeCreateBody);
     sendJson(res, 201, view(await (await E()).volumes.create(body)));
   });
   router.post('/volumes/prune', async (req, res) => {
