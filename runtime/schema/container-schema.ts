@@ -96,7 +96,7 @@ const mount = struct('mount.Mount', {
 
 const portBinding = struct('nat.PortBinding', { HostIp: str, HostPort: str });
 
-export const hostConfig = struct('container.HostConfig', {
+const hostConfigFields = {
   Binds: strList,
   ContainerIDFile: str,
   LogConfig: struct('container.LogConfig', { Type: str, Config: strMap }),
@@ -137,7 +137,9 @@ export const hostConfig = struct('container.HostConfig', {
   MaskedPaths: strList,
   ReadonlyPaths: strList,
   Init: bool,
-});
+};
+
+export const hostConfig = struct('container.HostConfig', hostConfigFields);
 
 export const endpointSettings = struct('network.EndpointSettings', {
   IPAMConfig: struct('network.EndpointIPAMConfig', { IPv4Address: str, IPv6Address: str, LinkLocalIPs: strList }),
@@ -157,12 +159,21 @@ export const endpointSettings = struct('network.EndpointSettings', {
 
 const networkingConfig = struct('network.NetworkingConfig', { EndpointsConfig: map(endpointSettings) });
 
-/** POST /containers/create: the Config's fields, plus HostConfig and NetworkingConfig. */
+/**
+ * POST /containers/create: the Config's fields, HostConfig and NetworkingConfig. dockerd's wrapper also
+ * embeds a HostConfig at the top level (deprecated, still read by 20.10) and a `Cpuset` string, so a
+ * top-level `"Memory": "lots"` is a type error there too; create-body.ts merges them as dockerd does.
+ */
 export const createBody = struct('runconfig.ContainerConfigWrapper', {
   ...configFields,
+  ...hostConfigFields,
+  Cpuset: str,
   HostConfig: hostConfig,
   NetworkingConfig: networkingConfig,
 });
+
+/** The names of the HostConfig fields a create body may carry at its top level. */
+export const HOST_CONFIG_FIELDS: readonly string[] = Object.keys(hostConfigFields);
 
 /** POST /containers/{id}/update: the Resources and the restart policy. */
 export const updateBody = struct('container.UpdateConfig', { ...resourceFields, RestartPolicy: restartPolicy });

@@ -3,9 +3,10 @@
 import type { Services } from '../../daemon/services.js';
 import { containerEngine, type ContainerEngine } from '../../containers/engine.js';
 import type { CreateRequest } from '../../containers/api-types.js';
-import { createBody, updateBody } from '../../schema/container-schema.js';
+import { updateBody } from '../../schema/container-schema.js';
+import { decodeCreateBody } from '../../schema/create-body.js';
 import type { UpdateRequest } from '../../containers/container-update.js';
-import { readBody, discardBody } from '../body.js';
+import { readBody, readJsonBody, discardBody } from '../body.js';
 import { parseFilters, queryBool, queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
@@ -29,7 +30,7 @@ export function registerContainerRoutes(router: Router, s: Services): void {
   });
   router.post('/containers/create', async (req, res) => {
     const e = await E();
-    const body = await readBody<CreateRequest>(req.raw, createBody);
+    const body: CreateRequest = decodeCreateBody(await readJsonBody(req.raw));
     sendJson(res, 201, await e.containers.create(body, req.query.get('name') ?? undefined));
   });
   router.post('/containers/prune', async (req, res) => {
