@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { updatedHostConfig } from '../../../runtime/containers/container-update.js';
+import { updatedHostConfig, type UpdateRequest } from '../../../runtime/containers/container-update.js';
 
 const ID = 'c'.repeat(64);
 
@@ -14,7 +14,7 @@ test('only non-zero fields change; the restart policy when named', () => {
 });
 
 test('refusals: Docker\'s messages and kinds', () => {
-  const invalid = (u: object, m: string) => assert.throws(() => updatedHostConfig(ID, {}, u), (e: Error & { kind?: string }) => e.kind === 'invalid' && e.message === m);
+  const invalid = (u: UpdateRequest, m: string) => assert.throws(() => updatedHostConfig(ID, {}, u), (e: Error & { kind?: string }) => e.kind === 'invalid' && e.message === m);
   invalid({ Memory: 1000 }, 'Minimum memory limit allowed is 6MB');
   invalid({ RestartPolicy: { Name: 'bogus' } }, "invalid restart policy 'bogus'");
   const n = availableParallelism();
