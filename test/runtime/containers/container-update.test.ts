@@ -16,7 +16,7 @@ test('only non-zero fields change; the restart policy when named', () => {
 test('refusals: Docker\'s messages and kinds', () => {
   const invalid = (u: UpdateRequest, m: string) => assert.throws(() => updatedHostConfig(ID, {}, u), (e: Error & { kind?: string }) => e.kind === 'invalid' && e.message === m);
   invalid({ Memory: 1000 }, 'Minimum memory limit allowed is 6MB');
-  invalid({ RestartPolicy: { Name: 'bogus' } }, "invalid restart policy 'bogus'");
+  invalid({ RestartPolicy: { Name: 'bogus' as 'no' } }, "invalid restart policy 'bogus'");
   const n = availableParallelism();
   invalid({ NanoCpus: -1 }, `Range of CPUs is from 0.01 to ${n}.00, as there are only ${n} CPUs available`);
   assert.throws(() => updatedHostConfig(ID, { Memory: 10_000_000, MemorySwap: 15_000_000 }, { Memory: 20_000_000 }),
