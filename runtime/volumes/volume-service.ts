@@ -40,6 +40,8 @@ export class VolumeService {
   async create(opts: { Name?: string; Driver?: string; Labels?: Record<string, string> | null; DriverOpts?: Record<string, string> | null } = {}, anonymous = false): Promise<VolumeRecord> {
     const name = opts.Name || randomBytes(32).toString('hex');
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) throw new InvalidError(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
+    // The name is a folder name: the filesystem takes at most 255 bytes.
+    if (name.length > 255) throw new InvalidError(`create ${name.slice(0, 40)}...: a volume name has at most 255 characters`);
     if (opts.Driver && opts.Driver !== 'local') throw new InvalidError(`volume driver "${opts.Driver}" is not supported: use local`);
     const existing = this.volumes.get(name);
     if (existing) return existing; // Docker: creating an existing volume returns it
