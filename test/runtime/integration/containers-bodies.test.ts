@@ -9,6 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
 import { dockerEngine, DOCKER_SOCKET, type DockerEngine } from '../containers/docker-engine.js';
 import { apiRequest, type ApiAnswer } from '../../helpers/api-request.js';
@@ -212,4 +214,17 @@ test('docker update through the CLI: limits of a running container and its resta
   const bad = await e.docker(['update', '--memory', '1k', 'exe']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /Minimum memory limit allowed is 6MB/);
+});
+
+test('a 500 carries no host path; the daemon log has the full error', opts, async () => {
+  const id = (await e.docker(['create', '--name', 'broken', 'busybox', 'true'])).stdout.trim();
+  // Its writable layer gone behind the daemon's back: reading a file needs the overlay, which fails.
+  rmSync(join(e.root, 'containers', id, 'upper'), { recursive: true, force: true });
+  const a = await apiRequest(e.socket, 'GET', `/v1.41/containers/${id}/archive?path=/etc/passwd`);
+  assert.equal(a.status, 500, a.body);
+  assert.ok(a.message, a.body);
+  assert.doesNotMatch(a.body, new RegExp(e.root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  assert.doesNotMatch(a.body, /\/tmp\//);
+  assert.match(e.log(), new RegExp(`berthd: internal error: .*${e.root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/containers/${id}`));
+  assert.equal((await e.docker(['rm', 'broken'])).code, 0);
 });
