@@ -1,21 +1,31 @@
 // Content-addressed blobs: <root>/content/sha256/<hex>. Every write goes to a temp file that is hashed,
 // fsynced and renamed into place only when its digest is right, so a blob file is always complete.
+// Reads for what leaves the daemon or defines an image (save, push, image configs) are checked against
+// the digest too (`read`, `openVerified`, `verify`): a file damaged on disk is a CorruptBlobError, never
+// content handed on. `open` alone does not check (pull reads back what it has just verified).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InvalidError, NotFoundError } from '../errdefs.js';
+import { InvalidError, NotFoundError, SystemError } from '../errdefs.js';
 import type { BlobSink, BlobSource, IngestOptions } from '../registry/transfer-types.js';
 import { syncDir } from '../fs/atomic-write.js';
 import type { TempSpace } from '../fs/temp-dir.js';
-import { DigestingStream, digestHex, isSha256Digest } from './digest.js';
+import { DigestingStream, digestHex, isSha256Digest, sha256Digest } from './digest.js';
 
 const READ_CHUNK = 1024 * 1024;
 
 export class DigestMismatchError extends InvalidError {
   constructor(readonly expected: string, readonly actual: string, what = 'blob') {
     super(`${what} digest mismatch: expected ${expected}, got ${actual}; nothing was stored`);
+  }
+}
+
+/** A stored blob whose bytes no longer hash to its digest (damaged on disk). */
+export class CorruptBlobError extends SystemError {
+  constructor(readonly digest: string, readonly actual: string) {
+    super(`blob ${digest} is damaged on disk: its content hashes to ${actual}`);
   }
 }
 
@@ -57,12 +67,36 @@ export class BlobStore implements BlobSink, BlobSource {
     return createReadStream(this.path(digest), { highWaterMark: READ_CHUNK });
   }
 
+  /** The whole blob (configs, manifests: small), checked against its digest. */
   async read(digest: string): Promise<Buffer> {
+    let data: Buffer;
     try {
-      return await readFile(this.path(digest));
+      data = await readFile(this.path(digest));
     } catch {
       throw new NotFoundError(`blob ${digest} is not in the store`);
     }
+    const actual = sha256Digest(data);
+    if (actual !== digest) throw new CorruptBlobError(digest, actual);
+    return data;
+  }
+
+  /** A stream of the blob that fails with CorruptBlobError at its end unless the bytes match the digest. */
+  openVerified(digest: string): Readable {
+    const hasher = new DigestingStream();
+    const check = new Transform({
+      transform: (chunk: Buffer, _enc, cb: TransformCallback) => cb(null, chunk),
+      flush: (cb: TransformCallback) => cb(hasher.digest === digest ? null : new CorruptBlobError(digest, hasher.digest)),
+    });
+    const source = this.open(digest);
+    source.on('error', (err) => check.destroy(err));
+    hasher.on('error', (err) => check.destroy(err));
+    return source.pipe(hasher).pipe(check);
+  }
+
+  /** Reads the whole blob once to check it; CorruptBlobError when damaged. */
+  async verify(digest: string): Promise<void> {
+    if (!(await this.has(digest))) throw new NotFoundError(`blob ${digest} is not in the store`);
+    await pipeline(this.openVerified(digest), new Writable({ write: (_c, _e, cb) => cb() }));
   }
 
   /**

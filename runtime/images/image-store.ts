@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, InvalidError } from '../errdefs.js';
-import type { BlobStore } from '../content/blob-store.js';
+import { CorruptBlobError, type BlobStore } from '../content/blob-store.js';
 import { digestHex, sha256Digest } from '../content/digest.js';
 import { writeJsonAtomic } from '../fs/atomic-write.js';
 import { chainIdsOf, type LayerStore } from '../layers/layer-store.js';
@@ -81,8 +81,13 @@ export class ImageStore {
           this.images.set(entry.id, entry);
           continue;
         }
-      } catch {
-        // Unreadable record: treated as absent.
+      } catch (err) {
+        // Unreadable record: treated as absent. A damaged config is worth saying: the image is gone.
+        if (err instanceof CorruptBlobError) {
+          const id = `sha256:${name.slice(0, -'.json'.length)}`;
+          const names = [...this.references.entries()].filter(([, i]) => i === id).map(([r]) => r);
+          process.stderr.write(`berthd: image ${names.join(', ') || id} is dropped: its config ${err.message}; pull or load it again\n`);
+        }
       }
       await rm(file, { force: true });
     }

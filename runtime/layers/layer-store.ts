@@ -207,13 +207,23 @@ export class LayerStore {
     return { digest, size: kept.hasher.size, mediaType: result.compression === 'gzip' ? MEDIA_TYPE_LAYER_GZIP : MEDIA_TYPE_LAYER_TAR };
   }
 
-  /** The uncompressed layer tar (for save). */
+  /** The uncompressed layer tar (for save), checked against its blob's digest as it is read. */
   async openTar(chainId: string): Promise<Readable> {
+    const blob = await this.tarBlob(chainId);
+    const data = this.blobs.openVerified(blob);
+    return blob === this.require(chainId).diffId ? data : (await openDecompressed(data)).stream;
+  }
+
+  /** Reads the blob behind openTar once; CorruptBlobError when it is damaged on disk. */
+  async verifyTar(chainId: string): Promise<void> {
+    await this.blobs.verify(await this.tarBlob(chainId));
+  }
+
+  /** The blob a layer's tar is read from: the tar itself, or the compressed blob it came in. */
+  private async tarBlob(chainId: string): Promise<string> {
     const layer = this.require(chainId);
-    if (layer.hasTarBlob && (await this.blobs.has(layer.diffId))) return this.blobs.open(layer.diffId);
-    if (layer.compressed && (await this.blobs.has(layer.compressed.digest))) {
-      return (await openDecompressed(this.blobs.open(layer.compressed.digest))).stream;
-    }
+    if (layer.hasTarBlob && (await this.blobs.has(layer.diffId))) return layer.diffId;
+    if (layer.compressed && (await this.blobs.has(layer.compressed.digest))) return layer.compressed.digest;
     throw new NotFoundError(`the tar of layer ${layer.diffId} is no longer in the store`);
   }
 
@@ -224,7 +234,9 @@ export class LayerStore {
     if (!layer.hasTarBlob) throw new NotFoundError(`the tar of layer ${layer.diffId} is no longer in the store`);
     const gz = new PassThrough();
     const stored = this.blobs.put(gz);
-    await pipeline(this.blobs.open(layer.diffId), createGzip(), gz);
+    stored.catch(() => undefined); // a damaged tar fails the pipeline, which ends the put too
+    // A damaged tar must not become a fresh gzip blob with a valid digest of its own.
+    await pipeline(this.blobs.openVerified(layer.diffId), createGzip(), gz);
     const { digest, size } = await stored;
     const updated: LayerRecord = { ...layer, compressed: { digest, size, mediaType: MEDIA_TYPE_LAYER_GZIP } };
     await writeJsonAtomic(join(this.dir, digestHex(chainId), 'layer.json'), updated);

@@ -8,6 +8,7 @@ import { pushImage, type PushableImage } from '../../registry/push.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
 import type { ImageEntry } from '../image-store.js';
+import { damagedImageError, isDamagedBlob } from './damaged-image.js';
 import { canonicalString, familiarString, parseReference, repositoryName, withDefaultTag, type ImageReference } from '../reference.js';
 
 export interface PushRequest {
@@ -38,12 +39,19 @@ export async function pushFromStore(images: ImageService, blobs: BlobStore, laye
   if (missing) throw new NotFoundError(`An image does not exist locally with the tag: ${familiarString(missing.ref)}`);
   out.write({ status: `The push refers to repository [${repositoryName(base)}]` });
   for (const { ref, entry } of targets) {
-    const image = await pushable(blobs, layers, entry as ImageEntry);
-    const result = await pushImage(
-      { registry: ref.domain, repository: ref.path, tag: ref.tag, digest: ref.digest },
-      image,
-      { credentials: req.credentials, source: blobs, progress: (m) => out.write(m), signal: out.signal },
-    );
+    let result;
+    let image;
+    try {
+      image = await pushable(blobs, layers, entry as ImageEntry);
+      result = await pushImage(
+        { registry: ref.domain, repository: ref.path, tag: ref.tag, digest: ref.digest },
+        image,
+        { credentials: req.credentials, source: blobs, progress: (m) => out.write(m), signal: out.signal },
+      );
+    } catch (err) {
+      // The uploads check every blob as it is read: a damaged one never reaches the registry whole.
+      throw isDamagedBlob(err) ? damagedImageError(familiarString(ref), err) : err;
+    }
     await blobs.ingestBuffer(result.digest, image.manifest);
     const e = entry as ImageEntry;
     const repository = repositoryName(ref);

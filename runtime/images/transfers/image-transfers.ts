@@ -11,6 +11,8 @@ import type { ImageEntry } from '../image-store.js';
 import { extractArchive } from './archive-extract.js';
 import { loadArchiveImage, readArchiveImages } from './archive-load.js';
 import { selectImages, writeDockerArchive } from './archive-save.js';
+import { verifyImageBlobs } from './damaged-image.js';
+import { familiarString, parseReference } from '../reference.js';
 import { importRootfs, type ImportOptions } from './image-import.js';
 import { pullToStore, type PullRequest } from './image-pull.js';
 import { pushFromStore, type PushRequest } from './image-push.js';
@@ -58,6 +60,11 @@ export class ImageTransfers {
 
   async save(names: string[], res: ServerResponse): Promise<void> {
     const selection = selectImages(this.images.store, names);
+    // Every blob is checked before the answer starts, so a damaged one is an error the CLI prints
+    // (once the archive streams, a failure can only cut the connection).
+    for (const { entry, tags } of selection) {
+      await verifyImageBlobs(this.blobs, this.layers, entry, tags[0] ? familiarString(parseReference(tags[0])) : entry.id);
+    }
     res.writeHead(200, { 'Content-Type': 'application/x-tar' });
     for (const { entry } of selection) this.images.events.emit('image', 'save', entry.id, { name: entry.id, ...this.images.labels(entry) });
     try {
