@@ -3,7 +3,7 @@
 // in-band with both `errorDetail` (the CLI needs it to fail) and `error` (other clients read it).
 import type { ServerResponse } from 'node:http';
 import { errorMessage } from '../errdefs.js';
-import { sendError } from './errors.js';
+import { internalMessage, sendError, statusOf } from './errors.js';
 
 export interface JsonMessage {
   status?: string;
@@ -51,7 +51,8 @@ export class JsonMessageStream {
       sendError(this.res, err);
       return;
     }
-    const message = errorMessage(err);
+    // In-band failures are this stream's 500s: no host paths for the client either.
+    const message = statusOf(err) >= 500 ? internalMessage(err) : errorMessage(err);
     if (!this.res.writableEnded) {
       this.res.write(`${JSON.stringify({ errorDetail: { message }, error: message })}\r\n`);
       this.res.end();

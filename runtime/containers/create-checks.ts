@@ -39,7 +39,7 @@ function checkHostConfig(hc: HostConfig): void {
   checkRestartPolicy(hc.RestartPolicy);
   checkCapabilities('CapAdd', hc.CapAdd);
   checkCapabilities('CapDrop', hc.CapDrop);
-  if (hc.Isolation && hc.Isolation !== 'default') throw new InvalidError(`Invalid isolation: "${hc.Isolation}" - linux only supports 'default'`);
+  if (hc.Isolation && hc.Isolation.toLowerCase() !== 'default') throw new InvalidError(`Invalid isolation: "${hc.Isolation}" - linux only supports 'default'`);
   for (const opt of hc.SecurityOpt ?? []) checkSecurityOpt(opt);
   validateResources(hc);
   if ((hc.ShmSize ?? 0) < 0) throw new InvalidError('SHM size can not be less than 0');
