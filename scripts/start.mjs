@@ -84,7 +84,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 // Only node: built-ins below this line until step 2 has installed the dependencies.
-const { ENGINE_NEEDS, ROOTLESS_ENGINE_NEEDS, CODE_SERVER_NEEDS, ensurePackages, onPath, subordinateIdsFix, PrerequisiteError } = await import('./lib/prereqs.mjs');
+const { ENGINE_NEEDS, ROOTLESS_ENGINE_NEEDS, CODE_SERVER_NEEDS, ensurePackages, onPath, subordinateIdsFix, tunDeviceFix, PrerequisiteError } = await import('./lib/prereqs.mjs');
 const { installedCodeServer, startCodeServer, codeServerDir } = await import('./lib/code-server.mjs');
 const isRoot = process.getuid?.() === 0;
 
@@ -94,7 +94,7 @@ const desktop = !noOpen && onPath('code');
 const needs = [...ENGINE_NEEDS, ...(isRoot ? [] : ROOTLESS_ENGINE_NEEDS)];
 if (!desktop && !installedCodeServer()) needs.push(...CODE_SERVER_NEEDS);
 try {
-  const installed = ensurePackages(needs, { otherFixes: isRoot ? [] : [subordinateIdsFix()].filter(Boolean) });
+  const installed = ensurePackages(needs, { otherFixes: isRoot ? [] : [subordinateIdsFix(), tunDeviceFix()].filter(Boolean) });
   console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all present');
 } catch (err) {
   if (err instanceof PrerequisiteError) fail(err.message);

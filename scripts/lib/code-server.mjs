@@ -6,7 +6,7 @@
 // builds on install). Nothing here touches the network after the install: telemetry, update checks
 // and the extension gallery are switched off.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -83,7 +83,7 @@ export async function ensureCodeServer({ log = (m) => console.log(m), dir = code
   const found = installedCodeServer(dir);
   if (found) return found;
   const p = paths(dir);
-  if (existsSync(dir)) {
+  if (existsSync(dir) && readdirSync(dir).length) {
     log(`code-server: removing an incomplete install in ${dir}`);
     rmSync(dir, { recursive: true, force: true });
   }

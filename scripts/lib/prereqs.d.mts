@@ -17,5 +17,6 @@ export declare const ROOTLESS_ENGINE_NEEDS: Need[];
 export declare const CODE_SERVER_NEEDS: Need[];
 export declare function hasSubordinateIds(text: string, user: { name: string; uid: number }): boolean;
 export declare function subordinateIdsFix(opts?: { read?: (file: string) => string; user?: { name: string; uid: number } }): OtherFix | undefined;
+export declare function tunDeviceFix(opts?: { canOpen?: () => boolean }): OtherFix | undefined;
 export declare function installCommand(packages: string[], opts?: { root?: boolean }): string;
 export declare function ensurePackages(needs: Need[], opts?: { log?: (message: string) => void; otherFixes?: OtherFix[]; root?: boolean }): string[];

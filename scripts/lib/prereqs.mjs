@@ -90,6 +90,22 @@ export function subordinateIdsFix({ read = (f) => readFileSync(f, 'utf8'), user 
   };
 }
 
+/**
+ * The command that opens /dev/net/tun to ordinary users (slirp4netns, the rootless engine's network,
+ * opens it), or undefined when this user can open it. Debian's udev makes it 0666; some VMs do not.
+ */
+export function tunDeviceFix({ canOpen = () => {
+  try {
+    accessSync('/dev/net/tun', constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+} } = {}) {
+  if (canOpen()) return undefined;
+  return { why: 'access to /dev/net/tun (the rootless engine\'s network opens it)', command: 'sudo chmod 0666 /dev/net/tun' };
+}
+
 /** What installing code-server needs (its native modules compile against these). */
 export const CODE_SERVER_NEEDS = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev'].map((apt) => ({
   apt,

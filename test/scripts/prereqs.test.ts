@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ensurePackages, hasSubordinateIds, PrerequisiteError, subordinateIdsFix } from '../../scripts/lib/prereqs.mjs';
+import { ensurePackages, hasSubordinateIds, PrerequisiteError, subordinateIdsFix, tunDeviceFix } from '../../scripts/lib/prereqs.mjs';
 
 const user = { name: 'ada', uid: 1000 };
 
@@ -21,4 +21,9 @@ test('without root, what is missing is named and one command fixes it all; nothi
       && /lacks: berth-no-such-package \(a test\), subordinate ids/.test(err.message)
       && err.message.includes('sudo apt-get update && sudo apt-get install -y berth-no-such-package && sudo usermod x'),
   );
+});
+
+test('/dev/net/tun closed to the user: the chmod, otherwise nothing', () => {
+  assert.equal(tunDeviceFix({ canOpen: () => true }), undefined);
+  assert.equal(tunDeviceFix({ canOpen: () => false })?.command, 'sudo chmod 0666 /dev/net/tun');
 });
