@@ -1,5 +1,6 @@
 // Owns the lifecycle of everything with a life: the engine connection and the UI bound to it.
-// Two cleanup buckets: extension-long disposables, and those that live as long as one engine connection.
+// One cleanup bucket, `extCleanup`, for what lives as long as the extension; the engine connection
+// owns its own stream and timers and is disposed as a whole when it is replaced (stop, reconnect).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';

@@ -1,10 +1,13 @@
 // `npm start`: from a fresh clone to VS Code with Berth loaded on sample/.
-//   1. npm ci when node_modules is missing
-//   2. build the bundles and pack dist/berth.vsix
-//   3. system prerequisites (installed as root on Debian; otherwise the exact command is printed)
-//   4. the bundled engine on its default socket, with the offline base image busybox:latest
+//   1. system prerequisites (installed as root on Debian; otherwise the one command that installs
+//      them all is printed and nothing else is done, so nothing is left half-installed)
+//   2. npm ci when node_modules is missing
+//   3. build the bundles and pack dist/berth.vsix
+//   4. the bundled engine on its default socket (as root; rootless, in a user namespace, otherwise),
+//      with the offline base image busybox:latest
 //   5. desktop VS Code when `code` is on PATH, otherwise code-server at a printed 127.0.0.1 URL
-// and then runs until Ctrl-C, when it stops what it started.
+// and then runs until Ctrl-C, when it stops what it started. Child processes get the environment of a
+// person's shell, not npm's script environment (lib/child-env.mjs says why).
 //
 // Flags (or environment):
 //   --no-open  (BERTH_START_NO_OPEN=1)  never launch a desktop window: serve code-server and print its URL
@@ -19,6 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutNpmScriptEnv } from './lib/child-env.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLE = join(REPO, 'sample');
@@ -45,8 +49,9 @@ const stateDirOption = option('--state-dir');
 const engineSocketOption = option('--engine-socket');
 const engineRootOption = option('--engine-root');
 
+const startedAt = Date.now();
 function section(title) {
-  console.log(`\n== ${title}`);
+  console.log(`\n== ${title} (+${Math.round((Date.now() - startedAt) / 1000)} s)`);
 }
 
 function fail(message) {
@@ -56,7 +61,7 @@ function fail(message) {
 
 function run(cmd, cmdArgs, what) {
   console.log(`$ ${cmd} ${cmdArgs.join(' ')}`);
-  const r = spawnSync(cmd, cmdArgs, { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync(cmd, cmdArgs, { cwd: REPO, stdio: 'inherit', env: withoutNpmScriptEnv() });
   if (r.status !== 0) fail(`${what} failed (see above)`);
 }
 
@@ -78,7 +83,25 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-// 1. Dependencies
+// Only node: built-ins below this line until step 2 has installed the dependencies.
+const { ENGINE_NEEDS, ROOTLESS_ENGINE_NEEDS, CODE_SERVER_NEEDS, ensurePackages, onPath, subordinateIdsFix, tunDeviceFix, PrerequisiteError } = await import('./lib/prereqs.mjs');
+const { installedCodeServer, startCodeServer, codeServerDir } = await import('./lib/code-server.mjs');
+const isRoot = process.getuid?.() === 0;
+
+// 1. System prerequisites, first: a machine that lacks some learns it at once, with one command.
+section('System prerequisites');
+const desktop = !noOpen && onPath('code');
+const needs = [...ENGINE_NEEDS, ...(isRoot ? [] : ROOTLESS_ENGINE_NEEDS)];
+if (!desktop && !installedCodeServer()) needs.push(...CODE_SERVER_NEEDS);
+try {
+  const installed = ensurePackages(needs, { otherFixes: isRoot ? [] : [subordinateIdsFix(), tunDeviceFix()].filter(Boolean) });
+  console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all present');
+} catch (err) {
+  if (err instanceof PrerequisiteError) fail(err.message);
+  throw err;
+}
+
+// 2. Dependencies
 section('Dependencies');
 if (!existsSync(join(REPO, 'node_modules'))) {
   run('npm', existsSync(join(REPO, 'package-lock.json')) ? ['ci'] : ['install'], 'installing dependencies');
@@ -86,12 +109,10 @@ if (!existsSync(join(REPO, 'node_modules'))) {
   console.log('node_modules is there');
 }
 
-// The rest imports installed packages (dockerode, tar-stream), so it loads after step 1.
-const { ENGINE_NEEDS, CODE_SERVER_NEEDS, ensurePackages, onPath, PrerequisiteError } = await import('./lib/prereqs.mjs');
-const { installedCodeServer, startCodeServer, codeServerDir } = await import('./lib/code-server.mjs');
+// It imports installed packages (dockerode, tar-stream), so it loads after step 2.
 const { defaultEngineLocation, ensureEngine, ensureBaseImage } = await import('./lib/local-engine.mjs');
 
-// 2. Build and package
+// 3. Build and package
 section('Build');
 if (noBuild && existsSync(VSIX)) {
   console.log('--no-build: using dist/ as it is');
@@ -100,28 +121,11 @@ if (noBuild && existsSync(VSIX)) {
   run('npm', ['run', '--silent', 'package'], 'packaging the VSIX');
 }
 
-// 3. System prerequisites
-section('System prerequisites');
-const desktop = !noOpen && onPath('code');
-const needs = [...ENGINE_NEEDS];
-if (!desktop && !installedCodeServer()) needs.push(...CODE_SERVER_NEEDS);
-try {
-  const installed = ensurePackages(needs);
-  console.log(installed.length ? `installed: ${installed.join(' ')}` : 'all present');
-} catch (err) {
-  if (err instanceof PrerequisiteError) fail(err.message);
-  throw err;
-}
-
 // 4. The bundled engine and its base image
 section('Engine');
-const isRoot = process.getuid?.() === 0;
-if (!isRoot) {
-  console.warn(
-    'warning: the bundled engine needs root (rootless is not supported yet), so npm start does not start it.\n' +
-      '  In VS Code, point Berth at Docker or Podman with the setting berth.engine (for example "docker").',
-  );
-} else {
+{
+  // As an ordinary user berthd runs rootless (it re-executes itself in a user namespace), exactly as
+  // the extension would start it; the defaults are then the user's ($XDG_RUNTIME_DIR, ~/.local/share).
   const defaults = defaultEngineLocation();
   const socket = engineSocketOption ? resolve(engineSocketOption) : defaults.socket;
   const root = engineRootOption ? resolve(engineRootOption) : defaults.root;
@@ -175,7 +179,7 @@ if (desktop) {
     console.error(`code-server exited (${signal ?? `code ${code}`}); its log: ${server.logFile}`);
     void shutdown(1);
   });
-  console.log(`\nBerth is loaded in VS Code (code-server on port ${server.port}). Open:\n`);
+  console.log(`\nBerth is loaded in VS Code (code-server on port ${server.port}, ready after ${Math.round((Date.now() - startedAt) / 1000)} s). Open:\n`);
   console.log(`  ${server.folderUrl}\n`);
   console.log(`code-server log: ${server.logFile}`);
   console.log('Press Ctrl-C to stop.');

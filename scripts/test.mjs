@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { withoutNpmScriptEnv } from './lib/child-env.mjs';
 
 const suite = process.argv[2] ?? 'all';
 const extra = process.argv.slice(3);
@@ -36,7 +37,7 @@ if (!pick) {
 }
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: withoutNpmScriptEnv() });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

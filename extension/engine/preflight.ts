@@ -39,6 +39,18 @@ export interface PreflightOptions {
   readFile?: (file: string) => string | undefined;
   /** The kernel release (default: os.release()); before 5.11 rootless mode needs fuse-overlayfs. */
   kernelRelease?: string;
+  /** Whether this user may open /dev/net/tun (default: asks the file system); slirp4netns needs it. */
+  tunUsable?: () => boolean;
+}
+
+/** Debian's udev makes /dev/net/tun 0666; some VMs and containers leave it root's only. */
+function canOpenTun(): boolean {
+  try {
+    fs.accessSync('/dev/net/tun', fs.constants.R_OK | fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a kernel release ("5.10.0-28-amd64") is older than 5.11, where overlayfs in a user namespace came. */
@@ -111,6 +123,10 @@ function rootlessProblem(opts: PreflightOptions): PreflightProblem | undefined {
   if (!findOnPath('slirp4netns', opts.envPath)) {
     missing.push('slirp4netns (the network of a rootless engine, image pulls included)');
     packages.push('slirp4netns');
+  }
+  if (findOnPath('slirp4netns', opts.envPath) && !(opts.tunUsable ?? canOpenTun)()) {
+    missing.push('access to /dev/net/tun (slirp4netns opens it; this machine keeps it to root, where Debian makes it 0666)');
+    commands.push('sudo chmod 0666 /dev/net/tun');
   }
   const kernel = opts.kernelRelease ?? os.release();
   if (kernelBefore511(kernel) && !findOnPath('fuse-overlayfs', opts.envPath)) {

@@ -3,18 +3,12 @@
 // in-band with both `errorDetail` (the CLI needs it to fail) and `error` (other clients read it).
 import type { ServerResponse } from 'node:http';
 import { errorMessage } from '../errdefs.js';
+import type { JsonMessage, ProgressStream } from '../progress/json-message.js';
 import { internalMessage, sendError, statusOf } from './errors.js';
 
-export interface JsonMessage {
-  status?: string;
-  id?: string;
-  stream?: string;
-  progress?: string;
-  progressDetail?: { current?: number; total?: number };
-  aux?: unknown;
-}
+export type { JsonMessage };
 
-export class JsonMessageStream {
+export class JsonMessageStream implements ProgressStream {
   private started = false;
   private readonly abort = new AbortController();
 

@@ -1,6 +1,7 @@
 // Query-string parsing the way moby does it: booleans are false only for "", 0, no, false, none
 // (the CLI sends 1/0, dockerode true/false), filters are JSON maps of bools or legacy arrays.
 import { InvalidError } from '../errdefs.js';
+import type { Filters } from '../filters.js';
 
 const FALSE_WORDS = new Set(['', '0', 'no', 'false', 'none']);
 
@@ -19,8 +20,6 @@ export function queryInt(q: URLSearchParams, name: string, fallback?: number): n
 }
 
 /** `filters={"dangling":{"true":true}}` or the legacy `{"dangling":["true"]}` into name -> values. */
-export type Filters = Map<string, string[]>;
-
 export function parseFilters(raw: string | null): Filters {
   const out: Filters = new Map();
   if (raw === null || raw.trim() === '') return out;
@@ -42,20 +41,4 @@ export function parseFilters(raw: string | null): Filters {
     out.set(name, values);
   }
   return out;
-}
-
-/** Rejects filter names a route does not know, as Docker does. */
-export function checkFilterNames(filters: Filters, allowed: readonly string[]): void {
-  for (const name of filters.keys()) {
-    if (!allowed.includes(name)) throw new InvalidError(`invalid filter '${name}'`);
-  }
-}
-
-/** Docker times in queries: unix seconds (`1700000000` or `1700000000.123456789`) or RFC 3339. Returns nanoseconds. */
-export function parseTimestamp(value: string, name: string): bigint {
-  const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(value);
-  if (m) return BigInt(m[1]) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidError(`invalid value for "${name}": ${value} is not a timestamp`);
-  return BigInt(ms) * 1_000_000n;
 }

@@ -2,7 +2,7 @@
 // outlives one build: the step cache index and the remembered content hashes of image files.
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { JsonMessage, JsonMessageStream } from '../api/json-message-stream.js';
+import type { JsonMessage, ProgressSink } from '../progress/json-message.js';
 import type { Services } from '../daemon/services.js';
 import type { ImageEntry } from '../images/image-store.js';
 import { pullToStore } from '../images/transfers/image-pull.js';
@@ -121,8 +121,8 @@ export class BuildService {
     const local = this.s.imageStore.lookup(ref);
     if (local && !pull) return local;
     const parsed = parseReference(ref);
-    // pullToStore reports through a JsonMessageStream; the build stream takes its messages instead.
-    const sink = { write: (m: JsonMessage) => out.message(m), signal: out.signal } as unknown as JsonMessageStream;
+    // The pull's progress goes into the build's own output stream.
+    const sink: ProgressSink = { write: (m: JsonMessage) => out.message(m), signal: out.signal };
     await pullToStore(this.s.images, this.s.blobs, this.s.layers, {
       image: ref, platform: { os: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch },
       credentials: credentials(parsed.domain),

@@ -1,5 +1,5 @@
 // `docker events --filter` semantics: values of one filter are OR-ed, different filters are AND-ed.
-import { checkFilterNames, type Filters } from '../api/query.js';
+import { checkFilterNames, type Filters } from '../filters.js';
 import type { EngineEvent } from './event-log.js';
 
 const KNOWN = ['type', 'event', 'image', 'container', 'label', 'network', 'volume', 'daemon', 'scope', 'plugin', 'node', 'service', 'secret', 'config'];

@@ -1,6 +1,6 @@
 // Filters of `GET /images/json` and `POST /images/prune`: dangling, reference, label, before, since, until.
 import { InvalidError } from '../errdefs.js';
-import { checkFilterNames, parseTimestamp, type Filters } from '../api/query.js';
+import { checkFilterNames, parseTimestamp, type Filters } from '../filters.js';
 import { createdSeconds } from './image-config.js';
 import type { ImageEntry, ImageStore } from './image-store.js';
 import { familiarName, parseReference } from './reference.js';

@@ -1,5 +1,5 @@
 // What the image routes call: list, inspect, history, tag, remove, prune. Emits Docker's image events.
-import type { Filters } from '../api/query.js';
+import type { Filters } from '../filters.js';
 import type { EventLog } from '../events/event-log.js';
 import { ImageDeleter, type DeleteOptions, type DeleteRecord } from './image-delete.js';
 import { imageFilter, isDangling, LIST_FILTERS, PRUNE_FILTERS } from './image-filters.js';

@@ -63,7 +63,11 @@ function startSlirp(binary: string, pid: number, apiSocket: string): Promise<Chi
   return new Promise((resolve, reject) => {
     const ready = child.stdio[3] as NodeJS.ReadableStream;
     ready.once('data', () => resolve(child));
-    child.once('exit', (code) => reject(new SystemError(`slirp4netns exited (code ${code}) before it was ready: ${stderr.trim()}`)));
+    child.once('exit', (code) => {
+      // Debian's udev makes /dev/net/tun 0666; hosts without udev may keep it root's only.
+      const fix = /dev\/net\/tun.*Permission denied/s.test(stderr) ? ' (an administrator can open it to users: sudo chmod 0666 /dev/net/tun)' : '';
+      reject(new SystemError(`slirp4netns exited (code ${code}) before it was ready: ${stderr.trim()}${fix}`));
+    });
     child.once('error', (err) => reject(new SystemError(`slirp4netns: ${err.message}`)));
   });
 }

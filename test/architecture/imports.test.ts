@@ -49,3 +49,23 @@ test('imports follow the arrows of the design', () => {
   }
   assert.deepEqual(violations, []);
 });
+
+/** Layers inside runtime/: the services sit below the HTTP API and never reach up into it. */
+const runtimeBelowApi = ['images', 'events', 'progress', 'content', 'layers', 'registry'];
+
+test('runtime services below the API import nothing from runtime/api/', () => {
+  const violations: string[] = [];
+  const files = [
+    ...runtimeBelowApi.flatMap((dir) => sources(path.join(repo, 'runtime', dir))),
+    path.join(repo, 'runtime', 'filters.ts'),
+  ];
+  for (const file of files) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(importRe)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (!spec.startsWith('.')) continue;
+      const target = path.relative(path.join(repo, 'runtime'), path.resolve(path.dirname(file), spec));
+      if (target.split(path.sep)[0] === 'api') violations.push(`${path.relative(repo, file)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});

@@ -7,6 +7,7 @@ import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { withoutNpmScriptEnv } from '../../scripts/lib/child-env.mjs';
 import { ensureCodeServer, startCodeServer, type CodeServerInstall, type RunningCodeServer } from '../../scripts/lib/code-server.mjs';
 import { netPrefixForRoot } from '../../runtime/daemon/options.js';
 import { teardownDaemonHost } from '../helpers/host-teardown.js';
@@ -212,6 +213,6 @@ async function readableInstall(dir: string): Promise<CodeServerInstall> {
 /** Packs dist/berth.vsix when a test file runs on its own (npm test packs it first). */
 export function ensureVsix(): void {
   if (existsSync(VSIX)) return;
-  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, stdio: 'inherit', env: withoutNpmScriptEnv() });
   if (r.status !== 0 || !existsSync(VSIX)) throw new Error(`could not make ${VSIX}: npm run package failed`);
 }

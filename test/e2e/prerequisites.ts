@@ -1,6 +1,6 @@
 // What the e2e tests need on the machine. In CI a missing piece fails the test; elsewhere the test
 // is skipped with a message naming what is missing.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { delimiter, join } from 'node:path';
 import { ensureCodeServer, type CodeServerInstall } from '../../scripts/lib/code-server.mjs';
@@ -52,6 +52,8 @@ export async function e2ePrerequisites(opts: E2eNeeds): Promise<E2ePrerequisites
       if (!onPath(bin)) missing.push(`${bin} (apt-get install -y ${pkg})`);
     }
     if (!existsSync('/bin/busybox')) missing.push('/bin/busybox for the base image (apt-get install -y busybox-static)');
+    // slirp4netns opens it as the test user; Debian's udev makes it 0666, some VMs leave it 0600.
+    if (existsSync('/dev/net/tun') && (statSync('/dev/net/tun').mode & 0o006) !== 0o006) missing.push('/dev/net/tun open to ordinary users (chmod 0666 /dev/net/tun; .ci/run does it)');
   }
   if (opts.needsDocker && !(await pingDocker(DOCKER_SOCKET))) {
     missing.push(`Docker Engine answering on ${DOCKER_SOCKET} (start dockerd)`);

@@ -1,7 +1,7 @@
 // GET /containers/json filters and POST /containers/prune filters, as moby applies them.
 import { InvalidError } from '../../errdefs.js';
 import type { ContainerRecord } from '../../containers/record.js';
-import { parseTimestamp, type Filters } from '../query.js';
+import { parseTimestamp, type Filters } from '../../filters.js';
 
 const LIST_FILTERS = ['status', 'name', 'id', 'label', 'ancestor', 'exited', 'network', 'volume', 'before', 'since', 'health', 'is-task', 'publish', 'expose'];
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];

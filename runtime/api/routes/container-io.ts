@@ -7,7 +7,8 @@ import type { StatsSample } from '../../containers/stats.js';
 import { InvalidError } from '../../errdefs.js';
 import { muxFrame, muxHeader } from '../../logs/log-reader.js';
 import { discardBody } from '../body.js';
-import { parseTimestamp, queryBool } from '../query.js';
+import { parseTimestamp } from '../../filters.js';
+import { queryBool } from '../query.js';
 import type { Router } from '../router.js';
 import { hijack } from './hijack.js';
 

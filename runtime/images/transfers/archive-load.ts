@@ -11,7 +11,7 @@ import type { ImageEntry } from '../image-store.js';
 import { canonicalString, familiarString, parseReference, shortId, withDefaultTag } from '../reference.js';
 import { ArchiveFormatError, type ExtractedArchive } from './archive-extract.js';
 import { progressBar } from '../../registry/progress-format.js';
-import type { JsonMessage } from '../../api/json-message-stream.js';
+import type { JsonMessage } from '../../progress/json-message.js';
 
 export interface ArchiveImage {
   configPath: string;

@@ -2,7 +2,7 @@
 // unpacks each layer as it arrives (checking each diff ID against the config); then the image is
 // recorded and tagged. Until the image is recorded nothing is visible, and garbage collection keeps its
 // hands off (store.track).
-import type { JsonMessageStream } from '../../api/json-message-stream.js';
+import type { ProgressSink } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
 import { RegistryError } from '../../registry/errors.js';
@@ -19,7 +19,7 @@ export interface PullRequest {
   credentials?: RegistryCredentials;
 }
 
-export async function pullToStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PullRequest, out: JsonMessageStream): Promise<void> {
+export async function pullToStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PullRequest, out: ProgressSink): Promise<void> {
   let name = req.image;
   if (req.tag) name += req.tag.startsWith('sha256:') ? `@${req.tag}` : `:${req.tag}`;
   const ref = withDefaultTag(parseReference(name));

@@ -1,6 +1,6 @@
 // `docker push`: reuses a registry manifest the image came with when all its blobs are here, otherwise
 // writes a Docker v2 schema 2 manifest over gzip layer blobs (made on demand for loaded/imported layers).
-import type { JsonMessageStream } from '../../api/json-message-stream.js';
+import type { ProgressSink } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import { NotFoundError } from '../../errdefs.js';
 import { MEDIA_TYPE_LAYER_GZIP, type LayerStore } from '../../layers/layer-store.js';
@@ -20,7 +20,7 @@ export interface PushRequest {
 const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const CONFIG_TYPE = 'application/vnd.docker.container.image.v1+json';
 
-export async function pushFromStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PushRequest, out: JsonMessageStream): Promise<void> {
+export async function pushFromStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PushRequest, out: ProgressSink): Promise<void> {
   const base = parseReference(req.name);
   const refs: ImageReference[] = [];
   if (req.tag) refs.push({ ...base, tag: req.tag, digest: undefined });

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { JsonMessageStream } from '../../api/json-message-stream.js';
+import type { ProgressStream } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { TempSpace } from '../../fs/temp-dir.js';
 import type { LayerStore } from '../../layers/layer-store.js';
@@ -33,7 +33,7 @@ export class ImageTransfers {
    * Reads the whole archive first (manifest.json usually comes last), so a malformed archive is an
    * HTTP error; then streams one progress message per layer and one `Loaded image` line per tag.
    */
-  async load(body: Readable, out: JsonMessageStream, opts: { quiet: boolean }): Promise<void> {
+  async load(body: Readable, out: ProgressStream, opts: { quiet: boolean }): Promise<void> {
     const dir = await this.temp.makeDir('load');
     let failure: unknown;
     try {
@@ -75,7 +75,7 @@ export class ImageTransfers {
     }
   }
 
-  async pull(req: PullRequest, out: JsonMessageStream): Promise<void> {
+  async pull(req: PullRequest, out: ProgressStream): Promise<void> {
     try {
       await pullToStore(this.images, this.blobs, this.layers, req, out);
       out.end();
@@ -84,7 +84,7 @@ export class ImageTransfers {
     }
   }
 
-  async push(req: PushRequest, out: JsonMessageStream): Promise<void> {
+  async push(req: PushRequest, out: ProgressStream): Promise<void> {
     try {
       await pushFromStore(this.images, this.blobs, this.layers, req, out);
       out.end();

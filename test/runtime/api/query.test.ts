@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFilters, parseTimestamp, queryBool } from '../../../runtime/api/query.js';
+import { parseFilters, queryBool } from '../../../runtime/api/query.js';
+import { parseTimestamp } from '../../../runtime/filters.js';
 import { globToRegExp } from '../../../runtime/images/image-filters.js';
 
 test('bool query parameters follow moby: only "", 0, no, false, none are false', () => {
