@@ -1,7 +1,9 @@
 // The create body as dockerd reads it (runconfig.ContainerConfigWrapper.getHostConfig): host config
 // fields at the top level are the host config when there is no "HostConfig" object; with one, only the
 // top-level Memory, MemorySwap and CpuShares fill its unset fields; a top-level Cpuset fills CpusetCpus.
+// A body without any Config field is refused, as dockerd does.
 import type { CreateRequest, HostConfig } from '../containers/api-types.js';
+import { InvalidError } from '../errdefs.js';
 import { createBody, HOST_CONFIG_FIELDS } from './container-schema.js';
 import { decodeBody } from './go-json.js';
 
@@ -27,6 +29,10 @@ export function decodeCreateBody(body: unknown): CreateRequest {
   if (cpuset) {
     hc ??= {};
     if (!hc.CpusetCpus) hc.CpusetCpus = cpuset;
+  }
+  // dockerd's wrapper embeds *container.Config: without any of its fields there is no Config at all.
+  if (!Object.keys(req).some((k) => k !== 'HostConfig' && k !== 'NetworkingConfig')) {
+    throw new InvalidError('Config cannot be empty in order to create a container');
   }
   if (hc) req.HostConfig = hc;
   else delete req.HostConfig;

@@ -87,7 +87,7 @@ const CASES: Case[] = [
   create('"Healthcheck":{"Interval":"x"}'), create('"Healthcheck":{"Test":"CMD true"}'), create('"StopTimeout":"x"'), create('"Hostname":5'),
   create('"Domainname":[]'), create('"OnBuild":5'), create('"ArgsEscaped":"x"'), create('"NetworkDisabled":1'), create('"Tty":1,"User":true'),
   create('"NetworkingConfig":{"EndpointsConfig":{"bridge":{"Aliases":"x"}}}'), create('"NetworkingConfig":{"EndpointsConfig":{"bridge":5}}'),
-  create('"NetworkingConfig":5'), { route: 'create', body: '{"Image":5}' }, { route: 'create', body: '[1]' }, { route: 'create', body: '5' },
+  create('"NetworkingConfig":5'), { route: 'create', body: '{"Image":5}' }, { route: 'create', body: '{}' }, { route: 'create', body: '{"HostConfig":{}}' }, { route: 'create', body: '[1]' }, { route: 'create', body: '5' },
   // Values (Docker's checks before it looks at the image).
   create('"StopSignal":"SIGBOGUS"'), create('"WorkingDir":"rel/dir"'), create('"Env":["=x"]'), create('"Env":[null]'),
   create('"Healthcheck":{"Interval":5}'), create('"Healthcheck":{"Retries":-1}'), create('"Healthcheck":{"Timeout":-1}'), create('"Healthcheck":{"StartPeriod":5}'),

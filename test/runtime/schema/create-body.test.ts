@@ -12,6 +12,12 @@ test('with one, only Memory, MemorySwap and CpuShares fill its unset fields', ()
   assert.deepEqual(decodeCreateBody({ Image: 'b' }), { Image: 'b' });
 });
 
+test('a body without any Config field is refused as dockerd refuses it', () => {
+  for (const body of [{}, undefined, { HostConfig: {} }, { Bogus: 1, NetworkingConfig: {} }]) {
+    assert.throws(() => decodeCreateBody(body), /^.*Config cannot be empty in order to create a container$/);
+  }
+});
+
 test('top-level fields are type-checked like the others', () => {
   assert.throws(() => decodeCreateBody({ Image: 'b', Memory: 'lots' }), /^Error: json: cannot unmarshal string into Go struct field ContainerConfigWrapper.Memory of type int64$|cannot unmarshal string into Go struct field ContainerConfigWrapper.Memory of type int64/);
 });
