@@ -23,6 +23,10 @@ const recordSchema = struct('ContainerRecord', {
   Mounts: list(struct('MountRecord', { Type: str, Name: str, Source: str, Destination: str, RW: bool, Anonymous: bool })),
 });
 
+const ENDPOINT_ZERO = { NetworkID: '', IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: [] };
+const PORT_ZERO = { HostIp: '', HostPort: '' };
+const MOUNT_ZERO = { Source: '', RW: false };
+
 const STATUSES = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
 
 export type RepairResult =
@@ -30,7 +34,11 @@ export type RepairResult =
   | { kind: 'repaired'; record: ContainerRecord; problems: DecodeProblem[] }
   | { kind: 'skipped'; reason: string };
 
-/** Checks a record read from disk; fields other than the damaged ones are kept exactly as stored. */
+/**
+ * Checks a record read from disk. Kept records come back normalized the way Go would read them (nulls
+ * in lists and maps become zero values, null fields are unset, missing parts get their defaults), so the
+ * rest of the daemon can rely on the types; keys the types do not list are kept as stored.
+ */
 export function repairRecord(raw: unknown): RepairResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'skipped', reason: 'the record is not a JSON object' };
   const { value, problems } = repairValue<Partial<ContainerRecord>>(raw, recordSchema);
@@ -38,16 +46,15 @@ export function repairRecord(raw: unknown): RepairResult {
   if (!id || !/^[0-9a-f]{64}$/.test(id)) return { kind: 'skipped', reason: 'the record has no valid Id' };
   if (!value.Name?.startsWith('/')) return { kind: 'skipped', reason: 'the record has no valid Name' };
   if (!value.State || !STATUSES.has(value.State.Status)) return { kind: 'skipped', reason: 'the record has no valid State' };
-  if (!problems.length) return { kind: 'ok', record: raw as ContainerRecord };
-  const damaged = new Set(problems.map((p) => p.path.split(/[.[]/, 1)[0]));
-  const defaults: Partial<ContainerRecord> = {
+  const record: ContainerRecord = {
     Created: new Date(0).toISOString(), Path: '', Args: [], Image: '', ImageName: '', Config: {}, HostConfig: {},
     RestartCount: 0, ManuallyStopped: false, Networks: {}, Ports: {}, Mounts: [],
+    ...value,
+    Id: id, Name: value.Name, State: { ...initialState(), ...value.State },
   };
-  const record = { ...raw } as Record<string, unknown>;
-  for (const key of damaged) {
-    const fixed = (value as Record<string, unknown>)[key] ?? (defaults as Record<string, unknown>)[key];
-    record[key] = key === 'State' ? { ...initialState(), ...value.State } : fixed;
-  }
-  return { kind: 'repaired', record: record as unknown as ContainerRecord, problems };
+  // The parts the daemon reads field by field get Go's zero values where a field is unset.
+  record.Networks = Object.fromEntries(Object.entries(record.Networks).map(([name, e]) => [name, { ...ENDPOINT_ZERO, ...e }]));
+  record.Ports = Object.fromEntries(Object.entries(record.Ports).map(([port, list]) => [port, (list ?? []).map((b) => ({ ...PORT_ZERO, ...b }))]));
+  record.Mounts = record.Mounts.filter((m) => m.Type && m.Destination).map((m) => ({ ...MOUNT_ZERO, ...m }));
+  return problems.length ? { kind: 'repaired', record, problems } : { kind: 'ok', record };
 }

@@ -86,6 +86,8 @@ interface Ctx {
   at: string;
   /** undefined: stop at the first problem (throw); otherwise collect and drop the bad values. */
   problems?: DecodeProblem[];
+  /** Keep keys the type does not list, as they are (records on disk may carry fields of newer code). */
+  keepUnknown?: boolean;
 }
 
 const DROP = Symbol('drop');
@@ -157,7 +159,10 @@ function decodeFields(v: Record<string, unknown>, t: GoStruct, ctx: Ctx): Record
   const short = t.name.slice(t.name.lastIndexOf('.') + 1);
   for (const [key, value] of Object.entries(v)) {
     const field = fieldName(t, key);
-    if (!field) continue; // Go drops keys it does not know
+    if (!field) {
+      if (ctx.keepUnknown) out[key] = value;
+      continue; // Go drops keys it does not know
+    }
     const ft = t.fields[field];
     const d = decodeValue(value, ft, { ...ctx, struct: short, fields: [...ctx.fields, field], at: ctx.at ? `${ctx.at}.${field}` : field });
     if (d === DROP || d === null) delete out[field];
@@ -193,9 +198,12 @@ export function decodeBody<T>(body: unknown, t: GoStruct): T {
   return decodeValue(body, t, { struct: '', fields: [], at: '' }) as T;
 }
 
-/** Like decodeBody, but drops what does not fit and says what it dropped (for records read from disk). */
+/**
+ * Like decodeBody, but drops what does not fit and says what it dropped, and keeps keys the type does
+ * not list (for records read from disk).
+ */
 export function repairValue<T>(value: unknown, t: GoStruct): { value: T; problems: DecodeProblem[] } {
   const problems: DecodeProblem[] = [];
-  const d = decodeValue(value, t, { struct: '', fields: [], at: '', problems });
+  const d = decodeValue(value, t, { struct: '', fields: [], at: '', problems, keepUnknown: true });
   return { value: (d === DROP || d === null ? {} : d) as T, problems };
 }

@@ -11,11 +11,22 @@ const good = () => ({
   ManuallyStopped: false, Networks: {}, Ports: {}, Mounts: [], Extra: 'kept',
 });
 
-test('a sound record is kept exactly as stored', () => {
+test('a sound record is kept as stored, keys of newer code included', () => {
   const r = good();
   const res = repairRecord(r);
   assert.equal(res.kind, 'ok');
-  assert.equal(res.kind === 'ok' && res.record, r);
+  assert.deepEqual(res.kind === 'ok' && res.record, r);
+});
+
+test('nulls become what Go reads: unset fields, zero values in lists and maps, defaults for missing parts', () => {
+  const res = repairRecord({ ...good(), Args: null, Mounts: null, Networks: { bridge: null }, Config: { Env: ['A=1', null], Labels: { a: null } }, HostConfig: null });
+  assert.equal(res.kind, 'ok');
+  if (res.kind !== 'ok') return;
+  assert.deepEqual(res.record.Args, []);
+  assert.deepEqual(res.record.Mounts, []);
+  assert.deepEqual(res.record.Networks, { bridge: { NetworkID: '', IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: [] } });
+  assert.deepEqual(res.record.Config, { Env: ['A=1', ''], Labels: { a: '' } });
+  assert.deepEqual(res.record.HostConfig, {});
 });
 
 test('values of the wrong type are dropped; the rest stays', () => {
