@@ -4,6 +4,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Socket } from 'node:net';
+import { InvalidError } from '../../errdefs.js';
 import { sendError, sendNotFoundRoute } from '../errors.js';
 import type { ApiRequest, Router } from '../router.js';
 
@@ -115,7 +116,11 @@ export function upgradeBody(req: ApiRequest): { body: unknown; length: number } 
   if (!up) return undefined;
   const length = Number(req.raw.headers['content-length'] ?? 0) || 0;
   const text = up.head.subarray(0, length).toString();
-  try { return { body: text ? JSON.parse(text) : {}, length }; } catch { return { body: {}, length }; }
+  try {
+    return { body: text ? JSON.parse(text) : {}, length };
+  } catch (err) {
+    throw new InvalidError(`malformed JSON in request body: ${(err as Error).message}`);
+  }
 }
 
 function drainedOrClosed(w: { writableNeedDrain: boolean; destroyed: boolean; once(ev: string, f: () => void): unknown; off(ev: string, f: () => void): unknown }): Promise<void> {

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
@@ -228,4 +229,30 @@ test('a 500 carries no host path; the daemon log has the full error', opts, asyn
   assert.doesNotMatch(a.body, /\/tmp\//);
   assert.match(e.log(), new RegExp(`berthd: internal error: .*${e.root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/containers/${id}`));
   assert.equal((await e.docker(['rm', 'broken'])).code, 0);
+});
+
+test('exec start: a wrongly typed or malformed body is a 400, hijacked or not', opts, async () => {
+  const created = await apiRequest(e.socket, 'POST', `/v1.41/containers/${berthIds.exe}/exec`, '{"Cmd":["true"]}');
+  assert.equal(created.status, 201, created.body);
+  const id = (JSON.parse(created.body) as { Id: string }).Id;
+  const typed = await apiRequest(e.socket, 'POST', `/v1.41/exec/${id}/start`, '{"Detach":"yes"}');
+  assert.equal(typed.status, 400, typed.body);
+  assert.equal(typed.message, 'json: cannot unmarshal string into Go struct field ExecStartCheck.Detach of type bool');
+  const upgraded = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const body = '{"Detach":';
+    const req = request({ socketPath: e.socket, method: 'POST', path: `/v1.41/exec/${id}/start`, headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': body.length } });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('upgrade', () => reject(new Error('hijacked despite a malformed body')));
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(upgraded.status, 400, upgraded.body);
+  assert.match(upgraded.body, /malformed JSON in request body/);
+  // The exec was not started by either: it still can be.
+  const started = await apiRequest(e.socket, 'POST', `/v1.41/exec/${id}/start`, '{"Detach":true}');
+  assert.equal(started.status, 200, started.body);
 });
