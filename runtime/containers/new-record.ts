@@ -15,6 +15,10 @@ export async function newContainerRecord(req: CreateRequest, id: string, name: s
   const hc = req.HostConfig ?? {};
   const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
   void _h;
+  // dockerd: an Entrypoint of [""] (`--entrypoint ""`) replaces the image's entrypoint (and so its Cmd)
+  // with nothing, and is then recorded as null.
+  const resetEntrypoint = config.Entrypoint?.length === 1 && config.Entrypoint[0] === '';
+  if (resetEntrypoint) config.Entrypoint = [];
   const args = resolveArgs(config, image.config);
   portMappings(hc, [...Object.keys(image.config.ExposedPorts ?? {}), ...Object.keys(config.ExposedPorts ?? {})]);
   const mounts: ContainerRecord['Mounts'] = [];
@@ -36,7 +40,7 @@ export async function newContainerRecord(req: CreateRequest, id: string, name: s
   const ic = image.config;
   const merged = {
     ...config, Image: req.Image!, Hostname: config.Hostname || id.slice(0, 12), Env: config.Env ?? ic.Env ?? [],
-    Cmd: config.Cmd ?? (config.Entrypoint ? null : ic.Cmd ?? null), Entrypoint: config.Entrypoint ?? ic.Entrypoint ?? null,
+    Cmd: config.Cmd ?? (config.Entrypoint ? null : ic.Cmd ?? null), Entrypoint: resetEntrypoint ? null : config.Entrypoint ?? ic.Entrypoint ?? null,
     WorkingDir: config.WorkingDir || ic.WorkingDir || '', Labels: { ...(ic.Labels ?? {}), ...(config.Labels ?? {}) },
     StopSignal: config.StopSignal || ic.StopSignal || undefined, Healthcheck: config.Healthcheck ?? ic.Healthcheck ?? undefined, User: config.User || ic.User || '',
   };

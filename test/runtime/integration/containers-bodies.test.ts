@@ -256,3 +256,37 @@ test('exec start: a wrongly typed or malformed body is a 400, hijacked or not', 
   const started = await apiRequest(e.socket, 'POST', `/v1.41/exec/${id}/start`, '{"Detach":true}');
   assert.equal(started.status, 200, started.body);
 });
+
+test('accepted bodies are read as Docker reads them: strings for lists, case-insensitive keys, top-level host fields, nulls', opts, async (t) => {
+  if (!requireDocker(t)) return;
+  const bodies = [
+    '{"Image":"$IMAGE","Cmd":"echo hi","Entrypoint":"","Env":["A=1"],"Labels":{"a":null,"b":"c"}}',
+    '{"image":"$IMAGE","cmd":["true"],"hostconfig":{"privileged":true,"memory":10000000}}',
+    '{"Image":"$IMAGE","Cmd":["true"],"Privileged":true,"Memory":10000000,"CpuShares":512,"Cpuset":"0"}',
+    '{"Image":"$IMAGE","Cmd":["true"],"Memory":20000000,"Privileged":true,"HostConfig":{"CpuShares":256}}',
+    '{"Image":"$IMAGE","Cmd":["true"],"Tty":null,"HostConfig":{"CapAdd":"NET_ADMIN","Memory":null,"ConsoleSize":[1,2,3]}}',
+  ];
+  const pick = (i: { Config: Record<string, unknown>; HostConfig: Record<string, unknown> }) => ({
+    Cmd: i.Config.Cmd, Entrypoint: i.Config.Entrypoint ?? null, Env: ((i.Config.Env as string[] | null) ?? []).filter((v) => !v.startsWith('PATH=')),
+    Labels: i.Config.Labels, Tty: i.Config.Tty ?? false, Privileged: i.HostConfig.Privileged ?? false, Memory: i.HostConfig.Memory ?? 0,
+    CpuShares: i.HostConfig.CpuShares ?? 0, CpusetCpus: i.HostConfig.CpusetCpus ?? '', CapAdd: i.HostConfig.CapAdd ?? null,
+  });
+  for (const body of bodies) {
+    const views = [];
+    for (const [socket, image] of [[DOCKER_SOCKET, DOCKER_IMAGE], [e.socket, 'busybox']] as const) {
+      const name = `bvtest-${run}-accepted`;
+      const a = await apiRequest(socket, 'POST', `/v1.41/containers/create?name=${name}`, body.replace('$IMAGE', image));
+      assert.equal(a.status, 201, `${socket}: ${body}: ${a.body}`);
+      const inspected = await apiRequest(socket, 'GET', `/v1.41/containers/${name}/json`);
+      views.push(pick(JSON.parse(inspected.body)));
+      await apiRequest(socket, 'DELETE', `/v1.41/containers/${name}?force=1`);
+    }
+    assert.deepEqual(views[1], views[0], body);
+  }
+});
+
+test('--entrypoint "" (an Entrypoint of [""]) runs the command alone, as dockerd does', opts, async () => {
+  const r = await e.docker(['run', '--rm', '--entrypoint', '', 'busybox', 'echo', 'hi']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hi\n');
+});
