@@ -1,7 +1,7 @@
 // Docker Engine 20.10's default seccomp profile (the one Debian's docker.io applies), written as
 // Berth's own table: groups of syscalls, each with the condition under which it is allowed. Anything
 // not allowed fails with EPERM. The groups were checked against what Docker Engine 20.10.24 puts in a
-// container's OCI spec with each capability added (test/runtime/integration/seccomp-differential.test.ts
+// container's OCI spec with each capability added (test/runtime/integration/security-differential.test.ts
 // runs the same syscall probes on both engines).
 import type { ArchMapEntry, RuleCondition, SeccompArg, SeccompProfile, SeccompRule } from './seccomp-profile.js';
 
