@@ -4,6 +4,7 @@
 // --privileged lifts seccomp, AppArmor and the paths, as with Docker; no-new-privileges still holds.
 import type { HostConfig } from '../containers/api-types.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../tasks/docker-defaults.js';
+import { DEFAULT_SECCOMP_PROFILE } from './default-seccomp.js';
 import type { HostSecurity } from './host-security.js';
 import { ociSeccomp } from './oci-seccomp.js';
 import type { OciSeccomp, SeccompProfile } from './seccomp-profile.js';
@@ -30,6 +31,7 @@ export function containerSecurity(hc: HostConfig, capabilities: string[], ctx: S
   let profile: SeccompProfile | undefined;
   if (!privileged && ctx.host.seccomp) {
     if (choices.seccomp.kind === 'profile') profile = choices.seccomp.profile;
+    else if (choices.seccomp.kind === 'builtin') profile = DEFAULT_SECCOMP_PROFILE;
     else if (choices.seccomp.kind === 'default' && ctx.defaultSeccomp !== 'unconfined') profile = ctx.defaultSeccomp;
   }
   const lifted = privileged || choices.systemPathsUnconfined;

@@ -6,7 +6,8 @@ import { parseSeccompProfile } from './profile-json.js';
 import type { SeccompProfile } from './seccomp-profile.js';
 import type { HostSecurity } from './host-security.js';
 
-export type SeccompChoice = { kind: 'default' } | { kind: 'unconfined' } | { kind: 'profile'; profile: SeccompProfile };
+/** default: nothing said (the daemon's default); builtin: Docker's profile even if the daemon has another. */
+export type SeccompChoice = { kind: 'default' } | { kind: 'builtin' } | { kind: 'unconfined' } | { kind: 'profile'; profile: SeccompProfile };
 
 export interface SecurityChoices {
   seccomp: SeccompChoice;
@@ -19,7 +20,7 @@ export interface SecurityChoices {
   systemPathsUnconfined: boolean;
 }
 
-const KNOWN = 'seccomp=unconfined|<profile JSON>, no-new-privileges[=true|false], apparmor=<profile>|unconfined, label=disable, systempaths=unconfined';
+const KNOWN = 'seccomp=unconfined|builtin|<profile JSON>, no-new-privileges[=true|false], apparmor=<profile>|unconfined, label=disable, systempaths=unconfined';
 
 function unknown(opt: string): never {
   throw new InvalidError(`invalid --security-opt "${opt}": Berth knows ${KNOWN}`);
@@ -53,7 +54,7 @@ export function parseSecurityOpt(opts: readonly string[] | null | undefined): Se
       }
       case 'seccomp':
         if (value === 'unconfined') out.seccomp = { kind: 'unconfined' };
-        else if (value === 'builtin' || value === 'default') out.seccomp = { kind: 'default' };
+        else if (value === 'builtin') out.seccomp = { kind: 'builtin' };
         else out.seccomp = { kind: 'profile', profile: parseSeccompProfile(value, '--security-opt seccomp') };
         break;
       case 'apparmor':

@@ -19,7 +19,7 @@ test('SecurityOpt: the options Docker knows, with = or the older :', () => {
   assert.equal(parseSecurityOpt(['no-new-privileges:false']).noNewPrivileges, false);
   assert.equal(parseSecurityOpt(['no-new-privileges', 'no-new-privileges=false']).noNewPrivileges, false, 'the last one wins');
   assert.deepEqual(parseSecurityOpt(['seccomp=unconfined']).seccomp, { kind: 'unconfined' });
-  assert.deepEqual(parseSecurityOpt(['seccomp=builtin']).seccomp, { kind: 'default' });
+  assert.deepEqual(parseSecurityOpt(['seccomp=builtin']).seccomp, { kind: 'builtin' });
   assert.equal(parseSecurityOpt([`seccomp=${PROFILE}`]).seccomp.kind, 'profile');
   assert.equal(parseSecurityOpt(['apparmor=unconfined']).apparmor, 'unconfined');
   assert.deepEqual(parseSecurityOpt(['label=disable', 'label:user:u']).labels, ['user:u']);
@@ -58,6 +58,7 @@ test('spec: default seccomp and no no_new_privs; options change them as Docker d
   const cli = sec({ MaskedPaths: [], ReadonlyPaths: [] }); // what the docker CLI sends for systempaths=unconfined
   assert.deepEqual([cli.maskedPaths, cli.readonlyPaths], [[], []]);
   assert.equal(sec({}, { ...TEST_SECURITY, defaultSeccomp: 'unconfined' }).seccomp, undefined);
+  assert.ok(sec({ SecurityOpt: ['seccomp=builtin'] }, { ...TEST_SECURITY, defaultSeccomp: 'unconfined' }).seccomp, 'builtin: Docker\'s profile whatever the daemon default');
   assert.equal(sec({}, { ...TEST_SECURITY, host: { ...TEST_HOST, seccomp: false } }).seccomp, undefined);
 });
 
