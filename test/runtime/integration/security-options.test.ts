@@ -4,11 +4,11 @@
 // SecurityOptions entry checked in a container, and a daemon started with --seccomp-profile.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
+import { requireOrSkip } from '../../helpers/prereqs.js';
 
 const opts = engineTestOptions();
 let e: Engine;
@@ -29,7 +29,7 @@ const status = async (engine: Engine, args: string[], cmd = 'grep -E "^(NoNewPri
 };
 
 test('unknown options, and options this host cannot apply, are refused at create with their name', opts, async () => {
-  const hostHasAppArmor = /^Y/.test((() => { try { return require('node:fs').readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8') as string; } catch { return ''; } })());
+  const hostHasAppArmor = existsSync('/sys/module/apparmor/parameters/enabled') && readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').startsWith('Y');
   const refused: [string, RegExp][] = [
     ['bogus=1', /invalid --security-opt "bogus=1": Berth knows seccomp=/],
     ['no-new-privileges=maybe', /no-new-privileges takes true or false/],
@@ -139,7 +139,7 @@ test('berthd --seccomp-profile unconfined: docker info says so, warns, and conta
 
 test("berthd --seccomp-profile with Podman's profile file (containers-common)", opts, async (t) => {
   const podman = '/usr/share/containers/seccomp.json';
-  if (!existsSync(podman)) { t.skip(`${podman} is not installed (golang-github-containers-common)`); return; }
+  if (!requireOrSkip(t, existsSync(podman), `${podman} (apt-get install golang-github-containers-common)`)) return;
   const p = await startEngine({ args: ['--seccomp-profile', podman] });
   try {
     const info = await p.docker(['info', '--format', '{{json .SecurityOptions}}']);

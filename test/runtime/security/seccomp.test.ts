@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SECCOMP_PROFILE } from '../../../runtime/security/default-seccomp.js';
 import { ociSeccomp, type SeccompTarget } from '../../../runtime/security/oci-seccomp.js';
@@ -8,6 +8,7 @@ import { parseSeccompProfile } from '../../../runtime/security/profile-json.js';
 import type { OciSeccomp } from '../../../runtime/security/seccomp-profile.js';
 import { resolveCapabilities } from '../../../runtime/tasks/oci-spec.js';
 import type { HostConfig } from '../../../runtime/containers/api-types.js';
+import { requireOrSkip } from '../../helpers/prereqs.js';
 
 interface DockerSpecFixture {
   defaultAction: string;
@@ -103,8 +104,9 @@ test('profile JSON: mistakes are refused with the field', () => {
 });
 
 test("Podman's profile (containers-common) loads when the host has it", (t) => {
-  let text: string;
-  try { text = readFileSync('/usr/share/containers/seccomp.json', 'utf8'); } catch { t.skip('no /usr/share/containers/seccomp.json (golang-github-containers-common)'); return; }
+  const podman = '/usr/share/containers/seccomp.json';
+  if (!requireOrSkip(t, existsSync(podman), `${podman} (apt-get install golang-github-containers-common)`)) return;
+  const text = readFileSync(podman, 'utf8');
   const spec = ociSeccomp(parseSeccompProfile(text, 'podman'), target({}));
   assert.equal(spec.defaultErrnoRet, 38);
   assert.ok(spec.syscalls.some((r) => r.names.includes('socket')));
