@@ -37,6 +37,7 @@ function split(opt: string): [string, string] | undefined {
 
 export function parseSecurityOpt(opts: readonly string[] | null | undefined): SecurityChoices {
   const out: SecurityChoices = { seccomp: { kind: 'default' }, noNewPrivileges: false, labels: [], systemPathsUnconfined: false };
+  if (opts !== undefined && opts !== null && !Array.isArray(opts)) throw new InvalidError('HostConfig.SecurityOpt must be a list of strings');
   for (const opt of opts ?? []) {
     if (typeof opt !== 'string') throw new InvalidError('HostConfig.SecurityOpt must be a list of strings');
     if (opt === 'no-new-privileges') { out.noNewPrivileges = true; continue; }

@@ -32,6 +32,8 @@ test('SecurityOpt: unknown or malformed options are refused, naming them', () =>
   assert.throws(() => parseSecurityOpt(['no-new-privileges=maybe']), /no-new-privileges takes true or false/);
   assert.throws(() => parseSecurityOpt(['systempaths=confined']), /systempaths takes only unconfined/);
   assert.throws(() => parseSecurityOpt(['seccomp={bad']), /--security-opt seccomp: the seccomp profile is not valid JSON/);
+  assert.throws(() => parseSecurityOpt('seccomp=unconfined' as unknown as string[]), /must be a list of strings/);
+  assert.throws(() => parseSecurityOpt([1 as unknown as string]), /must be a list of strings/);
 });
 
 test('host checks: AppArmor and SELinux options where the host has neither', () => {
