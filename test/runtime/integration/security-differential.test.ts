@@ -6,13 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
 import { dockerEngine, type DockerEngine } from '../containers/docker-engine.js';
 import { missingForProbe, probeImageTar, probeResults } from '../security/probe-image.js';
-import { inCI } from '../../helpers/prereqs.js';
+import { inCI, requireOrSkip } from '../../helpers/prereqs.js';
 
 const opts = engineTestOptions([['gcc', 'gcc']]);
 const missingProbe = opts.skip ? undefined : missingForProbe();
@@ -115,5 +115,28 @@ test('setuid programs work (no no_new_privs) unless --security-opt no-new-privil
   if (docker) {
     assert.equal(await euid(docker, []), 'euid=0\n');
     assert.equal(await euid(docker, ['--security-opt', 'no-new-privileges']), 'euid=65534\n');
+  }
+});
+
+/** Syscalls newer than libseccomp 2.5.4 knows: runc answers ENOSYS for them (as with Docker), crun 1.8 EPERM. */
+const NEWER_THAN_LIBSECCOMP = new Set(['mseal']);
+
+test('on crun the same spec gives the same results as on runc, but for syscalls libseccomp does not know', testOpts, async (t) => {
+  if (!requireOrSkip(t, existsSync('/usr/bin/crun'), 'crun (apt-get install crun)')) return;
+  const c = await startEngine({ args: ['--oci-runtime', 'crun'], importBusybox: false });
+  try {
+    const imported = await c.docker(['import', '-', IMAGE], { input: await probeImageTar() });
+    assert.equal(imported.code, 0, imported.stderr);
+    for (const options of [[], ['--cap-add', 'SYS_ADMIN'], ['--security-opt', 'seccomp=unconfined']]) {
+      const onRunc = probeResults(await probeOn(e, options));
+      const onCrun = probeResults(await probeOn(c, options));
+      for (const [probe, result] of onRunc) {
+        if (NEWER_THAN_LIBSECCOMP.has(probe)) assert.ok(['ENOSYS', 'EPERM', result].includes(onCrun.get(probe) ?? ''), `${probe} on crun: ${onCrun.get(probe)}`);
+        else assert.equal(onCrun.get(probe), result, `${probe} with ${options.join(' ') || 'defaults'}: crun ${onCrun.get(probe)}, runc ${result}`);
+      }
+    }
+    assert.equal(await probeOn(c, ['--user', '65534'], ['/syscall-probe-suid', 'euid']), 'euid=0\n');
+  } finally {
+    await c.dispose();
   }
 });
