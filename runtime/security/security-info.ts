@@ -22,7 +22,8 @@ export function securityReport(input: SecurityInfoInput): SecurityReport {
     options.push('name=seccomp,profile=unconfined');
     warnings.push('WARNING: the daemon was started with --seccomp-profile unconfined: containers run without a seccomp profile unless they name one');
   } else {
-    options.push(`name=seccomp,profile=${input.seccompProfileOption ?? 'default'}`);
+    const option = input.seccompProfileOption;
+    options.push(`name=seccomp,profile=${option === undefined || option === 'builtin' ? 'default' : option}`);
   }
   if (context.host.apparmor) {
     warnings.push('WARNING: AppArmor is enabled on this host, but Berth applies no AppArmor profile by default (Docker applies docker-default): use --security-opt apparmor=PROFILE');

@@ -89,6 +89,7 @@ test('docker info: SecurityOptions are what is applied; weaker confinement is on
   assert.match(rootless.Warnings.join('\n'), /^WARNING: rootless mode without a delegated cgroup tree/);
   const file = securityReport({ context: TEST_SECURITY, seccompProfileOption: '/usr/share/containers/seccomp.json', rootless: false });
   assert.deepEqual(file.SecurityOptions, ['name=seccomp,profile=/usr/share/containers/seccomp.json']);
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, seccompProfileOption: 'builtin', rootless: false }).SecurityOptions, ['name=seccomp,profile=default']);
   const none = securityReport({ context: { ...TEST_SECURITY, host: { ...TEST_HOST, seccomp: false, seccompMissing: 'the OCI runtime x was built without seccomp support' } }, rootless: false });
   assert.deepEqual(none.SecurityOptions, []);
   assert.match(none.Warnings[0], /seccomp is not available \(the OCI runtime x was built without seccomp support\)/);
