@@ -1,7 +1,8 @@
 // SecurityOpt as berthd honours it, and docker info telling the truth about it (needs root, runc, the
 // docker CLI, dist/ built): options refused at create with their name, docker inspect showing them as
 // given, systempaths=unconfined, --privileged, build steps and execs under the same filter, each
-// SecurityOptions entry checked in a container, and a daemon started with --seccomp-profile.
+// SecurityOptions entry checked in a container, a daemon started with --seccomp-profile, and one whose
+// OCI runtime has no seccomp support.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,6 +158,30 @@ test('berthd refuses to start with a profile file it cannot use', opts, async ()
     writeFileSync(join(dir, 'bad.json'), '{"defaultAction":"SCMP_ACT_NOPE"}');
     await assert.rejects(startEngine({ args: ['--seccomp-profile', join(dir, 'bad.json')], importBusybox: false }), /defaultAction: unknown action "SCMP_ACT_NOPE"/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an OCI runtime without seccomp support: docker info warns, containers run without a filter, a profile is refused', opts, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-noseccomp-'));
+  // runc as a runtime built without libseccomp would present itself: no "libseccomp:" line.
+  const wrapper = join(dir, 'runc');
+  writeFileSync(wrapper, '#!/bin/sh\nif [ "$1" = --version ]; then echo "runc version 1.1.5"; echo "spec: 1.0.2-dev"; exit 0; fi\nexec runc "$@"\n', { mode: 0o755 });
+  const n = await startEngine({ args: ['--oci-runtime', wrapper] });
+  try {
+    const info = await n.docker(['info', '--format', '{{json .SecurityOptions}} {{json .Warnings}}']);
+    const [entries, warnings] = entriesAndWarnings(info.stdout);
+    assert.deepEqual(entries, []);
+    assert.deepEqual(warnings, [`WARNING: seccomp is not available (the OCI runtime ${wrapper} was built without seccomp support): containers run without a seccomp profile`]);
+    assert.equal(await status(n, [], 'grep "^Seccomp:" /proc/self/status'), 'Seccomp: 0\n');
+    const profile = join(dir, 'p.json');
+    writeFileSync(profile, '{"defaultAction":"SCMP_ACT_ALLOW"}');
+    const refused = await n.docker(['create', '--security-opt', `seccomp=${profile}`, 'busybox', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /a seccomp profile was given, but it cannot be applied here: the OCI runtime .* was built without seccomp support/);
+    assert.equal(await status(n, ['--security-opt', 'seccomp=unconfined'], 'grep "^Seccomp:" /proc/self/status'), 'Seccomp: 0\n');
+  } finally {
+    await n.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });
