@@ -31,6 +31,7 @@ import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
+import type { SecurityContext } from '../security/container-security.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -77,6 +78,8 @@ export interface ContainerServiceDeps {
   cgroupParent?: string;
   /** The daemon's capability bounding set (what --privileged can give). */
   hostCapabilities?: string[];
+  /** Seccomp default and what the host can enforce: checked at create, applied at start. */
+  security: SecurityContext;
 }
 
 export class ContainerService {
@@ -267,7 +270,7 @@ export class ContainerService {
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security });
       await writeBundle(p, spec);
       if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({

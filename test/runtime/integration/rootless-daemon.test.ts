@@ -39,6 +39,9 @@ test('the daemon runs as the user, on the user\'s socket, with its ids mapped', 
   // As rootless Docker says it: the security option, and no cgroup limits on offer.
   const info = await e.docker(['info', '--format', '{{json .SecurityOptions}} {{.MemoryLimit}} {{.PidsLimit}}']);
   assert.equal(info.stdout.trim(), '["name=seccomp,profile=default","name=rootless"] false false', info.stderr);
+  // Each entry holds in a container: name=rootless is the id map above; seccomp is Docker's filter.
+  const warnings = await e.docker(['info', '--format', '{{json .Warnings}}']);
+  assert.match(warnings.stdout, /rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits/);
 });
 
 test('run echo; pid 1; hostname; writes stay in the container', opts, async () => {
@@ -55,10 +58,16 @@ test('run echo; pid 1; hostname; writes stay in the container', opts, async () =
   assert.doesNotMatch(other.stdout, /secret/);
 });
 
-test('Docker\'s capability set inside the user namespace', opts, async () => {
-  const r = await e.docker(['run', '--rm', 'busybox', 'grep', '-E', '^(CapEff|NoNewPrivs)', '/proc/self/status']);
+test('Docker\'s capability set and seccomp filter inside the user namespace; no_new_privs only when asked for', opts, async () => {
+  const r = await e.docker(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; unshare -U true 2>&1; echo unshare=$?']);
   assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
-  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+  assert.match(r.stdout, /NoNewPrivs:\s+0/);
+  assert.match(r.stdout, /Seccomp:\s+2/);
+  assert.match(r.stdout, /unshare=1/, 'the default profile refuses new user namespaces');
+  const nnp = await e.docker(['run', '--rm', '--security-opt', 'no-new-privileges', 'busybox', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status']);
+  assert.match(nnp.stdout, /NoNewPrivs:\s+1\nSeccomp:\s+2/);
+  const unconfined = await e.docker(['run', '--rm', '--security-opt', 'seccomp=unconfined', 'busybox', 'grep', '^Seccomp:', '/proc/self/status']);
+  assert.match(unconfined.stdout, /Seccomp:\s+0/);
 });
 
 test('a memory limit is reported as a warning and the container still runs', opts, async () => {
