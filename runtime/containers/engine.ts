@@ -67,6 +67,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs), prefix, forwarder);
   const volumes = new VolumeService(root, (name) => containers?.usingVolume(name) ?? [], (action, name, attrs) => s.events.emit('volume', action, name, attrs));
   await networks.init();
+  await networks.restoreRules();
   if (rootlessMode()?.joined) await networks.restoreForwards();
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
