@@ -13,6 +13,7 @@ import { launchRootless } from './rootless/launch.js';
 import { prepareRootlessNamespace } from './rootless/inside.js';
 import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
+import { loadDefaultSeccomp } from './security/daemon-security.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = parsed;
+  // A profile file that cannot be used stops the daemon here, as with dockerd, not at the first container.
+  loadDefaultSeccomp(options.seccompProfile);
   if (process.getuid?.() !== 0) {
     // An ordinary user: start again inside a user namespace (runtime/rootless/launch.ts).
     process.exitCode = await launchRootless(options);

@@ -166,6 +166,7 @@ export class EngineConnection extends EventEmitter {
       images: num('Images'),
       mode: Array.isArray(info.SecurityOptions) && info.SecurityOptions.some((o) => typeof o === 'string' && /(^|,)name=rootless(,|$)/.test(o)) ? 'rootless' : 'root',
       limits: info.MemoryLimit !== false,
+      isolationWarnings: isolationWarnings(info.Warnings),
     };
   }
 
@@ -276,4 +277,12 @@ async function createClient(target: EngineTarget): Promise<Dockerode> {
     case 'ssh':
       return new Dockerode({ host: target.host, port: target.port, username: target.username, protocol: 'ssh' });
   }
+}
+
+/** The /info Warnings about weaker confinement; other warnings (swap accounting, bridge sysctls) are not about isolation. */
+export function isolationWarnings(warnings: unknown): string[] {
+  if (!Array.isArray(warnings)) return [];
+  return warnings
+    .filter((w): w is string => typeof w === 'string' && /seccomp|apparmor|selinux|no[-_]new[-_]privileges|rootless|cgroup tree|isolation/i.test(w))
+    .map((w) => w.replace(/^WARNING:\s*/, ''));
 }

@@ -19,6 +19,11 @@ export interface EngineInfo {
   mode: 'rootless' | 'root';
   /** Whether the engine can apply memory limits (/info MemoryLimit): false without a delegated cgroup. */
   limits: boolean;
+  /**
+   * /info Warnings that say containers are confined less than under Docker's defaults (no seccomp,
+   * no AppArmor profile, rootless without cgroups), without the "WARNING: " prefix.
+   */
+  isolationWarnings?: string[];
 }
 
 export type EngineStatus =

@@ -32,6 +32,7 @@ export function engineRows(status: EngineStatus): EngineRow[] {
         { label: 'Socket', description: i.address, icon: 'plug' },
         { label: 'Root', description: i.root, icon: 'folder' },
         modeRow(i),
+        ...isolationRow(i),
         {
           label: 'Containers',
           description: `${i.containers} (${i.containersRunning} running)`,
@@ -41,6 +42,14 @@ export function engineRows(status: EngineStatus): EngineRow[] {
       ];
     }
   }
+}
+
+/** One line when the engine says its containers are confined less than Docker's defaults; all of it in the tooltip. */
+function isolationRow(i: EngineInfo): EngineRow[] {
+  const warnings = i.isolationWarnings ?? [];
+  if (!warnings.length) return [];
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : '';
+  return [{ label: 'Isolation', description: `weaker than Docker's default: ${warnings[0]}${more}`, tooltip: warnings.join('\n'), icon: 'warning' }];
 }
 
 /** Rootless or not, and what that means here: limits are what users notice first. */

@@ -64,6 +64,9 @@ export interface HostConfig {
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
+  /** null/absent: Docker's defaults; [] (the CLI's --security-opt systempaths=unconfined): none. */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   Tmpfs?: Record<string, string> | null;
   ShmSize?: number;
   Sysctls?: Record<string, string> | null;

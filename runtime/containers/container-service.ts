@@ -35,6 +35,7 @@ import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
+import type { SecurityContext } from '../security/container-security.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -83,6 +84,8 @@ export interface ContainerServiceDeps {
   hostCapabilities?: string[];
   /** A line for the daemon's log. */
   log?: (line: string) => void;
+  /** Seccomp default and what the host can enforce: checked at create, applied at start. */
+  security: SecurityContext;
 }
 
 export class ContainerService {
@@ -299,7 +302,7 @@ export class ContainerService {
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security });
       await writeBundle(p, spec);
       if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({

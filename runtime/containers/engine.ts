@@ -15,6 +15,9 @@ import { setRuntimeNeedsMountedRoot } from '../fs/overlay-mount.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { capabilitiesInMask } from '../tasks/oci-spec.js';
 import { VolumeService } from '../volumes/volume-service.js';
+import type { SecurityContext } from '../security/container-security.js';
+import { openSecurityContext } from '../security/daemon-security.js';
+import { securityReport } from '../security/security-info.js';
 import type { ImageRunConfig } from './api-types.js';
 import { ContainerFiles } from './container-files.js';
 import { ContainerService, type ImageSource } from './container-service.js';
@@ -28,6 +31,8 @@ export interface ContainerEngine {
   files: ContainerFiles;
   /** The OCI runtime the containers run with (the builder's RUN steps use the same). */
   runtime: OciRuntime;
+  /** Seccomp default and host confinement facts, for containers and build steps alike. */
+  security: SecurityContext;
 }
 
 /** dist/berth-monitor.js next to the daemon bundle; from sources (tests), the TypeScript entry via tsx. */
@@ -62,6 +67,7 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const networks = new NetworkService(root, (action, id, attrs) => s.events.emit('network', action, id, attrs), prefix, forwarder);
   const volumes = new VolumeService(root, (name) => containers?.usingVolume(name) ?? [], (action, name, attrs) => s.events.emit('volume', action, name, attrs));
   await networks.init();
+  await networks.restoreRules();
   if (rootlessMode()?.joined) await networks.restoreForwards();
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
@@ -69,10 +75,13 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
   setRuntimeNeedsMountedRoot(isCrun(selected));
   const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
+  const security = openSecurityContext(s.options.seccompProfile, selected);
+  const report = securityReport({ context: security, seccompProfileOption: s.options.seccompProfile, rootless: rootlessMode() !== undefined });
+  s.usage.security = () => report;
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, log: (line) => process.stderr.write(`berthd: ${line}\n`), publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, log: (line) => process.stderr.write(`berthd: ${line}\n`), publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));
@@ -89,8 +98,8 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   };
   s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
   s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
-  const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary });
-  return { containers, execs, networks, volumes, pool, tasks, runtime, files: new ContainerFiles(containers) };
+  const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary, security });
+  return { containers, execs, networks, volumes, pool, tasks, runtime, security, files: new ContainerFiles(containers) };
 }
 
 const engines = new WeakMap<Services, Promise<ContainerEngine>>();

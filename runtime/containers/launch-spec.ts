@@ -10,6 +10,7 @@ import type { ResolvedImage } from './container-service.js';
 import type { ContainerRecord } from './record.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { daemonMountsRootfs } from '../fs/overlay-mount.js';
+import type { SecurityContext } from '../security/container-security.js';
 
 export interface LaunchHost {
   /** Other containers on the same user networks: [ip, names]. */
@@ -17,6 +18,7 @@ export interface LaunchHost {
   initBinary?: string;
   cgroupParent: string;
   hostCapabilities?: string[];
+  security: SecurityContext;
 }
 
 export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: ResolvedImage, att: Attachment, host: LaunchHost): Promise<OciSpec> {
@@ -38,6 +40,6 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
     initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
-    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
+    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(), security: host.security,
   });
 }

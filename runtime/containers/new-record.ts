@@ -10,9 +10,11 @@ import type { CreateRequest } from './api-types.js';
 import { parseBinds } from './binds.js';
 import type { ResolvedImage } from './container-service.js';
 import { initialState, type ContainerRecord } from './record.js';
+import { securityAtCreate, type SecurityContext } from '../security/container-security.js';
 
-export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService }): Promise<ContainerRecord> {
+export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService; security: SecurityContext }): Promise<ContainerRecord> {
   const hc = req.HostConfig ?? {};
+  const security = securityAtCreate(hc, d.security.host);
   const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
   void _h;
   // dockerd: an Entrypoint of [""] (`--entrypoint ""`) replaces the image's entrypoint (and so its Cmd)
@@ -50,7 +52,7 @@ export async function newContainerRecord(req: CreateRequest, id: string, name: s
   const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
   return {
     Id: id, Name: name, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
-    Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
+    Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc, ...security }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
     Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
     Ports: {}, Mounts: mounts,
   };

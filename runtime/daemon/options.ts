@@ -22,12 +22,18 @@ export interface DaemonOptions {
    * else fuse-overlayfs. As root the kernel's overlayfs is always used.
    */
   storageDriver?: 'overlay2' | 'fuse-overlayfs';
+  /**
+   * The seccomp profile of containers that name none, as dockerd's option: undefined for Docker's
+   * default, "unconfined", or a profile file in Docker's format (Podman's
+   * /usr/share/containers/seccomp.json works too).
+   */
+  seccompProfile?: string;
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
 
 export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
-              [--storage-driver overlay2|fuse-overlayfs]
+              [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -43,6 +49,9 @@ Options:
                       root, otherwise b + 5 characters derived from the root's path.
   --storage-driver D  rootless mode only: overlay2 (the kernel's overlayfs, 5.11+) or fuse-overlayfs.
                       Default: overlay2 where the kernel can, else fuse-overlayfs
+  --seccomp-profile P the seccomp profile of containers that name none: a profile file in Docker's
+                      format (e.g. Podman's /usr/share/containers/seccomp.json), or unconfined.
+                      Default: Docker's default profile
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -82,6 +91,11 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
         const v = value();
         if (v !== 'overlay2' && v !== 'fuse-overlayfs') throw new InvalidError(`--storage-driver "${v}": use overlay2 or fuse-overlayfs`);
         options.storageDriver = v;
+        break;
+      }
+      case '--seccomp-profile': {
+        const v = value();
+        options.seccompProfile = ['default', 'builtin', 'unconfined'].includes(v) ? v : resolve(v);
         break;
       }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);

@@ -9,12 +9,15 @@ import { ImageStore } from '../images/image-store.js';
 import { ImageTransfers } from '../images/transfers/image-transfers.js';
 import { LayerStore } from '../layers/layer-store.js';
 import type { DaemonOptions } from './options.js';
+import type { SecurityReport } from '../security/security-info.js';
 
 /** What other services (containers, volumes) report into `info` and `system/df`. */
 export interface UsageHooks {
   containerCounts(): { total: number; running: number; paused: number; stopped: number };
   diskUsageContainers(): unknown[];
   diskUsageVolumes(): unknown[];
+  /** docker info's SecurityOptions and Warnings; set once the container engine knows its runtime. */
+  security(): SecurityReport;
 }
 
 export interface Services {
@@ -34,6 +37,7 @@ const NO_USAGE: UsageHooks = {
   containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
   diskUsageContainers: () => [],
   diskUsageVolumes: () => [],
+  security: () => ({ SecurityOptions: [], Warnings: ['WARNING: the container engine is not open yet: nothing is known about container confinement'] }),
 };
 
 /** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */

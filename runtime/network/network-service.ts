@@ -1,9 +1,11 @@
 // Networks: `none`, `host`, the default `bridge` (berth0, 10.88.0.0/16) and user-defined bridges.
 // A bridged container gets its own netns (/run/netns/berth-<id12>), a veth pair to the bridge,
 // outbound MASQUERADE, and published ports as iptables DNAT (PREROUTING and OUTPUT, with
-// route_localnet so 127.0.0.1:port works from the host). Containers on a user-defined network find
+// route_localnet so 127.0.0.1:port works from the host). Packets with a 127/8 address that arrive on
+// a bridge are dropped in raw PREROUTING (CVE-2020-8558), and networks are isolated from each other
+// as Docker's are (see bridgeRules). Containers on a user-defined network find
 // each other by name through /etc/hosts entries the container service rewrites (no DNS server).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +20,8 @@ import type { PortMapping } from './ports.js';
 export interface NetworkRecord {
   Id: string; Name: string; Driver: 'bridge' | 'host' | 'null'; Created: string; Subnet?: string; Bridge?: string;
   Labels: Record<string, string>; Internal: boolean;
+  /** The daemon chose the subnet (not IPAM.Config): it may choose again while the network has no bridge. */
+  AutoSubnet?: boolean;
 }
 
 interface EndpointState { network: string; ip: string; veth: string; ports: PortMapping[] }
@@ -65,7 +69,7 @@ export class NetworkService {
     };
     if (!this.state.networks.some((n) => n.Name === 'bridge')) {
       // A bridge of ours left from an earlier root keeps its subnet (its route is ours, not a clash).
-      ensure('bridge', 'bridge', { Subnet: await this.freeSubnet(DEFAULT_SUBNETS, `${this.prefix}0`), Bridge: `${this.prefix}0` });
+      ensure('bridge', 'bridge', { Subnet: await this.freeSubnet(DEFAULT_SUBNETS, `${this.prefix}0`), Bridge: `${this.prefix}0`, AutoSubnet: true });
     }
     ensure('host', 'host');
     ensure('none', 'null');
@@ -88,10 +92,26 @@ export class NetworkService {
     }
   }
 
-  /** First candidate overlapping neither our networks nor any host route (other daemons' bridges, docker0, LANs). */
+  /**
+   * A candidate overlapping neither our networks nor any host route (other daemons' bridges, docker0,
+   * LANs): the first for the default root's daemon ("berth": berth0 is 10.88.0.0/16 unless taken),
+   * a random one for other prefixes. A daemon's bridge (and so its route) only appears with its first
+   * container, so daemons that start together (tests run two at a time) would otherwise choose the
+   * same one; ensureBridge checks again when it makes the bridge.
+   */
   private async freeSubnet(candidates: string[], ownDevice?: string): Promise<string> {
     const taken = [...this.state.networks.map((n) => n.Subnet).filter((s): s is string => Boolean(s)), ...await hostRoutes(ownDevice)];
-    const free = candidates.find((c) => !taken.some((t) => overlaps(t, c)));
+    const isFree = (c: string): boolean => !taken.some((t) => overlaps(t, c));
+    let free = this.prefix === 'berth' ? candidates.find(isFree) : undefined;
+    // A few random tries first: testing all 14336 user subnets takes some 150 ms.
+    for (let i = 0; this.prefix !== 'berth' && !free && i < 32; i++) {
+      const c = candidates[randomInt(candidates.length)];
+      if (isFree(c)) free = c;
+    }
+    if (this.prefix !== 'berth' && !free) {
+      const all = candidates.filter(isFree);
+      free = all.length ? all[randomInt(all.length)] : undefined;
+    }
     if (!free) throw new ConflictError(`no free subnet left for a new network (tried ${candidates[0]} to ${candidates[candidates.length - 1]})`);
     return free;
   }
@@ -131,7 +151,7 @@ export class NetworkService {
       subnet = await this.freeSubnet(USER_SUBNETS);
     }
     const id = randomBytes(32).toString('hex');
-    const rec: NetworkRecord = { Id: id, Name: opts.Name, Driver: 'bridge', Created: new Date().toISOString(), Subnet: subnet, Bridge: `${this.prefix}-${id.slice(0, 8)}`, Labels: opts.Labels ?? {}, Internal: Boolean(opts.Internal) };
+    const rec: NetworkRecord = { Id: id, Name: opts.Name, Driver: 'bridge', Created: new Date().toISOString(), Subnet: subnet, Bridge: `${this.prefix}-${id.slice(0, 8)}`, Labels: opts.Labels ?? {}, Internal: Boolean(opts.Internal), ...(opts.Subnet ? {} : { AutoSubnet: true }) };
     this.state.networks.push(rec);
     await this.save();
     this.publish('create', id, { name: rec.Name, type: 'bridge' });
@@ -226,8 +246,6 @@ export class NetworkService {
     await this.save();
   }
 
-  private chain(): string { return this.prefix.toUpperCase(); }
-
   /** Forwarded ports arrive at the namespace's own address, whatever host address they were published on. */
   private dnat(p: PortMapping, addr: string): string[] {
     return dnatRule(this.forwarder ? { ...p, hostIp: '' } : p, addr);
@@ -256,32 +274,137 @@ export class NetworkService {
     return bound;
   }
 
-  private async ensureBridge(net: NetworkRecord): Promise<void> {
+  /** One bridge set-up at a time: two starts on a new network must not both add its rules. */
+  private bridgeQueue: Promise<void> = Promise.resolve();
+  private warnedRaw = false;
+
+  private ensureBridge(net: NetworkRecord): Promise<void> {
+    const next = this.bridgeQueue.then(async () => {
+      const br = net.Bridge!;
+      if (!existsSync(`/sys/class/net/${br}`)) {
+        // Another daemon may have made a bridge on this subnet since it was chosen: choose again
+        // while nothing uses it (two bridges with one subnet break both daemons' routing).
+        const clash = (await hostRoutes(br)).some((r) => overlaps(r, net.Subnet!));
+        if (clash && net.AutoSubnet && !this.members(net.Name).length) {
+          net.Subnet = await this.freeSubnet(net.Name === 'bridge' ? DEFAULT_SUBNETS : USER_SUBNETS, br);
+          await this.save();
+        }
+        await ipBatch([`link add ${br} type bridge`, `addr add ${gatewayOf(net.Subnet!)}/${parseCidr(net.Subnet!).prefix} dev ${br}`, `link set ${br} up`]);
+      }
+      await sysctl('net.ipv4.ip_forward', '1');
+      // Host-originated connections to 127.0.0.1:port are DNATed to the container; the kernel only
+      // routes 127/8 sources out of an interface with route_localnet, and they need masquerading.
+      // A rootless daemon does not need it: published ports reach its namespace through slirp4netns
+      // at the tap's address, never at 127.0.0.1. Either way the raw rules of bridgeRules() drop
+      // whatever arrives on the bridge with a 127/8 address (CVE-2020-8558).
+      await sysctl(`net.ipv4.conf.${br}.route_localnet`, this.forwarder ? '0' : '1');
+      await this.bridgeRules(net);
+    });
+    this.bridgeQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private chain(): string { return this.prefix.toUpperCase(); }
+
+  /**
+   * The daemon's filter and raw chains (nat has `<PREFIX>` for DNAT):
+   *   filter <PREFIX>-FORWARD    jumped to first from FORWARD; for each bridge, first (inserted) the
+   *                              isolation jump `-i BR ! -o BR -j <PREFIX>-ISOLATION`, then (appended)
+   *                              `-i BR -j ACCEPT` and `-o BR -j ACCEPT`.
+   *   filter <PREFIX>-ISOLATION  `-o BR -j DROP` for every bridge of the daemon, after a RETURN for
+   *                              connections DNATed to a published port.
+   *   raw <PREFIX>-LOCALNET      jumped to first from raw PREROUTING; drops 127/8 on every bridge.
+   * Keeping our rules in our own chains fixes their order whatever else FORWARD holds (Docker's
+   * chains, a firewall's), and teardownAll can flush them even when the network records are gone.
+   */
+  private filterChains(): { forward: string; isolation: string; localnet: string } {
+    const c = this.chain();
+    return { forward: `${c}-FORWARD`, isolation: `${c}-ISOLATION`, localnet: `${c}-LOCALNET` };
+  }
+
+  /** The iptables rules of one bridge; each is checked (-C) before it is added, so this is idempotent. */
+  private async bridgeRules(net: NetworkRecord): Promise<void> {
     const br = net.Bridge!;
-    if (!existsSync(`/sys/class/net/${br}`)) {
-      await ipBatch([`link add ${br} type bridge`, `addr add ${gatewayOf(net.Subnet!)}/${parseCidr(net.Subnet!).prefix} dev ${br}`, `link set ${br} up`]);
-    }
-    await sysctl('net.ipv4.ip_forward', '1');
-    // Host-originated connections to 127.0.0.1:port are DNATed to the container; the kernel only
-    // routes 127/8 sources out of an interface with route_localnet, and they need masquerading.
-    await sysctl(`net.ipv4.conf.${br}.route_localnet`, '1');
+    const { forward, isolation, localnet } = this.filterChains();
     const chain = this.chain();
     await iptablesChain('nat', chain);
     await iptablesEnsure('nat', 'PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
     await iptablesEnsure('nat', 'OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
     await iptablesEnsure('nat', 'POSTROUTING', ['-s', net.Subnet!, '!', '-o', br, '-j', 'MASQUERADE']);
     await iptablesEnsure('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']);
-    await iptablesEnsure('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT'], true);
-    await iptablesEnsure('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT'], true);
+
+    // CVE-2020-8558. With route_localnet on, a container could address the host's loopback: a SYN
+    // to 127.0.0.1:PORT sent to the gateway's MAC reaches services bound to 127.0.0.1 only. Docker
+    // leaves route_localnet off with its userland proxy; Berth needs it for the DNAT of 127.0.0.1 and
+    // so drops such packets where they arrive, as kube-proxy does. In raw PREROUTING, not filter
+    // INPUT: raw runs before conntrack and before nat PREROUTING, so the packet is gone before it
+    // can be DNATed (127.0.0.1:<published port> would otherwise be forwarded to another container,
+    // past INPUT) and before any ACCEPT a firewall put first in INPUT; it leaves no conntrack entry.
+    // No "! -s 127.0.0.0/8" exemption: nothing legitimate comes in on a bridge from 127/8 (our
+    // 127.0.0.1 DNAT is masqueraded to the gateway's address going out, and its replies come back
+    // to that address, un-NATed only after raw), while a spoofed 127.0.0.1 source would make a
+    // one-way UDP datagram look local. Nor do we drop 127/8 sources elsewhere: only bridges.
+    try {
+      await iptablesChain('raw', localnet);
+      await iptablesEnsure('raw', 'PREROUTING', ['-j', localnet], true);
+      await iptablesEnsure('raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']);
+      await iptablesEnsure('raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']);
+    } catch (err) {
+      // As root this fails the start. A rootless daemon has route_localnet off, so the kernel drops
+      // these packets as martians anyway; there the rules only back that up, and a user namespace
+      // cannot load a missing raw table (legacy iptables).
+      if (!this.forwarder) throw err;
+      if (!this.warnedRaw) process.stderr.write(`berthd: no raw-table rules for 127.0.0.0/8 on the bridges (route_localnet is off): ${(err as Error).message}\n`);
+      this.warnedRaw = true;
+    }
+
+    // Isolation between networks, Docker's DOCKER-ISOLATION-STAGE-1/2: what comes from one of our
+    // bridges and leaves through another of our bridges is dropped. A container on two networks has
+    // an interface on each bridge, so its traffic never crosses between them. A connection DNATed
+    // to a published port may cross (a container reaching another network's published port at a
+    // host address, which Docker's userland proxy also serves); nothing else is DNATed into a bridge.
+    await iptablesChain('filter', isolation);
+    await iptablesEnsure('filter', isolation, ['-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'RETURN'], true);
+    await iptablesEnsure('filter', isolation, ['-o', br, '-j', 'DROP']);
+    await iptablesChain('filter', forward);
+    await iptablesEnsure('filter', 'FORWARD', ['-j', forward], true);
+    await iptablesEnsure('filter', forward, ['-i', br, '!', '-o', br, '-j', isolation], true);
+    await iptablesEnsure('filter', forward, ['-i', br, '-j', 'ACCEPT']);
+    await iptablesEnsure('filter', forward, ['-o', br, '-j', 'ACCEPT']);
+    // Rules of daemons before the chain (ACCEPTs straight in FORWARD) would let a bridge past it.
+    await iptablesDelete('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']);
+    await iptablesDelete('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']);
+  }
+
+  /**
+   * At start: the rules of every bridge that exists (containers outlive the daemon), so rules of an
+   * older daemon are replaced and flushed tables are filled again before the engine serves requests.
+   */
+  async restoreRules(): Promise<void> {
+    for (const n of this.state.networks) {
+      if (n.Driver !== 'bridge' || !n.Bridge || !n.Subnet || !existsSync(`/sys/class/net/${n.Bridge}`)) continue;
+      await this.ensureBridge(n).catch((err: unknown) => {
+        process.stderr.write(`berthd: the iptables rules of network ${n.Name} (${n.Bridge}) are not restored: ${(err as Error).message}\n`);
+      });
+    }
   }
 
   private async teardownBridge(net: NetworkRecord): Promise<void> {
     if (!net.Bridge || !net.Subnet) return;
-    await iptablesDelete('nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', net.Bridge, '-j', 'MASQUERADE']);
-    await iptablesDelete('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', net.Bridge, '-j', 'MASQUERADE']);
-    await iptablesDelete('filter', 'FORWARD', ['-i', net.Bridge, '-j', 'ACCEPT']);
-    await iptablesDelete('filter', 'FORWARD', ['-o', net.Bridge, '-j', 'ACCEPT']);
-    if (existsSync(`/sys/class/net/${net.Bridge}`)) await ip(['link', 'del', net.Bridge]).catch(() => undefined);
+    const br = net.Bridge;
+    const { forward, isolation, localnet } = this.filterChains();
+    await iptablesDelete('nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', br, '-j', 'MASQUERADE']);
+    await iptablesDelete('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']);
+    await iptablesDelete('filter', forward, ['-i', br, '!', '-o', br, '-j', isolation]);
+    await iptablesDelete('filter', forward, ['-i', br, '-j', 'ACCEPT']);
+    await iptablesDelete('filter', forward, ['-o', br, '-j', 'ACCEPT']);
+    await iptablesDelete('filter', isolation, ['-o', br, '-j', 'DROP']);
+    await iptablesDelete('raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']);
+    await iptablesDelete('raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']);
+    // Left by daemons before the chains.
+    await iptablesDelete('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']);
+    await iptablesDelete('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']);
+    if (existsSync(`/sys/class/net/${br}`)) await ip(['link', 'del', br]).catch(() => undefined);
   }
 
   /** Removes everything this service created on the host (tests use a unique prefix). */
@@ -289,10 +412,18 @@ export class NetworkService {
     for (const cid of Object.keys(this.state.endpoints)) await this.detach(cid);
     for (const n of this.state.networks) await this.teardownBridge(n);
     const chain = this.chain();
+    const { forward, isolation, localnet } = this.filterChains();
     await iptablesDelete('nat', 'PREROUTING', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
     await iptablesDelete('nat', 'OUTPUT', ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain]);
-    await run('iptables', ['-w', '-t', 'nat', '-F', chain]).catch(() => undefined);
-    await run('iptables', ['-w', '-t', 'nat', '-X', chain]).catch(() => undefined);
+    await iptablesDelete('filter', 'FORWARD', ['-j', forward]);
+    await iptablesDelete('raw', 'PREROUTING', ['-j', localnet]);
+    // Flushed before any is deleted: <PREFIX>-FORWARD refers to <PREFIX>-ISOLATION.
+    for (const [table, c] of [['nat', chain], ['filter', forward], ['filter', isolation], ['raw', localnet]]) {
+      await run('iptables', ['-w', '-t', table, '-F', c]).catch(() => undefined);
+    }
+    for (const [table, c] of [['nat', chain], ['filter', forward], ['filter', isolation], ['raw', localnet]]) {
+      await run('iptables', ['-w', '-t', table, '-X', c]).catch(() => undefined);
+    }
   }
 
   inspectView(n: NetworkRecord, names: (id: string) => string | undefined): Record<string, unknown> {

@@ -4,11 +4,13 @@ import { InvalidError } from '../errdefs.js';
 import type { ContainerConfig, HostConfig, ImageRunConfig } from '../containers/api-types.js';
 import {
   ALL_CAPABILITIES, DEFAULT_CAPABILITIES, DEFAULT_DEVICE_RULES, DEFAULT_PATH, DEFAULT_SHM_SIZE,
-  INIT_PATH_IN_CONTAINER, MASKED_PATHS, READONLY_PATHS,
+  INIT_PATH_IN_CONTAINER,
 } from './docker-defaults.js';
 import { ociResources, ociRlimits, type OciResources, type OciRlimit } from './resources.js';
 import type { RootlessMode } from '../rootless/mode.js';
 import { rootlessSpec } from '../rootless/rootless-spec.js';
+import { containerSecurity, type SecurityContext } from '../security/container-security.js';
+import type { OciSeccomp } from '../security/seccomp-profile.js';
 
 export interface OciMount { destination: string; type: string; source: string; options: string[] }
 
@@ -24,6 +26,7 @@ export interface OciSpec {
     capabilities: { bounding: string[]; effective: string[]; permitted: string[]; inheritable: string[]; ambient: string[] };
     rlimits: OciRlimit[];
     noNewPrivileges: boolean;
+    apparmorProfile?: string;
     oomScoreAdj?: number;
   };
   root: { path: string; readonly: boolean };
@@ -36,6 +39,7 @@ export interface OciSpec {
     resources: OciResources;
     cgroupsPath: string;
     sysctl: Record<string, string>;
+    seccomp?: OciSeccomp;
   };
 }
 
@@ -71,6 +75,8 @@ export interface SpecInput {
   hostCapabilities?: string[];
   /** Set when the daemon runs rootless (see runtime/rootless/). */
   rootless?: RootlessMode;
+  /** The daemon's default seccomp profile and what the host can enforce (runtime/security/). */
+  security: SecurityContext;
 }
 
 /** Entrypoint + Cmd as Docker combines them: a container Entrypoint resets the image Cmd. */
@@ -201,6 +207,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     args = [INIT_PATH_IN_CONTAINER, '--', ...args];
   }
   const caps = resolveCapabilities(hc, input.hostCapabilities);
+  const security = containerSecurity(hc, caps, input.security);
   const resources = ociResources(hc);
   resources.devices = hc.Privileged
     ? [{ allow: true, access: 'rwm' }]
@@ -221,7 +228,8 @@ export function buildSpec(input: SpecInput): OciSpec {
       cwd: config.WorkingDir || input.image.WorkingDir || '/',
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       rlimits: ociRlimits(hc),
-      noNewPrivileges: !hc.Privileged,
+      noNewPrivileges: security.noNewPrivileges,
+      ...(security.apparmorProfile ? { apparmorProfile: security.apparmorProfile } : {}),
       oomScoreAdj: 0,
     },
     root: { path: 'rootfs', readonly: Boolean(hc.ReadonlyRootfs) },
@@ -230,11 +238,12 @@ export function buildSpec(input: SpecInput): OciSpec {
     mounts,
     linux: {
       namespaces: namespaces(input),
-      maskedPaths: hc.Privileged ? [] : [...MASKED_PATHS],
-      readonlyPaths: hc.Privileged ? [] : [...READONLY_PATHS],
+      maskedPaths: security.maskedPaths,
+      readonlyPaths: security.readonlyPaths,
       resources,
       cgroupsPath: `/${input.cgroupParent}/${input.id}`,
       sysctl,
+      ...(security.seccomp ? { seccomp: security.seccomp } : {}),
     },
   };
   return input.rootless ? rootlessSpec(spec, input.rootless) : spec;

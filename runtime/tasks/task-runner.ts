@@ -12,6 +12,7 @@ import { InvalidError, SystemError } from '../errdefs.js';
 import { hostsFile, resolvConf } from './bundle.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
 import { buildSpec } from './oci-spec.js';
+import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
@@ -60,6 +61,8 @@ export interface TaskRunnerDeps {
   networks: TaskNetworks;
   cgroupParent: string;
   initBinary?: string;
+  /** The daemon's seccomp default and host facts: build steps are confined as containers are. */
+  security: SecurityContext;
 }
 
 export class TaskRunner {
@@ -90,6 +93,7 @@ export class TaskRunner {
         id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
         initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
+        security: this.d.security,
       });
       if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
       spec.process.terminal = false; // output is streamed, never a terminal

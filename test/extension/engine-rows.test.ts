@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { engineRows } from '../../extension/views/engine-rows.js';
 import { productName } from '../../extension/engine/product-name.js';
+import { isolationWarnings } from '../../extension/engine/engine-connection.js';
 
 test('a running engine shows state, identity, API, socket and root', () => {
   const rows = engineRows({
@@ -36,4 +37,19 @@ test('product names from /version', () => {
   assert.equal(productName({ Platform: { Name: 'Berth' } }), 'Berth');
   assert.equal(productName({ Platform: { Name: 'Docker Engine - Community' } }), 'Docker Engine');
   assert.equal(productName({ Components: [{ Name: 'Podman Engine' }] }), 'Podman');
+});
+
+test('weaker isolation from /info Warnings is one Isolation row; other warnings are not', () => {
+  const info = { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/s', root: '/r', containers: 0, containersRunning: 0, images: 0, mode: 'root' as const, limits: true };
+  assert.equal(engineRows({ state: 'running', info }).find((r) => r.label === 'Isolation'), undefined);
+  const warnings = isolationWarnings([
+    'WARNING: No swap limit support',
+    'WARNING: seccomp is not available (the OCI runtime runc was built without seccomp support): containers run without a seccomp profile',
+    'WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits',
+  ]);
+  assert.equal(warnings.length, 2);
+  const row = engineRows({ state: 'running', info: { ...info, isolationWarnings: warnings } }).find((r) => r.label === 'Isolation')!;
+  assert.match(row.description, /^weaker than Docker's default: seccomp is not available .* \(\+1 more\)$/);
+  assert.match(row.tooltip!, /seccomp is not available[^\n]*\nrootless mode without a delegated cgroup tree/);
+  assert.deepEqual(isolationWarnings(null), []);
 });

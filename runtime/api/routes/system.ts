@@ -85,6 +85,7 @@ function infoBody(s: Services): Record<string, unknown> {
   const runtimePath = s.options.ociRuntime ?? 'runc';
   // Rootless, no cgroup tree is ours: say so as Docker does (the CLI then prints its "No ... support" warnings).
   const rootless = rootlessMode() !== undefined;
+  const security = s.usage.security();
   return {
     ID: '',
     Containers: c.total,
@@ -131,8 +132,8 @@ function infoBody(s: Services): Record<string, unknown> {
     LiveRestoreEnabled: false,
     Isolation: '',
     InitBinary: '',
-    SecurityOptions: rootless ? ['name=seccomp,profile=default', 'name=rootless'] : ['name=seccomp,profile=default'],
-    Warnings: null,
+    SecurityOptions: security.SecurityOptions,
+    Warnings: security.Warnings.length ? security.Warnings : null,
     BerthSocket: s.options.socket,
   };
 }

@@ -73,7 +73,7 @@ export class BuildTasks {
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
     // The same runtime the daemon runs containers with.
     const runtime = engine.runtime.binary;
-    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary });
+    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security });
     return new BuildTasks(runner, network, scratch, runtime);
   }
 

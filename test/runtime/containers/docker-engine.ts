@@ -20,13 +20,13 @@ export async function dockerEngine(): Promise<DockerEngine | undefined> {
   return { env, docker: (args, o = {}) => runDocker(args, env, o.input) };
 }
 
-/** Tags berthd's busybox as BENCH_IMAGE and loads the very same image into Docker Engine. */
-export async function shareImage(berth: Engine, docker: DockerEngine | undefined): Promise<void> {
-  const tag = await berth.docker(['tag', 'busybox:latest', BENCH_IMAGE]);
+/** Tags berthd's busybox as `image` (BENCH_IMAGE) and loads the very same image into Docker Engine. */
+export async function shareImage(berth: Engine, docker: DockerEngine | undefined, image = BENCH_IMAGE): Promise<void> {
+  const tag = await berth.docker(['tag', 'busybox:latest', image]);
   if (tag.code !== 0) throw new Error(`docker tag on berthd: ${tag.stderr}`);
   if (!docker) return;
   await new Promise<void>((resolve, reject) => {
-    const save = spawn('docker', ['save', BENCH_IMAGE], { env: berth.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const save = spawn('docker', ['save', image], { env: berth.env, stdio: ['ignore', 'pipe', 'inherit'] });
     const load = spawn('docker', ['load', '-q'], { env: docker.env, stdio: ['pipe', 'ignore', 'inherit'] });
     save.stdout.pipe(load.stdin);
     load.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker load into Docker Engine exited with ${code}`))));

@@ -49,7 +49,8 @@ export function engineTestOptions(extra: readonly (readonly [string, string])[] 
   return { skip: `needs ${missing}` };
 }
 
-export async function startEngine(opts: { importBusybox?: boolean } = {}): Promise<Engine> {
+/** `args`: more berthd options (e.g. --seccomp-profile unconfined). */
+export async function startEngine(opts: { importBusybox?: boolean; args?: string[] } = {}): Promise<Engine> {
   const base = mkdtempSync(join(tmpdir(), 'berth-ct-'));
   const root = join(base, 'root');
   const socket = join(base, 'engine.sock');
@@ -60,7 +61,7 @@ export async function startEngine(opts: { importBusybox?: boolean } = {}): Promi
   let stderr = '';
 
   const launch = (): Promise<void> => new Promise((ready, fail) => {
-    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stdout!.once('data', () => ready());
     child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));

@@ -4,13 +4,14 @@ import { buildSpec, resolveArgs, resolveEnv, resolveCapabilities, tmpfsOptions, 
 import { ALL_CAPABILITIES, MASKED_PATHS, READONLY_PATHS } from '../../../runtime/tasks/docker-defaults.js';
 import { RuntimeError } from '../../../runtime/errdefs.js';
 import { resolveUserFrom } from '../../../runtime/tasks/user-resolve.js';
+import { TEST_SECURITY } from '../security/test-security.js';
 
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
     id: 'c1', config: { Cmd: ['echo', 'hi'] }, hostConfig: {}, image: { Env: ['PATH=/bin'] },
     user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: ['/l/0', '/l/1'], upperDir: '/c/upper', workDir: '/c/work',
     etcFiles: { hosts: '/c/hosts', resolvConf: '/c/resolv.conf', hostname: '/c/hostname' },
-    network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', ...over,
+    network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', security: TEST_SECURITY, ...over,
   };
 }
 
@@ -20,7 +21,7 @@ test('default capabilities give Docker CapEff 00000000a80425fb', () => {
   const spec = buildSpec(input());
   assert.equal(capMask(spec.process.capabilities.effective).toString(16).padStart(16, '0'), '00000000a80425fb');
   assert.deepEqual(spec.process.capabilities.inheritable, []);
-  assert.equal(spec.process.noNewPrivileges, true);
+  assert.equal(spec.process.noNewPrivileges, false, 'no_new_privs is off unless asked for, as with Docker');
 });
 
 test('CapAdd, CapDrop, ALL and Privileged', () => {

@@ -26,3 +26,11 @@ test('bad arguments are named', () => {
   assert.throws(() => parseArgs(['--root'], defaults), /--root needs a value/);
   assert.throws(() => parseArgs(['--frobnicate'], defaults), /unknown argument "--frobnicate"/);
 });
+
+test('--seccomp-profile: a file (made absolute), unconfined, or Docker\'s default', () => {
+  assert.equal(options([]).seccompProfile, undefined);
+  assert.equal(options(['--seccomp-profile', 'unconfined']).seccompProfile, 'unconfined');
+  assert.equal(options(['--seccomp-profile=/usr/share/containers/seccomp.json']).seccompProfile, '/usr/share/containers/seccomp.json');
+  assert.equal(options(['--seccomp-profile', 'p.json']).seccompProfile, `${process.cwd()}/p.json`);
+  assert.throws(() => parseArgs(['--seccomp-profile'], defaults), /--seccomp-profile needs a value/);
+});

@@ -66,8 +66,8 @@ function requireDocker(t: { skip(msg: string): void }): boolean {
 }
 
 type Route = 'create' | 'update' | 'exec' | 'network' | 'volume' | 'connect' | 'disconnect';
-/** A body and, when berthd refuses what Docker accepts, why. */
-interface Case { route: Route; body: string; stricter?: string }
+/** A body; when berthd refuses what Docker accepts, why; when both refuse in other words, why. */
+interface Case { route: Route; body: string; stricter?: string; ownMessage?: string }
 
 const IMAGE = '"Image":"$IMAGE","Cmd":["true"]';
 const create = (rest: string, stricter?: string): Case => ({ route: 'create', body: `{${IMAGE}${rest ? `,${rest}` : ''}}`, stricter });
@@ -95,7 +95,8 @@ const CASES: Case[] = [
   create('"Memory":1000'), hc('"CapAdd":["BOGUS"]'), hc('"CapDrop":["BOGUS"]'), hc('"Privileged":true,"CapAdd":["BOGUS"]'), hc('"ShmSize":-1'),
   hc('"Memory":1000'), hc('"Memory":-5'), hc('"MemoryReservation":1000'), hc('"MemorySwap":20000000'), hc('"Memory":10000000,"MemorySwap":5000000'),
   hc('"MemorySwappiness":500'), hc('"NanoCpus":-5'), hc('"NanoCpus":100000000000'), hc('"NanoCpus":1000,"CpuQuota":2000'), hc('"CpuPeriod":-5'),
-  hc('"CpuQuota":500'), hc('"OomScoreAdj":5000'), hc('"CgroupnsMode":"bogus"'), hc('"Isolation":"hyperv"'), hc('"SecurityOpt":["bogus"]'),
+  hc('"CpuQuota":500'), hc('"OomScoreAdj":5000'), hc('"CgroupnsMode":"bogus"'), hc('"Isolation":"hyperv"'),
+  { ...hc('"SecurityOpt":["bogus"]'), ownMessage: 'security/security-opt.ts lists the options Berth knows' },
   hc('"RestartPolicy":{"Name":"sometimes"}'), hc('"RestartPolicy":{"Name":"always","MaximumRetryCount":3}'),
   hc('"RestartPolicy":{"Name":"no","MaximumRetryCount":2}'), hc('"RestartPolicy":{"Name":"on-failure","MaximumRetryCount":-3}'),
   hc('"AutoRemove":true,"RestartPolicy":{"Name":"always"}'), hc('"PortBindings":{"abc":[{"HostPort":"80"}]}'),
@@ -174,7 +175,7 @@ test('bad bodies: berthd refuses what Docker Engine refuses, with its message', 
     refusedByDocker++;
     // Docker 20.10 classes these client mistakes as system errors (500); newer Docker answers 400.
     const expected = d.status === 500 ? 400 : d.status;
-    if (b.status !== expected || b.message !== d.message) mismatches.push(`${what}\n    expected: ${expected} with Docker's message`);
+    if (b.status !== expected || (!c.ownMessage && b.message !== d.message)) mismatches.push(`${what}\n    expected: ${expected}${c.ownMessage ? '' : " with Docker's message"}`);
   }
   assert.deepEqual(mismatches, [], `\n${mismatches.join('\n')}`);
   t.diagnostic(`${CASES.length} cases, ${refusedByDocker} refused by Docker`);

@@ -46,7 +46,9 @@ test('default capabilities are Docker\'s (CapEff 00000000a80425fb); no-new-privi
   const r = await e.docker(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status']);
   assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
   assert.match(r.stdout, /CapBnd:\s+00000000a80425fb/);
-  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+  assert.match(r.stdout, /NoNewPrivs:\s+0/, 'no_new_privs only when asked for, as with Docker');
+  const nnp = await e.docker(['run', '--rm', '--security-opt', 'no-new-privileges', 'busybox', 'grep', 'NoNewPrivs', '/proc/self/status']);
+  assert.match(nnp.stdout, /NoNewPrivs:\s+1/);
   const dropped = await e.docker(['run', '--rm', '--cap-drop', 'NET_RAW', '--cap-add', 'SYS_ADMIN', 'busybox', 'grep', 'CapEff', '/proc/self/status']);
   // a80425fb - NET_RAW (bit 13) + SYS_ADMIN (bit 21)
   assert.match(dropped.stdout, /CapEff:\s+00000000a82405fb/);

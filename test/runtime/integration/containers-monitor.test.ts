@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeBusyboxLayer, requireRoot } from '../containers/busybox-rootfs.js';
 import { buildSpec } from '../../../runtime/tasks/oci-spec.js';
+import { openSecurityContext } from '../../../runtime/security/daemon-security.js';
 import { containerPaths, createLayout, writeBundle, hostsFile } from '../../../runtime/tasks/bundle.js';
 import { SparePool, connectMonitor, type MonitorSession } from '../../../runtime/monitor/monitor-client.js';
 import type { ExitRecord } from '../../../runtime/monitor/protocol.js';
@@ -29,6 +30,7 @@ async function run(config: ContainerConfig, hostConfig: HostConfig = {}): Promis
   const spec = buildSpec({
     id, config, hostConfig, image: {}, user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: [layer], upperDir: p.upper, workDir: p.work,
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }, network: { mode: 'none' }, hostname: 'box', mounts: [], cgroupParent: 'berth-test',
+    security: openSecurityContext(undefined, 'runc'),
   });
   await writeBundle(p, spec);
   const session = await pool.launch({

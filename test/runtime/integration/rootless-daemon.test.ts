@@ -9,11 +9,12 @@
 // - `--network host` is the daemon's own network namespace (slirp4netns's tap0), not the host's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
+import { buildSynProbe, SYN_PROBE_SCRIPT } from '../../helpers/syn-probe.js';
 import { registryOrSkip, startLocalRegistry } from '../registry/helpers/local-registry.js';
 import { importBusyboxRootless, rootlessTestOptions, startRootlessEngine, type RootlessEngine } from '../rootless/rootless-fixture.js';
 
@@ -39,6 +40,9 @@ test('the daemon runs as the user, on the user\'s socket, with its ids mapped', 
   // As rootless Docker says it: the security option, and no cgroup limits on offer.
   const info = await e.docker(['info', '--format', '{{json .SecurityOptions}} {{.MemoryLimit}} {{.PidsLimit}}']);
   assert.equal(info.stdout.trim(), '["name=seccomp,profile=default","name=rootless"] false false', info.stderr);
+  // Each entry holds in a container: name=rootless is the id map above; seccomp is Docker's filter.
+  const warnings = await e.docker(['info', '--format', '{{json .Warnings}}']);
+  assert.match(warnings.stdout, /rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits/);
 });
 
 test('run echo; pid 1; hostname; writes stay in the container', opts, async () => {
@@ -55,10 +59,16 @@ test('run echo; pid 1; hostname; writes stay in the container', opts, async () =
   assert.doesNotMatch(other.stdout, /secret/);
 });
 
-test('Docker\'s capability set inside the user namespace', opts, async () => {
-  const r = await e.docker(['run', '--rm', 'busybox', 'grep', '-E', '^(CapEff|NoNewPrivs)', '/proc/self/status']);
+test('Docker\'s capability set and seccomp filter inside the user namespace; no_new_privs only when asked for', opts, async () => {
+  const r = await e.docker(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; unshare -U true 2>&1; echo unshare=$?']);
   assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
-  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+  assert.match(r.stdout, /NoNewPrivs:\s+0/);
+  assert.match(r.stdout, /Seccomp:\s+2/);
+  assert.match(r.stdout, /unshare=1/, 'the default profile refuses new user namespaces');
+  const nnp = await e.docker(['run', '--rm', '--security-opt', 'no-new-privileges', 'busybox', 'grep', '-E', '^(NoNewPrivs|Seccomp):', '/proc/self/status']);
+  assert.match(nnp.stdout, /NoNewPrivs:\s+1\nSeccomp:\s+2/);
+  const unconfined = await e.docker(['run', '--rm', '--security-opt', 'seccomp=unconfined', 'busybox', 'grep', '^Seccomp:', '/proc/self/status']);
+  assert.match(unconfined.stdout, /Seccomp:\s+0/);
 });
 
 test('a memory limit is reported as a warning and the container still runs', opts, async () => {
@@ -156,6 +166,56 @@ test('published ports answer on the host\'s 127.0.0.1', opts, async () => {
   }
   assert.equal(body, 'page\n');
   assert.equal((await e.docker(['rm', '-f', 'web'])).code, 0);
+});
+
+test('networks are isolated from each other; bridges keep route_localnet off and a SYN to 127.0.0.1 gets no answer', opts, async () => {
+  // As in root mode (network-isolation.test.ts), inside the daemon's network namespace: there the
+  // same iptables rules run (nf_tables in the user namespace), and route_localnet stays off since
+  // published ports come in through slirp4netns at tap0's address, never at 127.0.0.1.
+  const HTTPD = (listen: string) => `mkdir -p /www; echo "hello from $(hostname)" > /www/index.html; exec httpd -f -p ${listen} -h /www`;
+  const ok = async (args: string[]): Promise<string> => {
+    const r = await e.docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}${e.log()}`);
+    return r.stdout.trim();
+  };
+  try {
+    await ok(['network', 'create', 'rneta']);
+    await ok(['network', 'create', 'rnetb']);
+    await ok(['run', '-d', '--name', 'ra1', '--hostname', 'ra1', '--network', 'rneta', 'busybox', 'sh', '-c', HTTPD('80')]);
+    await ok(['run', '-d', '--name', 'rb1', '--hostname', 'rb1', '--network', 'rnetb', 'busybox', 'sh', '-c', HTTPD('80')]);
+    // The daemon's namespace (--network host): one server on its 127.0.0.1 only, one on every address.
+    await ok(['run', '-d', '--name', 'rlo', '--network', 'host', 'busybox', 'sh', '-c', HTTPD('127.0.0.1:18099')]);
+    await ok(['run', '-d', '--name', 'rany', '--network', 'host', 'busybox', 'sh', '-c', HTTPD('18098')]);
+    let probeDir: string | undefined;
+    try {
+      probeDir = join(e.base, 'probe');
+      mkdirSync(probeDir, { recursive: true });
+      buildSynProbe(probeDir);
+      chmodSync(probeDir, 0o755);
+    } catch (err) {
+      if (inCI) throw err;
+      probeDir = undefined;
+    }
+    await ok(['run', '-d', '--name', 'ra2', '--network', 'rneta', ...(probeDir ? ['-v', `${probeDir}:/probe:ro`] : []), 'busybox', 'sleep', '600']);
+    const ipOf = (name: string) => ok(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
+    const check = async (addr: string): Promise<string> => (await e.docker(['exec', 'ra2', 'sh', '-c',
+      `ping -c 1 -W 2 ${addr} >/dev/null 2>&1 && echo -n "ping ok" || echo -n "ping blocked"; timeout 3 wget -q -O - http://${addr}/ 2>/dev/null | grep -q hello && echo " tcp ok" || echo " tcp blocked"`])).stdout.trim();
+    const a1 = await ipOf('ra1');
+    let within = '';
+    for (let i = 0; i < 50 && within !== 'ping ok tcp ok'; i++) within = await check(a1);
+    assert.equal(within, 'ping ok tcp ok', 'within a network');
+    assert.equal(await check(await ipOf('rb1')), 'ping blocked tcp blocked', 'across networks');
+    const bridge = await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'rneta']);
+    assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', `/proc/sys/net/ipv4/conf/${bridge}/route_localnet`]), '0');
+    if (probeDir) {
+      const probe = (dst: string, port: number) => e.docker(['exec', 'ra2', 'sh', '-c', SYN_PROBE_SCRIPT, 'probe', dst, String(port)]);
+      assert.equal((await probe('gateway', 18098)).stdout.trim(), 'synack', 'control: the probe gets an answer from the gateway');
+      assert.equal((await probe('127.0.0.1', 18099)).stdout.trim(), 'none');
+    }
+  } finally {
+    await e.docker(['rm', '-f', 'ra1', 'ra2', 'rb1', 'rlo', 'rany']);
+    await e.docker(['network', 'rm', 'rneta', 'rnetb']);
+  }
 });
 
 test('a container outlives a daemon restart: the new daemon joins its namespaces (exec, published port), then stops it', opts, async () => {

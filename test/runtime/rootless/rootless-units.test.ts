@@ -16,6 +16,7 @@ import { withProcessCounters } from '../../../runtime/rootless/process-stats.js'
 import { stoppedStats } from '../../../runtime/containers/stats.js';
 import { connectThroughLoopbackProxy, isLoopbackHost, serveLoopbackProxy } from '../../../runtime/rootless/loopback-proxy.js';
 import { createServer } from 'node:net';
+import { TEST_SECURITY } from '../security/test-security.js';
 
 test('subordinate ids: matched by name or uid, comments and bad lines skipped', () => {
   const text = '# c\nalice:100000:65536\nbob:200000:1000\n1002:300000:10\nalice:bad:1\nalice:500000:0\nalice:400000:5\n';
@@ -64,7 +65,7 @@ function input(over: Partial<SpecInput> = {}): SpecInput {
     id: 'c1', config: { Cmd: ['echo', 'hi'] }, hostConfig: { Memory: 64 << 20, PidsLimit: 10 }, image: {},
     user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: ['/l/0'], upperDir: '/c/upper', workDir: '/c/work',
     etcFiles: { hosts: '/c/hosts', resolvConf: '/c/resolv.conf', hostname: '/c/hostname' },
-    network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', ...over,
+    network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', security: TEST_SECURITY, ...over,
   };
 }
 
