@@ -29,8 +29,11 @@ export type GoType =
 
 type IntName = 'int' | 'int64' | 'int32' | 'uint' | 'uint16' | 'uint32' | 'uint64' | 'time.Duration' | 'os.FileMode';
 
+// [lowest, above the highest]. -2^63 itself is left out: JavaScript writes it back as
+// -9223372036854776000, which no Go client can read into an int64 (docker ps would fail on it).
+const INT64_MIN = -(2 ** 63 - 1024);
 const INT_RANGE: Record<IntName, [number, number]> = {
-  int: [-(2 ** 63), 2 ** 63], int64: [-(2 ** 63), 2 ** 63], 'time.Duration': [-(2 ** 63), 2 ** 63],
+  int: [INT64_MIN, 2 ** 63], int64: [INT64_MIN, 2 ** 63], 'time.Duration': [INT64_MIN, 2 ** 63],
   int32: [-(2 ** 31), 2 ** 31], uint: [0, 2 ** 64], uint64: [0, 2 ** 64], uint16: [0, 2 ** 16], uint32: [0, 2 ** 32],
   'os.FileMode': [0, 2 ** 32],
 };
