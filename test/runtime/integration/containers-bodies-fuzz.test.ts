@@ -123,9 +123,16 @@ test(`random bodies to every create/update route: 2xx or 4xx, never a 500 (seed 
   assert.deepEqual(failures, [], `seed ${SEED}:\n${failures.join('\n')}`);
   assert.equal((await apiRequest(e.socket, 'GET', '/_ping')).status, 200, 'the daemon is still up');
   assert.equal((await apiRequest(e.socket, 'GET', '/v1.41/containers/json?all=1')).status, 200);
-  for (const args of [['ps', '-a'], ['system', 'df'], ['volume', 'ls'], ['network', 'ls'], ['inspect', 'upd']]) {
+  const list = async (args: string[]): Promise<string[]> => (await e.docker(args)).stdout.split('\n').filter(Boolean);
+  // Everything stored must read back into the CLI's Go types: every container, network and volume.
+  const everything = [
+    ['ps', '-a'], ['system', 'df'], ['volume', 'ls'], ['network', 'ls'],
+    ['inspect', ...(await list(['ps', '-aq']))], ['network', 'inspect', ...(await list(['network', 'ls', '-q']))],
+    ...((await list(['volume', 'ls', '-q'])).length ? [['volume', 'inspect', ...(await list(['volume', 'ls', '-q']))]] : []),
+  ];
+  for (const args of everything) {
     const r = await e.docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')} after the fuzz (seed ${SEED}): ${r.stderr}`);
+    assert.equal(r.code, 0, `docker ${args.slice(0, 3).join(' ')} after the fuzz (seed ${SEED}): ${r.stderr}`);
   }
 });
 
