@@ -6,7 +6,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform, Writable, type TransformCallback } from 'node:stream';
+import { pipeline as streamPipeline, Readable, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidError, NotFoundError, SystemError } from '../errdefs.js';
 import type { BlobSink, BlobSource, IngestOptions } from '../registry/transfer-types.js';
@@ -87,10 +87,8 @@ export class BlobStore implements BlobSink, BlobSource {
       transform: (chunk: Buffer, _enc, cb: TransformCallback) => cb(null, chunk),
       flush: (cb: TransformCallback) => cb(hasher.digest === digest ? null : new CorruptBlobError(digest, hasher.digest)),
     });
-    const source = this.open(digest);
-    source.on('error', (err) => check.destroy(err));
-    hasher.on('error', (err) => check.destroy(err));
-    return source.pipe(hasher).pipe(check);
+    // pipeline: a reader that stops early (a client gone mid-save) closes the file too.
+    return streamPipeline(this.open(digest), hasher, check, () => undefined);
   }
 
   /** Reads the whole blob once to check it; CorruptBlobError when damaged. */
