@@ -71,11 +71,20 @@ test('Docker\'s capability set and seccomp filter inside the user namespace; no_
   assert.match(unconfined.stdout, /Seccomp:\s+0/);
 });
 
-test('a memory limit is reported as a warning and the container still runs', opts, async () => {
+test('a memory limit is reported as a warning and the container still runs; docker update too', opts, async () => {
   const r = await e.docker(['run', '--rm', '--memory', '64m', 'busybox', 'echo', 'ran']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'ran\n');
   assert.match(r.stderr, /memory limit discarded: this rootless daemon has no cgroup tree/);
+  // docker update: recorded, with the same warning, and the restart policy applies.
+  assert.equal((await e.docker(['create', '--name', 'upd', 'busybox', 'true'])).code, 0);
+  const u = await e.docker(['update', '--memory', '64m', '--restart', 'on-failure:2', 'upd']);
+  assert.equal(u.code, 0, u.stderr);
+  assert.match(u.stdout, /memory limit discarded: this rootless daemon has no cgroup tree/); // the CLI prints update warnings on stdout
+  const i = JSON.parse((await e.docker(['inspect', 'upd'])).stdout)[0] as { HostConfig: { Memory: number; RestartPolicy: { Name: string; MaximumRetryCount: number } } };
+  assert.equal(i.HostConfig.Memory, 64 * 1024 * 1024);
+  assert.deepEqual(i.HostConfig.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 2 });
+  assert.equal((await e.docker(['rm', 'upd'])).code, 0);
 });
 
 test('detached container: logs, exec, stop, rm', opts, async () => {
