@@ -6,7 +6,7 @@
 // status; after it they go in-band with errorDetail (and its code, the CLI's exit status).
 import type { ServerResponse } from 'node:http';
 import { errorMessage } from '../errdefs.js';
-import { sendError } from '../api/errors.js';
+import { internalMessage, sendError, statusOf } from '../api/errors.js';
 
 export class BuildOutput {
   private started = false;
@@ -77,7 +77,8 @@ export class BuildOutput {
       sendError(this.res, err);
       return;
     }
-    const message = errorMessage(err);
+    // An internal failure in-band is this stream's 500: no host paths for the client (the log has them).
+    const message = statusOf(err) >= 500 ? internalMessage(err) : errorMessage(err);
     const detail = code ? { code, message } : { message };
     this.send(`${JSON.stringify({ errorDetail: detail, error: message })}\r\n`);
     this.end();
