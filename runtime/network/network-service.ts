@@ -16,6 +16,7 @@ import type { EndpointRecord } from '../containers/record.js';
 import { allocate, gatewayOf, overlaps, parseCidr } from './ipam.js';
 import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
 import type { PortMapping } from './ports.js';
+import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
 
 export interface NetworkRecord {
   Id: string; Name: string; Driver: 'bridge' | 'host' | 'null'; Created: string; Subnet?: string; Bridge?: string;
@@ -61,7 +62,7 @@ export class NetworkService {
 
   async init(): Promise<void> {
     await mkdir(join(this.file, '..'), { recursive: true });
-    if (existsSync(this.file)) this.state = JSON.parse(await readFile(this.file, 'utf8')) as State;
+    if (existsSync(this.file)) this.state = repairNetworks(JSON.parse(await readFile(this.file, 'utf8')) as State);
     const ensure = (name: string, driver: NetworkRecord['Driver'], extra: Partial<NetworkRecord> = {}) => {
       if (!this.state.networks.some((n) => n.Name === name)) {
         this.state.networks.push({ Id: randomBytes(32).toString('hex'), Name: name, Driver: driver, Created: new Date().toISOString(), Labels: {}, Internal: false, ...extra });
@@ -467,4 +468,24 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+const NETWORK_FIELDS = struct('NetworkRecord', { Id: str, Name: str, Created: str, Labels: strMap, Internal: bool });
+
+/**
+ * Networks created before bodies were checked may hold labels of the wrong type, which break
+ * `docker network ls` for every client: those values are dropped (one log line each); a network
+ * without a usable Id or Name is dropped.
+ */
+function repairNetworks(state: State): State {
+  const networks = (Array.isArray(state.networks) ? state.networks : []).flatMap((n) => {
+    const { value, problems } = repairValue<Partial<NetworkRecord>>(n, NETWORK_FIELDS);
+    if (!value.Id || !value.Name) {
+      process.stderr.write(`berthd: network ${JSON.stringify(value.Name ?? value.Id ?? '?')}: skipped, its record has no valid Id or Name\n`);
+      return [];
+    }
+    if (problems.length) process.stderr.write(`berthd: network ${value.Name}: repaired its record, dropped values of the wrong type: ${problems.map((p) => p.path).join(', ')}\n`);
+    return [{ ...value, Labels: value.Labels ?? {}, Internal: Boolean(value.Internal) } as NetworkRecord];
+  });
+  return { ...state, networks, endpoints: state.endpoints ?? {} };
 }

@@ -5,8 +5,11 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../fs/atomic-write.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
+import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
 
 export interface VolumeRecord { Name: string; Driver: 'local'; Mountpoint: string; CreatedAt: string; Labels: Record<string, string>; Scope: 'local'; Options: Record<string, string> | null; Anonymous?: boolean }
+
+const VOLUME_RECORD = struct('VolumeRecord', { Name: str, Driver: str, Mountpoint: str, CreatedAt: str, Labels: strMap, Scope: str, Options: strMap, Anonymous: bool });
 
 export type VolumeEvent = (action: string, name: string, attrs: Record<string, string>) => void;
 
@@ -22,10 +25,23 @@ export class VolumeService {
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(this.dir)) {
+      let raw: unknown;
       try {
-        const rec = JSON.parse(await readFile(join(this.dir, name, 'meta.json'), 'utf8')) as VolumeRecord;
-        this.volumes.set(rec.Name, rec);
-      } catch { /* a half-created volume: no meta.json, ignored */ }
+        raw = JSON.parse(await readFile(join(this.dir, name, 'meta.json'), 'utf8'));
+      } catch { continue; /* a half-created volume: no meta.json, ignored */ }
+      // Volumes created before bodies were checked may hold labels of the wrong type, which break
+      // `docker volume ls` for every client: those values are dropped (one log line).
+      const { value, problems } = repairValue<Partial<VolumeRecord>>(raw, VOLUME_RECORD);
+      if (!value.Name || !value.Mountpoint) {
+        process.stderr.write(`berthd: volume ${name}: skipped, its meta.json has no valid Name or Mountpoint\n`);
+        continue;
+      }
+      const rec = { ...value, Labels: value.Labels ?? {}, Options: value.Options ?? null } as VolumeRecord;
+      if (problems.length) {
+        process.stderr.write(`berthd: volume ${rec.Name}: repaired its record, dropped values of the wrong type: ${problems.map((p) => p.path).join(', ')}\n`);
+        await writeJsonAtomic(join(this.dir, name, 'meta.json'), rec).catch(() => undefined);
+      }
+      this.volumes.set(rec.Name, rec);
     }
   }
 

@@ -1,6 +1,7 @@
-// Container records written before bodies were checked (values of the wrong type) must not break
-// `docker ps -a` or `docker system df` for everyone: at start berthd repairs them (drops the bad values,
-// one log line) or skips what cannot be used (one log line). Needs root, runc, the docker CLI, dist/ built.
+// Container, volume and network records written before bodies were checked (values of the wrong type)
+// must not break `docker ps -a`, `docker system df`, `docker volume ls` or `docker network ls` for
+// everyone: at start berthd repairs them (drops the bad values, one log line) or skips what cannot be
+// used (one log line). Needs root, runc, the docker CLI, dist/ built.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,4 +47,27 @@ test('a record with wrongly typed values is repaired at start; an unusable one i
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).Config.Labels, { keep: 'yes' });
   const started = await e.docker(['start', '-a', 'bad']);
   assert.equal(started.code, 0, started.stderr);
+});
+
+test('volume and network records with wrongly typed labels are repaired at start; the lists work', opts, async () => {
+  assert.equal((await e.docker(['volume', 'create', '--label', 'keep=yes', 'bvvol'])).code, 0);
+  assert.equal((await e.docker(['network', 'create', '--label', 'keep=yes', 'bvnet'])).code, 0);
+  await e.crash();
+  const meta = join(e.root, 'volumes', 'bvvol', 'meta.json');
+  writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), Labels: { a: 5, keep: 'yes' }, Options: [] }));
+  const networksFile = join(e.root, 'network', 'networks.json');
+  const state = JSON.parse(readFileSync(networksFile, 'utf8')) as { networks: { Name: string; Labels: unknown }[] };
+  state.networks.find((n) => n.Name === 'bvnet')!.Labels = { a: 5, keep: 'yes' };
+  writeFileSync(networksFile, JSON.stringify(state));
+  await e.restart();
+  for (const args of [['volume', 'ls'], ['network', 'ls'], ['system', 'df']]) {
+    const r = await e.docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+  }
+  assert.match(e.log(), /volume bvvol: repaired its record, dropped values of the wrong type: Labels\["a"\], Options/);
+  assert.match(e.log(), /network bvnet: repaired its record, dropped values of the wrong type: Labels\["a"\]/);
+  assert.equal((await e.docker(['volume', 'inspect', '-f', '{{json .Labels}}', 'bvvol'])).stdout.trim(), '{"keep":"yes"}');
+  assert.equal((await e.docker(['network', 'inspect', '-f', '{{json .Labels}}', 'bvnet'])).stdout.trim(), '{"keep":"yes"}');
+  assert.equal((await e.docker(['volume', 'rm', 'bvvol'])).code, 0);
+  assert.equal((await e.docker(['network', 'rm', 'bvnet'])).code, 0);
 });
