@@ -11,6 +11,7 @@ import { errorMessage, InvalidError } from './errdefs.js';
 import { chooseRootlessOverlay } from './rootless/overlay-choice.js';
 import { launchRootless } from './rootless/launch.js';
 import { prepareRootlessNamespace } from './rootless/inside.js';
+import { watchLauncher } from './rootless/launcher-watch.js';
 import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (rootless) watchLauncher(() => stop('the launcher is gone'));
   process.stdout.write(`berthd ready on ${options.socket} (root ${options.root})\n`);
 }
 

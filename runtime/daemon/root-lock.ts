@@ -40,6 +40,12 @@ export class RootLock {
   }
 }
 
+/** The pid of a live daemon holding `root`, if any. */
+export function liveRootOwner(root: string): number | undefined {
+  const owner = readOwner(join(root, 'berthd.pid'));
+  return owner !== undefined && isAlive(owner) ? owner : undefined;
+}
+
 function readOwner(path: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);

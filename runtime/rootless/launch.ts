@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { SystemError } from '../errdefs.js';
+import { liveRootOwner } from '../daemon/root-lock.js';
 import type { DaemonOptions } from '../daemon/options.js';
 import { mapArgs } from './id-ranges.js';
 import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
@@ -88,6 +89,7 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   const slirpPidFile = join(options.root, 'run', 'slirp4netns.pid');
   await mkdir(join(options.root, 'run'), { recursive: true, mode: 0o700 });
   const relay = await serveLoopbackProxy(loopbackSocket);
+  await previousDaemonStopped(options.root, log);
   const holder = plan.tools.nsenter ? findHolder(options.root, me.uid) : undefined;
   if (holder) log(`joining the namespaces of the previous daemon (held by pid ${holder}), where its containers live`);
   const mode: RootlessMode = { singleId, slirpApiSocket: apiSocket, loopbackProxySocket: loopbackSocket, joined: Boolean(holder) };
@@ -134,4 +136,18 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
   relay.close();
   if (apiSocket && existsSync(apiSocket)) rmSync(apiSocket, { force: true });
   return code;
+}
+
+/**
+ * A daemon whose launcher was killed stops by itself (launcher-watch.ts) within a moment; a start in
+ * that moment waits for it instead of failing on its lock. A daemon that does not stop (its launcher
+ * lives) keeps the root, and the new daemon's lock says so.
+ */
+async function previousDaemonStopped(root: string, log: (line: string) => void): Promise<void> {
+  const owner = liveRootOwner(root);
+  if (owner === undefined) return;
+  log(`waiting for the previous daemon (pid ${owner}) to let go of ${root}`);
+  for (let waited = 0; waited < 3000 && liveRootOwner(root) !== undefined; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

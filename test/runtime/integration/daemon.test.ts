@@ -1,7 +1,7 @@
 // berthd as a process: ready line, socket mode, one daemon per root, stale locks, clean shutdown.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,7 +26,10 @@ test('a second daemon on the same root is refused with a clear message', async (
   try {
     const r = spawnSync(process.execPath, [RUNTIME_BUNDLE, '--root', d.root, '--socket', `${d.socket}.2`], { encoding: 'utf8', timeout: 15000 });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`another berthd \\(pid ${d.process.pid}\\) is already using the root`));
+    // The lock's pid: the daemon itself (as an ordinary user that is the rootless daemon inside its
+    // namespace, not the launcher the test started).
+    const owner = readFileSync(join(d.root, 'berthd.pid'), 'utf8').trim();
+    assert.match(r.stderr, new RegExp(`another berthd \\(pid ${owner}\\) is already using the root`));
     assert.equal(r.stdout, '');
   } finally {
     await d.stop();

@@ -23,8 +23,13 @@ export interface RootlessEngine {
   ready: string;
   docker(args: string[], opts?: { input?: Buffer | string }): Promise<RunResult>;
   log(): string;
-  /** SIGTERM of the daemon (containers keep running under their monitors), then a new start. */
-  restart(): Promise<void>;
+  /**
+   * SIGTERM of the daemon (containers keep running under their monitors), then a new start. With
+   * `signal`, the launcher gets that signal instead (SIGKILL: a crash of what the user started).
+   */
+  restart(opts?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** The launcher's pid: the process the user started. */
+  launcherPid(): number | undefined;
   dispose(): Promise<void>;
 }
 
@@ -63,11 +68,11 @@ export async function startRootlessEngine(opts: { subIds?: boolean; daemonArgs?:
     child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
     child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
   });
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const gone = new Promise((done) => c.once('exit', done));
-    c.kill('SIGTERM');
+    c.kill(signal);
     await gone;
   };
   let ready: string;
@@ -81,10 +86,11 @@ export async function startRootlessEngine(opts: { subIds?: boolean; daemonArgs?:
     user, uid, gid, base, socket, env, ready,
     docker: (args, o = {}) => runDocker(args, env, o.input),
     log: () => stderr,
-    async restart() {
-      await stop();
+    async restart(o = {}) {
+      await stop(o.signal);
       engine.ready = await launch();
     },
+    launcherPid: () => child?.pid,
     async dispose() {
       const c = child;
       if (c && c.exitCode === null && c.signalCode === null) {
