@@ -6,14 +6,17 @@
 // directory in fuse-overlayfs's own marks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
 import { makeTar } from '../../helpers/tar-builder.js';
 import { importBusyboxRootless, rootlessTestOptions, startRootlessEngine, type RootlessEngine } from '../rootless/rootless-fixture.js';
 
 const base = rootlessTestOptions();
-const fuseMissing = !existsSync('/usr/bin/fuse-overlayfs') ? 'fuse-overlayfs (apt-get install fuse-overlayfs)' : !existsSync('/dev/fuse') ? '/dev/fuse' : undefined;
+// The test user opens /dev/fuse: Debian's udev makes it 0666, VMs without udev may leave it 0600 (.ci/run opens it).
+const fuseMissing = !existsSync('/usr/bin/fuse-overlayfs') ? 'fuse-overlayfs (apt-get install fuse-overlayfs)'
+  : !existsSync('/dev/fuse') ? '/dev/fuse'
+  : (statSync('/dev/fuse').mode & 0o006) !== 0o006 ? '/dev/fuse open to ordinary users (chmod 0666 /dev/fuse)' : undefined;
 if (fuseMissing && inCI) throw new Error(`prerequisite missing: ${fuseMissing} (CI=true, so this fails instead of skipping)`);
 const opts = base.skip ? base : fuseMissing ? { skip: `needs ${fuseMissing}` } : {};
 

@@ -3,7 +3,7 @@
 // pointed at the user's socket. Cleanup stops the daemon, ends every process the user still has
 // (by pid), deletes the user (userdel drops its subordinate ids too) and the temp folder.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
 import { inCI } from '../../helpers/prereqs.js';
@@ -40,6 +40,8 @@ export function missingForRootless(): string | undefined {
     try { execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }); } catch { return pkg; }
   }
   if (!existsSync('/bin/busybox')) return 'busybox-static (/bin/busybox)';
+  // slirp4netns opens it as the test user; Debian's udev makes it 0666, VMs without udev may not (.ci/run does).
+  if (existsSync('/dev/net/tun') && (statSync('/dev/net/tun').mode & 0o006) !== 0o006) return '/dev/net/tun open to ordinary users (chmod 0666 /dev/net/tun)';
   if (!existsSync(RUNTIME_BUNDLE)) return `${RUNTIME_BUNDLE} (run node scripts/build.mjs)`;
   return undefined;
 }
