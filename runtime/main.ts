@@ -14,6 +14,7 @@ import { prepareRootlessNamespace } from './rootless/inside.js';
 import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
+import { usernsUnsupported } from './userns/userns-mode.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   const { options } = parsed;
   // A profile file that cannot be used stops the daemon here, as with dockerd, not at the first container.
   loadDefaultSeccomp(options.seccompProfile);
+  if (options.userns === 'auto') {
+    const why = usernsUnsupported(process.getuid?.() !== 0 || rootlessMode() !== undefined);
+    if (why) throw new InvalidError(`--userns auto: ${why}`);
+  }
   if (process.getuid?.() !== 0) {
     // An ordinary user: start again inside a user namespace (runtime/rootless/launch.ts).
     process.exitCode = await launchRootless(options);

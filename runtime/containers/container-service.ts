@@ -32,6 +32,10 @@ import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
+import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
+import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
+import { adoptFreshVolume, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
+import { wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -80,6 +84,10 @@ export interface ContainerServiceDeps {
   hostCapabilities?: string[];
   /** Seccomp default and what the host can enforce: checked at create, applied at start. */
   security: SecurityContext;
+  /** The engine's UsernsMode default and whether containers can have their own user namespace. */
+  userns: UsernsSupport;
+  /** Where per-container id ranges come from (runtime/userns/id-pool.ts). */
+  idPool: IdPool;
 }
 
 export class ContainerService {
@@ -111,6 +119,9 @@ export class ContainerService {
   /** What `docker cp` and `docker export` need to see the container's files from the host. */
   rootfsLayout(idOrName: string): { record: ContainerRecord; layout: RootfsLayout } {
     const r = this.get(idOrName);
+    // Its upper directory holds host ids (base+k) over layers holding container ids (k): an archive
+    // would mix the two. Refused rather than handing out wrong owners.
+    if (r.IdMap) throw new InvalidError(`docker cp and docker export do not work yet for a container in its own user namespace (${r.Name.slice(1)} has UsernsMode auto): use docker exec with tar, e.g. docker exec ${r.Name.slice(1)} tar -cf - PATH > out.tar`);
     const p = this.paths(r.Id);
     return {
       record: r,
@@ -230,13 +241,29 @@ export class ContainerService {
   }
 
   private async createReserved(req: CreateRequest, id: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
+    // Checked before anything is made: a host where the container could not reach its files is a 400.
+    if (wantsOwnUserns(req.HostConfig ?? {}, this.d.userns.default) && !this.d.userns.unsupported) await openEngineRootForUserns(this.d.root);
     const r = await newContainerRecord(req, id, fullName, this.d.images.resolve(req.Image!), this.d);
     const p = this.paths(id);
-    await createLayout(p);
+    // Allocated and recorded in one synchronous step, so concurrent creates never share a range.
+    if (wantsOwnUserns(r.HostConfig, this.d.userns.default)) r.IdMap = allocateIdMap(this.d.idPool, this.idMaps());
     this.records.set(id, r);
+    await createLayout(p);
+    if (r.IdMap) await this.ownedByContainerRoot(r, r.IdMap);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
     return { Id: id, Warnings: rootlessMode() ? rootlessLimitWarnings(req.HostConfig) : [] };
+  }
+
+  /** The ranges containers hold: freed when a record goes. */
+  private idMaps(): IdMap[] {
+    return this.all().flatMap((r) => (r.IdMap ? [r.IdMap] : []));
+  }
+
+  private async ownedByContainerRoot(r: ContainerRecord, map: IdMap): Promise<void> {
+    await containerFolder(this.paths(r.Id).dir, map);
+    await giveToContainerRoot([this.paths(r.Id).upper], map);
+    for (const m of r.Mounts) if (m.Type === 'volume') await adoptFreshVolume(m.Source, map);
   }
 
   private attrs(r: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
@@ -272,13 +299,16 @@ export class ContainerService {
       r.Ports = att.ports;
       const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security });
       await writeBundle(p, spec);
-      if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
+      if (r.IdMap) {
+        await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
+        await mountIdmappedRootfs(p, image.layerDirs, r.IdMap);
+      } else if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
-        unmountAtExit: daemonMountsRootfs() ? p.rootfs : undefined,
+        unmountAtExit: daemonMountsRootfs() || r.IdMap ? p.rootfs : undefined,
       }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
       for (const a of this.liveOf(r.Id).attachers) { a.relayInput?.(); delete a.relayInput; delete a.takeover; }
@@ -510,7 +540,7 @@ export class ContainerService {
     await this.d.networks.detach(r.Id).catch(() => undefined);
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
-    if (daemonMountsRootfs()) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    if (daemonMountsRootfs() || r.IdMap) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
@@ -606,4 +636,11 @@ export class ContainerService {
 async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void> {
   await unmountIfMounted(p.rootfs);
   await mountOverlay({ lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
+}
+
+/** A container in its own user namespace: its root with idmapped image layers (a stale mount goes first). */
+async function mountIdmappedRootfs(p: ContainerPaths, layerDirs: string[], map: IdMap): Promise<void> {
+  await unmountIfMounted(p.rootfs);
+  if (!layerDirs.length) throw new InvalidError('the image has no layers to run');
+  await mountIdmappedOverlay({ map, lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }

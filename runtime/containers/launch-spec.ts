@@ -40,6 +40,6 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
     initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
-    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(), security: host.security,
+    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs() || Boolean(r.IdMap), security: host.security, idMap: r.IdMap,
   });
 }

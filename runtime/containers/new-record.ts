@@ -14,12 +14,14 @@ import { parseBinds } from './binds.js';
 import type { ResolvedImage } from './container-service.js';
 import { validateHealthcheck } from './health.js';
 import { initialState, type ContainerRecord } from './record.js';
+import { checkUsernsConflicts, wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 import { securityAtCreate, type SecurityContext } from '../security/container-security.js';
 
 const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
 
-export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService; security: SecurityContext }): Promise<ContainerRecord> {
+export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService; security: SecurityContext; userns: UsernsSupport }): Promise<ContainerRecord> {
   const hc = req.HostConfig ?? {};
+  if (wantsOwnUserns(hc, d.userns.default)) checkUsernsConflicts(hc, d.userns);
   const security = securityAtCreate(hc, d.security.host);
   validateResources(hc);
   validateLogConfig(hc.LogConfig);

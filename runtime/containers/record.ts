@@ -1,6 +1,7 @@
 // The persisted record of one container (config.v2.json in its directory) and its lifecycle states.
 import { ConflictError } from '../errdefs.js';
 import type { ContainerConfig, HostConfig } from './api-types.js';
+import type { IdMap } from '../userns/id-pool.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -42,6 +43,8 @@ export interface ContainerRecord {
   Ports: Record<string, { HostIp: string; HostPort: string }[]>;
   /** Volume mounts resolved at create: anonymous and named. */
   Mounts: { Type: 'bind' | 'volume' | 'tmpfs'; Name?: string; Source: string; Destination: string; RW: boolean; Anonymous?: boolean }[];
+  /** Its own user namespace's ids on the host (UsernsMode auto); kept until the container is removed. */
+  IdMap?: IdMap;
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
