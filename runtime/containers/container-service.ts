@@ -34,6 +34,7 @@ import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
 import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
+import { ensureUserns, makeNetnsIn, releaseUserns } from '../userns/namespace-files.js';
 import { adoptFreshVolume, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
 import { wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 
@@ -255,6 +256,9 @@ export class ContainerService {
     return { Id: id, Warnings: rootlessMode() ? rootlessLimitWarnings(req.HostConfig) : [] };
   }
 
+  /** The bind mount holding a container's user namespace (runtime/userns/namespace-files.ts). */
+  private usernsFile(id: string): string { return join(this.d.root, 'run', 'userns', id); }
+
   /** The ranges containers hold: freed when a record goes. */
   private idMaps(): IdMap[] {
     return this.all().flatMap((r) => (r.IdMap ? [r.IdMap] : []));
@@ -293,15 +297,17 @@ export class ContainerService {
     const netMode = hc.NetworkMode || 'default';
     const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
     const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
-    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])]);
+    const userns = r.IdMap ? this.usernsFile(r.Id) : undefined;
+    if (userns) await ensureUserns(userns, r.IdMap!);
+    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])], userns ? (path) => makeNetnsIn(userns, path) : undefined);
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns });
       await writeBundle(p, spec);
       if (r.IdMap) {
         await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
-        await mountIdmappedRootfs(p, image.layerDirs, r.IdMap);
+        await mountIdmappedRootfs(p, image.layerDirs, userns!);
       } else if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
@@ -541,6 +547,7 @@ export class ContainerService {
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
     if (daemonMountsRootfs() || r.IdMap) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    if (r.IdMap) await releaseUserns(this.usernsFile(r.Id)).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
@@ -639,8 +646,8 @@ async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void
 }
 
 /** A container in its own user namespace: its root with idmapped image layers (a stale mount goes first). */
-async function mountIdmappedRootfs(p: ContainerPaths, layerDirs: string[], map: IdMap): Promise<void> {
+async function mountIdmappedRootfs(p: ContainerPaths, layerDirs: string[], userns: string): Promise<void> {
   await unmountIfMounted(p.rootfs);
   if (!layerDirs.length) throw new InvalidError('the image has no layers to run');
-  await mountIdmappedOverlay({ map, lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
+  await mountIdmappedOverlay({ userns, lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }

@@ -82,8 +82,8 @@ export interface SpecInput {
   rootless?: RootlessMode;
   /** The daemon's default seccomp profile and what the host can enforce (runtime/security/). */
   security: SecurityContext;
-  /** The container's own user namespace (UsernsMode auto): its ids on the host (runtime/userns/). */
-  idMap?: IdMap;
+  /** The container's own user namespace (UsernsMode auto): its ids on the host and the nsfs file holding it (runtime/userns/). */
+  idMap?: IdMap & { path: string };
 }
 
 /** Entrypoint + Cmd as Docker combines them: a container Entrypoint resets the image Cmd. */
@@ -128,20 +128,14 @@ export function resolveCapabilities(hc: HostConfig, available: string[] = ALL_CA
   return caps.filter((c) => !drop.includes(c) || add.includes(c));
 }
 
-function defaultMounts(hc: HostConfig, ownUserns: boolean): OciMount[] {
+function defaultMounts(hc: HostConfig): OciMount[] {
   const shm = hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : DEFAULT_SHM_SIZE;
   const sysRo = hc.Privileged ? [] : ['ro'];
-  // A new sysfs needs a network namespace the container's user namespace owns; the daemon makes the
-  // container's network namespace before runc makes the user namespace, so /sys is the host's,
-  // read-only all the way down (as for rootless containers).
-  const sys: OciMount = ownUserns
-    ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'rro'] }
-    : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', ...sysRo] };
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    sys,
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', ...sysRo] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', ...sysRo] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shm}`] },
@@ -200,14 +194,14 @@ function namespaces(input: SpecInput): OciSpec['linux']['namespaces'] {
   if (net.mode !== 'host') ns.push({ type: 'uts' });
   if (net.mode === 'netns') ns.push({ type: 'network', path: net.path });
   else if (net.mode !== 'host') ns.push({ type: 'network' });
-  if (input.idMap) ns.push({ type: 'user' });
+  if (input.idMap) ns.push({ type: 'user', path: input.idMap.path });
   return ns;
 }
 
 export function buildSpec(input: SpecInput): OciSpec {
   const { config, hostConfig: hc } = input;
   let args = resolveArgs(config, input.image);
-  const mounts: OciMount[] = [...(input.rootfsMounted ? [] : [overlayMount(input)]), ...defaultMounts(hc, Boolean(input.idMap))];
+  const mounts: OciMount[] = [...(input.rootfsMounted ? [] : [overlayMount(input)]), ...defaultMounts(hc)];
   const hostMode = input.network.mode === 'host';
   mounts.push(
     { destination: '/etc/resolv.conf', type: 'bind', source: input.etcFiles.resolvConf, options: ['rbind', 'rprivate'] },

@@ -5,42 +5,22 @@
 // Docker's userns-remap.
 //
 // Node cannot call open_tree/mount_setattr/fsopen, so a few lines of Perl do (perl-base is
-// Essential on Debian, and the monitor already depends on it): make a user namespace holding the
-// map (a forked child unshares, the parent writes its uid_map/gid_map), clone each layer as a
+// Essential on Debian, and the monitor already depends on it): with the container's user namespace
+// (namespace-files.ts) as the map, clone each layer as a
 // detached mount and idmap it with that namespace, hand the clones to a new overlayfs by file
 // descriptor ("lowerdir+", so no idmapped mount is ever attached where a recursive delete could walk
 // into an image layer), and attach only the overlay. Needs Linux 6.15+ (overlay layers given by
 // descriptor, detached mounts as layers).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { SystemError } from '../errdefs.js';
-import type { IdMap } from './id-pool.js';
+import { namespacesUnsupported, PERL } from './namespace-files.js';
 
-/** unshare(2) by Node's process.arch; open_tree, move_mount, fsopen, fsconfig, fsmount and mount_setattr share numbers on every architecture. */
-const SYS_UNSHARE: Record<string, number> = { x64: 272, arm64: 97, riscv64: 97 };
+// open_tree, move_mount, fsopen, fsconfig, fsmount and mount_setattr have one number on every architecture.
 
 const SCRIPT = `
 use strict; use warnings;
-my ($unshare, $uid, $gid, $size, $target, $upper, $work, @lower) = @ARGV;
-pipe(my $ready_r, my $ready_w) or die "pipe: $!\\n";
-pipe(my $done_r, my $done_w) or die "pipe: $!\\n";
-my $pid = fork() // die "fork: $!\\n";
-if ($pid == 0) {
-  close $ready_r; close $done_w;
-  syscall($unshare, 0x10000000) == 0 or die "unshare(CLONE_NEWUSER): $!\\n";
-  syswrite($ready_w, "1"); close $ready_w;
-  sysread($done_r, my $b, 1);
-  exit 0;
-}
-close $ready_w; close $done_r;
-sysread($ready_r, my $b, 1) == 1 or die "the user namespace could not be made\\n";
-for (["uid_map", $uid], ["gid_map", $gid]) {
-  open(my $f, ">", "/proc/$pid/$_->[0]") or die "$_->[0]: $!\\n";
-  print $f "0 $_->[1] $size\\n";
-  close $f or die "writing $_->[0]: $!\\n";
-}
-open(my $ns, "<", "/proc/$pid/ns/user") or die "/proc/$pid/ns/user: $!\\n";
-close $done_w; waitpid($pid, 0);
+my ($userns, $target, $upper, $work, @lower) = @ARGV;
+open(my $ns, "<", $userns) or die "$userns: $!\\n";
 my ($type, $lowerkey, $upperkey, $workkey, $empty) = ("overlay", "lowerdir+", "upperdir", "workdir", "");
 my @keep;  # a detached mount lives while its descriptor is open: until the overlay is created
 my $fs = syscall(430, $type, 1);
@@ -61,17 +41,9 @@ $mnt >= 0 or die "fsmount: $!\\n";
 syscall(429, $mnt, $empty, -100, $target, 4) == 0 or die "move_mount(overlay, $target): $!\\n";
 `;
 
-const PERL = ['/usr/bin/perl', '/bin/perl'].find((p) => existsSync(p));
-
-/** Why idmapped roots cannot be made here (no perl, an architecture without a known unshare number), else undefined. */
-export function idmappedOverlayUnsupported(): string | undefined {
-  if (!PERL) return 'perl is missing (apt-get install perl-base)';
-  if (SYS_UNSHARE[process.arch] === undefined) return `the ${process.arch} architecture is not supported for idmapped mounts yet`;
-  return undefined;
-}
-
 export interface IdmappedOverlay {
-  map: IdMap;
+  /** The container's user namespace (its nsfs file): the layers' idmap. */
+  userns: string;
   /** Image layer directories, topmost first. */
   lower: string[];
   upper: string;
@@ -80,11 +52,12 @@ export interface IdmappedOverlay {
 
 /** Mounts the overlay on `target` (an empty directory). */
 export function mountIdmappedOverlay(o: IdmappedOverlay, target: string): Promise<void> {
-  const unsupported = idmappedOverlayUnsupported();
-  if (unsupported) return Promise.reject(new SystemError(`cannot give the container its own user namespace: ${unsupported}`));
-  const args = [String(SYS_UNSHARE[process.arch]), String(o.map.uid), String(o.map.gid), String(o.map.size), target, o.upper, o.work, ...o.lower];
+  const unsupported = namespacesUnsupported();
+  const perl = PERL;
+  if (unsupported || !perl) return Promise.reject(new SystemError(`cannot give the container its own user namespace: ${unsupported}`));
+  const args = [o.userns, target, o.upper, o.work, ...o.lower];
   return new Promise((resolve, reject) => {
-    execFile(PERL!, ['-e', SCRIPT, ...args], (err, _stdout, stderr) => {
+    execFile(perl, ['-e', SCRIPT, ...args], (err, _stdout, stderr) => {
       if (!err) { resolve(); return; }
       const why = (stderr || err.message).trim();
       reject(new SystemError(`cannot mount the container's root with idmapped layers (${why}): this needs Linux 6.15 or later; start the container with --userns host`));

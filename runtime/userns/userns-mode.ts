@@ -3,7 +3,7 @@
 // create, as dockerd checks its userns-remap conflicts there, with Docker's messages.
 import { InvalidError } from '../errdefs.js';
 import type { HostConfig } from '../containers/api-types.js';
-import { idmappedOverlayUnsupported } from './idmapped-overlay.js';
+import { namespacesUnsupported } from './namespace-files.js';
 
 export type UsernsDefault = 'host' | 'auto';
 
@@ -31,5 +31,5 @@ export function checkUsernsConflicts(hc: HostConfig & { PidMode?: string }, supp
 export function usernsUnsupported(rootless: boolean): string | undefined {
   // A rootless daemon's layers belong to the host's user namespace: only the host's root may idmap them.
   if (rootless) return "a rootless daemon's containers share its user namespace; per-container ranges need berthd running as root";
-  return idmappedOverlayUnsupported();
+  return namespacesUnsupported();
 }
