@@ -6,7 +6,7 @@
 // restart and are freed by rm.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
@@ -61,6 +61,8 @@ test('each container gets its own 65536 ids: uid_map and gid_map show them, rang
   assert.equal(statSync(`/proc/${pid}`).uid, a.outside);
   // The image's files are root's inside (idmapped layers), not copies.
   assert.match(await ok(['exec', 'ua', 'stat', '-c', '%u:%g', '/bin/busybox']), /^0:0$/m);
+  const id = (await ok(['inspect', '-f', '{{.Id}}', 'ua'])).trim();
+  assert.ok(!existsSync(join(e.root, 'containers', id, 'upper', 'bin')), 'no layer file was copied up');
   await ok(['rm', '-f', 'ua', 'ub']);
 });
 
