@@ -120,10 +120,9 @@ export class ContainerService {
   /** What `docker cp` and `docker export` need to see the container's files from the host. */
   rootfsLayout(idOrName: string): { record: ContainerRecord; layout: RootfsLayout } {
     const r = this.get(idOrName);
-    // Its upper directory holds host ids (base+k) over layers holding container ids (k): an archive
-    // would mix the two. Refused rather than handing out wrong owners.
-    if (r.IdMap) throw new InvalidError(`docker cp and docker export do not work yet for a container in its own user namespace (${r.Name.slice(1)} has UsernsMode auto): use docker exec with tar, e.g. docker exec ${r.Name.slice(1)} tar -cf - PATH > out.tar`);
     const p = this.paths(r.Id);
+    const map = r.IdMap;
+    const userns = map ? async (): Promise<string> => { const f = this.usernsFile(r.Id); await ensureUserns(f, map); return f; } : undefined;
     return {
       record: r,
       layout: {
@@ -133,6 +132,7 @@ export class ContainerService {
           { destination: '/etc/hostname', source: p.hostname }, { destination: '/etc/hosts', source: p.hosts }, { destination: '/etc/resolv.conf', source: p.resolvConf },
         ],
         pid: r.State.Status === 'running' || r.State.Status === 'paused' ? r.State.Pid : 0,
+        userns,
       },
     };
   }

@@ -25,16 +25,23 @@ my ($type, $lowerkey, $upperkey, $workkey, $empty) = ("overlay", "lowerdir+", "u
 my @keep;  # a detached mount lives while its descriptor is open: until the overlay is created
 my $fs = syscall(430, $type, 1);
 $fs >= 0 or die "fsopen(overlay): $!\\n";
-for my $dir (@lower) {
+for my $arg (@lower) {
+  # "=DIR": a layer taken as it is (a container's upper directory in a read view); else idmapped.
+  my $plain = $arg =~ s/^=//;
+  my $dir = $arg;
   my $fd = syscall(428, -100, $dir, 1 | 0x80000);
   $fd >= 0 or die "open_tree($dir): $!\\n";
-  my $attr = pack("QQQQ", 0x00100000, 0, 0, fileno($ns));
-  syscall(442, $fd, $empty, 0x1000, $attr, length $attr) == 0 or die "mount_setattr($dir, MOUNT_ATTR_IDMAP): $!\\n";
+  if (!$plain) {
+    my $attr = pack("QQQQ", 0x00100000, 0, 0, fileno($ns));
+    syscall(442, $fd, $empty, 0x1000, $attr, length $attr) == 0 or die "mount_setattr($dir, MOUNT_ATTR_IDMAP): $!\\n";
+  }
   syscall(431, $fs, 5, $lowerkey, 0, $fd) == 0 or die "overlay lowerdir+ by descriptor ($dir): $!\\n";
   push @keep, $fd;
 }
-syscall(431, $fs, 1, $upperkey, $upper, 0) == 0 or die "overlay upperdir=$upper: $!\\n";
-syscall(431, $fs, 1, $workkey, $work, 0) == 0 or die "overlay workdir=$work: $!\\n";
+if ($upper ne "") {
+  syscall(431, $fs, 1, $upperkey, $upper, 0) == 0 or die "overlay upperdir=$upper: $!\\n";
+  syscall(431, $fs, 1, $workkey, $work, 0) == 0 or die "overlay workdir=$work: $!\\n";
+}
 syscall(431, $fs, 6, 0, 0, 0) == 0 or die "creating the overlay: $!\\n";
 my $mnt = syscall(432, $fs, 1, 0);
 $mnt >= 0 or die "fsmount: $!\\n";
@@ -46,8 +53,11 @@ export interface IdmappedOverlay {
   userns: string;
   /** Image layer directories, topmost first. */
   lower: string[];
-  upper: string;
-  work: string;
+  /** Layers above those, not idmapped (a container's upper directory in a read-only view). */
+  plainLower?: string[];
+  /** Without an upper directory the overlay is read-only. */
+  upper?: string;
+  work?: string;
 }
 
 /** Mounts the overlay on `target` (an empty directory). */
@@ -55,7 +65,7 @@ export function mountIdmappedOverlay(o: IdmappedOverlay, target: string): Promis
   const unsupported = namespacesUnsupported();
   const perl = PERL;
   if (unsupported || !perl) return Promise.reject(new SystemError(`cannot give the container its own user namespace: ${unsupported}`));
-  const args = [o.userns, target, o.upper, o.work, ...o.lower];
+  const args = [o.userns, target, o.upper ?? '', o.work ?? '', ...(o.plainLower ?? []).map((d) => `=${d}`), ...o.lower];
   return new Promise((resolve, reject) => {
     execFile(perl, ['-e', SCRIPT, ...args], (err, _stdout, stderr) => {
       if (!err) { resolve(); return; }

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
 import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
 
 const opts = engineTestOptions();
@@ -133,12 +135,41 @@ test("unknown modes, --privileged and the host's network are 400s naming why", o
   assert.equal((await ok(['ps', '-aq'])).trim(), '', 'nothing was left');
 });
 
-test('docker cp and docker export say they do not work for such a container yet', opts, async () => {
-  await ok(['create', '--name', 'nocp', 'busybox', 'true']);
-  const r = await e.docker(['cp', 'nocp:/etc/passwd', join(scratch, 'passwd')]);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /do not work yet for a container in its own user namespace/);
-  await ok(['rm', 'nocp']);
+/** Names and owners of the entries of a tar stream. */
+async function owners(stream: NodeJS.ReadableStream): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const extract = tar.extract();
+  extract.on('entry', (h, s, next) => { out.set(h.name, `${h.uid}:${h.gid}`); s.resume(); s.on('end', next); });
+  await pipeline(stream, extract);
+  return out;
+}
+
+test('docker cp and docker export carry the container\'s ids, not the host\'s, both ways', opts, async () => {
+  await ok(['run', '-d', '--name', 'cp1', 'busybox', 'sh', '-c', 'mkdir /home/u && touch /home/u/f && chown -R 1000:1001 /home/u && sleep 300']);
+  const [m] = await execMap('cp1');
+  const id = (await ok(['inspect', '-f', '{{.Id}}', 'cp1'])).trim();
+  const c = e.client.getContainer(id);
+  const fromLayer = await owners(await c.getArchive({ path: '/etc/passwd' }));
+  assert.equal(fromLayer.get('passwd'), '0:0');
+  const written = await owners(await c.getArchive({ path: '/home/u' }));
+  assert.equal(written.get('u/f'), '1000:1001', 'the upper directory holds base+1000 on the host, 1000 in the archive');
+  assert.equal(statSync(join(e.root, 'containers', id, 'upper', 'home', 'u', 'f')).uid, m.outside + 1000);
+  // In: a file the archive gives to 1000 lands as base+1000, and the container sees 1000.
+  const pack = tar.pack();
+  pack.entry({ name: 'in.txt', uid: 1000, gid: 1000, mode: 0o644 }, 'hello\n');
+  pack.finalize();
+  await c.putArchive(pack as unknown as NodeJS.ReadableStream, { path: '/home/u' });
+  assert.equal((await ok(['exec', 'cp1', 'stat', '-c', '%u:%g', '/home/u/in.txt'])).trim(), '1000:1000');
+  await ok(['stop', '-t', '0', 'cp1']);
+  // Stopped: the same through the daemon's own view of its root.
+  const exported = await owners(await c.export());
+  assert.equal(exported.get('home/u/in.txt'), '1000:1000');
+  assert.equal(exported.get('bin/busybox'), '0:0');
+  const local = join(scratch, 'out');
+  await ok(['cp', 'cp1:/home/u/in.txt', local]);
+  await ok(['cp', local, 'cp1:/etc/copied']);
+  assert.equal(statSync(join(e.root, 'containers', id, 'upper', 'etc', 'copied')).uid, m.outside, 'root\'s file from the host lands as the container\'s root');
+  await ok(['rm', 'cp1']);
 });
 
 test('ranges survive a daemon restart; rm frees a range for the next container', opts, async () => {
