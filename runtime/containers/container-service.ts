@@ -35,7 +35,7 @@ import type { SecurityContext } from '../security/container-security.js';
 import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
 import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
 import { ensureUserns, makeNetnsIn, releaseUserns } from '../userns/namespace-files.js';
-import { adoptFreshVolume, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
+import { adoptFreshVolume, assertVolumeReachable, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
 import { wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
@@ -250,6 +250,7 @@ export class ContainerService {
     if (wantsOwnUserns(r.HostConfig, this.d.userns.default)) r.IdMap = allocateIdMap(this.d.idPool, this.idMaps());
     this.records.set(id, r);
     await createLayout(p);
+    await containerFolder(p.dir, r.IdMap);
     if (r.IdMap) await this.ownedByContainerRoot(r, r.IdMap);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
@@ -265,7 +266,6 @@ export class ContainerService {
   }
 
   private async ownedByContainerRoot(r: ContainerRecord, map: IdMap): Promise<void> {
-    await containerFolder(this.paths(r.Id).dir, map);
     await giveToContainerRoot([this.paths(r.Id).upper], map);
     for (const m of r.Mounts) if (m.Type === 'volume') await adoptFreshVolume(m.Source, map);
   }
@@ -298,7 +298,10 @@ export class ContainerService {
     const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
     const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
     const userns = r.IdMap ? this.usernsFile(r.Id) : undefined;
-    if (userns) await ensureUserns(userns, r.IdMap!);
+    if (userns) {
+      for (const m of r.Mounts) if (m.Type === 'volume') await assertVolumeReachable(m.Source, r.IdMap!);
+      await ensureUserns(userns, r.IdMap!);
+    }
     const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])], userns ? (path) => makeNetnsIn(userns, path) : undefined);
     try {
       r.Networks = att.endpoints;

@@ -1,16 +1,18 @@
-// Files the daemon makes for a container in its own user namespace belong to the container's root
-// (its first host id), or root inside could not write its own upper directory, /etc/hosts or volumes.
+// Who may reach what under the engine root once containers have their own user namespaces. runc 1.1
+// makes a container's mounts (its root, /etc files, volumes, bind mounts) as the container's root,
+// which is nobody on the host, so the folders on the way must let it through; nothing else may be
+// reachable by other users. Hence: the root, containers/ and volumes/ pass-through only (0711, as
+// dockerd makes /var/lib/docker under userns-remap), every other entry of the root closed to others,
+// a container's folder root:<its first gid> 0710 (0700 without a user namespace), a volume's folder
+// likewise for the one user namespace that owns the volume.
 import { chmod, chown, lstat, readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InvalidError } from '../errdefs.js';
 import type { IdMap } from './id-pool.js';
 
-/**
- * The OCI runtime makes the container's mounts (its root, /etc/hosts, volumes) as the container's
- * root, which is nobody on the host: every folder on the way must let others through (x, not r), as
- * dockerd makes /var/lib/docker 0711 under userns-remap. The container's own folder lets only its
- * group in (root:<its first gid>, 0710); see containerFolder.
- */
+const PASS_THROUGH = ['containers', 'volumes'];
+
+/** Opens the way to the engine root's containers/ and volumes/, and closes everything else to other users. */
 export async function openEngineRootForUserns(root: string): Promise<void> {
   for (let dir = dirname(root); ; dir = dirname(dir)) {
     const mode = (await stat(dir)).mode;
@@ -19,14 +21,27 @@ export async function openEngineRootForUserns(root: string): Promise<void> {
     }
     if (dir === '/') break;
   }
-  for (const dir of [root, join(root, 'containers'), join(root, 'volumes')]) {
-    const mode = (await stat(dir)).mode & 0o7777;
-    if ((mode & 0o011) !== 0o011) await chmod(dir, mode | 0o011);
+  await chmod(root, 0o711);
+  for (const name of await readdir(root)) {
+    const path = join(root, name);
+    if (PASS_THROUGH.includes(name)) await chmod(path, 0o711);
+    else await closeToOthers(path);
+  }
+  // Folders made before the root was opened: a container or volume without a user namespace of its own.
+  for (const group of PASS_THROUGH) {
+    for (const name of await readdir(join(root, group)).catch(() => [] as string[])) await closeToOthers(join(root, group, name));
   }
 }
 
+async function closeToOthers(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st || st.isSymbolicLink() || !(st.mode & 0o007)) return;
+  await chmod(path, st.mode & 0o7770);
+}
+
 /** The container's folder: root's, entered by the container's root through its group only. */
-export async function containerFolder(dir: string, map: IdMap): Promise<void> {
+export async function containerFolder(dir: string, map: IdMap | undefined): Promise<void> {
+  if (!map) { await chmod(dir, 0o700); return; }
   await chown(dir, 0, map.gid);
   await chmod(dir, 0o710);
 }
@@ -37,14 +52,20 @@ export async function giveToContainerRoot(paths: string[], map: IdMap): Promise<
 
 /**
  * A volume the container is the first to use (empty, still the host root's) becomes its root's, as
- * Docker's userns-remap creates volumes owned by the remapped root. A volume another container has
- * used keeps its owner: root in this container is nobody there.
+ * Docker's userns-remap creates volumes owned by the remapped root, and its folder (meta.json and
+ * _data) is entered through that container's group only.
  */
-export async function adoptFreshVolume(dir: string, map: IdMap): Promise<void> {
-  const st = await lstat(dir);
-  if (st.uid !== 0 || st.gid !== 0 || (await readdir(dir)).length > 0) return;
-  await chown(dir, map.uid, map.gid);
-  // Its folder (meta.json and _data) is passed through, not listed: _data's own mode decides.
-  const parent = dirname(dir);
-  await chmod(parent, ((await stat(parent)).mode & 0o7777) | 0o011);
+export async function adoptFreshVolume(dataDir: string, map: IdMap): Promise<void> {
+  const st = await lstat(dataDir);
+  if (st.uid !== 0 || st.gid !== 0 || (await readdir(dataDir)).length > 0) return;
+  await chown(dataDir, map.uid, map.gid);
+  await containerFolder(dirname(dataDir), map);
+}
+
+/** A volume another user namespace (or the host's root) owns cannot be mounted by this container's root: say so before runc does. */
+export async function assertVolumeReachable(dataDir: string, map: IdMap): Promise<void> {
+  const folder = await stat(dirname(dataDir));
+  const passes = (folder.mode & 0o001) !== 0 || (folder.gid === map.gid && (folder.mode & 0o010) !== 0);
+  if (passes) return;
+  throw new InvalidError(`volume ${basename(dirname(dataDir))} belongs to another container's user namespace or to the host's root: root in this container (its own user namespace) cannot use it; use another volume, or --userns host`);
 }

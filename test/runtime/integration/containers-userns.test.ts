@@ -43,6 +43,12 @@ test('a folder above the engine root that other users cannot pass is a 400 namin
   assert.match(r.stderr, /cannot reach the engine's folder .*does not let other users through \(mode 700\); run chmod o\+x /);
   chmodSync(dirname(e.root), 0o711);
   await ok(['run', '--rm', 'busybox', 'true']);
+  // The way to containers/ and volumes/ is open (pass-through only); nothing else is, to other users.
+  for (const dir of ['', 'containers', 'volumes']) assert.equal(statSync(join(e.root, dir)).mode & 0o777, 0o711, dir);
+  for (const dir of ['layers', 'content', 'run', 'tmp']) assert.equal(statSync(join(e.root, dir)).mode & 0o007, 0, dir);
+  const hostId = (await ok(['create', '--userns', 'host', 'busybox', 'true'])).trim();
+  assert.equal(statSync(join(e.root, 'containers', hostId)).mode & 0o777, 0o700, 'a container without its own user namespace');
+  await ok(['rm', hostId]);
 });
 
 test('each container gets its own 65536 ids: uid_map and gid_map show them, ranges are disjoint, exec joins the namespace', opts, async () => {
@@ -75,13 +81,22 @@ test("root in container A owns nothing in container B's volume", opts, async () 
   // The volume was made for B's root, and B's file has B's host ids.
   assert.equal(statSync(mountpoint).uid, b.outside);
   assert.equal(statSync(join(mountpoint, 'file')).uid, b.outside);
-  const r = await e.docker(['run', '--rm', '--name', 'va', '-v', 'bvol:/data', 'busybox', 'sh', '-c',
+  // Its folder lets only B's group through: no other container's root, no other host user.
+  const folder = statSync(dirname(mountpoint));
+  assert.equal(folder.mode & 0o777, 0o710);
+  assert.equal(folder.gid, b.outside);
+  const r = await e.docker(['run', '--rm', '--name', 'va', '-v', 'bvol:/data', 'busybox', 'sh', '-c', 'echo a > /data/file']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /volume bvol belongs to another container's user namespace or to the host's root: root in this container \(its own user namespace\) cannot use it/);
+  // Even handed the volume's files (a bind mount of its _data), A's root is nobody there.
+  chmodSync(dirname(mountpoint), 0o711);
+  const bound = await e.docker(['run', '--rm', '-v', `${mountpoint}:/data`, 'busybox', 'sh', '-c',
     'cat /proc/self/uid_map; stat -c "%u:%g" /data/file; echo a > /data/file && echo wrote-file; touch /data/new && echo wrote-new; rm -f /data/file && echo removed; true']);
-  assert.equal(r.code, 0, r.stderr);
-  const [a] = parseMap(r.stdout.split('\n')[0]);
+  assert.equal(bound.code, 0, bound.stderr);
+  const [a] = parseMap(bound.stdout.split('\n')[0]);
   assert.notEqual(a.outside, b.outside);
-  assert.match(r.stdout, /^65534:65534$/m, "B's files are nobody's in A");
-  assert.doesNotMatch(r.stdout, /wrote-file|wrote-new|removed/);
+  assert.match(bound.stdout, /^65534:65534$/m, "B's files are nobody's in A");
+  assert.doesNotMatch(bound.stdout, /wrote-file|wrote-new|removed/);
   assert.equal((await ok(['exec', 'vb', 'cat', '/data/file'])).trim(), 'b');
   await ok(['rm', '-f', 'vb']);
   await ok(['volume', 'rm', 'bvol']);
