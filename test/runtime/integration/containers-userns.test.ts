@@ -4,6 +4,7 @@
 // in another's volume, bind-mount writes land with the mapped owner, docker info says name=userns,
 // UsernsMode host opts out, unknown modes and Docker's conflicts are 400s, ranges survive a daemon
 // restart and are freed by rm.
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
+import { engineTestOptions, RUNTIME_BUNDLE, startEngine, type Engine } from '../containers/engine-fixture.js';
 
 const opts = engineTestOptions();
 let e: Engine;
@@ -205,4 +206,10 @@ test('ranges survive a daemon restart; rm frees a range for the next container',
   await ok(['run', '-d', '--name', 'again', 'busybox', 'sleep', '300']);
   assert.equal((await execMap('again'))[0].outside, fresh.outside);
   await ok(['rm', '-f', 'keep', 'stopped', 'again']);
+});
+
+test('a daemon started by an ordinary user (rootless) refuses --userns auto, saying why', opts, () => {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, RUNTIME_BUNDLE, '--userns', 'auto', '--socket', join(scratch, 'nobody.sock'), '--root', join(scratch, 'nobody-root')], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--userns auto: a rootless daemon's containers share its user namespace; per-container ranges need berthd running as root/);
 });
