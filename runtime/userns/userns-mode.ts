@@ -20,7 +20,7 @@ export function wantsOwnUserns(hc: HostConfig, daemonDefault: UsernsDefault): bo
 }
 
 /** The conflicts dockerd refuses with userns-remap, and what this daemon cannot do. */
-export function checkUsernsConflicts(hc: HostConfig & { PidMode?: string }, support: UsernsSupport): void {
+export function checkUsernsConflicts(hc: HostConfig, support: UsernsSupport): void {
   if (support.unsupported) throw new InvalidError(`UsernsMode "auto" is not available: ${support.unsupported}`);
   if (hc.Privileged) throw new InvalidError('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode (--userns host)');
   if (hc.NetworkMode === 'host') throw new InvalidError("cannot share the host's network namespace when user namespaces are enabled (use --userns host with --network host)");
