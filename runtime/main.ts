@@ -15,6 +15,7 @@ import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
 import { usernsUnsupported } from './userns/userns-mode.js';
+import { probeIdmappedRoots } from './userns/probe.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
   }
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
+  if (options.userns === 'auto') {
+    try { await probeIdmappedRoots(options.root); } catch (err) { lock.release(); throw err; }
+  }
   let services;
   try {
     services = await openServices(options);
