@@ -15,6 +15,8 @@ import { watchLauncher } from './rootless/launcher-watch.js';
 import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
+import { usernsUnsupported } from './userns/userns-mode.js';
+import { probeIdmappedRoots } from './userns/probe.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -25,6 +27,10 @@ async function main(): Promise<void> {
   const { options } = parsed;
   // A profile file that cannot be used stops the daemon here, as with dockerd, not at the first container.
   loadDefaultSeccomp(options.seccompProfile);
+  if (options.userns === 'auto') {
+    const why = usernsUnsupported(process.getuid?.() !== 0 || rootlessMode() !== undefined);
+    if (why) throw new InvalidError(`--userns auto: ${why}`);
+  }
   if (process.getuid?.() !== 0) {
     // An ordinary user: start again inside a user namespace (runtime/rootless/launch.ts).
     process.exitCode = await launchRootless(options);
@@ -40,6 +46,9 @@ async function main(): Promise<void> {
   }
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
+  if (options.userns === 'auto') {
+    try { await probeIdmappedRoots(options.root); } catch (err) { lock.release(); throw err; }
+  }
   let services;
   try {
     services = await openServices(options);

@@ -164,7 +164,8 @@ export class EngineConnection extends EventEmitter {
       containers: num('Containers'),
       containersRunning: num('ContainersRunning'),
       images: num('Images'),
-      mode: Array.isArray(info.SecurityOptions) && info.SecurityOptions.some((o) => typeof o === 'string' && /(^|,)name=rootless(,|$)/.test(o)) ? 'rootless' : 'root',
+      mode: securityOption(info.SecurityOptions, 'rootless') ? 'rootless' : 'root',
+      userns: securityOption(info.SecurityOptions, 'userns'),
       limits: info.MemoryLimit !== false,
       isolationWarnings: isolationWarnings(info.Warnings),
     };
@@ -277,6 +278,12 @@ async function createClient(target: EngineTarget): Promise<Dockerode> {
     case 'ssh':
       return new Dockerode({ host: target.host, port: target.port, username: target.username, protocol: 'ssh' });
   }
+}
+
+/** Whether /info's SecurityOptions hold an entry name=NAME (alone or with other key=value pairs). */
+function securityOption(options: unknown, name: string): boolean {
+  const re = new RegExp(`(^|,)name=${name}(,|$)`);
+  return Array.isArray(options) && options.some((o) => typeof o === 'string' && re.test(o));
 }
 
 /** The /info Warnings about weaker confinement; other warnings (swap accounting, bridge sysctls) are not about isolation. */

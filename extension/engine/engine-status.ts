@@ -17,6 +17,8 @@ export interface EngineInfo {
   images: number;
   /** "rootless" when /info's SecurityOptions say name=rootless (Berth, Docker and Podman all do). */
   mode: 'rootless' | 'root';
+  /** Containers get their own user namespaces by default: /info's SecurityOptions say name=userns (Berth's --userns auto, Docker's userns-remap). */
+  userns?: boolean;
   /** Whether the engine can apply memory limits (/info MemoryLimit): false without a delegated cgroup. */
   limits: boolean;
   /**

@@ -55,6 +55,9 @@ function isolationRow(i: EngineInfo): EngineRow[] {
 /** Rootless or not, and what that means here: limits are what users notice first. */
 function modeRow(i: EngineInfo): EngineRow {
   if (i.mode === 'root') {
+    if (i.userns) {
+      return { label: 'Mode', description: 'root, a user namespace per container', tooltip: 'The engine runs as root, and each container gets its own user namespace: root in a container is an unprivileged id on the host and nobody in other containers (unless the container asks for --userns host).', icon: 'shield' };
+    }
     return { label: 'Mode', description: 'root', tooltip: 'The engine runs as root: containers get the full isolation and resource limits.', icon: 'shield' };
   }
   const limits = i.limits

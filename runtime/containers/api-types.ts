@@ -89,6 +89,10 @@ export interface HostConfig {
   Mounts?: MountSpec[] | null;
   LogConfig?: { Type?: string; Config?: Record<string, string> };
   ConsoleSize?: [number, number];
+  /** "" (the engine's default), "host" or "auto" (runtime/userns/). */
+  UsernsMode?: string;
+  /** Only "host" is looked at (refused with a user namespace, as dockerd does). */
+  PidMode?: string;
 }
 
 /** Image config as stored in the OCI image config's `config` field. */

@@ -52,11 +52,21 @@ export function encodePathStat(s: PathStat): string {
   return Buffer.from(JSON.stringify(s)).toString('base64');
 }
 
+/**
+ * A container in its own user namespace: its id k is host id uid+k (gid+k). Archives carry the
+ * container's ids, files on the host the host's; an id outside the range is nobody (65534) inside.
+ */
+export interface IdShift { uid: number; gid: number; size: number }
+
+const toContainer = (id: number, base: number, size: number): number => (id >= base && id < base + size ? id - base : 65534);
+const toHost = (id: number, base: number, size: number): number => base + (id < size ? id : 65534);
+
 export interface PackOptions {
   /** Name of the top entry in the archive ('' for the root's contents without a prefix, as export does). */
   name: string;
   /** Absolute host paths not to descend into (mount points). */
   skip?: Set<string>;
+  ids?: IdShift;
 }
 
 /**
@@ -65,7 +75,9 @@ export interface PackOptions {
  */
 export async function packPath(pack: tar.Pack, hostPath: string, opts: PackOptions): Promise<void> {
   const seen = new Map<string, string>();
-  const add = (header: EntryHeader): Promise<void> => new Promise((resolve, reject) => pack.entry(header, (err) => (err ? reject(err) : resolve())));
+  const ids = opts.ids;
+  const shifted = (h: EntryHeader): EntryHeader => (ids ? { ...h, uid: toContainer(h.uid ?? 0, ids.uid, ids.size), gid: toContainer(h.gid ?? 0, ids.gid, ids.size) } : h);
+  const add = (header: EntryHeader): Promise<void> => new Promise((resolve, reject) => pack.entry(shifted(header), (err) => (err ? reject(err) : resolve())));
   const walk = async (p: string, name: string): Promise<void> => {
     const st = await lstat(p);
     const common = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
@@ -90,7 +102,7 @@ export async function packPath(pack: tar.Pack, hostPath: string, opts: PackOptio
       if (st.nlink > 1 && seen.has(key)) { await add({ ...common, type: 'link', linkname: seen.get(key)!, size: 0 }); return; }
       if (st.nlink > 1) seen.set(key, name);
       await new Promise<void>((resolve, reject) => {
-        const entry = pack.entry({ ...common, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
+        const entry = pack.entry(shifted({ ...common, type: 'file', size: st.size }), (err) => (err ? reject(err) : resolve()));
         const src = createReadStream(p);
         src.on('error', reject);
         src.pipe(entry);
@@ -114,6 +126,7 @@ export interface ExtractOptions {
   resolveParent: (rel: string) => Promise<{ dir: string; base: string }>;
   /** Where entries end up, for clear messages. */
   destination: string;
+  ids?: IdShift;
 }
 
 /** Unpacks a (possibly compressed) tar stream under the destination. Entries may not climb out of it. */
@@ -167,8 +180,11 @@ export async function extractTar(input: Readable, opts: ExtractOptions): Promise
           stream.resume();
           return;
       }
-      if (header.type === 'symlink') await lchown(target, header.uid ?? 0, header.gid ?? 0).catch(() => undefined);
-      else await chown(target, header.uid ?? 0, header.gid ?? 0).catch(() => undefined);
+      const ids = opts.ids;
+      const uid = ids ? toHost(header.uid ?? 0, ids.uid, ids.size) : header.uid ?? 0;
+      const gid = ids ? toHost(header.gid ?? 0, ids.gid, ids.size) : header.gid ?? 0;
+      if (header.type === 'symlink') await lchown(target, uid, gid).catch(() => undefined);
+      else await chown(target, uid, gid).catch(() => undefined);
       if (header.type !== 'directory') {
         const t = header.mtime ?? new Date();
         await (header.type === 'symlink' ? lutimes(target, t, t) : utimes(target, t, t)).catch(() => undefined);

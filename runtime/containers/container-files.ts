@@ -46,7 +46,7 @@ export class ContainerFiles {
     const tarStream = await streamFromView(layout, async (v) => {
       const host = await v.resolve(path, followsLast(path));
       stat = await statPath(host, path, record.Name.slice(1));
-      return (pack) => packPath(pack, host, { name: archiveName(path) });
+      return (pack) => packPath(pack, host, { name: archiveName(path), ids: record.IdMap });
     });
     return { stat: stat!, tar: tarStream };
   }
@@ -62,14 +62,14 @@ export class ContainerFiles {
       const st = await (dest === v.root ? stat : lstat)(dest).catch(() => undefined);
       if (!st) throw new NotFoundError(`Could not find the file ${path} in container ${record.Name.slice(1)}`);
       if (!st.isDirectory()) throw new InvalidError(`extraction point is not a directory: ${path}`);
-      await extractTar(body, { noOverwriteDirNonDir, destination: path, resolveParent: (rel) => v.resolveParent(posix.join(path, rel)) });
+      await extractTar(body, { noOverwriteDirNonDir, destination: path, ids: record.IdMap, resolveParent: (rel) => v.resolveParent(posix.join(path, rel)) });
     });
   }
 
   /** GET /containers/{id}/export: the container's root filesystem (no volumes) as a tar stream. */
   async export(idOrName: string): Promise<Readable> {
-    const { layout } = this.containers.rootfsLayout(idOrName);
-    return streamFromView(layout, async (v) => (pack) => packPath(pack, v.root, { name: '' }));
+    const { record, layout } = this.containers.rootfsLayout(idOrName);
+    return streamFromView(layout, async (v) => (pack) => packPath(pack, v.root, { name: '', ids: record.IdMap }));
   }
 }
 

@@ -36,6 +36,11 @@ import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
+import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
+import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
+import { ensureUserns, makeNetnsIn, releaseUserns } from '../userns/namespace-files.js';
+import { adoptFreshVolume, assertVolumeReachable, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
+import { wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 
 export interface ResolvedImage { id: string; name: string; config: ImageRunConfig; layerDirs: string[] }
 /** What the container service needs from the image store. Throws NotFoundError for unknown images. */
@@ -86,6 +91,10 @@ export interface ContainerServiceDeps {
   log?: (line: string) => void;
   /** Seccomp default and what the host can enforce: checked at create, applied at start. */
   security: SecurityContext;
+  /** The engine's UsernsMode default and whether containers can have their own user namespace. */
+  userns: UsernsSupport;
+  /** Where per-container id ranges come from (runtime/userns/id-pool.ts). */
+  idPool: IdPool;
 }
 
 export class ContainerService {
@@ -118,6 +127,8 @@ export class ContainerService {
   rootfsLayout(idOrName: string): { record: ContainerRecord; layout: RootfsLayout } {
     const r = this.get(idOrName);
     const p = this.paths(r.Id);
+    const map = r.IdMap;
+    const userns = map ? async (): Promise<string> => { const f = this.usernsFile(r.Id); await ensureUserns(f, map); return f; } : undefined;
     return {
       record: r,
       layout: {
@@ -127,6 +138,7 @@ export class ContainerService {
           { destination: '/etc/hostname', source: p.hostname }, { destination: '/etc/hosts', source: p.hosts }, { destination: '/etc/resolv.conf', source: p.resolvConf },
         ],
         pid: r.State.Status === 'running' || r.State.Status === 'paused' ? r.State.Pid : 0,
+        userns,
       },
     };
   }
@@ -262,13 +274,32 @@ export class ContainerService {
   }
 
   private async createReserved(req: CreateRequest, id: string, fullName: string): Promise<{ Id: string; Warnings: string[] }> {
+    // Checked before anything is made: a host where the container could not reach its files is a 400.
+    if (wantsOwnUserns(req.HostConfig ?? {}, this.d.userns.default) && !this.d.userns.unsupported) await openEngineRootForUserns(this.d.root);
     const r = await newContainerRecord(req, id, fullName, this.d.images.resolve(req.Image!), this.d);
     const p = this.paths(id);
-    await createLayout(p);
+    // Allocated and recorded in one synchronous step, so concurrent creates never share a range.
+    if (wantsOwnUserns(r.HostConfig, this.d.userns.default)) r.IdMap = allocateIdMap(this.d.idPool, this.idMaps());
     this.records.set(id, r);
+    await createLayout(p);
+    await containerFolder(p.dir, r.IdMap);
+    if (r.IdMap) await this.ownedByContainerRoot(r, r.IdMap);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
     return { Id: id, Warnings: rootlessMode() ? rootlessLimitWarnings(req.HostConfig) : [] };
+  }
+
+  /** The bind mount holding a container's user namespace (runtime/userns/namespace-files.ts). */
+  private usernsFile(id: string): string { return join(this.d.root, 'run', 'userns', id); }
+
+  /** The ranges containers hold: freed when a record goes. */
+  private idMaps(): IdMap[] {
+    return this.all().flatMap((r) => (r.IdMap ? [r.IdMap] : []));
+  }
+
+  private async ownedByContainerRoot(r: ContainerRecord, map: IdMap): Promise<void> {
+    await giveToContainerRoot([this.paths(r.Id).upper], map);
+    for (const m of r.Mounts) if (m.Type === 'volume') await adoptFreshVolume(m.Source, map);
   }
 
   private attrs(r: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
@@ -298,19 +329,27 @@ export class ContainerService {
     const netMode = hc.NetworkMode || 'default';
     const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
     const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
-    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])]);
+    const userns = r.IdMap ? this.usernsFile(r.Id) : undefined;
+    if (userns) {
+      for (const m of r.Mounts) if (m.Type === 'volume') await assertVolumeReachable(m.Source, r.IdMap!);
+      await ensureUserns(userns, r.IdMap!);
+    }
+    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])], userns ? (path) => makeNetnsIn(userns, path) : undefined);
     try {
       r.Networks = att.endpoints;
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security });
+      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns });
       await writeBundle(p, spec);
-      if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
+      if (r.IdMap) {
+        await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
+        await mountIdmappedRootfs(p, image.layerDirs, userns!);
+      } else if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
-        unmountAtExit: daemonMountsRootfs() ? p.rootfs : undefined,
+        unmountAtExit: daemonMountsRootfs() || r.IdMap ? p.rootfs : undefined,
       }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
       for (const a of this.liveOf(r.Id).attachers) { a.relayInput?.(); delete a.relayInput; delete a.takeover; }
@@ -556,7 +595,8 @@ export class ContainerService {
     await this.d.networks.detach(r.Id).catch(() => undefined);
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
-    if (daemonMountsRootfs()) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    if (daemonMountsRootfs() || r.IdMap) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    if (r.IdMap) await releaseUserns(this.usernsFile(r.Id)).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);
@@ -661,4 +701,11 @@ function stopSignal(r: ContainerRecord): string {
   } catch {
     return 'SIGTERM';
   }
+}
+
+/** A container in its own user namespace: its root with idmapped image layers (a stale mount goes first). */
+async function mountIdmappedRootfs(p: ContainerPaths, layerDirs: string[], userns: string): Promise<void> {
+  await unmountIfMounted(p.rootfs);
+  if (!layerDirs.length) throw new InvalidError('the image has no layers to run');
+  await mountIdmappedOverlay({ userns, lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }

@@ -10,10 +10,12 @@ import type { CreateRequest } from './api-types.js';
 import { parseBinds } from './binds.js';
 import type { ResolvedImage } from './container-service.js';
 import { initialState, type ContainerRecord } from './record.js';
+import { checkUsernsConflicts, wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
 import { securityAtCreate, type SecurityContext } from '../security/container-security.js';
 
-export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService; security: SecurityContext }): Promise<ContainerRecord> {
+export async function newContainerRecord(req: CreateRequest, id: string, name: string, image: ResolvedImage, d: { volumes: VolumeService; networks: NetworkService; security: SecurityContext; userns: UsernsSupport }): Promise<ContainerRecord> {
   const hc = req.HostConfig ?? {};
+  if (wantsOwnUserns(hc, d.userns.default)) checkUsernsConflicts(hc, d.userns);
   const security = securityAtCreate(hc, d.security.host);
   const { HostConfig: _h, NetworkingConfig: net, ...config } = req;
   void _h;

@@ -1,6 +1,7 @@
 // The persisted record of one container (config.v2.json in its directory) and its lifecycle states.
 import { ConflictError } from '../errdefs.js';
 import type { ContainerConfig, HostConfig } from './api-types.js';
+import type { IdMap } from '../userns/id-pool.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -42,6 +43,8 @@ export interface ContainerRecord {
   Ports: Record<string, { HostIp: string; HostPort: string }[]>;
   /** Volume mounts resolved at create: anonymous and named. */
   Mounts: { Type: 'bind' | 'volume' | 'tmpfs'; Name?: string; Source: string; Destination: string; RW: boolean; Anonymous?: boolean }[];
+  /** Its own user namespace's ids on the host (UsernsMode auto); kept until the container is removed. */
+  IdMap?: IdMap;
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -155,7 +158,7 @@ export function inspectView(r: ContainerRecord, logPath: string): Record<string,
     },
     Image: r.Image, ResolvConfPath: '', HostnamePath: '', HostsPath: '', LogPath: logPath, Name: r.Name,
     RestartCount: r.RestartCount, Driver: 'overlay2', Platform: 'linux', MountLabel: '', ProcessLabel: '', AppArmorProfile: '',
-    ExecIDs: null, HostConfig: { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, LogConfig: { Type: 'json-file', Config: {} }, ...r.HostConfig },
+    ExecIDs: null, HostConfig: { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, LogConfig: { Type: 'json-file', Config: {} }, UsernsMode: '', ...r.HostConfig },
     GraphDriver: { Name: 'overlay2', Data: null }, Mounts: mountViews(r),
     Config: { Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false, Tty: false, OpenStdin: false, StdinOnce: false, Env: [], Cmd: null, Image: r.ImageName, Volumes: null, WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: {}, ...r.Config },
     NetworkSettings: networkSettings(r),

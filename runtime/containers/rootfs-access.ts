@@ -9,6 +9,7 @@ import { lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { InvalidError } from '../errdefs.js';
 import { mountOverlay, unmount } from '../fs/overlay-mount.js';
+import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
 
 export interface RootfsLayout {
   /** The container's overlay upper and work directories. */
@@ -22,6 +23,11 @@ export interface RootfsLayout {
   pid: number;
   /** Where temporary mount points may be created (the container's folder). */
   scratch: string;
+  /**
+   * Set for a container in its own user namespace: its nsfs file (made if need be). Views then show
+   * the image layers idmapped, so every file has the host id the container's one maps to.
+   */
+  userns?: () => Promise<string>;
 }
 
 export interface RootfsView {
@@ -98,7 +104,8 @@ function makeView(root: string, layout: RootfsLayout, mapMounts: boolean): Rootf
 export async function withReadView<T>(layout: RootfsLayout, fn: (v: RootfsView) => Promise<T>): Promise<T> {
   const mnt = await mkdtemp(join(layout.scratch, 'ro-'));
   // Without an upperdir the mount is read-only, and the container's live upper is just a lower layer.
-  await mountOverlay({ lower: [layout.upper, ...[...layout.layerDirs].reverse()] }, mnt);
+  if (layout.userns) await mountIdmappedOverlay({ userns: await layout.userns(), plainLower: [layout.upper], lower: [...layout.layerDirs].reverse() }, mnt);
+  else await mountOverlay({ lower: [layout.upper, ...[...layout.layerDirs].reverse()] }, mnt);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
@@ -114,7 +121,9 @@ export async function withWriteView<T>(layout: RootfsLayout, fn: (v: RootfsView)
     return fn(makeView(`/proc/${layout.pid}/root`, layout, false));
   }
   const mnt = await mkdtemp(join(layout.scratch, 'rw-'));
-  await mountOverlay({ lower: [...layout.layerDirs].reverse(), upper: layout.upper, work: layout.work }, mnt);
+  const dirs = { lower: [...layout.layerDirs].reverse(), upper: layout.upper, work: layout.work };
+  if (layout.userns) await mountIdmappedOverlay({ ...dirs, userns: await layout.userns() }, mnt);
+  else await mountOverlay(dirs, mnt);
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {

@@ -28,12 +28,18 @@ export interface DaemonOptions {
    * /usr/share/containers/seccomp.json works too).
    */
   seccompProfile?: string;
+  /**
+   * UsernsMode of containers that name none: "host" (undefined: the host's ids, Docker's default) or
+   * "auto" (each container its own range of subordinate ids, as Podman's --userns=auto).
+   */
+  userns?: 'host' | 'auto';
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
 
 export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
               [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
+              [--userns auto|host]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -52,6 +58,9 @@ Options:
   --seccomp-profile P the seccomp profile of containers that name none: a profile file in Docker's
                       format (e.g. Podman's /usr/share/containers/seccomp.json), or unconfined.
                       Default: Docker's default profile
+  --userns MODE       UsernsMode of containers that name none: auto gives each container its own
+                      user namespace and range of 65536 ids (root inside is nobody on the host and
+                      in other containers); host (default) runs them with the host's ids. As root only
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -96,6 +105,12 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
       case '--seccomp-profile': {
         const v = value();
         options.seccompProfile = ['default', 'builtin', 'unconfined'].includes(v) ? v : resolve(v);
+        break;
+      }
+      case '--userns': {
+        const v = value();
+        if (v !== 'auto' && v !== 'host') throw new InvalidError(`--userns "${v}": use auto or host`);
+        options.userns = v;
         break;
       }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);

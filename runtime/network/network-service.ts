@@ -195,7 +195,8 @@ export class NetworkService {
     try { return this.get(idOrName); } catch { return undefined; }
   }
 
-  async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[]): Promise<Attachment> {
+  /** `makeNetns(path)` makes the namespace file instead of `ip netns add` (a container with its own user namespace). */
+  async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[], makeNetns?: (path: string) => Promise<void>): Promise<Attachment> {
     const net = this.get(this.resolveMode(mode));
     if (net.Driver === 'null') return { mode: 'none', endpoints: { none: endpoint(net, '', aliases) }, ports: {} };
     if (net.Driver === 'host') return { mode: 'host', endpoints: { host: endpoint(net, '', aliases) }, ports: {} };
@@ -211,7 +212,8 @@ export class NetworkService {
     const ep: EndpointState = { network: net.Name, ip: addr, veth, ports: [] };
     (this.state.endpoints[containerId] ??= []).push(ep);
     try {
-      await ip(['netns', 'add', ns]);
+      if (makeNetns) await makeNetns(`/run/netns/${ns}`);
+      else await ip(['netns', 'add', ns]);
       await ipBatch([`link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
       await ipBatch(['link set lo up', `addr add ${addr}/${prefixLen} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)}`], ns);
       ep.ports = await this.publishPorts(net, addr, ports, containerId);

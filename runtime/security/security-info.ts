@@ -10,6 +10,8 @@ export interface SecurityInfoInput {
   /** How the daemon's default profile was chosen: undefined for Docker's built-in one, else --seccomp-profile's value. */
   seccompProfileOption?: string;
   rootless: boolean;
+  /** Containers get their own user namespace unless they ask for the host's (berthd --userns auto). */
+  userns?: boolean;
 }
 
 export function securityReport(input: SecurityInfoInput): SecurityReport {
@@ -28,6 +30,7 @@ export function securityReport(input: SecurityInfoInput): SecurityReport {
   if (context.host.apparmor) {
     warnings.push('WARNING: AppArmor is enabled on this host, but Berth applies no AppArmor profile by default (Docker applies docker-default): use --security-opt apparmor=PROFILE');
   }
+  if (input.userns) options.push('name=userns');
   if (rootless) {
     options.push('name=rootless');
     warnings.push('WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits');

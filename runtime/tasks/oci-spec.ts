@@ -11,6 +11,7 @@ import type { RootlessMode } from '../rootless/mode.js';
 import { rootlessSpec } from '../rootless/rootless-spec.js';
 import { containerSecurity, type SecurityContext } from '../security/container-security.js';
 import type { OciSeccomp } from '../security/seccomp-profile.js';
+import type { IdMap } from '../userns/id-pool.js';
 
 export interface OciMount { destination: string; type: string; source: string; options: string[] }
 
@@ -40,8 +41,12 @@ export interface OciSpec {
     cgroupsPath: string;
     sysctl: Record<string, string>;
     seccomp?: OciSeccomp;
+    uidMappings?: OciIdMapping[];
+    gidMappings?: OciIdMapping[];
   };
 }
+
+export interface OciIdMapping { containerID: number; hostID: number; size: number }
 
 export interface ResolvedUser { uid: number; gid: number; additionalGids: number[] }
 
@@ -77,6 +82,8 @@ export interface SpecInput {
   rootless?: RootlessMode;
   /** The daemon's default seccomp profile and what the host can enforce (runtime/security/). */
   security: SecurityContext;
+  /** The container's own user namespace (UsernsMode auto): its ids on the host and the nsfs file holding it (runtime/userns/). */
+  idMap?: IdMap & { path: string };
 }
 
 /** Entrypoint + Cmd as Docker combines them: a container Entrypoint resets the image Cmd. */
@@ -187,6 +194,7 @@ function namespaces(input: SpecInput): OciSpec['linux']['namespaces'] {
   if (net.mode !== 'host') ns.push({ type: 'uts' });
   if (net.mode === 'netns') ns.push({ type: 'network', path: net.path });
   else if (net.mode !== 'host') ns.push({ type: 'network' });
+  if (input.idMap) ns.push({ type: 'user', path: input.idMap.path });
   return ns;
 }
 
@@ -244,6 +252,10 @@ export function buildSpec(input: SpecInput): OciSpec {
       cgroupsPath: `/${input.cgroupParent}/${input.id}`,
       sysctl,
       ...(security.seccomp ? { seccomp: security.seccomp } : {}),
+      ...(input.idMap ? {
+        uidMappings: [{ containerID: 0, hostID: input.idMap.uid, size: input.idMap.size }],
+        gidMappings: [{ containerID: 0, hostID: input.idMap.gid, size: input.idMap.size }],
+      } : {}),
     },
   };
   return input.rootless ? rootlessSpec(spec, input.rootless) : spec;

@@ -62,6 +62,8 @@ export class VolumeService {
     const existing = this.volumes.get(name);
     if (existing) return existing; // Docker: creating an existing volume returns it
     const base = join(this.dir, name);
+    // The volume's folder is root's alone (a container with its own user namespace gets in through its group: runtime/userns/ownership.ts).
+    await mkdir(base, { recursive: true, mode: 0o700 });
     await mkdir(join(base, '_data'), { recursive: true, mode: 0o755 });
     const rec: VolumeRecord = { Name: name, Driver: 'local', Mountpoint: join(base, '_data'), CreatedAt: new Date().toISOString(), Labels: opts.Labels ?? {}, Scope: 'local', Options: opts.DriverOpts ?? null, ...(anonymous ? { Anonymous: true } : {}) };
     await writeJsonAtomic(join(base, 'meta.json'), rec);

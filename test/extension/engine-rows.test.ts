@@ -27,6 +27,13 @@ test('a rootless engine says so, and whether it can apply resource limits', () =
   assert.match(mode(false).tooltip!, /user namespace.*cannot be applied.*warning/s);
 });
 
+test('an engine that gives each container its own user namespace says so in the Mode row', () => {
+  const info = { product: 'Berth', version: '0.1.0', apiVersion: '1.41', os: 'linux', arch: 'amd64', address: '/s', root: '/r', containers: 0, containersRunning: 0, images: 0, mode: 'root' as const, limits: true, userns: true };
+  const row = engineRows({ state: 'running', info }).find((r) => r.label === 'Mode')!;
+  assert.equal(row.description, 'root, a user namespace per container');
+  assert.match(row.tooltip!, /nobody in other containers/);
+});
+
 test('an unreachable engine shows why', () => {
   const rows = engineRows({ state: 'unreachable', address: '/x.sock', reason: 'connect ENOENT /x.sock', waysOut: [] });
   assert.equal(rows[0].description, 'unreachable');
