@@ -19,7 +19,8 @@ const SERVICE_KEYS = new Set([
   'privileged', 'read_only', 'cap_add', 'cap_drop', 'shm_size', 'mem_limit', 'cpus', 'pids_limit', 'profiles', 'extends',
 ]);
 const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
-const HEALTH_KEYS = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable']);
+// start_interval is left out: it needs Engine API 1.44, and berth-compose speaks 1.41 to every engine.
+const HEALTH_KEYS = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'disable']);
 const PORT_KEYS = new Set(['target', 'published', 'host_ip', 'protocol', 'mode', 'name']);
 const VOLUME_KEYS = new Set(['type', 'source', 'target', 'read_only', 'volume', 'bind', 'tmpfs']);
 

@@ -1,13 +1,13 @@
 // Compose's value syntaxes: durations (1m30s), byte sizes (512m), and command strings split like a shell.
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, '\u00b5s': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Nanoseconds, or undefined when the text is not a Go duration. */
 export function parseDurationNs(value: string | number): number | undefined {
   if (typeof value === 'number') return value * 1e9;
   const s = value.trim();
   if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/y;
   let total = 0;
   let i = 0;
   while (i < s.length) {

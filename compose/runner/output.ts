@@ -1,0 +1,13 @@
+// What the runner tells the user, kept apart from where it goes (the CLI writes it to stderr and
+// stdout; the extension will show it in its own places).
+export type ResourceKind = 'Network' | 'Volume' | 'Container' | 'Image' | 'Service';
+
+export interface RunnerOutput {
+  /** A resource changed state: " Container demo-web-1  Started", as docker compose prints it. */
+  progress(kind: ResourceKind, name: string, state: string): void;
+  warn(message: string): void;
+  /** Lines of a build or pull, for the service named. */
+  buildLog(service: string, text: string): void;
+}
+
+export const silentOutput: RunnerOutput = { progress: () => undefined, warn: () => undefined, buildLog: () => undefined };
