@@ -94,8 +94,8 @@ export class DockerodeEngine implements ComposeEngine {
     await call(() => this.docker.getContainer(id).remove({ force: opts.force, v: opts.volumes }));
   }
 
-  async waitContainer(id: string): Promise<number> {
-    const r = (await call(() => this.docker.getContainer(id).wait())) as { StatusCode: number };
+  async waitContainer(id: string, opts?: { nextExit: boolean }): Promise<number> {
+    const r = (await call(() => this.docker.getContainer(id).wait(opts?.nextExit ? { condition: 'next-exit' } : {}))) as { StatusCode: number };
     return r.StatusCode;
   }
 

@@ -108,8 +108,11 @@ export interface ComposeEngine {
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, opts: { force: boolean; volumes: boolean }): Promise<void>;
-  /** Resolves with the exit code once the container has stopped. */
-  waitContainer(id: string): Promise<number>;
+  /**
+   * Resolves with the exit code once the container has stopped. `nextExit`: wait for the exit after
+   * the coming start (for a container just created), not return at once because it is not running.
+   */
+  waitContainer(id: string, opts?: { nextExit: boolean }): Promise<number>;
   connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
   containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean }): Promise<Readable>;
   attachContainer(id: string, opts: { stdin: boolean }): Promise<AttachedStreams>;

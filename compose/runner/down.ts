@@ -25,13 +25,13 @@ export async function down(engine: ComposeEngine, project: ComposeProject, opts:
     out.warn(`Found orphan containers ([${orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
   const doomed = containers.filter((c) => known.has(c.service) || c.oneoff || opts.removeOrphans);
-  // Reverse dependency order is what compose does; stopping all first, then removing, gives the same end state.
-  for (const c of [...doomed].reverse()) {
-    if (c.running) {
-      out.progress('Container', c.name, 'Stopping');
-      await engine.stopContainer(c.id, opts.timeoutSeconds ?? stopGrace(project, c.service));
-      out.progress('Container', c.name, 'Stopped');
-    }
+  // Stopped together (each may wait out its grace period), then removed.
+  await Promise.all(doomed.filter((c) => c.running).map(async (c) => {
+    out.progress('Container', c.name, 'Stopping');
+    await engine.stopContainer(c.id, opts.timeoutSeconds ?? stopGrace(project, c.service));
+    out.progress('Container', c.name, 'Stopped');
+  }));
+  for (const c of doomed) {
     out.progress('Container', c.name, 'Removing');
     try {
       await engine.removeContainer(c.id, { force: true, volumes: opts.volumes });

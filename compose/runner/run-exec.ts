@@ -82,7 +82,7 @@ export async function runOneOff(engine: ComposeEngine, project: ComposeProject, 
   }
   try {
     const streams = await engine.attachContainer(id, { stdin: opts.interactive });
-    const exited = engine.waitContainer(id);
+    const exited = engine.waitContainer(id, { nextExit: true });
     const relayed = relay(streams, io, opts.tty);
     try {
       await engine.startContainer(id);
