@@ -63,15 +63,16 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
     result.push(...containers);
   }
   if (opts.wait && opts.start) {
+    const completing = new Set(services.flatMap((s) => Object.entries(s.dependsOn).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n)));
     for (const c of result) {
       out.progress('Container', c.name, 'Waiting');
       try {
-        await waitReady(engine, c, deadline);
+        await waitReady(engine, c, completing.has(c.service), deadline);
       } catch (e) {
         out.progress('Container', c.name, 'Error');
         throw new RunError(`${(e as Error).message}`);
       }
-      out.progress('Container', c.name, project.services[c.service]?.healthcheck?.test?.[0] === 'NONE' ? 'Running' : 'Healthy');
+      out.progress('Container', c.name, completing.has(c.service) ? 'Exited' : 'Healthy');
     }
   }
   return { containers: result };

@@ -29,10 +29,14 @@ export async function waitForCondition(engine: ComposeEngine, c: WaitTarget, con
   }
 }
 
-/** up --wait: healthy when the container has a healthcheck, otherwise running. */
-export async function waitReady(engine: ComposeEngine, c: WaitTarget, deadline?: number): Promise<void> {
+/**
+ * up --wait: healthy when the container has a healthcheck, otherwise running. `mayExit`: a service
+ * another one depends on with service_completed_successfully; exiting with 0 is its success.
+ */
+export async function waitReady(engine: ComposeEngine, c: WaitTarget, mayExit: boolean, deadline?: number): Promise<void> {
   for (;;) {
     const d = await engine.inspectContainer(c.id);
+    if (mayExit && !d.State.Running && d.State.Status === 'exited' && d.State.ExitCode === 0) return;
     const verdict = judge(d, d.State.Health && d.State.Health.Status !== 'none' ? 'healthy' : 'running');
     if (verdict === 'done') return;
     if (verdict !== 'wait') throw new RunError(`container ${c.name} ${verdict}`);

@@ -70,7 +70,7 @@ test('up again changes nothing; a changed service alone is recreated; --force-re
   assert.deepEqual(e.calls, ['stop demo-web-1', 'remove demo-web-1', 'create demo-web-1', 'start demo-web-1']);
   e.calls.length = 0;
   await up(e, project(BASE.replace('MODE: one', 'MODE: two')), opts({ forceRecreate: true }), recorder());
-  assert.deepEqual(e.calls.filter((c) => c.startsWith('create')), ['create demo-db-1', 'create demo-web-1']);
+  assert.deepEqual((e.calls as string[]).filter((c) => c.startsWith('create')), ['create demo-db-1', 'create demo-web-1']);
 });
 
 test('the config hash ignores key order and replicas, and follows every other change', () => {
