@@ -129,6 +129,7 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
     case 'up':
     case 'create': {
       const detach = command === 'create' || bool(sub, 'detach') || bool(sub, 'wait');
+      const since = Math.floor(Date.now() / 1000);
       const result = await up(engine, project, {
         services,
         build: bool(sub, 'build'),
@@ -141,7 +142,7 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
         start: command === 'up' && !bool(sub, 'no-start'),
       }, out);
       if (detach || bool(sub, 'no-start')) return 0;
-      return foreground(engine, project, result.containers, sub, io, colour && !bool(sub, 'no-color'));
+      return foreground(engine, project, result.containers, sub, io, colour && !bool(sub, 'no-color'), since);
     }
     case 'down': {
       const rmi = str(sub, 'rmi');
@@ -230,19 +231,26 @@ function config(global: Parsed, sub: Parsed, io: CliIo): number {
 }
 
 /** up without -d: the containers' logs until they all stop; Ctrl-C stops them (docker compose's behaviour). */
-async function foreground(engine: ComposeEngine, project: ComposeProject, containers: readonly { id: string; name: string; service: string }[], sub: Parsed, io: CliIo, colour: boolean): Promise<number> {
-  let interrupted = false;
+async function foreground(engine: ComposeEngine, project: ComposeProject, containers: readonly { id: string; name: string; service: string }[], sub: Parsed, io: CliIo, colour: boolean, since: number): Promise<number> {
+  let stopping: Promise<void> | undefined;
   const remove = io.onInterrupt?.(() => {
-    if (interrupted) return;
-    interrupted = true;
+    if (stopping) return;
     io.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-    void lifecycle(engine, project, 'stop', [...new Set(containers.map((c) => c.service))], progressOutput(io)).catch((e) => io.stderr.write(`${(e as Error).message}\n`));
+    stopping = lifecycle(engine, project, 'stop', [...new Set(containers.map((c) => c.service))], progressOutput(io)).catch((e) => { io.stderr.write(`${(e as Error).message}\n`); });
   });
   try {
-    await streamLogs(engine, project.name, containers, { services: [], follow: true, timestamps: bool(sub, 'timestamps'), colour, noPrefix: bool(sub, 'no-log-prefix') }, (l) => io.stdout.write(l));
+    await streamLogs(
+      engine, project.name, containers,
+      { services: [], follow: true, timestamps: bool(sub, 'timestamps'), colour, noPrefix: bool(sub, 'no-log-prefix'), since },
+      (l) => io.stdout.write(l),
+      async (c, name) => {
+        const d = await engine.inspectContainer(c.id).catch(() => undefined);
+        if (d && !d.State.Running) io.stdout.write(`${name} exited with code ${d.State.ExitCode}\n`);
+      },
+    );
+    await stopping;
   } finally {
     remove?.();
   }
-  return interrupted ? 130 : 0;
+  return stopping ? 130 : 0;
 }
-

@@ -103,9 +103,9 @@ export class DockerodeEngine implements ComposeEngine {
     await call(() => this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } }));
   }
 
-  async containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean }): Promise<Readable> {
+  async containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean; since?: number }): Promise<Readable> {
     const c = this.docker.getContainer(id);
-    const common = { stdout: true, stderr: true, timestamps: opts.timestamps, ...(opts.tail === undefined ? {} : { tail: opts.tail }) };
+    const common = { stdout: true, stderr: true, timestamps: opts.timestamps, ...(opts.tail === undefined ? {} : { tail: opts.tail }), ...(opts.since === undefined ? {} : { since: opts.since }) };
     if (opts.follow) return (await call(() => c.logs({ ...common, follow: true }))) as unknown as Readable;
     const buf = (await call(() => c.logs({ ...common, follow: false as true }))) as unknown as Buffer;
     return Readable.from([buf]);

@@ -114,7 +114,8 @@ export interface ComposeEngine {
    */
   waitContainer(id: string, opts?: { nextExit: boolean }): Promise<number>;
   connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
-  containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean }): Promise<Readable>;
+  /** `since`: unix seconds; output written before it is left out. */
+  containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean; since?: number }): Promise<Readable>;
   attachContainer(id: string, opts: { stdin: boolean }): Promise<AttachedStreams>;
   exec(container: string, req: ExecRequest): Promise<{ streams: AttachedStreams; exitCode: () => Promise<number> }>;
 

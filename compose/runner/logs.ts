@@ -14,6 +14,8 @@ export interface LogOptions {
   readonly colour: boolean;
   /** Without prefixes (--no-log-prefix). */
   readonly noPrefix?: boolean;
+  /** Unix seconds: only output from then on (the foreground of up shows this run's output). */
+  readonly since?: number;
 }
 
 /** The name a log line is prefixed with: the container name without the project ("web-1"). */
@@ -27,13 +29,22 @@ export async function logs(engine: ComposeEngine, project: ComposeProject, opts:
   await streamLogs(engine, project.name, containers, opts, write);
 }
 
-export async function streamLogs(engine: ComposeEngine, project: string, containers: readonly Pick<ServiceContainer, 'id' | 'name' | 'service'>[], opts: LogOptions, write: (line: string) => void, since?: { tail: number }): Promise<void> {
+export async function streamLogs(
+  engine: ComposeEngine,
+  project: string,
+  containers: readonly Pick<ServiceContainer, 'id' | 'name' | 'service'>[],
+  opts: LogOptions,
+  write: (line: string) => void,
+  /** Called when a container's log ends (it stopped, when following). */
+  onEnd?: (c: Pick<ServiceContainer, 'id' | 'name' | 'service'>, shortName: string) => Promise<void>,
+): Promise<void> {
   const width = Math.max(0, ...containers.map((c) => shortName(project, c.name).length));
   const prefixer = new Prefixer(width, opts.colour);
   await Promise.all(containers.map(async (c) => {
-    const stream = await engine.containerLogs(c.id, { follow: opts.follow, tail: since?.tail ?? opts.tail, timestamps: opts.timestamps });
+    const stream = await engine.containerLogs(c.id, { follow: opts.follow, tail: opts.tail, timestamps: opts.timestamps, since: opts.since });
     const prefix = opts.noPrefix ? '' : prefixer.prefix(shortName(project, c.name), c.service);
     await pump(stream, (line) => write(`${prefix}${line}\n`));
+    await onEnd?.(c, shortName(project, c.name));
   }));
 }
 
