@@ -206,6 +206,7 @@ async function leftovers(e: Engine, project: string) {
 
 async function badCases(e: Engine): Promise<void> {
   const project = `bcbad-${e.label}-${id}`;
+  const port = 20000 + randomBytes(2).readUInt16BE(0) % 20000;
   const dir = join(work, project);
   mkdirSync(join(dir, 'broken'), { recursive: true });
   writeFileSync(join(dir, 'broken', 'Dockerfile'), `FROM ${BASE}\nRUN echo failing step; exit 3\n`);
@@ -223,6 +224,17 @@ services:
     image: ${BASE}
     profiles: [broken]
     command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+  first:
+    image: ${BASE}
+    profiles: [ports]
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+    ports: ["127.0.0.1:${port}:80"]
+  second:
+    image: ${BASE}
+    profiles: [ports]
+    depends_on: [first]
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+    ports: ["127.0.0.1:${port}:80"]
 `);
   try {
     const wait = await compose(e, dir, ['up', '-d', '--wait']);
@@ -236,11 +248,14 @@ services:
     // Images are built before any container starts (as Compose does); what ran before stays.
     const ok = await e.client.getContainer(`${project}-ok-1`).inspect();
     assert.equal(ok.State.Running, true);
-    const downR = await compose(e, dir, ['--profile', 'broken', 'down', '-v', '--rmi', 'local']);
+    const taken = await compose(e, dir, ['--profile', 'ports', 'up', '-d', 'second']);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, new RegExp(`cannot start service "second" \\(container ${project}-second-1\\): .*127\\.0\\.0\\.1:${port} failed: port is already allocated`));
+    const downR = await compose(e, dir, ['--profile', 'broken', '--profile', 'ports', 'down', '-v', '--rmi', 'local']);
     assert.equal(downR.code, 0, downR.stderr);
     assert.deepEqual(await leftovers(e, project), { containers: 0, networks: 0, volumes: 0, images: 0 });
   } finally {
-    await compose(e, dir, ['--profile', 'broken', 'down', '-v', '--rmi', 'local']);
+    await compose(e, dir, ['--profile', 'broken', '--profile', 'ports', 'down', '-v', '--rmi', 'local']);
   }
 }
 
