@@ -275,7 +275,47 @@ test('berth-compose on Docker Engine', async (t) => {
 });
 
 test('both engines end up with the same containers, labels, networks, volumes, aliases and logs', (t) => {
-  if (!requireOrSkip(t, summaries.size === 2 || !prereq || !dockerAnswers, 'both engine runs')) return;
-  if (summaries.size < 2) { t.skip('needs both engines'); return; }
+  if (!requireOrSkip(t, prereq, 'root, runc and a built dist/ (node scripts/build.mjs)')) return;
+  if (!requireOrSkip(t, dockerAnswers, `a Docker Engine at /var/run/docker.sock${inCI ? ' (CI starts dockerd)' : ''}`)) return;
+  assert.equal(summaries.size, 2, 'both engine runs above completed');
   assert.deepEqual(summaries.get('berth'), summaries.get('docker'));
+});
+
+test('Debian\'s docker-compose (1.29) sees berth-compose\'s project on Docker Engine, and berth-compose sees its', async (t) => {
+  if (!requireOrSkip(t, prereq, 'root, runc and a built dist/ (node scripts/build.mjs)')) return;
+  if (!requireOrSkip(t, dockerAnswers, `a Docker Engine at /var/run/docker.sock${inCI ? ' (CI starts dockerd)' : ''}`)) return;
+  if (!requireOrSkip(t, hasExecutable('/usr/bin/docker-compose'), 'docker-compose (Debian package docker-compose)')) return;
+  const e = { label: 'docker', host: DOCKER_HOST, client: new Docker({ socketPath: '/var/run/docker.sock' }) };
+  const project = `bcv1-${id}`;
+  const dir = join(work, project);
+  mkdirSync(dir, { recursive: true });
+  // Compose v1 wants a version and no name:; the project name comes from -p for both tools.
+  writeFileSync(join(dir, 'compose.yaml'), `version: "3.8"\nservices:\n  a:\n    image: ${BASE}\n    command: ["sh", "-c", "trap 'exit 0' TERM; echo up; while :; do sleep 1; done"]\n`);
+  const v1 = (args: string[]) => new Promise<CliResult>((resolveRun) => {
+    const child = spawn('docker-compose', ['-p', project, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+  });
+  try {
+    assert.equal((await compose(e, dir, ['-p', project, 'up', '-d'])).code, 0);
+    const seen = await v1(['ps', '-q']);
+    assert.equal(seen.code, 0, seen.stderr);
+    assert.equal(seen.stdout.trim(), (await e.client.getContainer(`${project}-a-1`).inspect()).Id);
+    const v1Down = await v1(['down']);
+    assert.equal(v1Down.code, 0, v1Down.stderr);
+    assert.deepEqual(await leftovers(e, project), { containers: 0, networks: 0, volumes: 0, images: 0 });
+
+    const v1Up = await v1(['up', '-d']);
+    assert.equal(v1Up.code, 0, v1Up.stderr);
+    const ps = await compose(e, dir, ['-p', project, 'ps', '--format', 'json']);
+    assert.deepEqual(ps.stdout.trim().split('\n').map((l) => { const r = JSON.parse(l) as { Name: string; Service: string; State: string }; return [r.Name, r.Service, r.State]; }), [[`${project}_a_1`, 'a', 'running']]);
+    const down = await compose(e, dir, ['-p', project, 'down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(await leftovers(e, project), { containers: 0, networks: 0, volumes: 0, images: 0 });
+  } finally {
+    await compose(e, dir, ['-p', project, 'down', '-t', '1']);
+  }
 });
