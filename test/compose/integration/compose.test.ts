@@ -100,8 +100,23 @@ services:
     depends_on:
       db: {condition: service_healthy}
       migrate: {condition: service_completed_successfully}
+  tools:
+    image: \${BASE_IMAGE}
+    entrypoint: ["sh", "-c"]
+    command: ["echo tools $$(id -u):$$(id -g) $$(pwd) $$(grep -c db.example /etc/hosts); trap 'exit 0' TERM; while :; do sleep 1; done"]
+    user: "1000:1000"
+    working_dir: /tmp
+    init: true
+    tmpfs: [/scratch]
+    extra_hosts: ["db.example:10.1.2.3"]
+    labels: {team: core}
+    restart: unless-stopped
+    deploy: {resources: {limits: {cpus: "0.5", memory: 64m, pids: 64}}}
+    networks: [back]
 volumes:
   data: {}
+networks:
+  back: {internal: true}
 `);
   writeFileSync(join(dir, 'web', 'Dockerfile'), 'ARG BASE\nFROM $BASE\nRUN echo built > /built\n');
   return dir;
@@ -113,6 +128,7 @@ interface Summary {
   volumes: string[];
   logs: string[];
   aliases: string[];
+  tools: unknown;
 }
 
 async function scenario(e: Engine): Promise<Summary> {
@@ -132,12 +148,24 @@ async function scenario(e: Engine): Promise<Summary> {
 
     const ps = await compose(e, dir, ['ps', '-a', '--format', 'json']);
     assert.equal(ps.code, 0, ps.stderr);
-    assert.deepEqual(ps.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { Service: string }).Service), ['db', 'migrate', 'web']);
+    assert.deepEqual(ps.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { Service: string }).Service), ['db', 'migrate', 'tools', 'web']);
+    const t = await inspect('tools');
+    const tools = {
+      user: t.Config.User, workingDir: t.Config.WorkingDir, entrypoint: t.Config.Entrypoint, team: t.Config.Labels.team,
+      init: t.HostConfig.Init, tmpfs: t.HostConfig.Tmpfs, extraHosts: t.HostConfig.ExtraHosts, restart: t.HostConfig.RestartPolicy?.Name,
+      nanoCpus: t.HostConfig.NanoCpus, memory: t.HostConfig.Memory, pids: t.HostConfig.PidsLimit,
+      networks: Object.keys(t.NetworkSettings.Networks).map((n) => n.replace(project, 'P')),
+      internal: (await e.client.getNetwork(`${project}_back`).inspect()).Internal,
+    };
+    assert.deepEqual(tools, {
+      user: '1000:1000', workingDir: '/tmp', entrypoint: ['sh', '-c'], team: 'core', init: true, tmpfs: { '/scratch': '' },
+      extraHosts: ['db.example:10.1.2.3'], restart: 'unless-stopped', nanoCpus: 5e8, memory: 64 * 1024 * 1024, pids: 64, networks: ['P_back'], internal: true,
+    });
 
     const logs = await compose(e, dir, ['logs', '--no-color']);
     assert.equal(logs.code, 0, logs.stderr);
     const logLines = logs.stdout.trim().split('\n').sort();
-    for (const want of ['db-1       | db ready', 'migrate-1  | migrated', 'web-1      | web got hello', 'web-1      | migrated']) assert.ok(logLines.includes(want), `${want} in ${logs.stdout}`);
+    for (const want of ['db-1       | db ready', 'migrate-1  | migrated', 'web-1      | web got hello', 'web-1      | migrated', 'tools-1    | tools 1000:1000 /tmp 1']) assert.ok(logLines.includes(want), `${want} in ${logs.stdout}`);
 
     // Nothing changed: nothing recreated.
     const ids = new Map([db, migrate, web].map((c) => [c.Name, c.Id]));
@@ -188,6 +216,7 @@ async function scenario(e: Engine): Promise<Summary> {
       volumes,
       logs: logLines.filter((l) => !l.startsWith('db-1       | db starting')),
       aliases: (webNet.Aliases ?? []).filter((a) => a === 'web' || a === 'frontend').sort(),
+      tools,
     };
   } finally {
     await compose(e, dir, ['down', '-v', '--rmi', 'local']);
