@@ -136,9 +136,11 @@ function resolveExtends(file: string, name: string, ctx: FileContext, chain: rea
   const resolvedBase = resolveExtends(baseFile, ext.service, ctx, [...chain, id], fail);
   const { extends: _ignored, ...own } = svc;
   void _ignored;
+  // depends_on is never inherited through extends (Docker's documentation of extends): dependencies
+  // stay visible where the service is defined.
   const { depends_on: _deps, ...baseWithoutDeps } = resolvedBase;
   void _deps;
-  return mergeService(baseFile === file ? resolvedBase : baseWithoutDeps, own);
+  return mergeService(baseWithoutDeps, own);
 }
 
 export function mergeModels(a: FileModel, b: FileModel): FileModel {

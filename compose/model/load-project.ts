@@ -9,7 +9,7 @@ import { parseDotenv, type Lookup } from './dotenv';
 import { loadFileModel, mergeModels, type FileContext, type FileModel } from './file-model';
 import { interpolateString } from './interpolate';
 import { normalizeService } from './normalize-service';
-import { ComposeError, KeyError, composeMessage, formatKey, type SourcePos } from './problem';
+import { ComposeError, KeyError, formatKey, type SourcePos } from './problem';
 import { SourceIndex } from './source-index';
 import type { ComposeProject, NetworkConfig, ServiceConfig, VolumeConfig } from './types';
 
@@ -53,7 +53,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
 }
 
 function load(opts: LoadOptions, warn: (w: string) => void): ComposeProject {
-  const files = findFiles(opts);
+  const files = findFiles(opts, warn);
   const projectDir = path.resolve(opts.cwd, opts.projectDirectory ?? path.dirname(files[0]));
   const dotenv = readDotenv(opts, projectDir);
   const lookup: Lookup = (n) => opts.env[n] ?? dotenv[n];
@@ -94,7 +94,7 @@ function load(opts: LoadOptions, warn: (w: string) => void): ComposeProject {
   }
 }
 
-function findFiles(opts: LoadOptions): string[] {
+function findFiles(opts: LoadOptions, warn: (w: string) => void): string[] {
   const fromEnv = opts.env.COMPOSE_FILE?.split(path.delimiter).filter(Boolean);
   const given = opts.files?.length ? opts.files : fromEnv;
   if (given?.length) {
@@ -106,7 +106,7 @@ function findFiles(opts: LoadOptions): string[] {
   }
   for (let dir = path.resolve(opts.cwd, opts.projectDirectory ?? '.'); ; dir = path.dirname(dir)) {
     const found = DEFAULT_FILES.filter((f) => existsSync(path.join(dir, f)));
-    if (found.length > 1) warn1(found, dir);
+    if (found.length > 1) warn(`Found multiple config files with supported names: ${found.map((f) => path.join(dir, f)).join(', ')}\nUsing ${path.join(dir, found[0])}`);
     if (found.length) {
       const override = OVERRIDE_FILES.find((f) => existsSync(path.join(dir, f)));
       return [path.join(dir, found[0]), ...(override ? [path.join(dir, override)] : [])];
@@ -114,10 +114,6 @@ function findFiles(opts: LoadOptions): string[] {
     if (path.dirname(dir) === dir) break;
   }
   throw new ComposeError(`no configuration file provided: not found (looked for ${DEFAULT_FILES.join(', ')} in ${opts.cwd} and its parents)`);
-}
-
-function warn1(_found: string[], _dir: string): void {
-  // Compose warns about several default files and uses the first; the first wins here too.
 }
 
 function readDotenv(opts: LoadOptions, projectDir: string): Record<string, string> {
@@ -221,9 +217,4 @@ function checkReferences(services: Record<string, ServiceConfig>, disabled: Reco
       }
     });
   }
-}
-
-/** One line for a problem, as the CLI prints it. */
-export function problemMessage(p: LoadProblem): string {
-  return p.message || composeMessage('', p.pos, p.key);
 }

@@ -142,3 +142,9 @@ test('env_file, healthcheck, deploy limits, scale, networks with aliases, extern
   assert.deepEqual(p.networks.outside, { name: 'shared-net', external: true, internal: false, driver: undefined, labels: {}, subnet: undefined });
   assert.ok(!('default' in p.networks));
 });
+
+test('extends does not inherit depends_on; an extends cycle is an error', () => {
+  const p = ok(load({ 'compose.yaml': 'services:\n  db:\n    image: busybox\n  base:\n    image: busybox\n    depends_on: [db]\n  web:\n    extends: base\n' }));
+  assert.deepEqual(p.services.web.dependsOn, {});
+  assert.match(problem(load({ 'compose.yaml': 'services:\n  a:\n    image: busybox\n    extends: b\n  b:\n    extends: a\n' })), /^compose\.yaml:\d+: services\.\w\.extends: extends cycle: /);
+});
