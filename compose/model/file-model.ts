@@ -31,13 +31,14 @@ export interface FileContext {
   readonly stack: readonly string[];
   /** Already read and prepared files (extends may name the same file many times). */
   readonly cache: Map<string, { file: ReadFile; data: Obj }>;
+  readonly readText?: (file: string) => string | undefined;
 }
 
 /** Reads, interpolates, validates and canonicalizes one file; throws ComposeError at file:line. */
 export function prepareFile(file: string, ctx: FileContext, indexPriority: 'high' | 'low' = 'high'): { file: ReadFile; data: Obj } {
   const cached = ctx.cache.get(file);
   if (cached) return cached;
-  const read = readComposeFile(file, ctx.baseDir);
+  const read = readComposeFile(file, ctx.baseDir, ctx.readText?.(file));
   if (indexPriority === 'high') ctx.index.add(read);
   const fail = (at: KeyPath, message: string): never => {
     throw new ComposeError(message, locateIn(read, at, ctx.baseDir) ?? locateIn(read, at.slice(0, -1), ctx.baseDir), formatKey(at));

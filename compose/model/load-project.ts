@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly cwd: string;
   /** false: --no-interpolate. */
   readonly interpolate?: boolean;
+  /** A file's text when the caller has a newer one than the disk (an editor's unsaved buffer). */
+  readonly readText?: (file: string) => string | undefined;
 }
 
 export interface LoadProblem {
@@ -58,7 +60,7 @@ function load(opts: LoadOptions, warn: (w: string) => void): ComposeProject {
   const dotenv = readDotenv(opts, projectDir);
   const lookup: Lookup = (n) => opts.env[n] ?? dotenv[n];
   const index = new SourceIndex(opts.cwd);
-  const ctx: FileContext = { baseDir: opts.cwd, lookup, interpolate: opts.interpolate !== false, index, warn, stack: [], cache: new Map() };
+  const ctx: FileContext = { baseDir: opts.cwd, lookup, interpolate: opts.interpolate !== false, index, warn, stack: [], cache: new Map(), readText: opts.readText };
   let merged: FileModel | undefined;
   for (const f of files) {
     const m = loadFileModel(f, ctx);

@@ -48,13 +48,27 @@ function entry(c: ServiceContainer): PsEntry {
   };
 }
 
-export function psTable(entries: readonly PsEntry[]): string {
-  const rows = [['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'STATUS', 'PORTS']];
+export function psTable(entries: readonly PsEntry[], now = Date.now()): string {
+  const rows = [['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS']];
   for (const e of entries) {
     const ports = e.Publishers.filter((p) => p.PublishedPort).map((p) => `${p.URL || '0.0.0.0'}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`).join(', ');
     const cmd = e.Command.length > 20 ? `"${e.Command.slice(0, 19)}..."` : `"${e.Command}"`;
-    rows.push([e.Name, e.Image, cmd, e.Service, e.Status, ports]);
+    rows.push([e.Name, e.Image, cmd, e.Service, ago(now / 1000 - e.Created), e.Status, ports]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join('').trimEnd()).join('\n') + '\n';
+}
+
+/** "5 seconds ago", "About a minute ago", "3 hours ago", as the docker CLI words it. */
+export function ago(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 1) return 'Less than a second ago';
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'} ago`;
+  const m = Math.round(s / 60);
+  if (m === 1) return 'About a minute ago';
+  if (m < 60) return `${m} minutes ago`;
+  const h = Math.round(s / 3600);
+  if (h === 1) return 'About an hour ago';
+  if (h < 48) return `${h} hours ago`;
+  return `${Math.round(h / 24)} days ago`;
 }

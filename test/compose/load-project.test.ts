@@ -148,3 +148,8 @@ test('extends does not inherit depends_on; an extends cycle is an error', () => 
   assert.deepEqual(p.services.web.dependsOn, {});
   assert.match(problem(load({ 'compose.yaml': 'services:\n  a:\n    image: busybox\n    extends: b\n  b:\n    extends: a\n' })), /^compose\.yaml:\d+: services\.\w\.extends: extends cycle: /);
 });
+
+test('an editor\'s unsaved text is read instead of the file', () => {
+  const r = load({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n' }, { readText: (f) => (f.endsWith('compose.yaml') ? 'services:\n  api:\n    image: busybox\n' : undefined) });
+  assert.deepEqual(Object.keys(ok(r).services), ['api']);
+});
