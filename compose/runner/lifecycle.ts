@@ -10,7 +10,9 @@ import { selectServices } from './up';
 type Verb = 'start' | 'stop' | 'restart';
 
 export async function lifecycle(engine: ComposeEngine, project: ComposeProject, verb: Verb, names: readonly string[], out: RunnerOutput, timeoutSeconds?: number): Promise<void> {
-  const order = selectServices(project, names, false).map((s) => s.name);
+  const chosen = selectServices(project, names, false).map((s) => s.name);
+  // restart SERVICE also restarts the services that depend on it with `restart: true`.
+  const order = verb === 'restart' && names.length > 0 ? withDependents(project, chosen) : chosen;
   const containers = await projectContainers(engine, project.name, { all: true, oneoff: false });
   if (verb === 'start' && names.length > 0 && !containers.some((c) => names.includes(c.service))) {
     throw new RunError(`service "${names[0]}" has no container to start`);
@@ -40,4 +42,17 @@ export async function lifecycle(engine: ComposeEngine, project: ComposeProject, 
       }
     }
   }
+}
+
+function withDependents(project: ComposeProject, names: readonly string[]): string[] {
+  const out = new Set(names);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of Object.values(project.services)) {
+      if (out.has(s.name)) continue;
+      if (Object.entries(s.dependsOn).some(([d, dep]) => dep.restart && out.has(d))) { out.add(s.name); grew = true; }
+    }
+  }
+  return selectServices(project, [...out], false).map((s) => s.name);
 }

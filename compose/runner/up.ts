@@ -56,9 +56,13 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
   const started = new Map<string, ServiceContainer[] | { id: string; name: string; service: string }[]>();
   const result: { id: string; name: string; service: string }[] = [];
   const deadline = opts.waitTimeoutSeconds === undefined ? undefined : Date.now() + opts.waitTimeoutSeconds * 1000;
+  const replaced = new Set<string>();
   for (const s of services) {
     if (opts.start) await waitForDependencies(engine, project, s, started, out);
-    const containers = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, out);
+    // depends_on.restart: a dependency that was recreated restarts this service's running containers.
+    const restart = Object.entries(s.dependsOn).some(([dep, d]) => d.restart && replaced.has(dep));
+    const { containers, recreated } = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, restart, out);
+    if (recreated) replaced.add(s.name);
     started.set(s.name, containers);
     result.push(...containers);
   }
@@ -126,9 +130,11 @@ async function convergeService(
   image: ServiceImage,
   existing: readonly ServiceContainer[],
   opts: UpOptions,
+  restartRunning: boolean,
   out: RunnerOutput,
-): Promise<{ id: string; name: string; service: string }[]> {
+): Promise<{ containers: { id: string; name: string; service: string }[]; recreated: boolean }> {
   const hash = configHash(s);
+  let recreated = false;
   const keep: { id: string; name: string; number: number; service: string; running: boolean }[] = [];
   const sorted = [...existing].sort((a, b) => a.number - b.number);
   // Scale down: the highest numbers go first.
@@ -145,7 +151,13 @@ async function convergeService(
       await engine.removeContainer(c.id, { force: true, volumes: false });
       const id = await createContainer(engine, project, s, image, c.number, hash, c.name);
       out.progress('Container', c.name, 'Recreated');
+      recreated = true;
       keep.push({ id, name: c.name, number: c.number, service: s.name, running: false });
+    } else if (restartRunning && c.running && opts.start) {
+      out.progress('Container', c.name, 'Restarting');
+      await engine.restartContainer(c.id, s.stopGracePeriodSeconds);
+      out.progress('Container', c.name, 'Restarted');
+      keep.push({ id: c.id, name: c.name, number: c.number, service: s.name, running: true });
     } else {
       out.progress('Container', c.name, c.running ? 'Running' : 'Created');
       keep.push({ id: c.id, name: c.name, number: c.number, service: s.name, running: c.running });
@@ -158,6 +170,7 @@ async function convergeService(
     out.progress('Container', name, 'Creating');
     const id = await createContainer(engine, project, s, image, n, hash, name);
     out.progress('Container', name, 'Created');
+    recreated = true;
     keep.push({ id, name, number: n, service: s.name, running: false });
   }
   keep.sort((a, b) => a.number - b.number);
@@ -174,7 +187,7 @@ async function convergeService(
       out.progress('Container', c.name, 'Started');
     }
   }
-  return keep.map(({ id, name, service }) => ({ id, name, service }));
+  return { containers: keep.map(({ id, name, service }) => ({ id, name, service })), recreated };
 }
 
 export async function createContainer(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, image: ServiceImage, number: number, hash: string, name: string): Promise<string> {

@@ -172,3 +172,13 @@ test('a second network is connected before start (API 1.41 takes one network at 
   assert.deepEqual(e.calls, ['network create n_front', 'network create n_back', 'create n-a-1', 'connect n_back', 'start n-a-1']);
   assert.equal(e.networks.get('n_back')!.Internal, true);
 });
+
+test('depends_on restart: true restarts the dependent when its dependency is recreated', async () => {
+  const yaml = (v: string) => `name: r\nservices:\n  db:\n    image: busybox\n    environment: {V: "${v}"}\n  app:\n    image: busybox\n    depends_on: {db: {condition: service_started, restart: true}}\n`;
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  await up(e, project(yaml('1')), opts(), recorder());
+  e.calls.length = 0;
+  await up(e, project(yaml('2')), opts(), recorder());
+  assert.deepEqual(e.calls, ['stop r-db-1', 'remove r-db-1', 'create r-db-1', 'start r-db-1', 'restart r-app-1']);
+});
