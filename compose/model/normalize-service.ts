@@ -52,7 +52,7 @@ export function normalizeService(name: string, s: Obj, ctx: NormalizeContext): S
     environment: environment(s, ctx, at),
     workingDir: optString(s.working_dir),
     user: optString(s.user),
-    restart: s.restart === undefined ? undefined : String(s.restart),
+    restart: restart(s.restart, at('restart')),
     labels: stringMap(s.labels),
     ports: ((s.ports as unknown[] | undefined) ?? []).flatMap((p, i) => ports(p, at('ports', i))),
     expose: ((s.expose as unknown[] | undefined) ?? []).map(String),
@@ -83,6 +83,13 @@ export function normalizeService(name: string, s: Obj, ctx: NormalizeContext): S
     shmSizeBytes: s.shm_size === undefined ? undefined : bytes(s.shm_size, at('shm_size')),
     profiles: ((s.profiles as unknown[] | undefined) ?? []).map(String),
   };
+}
+
+function restart(v: unknown, at: KeyPath): string | undefined {
+  if (v === undefined) return undefined;
+  const r = String(v);
+  if (!/^(no|always|unless-stopped|on-failure(:\d+)?)$/.test(r)) throw new KeyError(at, `"${r}" is not a restart policy (no, always, on-failure[:N], unless-stopped)`);
+  return r;
 }
 
 function optString(v: unknown): string | undefined {
