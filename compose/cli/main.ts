@@ -1,6 +1,6 @@
 // berth-compose: docker compose's subcommands and flags over compose/model and compose/runner.
 import type { Readable, Writable } from 'node:stream';
-import type { ComposeEngine } from '../engine/engine';
+import { EngineError, type ComposeEngine } from '../engine/engine';
 import { loadProject } from '../model/load-project';
 import { toComposeYaml } from '../model/to-compose-yaml';
 import type { ComposeProject } from '../model/types';
@@ -86,9 +86,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       err(e.message);
       return e instanceof RunError ? e.exitCode : 1;
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
-      err(`cannot connect to the container engine: ${(e as Error).message}`);
+    if (e instanceof EngineError) {
+      // An engine refusal the runner did not expect: its own words are the message.
+      err(`Error response from daemon: ${e.message}`);
       return 1;
     }
     throw e;
@@ -123,6 +123,11 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
   if (command === 'config') return config(global, sub, io);
   const { project } = loadFor(global, io);
   const engine = await io.engine();
+  try {
+    await engine.ping();
+  } catch (e) {
+    throw new RunError(`cannot connect to the container engine at ${engine.address}: ${(e as Error).message}. Is it running? (DOCKER_HOST chooses another engine)`);
+  }
   const out = progressOutput(io, bool(sub, 'quiet'));
   const services = sub.positionals;
   switch (command) {
