@@ -30,6 +30,10 @@ main(process.argv.slice(2), {
   stdoutIsTty: Boolean(process.stdout.isTTY),
   stdinIsTty: Boolean(process.stdin.isTTY),
   engine: connect,
+  setRawMode: (raw) => {
+    if (process.stdin.isTTY) process.stdin.setRawMode(raw);
+    if (!raw) process.stdin.pause();
+  },
   onInterrupt: (handler) => {
     let count = 0;
     const h = () => {

@@ -27,6 +27,8 @@ export interface CliIo {
   readonly stdinIsTty: boolean;
   /** Connects to the engine (DOCKER_HOST, the bundled engine, or Docker's socket). */
   readonly engine: () => Promise<ComposeEngine>;
+  /** Puts the terminal in raw mode (keys go to the container's TTY as typed) or back. */
+  readonly setRawMode?: (raw: boolean) => void;
   /** Registers a handler for Ctrl-C for the foreground `up`; returns its removal. */
   readonly onInterrupt?: (handler: () => void) => () => void;
 }
@@ -203,10 +205,10 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
       if (!service || sub.rest.length === 0) throw new UsageError('"berth-compose exec" requires at least 2 arguments: SERVICE COMMAND [ARGS...]');
       if (bool(sub, 'detach')) throw new UsageError('exec --detach is not supported by berth-compose');
       const tty = !bool(sub, 'no-TTY') && io.stdinIsTty && io.stdoutIsTty;
-      return execInService(engine, project, {
-        service, index: int(sub, 'index') ?? 1, command: sub.rest, tty, interactive: tty || bool(sub, 'interactive'),
+      return withRawTerminal(io, tty, () => execInService(engine, project, {
+        service, index: int(sub, 'index') ?? 1, command: sub.rest, tty, interactive: keepStdin(sub, io),
         user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), privileged: bool(sub, 'privileged'),
-      }, io);
+      }, io));
     }
     case 'run': {
       const [service] = sub.positionals;
@@ -214,14 +216,31 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
       if (bool(sub, 'detach')) throw new UsageError('run --detach is not supported by berth-compose');
       const tty = !bool(sub, 'no-TTY') && io.stdinIsTty && io.stdoutIsTty;
       const entrypoint = str(sub, 'entrypoint');
-      return runOneOff(engine, project, {
+      return withRawTerminal(io, tty, () => runOneOff(engine, project, {
         service, command: sub.rest, entrypoint: entrypoint === undefined ? undefined : [entrypoint], rm: bool(sub, 'rm'), noDeps: bool(sub, 'no-deps'),
-        tty, interactive: tty || bool(sub, 'interactive'), user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), name: str(sub, 'name'), build: bool(sub, 'build'),
-      }, out, io);
+        tty, interactive: keepStdin(sub, io), user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), name: str(sub, 'name'), build: bool(sub, 'build'),
+      }, out, io));
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+async function withRawTerminal<T>(io: CliIo, tty: boolean, f: () => Promise<T>): Promise<T> {
+  if (tty) io.setRawMode?.(true);
+  try {
+    return await f();
+  } finally {
+    if (tty) io.setRawMode?.(false);
+  }
+}
+
+/**
+ * exec and run keep stdin open by default, as docker compose does (-i defaults to true), so that
+ * `berth-compose exec -T db psql < dump.sql` works; `--interactive=false` turns it off.
+ */
+function keepStdin(sub: Parsed, io: CliIo): boolean {
+  return io.stdin !== undefined && (sub.flags.get('interactive')?.at(-1) ?? 'true') === 'true';
 }
 
 function config(global: Parsed, sub: Parsed, io: CliIo): number {

@@ -51,14 +51,15 @@ after(async () => {
 
 interface CliResult { code: number; stdout: string; stderr: string }
 
-function compose(e: Engine, dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+function compose(e: Engine, dir: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: e.host, BASE_IMAGE: BASE, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: e.host, BASE_IMAGE: BASE, NO_COLOR: '1', ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.on('error', reject);
     child.on('close', (code) => { clearTimeout(timer); resolveRun({ code: code ?? -1, stdout, stderr }); });
   });
@@ -177,6 +178,9 @@ async function scenario(e: Engine): Promise<Summary> {
     const ex = await compose(e, dir, ['exec', '-T', 'web', 'sh', '-c', 'echo $GREETING; cat /built; exit 7']);
     assert.equal(ex.code, 7, ex.stderr);
     assert.equal(ex.stdout, 'hello\nbuilt\n');
+    const piped = await compose(e, dir, ['exec', '-T', 'web', 'sh', '-c', 'tr a-z A-Z'], {}, 'from stdin\n');
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, 'FROM STDIN\n');
     const run = await compose(e, dir, ['run', '--rm', '--no-deps', 'migrate', 'sh', '-c', 'echo one-off; exit 4']);
     assert.equal(run.code, 4, run.stderr);
     assert.equal(run.stdout, 'one-off\n');
