@@ -84,9 +84,11 @@ function load(opts: LoadOptions, warn: (w: string) => void): ComposeProject {
       const enabled = svc.profiles.length === 0 || svc.profiles.some((p) => profiles.includes(p) || p === '*') || profiles.includes('*');
       (enabled ? services : disabledServices)[svcName] = svc;
     }
-    const networks = topNetworks(model.networks, name, services);
+    // The default network exists when any service, enabled or not, uses it: naming a disabled service enables it.
+    const networks = topNetworks(model.networks, name, { ...disabledServices, ...services });
     const volumes = topVolumes(model.volumes, name);
-    checkReferences(services, disabledServices, networks, volumes);
+    checkReferences(services, disabledServices, networks, volumes, true);
+    checkReferences(disabledServices, services, networks, volumes, false);
     const order = startOrder(services);
     if (!order.ok) throw new KeyError(['services', order.cycle[0], 'depends_on'], `dependency cycle: ${order.cycle.join(' -> ')}`);
     return { name, workingDir: projectDir, configFiles: files, services, disabledServices, networks, volumes };
@@ -203,10 +205,15 @@ function labels(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries((v as Record<string, unknown> | undefined) ?? {}).map(([k, x]) => [k, String(x ?? '')]));
 }
 
-function checkReferences(services: Record<string, ServiceConfig>, disabled: Record<string, ServiceConfig>, networks: Record<string, NetworkConfig>, volumes: Record<string, VolumeConfig>): void {
+/**
+ * `services` are checked against themselves and `others`. For enabled services (`enabled`), a
+ * dependency that a profile disables is an error; a disabled service may depend on anything defined.
+ */
+function checkReferences(services: Record<string, ServiceConfig>, others: Record<string, ServiceConfig>, networks: Record<string, NetworkConfig>, volumes: Record<string, VolumeConfig>, enabled: boolean): void {
+  const disabled = enabled ? others : {};
   for (const s of Object.values(services)) {
     for (const [dep, d] of Object.entries(s.dependsOn)) {
-      if (dep in services || !d.required) continue;
+      if (dep in services || (!enabled && dep in others) || !d.required) continue;
       const why = dep in disabled ? `service "${dep}" is disabled by its profiles (${disabled[dep].profiles.join(', ')}); enable one with --profile` : `service "${dep}" is not defined`;
       throw new KeyError(['services', s.name, 'depends_on', dep], `service "${s.name}" depends on ${why}`);
     }

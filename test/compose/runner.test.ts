@@ -182,3 +182,11 @@ test('depends_on restart: true restarts the dependent when its dependency is rec
   await up(e, project(yaml('2')), opts(), recorder());
   assert.deepEqual(e.calls, ['stop r-db-1', 'remove r-db-1', 'create r-db-1', 'start r-db-1', 'restart r-app-1']);
 });
+
+test('a service disabled by its profile comes up when named, on the default network', async () => {
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const p = project('name: pr\nservices:\n  tool:\n    image: busybox\n    profiles: [debug]\n');
+  await up(e, p, opts({ services: ['tool'] }), recorder());
+  assert.deepEqual(e.calls, ['network create pr_default', 'create pr-tool-1', 'start pr-tool-1']);
+});
