@@ -1,4 +1,6 @@
 // berth-compose: docker compose's subcommands and flags over compose/model and compose/runner.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { EngineError, type ComposeEngine } from '../engine/engine';
 import { loadProject } from '../model/load-project';
@@ -67,8 +69,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     const global = parseFlags(argv, GLOBAL_FLAGS, 1);
     const [command] = global.positionals;
-    if (bool(global, 'version') || command === 'version') {
-      io.stdout.write(str(global, 'short') ? `${COMPOSE_VERSION}\n` : `berth-compose version ${COMPOSE_VERSION}\n`);
+    if (bool(global, 'version')) {
+      io.stdout.write(`berth-compose version ${COMPOSE_VERSION}\n`);
       return 0;
     }
     if (!command || bool(global, 'help') || command === 'help') {
@@ -80,6 +82,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const stopAfter = command === 'exec' || command === 'run' ? 1 : Infinity;
     const sub = parseFlags(global.rest, [...specs, { names: ['help', 'h'] }], stopAfter, `berth-compose ${command}`);
     if (bool(sub, 'help')) { io.stdout.write(usage); return 0; }
+    if (command === 'version') {
+      io.stdout.write(bool(sub, 'short') ? `${COMPOSE_VERSION}\n` : `berth-compose version ${COMPOSE_VERSION}\n`);
+      return 0;
+    }
     const ansi = str(global, 'ansi') ?? 'auto';
     const colour = ansi === 'always' || (ansi === 'auto' && io.stdoutIsTty && !io.env.NO_COLOR);
     return await runCommand(command, global, sub, io, colour);
@@ -113,11 +119,12 @@ function loadFor(global: Parsed, io: CliIo, interpolate = true): { project: Comp
   return { project: r.project };
 }
 
-function progressOutput(io: CliIo, quiet = false): RunnerOutput {
+function progressOutput(io: CliIo, quiet = false, quietPull = quiet): RunnerOutput {
   return {
     progress: (kind, name, state) => { if (!quiet) io.stderr.write(` ${kind} ${name}  ${state}\n`); },
     warn: (m) => io.stderr.write(`WARN[0000] ${m}\n`),
     buildLog: (_service, text) => { if (!quiet) io.stderr.write(text); },
+    pullLog: (_service, text) => { if (!quietPull) io.stderr.write(text); },
   };
 }
 
@@ -130,16 +137,18 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
   } catch (e) {
     throw new RunError(`cannot connect to the container engine at ${engine.address}: ${(e as Error).message}. Is it running? (DOCKER_HOST chooses another engine)`);
   }
-  const out = progressOutput(io, bool(sub, 'quiet'));
+  const out = progressOutput(io, bool(sub, 'quiet'), bool(sub, 'quiet') || bool(sub, 'quiet-pull'));
   const services = sub.positionals;
   switch (command) {
     case 'up':
     case 'create': {
+      if (bool(sub, 'build') && bool(sub, 'no-build')) throw new UsageError('--build and --no-build are incompatible');
       const detach = command === 'create' || bool(sub, 'detach') || bool(sub, 'wait');
       const since = Math.floor(Date.now() / 1000);
       const result = await up(engine, project, {
         services,
         build: bool(sub, 'build'),
+        noBuild: bool(sub, 'no-build'),
         forceRecreate: bool(sub, 'force-recreate'),
         noRecreate: bool(sub, 'no-recreate'),
         removeOrphans: bool(sub, 'remove-orphans'),
@@ -180,7 +189,9 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
       return 0;
     }
     case 'build': {
-      for (const s of selectServices(project, services, false)) if (s.build) await buildService(engine, project, s, out);
+      for (const s of selectServices(project, services, false)) {
+        if (s.build) await buildService(engine, project, s, out, { noCache: bool(sub, 'no-cache'), pull: bool(sub, 'pull') });
+      }
       return 0;
     }
     case 'pull': {
@@ -204,7 +215,7 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
       const [service] = sub.positionals;
       if (!service || sub.rest.length === 0) throw new UsageError('"berth-compose exec" requires at least 2 arguments: SERVICE COMMAND [ARGS...]');
       if (bool(sub, 'detach')) throw new UsageError('exec --detach is not supported by berth-compose');
-      const tty = !bool(sub, 'no-TTY') && io.stdinIsTty && io.stdoutIsTty;
+      const tty = wantsTty(sub, io);
       return withRawTerminal(io, tty, () => execInService(engine, project, {
         service, index: int(sub, 'index') ?? 1, command: sub.rest, tty, interactive: keepStdin(sub, io),
         user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), privileged: bool(sub, 'privileged'),
@@ -214,7 +225,7 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
       const [service] = sub.positionals;
       if (!service) throw new UsageError('"berth-compose run" requires at least 1 argument: SERVICE [COMMAND] [ARGS...]');
       if (bool(sub, 'detach')) throw new UsageError('run --detach is not supported by berth-compose');
-      const tty = !bool(sub, 'no-TTY') && io.stdinIsTty && io.stdoutIsTty;
+      const tty = wantsTty(sub, io);
       const entrypoint = str(sub, 'entrypoint');
       return withRawTerminal(io, tty, () => runOneOff(engine, project, {
         service, command: sub.rest, entrypoint: entrypoint === undefined ? undefined : [entrypoint], rm: bool(sub, 'rm'), noDeps: bool(sub, 'no-deps'),
@@ -224,6 +235,13 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** -T: no TTY; -t: a TTY; neither: a TTY when berth-compose runs in a terminal, as docker compose decides. */
+function wantsTty(sub: Parsed, io: CliIo): boolean {
+  if (bool(sub, 'no-TTY')) return false;
+  const t = sub.flags.get('tty')?.at(-1);
+  return t === undefined ? io.stdinIsTty && io.stdoutIsTty : t === 'true';
 }
 
 async function withRawTerminal<T>(io: CliIo, tty: boolean, f: () => Promise<T>): Promise<T> {
@@ -250,7 +268,9 @@ function config(global: Parsed, sub: Parsed, io: CliIo): number {
   if (bool(sub, 'volumes')) { io.stdout.write(Object.keys(project.volumes).map((s) => `${s}\n`).join('')); return 0; }
   const format = str(sub, 'format') ?? 'yaml';
   if (format !== 'yaml') throw new UsageError(`--format "${format}" is not supported by berth-compose config (yaml)`);
-  io.stdout.write(toComposeYaml(project));
+  const output = str(sub, 'output');
+  if (output === undefined) io.stdout.write(toComposeYaml(project));
+  else writeFileSync(path.resolve(io.cwd, output), toComposeYaml(project));
   return 0;
 }
 

@@ -178,6 +178,8 @@ export class DockerodeEngine implements ComposeEngine {
         labels: req.labels,
         rm: true,
         forcerm: true,
+        ...(req.noCache ? { nocache: true } : {}),
+        ...(req.pull ? { pull: true } : {}),
       }),
     )) as Readable;
     await this.follow(stream, onProgress);

@@ -67,6 +67,9 @@ export interface BuildRequest {
   readonly buildargs: Record<string, string>;
   readonly target?: string;
   readonly labels: Labels;
+  readonly noCache?: boolean;
+  /** Pull a newer base image even when the engine has one. */
+  readonly pull?: boolean;
 }
 
 export interface ExecRequest {

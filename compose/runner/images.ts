@@ -19,8 +19,13 @@ export function imageRef(project: ComposeProject, s: ServiceConfig): string {
 export interface ImageOptions {
   /** up --build / build: build every service that has a build section. */
   readonly build: boolean;
-  /** --pull always */
-  readonly pullAlways?: boolean;
+  /** up --no-build: never build; a missing image is an error. */
+  readonly noBuild?: boolean;
+}
+
+export interface BuildOptions {
+  readonly noCache?: boolean;
+  readonly pull?: boolean;
 }
 
 export async function ensureImages(engine: ComposeEngine, project: ComposeProject, services: readonly ServiceConfig[], opts: ImageOptions, out: RunnerOutput): Promise<Map<string, ServiceImage>> {
@@ -29,9 +34,14 @@ export async function ensureImages(engine: ComposeEngine, project: ComposeProjec
     const ref = imageRef(project, s);
     let found = await engine.inspectImage(ref);
     if (s.build && (opts.build || s.pullPolicy === 'build' || !found)) {
+      if (opts.noBuild) {
+        if (!found) throw new RunError(`service "${s.name}": image ${ref} is missing and --no-build forbids building it: run berth-compose build ${s.name} first`);
+        result.set(s.name, { ref, id: found.Id });
+        continue;
+      }
       await buildService(engine, project, s, out);
       found = await engine.inspectImage(ref);
-    } else if (!s.build && (!found || s.pullPolicy === 'always' || opts.pullAlways)) {
+    } else if (!s.build && (!found || s.pullPolicy === 'always')) {
       if (s.pullPolicy === 'never' && !found) throw new RunError(`service "${s.name}": image ${ref} not found and pull_policy is never`);
       await pullService(engine, s, ref, out);
       found = await engine.inspectImage(ref);
@@ -46,7 +56,7 @@ export async function pullService(engine: ComposeEngine, s: ServiceConfig, ref: 
   out.progress('Image', ref, 'Pulling');
   try {
     await engine.pullImage(ref, (m) => {
-      if (m.status && !m.progress) out.buildLog(s.name, `${m.id ? `${m.id}: ` : ''}${m.status}\n`);
+      if (m.status && !m.progress) out.pullLog(s.name, `${m.id ? `${m.id}: ` : ''}${m.status}\n`);
     });
   } catch (e) {
     out.progress('Image', ref, 'Error');
@@ -55,7 +65,7 @@ export async function pullService(engine: ComposeEngine, s: ServiceConfig, ref: 
   out.progress('Image', ref, 'Pulled');
 }
 
-export async function buildService(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, out: RunnerOutput): Promise<void> {
+export async function buildService(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, out: RunnerOutput, opts: BuildOptions = {}): Promise<void> {
   const b = s.build!;
   const tag = imageRef(project, s);
   out.progress('Service', s.name, 'Building');
@@ -68,6 +78,8 @@ export async function buildService(engine: ComposeEngine, project: ComposeProjec
         buildargs: { ...b.args },
         target: b.target,
         labels: { ...b.labels, [LABEL.project]: project.name, [LABEL.service]: s.name, [LABEL.version]: COMPOSE_VERSION },
+        noCache: opts.noCache,
+        pull: opts.pull,
       },
       (m) => { if (m.stream) out.buildLog(s.name, m.stream); },
     );

@@ -6,8 +6,10 @@ export interface RunnerOutput {
   /** A resource changed state: " Container demo-web-1  Started", as docker compose prints it. */
   progress(kind: ResourceKind, name: string, state: string): void;
   warn(message: string): void;
-  /** Lines of a build or pull, for the service named. */
+  /** Output of a build, for the service named. */
   buildLog(service: string, text: string): void;
+  /** Status lines of a pull, for the service named. */
+  pullLog(service: string, text: string): void;
 }
 
-export const silentOutput: RunnerOutput = { progress: () => undefined, warn: () => undefined, buildLog: () => undefined };
+export const silentOutput: RunnerOutput = { progress: () => undefined, warn: () => undefined, buildLog: () => undefined, pullLog: () => undefined };

@@ -18,6 +18,8 @@ export interface UpOptions {
   /** Services named on the command line; empty: all enabled ones. */
   readonly services: readonly string[];
   readonly build: boolean;
+  /** --no-build */
+  readonly noBuild?: boolean;
   readonly forceRecreate: boolean;
   readonly noRecreate: boolean;
   readonly removeOrphans: boolean;
@@ -50,7 +52,7 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
 
   await ensureNetworks(engine, project, new Set(services.flatMap((s) => Object.keys(s.networks))), out);
   await ensureVolumes(engine, project, new Set(services.flatMap((s) => s.volumes.flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : [])))), out);
-  const images = await ensureImages(engine, project, services, { build: opts.build }, out);
+  const images = await ensureImages(engine, project, services, { build: opts.build, noBuild: opts.noBuild }, out);
 
   const current = byService(existing);
   const started = new Map<string, ServiceContainer[] | { id: string; name: string; service: string }[]>();

@@ -17,7 +17,7 @@ function project(yaml: string, files: Record<string, string> = {}): ComposeProje
 function recorder(): RunnerOutput & { lines: string[]; warnings: string[] } {
   const lines: string[] = [];
   const warnings: string[] = [];
-  return { lines, warnings, progress: (k, n, s) => lines.push(`${k} ${n} ${s}`), warn: (m) => warnings.push(m), buildLog: () => undefined };
+  return { lines, warnings, progress: (k, n, s) => lines.push(`${k} ${n} ${s}`), warn: (m) => warnings.push(m), buildLog: () => undefined, pullLog: () => undefined };
 }
 
 const opts = (o: Partial<UpOptions> = {}): UpOptions => ({ services: [], build: false, forceRecreate: false, noRecreate: false, removeOrphans: false, noDeps: false, wait: false, start: true, ...o });
