@@ -137,7 +137,10 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
   } catch (e) {
     throw new RunError(`cannot connect to the container engine at ${engine.address}: ${(e as Error).message}. Is it running? (DOCKER_HOST chooses another engine)`);
   }
-  const out = progressOutput(io, bool(sub, 'quiet'), bool(sub, 'quiet') || bool(sub, 'quiet-pull'));
+  const progress = str(global, 'progress') ?? 'auto';
+  if (!['auto', 'plain', 'quiet'].includes(progress)) throw new UsageError(`--progress "${progress}" is not supported by berth-compose (auto, plain or quiet; progress is always plain lines)`);
+  const quiet = bool(sub, 'quiet') || progress === 'quiet';
+  const out = progressOutput(io, quiet, quiet || bool(sub, 'quiet-pull'));
   const services = sub.positionals;
   switch (command) {
     case 'up':
