@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { ComposeProject, ServiceConfig } from './types';
 
 export function toComposeYaml(p: ComposeProject): string {
-  const services = Object.fromEntries(Object.entries(p.services).sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => [n, service(s, p)]));
+  const services = Object.fromEntries(Object.entries(p.services).sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => [n, service(s)]));
   const doc: Record<string, unknown> = { name: p.name, services };
   if (Object.keys(p.networks).length) {
     doc.networks = Object.fromEntries(Object.entries(p.networks).map(([k, n]) => [k, drop({ name: n.name, external: n.external || undefined, internal: n.internal || undefined, driver: n.driver, labels: empty(n.labels), ipam: n.subnet ? { config: [{ subnet: n.subnet }] } : undefined })]));
@@ -12,10 +12,18 @@ export function toComposeYaml(p: ComposeProject): string {
   if (Object.keys(p.volumes).length) {
     doc.volumes = Object.fromEntries(Object.entries(p.volumes).map(([k, v]) => [k, drop({ name: v.name, external: v.external || undefined, driver: v.driver, labels: empty(v.labels) })]));
   }
-  return stringify(doc, { lineWidth: 0 });
+  return stringify(escapeDollars(doc), { lineWidth: 0 });
 }
 
-function service(s: ServiceConfig, p: ComposeProject): Record<string, unknown> {
+/** Values are already interpolated: a literal $ is written $$ so that the output loads back the same. */
+function escapeDollars(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(/\$/g, '$$$$');
+  if (Array.isArray(v)) return v.map(escapeDollars);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeDollars(x)]));
+  return v;
+}
+
+function service(s: ServiceConfig): Record<string, unknown> {
   const ns = (n?: number) => (n === undefined ? undefined : `${n / 1e9}s`);
   return drop({
     build: s.build && drop({ context: s.build.context, dockerfile: s.build.dockerfile, args: empty(s.build.args), target: s.build.target, labels: empty(s.build.labels) }),
@@ -33,7 +41,7 @@ function service(s: ServiceConfig, p: ComposeProject): Record<string, unknown> {
     extra_hosts: list(s.extraHosts),
     healthcheck: s.healthcheck && drop({ test: s.healthcheck.test, interval: ns(s.healthcheck.intervalNs), timeout: ns(s.healthcheck.timeoutNs), retries: s.healthcheck.retries, start_period: ns(s.healthcheck.startPeriodNs) }),
     hostname: s.hostname,
-    image: s.image ?? (s.build ? `${p.name}-${s.name}` : undefined),
+    image: s.image,
     init: s.init,
     labels: empty(s.labels),
     network_mode: s.networkMode,

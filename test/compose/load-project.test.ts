@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { toComposeYaml } from '../../compose/model/to-compose-yaml';
 import { load } from './model-fixture';
 
 function ok(r: ReturnType<typeof load>) {
@@ -153,4 +154,52 @@ test('extends does not inherit depends_on; an extends cycle is an error', () => 
 test('an editor\'s unsaved text is read instead of the file', () => {
   const r = load({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n' }, { readText: (f) => (f.endsWith('compose.yaml') ? 'services:\n  api:\n    image: busybox\n' : undefined) });
   assert.deepEqual(Object.keys(ok(r).services), ['api']);
+});
+
+test('config output loads back into the same model', () => {
+  const files = {
+    'compose.yaml': [
+      'name: rt',
+      'services:',
+      '  web:',
+      '    build: {context: ./app, args: {A: "1"}, target: prod}',
+      '    command: ["sh", "-c", "echo $$HOME"]',
+      '    entrypoint: /bin/sh',
+      '    environment: {X: "1"}',
+      '    env_file: [app.env]',
+      '    ports: ["127.0.0.1:8080:80/udp", "9000"]',
+      '    expose: ["3000"]',
+      '    volumes: ["data:/data:ro", "./src:/src", {type: tmpfs, target: /t, tmpfs: {size: 1024}}]',
+      '    tmpfs: [/run]',
+      '    healthcheck: {test: ["CMD", "true"], interval: 2s, timeout: 1s, retries: 5, start_period: 3s}',
+      '    deploy: {replicas: 2, resources: {limits: {cpus: "1.5", memory: 32m, pids: 10}}}',
+      '    restart: on-failure:3',
+      '    init: true',
+      '    user: "1000"',
+      '    working_dir: /w',
+      '    extra_hosts: ["h:1.2.3.4"]',
+      '    labels: {l: v}',
+      '    cap_add: [NET_ADMIN]',
+      '    stop_grace_period: 1m',
+      '    networks: {front: {aliases: [www]}}',
+      '    depends_on: {db: {condition: service_healthy, restart: true}}',
+      '  db:',
+      '    image: busybox',
+      '    profiles: [x]',
+      'networks:',
+      '  front: {internal: true, labels: {a: b}}',
+      'volumes:',
+      '  data: {external: true, name: shared}',
+      '',
+    ].join('\n'),
+    'app.env': 'FROM_FILE=yes\n',
+    'app/Dockerfile': 'FROM busybox\n',
+  };
+  const first = load(files, { profiles: ['x'] });
+  const p = ok(first);
+  const again = load({ 'compose.yaml': toComposeYaml(p) }, { profiles: ['x'] });
+  const q = ok(again);
+  assert.deepEqual(q.services, p.services);
+  assert.deepEqual(q.networks, p.networks);
+  assert.deepEqual(q.volumes, p.volumes);
 });
