@@ -138,13 +138,19 @@ async function scenario(e: Engine): Promise<Summary> {
   try {
     const upR = await compose(e, dir, ['up', '-d', '--wait']);
     assert.equal(upR.code, 0, upR.stderr);
-    // Health ordering: web started only after db was healthy and migrate had exited 0.
+    // Health ordering: web started only after db was ready (its health check passes from then on) and
+    // migrate had exited 0. The engine keeps only the last few health results, so db's own log line
+    // gives the time; berth-compose's progress shows the order it waited in.
     const inspect = async (name: string) => e.client.getContainer(`${project}-${name}-1`).inspect();
     const [db, migrate, web] = [await inspect('db'), await inspect('migrate'), await inspect('web')];
-    const firstPass = db.State.Health?.Log?.find((l: { ExitCode: number }) => l.ExitCode === 0) as { End: string } | undefined;
-    assert.ok(firstPass, 'db passed a health check');
-    assert.ok(Date.parse(web.State.StartedAt) >= Date.parse(firstPass.End), 'web started after db was healthy');
+    const dbLog = await compose(e, dir, ['logs', '--no-color', '--timestamps', 'db']);
+    const readyAt = /\| (\S+) db ready/.exec(dbLog.stdout)?.[1];
+    assert.ok(readyAt, dbLog.stdout);
+    assert.ok(Date.parse(web.State.StartedAt) >= Date.parse(readyAt), 'web started after db was ready');
     assert.ok(Date.parse(web.State.StartedAt) >= Date.parse(migrate.State.FinishedAt), 'web started after migrate exited');
+    const order = (line: string) => upR.stderr.indexOf(line);
+    assert.ok(order(`Container ${project}-db-1  Healthy`) >= 0 && order(`Container ${project}-db-1  Healthy`) < order(`Container ${project}-web-1  Starting`), upR.stderr);
+    assert.ok(order(`Container ${project}-migrate-1  Exited`) < order(`Container ${project}-web-1  Starting`), upR.stderr);
     assert.equal(migrate.State.ExitCode, 0);
 
     const ps = await compose(e, dir, ['ps', '-a', '--format', 'json']);
