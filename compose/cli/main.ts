@@ -12,6 +12,7 @@ import { COMPOSE_VERSION } from '../runner/labels';
 import { lifecycle } from '../runner/lifecycle';
 import { logs, streamLogs } from '../runner/logs';
 import type { RunnerOutput } from '../runner/output';
+import type { ContainerRef } from '../runner/project-state';
 import { ps, psTable } from '../runner/ps';
 import { RunError } from '../runner/run-error';
 import { execInService, runOneOff } from '../runner/run-exec';
@@ -278,7 +279,7 @@ function config(global: Parsed, sub: Parsed, io: CliIo): number {
 }
 
 /** up without -d: the containers' logs until they all stop; Ctrl-C stops them (docker compose's behaviour). */
-async function foreground(engine: ComposeEngine, project: ComposeProject, containers: readonly { id: string; name: string; service: string }[], sub: Parsed, io: CliIo, colour: boolean, since: number): Promise<number> {
+async function foreground(engine: ComposeEngine, project: ComposeProject, containers: readonly ContainerRef[], sub: Parsed, io: CliIo, colour: boolean, since: number): Promise<number> {
   let stopping: Promise<void> | undefined;
   const remove = io.onInterrupt?.(() => {
     if (stopping) return;

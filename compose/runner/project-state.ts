@@ -3,6 +3,13 @@
 import type { ComposeEngine, ContainerSummary } from '../engine/engine';
 import { LABEL, projectFilter } from './labels';
 
+/** A container the runner made or found, as later steps (waiting, logs) need it. */
+export interface ContainerRef {
+  readonly id: string;
+  readonly name: string;
+  readonly service: string;
+}
+
 export interface ServiceContainer {
   readonly summary: ContainerSummary;
   readonly id: string;

@@ -9,7 +9,7 @@ import { containerPlan } from './container-spec';
 import { ensureImages, type ServiceImage } from './images';
 import { containerName, LABEL } from './labels';
 import type { RunnerOutput } from './output';
-import { byService, projectContainers, type ServiceContainer } from './project-state';
+import { byService, projectContainers, type ContainerRef, type ServiceContainer } from './project-state';
 import { ensureNetworks, ensureVolumes } from './resources';
 import { RunError } from './run-error';
 import { waitForCondition, waitReady } from './wait';
@@ -32,7 +32,7 @@ export interface UpOptions {
 
 export interface UpResult {
   /** The containers of the services brought up, in start order. */
-  readonly containers: readonly { id: string; name: string; service: string }[];
+  readonly containers: readonly ContainerRef[];
 }
 
 /** The services an operation concerns: those named (enabled or not: naming one enables it) or all enabled. */
@@ -55,8 +55,8 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
   const images = await ensureImages(engine, project, services, { build: opts.build, noBuild: opts.noBuild }, out);
 
   const current = byService(existing);
-  const started = new Map<string, ServiceContainer[] | { id: string; name: string; service: string }[]>();
-  const result: { id: string; name: string; service: string }[] = [];
+  const started = new Map<string, readonly ContainerRef[]>();
+  const result: ContainerRef[] = [];
   const deadline = opts.waitTimeoutSeconds === undefined ? undefined : Date.now() + opts.waitTimeoutSeconds * 1000;
   const replaced = new Set<string>();
   for (const s of services) {
@@ -99,7 +99,7 @@ async function handleOrphans(engine: ComposeEngine, project: ComposeProject, exi
   }
 }
 
-async function waitForDependencies(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, started: Map<string, readonly { id: string; name: string }[]>, out: RunnerOutput): Promise<void> {
+async function waitForDependencies(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, started: Map<string, readonly ContainerRef[]>, out: RunnerOutput): Promise<void> {
   for (const [dep, d] of Object.entries(s.dependsOn)) {
     let containers = started.get(dep);
     if (!containers) {
@@ -134,7 +134,7 @@ async function convergeService(
   opts: UpOptions,
   restartRunning: boolean,
   out: RunnerOutput,
-): Promise<{ containers: { id: string; name: string; service: string }[]; recreated: boolean }> {
+): Promise<{ containers: ContainerRef[]; recreated: boolean }> {
   const hash = configHash(s);
   let recreated = false;
   const keep: { id: string; name: string; number: number; service: string; running: boolean }[] = [];
