@@ -34,8 +34,11 @@ export interface FileContext {
   readonly readText?: (file: string) => string | undefined;
 }
 
-/** Reads, interpolates, validates and canonicalizes one file; throws ComposeError at file:line. */
-export function prepareFile(file: string, ctx: FileContext, indexPriority: 'high' | 'low' = 'high'): { file: ReadFile; data: Obj } {
+/**
+ * Reads, interpolates, validates and canonicalizes one file; throws ComposeError at file:line.
+ * `dir`: what its relative paths are relative to (the file's folder, or the project directory for -f files).
+ */
+export function prepareFile(file: string, ctx: FileContext, indexPriority: 'high' | 'low' = 'high', dir = path.dirname(file)): { file: ReadFile; data: Obj } {
   const cached = ctx.cache.get(file);
   if (cached) return cached;
   const read = readComposeFile(file, ctx.baseDir, ctx.readText?.(file));
@@ -59,7 +62,6 @@ export function prepareFile(file: string, ctx: FileContext, indexPriority: 'high
   }
   const problem = validateAgainstSchema(data);
   if (problem) fail(problem.at, problem.message);
-  const dir = path.dirname(file);
   const services: Obj = {};
   try {
     for (const [name, svc] of Object.entries((data.services as Obj | undefined) ?? {})) {
@@ -74,11 +76,14 @@ export function prepareFile(file: string, ctx: FileContext, indexPriority: 'high
   return prepared;
 }
 
-/** The model of one file with its includes and extends resolved. */
-export function loadFileModel(file: string, ctx: FileContext): FileModel {
+/**
+ * The model of one file with its includes and extends resolved. `dir`: see prepareFile; an included
+ * file's paths are relative to its own folder.
+ */
+export function loadFileModel(file: string, ctx: FileContext, dir = path.dirname(file)): FileModel {
   if (ctx.stack.includes(file)) throw new ComposeError(`include cycle: ${[...ctx.stack, file].map((f) => path.relative(ctx.baseDir, f)).join(' -> ')}`);
   const inner: FileContext = { ...ctx, stack: [...ctx.stack, file] };
-  const { file: read, data } = prepareFile(file, inner);
+  const { file: read, data } = prepareFile(file, inner, 'high', dir);
   const fail = (at: KeyPath, message: string): never => {
     throw new ComposeError(message, locateIn(read, at, ctx.baseDir), formatKey(at));
   };

@@ -62,8 +62,10 @@ function load(opts: LoadOptions, warn: (w: string) => void): ComposeProject {
   const index = new SourceIndex(opts.cwd);
   const ctx: FileContext = { baseDir: opts.cwd, lookup, interpolate: opts.interpolate !== false, index, warn, stack: [], cache: new Map(), readText: opts.readText };
   let merged: FileModel | undefined;
+  // Relative paths in every -f file are relative to the project directory (the first file's folder
+  // unless --project-directory), as Compose merges them; included and extended files keep their own.
   for (const f of files) {
-    const m = loadFileModel(f, ctx);
+    const m = loadFileModel(f, ctx, projectDir);
     merged = merged ? mergeModels(merged, m) : m;
   }
   const model = merged!;

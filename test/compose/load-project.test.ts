@@ -203,3 +203,12 @@ test('config output loads back into the same model', () => {
   assert.deepEqual(q.networks, p.networks);
   assert.deepEqual(q.volumes, p.volumes);
 });
+
+test('relative paths in every -f file are relative to the project directory', () => {
+  const p = ok(load(
+    { 'compose.yaml': 'services:\n  web:\n    image: busybox\n', 'overrides/dev.yaml': 'services:\n  web:\n    volumes: ["./src:/src"]\n' },
+    { files: ['compose.yaml', 'overrides/dev.yaml'] },
+  ));
+  const v = p.services.web.volumes[0];
+  assert.ok(v.type === 'bind' && v.source === path.join(p.workingDir, 'src'), JSON.stringify(v));
+});
