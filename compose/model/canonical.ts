@@ -1,6 +1,7 @@
 // One file's services in the long form, so that files, includes and extends merge key by key:
 // list-or-mapping keys become mappings, short syntaxes become their long form, relative paths become
-// absolute (against the folder of the file that wrote them, as Compose resolves them).
+// absolute (against the folder the caller names: the project directory for -f files, the file's own for
+// included and extended files).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KeyError, type KeyPath } from './problem';
