@@ -104,7 +104,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function loadFor(global: Parsed, io: CliIo, interpolate = true): { project: ComposeProject } {
+/** Commands docker compose runs from the labels alone when there is no file, given -p NAME. */
+const LABEL_ONLY = new Set(['down', 'ps', 'logs']);
+
+function loadFor(global: Parsed, io: CliIo, interpolate = true, command = ''): { project: ComposeProject; labelsOnly: boolean } {
   const r = loadProject({
     files: strs(global, 'file'),
     projectName: str(global, 'project-name'),
@@ -116,8 +119,13 @@ function loadFor(global: Parsed, io: CliIo, interpolate = true): { project: Comp
     interpolate,
   });
   for (const w of r.warnings) io.stderr.write(`WARN[0000] ${w}\n`);
+  const name = str(global, 'project-name');
+  if (!r.ok && r.problem.noFiles && name !== undefined && LABEL_ONLY.has(command)) {
+    // The project as the engine has it: no services known, so every container with its label is the project's.
+    return { project: { name, workingDir: io.cwd, configFiles: [], services: {}, disabledServices: {}, networks: {}, volumes: {} }, labelsOnly: true };
+  }
   if (!r.ok) throw new RunError(r.problem.message, 1);
-  return { project: r.project };
+  return { project: r.project, labelsOnly: false };
 }
 
 function progressOutput(io: CliIo, quiet = false, quietPull = quiet): RunnerOutput {
@@ -131,7 +139,7 @@ function progressOutput(io: CliIo, quiet = false, quietPull = quiet): RunnerOutp
 
 async function runCommand(command: string, global: Parsed, sub: Parsed & { rest: string[] }, io: CliIo, colour: boolean): Promise<number> {
   if (command === 'config') return config(global, sub, io);
-  const { project } = loadFor(global, io);
+  const { project, labelsOnly } = loadFor(global, io, true, command);
   const engine = await io.engine();
   try {
     await engine.ping();
@@ -167,7 +175,7 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
     case 'down': {
       const rmi = str(sub, 'rmi');
       if (rmi !== undefined && rmi !== 'local' && rmi !== 'all') throw new UsageError(`invalid --rmi "${rmi}": use local or all`);
-      await down(engine, project, { volumes: bool(sub, 'volumes'), removeOrphans: bool(sub, 'remove-orphans'), rmi, timeoutSeconds: int(sub, 'timeout') }, out);
+      await down(engine, project, { volumes: bool(sub, 'volumes'), removeOrphans: bool(sub, 'remove-orphans') || labelsOnly, rmi, timeoutSeconds: int(sub, 'timeout') }, out);
       return 0;
     }
     case 'ps': {

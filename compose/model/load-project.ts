@@ -32,6 +32,8 @@ export interface LoadOptions {
 
 export interface LoadProblem {
   readonly message: string;
+  /** No Compose file was found (commands that work from labels alone, such as down -p NAME, can go on). */
+  readonly noFiles?: boolean;
   readonly pos?: SourcePos;
   readonly key?: string;
 }
@@ -39,6 +41,8 @@ export interface LoadProblem {
 export type LoadResult =
   | { readonly ok: true; readonly project: ComposeProject; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly problem: LoadProblem; readonly warnings: readonly string[] };
+
+class NoConfigFile extends ComposeError {}
 
 export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
@@ -49,7 +53,7 @@ export function loadProject(opts: LoadOptions): LoadResult {
     const project = load(opts, (w) => { if (!warnings.includes(w)) warnings.push(w); });
     return { ok: true, project, warnings };
   } catch (e) {
-    if (e instanceof ComposeError) return { ok: false, problem: { message: e.message, pos: e.pos, key: e.key }, warnings };
+    if (e instanceof ComposeError) return { ok: false, problem: { message: e.message, pos: e.pos, key: e.key, noFiles: e instanceof NoConfigFile || undefined }, warnings };
     throw e;
   }
 }
@@ -119,7 +123,7 @@ function findFiles(opts: LoadOptions, warn: (w: string) => void): string[] {
     }
     if (path.dirname(dir) === dir) break;
   }
-  throw new ComposeError(`no configuration file provided: not found (looked for ${DEFAULT_FILES.join(', ')} in ${opts.cwd} and its parents)`);
+  throw new NoConfigFile(`no configuration file provided: not found (looked for ${DEFAULT_FILES.join(', ')} in ${opts.cwd} and its parents)`);
 }
 
 function readDotenv(opts: LoadOptions, projectDir: string): Record<string, string> {

@@ -56,3 +56,18 @@ test('up -d, ps --format json, logs with prefixes, exec, down', async () => {
   assert.equal((await run(['down'], dir, e)).code, 0);
   assert.equal(e.containers.size, 0);
 });
+
+test('-p NAME down, ps and logs work from the labels alone when there is no file', async () => {
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const dir = projectDir({ 'compose.yaml': 'name: lbl\nservices:\n  web:\n    image: busybox\n' });
+  assert.equal((await run(['up', '-d'], dir, e)).code, 0);
+  const elsewhere = projectDir({});
+  const ps = await run(['-p', 'lbl', 'ps', '--services'], elsewhere, e);
+  assert.equal(ps.out, 'web\n', ps.err);
+  const down = await run(['-p', 'lbl', 'down'], elsewhere, e);
+  assert.equal(down.code, 0, down.err);
+  assert.equal(e.containers.size, 0);
+  assert.equal(e.networks.size, 0);
+  assert.equal((await run(['-p', 'lbl', 'up', '-d'], elsewhere, e)).code, 1);
+});
