@@ -22,6 +22,7 @@ const entries = [
   { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
   { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
+  { in: 'compose/cli/berth-compose.ts', out: 'dist/berth-compose.js', bin: true },
 ];
 
 await Promise.all([

@@ -1,0 +1,64 @@
+// Waiting for a container to reach what depends_on (or up --wait) asks: running, healthy, or exited
+// with 0. Reads the engine's state every half second, as Docker Compose does; fails as soon as the
+// wanted state cannot come (unhealthy, exited).
+import type { ComposeEngine, ContainerDetails } from '../engine/engine';
+import type { DependencyCondition } from '../model/types';
+import { RunError } from './run-error';
+
+const POLL_MS = 500;
+
+export interface WaitTarget {
+  readonly id: string;
+  readonly name: string;
+  readonly service: string;
+}
+
+export async function waitForCondition(engine: ComposeEngine, c: WaitTarget, condition: DependencyCondition, deadline?: number): Promise<void> {
+  if (condition === 'service_completed_successfully') {
+    const code = await engine.waitContainer(c.id);
+    if (code !== 0) throw new RunError(`service "${c.service}" didn't complete successfully: container ${c.name} exited with ${code}`);
+    return;
+  }
+  for (;;) {
+    const d: ContainerDetails = await engine.inspectContainer(c.id);
+    const verdict = judge(d, condition === 'service_healthy' ? 'healthy' : 'running');
+    if (verdict === 'done') return;
+    if (verdict !== 'wait') throw new RunError(`container ${c.name} ${verdict}`);
+    if (deadline !== undefined && Date.now() > deadline) throw new RunError(`container ${c.name}: timed out waiting for it to be ${condition === 'service_healthy' ? 'healthy' : 'running'}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/**
+ * up --wait: healthy when the container has a healthcheck, otherwise running. `mayExit`: a service
+ * another one depends on with service_completed_successfully; exiting with 0 is its success.
+ */
+export async function waitReady(engine: ComposeEngine, c: WaitTarget, mayExit: boolean, deadline?: number): Promise<void> {
+  for (;;) {
+    const d = await engine.inspectContainer(c.id);
+    if (mayExit && !d.State.Running && d.State.Status === 'exited' && d.State.ExitCode === 0) return;
+    const verdict = judge(d, d.State.Health && d.State.Health.Status !== 'none' ? 'healthy' : 'running');
+    if (verdict === 'done') return;
+    if (verdict !== 'wait') throw new RunError(`container ${c.name} ${verdict}`);
+    if (deadline !== undefined && Date.now() > deadline) throw new RunError(`container ${c.name}: timed out waiting for it to be ready`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** 'done', 'wait', or why it will never get there. */
+function judge(d: ContainerDetails, want: 'running' | 'healthy'): string {
+  const s = d.State;
+  if (!s.Running) {
+    if (s.Status === 'created') return 'wait';
+    return s.Status === 'exited' || s.Status === 'dead' ? `exited (${s.ExitCode})` : 'wait';
+  }
+  if (want === 'running') return 'done';
+  const h = s.Health?.Status;
+  if (h === 'healthy') return 'done';
+  if (h === 'unhealthy') {
+    const last = s.Health?.Log?.at(-1);
+    return `is unhealthy${last ? `: last check exited ${last.ExitCode}${last.Output.trim() ? ` (${last.Output.trim().split('\n').at(-1)})` : ''}` : ''}`;
+  }
+  if (h === undefined || h === 'none') return 'has no healthcheck: service_healthy needs one';
+  return 'wait';
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { main } from '../../compose/cli/main';
+import { FakeEngine } from './fake-engine';
+import { projectDir } from './model-fixture';
+
+async function run(argv: string[], cwd: string, engine = new FakeEngine()) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const code = await main(argv, { cwd, env: {}, stdout, stderr, stdoutIsTty: false, stdinIsTty: false, engine: async () => engine });
+  return { code, out, err };
+}
+
+test('config prints the resolved model as YAML', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: c\nservices:\n  web:\n    image: busybox:${TAG:-1}\n    ports: ["80"]\n', '.env': 'TAG=2\n' });
+  const r = await run(['config'], dir);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^name: c\nservices:\n  web:\n    image: busybox:2\n/);
+  assert.match(r.out, /networks:\n  default:\n    name: c_default\n/);
+  assert.equal((await run(['config', '--services'], dir)).out, 'web\n');
+});
+
+test('errors: one line naming file:line and key, exit status 1', async () => {
+  const dir = projectDir({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    depends_on: [web]\n' });
+  const r = await run(['up', '-d'], dir);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, 'compose.yaml:4: services.web.depends_on: dependency cycle: web -> web\n');
+  const u = await run(['up', '--bogus'], dir);
+  assert.equal(u.code, 1);
+  assert.match(u.err, /unknown flag: --bogus/);
+  const none = await run(['ps'], projectDir({}));
+  assert.equal(none.code, 1);
+  assert.match(none.err, /no configuration file provided/);
+});
+
+test('up -d, ps --format json, logs with prefixes, exec, down', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: z\nservices:\n  web:\n    image: busybox\n  worker:\n    image: busybox\n' });
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const upR = await run(['up', '-d'], dir, e);
+  assert.equal(upR.code, 0, upR.err);
+  assert.match(upR.err, / Container z-web-1 {2}Started\n/);
+  const ps = await run(['ps', '--format', 'json'], dir, e);
+  const rows = ps.out.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Service: string; State: string; Project: string });
+  assert.deepEqual(rows.map((r) => [r.Name, r.Service, r.State, r.Project]), [['z-web-1', 'web', 'running', 'z'], ['z-worker-1', 'worker', 'running', 'z']]);
+  const logs = await run(['logs'], dir, e);
+  assert.equal(logs.out.split('\n').sort().join('\n'), '\nweb-1     | hello from z-web-1\nworker-1  | hello from z-worker-1');
+  const ex = await run(['exec', '-T', 'web', 'echo', '-n', 'x'], dir, e);
+  assert.equal(ex.code, 0);
+  assert.equal(ex.out, 'echo -n x\n');
+  assert.equal((await run(['down'], dir, e)).code, 0);
+  assert.equal(e.containers.size, 0);
+});
+
+test('-p NAME down, ps and logs work from the labels alone when there is no file', async () => {
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const dir = projectDir({ 'compose.yaml': 'name: lbl\nservices:\n  web:\n    image: busybox\n' });
+  assert.equal((await run(['up', '-d'], dir, e)).code, 0);
+  const elsewhere = projectDir({});
+  const ps = await run(['-p', 'lbl', 'ps', '--services'], elsewhere, e);
+  assert.equal(ps.out, 'web\n', ps.err);
+  const down = await run(['-p', 'lbl', 'down'], elsewhere, e);
+  assert.equal(down.code, 0, down.err);
+  assert.equal(e.containers.size, 0);
+  assert.equal(e.networks.size, 0);
+  assert.equal((await run(['-p', 'lbl', 'up', '-d'], elsewhere, e)).code, 1);
+});
