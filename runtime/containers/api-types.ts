@@ -1,5 +1,6 @@
 // The parts of the Docker Engine API (v1.41) container objects that the runtime core honours.
 // Field names follow the wire format so request bodies can be used as they arrive.
+import type { EndpointSettings } from './endpoints.js';
 
 export interface HealthConfig {
   Test?: string[] | null;
@@ -102,5 +103,5 @@ export interface ImageRunConfig {
 
 export interface CreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null } | null> | null } | null;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointSettings | null> | null } | null;
 }
