@@ -331,14 +331,21 @@ export class ContainerService {
   }
 
   /**
-   * /etc/hosts lines besides localhost and the container's own primary address: its other addresses
-   * (named after its hostname, as Docker writes them), then every running container it shares a
-   * user-defined network with, by name, short ID, that network's aliases and the links it declared.
+   * /etc/hosts lines besides localhost and the hostname's line: the container's own addresses (other
+   * interfaces by hostname, as Docker writes them; on user-defined networks also by its name and
+   * aliases), then every running container it shares a user-defined network with, by name, short
+   * ID, that network's aliases and the links it declared. The names a peer has on a network map to
+   * its address on that network.
    */
   private peers(r: ContainerRecord): [string, string[]][] {
     const out: [string, string[]][] = [];
     const own = this.d.networks.interfaces(r.Id);
-    for (const i of own.slice(1)) out.push([i.ip, [r.Config.Hostname!]]);
+    for (const [n, { network, ip }] of own.entries()) {
+      const net = this.d.networks.find(network);
+      // Its own name and aliases too: Docker's DNS answers them inside the container as well.
+      const names = [...(n ? [r.Config.Hostname!] : []), ...(net && isUserDefined(net) ? [r.Name.slice(1), ...(r.Networks[network]?.Aliases ?? [])] : [])];
+      if (names.length) out.push([ip, [...new Set(names)]]);
+    }
     for (const { network } of own) {
       const net = this.d.networks.find(network);
       if (!net || !isUserDefined(net)) continue;

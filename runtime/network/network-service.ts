@@ -538,7 +538,10 @@ export class NetworkService {
       Name: n.Name, Id: n.Id, Created: n.Created, Scope: 'local', Driver: n.Driver, EnableIPv6: false,
       IPAM: { Driver: 'default', Options: null, Config: n.Subnet ? [{ Subnet: n.Subnet, Gateway: gatewayOf(n.Subnet) }] : [] },
       Internal: n.Internal, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-      Containers: containers, Options: n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
+      // Options are what the user gave, as Docker shows them: docker-compose compares them with the
+      // file's driver_opts and wants a network recreated when a key differs. Only the default
+      // bridge names its bridge (Docker's shows docker0 there).
+      Containers: containers, Options: n.Name === 'bridge' && n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
     };
   }
 }
