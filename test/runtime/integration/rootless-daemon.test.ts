@@ -205,7 +205,10 @@ test('networks are isolated from each other; bridges keep route_localnet off and
     for (let i = 0; i < 50 && within !== 'ping ok tcp ok'; i++) within = await check(a1);
     assert.equal(within, 'ping ok tcp ok', 'within a network');
     assert.equal(await check(await ipOf('rb1')), 'ping blocked tcp blocked', 'across networks');
-    const bridge = await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'rneta']);
+    // The bridge is the interface holding the network's gateway address, in the daemon's namespace.
+    const gateway = await ok(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Gateway}}', 'rneta']);
+    const bridge = /^\d+:\s+(\S+)/.exec(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'to', gateway]))?.[1] ?? '';
+    assert.ok(bridge, `the bridge of rneta (gateway ${gateway})`);
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', `/proc/sys/net/ipv4/conf/${bridge}/route_localnet`]), '0');
     if (probeDir) {
       const probe = (dst: string, port: number) => e.docker(['exec', 'ra2', 'sh', '-c', SYN_PROBE_SCRIPT, 'probe', dst, String(port)]);
