@@ -86,7 +86,8 @@ export function createEndpoints(networks: NetworkService, mode: string | undefin
   const modeName = networks.modeName(mode);
   const entries = Object.entries(config);
   if (!entries.length) entries.push([modeName, null]);
-  const resolved = entries.map(([key, s]) => ({ key, s, net: networks.find(key) }));
+  // "default" (what the CLI sends for no --network) is the bridge, as in NetworkMode.
+  const resolved = entries.map(([k, s]) => { const key = networks.modeName(k); return { key, s, net: networks.find(key) }; });
   const primary = resolved.findIndex((e) => (e.net?.Name ?? e.key) === modeName);
   if (primary > 0) resolved.unshift(...resolved.splice(primary, 1));
   const out: Record<string, EndpointRecord> = {};

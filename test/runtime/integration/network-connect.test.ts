@@ -145,8 +145,17 @@ test('a running container joins a second network: reaches a container there by n
     assert.deepEqual(Object.keys(left), ['n2']);
     assert.match(await ok(['exec', 'cli', 'ip', 'route']), new RegExp(`default via ${left.n2.Gateway.replace(/\./g, '\\.')} dev eth`));
     assert.equal(await fetchFrom('cli', 'only1'), 'unknown name');
+
+    // A container on the default bridge (no --network) joins a user network too; aliases there only.
+    await ok(['run', '-d', '--name', 'plain', 'busybox', 'sleep', '600']);
+    const onBridge = await e.docker(['network', 'connect', '--alias', 'nope', 'bridge', 'plain']);
+    assert.match(onBridge.stderr, /network-scoped alias is supported only for containers in user defined networks/);
+    await ok(['network', 'connect', '--alias', 'plain-alias', 'n2', 'plain']);
+    assert.deepEqual(Object.keys(await networksOf('plain')), ['bridge', 'n2']);
+    assert.equal(await fetchFrom('plain', 'api'), 'srv');
+    assert.equal(await eventually('plain by alias', async () => { const r = await e.docker(['exec', 'srv', 'ping', '-c', '1', '-W', '2', 'plain-alias']); return r.code === 0 ? true : undefined; }), true);
   } finally {
-    await e.docker(['rm', '-f', 'srv', 'only1', 'cli']);
+    await e.docker(['rm', '-f', 'srv', 'only1', 'cli', 'plain']);
     await e.docker(['network', 'rm', 'n1', 'n2']);
   }
 });
