@@ -62,6 +62,8 @@ export interface HostConfig {
   DnsOptions?: string[] | null;
   DnsSearch?: string[] | null;
   ExtraHosts?: string[] | null;
+  /** "name:alias": on a user-defined network, links of the endpoint of NetworkMode's network. */
+  Links?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;

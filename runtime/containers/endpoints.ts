@@ -82,14 +82,24 @@ export function linkAliases(links: string[] | undefined, targetName: string): st
  * the rest, newer ones send several, which this engine accepts. A network that does not exist yet
  * is only an error at start (a 404 here would make the CLI pull the image).
  */
-export function createEndpoints(networks: NetworkService, mode: string | undefined, config: Record<string, EndpointSettings | null>, containerId: string): Record<string, EndpointRecord> {
+export function createEndpoints(networks: NetworkService, mode: string | undefined, config: Record<string, EndpointSettings | null>, containerId: string, hostLinks: string[] = []): Record<string, EndpointRecord> {
   const modeName = networks.modeName(mode);
   const entries = Object.entries(config);
   if (!entries.length) entries.push([modeName, null]);
   // "default" (what the CLI sends for no --network) is the bridge, as in NetworkMode.
-  const resolved = entries.map(([k, s]) => { const key = networks.modeName(k); return { key, s, net: networks.find(key) }; });
+  const resolved = entries.map(([k, s]) => { const key = networks.modeName(k); return { key, s: s ?? undefined, net: networks.find(key) }; });
   const primary = resolved.findIndex((e) => (e.net?.Name ?? e.key) === modeName);
   if (primary > 0) resolved.unshift(...resolved.splice(primary, 1));
+  // HostConfig.Links (--link): on a user-defined network dockerd makes them links of the endpoint on
+  // NetworkMode's network; legacy links on the default bridge (environment variables) are not here.
+  if (hostLinks.length) {
+    const first = resolved[0];
+    if (!first || (first.net && !isUserDefined(first.net)) || (!first.net && PREDEFINED.includes(first.key))) {
+      throw new InvalidError('legacy links (--link) on the default bridge are not supported by this engine: put the containers on a user-defined network (docker network create), where --link and aliases work');
+    }
+    // The CLI sends --link both here and in the endpoint's Links.
+    first.s = { ...first.s, Links: [...new Set([...(first.s?.Links ?? []), ...hostLinks])] };
+  }
   const out: Record<string, EndpointRecord> = {};
   const joined: NetworkRecord[] = [];
   for (const { key, s, net } of resolved) {

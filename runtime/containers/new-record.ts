@@ -54,7 +54,7 @@ export async function newContainerRecord(req: CreateRequest, id: string, name: s
     WorkingDir: config.WorkingDir || ic.WorkingDir || '', Labels: { ...(ic.Labels ?? {}), ...(config.Labels ?? {}) },
     StopSignal: config.StopSignal || ic.StopSignal || undefined, Healthcheck: config.Healthcheck ?? ic.Healthcheck ?? undefined, User: config.User || ic.User || '',
   };
-  const networks = createEndpoints(d.networks, hc.NetworkMode, net?.EndpointsConfig ?? {}, id);
+  const networks = createEndpoints(d.networks, hc.NetworkMode, net?.EndpointsConfig ?? {}, id, hc.Links ?? []);
   return {
     Id: id, Name: name, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
     Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc, ...security }, State: initialState(), RestartCount: 0, ManuallyStopped: false,

@@ -69,7 +69,7 @@ async function fetchFrom(from: string, target: string): Promise<string> {
   return r.code === 0 ? r.stdout.trim() : /bad address/.test(r.stderr) ? 'unknown name' : 'unreachable';
 }
 
-interface Endpoint { IPAddress: string; Gateway: string; MacAddress: string; Aliases: string[] | null; NetworkID: string; EndpointID: string; IPPrefixLen: number; IPAMConfig: { IPv4Address?: string } | null }
+interface Endpoint { Links: string[] | null; IPAddress: string; Gateway: string; MacAddress: string; Aliases: string[] | null; NetworkID: string; EndpointID: string; IPPrefixLen: number; IPAMConfig: { IPv4Address?: string } | null }
 async function networksOf(name: string): Promise<Record<string, Endpoint>> {
   return JSON.parse(await ok(['inspect', '--format', '{{json .NetworkSettings.Networks}}', name])) as Record<string, Endpoint>;
 }
@@ -220,8 +220,16 @@ test('a created container connected to more networks, then started; create with 
     await ok(['network', 'connect', '--alias', 'svc', 'm2', 'recon']);
     await ok(['start', 'recon']);
     assert.equal(await fetchFrom('m2srv', 'svc'), 'recon');
+    // --link on a user-defined network: an alias only the linking container sees.
+    await ok(['run', '-d', '--name', 'linker', '--network', 'm2', '--link', 'm2srv:db', 'busybox', 'sleep', '600']);
+    assert.equal(await fetchFrom('linker', 'db'), 'm2srv');
+    assert.equal(await fetchFrom('recon', 'db'), 'unknown name');
+    assert.deepEqual((await networksOf('linker')).m2.Links, ['m2srv:db']);
+    const legacy = await e.docker(['create', '--link', 'm2srv:db', 'busybox', 'true']);
+    assert.notEqual(legacy.code, 0);
+    assert.match(legacy.stderr, /legacy links \(--link\) on the default bridge are not supported/);
   } finally {
-    await e.docker(['rm', '-f', 'm1srv', 'm2srv', 'late', 'twonets', 'recon']);
+    await e.docker(['rm', '-f', 'm1srv', 'm2srv', 'late', 'twonets', 'recon', 'linker']);
     await e.docker(['network', 'rm', 'm1', 'm2']);
   }
 });
