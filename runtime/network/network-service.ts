@@ -303,7 +303,9 @@ export class NetworkService {
       addr = staticIp;
     } else addr = allocate(net.Subnet!, used);
     const ifname = `eth${n}`;
-    const veth = `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}${n.toString(36)}`;
+    // 15 characters at most (IFNAMSIZ); the "_" keeps them apart from the one-interface names of
+    // daemons before (v<prefix><id>, no "_"), which running containers may still have.
+    const veth = `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_${n.toString(36)}`;
     const mac = macOf(addr);
     const gateway = !eps.some((e) => e.gateway ?? true);
     const ep: EndpointState = { network: net.Name, ip: addr, veth, ifname, mac, gateway, ports: [] };
