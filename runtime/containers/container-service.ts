@@ -359,11 +359,20 @@ export class ContainerService {
     return out;
   }
 
+  /** Rewrites of a container's /etc/hosts in flight: one at a time, so an older one never lands last. */
+  private readonly hostsWrites = new Map<string, Promise<void>>();
+
   /** A running container's /etc/hosts, rewritten in place (same inode, so the bind mount sees it). */
-  private async rewriteHosts(r: ContainerRecord): Promise<void> {
-    if (!isRunning(r) || !this.d.networks.interfaces(r.Id).length) return;
-    const primary = this.d.networks.interfaces(r.Id)[0]?.ip;
-    await writeFile(this.paths(r.Id).hosts, hostsFile(r.Config.Hostname!, primary, r.HostConfig.ExtraHosts ?? [], this.peers(r))).catch(() => undefined);
+  private rewriteHosts(r: ContainerRecord): Promise<void> {
+    const next = (this.hostsWrites.get(r.Id) ?? Promise.resolve()).then(async () => {
+      // The lines are made when the write's turn comes: from the state of that moment.
+      if (!isRunning(r) || !this.d.networks.interfaces(r.Id).length) return;
+      const primary = this.d.networks.interfaces(r.Id)[0]?.ip;
+      await writeFile(this.paths(r.Id).hosts, hostsFile(r.Config.Hostname!, primary, r.HostConfig.ExtraHosts ?? [], this.peers(r)));
+    }).catch(() => undefined);
+    this.hostsWrites.set(r.Id, next);
+    void next.then(() => { if (this.hostsWrites.get(r.Id) === next) this.hostsWrites.delete(r.Id); });
+    return next;
   }
 
   /** Rewrites /etc/hosts of the running containers on `r`'s user networks (or on `networks`). */
