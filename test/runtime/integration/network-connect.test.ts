@@ -1,7 +1,7 @@
 // Containers on several networks (issue 14): POST /networks/{id}/connect and /disconnect for running,
 // created and stopped containers, create with several EndpointsConfig, names and aliases resolvable
-// between containers on a shared network, the error cases side by side with Docker Engine (status and
-// message), a daemon restart, and Debian's docker-compose 1.29 against berthd with a service on two
+// between containers on a shared network, published ports moving with the default route, the error
+// cases side by side with Docker Engine (status and message), a daemon restart, and Debian's docker-compose 1.29 against berthd with a service on two
 // networks with an alias. Needs root, runc, the docker CLI, iptables, dist/ built; docker-compose for
 // the compose test; a Docker Engine at /var/run/docker.sock for the comparison.
 import { after, before, test, type TestContext } from 'node:test';
@@ -262,6 +262,25 @@ test('a daemon restart (kill -9) keeps both interfaces, the names, and connect/d
   } finally {
     await e.docker(['rm', '-f', 'rcli', 'rsrv']);
     await e.docker(['network', 'rm', 'r1', 'r2']);
+  }
+});
+
+test('published ports follow the default route when its network is disconnected', opts, async () => {
+  await ok(['network', 'create', 'p1']);
+  await ok(['network', 'create', 'p2']);
+  try {
+    await ok(['run', '-d', '--name', 'pub', '--network', 'p1', '-p', '127.0.0.1::80', 'busybox', 'sh', '-c', HTTPD('published')]);
+    const port = (await ok(['port', 'pub', '80/tcp'])).split(':').pop();
+    const page = () => fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) }).then((x) => x.text(), () => undefined);
+    assert.equal(await eventually('the published port', page), 'published\n');
+    await ok(['network', 'connect', 'p2', 'pub']);
+    assert.equal(await page(), 'published\n', 'a second network changes nothing for the published port');
+    await ok(['network', 'disconnect', 'p1', 'pub']);
+    assert.equal(await eventually('the port through p2', page), 'published\n');
+    assert.equal(await ok(['port', 'pub', '80/tcp']), `127.0.0.1:${port}`);
+  } finally {
+    await e.docker(['rm', '-f', 'pub']);
+    await e.docker(['network', 'rm', 'p1', 'p2']);
   }
 });
 
