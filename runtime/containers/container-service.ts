@@ -418,8 +418,15 @@ export class ContainerService {
   }
 
   /** POST /networks/{id}/disconnect: the endpoint goes from the record, and a running container loses its interface. */
-  async disconnectNetwork(idOrName: string, network: string): Promise<void> {
+  async disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
     const r = this.get(idOrName);
+    // With force, a network removed since (the record of a stopped container still names it) can go
+    // from the record, so the container starts again: what Docker's --force is for.
+    if (force && !this.d.networks.find(network) && r.Networks[network] && !isRunning(r)) {
+      delete r.Networks[network];
+      await this.save(r);
+      return;
+    }
     const net = this.d.networks.get(network);
     if (net.Driver === 'host' && (r.HostConfig.NetworkMode === 'host')) throw new InvalidError('container cannot be disconnected from host network or connected to host network');
     const running = isRunning(r);

@@ -39,8 +39,8 @@ export function registerNetworkRoutes(router: Router, E: () => Promise<Container
   router.post('/networks/([^/]+)/disconnect', async (req, res) => {
     const body = await readJsonObject(req.raw);
     const e = await E();
-    // Force only matters to Docker for endpoints of a removed swarm network; nothing here needs it.
-    await e.containers.disconnectNetwork(containerOf(body), req.params[0]);
+    if (body.Force !== undefined && typeof body.Force !== 'boolean') throw new InvalidError('Force must be a boolean');
+    await e.containers.disconnectNetwork(containerOf(body), req.params[0], body.Force === true);
     sendEmpty(res, 200);
   });
 }

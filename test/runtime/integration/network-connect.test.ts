@@ -199,6 +199,17 @@ test('a created container connected to more networks, then started; create with 
     await ok(['start', 'late']);
     assert.deepEqual(await interfaces('late'), { eth0: `${staticIp}/24` });
     assert.equal(await fetchFrom('late', 'm1srv'), 'unknown name');
+    // A network removed while a stopped container still names it: start fails (404, as Docker's),
+    // disconnect --force takes it out of the record.
+    await ok(['network', 'create', 'gone']);
+    await ok(['network', 'connect', 'gone', 'late']);
+    await ok(['stop', '-t', '0', 'late']);
+    await ok(['network', 'rm', 'gone']);
+    assert.match((await e.docker(['start', 'late'])).stderr, /network gone not found/);
+    assert.match((await e.docker(['network', 'disconnect', 'gone', 'late'])).stderr, /network gone not found/);
+    await ok(['network', 'disconnect', '--force', 'gone', 'late']);
+    await ok(['start', 'late']);
+    assert.deepEqual(Object.keys(await networksOf('late')), ['m2']);
 
     // Create with two networks in EndpointsConfig (as newer API versions send), through dockerode.
     const c = await e.client.createContainer({
