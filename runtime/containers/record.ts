@@ -114,7 +114,7 @@ export function networkSettings(r: ContainerRecord): Record<string, unknown> {
   for (const [name, e] of Object.entries(r.Networks)) {
     networks[name] = {
       IPAMConfig: e.IPAMConfig ?? null, Links: e.Links ?? null, Aliases: e.Aliases.length ? e.Aliases : null, NetworkID: e.NetworkID,
-      EndpointID: running && e.IPAddress ? e.NetworkID.slice(0, 12) + r.Id.slice(0, 52) : '',
+      EndpointID: running ? e.NetworkID.slice(0, 12) + r.Id.slice(0, 52) : '',
       Gateway: running ? e.Gateway : '', IPAddress: running ? e.IPAddress : '', IPPrefixLen: running ? e.IPPrefixLen : 0,
       IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: running ? e.MacAddress : '', DriverOpts: null,
     };
