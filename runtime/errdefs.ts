@@ -1,5 +1,5 @@
 // Error kinds of the runtime core. Services throw these; only runtime/api/errors.ts turns them into HTTP.
-export type ErrorKind = 'not-found' | 'conflict' | 'invalid' | 'not-modified' | 'unauthorized' | 'unavailable' | 'system';
+export type ErrorKind = 'not-found' | 'conflict' | 'invalid' | 'forbidden' | 'not-modified' | 'unauthorized' | 'unavailable' | 'system';
 
 export class RuntimeError extends Error {
   constructor(readonly kind: ErrorKind, message: string, options?: { cause?: unknown }) {
@@ -23,6 +23,13 @@ export class ConflictError extends RuntimeError {
 export class InvalidError extends RuntimeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid', message, options);
+  }
+}
+
+/** Refused as things stand (Docker's 403: an endpoint that already exists, an address in use). */
+export class ForbiddenError extends RuntimeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('forbidden', message, options);
   }
 }
 

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   invalid: 400,
+  forbidden: 403,
   'not-modified': 304,
   unauthorized: 401,
   unavailable: 503,

@@ -1,5 +1,6 @@
 // The parts of the Docker Engine API (v1.41) container objects that the runtime core honours.
 // Field names follow the wire format so request bodies can be used as they arrive.
+import type { EndpointSettings } from './endpoints.js';
 
 export interface HealthConfig {
   Test?: string[] | null;
@@ -61,6 +62,8 @@ export interface HostConfig {
   DnsOptions?: string[] | null;
   DnsSearch?: string[] | null;
   ExtraHosts?: string[] | null;
+  /** "name:alias": on a user-defined network, links of the endpoint of NetworkMode's network. */
+  Links?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
   SecurityOpt?: string[] | null;
@@ -111,5 +114,5 @@ export interface ImageRunConfig {
 
 export interface CreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null } | null> | null } | null;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointSettings | null> | null } | null;
 }

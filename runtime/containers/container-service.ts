@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
-import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
 import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
 import { logLimits } from '../logs/log-options.js';
@@ -19,6 +19,7 @@ import { containerPaths, createLayout, hostsFile, writeBundle, type ContainerPat
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest, ImageRunConfig } from './api-types.js';
+import { checkEndpointSettings, checkJoin, endpointRecord, isUserDefined, linkAliases, PREDEFINED, startedEndpoints, type EndpointSettings } from './endpoints.js';
 import { HealthChecks, type Probe } from './health.js';
 import { launchSpec } from './launch-spec.js';
 import { checkedName, generatedName } from './names.js';
@@ -326,17 +327,16 @@ export class ContainerService {
     const p = this.paths(r.Id);
     const image = this.d.images.resolve(r.Image);
     const hc = r.HostConfig;
-    const netMode = hc.NetworkMode || 'default';
     const ports = portMappings(hc, Object.keys(r.Config.ExposedPorts ?? {}).concat(Object.keys(image.config.ExposedPorts ?? {})));
-    const aliases = Object.values(r.Networks).flatMap((e) => e.Aliases);
     const userns = r.IdMap ? this.usernsFile(r.Id) : undefined;
     if (userns) {
       for (const m of r.Mounts) if (m.Type === 'volume') await assertVolumeReachable(m.Source, r.IdMap!);
       await ensureUserns(userns, r.IdMap!);
     }
-    const att = await this.d.networks.attach(r.Id, netMode, ports, [...new Set([r.Name.slice(1), r.Id.slice(0, 12), ...aliases])], userns ? (path) => makeNetnsIn(userns, path) : undefined);
+    const requests = Object.entries(r.Networks).map(([network, e]) => ({ network, ipv4: e.IPAMConfig?.IPv4Address }));
+    const att = await this.d.networks.attachAll(r.Id, requests, ports, userns ? (path) => makeNetnsIn(userns, path) : undefined);
     try {
-      r.Networks = att.endpoints;
+      r.Networks = startedEndpoints(r, att.endpoints, (n) => this.d.networks.find(n));
       r.Ports = att.ports;
       const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns });
       await writeBundle(p, spec);
@@ -401,27 +401,114 @@ export class ContainerService {
     return out;
   }
 
+  /**
+   * /etc/hosts lines besides localhost and the hostname's line: the container's own addresses (other
+   * interfaces by hostname, as Docker writes them; on user-defined networks also by its name and
+   * aliases), then every running container it shares a user-defined network with, by name, short
+   * ID, that network's aliases and the links it declared. The names a peer has on a network map to
+   * its address on that network.
+   */
   private peers(r: ContainerRecord): [string, string[]][] {
     const out: [string, string[]][] = [];
-    for (const net of Object.keys(r.Networks)) {
-      if (['bridge', 'host', 'none'].includes(net)) continue;
-      for (const m of this.d.networks.members(net)) {
+    const own = this.d.networks.interfaces(r.Id);
+    for (const [n, { network, ip }] of own.entries()) {
+      const net = this.d.networks.find(network);
+      // Its own name and aliases too: Docker's DNS answers them inside the container as well.
+      const names = [...(n ? [r.Config.Hostname!] : []), ...(net && isUserDefined(net) ? [r.Name.slice(1), ...(r.Networks[network]?.Aliases ?? [])] : [])];
+      if (names.length) out.push([ip, [...new Set(names)]]);
+    }
+    for (const { network } of own) {
+      const net = this.d.networks.find(network);
+      if (!net || !isUserDefined(net)) continue;
+      for (const m of this.d.networks.members(network)) {
         const other = this.records.get(m.containerId);
-        if (other && other.Id !== r.Id) out.push([m.ip, [other.Name.slice(1), other.Id.slice(0, 12), ...(other.Networks[net]?.Aliases ?? [])]]);
+        if (!other || other.Id === r.Id) continue;
+        const names = [other.Name.slice(1), other.Id.slice(0, 12), ...(other.Networks[network]?.Aliases ?? []), ...linkAliases(r.Networks[network]?.Links, other.Name)];
+        out.push([m.ip, [...new Set(names)]]);
       }
     }
     return out;
   }
 
-  /** Rewrites /etc/hosts of running peers in place (same inode, so the bind mount sees it). */
-  private async refreshPeers(r: ContainerRecord): Promise<void> {
-    for (const net of Object.keys(r.Networks)) {
-      if (['bridge', 'host', 'none'].includes(net)) continue;
+  /** Rewrites of a container's /etc/hosts in flight: one at a time, so an older one never lands last. */
+  private readonly hostsWrites = new Map<string, Promise<void>>();
+
+  /** A running container's /etc/hosts, rewritten in place (same inode, so the bind mount sees it). */
+  private rewriteHosts(r: ContainerRecord): Promise<void> {
+    const next = (this.hostsWrites.get(r.Id) ?? Promise.resolve()).then(async () => {
+      // The lines are made when the write's turn comes: from the state of that moment.
+      if (!isRunning(r) || !this.d.networks.interfaces(r.Id).length) return;
+      const primary = this.d.networks.interfaces(r.Id)[0]?.ip;
+      await writeFile(this.paths(r.Id).hosts, hostsFile(r.Config.Hostname!, primary, r.HostConfig.ExtraHosts ?? [], this.peers(r)));
+    }).catch(() => undefined);
+    this.hostsWrites.set(r.Id, next);
+    void next.then(() => { if (this.hostsWrites.get(r.Id) === next) this.hostsWrites.delete(r.Id); });
+    return next;
+  }
+
+  /** Rewrites /etc/hosts of the running containers on `r`'s user networks (or on `networks`). */
+  private async refreshPeers(r: ContainerRecord, networks: string[] = Object.keys(r.Networks)): Promise<void> {
+    const done = new Set<string>([r.Id]);
+    for (const net of networks) {
+      if (PREDEFINED.includes(net)) continue;
       for (const m of this.d.networks.members(net)) {
         const other = this.records.get(m.containerId);
-        if (!other || other.Id === r.Id || !isRunning(other)) continue;
-        await writeFile(this.paths(other.Id).hosts, hostsFile(other.Config.Hostname!, other.Networks[net]?.IPAddress, other.HostConfig.ExtraHosts ?? [], this.peers(other))).catch(() => undefined);
+        if (!other || done.has(other.Id)) continue;
+        done.add(other.Id);
+        await this.rewriteHosts(other);
       }
+    }
+  }
+
+  /**
+   * POST /networks/{id}/connect. A created or stopped container records the endpoint (it joins at
+   * start); a running one gets a new interface at once, and it and its new peers learn each other's
+   * names. Docker's rules and messages: host and none stand alone, aliases and addresses only on
+   * user-defined networks, a running container's second endpoint on a network is refused (403).
+   */
+  async connectNetwork(idOrName: string, network: string, settings: EndpointSettings | null | undefined): Promise<void> {
+    const r = this.get(idOrName);
+    const net = this.d.networks.get(network);
+    if (r.State.Status === 'removing' || r.State.Status === 'dead') throw new ConflictError(`container ${r.Id} is marked for removal and cannot be connected or disconnected to the network`);
+    const current = Object.keys(r.Networks).map((n) => this.d.networks.find(n)).filter((n): n is NonNullable<typeof n> => Boolean(n));
+    checkJoin(net, current, this.d.networks.find(r.HostConfig.NetworkMode || 'default')?.Driver === 'host');
+    checkEndpointSettings(net, settings);
+    const rec = endpointRecord(net, r.Id, settings);
+    if (!isRunning(r)) {
+      // Docker keeps the first settings when a stopped container is connected twice.
+      if (!r.Networks[net.Name]) r.Networks[net.Name] = rec;
+      await this.save(r);
+      return;
+    }
+    if (this.d.networks.interfaces(r.Id).some((i) => i.network === net.Name)) throw new ForbiddenError(`endpoint with name ${r.Name.slice(1)} already exists in network ${net.Name}`);
+    const addr = await this.d.networks.connect(r.Id, { network: net.Name, ipv4: rec.IPAMConfig?.IPv4Address });
+    r.Networks[net.Name] = { ...rec, ...addr, Aliases: rec.Aliases };
+    await this.save(r);
+    await this.rewriteHosts(r);
+    await this.refreshPeers(r, [net.Name]);
+  }
+
+  /** POST /networks/{id}/disconnect: the endpoint goes from the record, and a running container loses its interface. */
+  async disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
+    const r = this.get(idOrName);
+    // With force, a network removed since (the record of a stopped container still names it) can go
+    // from the record, so the container starts again: what Docker's --force is for.
+    if (force && !this.d.networks.find(network) && r.Networks[network] && !isRunning(r)) {
+      delete r.Networks[network];
+      await this.save(r);
+      return;
+    }
+    const net = this.d.networks.get(network);
+    if (net.Driver === 'host' && (r.HostConfig.NetworkMode === 'host')) throw new InvalidError('container cannot be disconnected from host network or connected to host network');
+    const running = isRunning(r);
+    if (!r.Networks[net.Name]) throw new InvalidError(running ? `container ${r.Id} is not connected to network ${net.Name}` : `container ${r.Id} is not connected to the network ${net.Name}`);
+    if (r.State.Status === 'removing' || r.State.Status === 'dead') throw new ConflictError(`container ${r.Id} is marked for removal and cannot be connected or disconnected to the network`);
+    delete r.Networks[net.Name];
+    if (running) await this.d.networks.disconnect(r.Id, net.Name);
+    await this.save(r);
+    if (running) {
+      await this.rewriteHosts(r);
+      await this.refreshPeers(r, [net.Name]);
     }
   }
 

@@ -8,6 +8,7 @@ import { resolveArgs } from '../tasks/oci-spec.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest } from './api-types.js';
 import { parseBinds } from './binds.js';
+import { createEndpoints } from './endpoints.js';
 import type { ResolvedImage } from './container-service.js';
 import { initialState, type ContainerRecord } from './record.js';
 import { checkUsernsConflicts, wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
@@ -48,14 +49,11 @@ export async function newContainerRecord(req: CreateRequest, id: string, name: s
     WorkingDir: config.WorkingDir || ic.WorkingDir || '', Labels: { ...(ic.Labels ?? {}), ...(config.Labels ?? {}) },
     StopSignal: config.StopSignal || ic.StopSignal || undefined, Healthcheck: config.Healthcheck ?? ic.Healthcheck ?? undefined, User: config.User || ic.User || '',
   };
-  // Like dockerd, an unknown network is only an error at start (a 404 here would make the CLI pull).
-  const netName = d.networks.modeName(hc.NetworkMode);
-  const netId = d.networks.find(netName)?.Id ?? '';
-  const aliases = Object.values(net?.EndpointsConfig ?? {}).flatMap((e) => e?.Aliases ?? []);
+  const networks = createEndpoints(d.networks, hc.NetworkMode, net?.EndpointsConfig ?? {}, id, hc.Links ?? []);
   return {
     Id: id, Name: name, Created: new Date().toISOString(), Path: args[0], Args: args.slice(1), Image: image.id, ImageName: req.Image!,
     Config: merged, HostConfig: { NetworkMode: hc.NetworkMode || 'default', ...hc, ...security }, State: initialState(), RestartCount: 0, ManuallyStopped: false,
-    Networks: { [netName]: { NetworkID: netId, IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Aliases: aliases } },
+    Networks: networks,
     Ports: {}, Mounts: mounts,
   };
 }

@@ -22,7 +22,11 @@ export interface ContainerState {
   Health?: HealthState;
 }
 
-export interface EndpointRecord { NetworkID: string; IPAddress: string; IPPrefixLen: number; Gateway: string; MacAddress: string; Aliases: string[] }
+/** One network of a container: what was asked for (aliases, address, links) and, while running, what it got. */
+export interface EndpointRecord {
+  NetworkID: string; IPAddress: string; IPPrefixLen: number; Gateway: string; MacAddress: string; Aliases: string[];
+  IPAMConfig?: { IPv4Address?: string }; Links?: string[];
+}
 
 export interface ContainerRecord {
   Id: string;
@@ -112,7 +116,8 @@ export function networkSettings(r: ContainerRecord): Record<string, unknown> {
   const networks: Record<string, unknown> = {};
   for (const [name, e] of Object.entries(r.Networks)) {
     networks[name] = {
-      IPAMConfig: null, Links: null, Aliases: e.Aliases, NetworkID: e.NetworkID, EndpointID: running ? e.NetworkID.slice(0, 12) + r.Id.slice(0, 52) : '',
+      IPAMConfig: e.IPAMConfig ?? null, Links: e.Links ?? null, Aliases: e.Aliases.length ? e.Aliases : null, NetworkID: e.NetworkID,
+      EndpointID: running ? e.NetworkID.slice(0, 12) + r.Id.slice(0, 52) : '',
       Gateway: running ? e.Gateway : '', IPAddress: running ? e.IPAddress : '', IPPrefixLen: running ? e.IPPrefixLen : 0,
       IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: running ? e.MacAddress : '', DriverOpts: null,
     };

@@ -35,3 +35,14 @@ export function allocate(subnet: string, used: Set<string>): string {
   }
   throw new ConflictError(`no free addresses left in ${subnet}`);
 }
+
+/** An address asked for (IPAMConfig.IPv4Address) must be a host address of the subnet. */
+export function checkInSubnet(subnet: string, addr: string): void {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(addr);
+  if (!m || m.slice(1).some((b) => Number(b) > 255)) throw new InvalidError(`invalid IPv4 address "${addr}"`);
+  const { base, prefix } = parseCidr(subnet);
+  const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const size = 2 ** (32 - prefix);
+  if (n < base || n >= base + size) throw new InvalidError(`Invalid address ${addr}: It does not belong to any of this network's subnets`);
+  if (n === base || n === base + size - 1) throw new InvalidError(`Invalid address ${addr}: it is the network or broadcast address of ${subnet}`);
+}

@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
-import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
+import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
-import { allocate, gatewayOf, overlaps, parseCidr } from './ipam.js';
+import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
 import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
 import type { PortMapping } from './ports.js';
 import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
@@ -25,7 +25,14 @@ export interface NetworkRecord {
   AutoSubnet?: boolean;
 }
 
-interface EndpointState { network: string; ip: string; veth: string; ports: PortMapping[] }
+/**
+ * One interface of a running container. `ifname`, `mac` and `gateway` are absent in records of
+ * daemons before multi-network containers: those had one interface, eth0, with the default route.
+ */
+interface EndpointState { network: string; ip: string; veth: string; ifname?: string; mac?: string; gateway?: boolean; ports: PortMapping[] }
+
+/** One network a container joins: name or ID, and an address asked for (IPAMConfig.IPv4Address). */
+export interface EndpointRequest { network: string; ipv4?: string }
 
 interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]> }
 
@@ -195,45 +202,141 @@ export class NetworkService {
     try { return this.get(idOrName); } catch { return undefined; }
   }
 
+  /** One network by NetworkMode, for build steps and tasks (containers use attachAll). */
+  async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[]): Promise<Attachment> {
+    const att = await this.attachAll(containerId, [{ network: this.resolveMode(mode) }], ports);
+    for (const e of Object.values(att.endpoints)) e.Aliases = aliases;
+    return att;
+  }
+
+  /**
+   * A container's network namespace with one interface per network, in order (eth0, eth1, ...);
+   * the first is the default route and carries the published ports, as Docker's gateway endpoint.
+   * `host` or `none` must come alone (the container service checks that at create and connect).
+   * No network at all (a created container disconnected from everything) is a namespace with lo only.
+   */
   /** `makeNetns(path)` makes the namespace file instead of `ip netns add` (a container with its own user namespace). */
-  async attach(containerId: string, mode: string | undefined, ports: PortMapping[], aliases: string[], makeNetns?: (path: string) => Promise<void>): Promise<Attachment> {
-    const net = this.get(this.resolveMode(mode));
-    if (net.Driver === 'null') return { mode: 'none', endpoints: { none: endpoint(net, '', aliases) }, ports: {} };
-    if (net.Driver === 'host') return { mode: 'host', endpoints: { host: endpoint(net, '', aliases) }, ports: {} };
-    await this.ensureBridge(net);
+  async attachAll(containerId: string, requests: EndpointRequest[], ports: PortMapping[], makeNetns?: (path: string) => Promise<void>): Promise<Attachment> {
+    const nets = requests.map((r) => ({ req: r, net: this.get(r.network) }));
+    const only = nets.length === 1 ? nets[0].net : undefined;
+    if (only?.Driver === 'null') return { mode: 'none', endpoints: { none: endpoint(only, undefined) }, ports: {} };
+    if (only?.Driver === 'host') return { mode: 'host', endpoints: { host: endpoint(only, undefined) }, ports: {} };
+    const odd = nets.find((n) => n.net.Driver !== 'bridge');
+    if (odd) throw new InvalidError(`container cannot be connected to network ${odd.net.Name} together with other networks`);
     await this.detach(containerId);
-    // Reserve the address before any await: concurrent starts on one network must not share it.
-    const used = new Set(this.members(net.Name).map((m) => m.ip));
-    used.add(gatewayOf(net.Subnet!));
-    const addr = allocate(net.Subnet!, used);
-    const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
-    const veth = `v${this.prefix}${containerId.slice(0, 13 - this.prefix.length)}`;
-    const prefixLen = parseCidr(net.Subnet!).prefix;
-    const ep: EndpointState = { network: net.Name, ip: addr, veth, ports: [] };
-    (this.state.endpoints[containerId] ??= []).push(ep);
+    const ns = this.netnsName(containerId);
+    const endpoints: Record<string, EndpointRecord> = {};
     try {
       if (makeNetns) await makeNetns(`/run/netns/${ns}`);
       else await ip(['netns', 'add', ns]);
-      await ipBatch([`link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
-      await ipBatch(['link set lo up', `addr add ${addr}/${prefixLen} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)}`], ns);
-      ep.ports = await this.publishPorts(net, addr, ports, containerId);
-      await this.save();
-      this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+      await ipBatch(['link set lo up'], ns);
+      for (const [i, { req, net }] of nets.entries()) {
+        const ep = await this.addEndpoint(containerId, net, req.ipv4, i === 0 ? ports : []);
+        endpoints[net.Name] = endpoint(net, ep);
+      }
       const portView: Attachment['ports'] = {};
-      for (const p of ep.ports) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
-      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints: { [net.Name]: endpoint(net, addr, aliases) }, ports: portView };
+      for (const p of (this.state.endpoints[containerId] ?? []).flatMap((e) => e.ports)) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: portView };
     } catch (err) {
       await this.detach(containerId).catch(() => undefined);
       throw err;
     }
   }
 
+  /** A running container joins one more network: a new interface in its namespace, no restart. */
+  async connect(containerId: string, req: EndpointRequest): Promise<EndpointRecord> {
+    const net = this.get(req.network);
+    if (net.Driver !== 'bridge') throw new InvalidError(`container cannot be connected to network ${net.Name} together with other networks`);
+    if (!existsSync(`/run/netns/${this.netnsName(containerId)}`)) throw new ConflictError(`container ${containerId.slice(0, 12)} has no network namespace to connect to ${net.Name}: restart it`);
+    const ep = await this.addEndpoint(containerId, net, req.ipv4, []);
+    return endpoint(net, ep);
+  }
+
+  /**
+   * A running container leaves one network: its interface goes. If it was the default route, the
+   * next interface takes the route and the published ports, as Docker moves its gateway endpoint.
+   */
+  async disconnect(containerId: string, network: string): Promise<void> {
+    const net = this.get(network);
+    const eps = this.state.endpoints[containerId] ?? [];
+    const ep = eps.find((e) => e.network === net.Name);
+    if (!ep) return;
+    this.state.endpoints[containerId] = eps.filter((e) => e !== ep);
+    const ns = this.netnsName(containerId);
+    for (const p of ep.ports) {
+      await iptablesDelete('nat', this.chain(), this.dnat(p, ep.ip));
+      await this.forwarder?.remove(p).catch(() => undefined);
+    }
+    await ip(['link', 'del', ep.veth]).catch(() => undefined);
+    const next = this.state.endpoints[containerId][0];
+    if (next && (ep.gateway ?? true) && !next.gateway) {
+      const nextNet = this.state.networks.find((n) => n.Name === next.network);
+      if (nextNet?.Subnet) await ipBatch([`route replace default via ${gatewayOf(nextNet.Subnet)} dev ${next.ifname ?? 'eth0'}`], ns).catch(() => undefined);
+      next.gateway = true;
+      if (nextNet && ep.ports.length) next.ports = await this.publishPorts(nextNet, next.ip, ep.ports, containerId);
+    }
+    await this.save();
+    this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+  }
+
+  /** The networks a container has an interface on (running containers only). */
+  interfaces(containerId: string): { network: string; ip: string; ifname: string }[] {
+    return (this.state.endpoints[containerId] ?? []).map((e) => ({ network: e.network, ip: e.ip, ifname: e.ifname ?? 'eth0' }));
+  }
+
+  private netnsName(containerId: string): string { return `${this.prefix}-${containerId.slice(0, 12)}`; }
+
+  /** One veth pair from the network's bridge into the container's namespace, named ethN there. */
+  private async addEndpoint(containerId: string, net: NetworkRecord, staticIp: string | undefined, ports: PortMapping[]): Promise<EndpointState> {
+    await this.ensureBridge(net);
+    // From here to eps.push nothing awaits: concurrent starts and connects must not share an
+    // address or an interface name.
+    const eps = (this.state.endpoints[containerId] ??= []);
+    if (eps.some((e) => e.network === net.Name)) throw new ForbiddenError(`endpoint with name ${containerId.slice(0, 12)} already exists in network ${net.Name}`);
+    const taken = new Set(eps.map((e) => e.ifname ?? 'eth0'));
+    let n = 0;
+    while (taken.has(`eth${n}`)) n++;
+    if (n >= 36) throw new ConflictError(`container ${containerId.slice(0, 12)} is on too many networks (36 at most)`);
+    const used = new Set(this.members(net.Name).map((m) => m.ip));
+    used.add(gatewayOf(net.Subnet!));
+    let addr: string;
+    if (staticIp) {
+      checkInSubnet(net.Subnet!, staticIp);
+      if (used.has(staticIp)) throw new ForbiddenError('Address already in use');
+      addr = staticIp;
+    } else addr = allocate(net.Subnet!, used);
+    const ifname = `eth${n}`;
+    // 15 characters at most (IFNAMSIZ); the "_" keeps them apart from the one-interface names of
+    // daemons before (v<prefix><id>, no "_"), which running containers may still have.
+    const veth = `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_${n.toString(36)}`;
+    const mac = macOf(addr);
+    const gateway = !eps.some((e) => e.gateway ?? true);
+    const ep: EndpointState = { network: net.Name, ip: addr, veth, ifname, mac, gateway, ports: [] };
+    eps.push(ep);
+    const ns = this.netnsName(containerId);
+    try {
+      await ipBatch([`link add ${veth} type veth peer name ${ifname} address ${mac} netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
+      await ipBatch([
+        `addr add ${addr}/${parseCidr(net.Subnet!).prefix} dev ${ifname}`, `link set ${ifname} up`,
+        ...(gateway ? [`route add default via ${gatewayOf(net.Subnet!)} dev ${ifname}`] : []),
+      ], ns);
+      ep.ports = await this.publishPorts(net, addr, ports, containerId);
+    } catch (err) {
+      this.state.endpoints[containerId] = (this.state.endpoints[containerId] ?? []).filter((e) => e !== ep);
+      await ip(['link', 'del', veth]).catch(() => undefined);
+      throw err;
+    }
+    await this.save();
+    this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+    return ep;
+  }
+
   async detach(containerId: string): Promise<void> {
     const eps = this.state.endpoints[containerId];
     // Taken out first: a second detach (exit and remove race) finds nothing left to do.
     delete this.state.endpoints[containerId];
-    const ns = `${this.prefix}-${containerId.slice(0, 12)}`;
-    // Deleting the namespace deletes eth0 and with it the host end of the veth pair.
+    const ns = this.netnsName(containerId);
+    // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs.
     const hadNs = existsSync(`/run/netns/${ns}`);
     if (hadNs) await ip(['netns', 'del', ns]).catch(() => undefined);
     if (!eps) return;
@@ -431,14 +534,19 @@ export class NetworkService {
 
   inspectView(n: NetworkRecord, names: (id: string) => string | undefined): Record<string, unknown> {
     const containers: Record<string, unknown> = {};
-    for (const m of this.members(n.Name)) {
-      containers[m.containerId] = { Name: names(m.containerId) ?? '', EndpointID: '', MacAddress: '', IPv4Address: `${m.ip}/${parseCidr(n.Subnet!).prefix}`, IPv6Address: '' };
+    for (const [cid, eps] of Object.entries(this.state.endpoints)) {
+      const e = eps.find((x) => x.network === n.Name);
+      if (!e) continue;
+      containers[cid] = { Name: names(cid) ?? '', EndpointID: endpointId(n.Id, cid), MacAddress: e.mac ?? '', IPv4Address: `${e.ip}/${parseCidr(n.Subnet!).prefix}`, IPv6Address: '' };
     }
     return {
       Name: n.Name, Id: n.Id, Created: n.Created, Scope: 'local', Driver: n.Driver, EnableIPv6: false,
       IPAM: { Driver: 'default', Options: null, Config: n.Subnet ? [{ Subnet: n.Subnet, Gateway: gatewayOf(n.Subnet) }] : [] },
       Internal: n.Internal, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-      Containers: containers, Options: n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
+      // Options are what the user gave, as Docker shows them: docker-compose compares them with the
+      // file's driver_opts and wants a network recreated when a key differs. Only the default
+      // bridge names its bridge (Docker's shows docker0 there).
+      Containers: containers, Options: n.Name === 'bridge' && n.Bridge ? { 'com.docker.network.bridge.name': n.Bridge } : {}, Labels: n.Labels,
     };
   }
 }
@@ -450,11 +558,23 @@ async function hostRoutes(exceptDevice?: string): Promise<string[]> {
     .map((d) => (d.includes('/') ? d : `${d}/32`)).filter((d) => { const p = Number(d.split('/')[1]); return !d.startsWith('127.') && p >= 8 && p <= 30; });
 }
 
-function endpoint(net: NetworkRecord, addr: string, aliases: string[]): EndpointRecord {
+/** The addresses of an endpoint; the container service adds its aliases. */
+function endpoint(net: NetworkRecord, ep: EndpointState | undefined): EndpointRecord {
+  const addr = ep?.ip ?? '';
   return {
     NetworkID: net.Id, IPAddress: addr, IPPrefixLen: net.Subnet && addr ? parseCidr(net.Subnet).prefix : 0,
-    Gateway: net.Subnet && addr ? gatewayOf(net.Subnet) : '', MacAddress: '', Aliases: aliases,
+    Gateway: net.Subnet && addr ? gatewayOf(net.Subnet) : '', MacAddress: ep?.mac ?? '', Aliases: [],
   };
+}
+
+/** A stable ID per (network, container), 64 hex characters as Docker's. */
+export function endpointId(networkId: string, containerId: string): string {
+  return networkId.slice(0, 12) + containerId.slice(0, 52);
+}
+
+/** Docker's bridge driver derives the MAC from the IPv4 address: 02:42 and its four bytes. */
+function macOf(addr: string): string {
+  return ['02', '42', ...addr.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 }
 
 function dnatRule(p: PortMapping, addr: string): string[] {

@@ -45,7 +45,9 @@ export function listContainers(all: ContainerRecord[], showAll: boolean, f: Filt
   for (const k of f.keys()) if (!LIST_FILTERS.includes(k)) throw new InvalidError(`invalid filter '${k}'`);
   return all.filter((r) => {
     if (!showAll && !f.has('status') && !['running', 'paused', 'restarting'].includes(r.State.Status)) return false;
-    for (const [k, vals] of f) if (vals.length && !vals.some((v) => matches(r, k, v, lookup))) return false;
+    // Labels must all match (moby's MatchKVList: docker-compose asks for project=X and oneoff=False
+    // together); the values of any other filter are alternatives.
+    for (const [k, vals] of f) if (vals.length && !(k === 'label' ? vals.every : vals.some).call(vals, (v) => matches(r, k, v, lookup))) return false;
     return true;
   }).sort((a, b) => b.Created.localeCompare(a.Created));
 }

@@ -1,6 +1,7 @@
-// Network routes: list, inspect, create, remove, prune, connect/disconnect (refused with a clear message).
+// Network routes: list, inspect, create, remove, prune, connect/disconnect of containers.
 import type { ContainerEngine } from '../../containers/engine.js';
 import { InvalidError } from '../../errdefs.js';
+import type { EndpointSettings } from '../../containers/endpoints.js';
 import { networkConnectBody, networkCreateBody, networkDisconnectBody } from '../../schema/resource-schemas.js';
 import { readBody, discardBody } from '../body.js';
 import { parseFilters } from '../query.js';
@@ -30,10 +31,45 @@ export function registerNetworkRoutes(router: Router, E: () => Promise<Container
   router.post('/networks/prune', async (req, res) => { discardBody(req.raw); sendJson(res, 200, { NetworksDeleted: await (await E()).networks.prune() }); });
   router.get('/networks/([^/]+)', async (req, res) => sendJson(res, 200, netView(await E(), req.params[0])));
   router.delete('/networks/([^/]+)', async (req, res) => { await (await E()).networks.remove(req.params[0]); sendEmpty(res, 204); });
-  router.post('/networks/([^/]+)/(connect|disconnect)', async (req, res) => {
-    await readBody(req.raw, req.params[1] === 'connect' ? networkConnectBody : networkDisconnectBody);
-    await E();
-    void res;
-    throw new InvalidError(`network ${req.params[1]} of a created container is not supported yet: choose the network at create time with --network`);
+  router.post('/networks/([^/]+)/connect', async (req, res) => {
+    // Decoded as dockerd decodes it (types, Go's rules), then checked field by field.
+    const body = await readBody<Record<string, unknown>>(req.raw, networkConnectBody);
+    const e = await E();
+    await e.containers.connectNetwork(containerOf(body), req.params[0], endpointSettingsOf(body.EndpointConfig));
+    sendEmpty(res, 200);
   });
+  router.post('/networks/([^/]+)/disconnect', async (req, res) => {
+    const body = await readBody<Record<string, unknown>>(req.raw, networkDisconnectBody);
+    const e = await E();
+    if (body.Force !== undefined && typeof body.Force !== 'boolean') throw new InvalidError('Force must be a boolean');
+    await e.containers.disconnectNetwork(containerOf(body), req.params[0], body.Force === true);
+    sendEmpty(res, 200);
+  });
+}
+
+function containerOf(body: Record<string, unknown>): string {
+  const c = body.Container;
+  if (typeof c !== 'string' || !c) throw new InvalidError(`invalid name or ID supplied: ${JSON.stringify(c ?? '')}`);
+  return c;
+}
+
+const stringList = (v: unknown, field: string): string[] | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new InvalidError(`EndpointConfig.${field} must be a list of strings`);
+  return v as string[];
+};
+
+/** network connect's EndpointConfig, checked field by field (the fields this engine reads). */
+function endpointSettingsOf(v: unknown): EndpointSettings | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InvalidError('EndpointConfig must be an object');
+  const o = v as Record<string, unknown>;
+  const ipam = o.IPAMConfig;
+  if (ipam !== undefined && ipam !== null && (typeof ipam !== 'object' || Array.isArray(ipam))) throw new InvalidError('EndpointConfig.IPAMConfig must be an object');
+  const ic = (ipam ?? {}) as Record<string, unknown>;
+  for (const f of ['IPv4Address', 'IPv6Address']) if (ic[f] !== undefined && ic[f] !== null && typeof ic[f] !== 'string') throw new InvalidError(`EndpointConfig.IPAMConfig.${f} must be a string`);
+  return {
+    Aliases: stringList(o.Aliases, 'Aliases'), Links: stringList(o.Links, 'Links'),
+    IPAMConfig: { IPv4Address: (ic.IPv4Address as string | undefined) || undefined, IPv6Address: (ic.IPv6Address as string | undefined) || undefined, LinkLocalIPs: stringList(ic.LinkLocalIPs, 'IPAMConfig.LinkLocalIPs') },
+  };
 }

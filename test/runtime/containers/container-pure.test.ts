@@ -31,6 +31,9 @@ test('list filters: running by default, all, status, name regexp, label, exited,
   assert.deepEqual(names(true, '{"name":{"^/w":true}}'), ['web']);
   assert.deepEqual(names(true, '{"label":{"tier=back":true}}'), ['db']);
   assert.deepEqual(names(true, '{"label":{"tier":true}}'), ['web', 'db']);
+  // Several labels: all must match (docker-compose's project and oneoff labels, sent as a list).
+  assert.deepEqual(names(true, '{"label":["tier","tier=back"]}'), ['db']);
+  assert.deepEqual(names(true, '{"label":["tier=front","tier=back"]}'), []);
   assert.deepEqual(names(true, '{"exited":{"3":true}}'), ['db']);
   assert.deepEqual(names(true, '{"ancestor":{"busybox":true}}'), ['web', 'db', 'new']);
   assert.deepEqual(names(true, '{"before":{"db":true}}'), ['new']);

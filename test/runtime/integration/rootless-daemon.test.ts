@@ -214,7 +214,18 @@ test('networks are isolated from each other; bridges keep route_localnet off and
     for (let i = 0; i < 50 && within !== 'ping ok tcp ok'; i++) within = await check(a1);
     assert.equal(within, 'ping ok tcp ok', 'within a network');
     assert.equal(await check(await ipOf('rb1')), 'ping blocked tcp blocked', 'across networks');
-    const bridge = await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'rneta']);
+    // network connect works here too: ra2 joins rnetb (a new interface, no restart), reaches rb1 by
+    // name, rb1 reaches ra2 by its alias; after the disconnect neither.
+    await ok(['network', 'connect', '--alias', 'ra2-alias', 'rnetb', 'ra2']);
+    assert.equal(await check('rb1'), 'ping ok tcp ok', 'connected to both networks');
+    assert.equal((await e.docker(['exec', 'rb1', 'ping', '-c', '1', '-W', '2', 'ra2-alias'])).code, 0, 'rb1 reaches ra2 by its alias');
+    await ok(['network', 'disconnect', 'rnetb', 'ra2']);
+    assert.equal(await check(await ipOf('rb1')), 'ping blocked tcp blocked', 'across networks after the disconnect');
+    assert.doesNotMatch(await ok(['exec', 'ra2', 'cat', '/etc/hosts']), /rb1/);
+    // The bridge is the interface holding the network's gateway address, in the daemon's namespace.
+    const gateway = await ok(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Gateway}}', 'rneta']);
+    const bridge = /^\d+:\s+(\S+)/.exec(await ok(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'to', gateway]))?.[1] ?? '';
+    assert.ok(bridge, `the bridge of rneta (gateway ${gateway})`);
     assert.equal(await ok(['run', '--rm', '--network', 'host', 'busybox', 'cat', `/proc/sys/net/ipv4/conf/${bridge}/route_localnet`]), '0');
     if (probeDir) {
       const probe = (dst: string, port: number) => e.docker(['exec', 'ra2', 'sh', '-c', SYN_PROBE_SCRIPT, 'probe', dst, String(port)]);
