@@ -65,6 +65,7 @@ function keyItem(k: KeyInfo, ctx: CursorContext, pad: string): CompletionItem {
   return {
     label: k.name,
     kind: CompletionItemKind.Property,
+    sortText: `1${k.name}`,
     detail: [...types].join(' | ') || undefined,
     documentation: k.description ? { kind: MarkupKind.Markdown, value: k.description } : undefined,
     tags: k.deprecated ? [1] : undefined,
@@ -79,6 +80,8 @@ function names(list: readonly string[], kind: NameKind, ctx: CursorContext, suff
     label: n,
     kind: kind === 'service' ? CompletionItemKind.Class : CompletionItemKind.Reference,
     detail: kind,
+    // Before the keys of a long form offered at the same place (a volume item may be either).
+    sortText: `0${n}`,
     textEdit: { range: ctx.replace, newText: `${n}${suffix}` },
   }));
 }
