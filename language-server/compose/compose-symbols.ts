@@ -11,7 +11,10 @@ const KIND: Record<NameKind, SymbolKind> = {
 
 function span(d: ComposeDocument, key: Node, value: Node | null): Range {
   const start = key.range?.[0] ?? 0;
-  const end = Math.max(key.range?.[1] ?? start, value?.range?.[1] ?? start);
+  let end = Math.max(key.range?.[1] ?? start, value?.range?.[1] ?? start);
+  // A block value ends past its last line break: the symbol ends with its last line.
+  const source = d.text.getText();
+  while (end > start && (source[end - 1] === '\n' || source[end - 1] === '\r')) end--;
   return { start: d.text.positionAt(start), end: d.text.positionAt(end) };
 }
 
