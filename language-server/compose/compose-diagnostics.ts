@@ -74,12 +74,21 @@ export function composeDiagnostics(d: ComposeDocument, inputs: CheckInputs): Dia
   }
   if (!contents) return out;
 
+  checkNames(d, inputs, out);
+  // The rest reads the file as data: YAML errors make that data partial, so they come alone.
+  if (doc.errors.length) return out;
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    out.push(diag(nodeRange(text, contents), `YAML: ${e instanceof Error ? e.message : String(e)}`, DiagnosticSeverity.Error, 'yaml'));
+    return out;
+  }
   const lookup = dotenvLookup(d, inputs.env);
-  const data = interpolated(d, lookup, out);
+  const data = interpolated(d, js, lookup, out);
   for (const p of allSchemaProblems(data)) {
     out.push(diag(rangeAt(doc, text, p.at, p.target ?? 'value'), p.message, DiagnosticSeverity.Error, 'schema'));
   }
-  checkNames(d, inputs, out);
   checkServices(d, data, out);
   if (!out.some((x) => x.severity === DiagnosticSeverity.Error)) projectProblem(d, inputs, out);
   return out;
@@ -90,8 +99,7 @@ function firstLine(s: string): string {
 }
 
 /** The file's data with variables replaced (what the schema and the checks see), problems reported. */
-function interpolated(d: ComposeDocument, lookup: Lookup, out: Diagnostic[]): unknown {
-  const toJs = d.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+function interpolated(d: ComposeDocument, js: unknown, lookup: Lookup, out: Diagnostic[]): unknown {
   walk(d.doc, (_at, e) => {
     const v = e.value;
     if (!isScalar(v) || typeof v.value !== 'string' || !v.value.includes('$')) return;
@@ -107,10 +115,11 @@ function interpolated(d: ComposeDocument, lookup: Lookup, out: Diagnostic[]): un
       out.push(diag(nodeRange(d.text, v), err.message, required ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, 'interpolation'));
     }
   });
-  return substitute(toJs, lookup);
+  return substitute(js, lookup, []);
 }
 
-function substitute(data: unknown, lookup: Lookup): unknown {
+/** A copy with variables replaced; an alias that contains itself (`a: &x {b: *x}`) is cut where it recurs. */
+function substitute(data: unknown, lookup: Lookup, parents: readonly object[]): unknown {
   if (typeof data === 'string') {
     if (!data.includes('$')) return data;
     try {
@@ -119,9 +128,11 @@ function substitute(data: unknown, lookup: Lookup): unknown {
       return data;
     }
   }
-  if (Array.isArray(data)) return data.map((x) => substitute(x, lookup));
   if (data && typeof data === 'object') {
-    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, substitute(v, lookup)]));
+    if (parents.includes(data)) return null;
+    const inner = [...parents, data];
+    if (Array.isArray(data)) return data.map((x) => substitute(x, lookup, inner));
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, substitute(v, lookup, inner)]));
   }
   return data;
 }

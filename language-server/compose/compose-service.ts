@@ -74,6 +74,9 @@ export class ComposeService {
         if (d) this.deps.publish(uri, d.version, composeDiagnostics(d, { env: this.deps.env, openText: (f) => this.openText(f) }));
       } catch (e) {
         this.deps.log.error(`berth: checking ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
+        // Nothing stale stays on screen, and a client waiting for this version gets an answer.
+        const text = this.deps.texts.get(uri);
+        if (text) this.deps.publish(uri, text.version, []);
       }
     };
     if (delay <= 0) run();

@@ -105,11 +105,11 @@ test('schema errors: wrong types, enums, missing keys, one message for a value o
   const dir = project({ 'compose.yaml': text });
   const { diagnostics } = await openCompose(client, uriOf(dir, 'compose.yaml'), text);
   const schema = diagnostics.filter((d) => d.code === 'schema');
-  assert.match(find(schema, 'schema', text, 'service_ready').message, /must be one of "service_started", "service_healthy", "service_completed_successfully"/);
-  assert.match(find(schema, 'schema', text, 'extends').message, /missing required key "service"/);
-  assert.match(find(schema, 'schema', text, '[a, b]').message, /must be string or object/);
+  assert.match(find(schema, 'schema', text, 'service_ready').message as string, /must be one of "service_started", "service_healthy", "service_completed_successfully"/);
+  assert.match(find(schema, 'schema', text, 'extends').message as string, /missing required key "service"/);
+  assert.match(find(schema, 'schema', text, '[a, b]').message as string, /must be string or object/);
   // The image is a number: YAML's 5; the schema wants a string.
-  assert.match(find(schema, 'schema', text, '5').message, /must be string/);
+  assert.match(find(schema, 'schema', text, '5').message as string, /must be string/);
   assert.equal(schema.length, 4, JSON.stringify(schema.map((d) => d.message)));
 });
 
@@ -119,7 +119,7 @@ test('a YAML syntax error is reported where it is, and the rest still parses', a
   const { diagnostics } = await openCompose(client, uriOf(dir, 'compose.yaml'), text);
   assert.ok(diagnostics.length > 0);
   assert.ok(diagnostics.every((d) => d.severity === DiagnosticSeverity.Error));
-  assert.ok(diagnostics.some((d) => d.message.startsWith('YAML: ')), JSON.stringify(diagnostics));
+  assert.ok(diagnostics.some((d) => (d.message as string).startsWith('YAML: ')), JSON.stringify(diagnostics));
 });
 
 test('a name defined in the project\'s other file is not undefined; an override alone is checked with its base', async () => {
@@ -137,7 +137,7 @@ test('with no error of its own, the project as berth-compose loads it: a key it 
   assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
   assert.equal(diagnostics[0].code, 'berth-compose');
   assert.equal(textAt(text, diagnostics[0].range), 'cgroup_parent');
-  assert.match(diagnostics[0].message, /"cgroup_parent" is not supported by berth-compose/);
+  assert.match(diagnostics[0].message as string, /"cgroup_parent" is not supported by berth-compose/);
 });
 
 test('a build context without a Dockerfile, and fixing it in the editor', async () => {
@@ -158,5 +158,5 @@ test('unset variables are information, not errors; a set one in .env is fine', a
   const { diagnostics } = await openCompose(client, uriOf(dir, 'compose.yaml'), text);
   assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
   assert.equal(diagnostics[0].severity, DiagnosticSeverity.Information);
-  assert.match(diagnostics[0].message, /NOT_SET_ANYWHERE_42/);
+  assert.match(diagnostics[0].message as string, /NOT_SET_ANYWHERE_42/);
 });
