@@ -4,7 +4,7 @@ import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, MessageType, ResponseError, ShowMessageNotification,
   TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocumentPositionParams,
 } from 'vscode-languageserver';
-import { ComposeService, isComposeDocument } from './compose/compose-service';
+import { COMPOSE_WATCHED, ComposeService, isComposeDocument } from './compose/compose-service';
 import type { ComposeDocument } from './compose/compose-documents';
 import { DiagnosticsService, type Linters } from './diagnostics';
 import { DocumentStore, type ParsedDocument, type Parser } from './documents';
@@ -104,7 +104,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     connection.onInitialized(guardNotification(log, 'initialized', async () => {
       if (dynamicWatch) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }] });
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }, ...COMPOSE_WATCHED.map((globPattern) => ({ globPattern }))],
+        });
       }
       if (dynamicConfig) await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
       if (params.capabilities.workspace?.workspaceFolders) {
@@ -166,6 +168,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     diagnostics.refreshAll();
   }));
   connection.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p) => {
+    // A Compose file's checks read other files: the rest of its project, .env, Dockerfiles, env files.
+    if (p.changes.some((c) => !HadolintConfigs.isConfigFile(c.uri))) compose.refreshAll();
     if (!p.changes.some((c) => HadolintConfigs.isConfigFile(c.uri))) return;
     configs.invalidate();
     diagnostics.refreshAll();

@@ -28,6 +28,9 @@ export interface ComposeServiceDeps {
   imageNames(): readonly string[];
 }
 
+/** Files a Compose file's diagnostics read from disk (beside itself), watched through the client. */
+export const COMPOSE_WATCHED = ['**/{compose,docker-compose}*.{yaml,yml}', '**/.env', '**/*.env', '**/{Dockerfile,Containerfile}*', '**/*.{dockerfile,Dockerfile}'];
+
 export function isComposeDocument(text: TextDocument | undefined): boolean {
   return text?.languageId === COMPOSE_LANGUAGE_ID;
 }
@@ -54,6 +57,11 @@ export class ComposeService {
     for (const other of this.deps.texts.all()) {
       if (other.uri !== uri && isComposeDocument(other)) this.schedule(other.uri, this.deps.debounceMs * 4);
     }
+  }
+
+  /** Files on disk changed: check every open Compose file again. */
+  refreshAll(): void {
+    for (const t of this.deps.texts.all()) if (isComposeDocument(t)) this.schedule(t.uri, 0);
   }
 
   closed(uri: string): void {

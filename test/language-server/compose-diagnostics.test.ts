@@ -160,3 +160,15 @@ test('unset variables are information, not errors; a set one in .env is fine', a
   assert.equal(diagnostics[0].severity, DiagnosticSeverity.Information);
   assert.match(diagnostics[0].message as string, /NOT_SET_ANYWHERE_42/);
 });
+
+test('a file created on disk clears the diagnostic once the client reports it', async () => {
+  const text = 'services:\n  api:\n    build:\n      context: .\n      dockerfile: api.Dockerfile\n';
+  const dir = project({ 'compose.yaml': text });
+  const uri = uriOf(dir, 'compose.yaml');
+  const first = await openCompose(client, uri, text);
+  find(first.diagnostics, 'build-dockerfile', text, 'api.Dockerfile');
+  fs.writeFileSync(path.join(dir, 'api.Dockerfile'), 'FROM alpine\n');
+  const next = client.nextDiagnostics(uri, 1, (p) => p.diagnostics.length === 0);
+  await client.filesChanged([{ uri: uriOf(dir, 'api.Dockerfile'), type: 1 }]);
+  assert.deepEqual((await next).diagnostics, []);
+});
