@@ -38,9 +38,8 @@ export function alternatives(s: Schema, depth = 0): Schema[] {
   const branches = [...(d.oneOf ?? []), ...(d.anyOf ?? []), ...(d.allOf ?? [])];
   if (!branches.length || depth > 8) return [d];
   const out: Schema[] = [];
-  const { oneOf: _o, anyOf: _a, allOf: _l, ...own } = d;
-  void _o; void _a; void _l;
-  if (own.type || own.properties) out.push(own);
+  // A schema may say `type` or `properties` beside its alternatives: that part is one more form.
+  if (d.type || d.properties) out.push({ ...d, oneOf: undefined, anyOf: undefined, allOf: undefined });
   for (const b of branches) for (const alt of alternatives(b, depth + 1)) out.push({ ...alt, description: alt.description ?? d.description });
   return out;
 }
