@@ -1,12 +1,19 @@
-// Starts dist/language-server.js over stdio for Dockerfiles and keeps it fed with the engine's image names.
-// The server starts with the first Dockerfile opened, not at activation: a window that only looks at
-// containers should not pay for a second process.
+// Starts dist/language-server.js over stdio for Dockerfiles and Compose files (language `dockercompose`)
+// and keeps it fed with the engine's image names. The server starts with the first such file opened, not
+// at activation: a window that only looks at containers should not pay for a second process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DOCKERFILE_GLOB, isDockerfileDocument } from './dockerfile-names.js';
-import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION, type ImageNamesParams } from './language-protocol.js';
+import { COMPOSE_LANGUAGE_ID, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION, type ImageNamesParams } from './language-protocol.js';
+
+/** What the server answers for: Dockerfiles, by language or by name, and Compose files. */
+export const DOCUMENT_SELECTOR = [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_GLOB }, { language: COMPOSE_LANGUAGE_ID }];
+
+export function isServedDocument(doc: { languageId: string; fileName: string; uri: { scheme: string } }): boolean {
+  return isDockerfileDocument(doc) || doc.languageId === COMPOSE_LANGUAGE_ID;
+}
 
 /** Node flags for the server process. A young generation of 2 x 32 MB: linting a 5,000-line
  *  Dockerfile allocates ~13 MB, which with V8's default (1 MB growing slowly for a small heap)
@@ -29,14 +36,14 @@ export class DockerfileLanguageClient implements vscode.Disposable {
     return path.join(this.extensionPath, 'dist', 'language-server.js');
   }
 
-  /** Starts the server now if a Dockerfile is open, else when the first one opens. */
-  startForDockerfiles(): void {
-    if (vscode.workspace.textDocuments.some(isDockerfileDocument)) {
+  /** Starts the server now if a Dockerfile or Compose file is open, else when the first one opens. */
+  startOnFirstDocument(): void {
+    if (vscode.workspace.textDocuments.some(isServedDocument)) {
       void this.start();
       return;
     }
     const sub = vscode.workspace.onDidOpenTextDocument((doc) => {
-      if (!isDockerfileDocument(doc)) return;
+      if (!isServedDocument(doc)) return;
       sub.dispose();
       void this.start();
     });
@@ -76,7 +83,7 @@ export class DockerfileLanguageClient implements vscode.Disposable {
         debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS, '--inspect=6010'] } },
       },
       {
-        documentSelector: [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_GLOB }],
+        documentSelector: DOCUMENT_SELECTOR,
         synchronize: {
           configurationSection: SETTINGS_SECTION,
           fileEvents: vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}'),

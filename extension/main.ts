@@ -8,7 +8,7 @@ let ctx: Ctx | undefined;
 export function activate(extension: vscode.ExtensionContext): void {
   ctx = new Ctx(extension);
   extension.subscriptions.push(ctx, ...registerCommands(ctx));
-  ctx.languageClient.startForDockerfiles();
+  ctx.languageClient.startOnFirstDocument();
   // Connecting may start the bundled engine; activation must not wait for it.
   void ctx.start().catch((err: unknown) => ctx?.engineLog.error(`Engine start failed: ${String(err)}`));
 }

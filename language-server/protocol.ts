@@ -15,3 +15,6 @@ export interface DockerfileSettings {
   rules: Record<string, 'error' | 'warning' | 'info' | 'hint' | 'off'>;
   shellcheck: { enable: boolean; path: string };
 }
+
+/** The language id of Compose files (compose.yaml, docker-compose.yml, ...), served by the same server. */
+export const COMPOSE_LANGUAGE_ID = 'dockercompose';

@@ -4,6 +4,8 @@ import {
   CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes, MessageType, ResponseError, ShowMessageNotification,
   TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult, type TextDocumentPositionParams,
 } from 'vscode-languageserver';
+import { COMPOSE_WATCHED, ComposeService, isComposeDocument } from './compose/compose-service';
+import type { ComposeDocument } from './compose/compose-documents';
 import { DiagnosticsService, type Linters } from './diagnostics';
 import { DocumentStore, type ParsedDocument, type Parser } from './documents';
 import { codeActions, type IgnoreFixes } from './features/code-actions';
@@ -33,6 +35,8 @@ export interface ServerDeps {
   readonly docs?: RuleDocs;
   /** Delay between an edit and linting it (default 50 ms, as docker-language-server). */
   readonly debounceMs?: number;
+  /** The environment Compose files interpolate `${VAR}` from (default: the server's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const SERVER_NAME = 'berth-dockerfile';
@@ -66,11 +70,27 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   });
   const tokens = new SemanticTokensCache();
   let imageNames: readonly string[] = [];
+  const compose = new ComposeService({
+    texts: store.documents,
+    publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }).catch((e: unknown) => log.error(`berth: could not publish diagnostics for ${uri}: ${String(e)}`)),
+    log,
+    debounceMs: deps.debounceMs ?? 50,
+    env: deps.env ?? process.env,
+    imageNames: () => imageNames,
+  });
 
   const request = <P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>) => guardRequest(log, name, fallback, fn);
   /** Runs `fn` on the parse of the document the request names; `fallback` when it is not open. */
   const onDoc = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: ParsedDocument, p: P) => R) =>
     request<P, R>(name, fallback, (p) => {
+      const doc = store.get(p.textDocument.uri);
+      return doc ? fn(doc, p) : fallback;
+    });
+  /** As onDoc, and `composeFn` for a Compose file (features it lacks answer with `fallback`). */
+  const onEither = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: ParsedDocument, p: P) => R, composeFn: (doc: ComposeDocument, p: P) => R) =>
+    request<P, R>(name, fallback, (p) => {
+      const c = compose.get(p.textDocument.uri);
+      if (c) return composeFn(c, p);
       const doc = store.get(p.textDocument.uri);
       return doc ? fn(doc, p) : fallback;
     });
@@ -84,7 +104,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     connection.onInitialized(guardNotification(log, 'initialized', async () => {
       if (dynamicWatch) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }] });
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }, ...COMPOSE_WATCHED.map((globPattern) => ({ globPattern }))],
+        });
       }
       if (dynamicConfig) await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
       if (params.capabilities.workspace?.workspaceFolders) {
@@ -105,7 +127,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
-        documentSymbolProvider: { label: 'Dockerfile' },
+        documentSymbolProvider: { label: 'Berth' },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
@@ -124,16 +146,19 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const openedAt = new Map<string, number>();
   store.documents.onDidOpen(guardNotification(log, 'didOpen', (e) => {
     openedAt.set(e.document.uri, e.document.version);
-    diagnostics.opened(e.document.uri);
+    if (isComposeDocument(e.document)) compose.opened(e.document.uri);
+    else diagnostics.opened(e.document.uri);
   }));
   store.documents.onDidChangeContent(guardNotification(log, 'didChange', (e) => {
     if (openedAt.get(e.document.uri) === e.document.version) return;
     openedAt.delete(e.document.uri);
-    diagnostics.changed(e.document.uri);
+    if (isComposeDocument(e.document)) compose.changed(e.document.uri);
+    else diagnostics.changed(e.document.uri);
   }));
   store.documents.onDidClose(guardNotification(log, 'didClose', (e) => {
     openedAt.delete(e.document.uri);
-    diagnostics.closed(e.document.uri);
+    if (isComposeDocument(e.document)) compose.closed(e.document.uri);
+    else diagnostics.closed(e.document.uri);
     tokens.forget(e.document.uri);
   }));
 
@@ -143,6 +168,8 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     diagnostics.refreshAll();
   }));
   connection.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p) => {
+    // A Compose file's checks read other files: the rest of its project, .env, Dockerfiles, env files.
+    if (p.changes.some((c) => !HadolintConfigs.isConfigFile(c.uri))) compose.refreshAll();
     if (!p.changes.some((c) => HadolintConfigs.isConfigFile(c.uri))) return;
     configs.invalidate();
     diagnostics.refreshAll();
@@ -159,15 +186,16 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames });
   const at = (p: TextDocumentPositionParams) => p.position;
 
-  connection.onHover(onDoc('hover', null, (d, p) => hover(d.ast, at(p))));
-  connection.onCompletion(onDoc('completion', [], (d, p) => completion(d.ast, at(p), inputs())));
+  connection.onHover(onEither('hover', null, (d, p) => hover(d.ast, at(p)), (c, p) => compose.hover(c, at(p))));
+  connection.onCompletion(onEither('completion', [], (d, p) => completion(d.ast, at(p), inputs()), (c, p) => compose.completion(c, at(p))));
   connection.onSignatureHelp(onDoc('signatureHelp', null, (d, p) => signatureHelp(d.ast, at(p))));
-  connection.onDefinition(onDoc('definition', null, (d, p) => definition(d.ast, d.uri, at(p))));
-  connection.onReferences(onDoc('references', [], (d, p) => references(d.ast, d.uri, at(p), p.context?.includeDeclaration ?? true)));
-  connection.onDocumentHighlight(onDoc('documentHighlight', [], (d, p) => documentHighlights(d.ast, at(p))));
-  connection.onDocumentSymbol(onDoc('documentSymbol', [], (d) => documentSymbols(d.ast)));
-  connection.onFoldingRanges(onDoc('foldingRange', [], (d) => foldingRanges(d.ast)));
-  connection.onDocumentLinks(onDoc('documentLink', [], (d) => documentLinks(d.ast)));
+  connection.onDefinition(onEither('definition', null, (d, p) => definition(d.ast, d.uri, at(p)), (c, p) => compose.definition(c, at(p))));
+  connection.onReferences(onEither('references', [], (d, p) => references(d.ast, d.uri, at(p), p.context?.includeDeclaration ?? true),
+    (c, p) => compose.references(c, at(p), p.context?.includeDeclaration ?? true)));
+  connection.onDocumentHighlight(onEither('documentHighlight', [], (d, p) => documentHighlights(d.ast, at(p)), (c, p) => compose.highlights(c, at(p))));
+  connection.onDocumentSymbol(onEither('documentSymbol', [], (d) => documentSymbols(d.ast), (c) => compose.symbols(c)));
+  connection.onFoldingRanges(onEither('foldingRange', [], (d) => foldingRanges(d.ast), (c) => compose.folding(c)));
+  connection.onDocumentLinks(onEither('documentLink', [], (d) => documentLinks(d.ast), (c) => compose.links(c)));
   connection.onDocumentFormatting(onDoc('formatting', [], (d, p) => formatDocument(d.ast, p.options)));
   connection.onDocumentRangeFormatting(onDoc('rangeFormatting', [], (d, p) => formatRange(d.ast, p.range, p.options)));
   connection.onDocumentOnTypeFormatting(onDoc('onTypeFormatting', [], (d, p) => formatOnType(d.ast, p.position.line, p.options)));

@@ -45,7 +45,7 @@ export type LoadResult =
 class NoConfigFile extends ComposeError {}
 
 export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+export const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
 export function loadProject(opts: LoadOptions): LoadResult {
   const warnings: string[] = [];

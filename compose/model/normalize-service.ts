@@ -162,7 +162,8 @@ function environment(s: Obj, ctx: NormalizeContext, at: (...k: (string | number)
   return env;
 }
 
-function ports(p: unknown, at: KeyPath): PortConfig[] {
+/** One `ports` entry (short or long form) as port configs; throws KeyError naming what is wrong. */
+export function ports(p: unknown, at: KeyPath): PortConfig[] {
   if (isObj(p)) {
     refuseOthers(p, PORT_KEYS, at);
     const target = Number(p.target);

@@ -1,7 +1,7 @@
 // Reads one Compose file: YAML with source positions, YAML 1.1 merge keys (`<<: *defaults`, common in
 // Compose files), and a syntax error reported at its line.
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ComposeError } from './problem';
 import { relative, type ParsedFile } from './source-index';
 
@@ -23,9 +23,15 @@ export function readComposeFile(file: string, baseDir: string, text?: string): R
   return parseComposeText(source, file, baseDir);
 }
 
-export function parseComposeText(source: string, file: string, baseDir: string): ReadFile {
+/** The YAML document with every syntax error kept (an editor shows them all); never throws. */
+export function parseComposeYaml(source: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true });
+  return { doc, lines };
+}
+
+export function parseComposeText(source: string, file: string, baseDir: string): ReadFile {
+  const { doc, lines } = parseComposeYaml(source);
   const err = doc.errors[0];
   if (err) {
     const { line, col } = lines.linePos(err.pos[0]);

@@ -118,10 +118,10 @@ export class LspClient {
     });
   }
 
-  async open(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+  async open(uri: string, text: string, languageId = 'dockerfile'): Promise<PublishDiagnosticsParams> {
     this.versions.set(uri, 1);
     const next = this.nextDiagnostics(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
     return next;
   }
 
