@@ -11,7 +11,7 @@ import type { ContainerConfig, HostConfig } from '../containers/api-types.js';
 import { InvalidError, SystemError } from '../errdefs.js';
 import { hostsFile, resolvConf } from './bundle.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
-import { buildSpec } from './oci-spec.js';
+import { buildSpec, type OciMount } from './oci-spec.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
@@ -39,6 +39,8 @@ export interface TaskRequest {
   config: ContainerConfig;
   /** Resources (Memory, NanoCpus, CpuShares, ShmSize, Ulimits...), NetworkMode (none|host|bridge|default), ExtraHosts, Dns, Binds-free. */
   hostConfig?: HostConfig;
+  /** Extra mounts added to the spec as they are (the builder's RUN --mount). */
+  mounts?: OciMount[];
   /** Bytes or a stream for the process's stdin; none = stdin at EOF. */
   stdin?: Buffer | Readable;
   /** Output as it comes, in order per stream. */
@@ -96,6 +98,7 @@ export class TaskRunner {
         security: this.d.security,
       });
       if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
+      if (req.mounts?.length) spec.mounts.push(...req.mounts);
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
       await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));

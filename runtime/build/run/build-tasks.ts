@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
+import type { OciMount } from '../../tasks/oci-spec.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
@@ -23,6 +24,8 @@ export interface StepRun {
   layers: string[];
   config: ContainerConfig;
   hostConfig: HostConfig;
+  /** RUN --mount's mounts, on top of the step's root. */
+  mounts?: OciMount[];
   stdin?: Buffer;
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   signal: AbortSignal;
@@ -90,6 +93,7 @@ export class BuildTasks {
       layerDirs: [...[...step.layers].reverse(), init],
       config: step.config,
       hostConfig: step.hostConfig,
+      mounts: step.mounts,
       stdin: step.stdin,
       onOutput: step.onOutput,
       signal: step.signal,

@@ -13,6 +13,8 @@ import type { BuildOutput } from '../output.js';
 import { nopCmd, copyRunConfig, type RunConfig } from '../run-config.js';
 import type { CacheFromSources } from '../cache-from.js';
 import type { BuildTasks } from '../run/build-tasks.js';
+import type { CacheMountStore } from '../mounts/cache-mount-store.js';
+import type { BuildSecrets } from '../mounts/build-secrets.js';
 import type { StageState } from '../stage-state.js';
 import type { StepCache } from '../step-cache.js';
 
@@ -31,6 +33,8 @@ export interface StepEnv {
   layers: LayerStore;
   temp: TempSpace;
   tasks(): Promise<BuildTasks>;
+  /** What RUN --mount uses: the engine's cache mounts and the request's secrets and ssh agents. */
+  mounts: { cacheStore: CacheMountStore; secrets: BuildSecrets };
   /** COPY --from: a stage (by name or index) or an image reference (pulled when missing). */
   fromSource(nameOrIndex: string): Promise<FromSource>;
   /** Remembered content hashes of an image's files (images never change). */
