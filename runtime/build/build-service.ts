@@ -64,6 +64,7 @@ export class BuildService {
           return {
             ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch))),
             mounts: { cacheStore: this.cacheMounts, secrets },
+            insecureAllowed: this.s.options.allowInsecureEntitlements?.includes('security.insecure') ?? false,
             cleanup: (work: Promise<unknown>) => { cleanups.push(work.catch(() => undefined)); },
             ...(cacheFrom.empty ? {} : { cacheFrom }),
           };
@@ -105,7 +106,7 @@ export class BuildService {
   private stepEnv(
     state: StageState, escape: EscapeChar, fromSource: (ref: string) => Promise<FromSource>, options: BuildOptions,
     out: BuildOutput, context: BuildContext, tasks: () => Promise<BuildTasks>,
-  ): Omit<StepEnv, 'cleanup' | 'mounts'> {
+  ): Omit<StepEnv, 'cleanup' | 'mounts' | 'insecureAllowed'> {
     return {
       state, escape, out, signal: out.signal, options, context, committer: this.committer, cache: this.cache,
       layers: this.s.layers, temp: this.s.temp, tasks, fromSource, hashMemo: (id) => this.hashMemo(id),

@@ -28,12 +28,15 @@ export interface DaemonOptions {
    * /usr/share/containers/seccomp.json works too).
    */
   seccompProfile?: string;
+  /** dockerd's --allow-insecure-entitlement: `security.insecure` lets RUN --security=insecure run privileged. */
+  allowInsecureEntitlements?: string[];
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
 
 export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
               [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
+              [--allow-insecure-entitlement security.insecure]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -52,6 +55,9 @@ Options:
   --seccomp-profile P the seccomp profile of containers that name none: a profile file in Docker's
                       format (e.g. Podman's /usr/share/containers/seccomp.json), or unconfined.
                       Default: Docker's default profile
+  --allow-insecure-entitlement security.insecure
+                      let RUN --security=insecure steps of builds run privileged (as dockerd's
+                      option); without it such steps are refused
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -96,6 +102,12 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
       case '--seccomp-profile': {
         const v = value();
         options.seccompProfile = ['default', 'builtin', 'unconfined'].includes(v) ? v : resolve(v);
+        break;
+      }
+      case '--allow-insecure-entitlement': {
+        const v = value();
+        if (v !== 'security.insecure') throw new InvalidError(`--allow-insecure-entitlement "${v}": the only entitlement is security.insecure`);
+        options.allowInsecureEntitlements = [...(options.allowInsecureEntitlements ?? []), v];
         break;
       }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);

@@ -5,6 +5,7 @@
 // command line with the heredoc bodies.
 import { readdir, rm } from 'node:fs/promises';
 import type { RunView } from '../../../dockerfile/syntax/instructions.js';
+import { flagRefusals } from '../../../dockerfile/syntax/builder-support.js';
 import type { HostConfig } from '../../containers/api-types.js';
 import { InvalidError, RuntimeError } from '../../errdefs.js';
 import { upperDirTar } from '../fs/upper-tar.js';
@@ -68,10 +69,8 @@ function networkMode(env: StepEnv, v: RunView): string {
 
 export async function runStep(env: StepEnv, v: RunView): Promise<void> {
   const line = v.instruction.startLine + 1;
-  if (v.security === 'insecure') {
-    throw new InvalidError(`Dockerfile line ${line}: RUN --security=insecure is not allowed: this engine runs build steps confined (security.insecure is not granted)`);
-  }
-  if (v.devices.length) throw new InvalidError(`Dockerfile line ${line}: RUN --device is not supported by this builder`);
+  const refused = flagRefusals(v.instruction, env.insecureAllowed);
+  if (refused.length) throw new InvalidError(`Dockerfile line ${line}: ${refused[0].message}`);
   const rc = env.state.runConfig;
   const command = runCommand(rc, v);
   const mounts = stepMounts(env, v);
@@ -81,7 +80,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
   delete cc.ArgsEscaped;
   // BuildKit's cache key covers the mounts; ours is the container config, so they go in as a label
   // of container_config (never of the image's config), which also survives restarts.
-  if (mounts.length || v.network) cc.Labels = { ...(cc.Labels ?? {}), [RUN_FLAGS_LABEL]: JSON.stringify({ mounts: mounts.length ? mountsCacheKey(mounts) : undefined, network: v.network ?? undefined }) };
+  if (mounts.length || v.network || v.security === 'insecure') cc.Labels = { ...(cc.Labels ?? {}), [RUN_FLAGS_LABEL]: JSON.stringify({ mounts: mounts.length ? mountsCacheKey(mounts) : undefined, network: v.network ?? undefined, security: v.security === 'insecure' ? 'insecure' : undefined }) };
   if (await probeCache(env, cc)) return;
 
   if (env.signal.aborted) throw new InvalidError('Build cancelled');
@@ -91,6 +90,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
   try {
     const hostConfig: HostConfig = {
       NetworkMode: networkMode(env, v), ExtraHosts: env.options.extraHosts, ...env.options.resources,
+      ...(v.security === 'insecure' ? { Privileged: true } : {}),
     };
     const id = containerId();
     const layers = env.layers.lowerDirs(env.state.image.topChainId);

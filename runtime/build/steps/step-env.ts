@@ -35,6 +35,8 @@ export interface StepEnv {
   tasks(): Promise<BuildTasks>;
   /** What RUN --mount uses: the engine's cache mounts and the request's secrets and ssh agents. */
   mounts: { cacheStore: CacheMountStore; secrets: BuildSecrets };
+  /** The engine was started with --allow-insecure-entitlement security.insecure. */
+  insecureAllowed: boolean;
   /** COPY --from: a stage (by name or index) or an image reference (pulled when missing). */
   fromSource(nameOrIndex: string): Promise<FromSource>;
   /** Remembered content hashes of an image's files (images never change). */
