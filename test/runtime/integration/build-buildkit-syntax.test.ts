@@ -1,0 +1,115 @@
+// BuildKit Dockerfile syntax in the bundled builder that Docker Engine 20.10's BuildKit does not have
+// (so no differential here): COPY --parents/--exclude, RUN --mount=type=ssh, the step cache keyed on
+// the mount flags, ADD --checksum, # syntax= and # check= directives.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
+import { contextTar, postBuild, type ContextFile } from '../build/helpers/build-request.js';
+import { snapshotImage } from '../build/helpers/image-snapshot.js';
+import { buildSecretsHeaders } from '../../../runtime/build/mounts/build-secrets.js';
+
+const opts = buildTestOptions();
+let engine: BuildEngine;
+let http: Server;
+let agent: NetServer;
+let port = 0;
+const work = mkdtempSync(join(tmpdir(), 'berth-bk-syntax-'));
+const agentPath = join(work, 'agent.sock');
+const PAYLOAD = 'downloaded payload\n';
+
+before(async () => {
+  if (opts.skip) return;
+  engine = await startBuildEngine();
+  http = createServer((_req, res) => res.end(PAYLOAD));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  port = (http.address() as { port: number }).port;
+  // A stand-in ssh-agent: answers every connection with one line.
+  agent = createNetServer((c) => c.end('agent says hi\n'));
+  await new Promise<void>((r) => agent.listen(agentPath, r));
+});
+after(async () => {
+  http?.close();
+  agent?.close();
+  await engine?.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function build(dockerfile: string, files: ContextFile[] = [], headers: Record<string, string> = {}, query: Record<string, string> = {}) {
+  const tag = `berth-test/bk-syntax:${process.pid}`;
+  return contextTar([{ name: 'Dockerfile', content: `ARG BASE\nFROM $BASE\n${dockerfile}` }, ...files])
+    .then((tar) => postBuild(engine.socket, { t: tag, buildargs: JSON.stringify({ BASE: engine.base }), ...query }, tar, headers))
+    .then((r) => ({ ...r, tag }));
+}
+
+test('COPY --parents keeps source paths (from the root or a /./ pivot); COPY --exclude leaves matches out', opts, async () => {
+  const files: ContextFile[] = [
+    { name: 'a/b/c.txt', content: 'c' }, { name: 'packages/p1/package.json', content: '1' }, { name: 'packages/p2/package.json', content: '2' },
+    { name: 'packages/p2/index.js', content: 'x' }, { name: 'x/y.txt', content: 'y' },
+    { name: 'docs/a.md', content: 'a' }, { name: 'docs/keep.txt', content: 'k' }, { name: 'docs/sub/skip', content: 's' }, { name: 'docs/sub/b.txt', content: 'b' },
+    { name: 'top.md', content: 't' }, { name: 'top.txt', content: 't' },
+  ];
+  const r = await build([
+    'COPY --parents a/b/c.txt packages/*/package.json /out/',
+    'COPY --parents ./x/./y.txt /pivot/',
+    'COPY --exclude=*.md --exclude=**/skip docs/ /docs/',
+    'COPY --exclude=*.md top.* /tops/',
+    '',
+  ].join('\n'), files);
+  assert.equal(r.error, undefined, r.text);
+  const s = await snapshotImage(engine.host, r.tag);
+  const under = (dir: string): string[] => [...s.files.keys()].filter((k) => k.startsWith(`${dir}/`)).sort();
+  assert.deepEqual(under('out'), ['out/a', 'out/a/b', 'out/a/b/c.txt', 'out/packages', 'out/packages/p1', 'out/packages/p1/package.json', 'out/packages/p2', 'out/packages/p2/package.json']);
+  assert.deepEqual(under('pivot'), ['pivot/y.txt']);
+  assert.deepEqual(under('docs'), ['docs/keep.txt', 'docs/sub', 'docs/sub/b.txt']);
+  assert.deepEqual(under('tops'), ['tops/top.txt']);
+});
+
+test('RUN --mount=type=ssh: a socket at SSH_AUTH_SOCK with the mode asked for; nothing stays in the layer', opts, async () => {
+  const ssh = buildSecretsHeaders({}, { default: agentPath });
+  const r = await build('RUN --mount=type=ssh,mode=0660 test -S "$SSH_AUTH_SOCK" && stat -c %a "$SSH_AUTH_SOCK" > /ssh-mode && echo "$SSH_AUTH_SOCK" > /ssh-path\n', [], ssh);
+  assert.equal(r.error, undefined, r.text);
+  const s = await snapshotImage(engine.host, r.tag);
+  const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
+  assert.equal(s.files.get('ssh-mode')?.sha256, sha('660\n'));
+  assert.equal(s.files.get('ssh-path')?.sha256, sha('/run/buildkit/ssh_agent.0\n'));
+  assert.equal(s.files.has('run/buildkit/ssh_agent.0'), false);
+  const missing = await build('RUN --mount=type=ssh,required true\n', [], {}, { nocache: '1' });
+  assert.match(missing.error ?? '', /^Dockerfile line 3: RUN --mount=type=ssh,required: ssh agent "default" is required/);
+});
+
+test('the step cache keys on the mount flags', opts, async () => {
+  const a = await build('RUN --mount=type=tmpfs,target=/a echo one\n');
+  assert.equal(a.error, undefined, a.text);
+  const again = await build('RUN --mount=type=tmpfs,target=/a echo one\n');
+  assert.match(again.text, /Using cache/);
+  const other = await build('RUN --mount=type=tmpfs,target=/b echo one\n');
+  assert.doesNotMatch(other.text, /Using cache/);
+  const none = await build('RUN echo one\n');
+  assert.doesNotMatch(none.text, /Using cache/);
+});
+
+test('ADD --checksum: the right digest passes, a wrong one fails the step', opts, async () => {
+  const url = `http://127.0.0.1:${port}/payload.txt`;
+  const good = `sha256:${createHash('sha256').update(PAYLOAD).digest('hex')}`;
+  const ok = await build(`ADD --checksum=${good} ${url} /payload.txt\n`);
+  assert.equal(ok.error, undefined, ok.text);
+  const bad = await build(`ADD --checksum=sha256:${'0'.repeat(64)} ${url} /payload.txt\n`);
+  assert.match(bad.error ?? '', /checksum|digest/i);
+});
+
+test('# syntax=docker/dockerfile and # check= are accepted; another frontend is refused by name', opts, async () => {
+  const tar = (first: string) => contextTar([{ name: 'Dockerfile', content: `${first}\nARG BASE\nFROM $BASE\nRUN true\n` }]);
+  const q = { buildargs: JSON.stringify({ BASE: engine.base }) };
+  for (const ok of ['# syntax=docker/dockerfile:1', '# syntax=docker.io/docker/dockerfile:1.7-labs', '# check=skip=all']) {
+    const r = await postBuild(engine.socket, q, await tar(ok));
+    assert.equal(r.error, undefined, `${ok}: ${r.text}`);
+  }
+  const r = await postBuild(engine.socket, q, await tar('# syntax=example.com/frontend:2'));
+  assert.match(r.error ?? '', /^Dockerfile line 1: the syntax directive names the frontend "example.com\/frontend:2"/);
+});
