@@ -41,6 +41,7 @@ export class BuildService {
     this.cache = new StepCache(s.imageStore);
     this.committer = new StepCommitter(s.imageStore, s.layers);
     this.cacheMounts = new CacheMountStore(s.options.root);
+    void this.cacheMounts.removeLeftovers().catch(() => undefined);
     this.reaped = BuildTasks.reap(s).catch((err: unknown) => {
       process.stderr.write(`berthd: could not clean up after builds of the previous run: ${(err as Error).message}\n`);
     });

@@ -82,7 +82,11 @@ export class CacheMountStore {
       if (req.fresh && !busyElsewhere) await this.discard(folder);
       const meta = await readMeta(folder);
       const now = new Date().toISOString();
-      if (!meta) await this.create(folder, req, now);
+      if (!meta) {
+        // A folder without meta.json is one a killed daemon was discarding: start afresh.
+        await this.discard(folder);
+        await this.create(folder, req, now);
+      }
       else await writeFileAtomic(join(folder, 'meta.json'), JSON.stringify({ ...meta, lastUsedAt: now, usageCount: meta.usageCount + 1 }));
     } catch (err) {
       this.leave(folder);
@@ -123,6 +127,13 @@ export class CacheMountStore {
     return { ids, reclaimed };
   }
 
+  /** Removes what a daemon killed while making or discarding a cache left behind. */
+  async removeLeftovers(): Promise<void> {
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (name.startsWith('.new-') || name.startsWith('.old-')) await rm(join(this.dir, name), { recursive: true, force: true });
+    }
+  }
+
   private async create(folder: string, req: CacheAcquire, now: string): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = join(this.dir, `.new-${randomBytes(6).toString('hex')}`);
@@ -131,7 +142,8 @@ export class CacheMountStore {
       await req.init(join(tmp, 'data'));
       const meta: CacheMountMeta = { id: req.id, key: req.key, description: req.description, createdAt: now, lastUsedAt: now, usageCount: 1 };
       await writeFileAtomic(join(tmp, 'meta.json'), JSON.stringify(meta));
-      await rename(tmp, folder);
+      // Another step of a shared cache may have made it first; then that one is used.
+      await rename(tmp, folder).catch(async (err: unknown) => { if (!(await readMeta(folder))) throw err; });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
