@@ -58,13 +58,14 @@ export class BuildService {
     try {
       context = await BuildContext.open(body, this.s.temp, options.dockerfile);
       const ctx = context;
+      const bindCopies = new Map<string, Promise<string>>();
       const host: BuildHost = {
         stepEnv: (state, escape, fromSource) => {
           // Like Docker Engine, the --cache-from sources start afresh with every stage.
           const cacheFrom = new CacheFromSources(options.cacheFrom, this.s.imageStore);
           return {
             ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch))),
-            mounts: { cacheStore: this.cacheMounts, secrets },
+            mounts: { cacheStore: this.cacheMounts, secrets, scratch, copies: bindCopies },
             insecureAllowed: this.s.options.allowInsecureEntitlements?.includes('security.insecure') ?? false,
             cleanup: (work: Promise<unknown>) => { cleanups.push(work.catch(() => undefined)); },
             ...(cacheFrom.empty ? {} : { cacheFrom }),

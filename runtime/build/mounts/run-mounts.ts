@@ -16,8 +16,20 @@ import { stageLookup } from '../expand.js';
 import { cleanPath, resolvePath, type FileTree } from '../fs/file-tree.js';
 import { UnionView } from '../fs/union-view.js';
 import type { StepEnv } from '../steps/step-env.js';
+import type { BuildSecrets } from './build-secrets.js';
+import type { CacheMountStore } from './cache-mount-store.js';
 import { materialize } from './materialize.js';
 import { forwardAgent, type SshForward } from './ssh-forward.js';
+
+/** What RUN --mount uses during one build. */
+export interface BuildMounts {
+  readonly cacheStore: CacheMountStore;
+  readonly secrets: BuildSecrets;
+  /** The build's scratch folder: read-only bind sources are written out there once per build. */
+  readonly scratch: string;
+  /** Read-only bind sources already written out, by source (context or image) and path. */
+  readonly copies: Map<string, Promise<string>>;
+}
 
 /** One --mount of a RUN, expanded, with its absolute target. */
 export interface StepMount {
@@ -107,12 +119,29 @@ export async function prepareMounts(env: StepEnv, mounts: readonly StepMount[], 
           break;
         }
         case 'bind': {
-          const { tree, what } = await treeOf(env, m.from, fail);
+          const { tree, what, key } = await treeOf(env, m.from, fail);
           const rel = await resolvePath(tree, cleanPath(m.source ?? ''));
           if (!(await tree.lstat(rel)) && rel !== '') throw fail(`source "${m.source}" not found in the ${what}`);
-          const host = join(dir, `mount-${n}`);
-          if (rel === '' && !(await tree.lstat(''))) await mkdir(host);
-          else await materialize(tree, rel, host, env.signal);
+          const writeOut = async (host: string): Promise<string> => {
+            if (rel === '' && !(await tree.lstat(''))) await mkdir(host);
+            else await materialize(tree, rel, host, env.signal);
+            return host;
+          };
+          // A read-only source is written out once per build; rw gets its own copy, discarded after the step.
+          const copyKey = `${key}:${rel}`;
+          let host: string;
+          if (m.readOnly) {
+            const copies = env.mounts.copies;
+            let made = copies.get(copyKey);
+            if (!made) {
+              made = writeOut(join(env.mounts.scratch, `bind-${randomBytes(6).toString('hex')}`));
+              copies.set(copyKey, made);
+              made.catch(() => copies.delete(copyKey));
+            }
+            host = await made;
+          } else {
+            host = await writeOut(join(dir, `mount-${n}`));
+          }
           oci.push({ destination: target, type: 'bind', source: host, options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
           break;
         }
