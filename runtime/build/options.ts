@@ -149,6 +149,7 @@ function parseLabels(raw: string | null): Map<string, string> {
 function parseJsonList(raw: string | null, what: string): string[] {
   if (!raw) return [];
   const v = parseJson(raw, what);
+  if (v === null) return [];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidError(`error reading ${what}: expected a JSON list of strings`);
   return v as string[];
 }
@@ -171,8 +172,9 @@ function parseResources(q: URLSearchParams): BuildResources {
   const ulimits = q.get('ulimits');
   if (ulimits) {
     const v = parseJson(ulimits, 'ulimit settings');
-    if (!Array.isArray(v)) throw new InvalidError('error reading ulimit settings: expected a JSON list');
-    r.Ulimits = v as Ulimit[];
+    // Docker's 20.10 client sends `ulimits=null` when none are given; dockerd reads that as none.
+    if (v !== null && !Array.isArray(v)) throw new InvalidError('error reading ulimit settings: expected a JSON list');
+    if (Array.isArray(v)) r.Ulimits = v as Ulimit[];
   }
   if (q.get('cgroupparent')) throw new InvalidError('--cgroup-parent is not supported for builds by this engine');
   for (const k of Object.keys(r) as (keyof BuildResources)[]) if (r[k] === undefined) delete r[k];

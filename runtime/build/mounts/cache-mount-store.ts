@@ -149,9 +149,10 @@ export class CacheMountStore {
     }
   }
 
+  /** Renames the folder away at once; deleting its files goes on in the background (leftovers go at the next start). */
   private async discard(folder: string): Promise<void> {
     const gone = join(this.dir, `.old-${randomBytes(6).toString('hex')}`);
-    if (await rename(folder, gone).then(() => true, () => false)) await rm(gone, { recursive: true, force: true });
+    if (await rename(folder, gone).then(() => true, () => false)) void rm(gone, { recursive: true, force: true }).catch(() => undefined);
   }
 
   private leave(folder: string): void {
