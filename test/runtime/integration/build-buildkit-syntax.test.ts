@@ -113,3 +113,16 @@ test('# syntax=docker/dockerfile and # check= are accepted; another frontend is 
   const r = await postBuild(engine.socket, q, await tar('# syntax=example.com/frontend:2'));
   assert.match(r.error ?? '', /^Dockerfile line 1: the syntax directive names the frontend "example.com\/frontend:2"/);
 });
+
+test("the extension's buildImageWithSecrets (dockerode) carries a secret to a RUN --mount", opts, async () => {
+  const { buildImageWithSecrets } = await import('../../../extension/build/build-secrets.js');
+  const { Readable } = await import('node:stream');
+  const tar = await contextTar([{ name: 'Dockerfile', content: 'ARG BASE\nFROM $BASE\nRUN --mount=type=secret,id=npmrc,required cat /run/secrets/npmrc | wc -c > /npmrc-bytes\n' }]);
+  const tag = `berth-test/bk-ext-secret:${process.pid}`;
+  const stream = await buildImageWithSecrets(engine.client, Readable.from([tar]), { t: tag, buildargs: JSON.stringify({ BASE: engine.base }) }, { secrets: { npmrc: 'token=abc' } });
+  let out = '';
+  for await (const chunk of stream as AsyncIterable<Buffer>) out += chunk.toString();
+  assert.doesNotMatch(out, /errorDetail/, out);
+  const s = await snapshotImage(engine.host, tag);
+  assert.equal(s.files.get('npmrc-bytes')?.sha256, createHash('sha256').update('9\n').digest('hex'));
+});
