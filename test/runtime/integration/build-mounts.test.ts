@@ -147,6 +147,8 @@ test('cache mounts are listed by system df and removed by builder prune', opts, 
   const mounts = (df.BuildCache ?? []).filter((b) => b.Type === 'exec.cachemount');
   assert.ok(mounts.some((b) => b.Description.startsWith('cached mount /cache/c1 from exec ') && b.Size > 0), JSON.stringify(df.BuildCache));
   assert.ok(mounts.some((b) => b.Description.startsWith('cached mount /var/cache/m ')), JSON.stringify(df.BuildCache));
+  const cli = await engine.docker(['system', 'df']);
+  assert.match(cli.stdout, /^Build Cache\s+\d+\s+0\s+\d/m, cli.stdout + cli.stderr);
   const pruned = await engine.docker(['builder', 'prune', '-f']);
   assert.equal(pruned.code, 0, pruned.stderr);
   assert.match(pruned.stdout, /Total reclaimed space/);
