@@ -29,7 +29,7 @@ export const INSECURE_MESSAGE = 'RUN --security=insecure is not allowed: the eng
 /**
  * Flags of one instruction the builder refuses: RUN --device (CDI devices), RUN --security=insecure
  * (unless the engine allows it; the linter cannot know, so it warns at error level as Docker's own
- * default does), ADD --keep-git-dir (git sources).
+ * default does).
  */
 export function flagRefusals(ins: Instruction, insecureAllowed = false): Refusal[] {
   const out: Refusal[] = [];
@@ -39,8 +39,6 @@ export function flagRefusals(ins: Instruction, insecureAllowed = false): Refusal
       out.push({ range: f.range, message: 'RUN --device is not supported by this builder (no CDI devices in build steps)' });
     } else if (ins.keyword === 'RUN' && name === 'security' && f.value === 'insecure' && !insecureAllowed) {
       out.push({ range: f.range, message: INSECURE_MESSAGE });
-    } else if (ins.keyword === 'ADD' && name === 'keep-git-dir') {
-      out.push({ range: f.range, message: 'ADD --keep-git-dir is not supported: git sources are not supported by this builder' });
     }
   }
   return out;

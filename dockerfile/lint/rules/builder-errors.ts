@@ -266,7 +266,7 @@ export const BE0012 = defineRule({
   title: 'Not supported by the bundled builder',
   message: 'Not supported by the bundled builder',
   doc: {
-    what: 'BuildKit syntax that Berth\'s bundled builder refuses: a `# syntax=` frontend other than docker/dockerfile, `RUN --device`, `RUN --security=insecure` (refused unless the engine was started with `--allow-insecure-entitlement security.insecure`; Docker Engine refuses it by default too), `ADD --keep-git-dir` (git sources).',
+    what: 'BuildKit syntax that Berth\'s bundled builder refuses: a `# syntax=` frontend other than docker/dockerfile, `RUN --device`, `RUN --security=insecure` (refused unless the engine was started with `--allow-insecure-entitlement security.insecure`; Docker Engine refuses it by default too).',
     why: 'The bundled engine fails the build at this line with the same message. Docker Engine or another BuildKit may build it.',
     bad: '# syntax=example.com/custom-frontend:1\nFROM debian:12\nRUN --security=insecure mount -t tmpfs none /mnt\n',
     good: '# syntax=docker/dockerfile:1\nFROM debian:12\nRUN --mount=type=tmpfs,target=/mnt ls /mnt\n',

@@ -1,6 +1,7 @@
 // COPY and ADD. The step is cached by the content hash of its sources (and its flags and destination);
 // on a miss the layer is written straight from the sources (runtime/build/copy/copy-layer.ts).
-import { posix } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { CopyView } from '../../../dockerfile/syntax/instructions.js';
 import { expandWord } from '../../../dockerfile/expansion/lexer.js';
 import { InvalidError } from '../../errdefs.js';
@@ -8,6 +9,7 @@ import { chmodFunction } from '../copy/chmod.js';
 import { copyLayerTar } from '../copy/copy-layer.js';
 import { combinedHash, type HashSource } from '../copy/content-hash.js';
 import { downloadSource, isUrl } from '../copy/download.js';
+import { cloneGitSource, isGitSource, parseGitSource } from '../copy/git-source.js';
 import { resolveChown, type Identity } from '../copy/identity.js';
 import { resolveSource, type CopyItem } from '../copy/sources.js';
 import { entryHash } from '../context/context-index.js';
@@ -25,14 +27,18 @@ export function normalizeDest(workingDir: string, dest: string): string {
   return dest.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
 }
 
-/** What ADD would clone with BuildKit: git@host:repo, git:// and ssh:// URLs, http(s) URLs ending in .git. */
-function isGitSource(src: string): boolean {
-  return /^(git@|git:\/\/|ssh:\/\/)/.test(src) || (isUrl(src) && /\.git(#.*)?$/.test(src));
+export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
+  // Git checkouts of ADD live until the layer has been written from them.
+  const clones: string[] = [];
+  try {
+    await copyStepWith(env, v, clones);
+  } finally {
+    for (const c of clones) env.cleanup(rm(posix.dirname(c), { recursive: true, force: true }));
+  }
 }
 
-export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
+async function copyStepWith(env: StepEnv, v: CopyView, clones: string[]): Promise<void> {
   const name = v.keyword;
-  if (v.keepGitDir !== null) throw new InvalidError('ADD --keep-git-dir is not supported: git sources are not supported by this builder');
   const lookup = stageLookup(env.state);
   const ex = (word: string): string => expand(word, lookup, env.escape);
   const rawDest = v.dest ? ex(v.dest.value) : '';
@@ -60,7 +66,17 @@ export async function copyStep(env: StepEnv, v: CopyView): Promise<void> {
   }
   for (const token of v.sources) {
     const src = ex(token.value);
-    if (name === 'ADD' && isGitSource(src)) throw new InvalidError(`ADD failed: git sources are not supported by this builder: ${src}`);
+    if (name === 'ADD' && isGitSource(src)) {
+      if (checksum) throw new InvalidError('ADD --checksum can only be used with a URL source');
+      const dir = join(await env.temp.makeDir('build-git'), 'checkout');
+      clones.push(dir);
+      const root = await cloneGitSource(parseGitSource(src), dir, v.keepGitDir === true, env.signal);
+      if (!root.startsWith(dir)) throw new InvalidError(`ADD failed: the folder in ${src} is outside the repository`);
+      const tree = new UnionView([root]);
+      const found = await resolveSource('', { source: { tree }, what: src, isContext: false, mayUnpack: false });
+      items.push(...found);
+      continue;
+    }
     if (isUrl(src)) {
       if (name === 'COPY') throw new InvalidError(`${name} failed: source can't be a URL for COPY`);
       items.push(await downloadSource(src, intoDir, env.signal, checksum || undefined));

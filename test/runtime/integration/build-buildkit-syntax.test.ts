@@ -126,3 +126,45 @@ test("the extension's buildImageWithSecrets (dockerode) carries a secret to a RU
   const s = await snapshotImage(engine.host, tag);
   assert.equal(s.files.get('npmrc-bytes')?.sha256, createHash('sha256').update('9\n').digest('hex'));
 });
+
+test('ADD of a git repository: #ref, #ref:subdir, --keep-git-dir; the checkout leaves no temp folders', opts, async (t) => {
+  const { execFileSync, spawn: spawnChild } = await import('node:child_process');
+  const { mkdirSync, writeFileSync, readdirSync } = await import('node:fs');
+  const repos = join(work, 'repos');
+  const src = join(work, 'src');
+  mkdirSync(join(src, 'sub'), { recursive: true });
+  const g = (...a: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: src, encoding: 'utf8' });
+  g('init', '--quiet', '-b', 'main');
+  writeFileSync(join(src, 'version'), 'one\n');
+  writeFileSync(join(src, 'sub', 'inner'), 'inner\n');
+  g('add', '.');
+  g('commit', '--quiet', '-m', 'one');
+  g('tag', 'v1');
+  writeFileSync(join(src, 'version'), 'two\n');
+  g('commit', '--quiet', '-am', 'two');
+  mkdirSync(repos);
+  execFileSync('git', ['clone', '--quiet', '--bare', src, join(repos, 'repo.git')]);
+  const gitPort = 20000 + (process.pid % 30000);
+  const daemon = spawnChild('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${repos}`, '--listen=127.0.0.1', `--port=${gitPort}`, repos], { stdio: 'ignore' });
+  t.after(() => { daemon.kill(); });
+  // git daemon prints nothing when it is ready: wait until its port answers.
+  const { connect } = await import('node:net');
+  for (let ready = false; !ready;) {
+    ready = await new Promise<boolean>((r) => connect(gitPort, '127.0.0.1').on('connect', function (this: import('node:net').Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
+    if (!ready) await new Promise((r) => setTimeout(r, 50));
+  }
+  const url = `git://127.0.0.1:${gitPort}/repo.git`;
+  const tmpBefore = readdirSync(join(engine.root, 'tmp')).length;
+  const r = await build(`ADD ${url}#v1 /tagged/\nADD ${url}#main:sub /sub/\nADD --keep-git-dir=true ${url} /withgit/\n`);
+  assert.equal(r.error, undefined, r.text);
+  const s = await snapshotImage(engine.host, r.tag);
+  const sha = (x: string): string => createHash('sha256').update(x).digest('hex');
+  assert.equal(s.files.get('tagged/version')?.sha256, sha('one\n'));
+  assert.equal(s.files.has('tagged/.git'), false);
+  assert.deepEqual([...s.files.keys()].filter((k) => k.startsWith('sub/')), ['sub/inner']);
+  assert.equal(s.files.get('withgit/version')?.sha256, sha('two\n'));
+  assert.equal(s.files.get('withgit/.git')?.type, 'directory');
+  assert.equal(readdirSync(join(engine.root, 'tmp')).length, tmpBefore, 'no checkout left in the temp space');
+  const missing = await build(`ADD ${url}#nope /x/\n`, [], {}, { nocache: '1' });
+  assert.match(missing.error ?? '', /failed to clone git:\/\/127\.0\.0\.1:\d+\/repo\.git at nope/);
+});
