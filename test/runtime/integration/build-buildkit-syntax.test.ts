@@ -168,3 +168,27 @@ test('ADD of a git repository: #ref, #ref:subdir, --keep-git-dir; the checkout l
   const missing = await build(`ADD ${url}#nope /x/\n`, [], {}, { nocache: '1' });
   assert.match(missing.error ?? '', /failed to clone git:\/\/127\.0\.0\.1:\d+\/repo\.git at nope/);
 });
+
+test('RUN --network=none|default|host: the step sees that network', opts, async () => {
+  const { networkInterfaces } = await import('node:os');
+  const list = "grep -o '^ *[a-z0-9]*:' /proc/net/dev | tr -d ' :' | sort";
+  const r = await build(`RUN --network=none ${list} > /none\nRUN --network=default ${list} > /default\nRUN --network=host ${list} > /host\n`);
+  assert.equal(r.error, undefined, r.text);
+  const { stdout } = await engine.docker(['run', '--rm', r.tag, 'sh', '-c', 'echo none: $(cat /none); echo default: $(cat /default); echo host: $(cat /host)']);
+  assert.match(stdout, /^none: lo$/m);
+  assert.match(stdout, /^default: eth0 lo$/m);
+  const hostIface = Object.keys(networkInterfaces()).find((n) => n !== 'lo') ?? 'lo';
+  assert.match(stdout, new RegExp(`^host: .*\\b${hostIface}\\b`, 'm'));
+});
+
+test('cache mounts outlive a daemon killed with -9', opts, async () => {
+  const dockerfile = (v: string): string => `RUN --mount=type=cache,target=/c,id=restart-${process.pid} echo ${v} >> /c/log && cat /c/log > /seen\n`;
+  const a = await build(dockerfile('a'));
+  assert.equal(a.error, undefined, a.text);
+  await engine.stop('SIGKILL');
+  await engine.restart();
+  const b = await build(dockerfile('b'));
+  assert.equal(b.error, undefined, b.text);
+  const s = await snapshotImage(engine.host, b.tag);
+  assert.equal(s.files.get('seen')?.sha256, createHash('sha256').update('a\nb\n').digest('hex'));
+});
