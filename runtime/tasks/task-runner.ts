@@ -65,6 +65,8 @@ export interface TaskRunnerDeps {
   initBinary?: string;
   /** The daemon's seccomp default and host facts: build steps are confined as containers are. */
   security: SecurityContext;
+  /** The daemon's capability bounding set: what a privileged task (RUN --security=insecure) gets. */
+  hostCapabilities?: string[];
 }
 
 export class TaskRunner {
@@ -95,7 +97,7 @@ export class TaskRunner {
         id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
         initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
-        security: this.d.security,
+        security: this.d.security, hostCapabilities: this.d.hostCapabilities,
       });
       if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
       if (req.mounts?.length) spec.mounts.push(...req.mounts);

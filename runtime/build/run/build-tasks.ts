@@ -7,10 +7,10 @@
 //   step's changes. Docker Engine keeps them in an init layer too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
-import type { OciMount } from '../../tasks/oci-spec.js';
+import { capabilitiesInMask, type OciMount } from '../../tasks/oci-spec.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
@@ -76,7 +76,10 @@ export class BuildTasks {
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
     // The same runtime the daemon runs containers with.
     const runtime = engine.runtime.binary;
-    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security });
+    // RUN --security=insecure runs privileged: with the capabilities the daemon itself holds, as containers.
+    const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
+    const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
+    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security, hostCapabilities });
     return new BuildTasks(runner, network, scratch, runtime);
   }
 

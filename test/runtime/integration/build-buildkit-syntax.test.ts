@@ -192,3 +192,17 @@ test('cache mounts outlive a daemon killed with -9', opts, async () => {
   const s = await snapshotImage(engine.host, b.tag);
   assert.equal(s.files.get('seen')?.sha256, createHash('sha256').update('a\nb\n').digest('hex'));
 });
+
+test('RUN --security=insecure runs privileged on an engine started with --allow-insecure-entitlement security.insecure', opts, async () => {
+  const insecure = await startBuildEngine(['--allow-insecure-entitlement', 'security.insecure']);
+  try {
+    const dockerfile = `FROM ${insecure.base}\nRUN --security=insecure mkdir /m && mount -t tmpfs none /m && umount /m && echo privileged > /done\n`;
+    const r = await postBuild(insecure.socket, { t: `berth-test/insecure:${process.pid}` }, await contextTar([{ name: 'Dockerfile', content: dockerfile }]));
+    assert.equal(r.error, undefined, r.text);
+    // The same step on an engine without the entitlement is refused (the default engine of this file).
+    const refused = await postBuild(engine.socket, {}, await contextTar([{ name: 'Dockerfile', content: dockerfile.replace(insecure.base, engine.base) }]));
+    assert.match(refused.error ?? '', /^Dockerfile line 2: RUN --security=insecure is not allowed/);
+  } finally {
+    await insecure.dispose();
+  }
+});
