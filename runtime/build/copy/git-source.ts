@@ -28,10 +28,14 @@ export function parseGitSource(src: string): GitSource {
   return { url, ref, subdir };
 }
 
-function git(args: string[], cwd: string | undefined, signal: AbortSignal): Promise<{ code: number; stderr: string }> {
+function git(args: string[], cwd: string | undefined, signal: AbortSignal, sshAgent?: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    // No prompts (there is no one to answer them) and no user or system config of the daemon's host.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' };
+    // No prompts (there is no one to answer them), no user or system config of the daemon's host, and
+    // none of its ssh keys: an ssh URL authenticates with the agent the build request forwards
+    // (X-Berth-Build-Ssh "default"), as BuildKit uses the client's --ssh default.
+    const ssh = 'ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o IdentityFile=/dev/null';
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_SSH_COMMAND: ssh };
+    if (sshAgent) env.SSH_AUTH_SOCK = sshAgent;
     const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], signal });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d; });
@@ -44,13 +48,13 @@ function git(args: string[], cwd: string | undefined, signal: AbortSignal): Prom
 }
 
 /** Clones `g` into `dir` (which must not exist); returns the folder to add (the subdir, if any). */
-export async function cloneGitSource(g: GitSource, dir: string, keepGitDir: boolean, signal: AbortSignal): Promise<string> {
+export async function cloneGitSource(g: GitSource, dir: string, keepGitDir: boolean, signal: AbortSignal, sshAgent?: string): Promise<string> {
   const isCommit = g.ref !== null && /^[0-9a-f]{7,40}$/.test(g.ref);
   // A shallow clone where the ref allows it; dumb HTTP servers cannot do shallow, so a full clone then.
-  let r = await git(['clone', '--quiet', '--depth', '1', ...(g.ref && !isCommit ? ['--branch', g.ref] : []), '--', g.url, dir], undefined, signal);
+  let r = await git(['clone', '--quiet', '--depth', '1', ...(g.ref && !isCommit ? ['--branch', g.ref] : []), '--', g.url, dir], undefined, signal, sshAgent);
   if (r.code !== 0 || isCommit) {
     await rm(dir, { recursive: true, force: true });
-    r = await git(['clone', '--quiet', '--no-checkout', '--', g.url, dir], undefined, signal);
+    r = await git(['clone', '--quiet', '--no-checkout', '--', g.url, dir], undefined, signal, sshAgent);
     if (r.code === 0) r = await git(['checkout', '--quiet', g.ref ?? 'HEAD'], dir, signal);
   }
   if (r.code !== 0) throw new InvalidError(`failed to clone ${g.url}${g.ref ? ` at ${g.ref}` : ''}: ${r.stderr.trim().split('\n').pop() ?? `git exited with ${r.code}`}`);

@@ -70,7 +70,7 @@ async function copyStepWith(env: StepEnv, v: CopyView, clones: string[]): Promis
       if (checksum) throw new InvalidError('ADD --checksum can only be used with a URL source');
       const dir = join(await env.temp.makeDir('build-git'), 'checkout');
       clones.push(dir);
-      const root = await cloneGitSource(parseGitSource(src), dir, v.keepGitDir === true, env.signal);
+      const root = await cloneGitSource(parseGitSource(src), dir, v.keepGitDir === true, env.signal, env.mounts.secrets.ssh.get('default'));
       if (!root.startsWith(dir)) throw new InvalidError(`ADD failed: the folder in ${src} is outside the repository`);
       const tree = new UnionView([root]);
       const found = await resolveSource('', { source: { tree }, what: src, isContext: false, mayUnpack: false });
