@@ -33,17 +33,44 @@ export interface StepRun {
 
 type Attachment = Awaited<ReturnType<TaskNetworks['attach']>>;
 
+/**
+ * A build's bridge namespace, kept for the next build for a while: making one (netns, veth pair,
+ * address) is most of the first RUN's start-up. Still marked on disk while kept, so a daemon that
+ * stops or dies with one kept removes it when it starts again.
+ */
+interface Spare { inner: TaskNetworks; root: string; mode: string; id: string; attachment: Attachment; timer: NodeJS.Timeout }
+let spare: Spare | undefined;
+const SPARE_IDLE_MS = 60_000;
+
+function takeSpare(inner: TaskNetworks, root: string, mode: string): Spare | undefined {
+  if (!spare || spare.inner !== inner || spare.root !== root || spare.mode !== mode) return undefined;
+  const s = spare;
+  spare = undefined;
+  clearTimeout(s.timer);
+  return s;
+}
+
 /** Hands every task of a build the same network namespace. */
 class SharedNetwork implements TaskNetworks {
-  private readonly id = randomBytes(32).toString('hex');
+  private id = randomBytes(32).toString('hex');
   private bridge: Promise<Attachment> | undefined;
+  private bridgeMode = '';
 
   constructor(private readonly inner: TaskNetworks, private readonly root: string) {}
 
   attach(_taskId: string, mode: string | undefined, ports: [], aliases: string[]): Promise<Attachment> {
     if (mode === 'none' || mode === 'host') return this.inner.attach(this.id, mode, ports, aliases);
-    // Noted on disk first, so a daemon killed mid-build removes the namespace when it starts again.
-    this.bridge ??= markNetwork(this.root, this.id).then(() => this.inner.attach(this.id, mode, [], []));
+    if (!this.bridge) {
+      this.bridgeMode = mode ?? '';
+      const kept = takeSpare(this.inner, this.root, this.bridgeMode);
+      if (kept) {
+        this.id = kept.id;
+        this.bridge = Promise.resolve(kept.attachment);
+      } else {
+        // Noted on disk first, so a daemon killed mid-build removes the namespace when it starts again.
+        this.bridge = markNetwork(this.root, this.id).then(() => this.inner.attach(this.id, mode, [], []));
+      }
+    }
     return this.bridge;
   }
 
@@ -52,11 +79,23 @@ class SharedNetwork implements TaskNetworks {
   }
 
   async close(): Promise<void> {
-    if (this.bridge) {
-      await this.inner.detach(this.id).catch(() => undefined);
-      await unmarkNetwork(this.root, this.id);
-    }
+    const bridge = this.bridge;
     this.bridge = undefined;
+    if (!bridge) return;
+    const attachment = await bridge.catch(() => undefined);
+    if (attachment && !spare) {
+      const { inner, root, id } = this;
+      const timer = setTimeout(() => {
+        if (spare?.id !== id) return;
+        spare = undefined;
+        void inner.detach(id).catch(() => undefined).then(() => unmarkNetwork(root, id));
+      }, SPARE_IDLE_MS);
+      timer.unref();
+      spare = { inner, root, mode: this.bridgeMode, id, attachment, timer };
+      return;
+    }
+    await this.inner.detach(this.id).catch(() => undefined);
+    await unmarkNetwork(this.root, this.id);
   }
 }
 
