@@ -16,6 +16,8 @@ import type { EscapeChar } from './expand.js';
 import type { BuildOptions } from './options.js';
 import { shortId, type BuildOutput } from './output.js';
 import { BuildTasks } from './run/build-tasks.js';
+import { CacheMountStore } from './mounts/cache-mount-store.js';
+import { NO_SECRETS, type BuildSecrets } from './mounts/build-secrets.js';
 import type { StageState } from './stage-state.js';
 import { StepCache } from './step-cache.js';
 import { StepFailedError } from './steps/run-step.js';
@@ -32,17 +34,21 @@ export class BuildService {
   private readonly memos = new Map<string, Map<string, string>>();
 
   private readonly reaped: Promise<void>;
+  /** RUN --mount=type=cache folders, kept across builds. */
+  readonly cacheMounts: CacheMountStore;
 
   constructor(private readonly s: Services) {
     this.cache = new StepCache(s.imageStore);
     this.committer = new StepCommitter(s.imageStore, s.layers);
+    this.cacheMounts = new CacheMountStore(s.options.root);
+    void this.cacheMounts.removeLeftovers().catch(() => undefined);
     this.reaped = BuildTasks.reap(s).catch((err: unknown) => {
       process.stderr.write(`berthd: could not clean up after builds of the previous run: ${(err as Error).message}\n`);
     });
   }
 
   /** Runs one build and reports on `out`; never throws (failures go to `out`). */
-  async build(body: Readable, options: BuildOptions, out: BuildOutput, credentials: CredentialsFor): Promise<void> {
+  async build(body: Readable, options: BuildOptions, out: BuildOutput, credentials: CredentialsFor, secrets: BuildSecrets = NO_SECRETS): Promise<void> {
     let context: BuildContext | undefined;
     let tasks: Promise<BuildTasks> | undefined;
     let failure: unknown;
@@ -52,12 +58,15 @@ export class BuildService {
     try {
       context = await BuildContext.open(body, this.s.temp, options.dockerfile);
       const ctx = context;
+      const bindCopies = new Map<string, Promise<string>>();
       const host: BuildHost = {
         stepEnv: (state, escape, fromSource) => {
           // Like Docker Engine, the --cache-from sources start afresh with every stage.
           const cacheFrom = new CacheFromSources(options.cacheFrom, this.s.imageStore);
           return {
             ...this.stepEnv(state, escape, fromSource, options, out, ctx, () => (tasks ??= BuildTasks.open(this.s, scratch))),
+            mounts: { cacheStore: this.cacheMounts, secrets, scratch, copies: bindCopies },
+            insecureAllowed: this.s.options.allowInsecureEntitlements?.includes('security.insecure') ?? false,
             cleanup: (work: Promise<unknown>) => { cleanups.push(work.catch(() => undefined)); },
             ...(cacheFrom.empty ? {} : { cacheFrom }),
           };
@@ -99,7 +108,7 @@ export class BuildService {
   private stepEnv(
     state: StageState, escape: EscapeChar, fromSource: (ref: string) => Promise<FromSource>, options: BuildOptions,
     out: BuildOutput, context: BuildContext, tasks: () => Promise<BuildTasks>,
-  ): Omit<StepEnv, 'cleanup'> {
+  ): Omit<StepEnv, 'cleanup' | 'mounts' | 'insecureAllowed'> {
     return {
       state, escape, out, signal: out.signal, options, context, committer: this.committer, cache: this.cache,
       layers: this.s.layers, temp: this.s.temp, tasks, fromSource, hashMemo: (id) => this.hashMemo(id),

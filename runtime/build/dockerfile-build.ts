@@ -5,6 +5,7 @@
 import { parseDockerfile } from '../../dockerfile/syntax/parser.js';
 import type { DockerfileAst, Instruction } from '../../dockerfile/syntax/ast.js';
 import { viewInstruction } from '../../dockerfile/syntax/instructions.js';
+import { directiveRefusals } from '../../dockerfile/syntax/builder-support.js';
 import { errorMessage, InvalidError } from '../errdefs.js';
 import type { ImageEntry } from '../images/image-store.js';
 import { BuildArgs } from './args.js';
@@ -59,6 +60,8 @@ export class DockerfileBuild {
     const err = parseError(ast);
     if (err) throw err;
     if (!ast.stages.length) throw new InvalidError(`the Dockerfile (${this.context.dockerfileName}) cannot be empty`);
+    const frontend = directiveRefusals(ast.directives)[0];
+    if (frontend) throw new InvalidError(`Dockerfile line ${frontend.range.start.line + 1}: ${frontend.message}`);
     const warnings = await runBuildChecks(ast, this.context.dockerfileName);
     const escape = ast.escapeChar;
     const args = BuildArgs.forBuild(this.options.buildArgs, this.options.target);

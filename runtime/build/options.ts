@@ -1,5 +1,6 @@
 // The parameters of POST /build (legacy builder, what `DOCKER_BUILDKIT=0 docker build` and dockerode
 // send), checked up front so bad input is a 400 before any output.
+import { existsSync } from 'node:fs';
 import { InvalidError } from '../errdefs.js';
 import type { Ulimit } from '../containers/api-types.js';
 import { canonicalString, parseReference, withDefaultTag } from '../images/reference.js';
@@ -78,10 +79,22 @@ export function checkPlatform(raw: string | null): void {
   if (!raw) return;
   const [os, arch, variant, ...rest] = raw.toLowerCase().split('/');
   const archOk = arch === undefined || arch === HOST_ARCH || (HOST_ARCH === 'amd64' && arch === 'x86_64');
+  if (os === 'linux' && arch !== undefined && !archOk && !rest.length) {
+    const handler = QEMU_NAMES[arch];
+    if (handler && !existsSync(`/proc/sys/fs/binfmt_misc/qemu-${handler}`)) {
+      throw new InvalidError(`platform "${raw}" needs emulation and this machine has no binfmt_misc handler for ${arch}: install qemu-user-static (apt-get install qemu-user-static); this engine builds linux/${HOST_ARCH} images`);
+    }
+    throw new InvalidError(`platform "${raw}" is not supported: this engine does not run emulated builds yet and builds linux/${HOST_ARCH} images only (drop --platform or use linux/${HOST_ARCH})`);
+  }
   if (os !== 'linux' || !archOk || variant !== undefined || rest.length) {
     throw new InvalidError(`platform "${raw}" is not supported: this engine builds linux/${HOST_ARCH} images only (drop --platform or use linux/${HOST_ARCH})`);
   }
 }
+
+/** GOARCH → the name qemu-user-static registers its binfmt_misc handler under. */
+const QEMU_NAMES: Record<string, string> = {
+  arm64: 'aarch64', arm: 'arm', '386': 'i386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64le: 'mips64el', amd64: 'x86_64',
+};
 
 function dockerfilePath(raw: string | null): string {
   const name = raw || 'Dockerfile';
@@ -136,6 +149,7 @@ function parseLabels(raw: string | null): Map<string, string> {
 function parseJsonList(raw: string | null, what: string): string[] {
   if (!raw) return [];
   const v = parseJson(raw, what);
+  if (v === null) return [];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidError(`error reading ${what}: expected a JSON list of strings`);
   return v as string[];
 }
@@ -158,8 +172,9 @@ function parseResources(q: URLSearchParams): BuildResources {
   const ulimits = q.get('ulimits');
   if (ulimits) {
     const v = parseJson(ulimits, 'ulimit settings');
-    if (!Array.isArray(v)) throw new InvalidError('error reading ulimit settings: expected a JSON list');
-    r.Ulimits = v as Ulimit[];
+    // Docker's 20.10 client sends `ulimits=null` when none are given; dockerd reads that as none.
+    if (v !== null && !Array.isArray(v)) throw new InvalidError('error reading ulimit settings: expected a JSON list');
+    if (Array.isArray(v)) r.Ulimits = v as Ulimit[];
   }
   if (q.get('cgroupparent')) throw new InvalidError('--cgroup-parent is not supported for builds by this engine');
   for (const k of Object.keys(r) as (keyof BuildResources)[]) if (r[k] === undefined) delete r[k];

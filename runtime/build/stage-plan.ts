@@ -1,5 +1,5 @@
 // Which stages a build runs: the target (the last stage without one) and, transitively, the earlier
-// stages it is built FROM or copies --from. Other stages are skipped, as BuildKit does.
+// stages it is built FROM, copies --from or mounts (RUN --mount=from=). Other stages are skipped, as BuildKit does.
 import type { Lookup } from '../../dockerfile/expansion/lexer.js';
 import type { DockerfileAst } from '../../dockerfile/syntax/ast.js';
 import { viewInstruction } from '../../dockerfile/syntax/instructions.js';
@@ -45,10 +45,13 @@ export function planStages(ast: DockerfileAst, target: string | undefined, meta:
     if (base !== undefined) visit(base);
     for (const ins of stages[i].instructions) {
       const v = viewInstruction(ins);
-      if ((v.keyword !== 'COPY' && v.keyword !== 'ADD') || !v.from?.value) continue;
-      const from = v.from.value.includes('$') ? expand(v.from.value, meta, escape) : v.from.value;
-      const dep = /^\d+$/.test(from) ? Number(from) : stageIndexByName(ast, from, i);
-      if (dep !== undefined && dep < i) visit(dep);
+      const refs = v.keyword === 'RUN' ? v.mounts.map((m) => m.mount?.from ?? '') : (v.keyword === 'COPY' || v.keyword === 'ADD') ? [v.from?.value ?? ''] : [];
+      for (const ref of refs) {
+        if (!ref) continue;
+        const from = ref.includes('$') ? expand(ref, meta, escape) : ref;
+        const dep = /^\d+$/.test(from) ? Number(from) : stageIndexByName(ast, from, i);
+        if (dep !== undefined && dep < i) visit(dep);
+      }
     }
   };
   visit(top);

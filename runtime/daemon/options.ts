@@ -33,6 +33,8 @@ export interface DaemonOptions {
    * "auto" (each container its own range of subordinate ids, as Podman's --userns=auto).
    */
   userns?: 'host' | 'auto';
+  /** dockerd's --allow-insecure-entitlement: `security.insecure` lets RUN --security=insecure run privileged. */
+  allowInsecureEntitlements?: string[];
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
@@ -40,6 +42,7 @@ export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions 
 export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime PATH] [--net-prefix NAME]
               [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
               [--userns auto|host]
+              [--allow-insecure-entitlement security.insecure]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -61,6 +64,9 @@ Options:
   --userns MODE       UsernsMode of containers that name none: auto gives each container its own
                       user namespace and range of 65536 ids (root inside is nobody on the host and
                       in other containers); host (default) runs them with the host's ids. As root only
+  --allow-insecure-entitlement security.insecure
+                      let RUN --security=insecure steps of builds run privileged (as dockerd's
+                      option); without it such steps are refused
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -111,6 +117,12 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
         const v = value();
         if (v !== 'auto' && v !== 'host') throw new InvalidError(`--userns "${v}": use auto or host`);
         options.userns = v;
+        break;
+      }
+      case '--allow-insecure-entitlement': {
+        const v = value();
+        if (v !== 'security.insecure') throw new InvalidError(`--allow-insecure-entitlement "${v}": the only entitlement is security.insecure`);
+        options.allowInsecureEntitlements = [...(options.allowInsecureEntitlements ?? []), v];
         break;
       }
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);

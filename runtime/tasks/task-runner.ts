@@ -11,7 +11,7 @@ import type { ContainerConfig, HostConfig } from '../containers/api-types.js';
 import { InvalidError, SystemError } from '../errdefs.js';
 import { hostsFile, resolvConf } from './bundle.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
-import { buildSpec } from './oci-spec.js';
+import { buildSpec, type OciMount } from './oci-spec.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
@@ -39,6 +39,8 @@ export interface TaskRequest {
   config: ContainerConfig;
   /** Resources (Memory, NanoCpus, CpuShares, ShmSize, Ulimits...), NetworkMode (none|host|bridge|default), ExtraHosts, Dns, Binds-free. */
   hostConfig?: HostConfig;
+  /** Extra mounts added to the spec as they are (the builder's RUN --mount). */
+  mounts?: OciMount[];
   /** Bytes or a stream for the process's stdin; none = stdin at EOF. */
   stdin?: Buffer | Readable;
   /** Output as it comes, in order per stream. */
@@ -63,6 +65,8 @@ export interface TaskRunnerDeps {
   initBinary?: string;
   /** The daemon's seccomp default and host facts: build steps are confined as containers are. */
   security: SecurityContext;
+  /** The daemon's capability bounding set: what a privileged task (RUN --security=insecure) gets. */
+  hostCapabilities?: string[];
 }
 
 export class TaskRunner {
@@ -93,9 +97,10 @@ export class TaskRunner {
         id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
         initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
-        security: this.d.security,
+        security: this.d.security, hostCapabilities: this.d.hostCapabilities,
       });
       if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
+      if (req.mounts?.length) spec.mounts.push(...req.mounts);
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
       await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));

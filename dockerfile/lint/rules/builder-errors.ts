@@ -9,6 +9,7 @@ import type { Rule } from '../rule';
 import { readCheckDirective } from '../suppression';
 import { expansionProblems, isQuoteProblem } from './expansion-errors';
 import { unquote } from '../views';
+import { directiveRefusals, flagRefusals } from '../../syntax/builder-support';
 
 /** The rule that reports a parser error itself, when it is not a BE rule. */
 export function claimedBy(e: SyntaxError): string | null {
@@ -258,4 +259,24 @@ export const BE0010 = defineRule({
   },
 });
 
-export const builderRules = [BE0001, BE0002, BE0003, BE0004, BE0005, BE0006, BE0007, BE0008, BE0009, BE0010];
+export const BE0012 = defineRule({
+  id: 'BE0012',
+  origin: 'builder',
+  severity: 'error',
+  title: 'Not supported by the bundled builder',
+  message: 'Not supported by the bundled builder',
+  doc: {
+    what: 'BuildKit syntax that Berth\'s bundled builder refuses: a `# syntax=` frontend other than docker/dockerfile, `RUN --device`, `RUN --security=insecure` (refused unless the engine was started with `--allow-insecure-entitlement security.insecure`; Docker Engine refuses it by default too).',
+    why: 'The bundled engine fails the build at this line with the same message. Docker Engine or another BuildKit may build it.',
+    bad: '# syntax=example.com/custom-frontend:1\nFROM debian:12\nRUN --security=insecure mount -t tmpfs none /mnt\n',
+    good: '# syntax=docker/dockerfile:1\nFROM debian:12\nRUN --mount=type=tmpfs,target=/mnt ls /mnt\n',
+  },
+  check(ctx, self) {
+    for (const r of directiveRefusals(ctx.ast.directives)) ctx.report(self, r.range, r.message);
+    for (const i of ctx.ast.instructions) {
+      for (const r of flagRefusals(i.onbuild ?? i)) ctx.report(self, r.range, r.message);
+    }
+  },
+});
+
+export const builderRules = [BE0001, BE0002, BE0003, BE0004, BE0005, BE0006, BE0007, BE0008, BE0009, BE0010, BE0012];

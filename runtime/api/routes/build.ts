@@ -5,6 +5,7 @@ import { InvalidError } from '../../errdefs.js';
 import type { Services } from '../../daemon/services.js';
 import { BuildService, type CredentialsFor } from '../../build/build-service.js';
 import { pruneBuildSteps } from '../../build/prune.js';
+import { buildSecretsFrom } from '../../build/mounts/build-secrets.js';
 import { parseBuildOptions } from '../../build/options.js';
 import { BuildOutput } from '../../build/output.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
@@ -26,13 +27,24 @@ export function registerBuildRoutes(router: Router, s: Services): void {
       discardBody(req.raw);
       throw err;
     }
+    let secrets;
+    try {
+      secrets = buildSecretsFrom(req.raw.headers);
+    } catch (err) {
+      discardBody(req.raw);
+      throw err;
+    }
     const credentials = registryConfig(req.raw.headers['x-registry-config']);
-    await builds.build(req.raw, options, new BuildOutput(res, options.quiet), credentials);
+    await builds.build(req.raw, options, new BuildOutput(res, options.quiet), credentials, secrets);
   });
 
   router.post('/build/prune', async (req, res) => {
     discardBody(req.raw);
-    sendJson(res, 200, await pruneBuildSteps(s.images, queryBool(req.query, 'all')));
+    const steps = await pruneBuildSteps(s.images, queryBool(req.query, 'all'));
+    // BuildKit prunes cache mounts with the rest of the build cache; nothing else uses them.
+    const mounts = await builds.cacheMounts.prune();
+    const deleted = [...(steps.CachesDeleted ?? []), ...mounts.ids];
+    sendJson(res, 200, { CachesDeleted: deleted.length ? deleted : null, SpaceReclaimed: steps.SpaceReclaimed + mounts.reclaimed });
   });
 
   for (const path of ['/session', '/grpc']) {

@@ -1,4 +1,5 @@
 // System routes: _ping, version, info, events, system/df, auth (docker login).
+import { cacheMountRecords } from '../../build/mounts/cache-mount-store.js';
 import { hostname, release, totalmem, cpus } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import type { Services } from '../../daemon/services.js';
@@ -42,16 +43,17 @@ export function registerSystemRoutes(router: Router, s: Services): void {
     // The CLI stores the password itself; an empty IdentityToken tells it to.
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
-  router.get('/system/df', (_req, res) => {
+  router.get('/system/df', async (_req, res) => {
     const images = s.images.list({ all: true, filters: new Map() })
       .map((summary) => ({ ...summary, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
+    const buildCache = await cacheMountRecords(s.options.root);
     sendJson(res, 200, {
       LayersSize: s.layers.all().reduce((sum, l) => sum + l.size, 0),
       Images: images,
       Containers: s.usage.diskUsageContainers(),
       Volumes: s.usage.diskUsageVolumes(),
-      BuildCache: [],
-      BuilderSize: 0,
+      BuildCache: buildCache,
+      BuilderSize: buildCache.reduce((sum, b) => sum + b.Size, 0),
     });
   });
 }

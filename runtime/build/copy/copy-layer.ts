@@ -30,6 +30,10 @@ export interface CopyPlan {
   unpackArchives: boolean;
   /** Follow symlinks of the image in the destination path (not with --link). */
   followDestSymlinks: boolean;
+  /** COPY --exclude: true for a path (relative to the copied folder) to leave out. */
+  excluded?: (relToItem: string) => boolean;
+  /** COPY --parents: each item goes to `dest/<its path in the source>` (`name` holds that path). */
+  parents?: boolean;
 }
 
 const ROOT: Identity = { uid: 0, gid: 0 };
@@ -62,11 +66,11 @@ class CopyWriter {
     const resolved = this.plan.followDestSymlinks ? await resolvePath(this.plan.destView, destRel) : destRel;
     for (const item of this.plan.items) {
       if (item.kind === 'view' && item.entry.type === 'dir') {
-        await this.copyDir(item, resolved);
+        await this.copyDir(item, this.plan.parents ? joinRel(resolved, item.name) : resolved);
       } else if (item.kind === 'view' && this.plan.unpackArchives && item.mayUnpack && item.entry.type === 'file' && await isArchive(item.source.tree, item.entry)) {
         await this.unpack(item.source.tree, item.entry, resolved);
       } else {
-        const target = intoDir || await this.isDir(resolved) ? joinRel(resolved, item.name) : resolved;
+        const target = intoDir || this.plan.parents || await this.isDir(resolved) ? joinRel(resolved, item.name) : resolved;
         if (target === '') throw new InvalidError(`cannot copy ${item.name || 'the source'} to the root folder itself: name a file or end the destination with /`);
         await this.ensureParents(posix.dirname(target) === '.' ? '' : posix.dirname(target), this.plan.identity ?? ROOT);
         await this.copyFile(item, target);
@@ -117,18 +121,20 @@ class CopyWriter {
     await this.walk(item, item.entry.path, target);
   }
 
-  private async walk(item: ViewItem, srcRel: string, destRel: string): Promise<void> {
+  private async walk(item: ViewItem, srcRel: string, destRel: string, relToItem = ''): Promise<void> {
     const view = item.source.tree;
     for (const name of await view.readdir(srcRel)) {
       const src = srcRel ? `${srcRel}/${name}` : name;
       const dest = joinRel(destRel, name);
+      const rel = joinRel(relToItem, name);
+      if (this.plan.excluded?.(rel)) continue;
       const e = await view.lstat(src);
       if (!e) continue;
       if (e.type === 'dir') {
         const owner = this.ownerOf(e);
         this.entry({ name: `${dest}/`, type: 'directory', mode: this.mode(e.stat.mode, true), ...owner, mtime: e.stat.mtime });
         this.written.set(dest, 'dir');
-        await this.walk(item, src, dest);
+        await this.walk(item, src, dest, rel);
       } else {
         await this.emitEntry(view, e, dest);
         await this.flush(READ_AHEAD);

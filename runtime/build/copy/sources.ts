@@ -21,6 +21,8 @@ export interface ViewItem extends ItemBase {
   entry: TreeEntry;
   /** ADD may unpack this source when it is a local archive. */
   mayUnpack: boolean;
+  /** The path matched inside the source root, before symlinks are followed (COPY --parents keeps it). */
+  rel: string;
 }
 
 /** A file given inline (a heredoc) or downloaded (ADD URL). */
@@ -112,7 +114,7 @@ async function resolveOne(rel: string, opts: ResolveOptions): Promise<ViewItem |
   if (!entry) return undefined;
   const name = rel === '' ? '' : posix.basename(rel);
   const hash = entry.type === 'dir' ? await dirContentHash(opts.source, entry) : `file:${await entryContentHash(opts.source, entry)}`;
-  return { kind: 'view', source: opts.source, entry, name, hash, mayUnpack: opts.mayUnpack };
+  return { kind: 'view', source: opts.source, entry, name, hash, mayUnpack: opts.mayUnpack, rel };
 }
 
 async function resolveWildcard(pattern: string, opts: ResolveOptions): Promise<CopyItem[]> {

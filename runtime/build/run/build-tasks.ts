@@ -7,9 +7,10 @@
 //   step's changes. Docker Engine keeps them in an init layer too.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
+import { capabilitiesInMask, type OciMount } from '../../tasks/oci-spec.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
@@ -23,6 +24,8 @@ export interface StepRun {
   layers: string[];
   config: ContainerConfig;
   hostConfig: HostConfig;
+  /** RUN --mount's mounts, on top of the step's root. */
+  mounts?: OciMount[];
   stdin?: Buffer;
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   signal: AbortSignal;
@@ -30,17 +33,44 @@ export interface StepRun {
 
 type Attachment = Awaited<ReturnType<TaskNetworks['attach']>>;
 
+/**
+ * A build's bridge namespace, kept for the next build for a while: making one (netns, veth pair,
+ * address) is most of the first RUN's start-up. Still marked on disk while kept, so a daemon that
+ * stops or dies with one kept removes it when it starts again.
+ */
+interface Spare { inner: TaskNetworks; root: string; mode: string; id: string; attachment: Attachment; timer: NodeJS.Timeout }
+let spare: Spare | undefined;
+const SPARE_IDLE_MS = 60_000;
+
+function takeSpare(inner: TaskNetworks, root: string, mode: string): Spare | undefined {
+  if (!spare || spare.inner !== inner || spare.root !== root || spare.mode !== mode) return undefined;
+  const s = spare;
+  spare = undefined;
+  clearTimeout(s.timer);
+  return s;
+}
+
 /** Hands every task of a build the same network namespace. */
 class SharedNetwork implements TaskNetworks {
-  private readonly id = randomBytes(32).toString('hex');
+  private id = randomBytes(32).toString('hex');
   private bridge: Promise<Attachment> | undefined;
+  private bridgeMode = '';
 
   constructor(private readonly inner: TaskNetworks, private readonly root: string) {}
 
   attach(_taskId: string, mode: string | undefined, ports: [], aliases: string[]): Promise<Attachment> {
     if (mode === 'none' || mode === 'host') return this.inner.attach(this.id, mode, ports, aliases);
-    // Noted on disk first, so a daemon killed mid-build removes the namespace when it starts again.
-    this.bridge ??= markNetwork(this.root, this.id).then(() => this.inner.attach(this.id, mode, [], []));
+    if (!this.bridge) {
+      this.bridgeMode = mode ?? '';
+      const kept = takeSpare(this.inner, this.root, this.bridgeMode);
+      if (kept) {
+        this.id = kept.id;
+        this.bridge = Promise.resolve(kept.attachment);
+      } else {
+        // Noted on disk first, so a daemon killed mid-build removes the namespace when it starts again.
+        this.bridge = markNetwork(this.root, this.id).then(() => this.inner.attach(this.id, mode, [], []));
+      }
+    }
     return this.bridge;
   }
 
@@ -49,11 +79,23 @@ class SharedNetwork implements TaskNetworks {
   }
 
   async close(): Promise<void> {
-    if (this.bridge) {
-      await this.inner.detach(this.id).catch(() => undefined);
-      await unmarkNetwork(this.root, this.id);
-    }
+    const bridge = this.bridge;
     this.bridge = undefined;
+    if (!bridge) return;
+    const attachment = await bridge.catch(() => undefined);
+    if (attachment && !spare) {
+      const { inner, root, id } = this;
+      const timer = setTimeout(() => {
+        if (spare?.id !== id) return;
+        spare = undefined;
+        void inner.detach(id).catch(() => undefined).then(() => unmarkNetwork(root, id));
+      }, SPARE_IDLE_MS);
+      timer.unref();
+      spare = { inner, root, mode: this.bridgeMode, id, attachment, timer };
+      return;
+    }
+    await this.inner.detach(this.id).catch(() => undefined);
+    await unmarkNetwork(this.root, this.id);
   }
 }
 
@@ -73,7 +115,10 @@ export class BuildTasks {
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
     // The same runtime the daemon runs containers with.
     const runtime = engine.runtime.binary;
-    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security });
+    // RUN --security=insecure runs privileged: with the capabilities the daemon itself holds, as containers.
+    const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
+    const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
+    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security, hostCapabilities });
     return new BuildTasks(runner, network, scratch, runtime);
   }
 
@@ -90,6 +135,7 @@ export class BuildTasks {
       layerDirs: [...[...step.layers].reverse(), init],
       config: step.config,
       hostConfig: step.hostConfig,
+      mounts: step.mounts,
       stdin: step.stdin,
       onOutput: step.onOutput,
       signal: step.signal,

@@ -5,10 +5,13 @@
 // command line with the heredoc bodies.
 import { readdir, rm } from 'node:fs/promises';
 import type { RunView } from '../../../dockerfile/syntax/instructions.js';
+import { flagRefusals } from '../../../dockerfile/syntax/builder-support.js';
 import type { HostConfig } from '../../containers/api-types.js';
 import { InvalidError, RuntimeError } from '../../errdefs.js';
 import { upperDirTar } from '../fs/upper-tar.js';
 import { copyRunConfig, shellOf, type RunConfig } from '../run-config.js';
+import { UnionView } from '../fs/union-view.js';
+import { mountsCacheKey, prepareMounts, stepMounts, type PreparedMounts } from '../mounts/run-mounts.js';
 import { commandArgs } from './config-steps.js';
 import { commitStep, containerId, probeCache, type StepEnv } from './step-env.js';
 
@@ -18,6 +21,9 @@ export class StepFailedError extends RuntimeError {
     super('invalid', message);
   }
 }
+
+/** container_config label holding a RUN's mounts and network flag (the step cache key sees them). */
+export const RUN_FLAGS_LABEL = 'berth.build.run-flags';
 
 interface Command {
   args: string[];
@@ -62,34 +68,45 @@ function networkMode(env: StepEnv, v: RunView): string {
 }
 
 export async function runStep(env: StepEnv, v: RunView): Promise<void> {
-  const unsupported = v.instruction.flags.map((f) => f.name.toLowerCase()).find((n) => n !== 'network');
-  if (unsupported) throw new InvalidError(`the --${unsupported} option of RUN is not supported by this builder`);
+  const line = v.instruction.startLine + 1;
+  const refused = flagRefusals(v.instruction, env.insecureAllowed);
+  if (refused.length) throw new InvalidError(`Dockerfile line ${line}: ${refused[0].message}`);
   const rc = env.state.runConfig;
   const command = runCommand(rc, v);
+  const mounts = stepMounts(env, v);
   const buildArgs = env.state.args.filterAllowed(rc.Env ?? []);
   const saved = savedCommand(env, command.args, buildArgs);
   const cc = copyRunConfig(rc, { Cmd: saved, Entrypoint: saved.length ? null : rc.Entrypoint });
   delete cc.ArgsEscaped;
+  // BuildKit's cache key covers the mounts; ours is the container config, so they go in as a label
+  // of container_config (never of the image's config), which also survives restarts.
+  if (mounts.length || v.network || v.security === 'insecure') cc.Labels = { ...(cc.Labels ?? {}), [RUN_FLAGS_LABEL]: JSON.stringify({ mounts: mounts.length ? mountsCacheKey(mounts) : undefined, network: v.network ?? undefined, security: v.security === 'insecure' ? 'insecure' : undefined }) };
   if (await probeCache(env, cc)) return;
 
   if (env.signal.aborted) throw new InvalidError('Build cancelled');
   const tasks = await env.tasks();
   const dir = await env.temp.makeDir('build-run');
+  let prepared: PreparedMounts | undefined;
   try {
     const hostConfig: HostConfig = {
       NetworkMode: networkMode(env, v), ExtraHosts: env.options.extraHosts, ...env.options.resources,
+      ...(v.security === 'insecure' ? { Privileged: true } : {}),
     };
     const id = containerId();
+    const layers = env.layers.lowerDirs(env.state.image.topChainId);
+    prepared = await prepareMounts(env, mounts, dir, line, command.args.join(' '));
     env.out.runningIn(id);
     const result = await tasks.run({
-      dir, layers: env.layers.lowerDirs(env.state.image.topChainId),
-      config: { Cmd: command.args, Env: [...(rc.Env ?? []), ...buildArgs], WorkingDir: rc.WorkingDir, User: rc.User, Hostname: id.slice(0, 12) },
-      hostConfig, stdin: command.stdin, signal: env.signal,
+      dir, layers,
+      config: { Cmd: command.args, Env: [...(rc.Env ?? []), ...buildArgs, ...prepared.env], WorkingDir: rc.WorkingDir, User: rc.User, Hostname: id.slice(0, 12) },
+      hostConfig, mounts: prepared.oci, stdin: command.stdin, signal: env.signal,
       onOutput: (stream, data) => env.out.runOutput(stream, data),
     }).catch((err: unknown) => {
       if (err instanceof InvalidError) throw new StepFailedError(`The command '${command.args.join(' ')}' could not be started: ${err.message.replace(/^the command could not be started: /, '')}`, 1);
       throw err;
     });
+    await prepared.release();
+    if (!env.signal.aborted && result.exitCode === 0) await prepared.tidyUpper(result.upperDir, new UnionView(layers));
     if (env.signal.aborted) throw new InvalidError('Build cancelled');
     if (result.exitCode !== 0) {
       if (env.options.forceRemove) env.out.removingContainer(id);
@@ -100,6 +117,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
     await commitStep(env, cc, { containerId: id, layer: changed ? upperDirTar(result.upperDir) : undefined });
     if (env.options.remove) env.out.removingContainer(id);
   } finally {
+    await prepared?.release();
     // Removing the step's folder does not hold up the next step; the build waits for it at the end.
     env.cleanup(rm(dir, { recursive: true, force: true }));
   }

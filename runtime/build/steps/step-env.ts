@@ -13,6 +13,7 @@ import type { BuildOutput } from '../output.js';
 import { nopCmd, copyRunConfig, type RunConfig } from '../run-config.js';
 import type { CacheFromSources } from '../cache-from.js';
 import type { BuildTasks } from '../run/build-tasks.js';
+import type { BuildMounts } from '../mounts/run-mounts.js';
 import type { StageState } from '../stage-state.js';
 import type { StepCache } from '../step-cache.js';
 
@@ -31,6 +32,10 @@ export interface StepEnv {
   layers: LayerStore;
   temp: TempSpace;
   tasks(): Promise<BuildTasks>;
+  /** What RUN --mount uses: the engine's cache mounts and the request's secrets and ssh agents. */
+  mounts: BuildMounts;
+  /** The engine was started with --allow-insecure-entitlement security.insecure. */
+  insecureAllowed: boolean;
   /** COPY --from: a stage (by name or index) or an image reference (pulled when missing). */
   fromSource(nameOrIndex: string): Promise<FromSource>;
   /** Remembered content hashes of an image's files (images never change). */

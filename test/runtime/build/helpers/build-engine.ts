@@ -37,7 +37,8 @@ export function buildTestOptions(): { skip?: string } {
   return engineTestOptions([['tar', 'tar']]);
 }
 
-export async function startBuildEngine(): Promise<BuildEngine> {
+/** `daemonArgs`: extra berthd options (e.g. `--allow-insecure-entitlement security.insecure`). */
+export async function startBuildEngine(daemonArgs: string[] = []): Promise<BuildEngine> {
   const base = mkdtempSync(join(tmpdir(), 'berth-bt-'));
   const root = join(base, 'root');
   const socket = join(base, 'engine.sock');
@@ -46,7 +47,7 @@ export async function startBuildEngine(): Promise<BuildEngine> {
   let child: ChildProcess | undefined;
   let stderr = '';
   const launch = (): Promise<void> => new Promise((ready, fail) => {
-    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...daemonArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stdout!.once('data', () => ready());
     child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));
