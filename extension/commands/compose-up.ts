@@ -67,7 +67,9 @@ async function runUp(e: EngineCtx, target: ComposeTarget, services: readonly str
         wait: false,
         start: true,
       }, composeOutput(log, progress));
-      log.appendLine(`Project ${project.name}: ${result.containers.length} container(s) running.`);
+      const names = result.containers.map((c) => c.name);
+      log.appendLine(`Project ${project.name}: started ${names.join(', ')}.`);
+      void vscode.window.showInformationMessage(`Compose project ${project.name} is up: ${names.join(', ')}.`);
     });
   } catch (err) {
     await reportComposeFailure(log, `start ${title}`, err);
