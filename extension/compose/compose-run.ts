@@ -101,7 +101,7 @@ export async function chooseTarget(args: readonly unknown[], verb: string): Prom
 /** What a target is called in titles: the project name when known, else the file or folder. */
 export function targetTitle(t: ComposeTarget): string {
   if (t.projectName) return t.projectName;
-  return vscode.workspace.asRelativePath(t.files[0] ?? t.workingDir);
+  return vscode.workspace.asRelativePath(t.files[0] ?? t.chosenFile ?? t.workingDir);
 }
 
 /** A failure as one message naming the project; the runner's own message names the service and container. */

@@ -10,6 +10,8 @@ export interface ComposeTarget {
   readonly workingDir: string;
   readonly projectName?: string;
   readonly profiles?: readonly string[];
+  /** The file the user chose, for titles (a default-named one stands for its folder's lookup). */
+  readonly chosenFile?: string;
 }
 
 /** compose.yaml, docker-compose.yml, compose.override.yaml, docker-compose.prod.yml, ... */
@@ -29,7 +31,7 @@ export function isComposeFileName(file: string): boolean {
  */
 export function targetFromFile(file: string): ComposeTarget {
   const dir = path.dirname(file);
-  return DEFAULT_NAMES.has(path.basename(file)) ? { files: [], workingDir: dir } : { files: [file], workingDir: dir };
+  return DEFAULT_NAMES.has(path.basename(file)) ? { files: [], workingDir: dir, chosenFile: file } : { files: [file], workingDir: dir };
 }
 
 export const PROJECT_LABEL = 'com.docker.compose.project';

@@ -15,7 +15,7 @@ test('Compose file names: docker compose\'s defaults, overrides and variants; no
 });
 
 test('a default-named file stands for its folder (so its override applies); another file is -f that file', () => {
-  assert.deepEqual(targetFromFile('/w/app/compose.yaml'), { files: [], workingDir: '/w/app' });
+  assert.deepEqual(targetFromFile('/w/app/compose.yaml'), { files: [], workingDir: '/w/app', chosenFile: '/w/app/compose.yaml' });
   assert.deepEqual(targetFromFile('/w/app/docker-compose.prod.yml'), { files: ['/w/app/docker-compose.prod.yml'], workingDir: '/w/app' });
 });
 
