@@ -54,7 +54,7 @@ export function extensionBundles(common, outDir = 'dist') {
       entryPoints: ['extension/main.ts'],
       outfile: `${outDir}/extension.js`,
       external: [...common.external, 'vscode'],
-      plugins: [lazyLibrariesPlugin('./lib/')],
+      plugins: [...(common.plugins ?? []), lazyLibrariesPlugin('./lib/')],
       // `await import(lib)` becomes a plain require of the lib's file, as CommonJS needs.
       supported: { 'dynamic-import': false },
     },
@@ -71,7 +71,7 @@ export function extensionBundles(common, outDir = 'dist') {
       outfile: `${outDir}/lib/${file}`,
       external: [...common.external, 'vscode'],
       // Its dockerode is the extension's (dist/lib/dockerode.js), not a second copy.
-      plugins: [lazyLibrariesPlugin('./', name)],
+      plugins: [...(common.plugins ?? []), lazyLibrariesPlugin('./', name)],
       supported: { 'dynamic-import': false },
     })),
   ];
