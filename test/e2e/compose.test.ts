@@ -2,9 +2,10 @@
 // a mistake (a diagnostic from the Compose language server; Compose Up refuses it naming file:line),
 // fixed, then Compose Up from the explorer's context menu; the project's group in the Containers view
 // with both services running; Compose Logs from the group showing both services' lines with their
-// prefixes; Compose Down from the group, and nothing of the project is left.
+// prefixes; Compose Down from the group, and nothing of the project is left. Then the same through the
+// `berth-compose` task type from tasks.json (what a launch configuration's preLaunchTask runs).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Docker from 'dockerode';
@@ -15,7 +16,9 @@ import {
   clearNotifications,
   contextMenu,
   explorerRow,
+  notification,
   openFile,
+  openQuickInput,
   treeRow,
   waitForNotification,
   waitForProblem,
@@ -27,7 +30,40 @@ import { openViewContainer } from './workbench.js';
 const SETTINGS = {
   'terminal.integrated.gpuAcceleration': 'off',
   'remote.autoForwardPorts': false,
+  'task.problemMatchers.neverPrompt': true,
 };
+
+/** The tasks a launch configuration would name as its preLaunchTask / postDebugTask. */
+const TASKS = {
+  version: '2.0.0',
+  tasks: [
+    // worker alone: its dependency (web) comes up too.
+    { label: 'compose up (berth)', type: 'berth-compose', command: 'up', files: ['compose.yaml'], services: ['worker'], problemMatcher: [] },
+    { label: 'compose down (berth)', type: 'berth-compose', command: 'down', files: ['compose.yaml'], problemMatcher: [] },
+  ],
+};
+
+/** Runs a task of .vscode/tasks.json by its label through "Tasks: Run Task". */
+async function runTask(h: Harness, label: string): Promise<void> {
+  // tasks.json is read again a moment after it changes: ask until the task is offered.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await h.runCommand('Tasks: Run Task');
+    const input = openQuickInput(h.page).locator('input.input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(label);
+    const row = openQuickInput(h.page).locator('.monaco-list-row').filter({ hasText: label }).first();
+    if (await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+      await row.click();
+      return;
+    }
+    if (Date.now() > deadline) {
+      await h.screenshot(`task-not-offered`);
+      throw new Error(`"Tasks: Run Task" does not offer ${label}`);
+    }
+    await h.page.keyboard.press('Escape');
+  }
+}
 
 interface EngineCase {
   title: string;
@@ -73,6 +109,9 @@ for (const c of CASES) {
 
       // `comand` for `command`: the schema has no such key.
       writeFileSync(file, composeFile(project, 'comand'));
+      // Early, so VS Code has read it by the time the task step runs.
+      mkdirSync(join(h.workspace, '.vscode'), { recursive: true });
+      writeFileSync(join(h.workspace, '.vscode', 'tasks.json'), JSON.stringify(TASKS, null, 2));
       await openViewContainer(page, 'Explorer');
       await openFile(page, 'compose.yaml');
 
@@ -128,9 +167,23 @@ for (const c of CASES) {
         await treeRow(page, 'Containers', project).waitFor({ state: 'hidden', timeout: 2 * 60_000 });
         const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`com.docker.compose.project=${project}`] }) });
         assert.deepEqual(left.map((l) => l.Names), [], 'no container of the project is left');
-        const networks = (await docker.listNetworks()).filter((n) => n.Name.startsWith(project));
-        assert.deepEqual(networks.map((n) => n.Name), [], 'no network of the project is left');
+        // The network goes last, a moment after the containers (and so the group).
+        const networks = async () => (await docker.listNetworks()).filter((n) => n.Name.startsWith(project)).map((n) => n.Name);
+        for (const until = Date.now() + 60_000; (await networks()).length && Date.now() < until;) await page.waitForTimeout(250);
+        assert.deepEqual(await networks(), [], 'no network of the project is left');
+        await notification(page, new RegExp(`^Compose Down ${project}`)).waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
         await h.screenshot('compose-down');
+      });
+
+      await t.test('berth-compose tasks from tasks.json: up (a service and its dependency), then down', async () => {
+        await runTask(h, 'compose up (berth)');
+        await treeRow(page, 'Containers', project, /^2\/2 running$/).waitFor({ state: 'visible', timeout: 2 * 60_000 });
+        await h.screenshot('compose-task-up');
+        await runTask(h, 'compose down (berth)');
+        await treeRow(page, 'Containers', project).waitFor({ state: 'hidden', timeout: 2 * 60_000 });
+        const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`com.docker.compose.project=${project}`] }) });
+        assert.deepEqual(left.map((l) => l.Names), [], 'no container of the project is left');
+        await h.screenshot('compose-task-down');
       });
     } finally {
       await removeByPrefix(socket, project).catch(() => undefined);
