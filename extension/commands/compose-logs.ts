@@ -11,7 +11,7 @@ export const composeLogs = (e: EngineCtx): Handler => async (...args) => {
     const { lib, engine } = await composeSession(e);
     // Only the name is needed; a group whose files are gone still has its containers' logs.
     const project = target.projectName ?? (await readProject(lib, target, { labelsOnly: true })).name;
-    const pty = new ComposeLogTerminal({ lib, engine, project });
+    const pty = new ComposeLogTerminal({ lib, engine, project, events: e.connection });
     vscode.window.createTerminal({ name: `Compose Logs: ${project}`, pty, iconPath: new vscode.ThemeIcon('output') }).show();
   } catch (err) {
     await reportComposeFailure(e.ctx.composeLog, `show the logs of ${targetTitle(target)}`, err);

@@ -133,7 +133,7 @@ class ComposeTaskTerminal implements vscode.Pseudoterminal {
     }, out);
     if (def.detached !== false) return 0;
     this.line('Following the logs (Ctrl-C ends the task; the containers go on running).');
-    this.logs = new ComposeLogTerminal({ lib, engine, project: project.name, tail: 0 });
+    this.logs = new ComposeLogTerminal({ lib, engine, project: project.name, tail: 0, events: connection.connection });
     this.logs.onDidWrite((t) => this.writeEmitter.fire(t));
     this.logs.open();
     return undefined;
