@@ -21,6 +21,8 @@ export class Ctx implements vscode.Disposable {
   readonly engineLog: vscode.LogOutputChannel;
   /** The full log of image builds (and pushes/pulls), one run after another. */
   readonly buildLog: vscode.OutputChannel;
+  /** The Compose commands' and tasks' progress (docker compose's plain lines), builds and pulls included. */
+  readonly composeLog: vscode.OutputChannel;
   /** Where a failed build points in its Dockerfile. */
   readonly buildDiagnostics: vscode.DiagnosticCollection;
   readonly views: ResourceViews;
@@ -37,6 +39,7 @@ export class Ctx implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.engineLog = vscode.window.createOutputChannel('Berth Engine', { log: true });
     this.buildLog = vscode.window.createOutputChannel('Berth Build');
+    this.composeLog = vscode.window.createOutputChannel('Berth Compose');
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
     this.views = new ResourceViews(() => this.connection?.client);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
@@ -47,6 +50,7 @@ export class Ctx implements vscode.Disposable {
       this.languageLog,
       this.engineLog,
       this.buildLog,
+      this.composeLog,
       this.buildDiagnostics,
       this.views,
       this.inspectDocuments,

@@ -1,6 +1,7 @@
 // Bundles the entry points with esbuild. `--production` minifies for the VSIX.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import { composeSchemaPlugin } from './lib/compose-schema-plugin.mjs';
 import { extensionBundles } from './lib/extension-bundles.mjs';
 
 const production = process.argv.includes('--production');
@@ -15,6 +16,8 @@ const common = {
   logLevel: 'warning',
   // ssh2 (through dockerode) has optional native add-ons with pure-JS fallbacks.
   external: ['cpu-features', '*.node'],
+  // The Compose schema's validator generated at build time, not compiled by every run.
+  plugins: [composeSchemaPlugin],
 };
 
 const entries = [

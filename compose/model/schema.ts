@@ -2,7 +2,9 @@
 // current), errors placed at the key they concern.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import composeSchema from '../../node_modules/dclint/schemas/compose.schema.json';
+import ajvOptions from './ajv-options.json';
 import { formatKey, type KeyPath } from './problem';
+import { precompiledValidator } from './schema-precompiled';
 
 export interface SchemaProblem {
   readonly at: KeyPath;
@@ -14,9 +16,11 @@ export interface SchemaProblem {
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  // strict: false for annotations ajv does not know ("deprecated"); validateSchema: false because the
-  // schema names draft-07 by its https address, which ajv does not register.
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, validateSchema: false }).compile(composeSchema);
+  // ajv-options.json (shared with the bundles' precompiled validator): verbose for the language server's
+  // messages (the failing keyword's schema); strict: false for annotations
+  // ajv does not know ("deprecated"); validateSchema: false because the schema names draft-07 by its
+  // https address, which ajv does not register.
+  compiled ??= precompiledValidator ?? new Ajv(ajvOptions).compile(composeSchema);
   return compiled;
 }
 

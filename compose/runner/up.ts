@@ -56,18 +56,34 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
 
   const current = byService(existing);
   const started = new Map<string, readonly ContainerRef[]>();
-  const result: ContainerRef[] = [];
   const deadline = opts.waitTimeoutSeconds === undefined ? undefined : Date.now() + opts.waitTimeoutSeconds * 1000;
   const replaced = new Set<string>();
+  // Each service as soon as the services it depends on are converged (as docker compose does), not one
+  // after the other: independent services are created and started together, and a service waiting for a
+  // dependency's health holds up only its dependents. `services` is in start order, so a dependency's
+  // task exists before its dependents'. After the first failure no service begins; the first error is thrown
+  // once every task has settled, so nothing is left half-made in the background.
+  const tasks = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | undefined;
   for (const s of services) {
-    if (opts.start) await waitForDependencies(engine, project, s, started, out);
-    // depends_on.restart: a dependency that was recreated restarts this service's running containers.
-    const restart = Object.entries(s.dependsOn).some(([dep, d]) => d.restart && replaced.has(dep));
-    const { containers, recreated } = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, restart, out);
-    if (recreated) replaced.add(s.name);
-    started.set(s.name, containers);
-    result.push(...containers);
+    const deps = Object.keys(s.dependsOn).flatMap((d) => tasks.get(d) ?? []);
+    tasks.set(s.name, (async () => {
+      await Promise.all(deps);
+      if (failure) return;
+      if (opts.start) await waitForDependencies(engine, project, s, started, out);
+      // depends_on.restart: a dependency that was recreated restarts this service's running containers.
+      const restart = Object.entries(s.dependsOn).some(([dep, d]) => d.restart && replaced.has(dep));
+      const { containers, recreated } = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, restart, out);
+      if (recreated) replaced.add(s.name);
+      started.set(s.name, containers);
+    })().catch((error: unknown) => {
+      failure ??= { error };
+      throw error;
+    }));
   }
+  await Promise.allSettled(tasks.values());
+  if (failure) throw failure.error;
+  const result: ContainerRef[] = services.flatMap((s) => started.get(s.name) ?? []);
   if (opts.wait && opts.start) {
     const completing = new Set(services.flatMap((s) => Object.entries(s.dependsOn).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n)));
     for (const c of result) {

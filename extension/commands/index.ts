@@ -7,6 +7,10 @@ import { userMessage } from '../errors.js';
 import { attachShell } from './attach-shell.js';
 import { buildImage } from './build-image.js';
 import type { EngineCtx, Handler } from './command-context.js';
+import { composeDown } from './compose-down.js';
+import { composeLogs } from './compose-logs.js';
+import { composeRestart } from './compose-restart.js';
+import { composeUp, composeUpSelect } from './compose-up.js';
 import { copyId } from './copy-id.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
@@ -87,6 +91,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'networks.inspect': { enabled: inspect('network') },
   'networks.remove': { enabled: removeNetwork },
   'networks.prune': { enabled: prune('networks') },
+
+  'compose.up': { enabled: composeUp },
+  'compose.upSelect': { enabled: composeUpSelect },
+  'compose.down': { enabled: composeDown },
+  'compose.restart': { enabled: composeRestart },
+  'compose.logs': { enabled: composeLogs },
 
   prune: { enabled: prune() },
 };

@@ -1,4 +1,5 @@
 // Containers view nodes from GET /containers/json, grouped by Compose project or not at all.
+import { targetFromLabels } from '../compose/compose-target.js';
 import { escapeMarkdown, portMappings, portsText } from './format.js';
 import type { ContainerRef, ViewNode } from './view-node.js';
 
@@ -112,6 +113,8 @@ export function containerTree(list: readonly ContainerSummary[], grouping: Conta
         tooltip: () => `Compose project **${escapeMarkdown(project)}**: ${running} of ${members.length} containers running`,
         children: members.map(containerNode),
         expanded: true,
+        // The newest container's labels: after an `up` from other files, those are the project's files now.
+        compose: targetFromLabels(members[0].Labels ?? {}),
       };
     });
   return [...groupNodes, ...loose];

@@ -1,5 +1,6 @@
 // The nodes of the resource trees, built from Engine API JSON by pure functions so they are tested
 // without VS Code. The tree providers only turn them into TreeItems.
+import type { ComposeTarget } from '../compose/compose-target.js';
 import type { PortMapping } from './format.js';
 
 export interface ContainerRef {
@@ -51,6 +52,8 @@ export interface ViewNode {
   children?: ViewNode[];
   expanded?: boolean;
   resource?: ResourceRef;
+  /** A Compose project group: the project its containers' labels name (files, folder), for the Compose commands. */
+  compose?: ComposeTarget;
 }
 
 /** The resources selected nodes stand for: a group stands for all of its members. */

@@ -14,16 +14,34 @@ export const LAZY_LIBRARIES = {
   '@balena/dockerignore': 'dockerignore.js',
 };
 
-const lazyLibrariesPlugin = {
+/**
+ * Berth's own modules loaded the same way: the Compose model and runner (with ajv, yaml and the Compose
+ * schema) are needed by the first Compose command, not at activation. Matched by the import's last path
+ * part; the value is [source file, file in dist/lib/].
+ */
+export const LAZY_MODULES = {
+  'compose-lib': ['extension/compose/compose-lib.ts', 'compose.js'],
+};
+
+const escape = (n) => n.replace(/[/\\^$.*+?()[\]{}|-]/g, '\\$&');
+
+/** `dir`: where the bundle's lazy files are, relative to the bundle ('./lib/' for dist/extension.js). */
+const lazyLibrariesPlugin = (dir, self) => ({
   name: 'berth-lazy-libraries',
   setup(build) {
-    const names = Object.keys(LAZY_LIBRARIES).map((n) => n.replace(/[/\\^$.*+?()[\]{}|-]/g, '\\$&'));
+    const names = Object.keys(LAZY_LIBRARIES).map(escape);
     build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
-      path: `./lib/${LAZY_LIBRARIES[args.path]}`,
+      path: `${dir}${LAZY_LIBRARIES[args.path]}`,
       external: true,
     }));
+    const modules = Object.keys(LAZY_MODULES).map(escape);
+    build.onResolve({ filter: new RegExp(`/(${modules.join('|')})(\\.js)?$`) }, (args) => {
+      const name = args.path.replace(/^.*\//, '').replace(/\.js$/, '');
+      if (name === self) return undefined;
+      return { path: `${dir}${LAZY_MODULES[name][1]}`, external: true };
+    });
   },
-};
+});
 
 /**
  * The esbuild option sets: the extension (into `outDir`/extension.js) and one per lazy library
@@ -36,7 +54,7 @@ export function extensionBundles(common, outDir = 'dist') {
       entryPoints: ['extension/main.ts'],
       outfile: `${outDir}/extension.js`,
       external: [...common.external, 'vscode'],
-      plugins: [lazyLibrariesPlugin],
+      plugins: [...(common.plugins ?? []), lazyLibrariesPlugin('./lib/')],
       // `await import(lib)` becomes a plain require of the lib's file, as CommonJS needs.
       supported: { 'dynamic-import': false },
     },
@@ -46,6 +64,15 @@ export function extensionBundles(common, outDir = 'dist') {
       outfile: `${outDir}/lib/${file}`,
       // The language client requires `vscode`, which the extension host provides.
       external: [...common.external, 'vscode'],
+    })),
+    ...Object.entries(LAZY_MODULES).map(([name, [source, file]]) => ({
+      ...common,
+      entryPoints: [source],
+      outfile: `${outDir}/lib/${file}`,
+      external: [...common.external, 'vscode'],
+      // Its dockerode is the extension's (dist/lib/dockerode.js), not a second copy.
+      plugins: [...(common.plugins ?? []), lazyLibrariesPlugin('./', name)],
+      supported: { 'dynamic-import': false },
     })),
   ];
 }

@@ -190,3 +190,42 @@ test('a service disabled by its profile comes up when named, on the default netw
   await up(e, p, opts({ services: ['tool'] }), recorder());
   assert.deepEqual(e.calls, ['network create pr_default', 'create pr-tool-1', 'start pr-tool-1']);
 });
+
+test('independent services come up together: waiting for a dependency\'s health holds up only its dependents', async () => {
+  const yaml = `name: p
+services:
+  db:
+    image: busybox
+    healthcheck: {test: ["CMD", "true"], interval: 1s}
+  cache:
+    image: busybox
+  api:
+    image: busybox
+    depends_on: {db: {condition: service_healthy}, cache: {condition: service_started}}
+  worker:
+    image: busybox
+    depends_on: [db]
+  web:
+    image: busybox
+    depends_on: [api]
+`;
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  // db turns healthy only once worker (which needs db started, not healthy) has started.
+  e.onStart = (c) => { if (c.name === 'p-worker-1') setTimeout(() => { [...e.containers.values()].find((x) => x.name === 'p-db-1')!.health = 'healthy'; }, 10); };
+  const result = await up(e, project(yaml), opts(), recorder());
+  const starts = e.calls.filter((c) => c.startsWith('start'));
+  assert.ok(starts.indexOf('start p-worker-1') < starts.indexOf('start p-api-1'), `worker did not wait for db's health: ${starts.join(', ')}`);
+  assert.ok(starts.indexOf('start p-api-1') < starts.indexOf('start p-web-1'));
+  assert.ok(starts.indexOf('start p-db-1') < starts.indexOf('start p-worker-1'));
+  assert.deepEqual(result.containers.map((c) => c.service).sort(), ['api', 'cache', 'db', 'web', 'worker']);
+
+  // A failure stops what has not begun, waits for what has, and is the error thrown.
+  const bad = new FakeEngine();
+  bad.addImage('busybox');
+  bad.takenPorts.add('8080');
+  const failing = yaml.replace('  cache:\n    image: busybox\n', '  cache:\n    image: busybox\n    ports: ["8080:80"]\n');
+  bad.onStart = (c) => { if (c.name === 'p-db-1') setTimeout(() => { c.health = 'healthy'; }, 10); };
+  await assert.rejects(up(bad, project(failing), opts(), recorder()), /cannot start service "cache" \(container p-cache-1\)/);
+  assert.ok(![...bad.containers.values()].some((c) => c.name === 'p-api-1' || c.name === 'p-web-1'), 'dependents of the failed service were not made');
+});

@@ -214,7 +214,7 @@ async function scenario(e: Engine): Promise<Summary> {
     containers.sort((a, b) => a.name.localeCompare(b.name));
     const webNet = (await inspect('web')).NetworkSettings.Networks[`${project}_default`] as { Aliases?: string[] } | undefined;
     assert.ok(webNet, 'web is on the project network');
-    const networks = (await e.client.listNetworks()).filter((n) => n.Labels?.['com.docker.compose.project'] === project).map((n) => n.Name.replace(project, 'P'));
+    const networks = (await e.client.listNetworks()).filter((n) => n.Labels?.['com.docker.compose.project'] === project).map((n) => n.Name.replace(project, 'P')).sort(); // Docker lists networks in no fixed order
     const volumes = ((await e.client.listVolumes()).Volumes ?? []).filter((v) => v.Labels?.['com.docker.compose.project'] === project).map((v) => v.Name.replace(project, 'P'));
 
     const downR = await compose(e, dir, ['down', '-v', '--rmi', 'local']);
