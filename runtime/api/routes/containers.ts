@@ -7,6 +7,7 @@ import { readJsonObject, discardBody } from '../body.js';
 import { parseFilters, queryBool, queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
+import { registerCommitRoute } from './commit.js';
 import { listContainers, pruneFilter } from './container-filters.js';
 import { registerContainerIoRoutes } from './container-io.js';
 import { registerExecRoutes } from './exec.js';
@@ -59,6 +60,7 @@ export function registerContainerRoutes(router: Router, s: Services): void {
   });
 
   registerContainerIoRoutes(router, E);
+  registerCommitRoute(router, s, E);
   registerExecRoutes(router, E);
   registerVolumeRoutes(router, E);
   registerNetworkRoutes(router, E);
