@@ -9,12 +9,14 @@ import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
 import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
-import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
+import { daemonMountsRootfs, mountOverlay, unmount, unmountIfMounted } from '../fs/overlay-mount.js';
+import { mountPointsUnder } from '../fs/mount-table.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
+import { releaseOrphanedTask, recoverContainerFolder } from './container-recovery.js';
 import { containerPaths, createLayout, hostsFile, writeBundle, type ContainerPaths } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
@@ -30,6 +32,7 @@ import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
+import { startLog } from '../daemon/start-recovery.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
 
@@ -148,8 +151,12 @@ export class ContainerService {
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (const id of await readdir(this.dir)) {
+      if (!(await recoverContainerFolder(join(this.dir, id), startLog))) continue;
       let r: ContainerRecord;
-      try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch { continue; }
+      try { r = JSON.parse(await readFile(join(this.dir, id, 'config.v2.json'), 'utf8')) as ContainerRecord; } catch (err) {
+        startLog(`container ${id.slice(0, 12)} is not listed: its record cannot be read (${(err as Error).message})`);
+        continue;
+      }
       this.records.set(r.Id, r);
       this.byName.set(r.Name, r.Id);
       // A container started just before a crash may still be recorded as created (the start
@@ -163,6 +170,7 @@ export class ContainerService {
     try {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
+      await this.repairNetworkRecord(r);
       if (isRunning(r)) this.health.start(r, true);
       else if (r.State.Status === 'created') {
         void session.waitStarted().then((st) => {
@@ -173,10 +181,30 @@ export class ContainerService {
       }
     } catch {
       const exitFile = this.paths(r.Id).exitFile;
-      const rec: ExitRecord = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord
-        : { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' };
-      await this.onExit(r, rec);
+      let rec: ExitRecord | undefined;
+      try { rec = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord : undefined; } catch { rec = undefined; }
+      if (!rec) {
+        await releaseOrphanedTask(this.d.runtime, r.Id, this.paths(r.Id), startLog);
+        startLog(`container ${r.Id.slice(0, 12)}: its monitor is gone without an exit record; recorded as exited (255)`);
+      }
+      await this.onExit(r, rec ?? { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' });
     }
+  }
+
+  /**
+   * A start replies before its record is saved: a daemon killed in between leaves a running container
+   * whose record has no address. networks.json, written before the start, has it.
+   */
+  private async repairNetworkRecord(r: ContainerRecord): Promise<void> {
+    const aliases = [...new Set(Object.values(r.Networks).flatMap((e) => e.Aliases))];
+    const att = this.d.networks.recordedAttachment(r.Id, aliases);
+    if (!att) return;
+    const stale = Object.entries(att.endpoints).some(([name, ep]) => r.Networks[name]?.IPAddress !== ep.IPAddress);
+    if (!stale) return;
+    r.Networks = att.endpoints;
+    r.Ports = att.ports;
+    startLog(`container ${r.Id.slice(0, 12)}: network settings restored from networks.json (${Object.values(att.endpoints).map((e) => e.IPAddress).filter(Boolean).join(', ')})`);
+    await this.save(r);
   }
 
   get(idOrName: string): ContainerRecord {
@@ -511,6 +539,8 @@ export class ContainerService {
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
     if (daemonMountsRootfs()) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    // So must a cp or export view still mounted in its folder (a request in flight, or one a killed daemon left).
+    for (const m of mountPointsUnder(this.paths(r.Id).dir)) await unmount(m).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.
     const trash = join(this.d.root, 'tmp', `removed-container-${r.Id}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BlobStore } from '../content/blob-store.js';
 import { EventLog } from '../events/event-log.js';
 import { TempSpace } from '../fs/temp-dir.js';
+import { startLog, unmountRequestLeftovers } from './start-recovery.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
 import { ImageTransfers } from '../images/transfers/image-transfers.js';
@@ -43,8 +44,10 @@ const NO_USAGE: UsageHooks = {
 /** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */
 export async function openServices(options: DaemonOptions): Promise<Services> {
   await mkdir(options.root, { recursive: true, mode: 0o700 });
+  // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
+  await unmountRequestLeftovers(options.root, startLog);
   const temp = new TempSpace(join(options.root, 'tmp'));
-  await temp.init();
+  await temp.init(startLog);
   const events = new EventLog();
   const blobs = new BlobStore(options.root, temp);
   await blobs.init();

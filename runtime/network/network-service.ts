@@ -136,6 +136,24 @@ export class NetworkService {
     return out;
   }
 
+  /**
+   * The endpoints and published ports networks.json holds for a container, as a container record shows
+   * them; undefined when it holds none. Reconcile uses it to repair a record saved before its start's.
+   */
+  recordedAttachment(containerId: string, aliases: string[]): Pick<Attachment, 'endpoints' | 'ports'> | undefined {
+    const eps = this.state.endpoints[containerId];
+    if (!eps?.length) return undefined;
+    const endpoints: Attachment['endpoints'] = {};
+    const ports: Attachment['ports'] = {};
+    for (const ep of eps) {
+      const net = this.find(ep.network);
+      if (!net) continue;
+      endpoints[net.Name] = endpoint(net, ep.ip, aliases);
+      for (const p of ep.ports) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+    }
+    return Object.keys(endpoints).length ? { endpoints, ports } : undefined;
+  }
+
   async create(opts: { Name: string; Driver?: string; Subnet?: string; Labels?: Record<string, string>; Internal?: boolean }): Promise<NetworkRecord> {
     if (!opts.Name || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(opts.Name)) throw new InvalidError(`invalid network name "${opts.Name ?? ''}"`);
     if (this.state.networks.some((n) => n.Name === opts.Name)) throw new ConflictError(`network with name ${opts.Name} already exists`);
