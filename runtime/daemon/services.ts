@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BlobStore } from '../content/blob-store.js';
 import { EventLog } from '../events/event-log.js';
 import { TempSpace } from '../fs/temp-dir.js';
+import { setEngineRoot } from '../errdefs.js';
 import { startLog, unmountRequestLeftovers } from './start-recovery.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
@@ -43,6 +44,7 @@ const NO_USAGE: UsageHooks = {
 
 /** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */
 export async function openServices(options: DaemonOptions): Promise<Services> {
+  setEngineRoot(options.root);
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
   await unmountRequestLeftovers(options.root, startLog);
