@@ -59,8 +59,9 @@ export function setEngineRoot(root: string): void {
 
 /** A write that failed because the engine's file system is full (ENOSPC, or EDQUOT for a quota). */
 export class DiskFullError extends SystemError {
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(`no space left on device: ${what} in the engine's root ${engineRoot || '(unknown)'} failed; free space on that file system and try again`, options);
+  /** `what`: what was being written ("unpacking a layer"); undefined where nobody said. */
+  constructor(what: string | undefined, options?: { cause?: unknown }) {
+    super(`no space left on device: ${what ? `${what} in` : 'writing to'} the engine's root ${engineRoot || '(unknown)'} failed; free space on that file system and try again`, options);
   }
 }
 
@@ -89,7 +90,7 @@ export function errorKind(err: unknown): ErrorKind {
 export function errorMessage(err: unknown): string {
   // A full disk met where nobody named what was being written still says so, with the root.
   if (isDiskFull(err) && !(err instanceof DiskFullError) && !(err instanceof RuntimeError && /no space left on device/.test(err.message))) {
-    return new DiskFullError(`writing (${err instanceof Error ? err.message : String(err)})`).message;
+    return new DiskFullError(undefined).message;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { createApiServer } from './api/server.js';
 import { parseArgs, USAGE } from './daemon/options.js';
 import { RootLock } from './daemon/root-lock.js';
+import { fullRootWarning } from './daemon/disk-space.js';
 import { openServices } from './daemon/services.js';
 import { listenOnSocket } from './daemon/listen.js';
 import { errorMessage, InvalidError } from './errdefs.js';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   }
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
+  const full = fullRootWarning(options.root);
+  if (full) process.stderr.write(`berthd: ${full}\n`);
   let services;
   try {
     services = await openServices(options);

@@ -1,19 +1,20 @@
 // Container lifecycle: create, start (through a monitor), stop/kill/restart, wait, remove, attach,
 // restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
-import { ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
+import { asDiskFull, ConflictError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
 import { daemonMountsRootfs, mountOverlay, unmount, unmountIfMounted } from '../fs/overlay-mount.js';
 import { mountPointsUnder } from '../fs/mount-table.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
+import { readExitRecord } from '../monitor/exit-file.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
 import { releaseOrphanedTask, recoverContainerFolder } from './container-recovery.js';
@@ -182,7 +183,7 @@ export class ContainerService {
     } catch {
       const exitFile = this.paths(r.Id).exitFile;
       let rec: ExitRecord | undefined;
-      try { rec = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord : undefined; } catch { rec = undefined; }
+      rec = readExitRecord(exitFile);
       if (!rec) {
         await releaseOrphanedTask(this.d.runtime, r.Id, this.paths(r.Id), startLog);
         startLog(`container ${r.Id.slice(0, 12)}: its monitor is gone without an exit record; recorded as exited (255)`);
@@ -244,7 +245,9 @@ export class ContainerService {
     } catch (err) {
       this.records.delete(id);
       this.byName.delete(fullName);
-      throw err;
+      // Half a folder (a full disk mid-create) is not a container: nothing would list or remove it.
+      await rm(this.paths(id).dir, { recursive: true, force: true }).catch(() => undefined);
+      throw asDiskFull(err, `creating container ${fullName.slice(1)}`);
     }
   }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Services } from '../daemon/services.js';
+import { errorMessage } from '../errdefs.js';
 import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
 import { NetworkService } from '../network/network-service.js';
 import type { PortMapping } from '../network/ports.js';
@@ -113,7 +114,11 @@ export function containerEngine(s: Services): Promise<ContainerEngine> {
   if (!e) {
     e = openContainerEngine(s);
     engines.set(s, e);
-    e.catch((err: unknown) => process.stderr.write(`berthd: containers unavailable: ${(err as Error).message}\n`));
+    // A failed open (a full disk at start, say) is not kept: the next request tries again.
+    e.catch((err: unknown) => {
+      if (engines.get(s) === e) engines.delete(s);
+      process.stderr.write(`berthd: containers unavailable (tried again at the next request): ${errorMessage(err)}\n`);
+    });
   }
   return e;
 }

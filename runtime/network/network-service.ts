@@ -67,13 +67,15 @@ export class NetworkService {
         this.state.networks.push({ Id: randomBytes(32).toString('hex'), Name: name, Driver: driver, Created: new Date().toISOString(), Labels: {}, Internal: false, ...extra });
       }
     };
+    const known = this.state.networks.length;
     if (!this.state.networks.some((n) => n.Name === 'bridge')) {
       // A bridge of ours left from an earlier root keeps its subnet (its route is ours, not a clash).
       ensure('bridge', 'bridge', { Subnet: await this.freeSubnet(DEFAULT_SUBNETS, `${this.prefix}0`), Bridge: `${this.prefix}0`, AutoSubnet: true });
     }
     ensure('host', 'host');
     ensure('none', 'null');
-    await this.save();
+    // Written only when something changed: a daemon must be able to start on a full disk.
+    if (this.state.networks.length !== known || !existsSync(this.file)) await this.save();
   }
 
   /**

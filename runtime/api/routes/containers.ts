@@ -16,8 +16,8 @@ import { registerVolumeRoutes } from './volumes.js';
 
 export function registerContainerRoutes(router: Router, s: Services): void {
   // Opening the engine now (daemon start) lets reconcile find containers that kept running.
-  const eng = containerEngine(s);
-  const E = (): Promise<ContainerEngine> => eng;
+  void containerEngine(s).catch(() => undefined);
+  const E = (): Promise<ContainerEngine> => containerEngine(s);
 
   router.get('/containers/json', async (req, res) => {
     const e = await E();
