@@ -2,6 +2,7 @@
 // services: image lookups through the image store, events into the event log, usage hooks.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirSize } from '../fs/dir-size.js';
 import { join } from 'node:path';
 import type { Services } from '../daemon/services.js';
 import { errorMessage } from '../errdefs.js';
@@ -97,8 +98,13 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
     const paused = all.filter((r) => r.State.Status === 'paused').length;
     return { total: all.length, running, paused, stopped: all.length - running - paused };
   };
-  s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
-  s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
+  // Sizes as Docker counts them: file bytes under the writable layer (or the volume's data).
+  s.usage.diskUsageContainers = () => Promise.all(c.all().map(async (r) => {
+    const rw = await dirSize(c.paths(r.Id).upper);
+    const image = s.imageStore.get(r.Image) ?? s.imageStore.getDeleted(r.Image);
+    return { ...c.summary(r), SizeRw: rw, SizeRootFs: rw + (image?.size ?? 0) };
+  }));
+  s.usage.diskUsageVolumes = () => Promise.all(volumes.list().map(async (v) => ({ ...v, UsageData: { Size: await dirSize(v.Mountpoint), RefCount: c.usingVolume(v.Name).length } })));
   const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary, security });
   return { containers, execs, networks, volumes, pool, tasks, runtime, security, files: new ContainerFiles(containers) };
 }

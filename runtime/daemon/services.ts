@@ -16,8 +16,9 @@ import type { SecurityReport } from '../security/security-info.js';
 /** What other services (containers, volumes) report into `info` and `system/df`. */
 export interface UsageHooks {
   containerCounts(): { total: number; running: number; paused: number; stopped: number };
-  diskUsageContainers(): unknown[];
-  diskUsageVolumes(): unknown[];
+  /** Containers with SizeRw (their writable layer) and SizeRootFs; volumes with UsageData. */
+  diskUsageContainers(): Promise<unknown[]>;
+  diskUsageVolumes(): Promise<unknown[]>;
   /** docker info's SecurityOptions and Warnings; set once the container engine knows its runtime. */
   security(): SecurityReport;
 }
@@ -37,8 +38,8 @@ export interface Services {
 
 const NO_USAGE: UsageHooks = {
   containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-  diskUsageContainers: () => [],
-  diskUsageVolumes: () => [],
+  diskUsageContainers: async () => [],
+  diskUsageVolumes: async () => [],
   security: () => ({ SecurityOptions: [], Warnings: ['WARNING: the container engine is not open yet: nothing is known about container confinement'] }),
 };
 

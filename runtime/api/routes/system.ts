@@ -15,6 +15,7 @@ import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
 import { rootlessMode } from '../../rootless/mode.js';
 import { overlayDriver } from '../../fs/overlay-mount.js';
+import { sharedSizes } from '../../images/shared-size.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
@@ -42,14 +43,16 @@ export function registerSystemRoutes(router: Router, s: Services): void {
     // The CLI stores the password itself; an empty IdentityToken tells it to.
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
-  router.get('/system/df', (_req, res) => {
-    const images = s.images.list({ all: true, filters: new Map() })
-      .map((summary) => ({ ...summary, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
+  router.get('/system/df', async (_req, res) => {
+    const listed = s.images.list({ all: true, filters: new Map() });
+    const shared = sharedSizes(listed.map((i) => s.imageStore.get(i.Id)).filter((e) => e !== undefined), (c) => s.layers.get(c)?.size ?? 0);
+    const images = listed.map((summary) => ({ ...summary, SharedSize: shared.get(summary.Id) ?? 0, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
+    const [containers, volumes] = await Promise.all([s.usage.diskUsageContainers(), s.usage.diskUsageVolumes()]);
     sendJson(res, 200, {
       LayersSize: s.layers.all().reduce((sum, l) => sum + l.size, 0),
       Images: images,
-      Containers: s.usage.diskUsageContainers(),
-      Volumes: s.usage.diskUsageVolumes(),
+      Containers: containers,
+      Volumes: volumes,
       BuildCache: [],
       BuilderSize: 0,
     });
