@@ -2,7 +2,6 @@
 // quiet interval brings it back to one, with the extra monitor processes gone (the daemon's interval
 // is a minute; here it is shortened).
 import { after, test } from 'node:test';
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
