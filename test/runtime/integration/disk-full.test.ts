@@ -92,6 +92,11 @@ test('a container whose output fills the disk keeps running; its exit code is re
   // 100 MB through a 64 MB disk: once it waits for /go (a sleep in its process list), output was dropped.
   await eventually('the output written', async () => ((await e.docker(['top', 'full-out'])).stdout.includes('sleep') ? true : undefined), 300_000);
   assert.equal((await e.docker(['inspect', '-f', '{{.State.Status}}', 'full-out'])).stdout.trim(), 'running');
+  // An exec cannot start (its process file cannot be written): it says why, with runc's code for a failed exec.
+  fill(); // the log's cut-back writes leave a little room
+  const ex = await e.docker(['exec', 'full-out', 'true']);
+  assert.equal(ex.code, 126, ex.stderr);
+  assert.match(ex.stderr, /no space left on device: starting an exec process/);
   // Space back: the container is told to finish.
   free();
   const cp = await e.docker(['exec', 'full-out', 'touch', '/go']);
