@@ -3,14 +3,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeViewFolders, type RepairLog } from '../daemon/start-recovery.js';
+import { ATOMIC_TEMP, removeViewFolders, type RepairLog } from '../daemon/start-recovery.js';
 import { mountPointsUnder } from '../fs/mount-table.js';
 import { unmount, unmountIfMounted } from '../fs/overlay-mount.js';
 import type { ContainerPaths } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
-
-/** A temp file of an atomic write (`.NAME.<hex>.tmp`) that never got renamed into place. */
-const ATOMIC_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 /**
  * Cleans one folder under containers/ before its record is read. Returns false when the folder was a

@@ -5,7 +5,7 @@ import { BlobStore } from '../content/blob-store.js';
 import { EventLog } from '../events/event-log.js';
 import { TempSpace } from '../fs/temp-dir.js';
 import { setEngineRoot } from '../errdefs.js';
-import { startLog, unmountRequestLeftovers } from './start-recovery.js';
+import { removeMetadataTemps, startLog, unmountRequestLeftovers } from './start-recovery.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
 import { ImageTransfers } from '../images/transfers/image-transfers.js';
@@ -51,6 +51,7 @@ export async function openServices(options: DaemonOptions): Promise<Services> {
   await unmountRequestLeftovers(options.root, startLog);
   const temp = new TempSpace(join(options.root, 'tmp'));
   await temp.init(startLog);
+  await removeMetadataTemps(options.root, startLog);
   const events = new EventLog();
   const blobs = new BlobStore(options.root, temp);
   await blobs.init();

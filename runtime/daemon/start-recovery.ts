@@ -47,3 +47,26 @@ export async function removeViewFolders(containerDir: string, log: RepairLog): P
     );
   }
 }
+
+/** A temp file of an atomic write (`.NAME.<hex>.tmp`, fs/atomic-write.ts) that never got renamed into place. */
+export const ATOMIC_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** Removes cut-off atomic writes in `dir` (not below it). */
+export async function removeAtomicTemps(dir: string, log: RepairLog): Promise<void> {
+  let names: string[];
+  try { names = await readdir(dir); } catch { return; }
+  for (const name of names.filter((n) => ATOMIC_TEMP.test(n))) {
+    await rm(join(dir, name), { force: true }).then(() => log(`removed ${join(dir, name)}, a metadata write cut off by a stop`), () => undefined);
+  }
+}
+
+/**
+ * The store's metadata folders (the root, images/, network/, each volume's folder): a daemon killed
+ * during an atomic write leaves its temp file there. Container folders are handled with their records.
+ */
+export async function removeMetadataTemps(root: string, log: RepairLog): Promise<void> {
+  for (const dir of [root, join(root, 'images'), join(root, 'network')]) await removeAtomicTemps(dir, log);
+  let volumes: string[] = [];
+  try { volumes = await readdir(join(root, 'volumes')); } catch { /* none yet */ }
+  for (const v of volumes) await removeAtomicTemps(join(root, 'volumes', v), log);
+}
