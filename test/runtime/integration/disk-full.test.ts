@@ -64,6 +64,23 @@ test('writes on a full root answer "no space left on device" with the root; the 
     assert.notEqual(load.code, 0);
     assert.match(load.stderr, NO_SPACE, 'load');
     assert.doesNotMatch(load.stderr, /not a valid tar/);
+    // build, commit and cp into a container write layers and files under the root.
+    free();
+    const ctx = join(mnt, '..', `berth-full-ctx-${process.pid}`);
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN dd if=/dev/zero of=/blob bs=1M count=100\n');
+    writeFileSync(join(ctx, 'payload'), Buffer.alloc(2 << 20, 3));
+    assert.equal((await e.docker(['create', '--network', 'none', '--name', 'full-cp', 'busybox', 'true'])).code, 0);
+    fill();
+    const build = await e.docker(['build', '-q', '-t', 'full-build', ctx]);
+    assert.notEqual(build.code, 0);
+    assert.match(build.stdout + build.stderr, /no space left on device/, 'build');
+    const cp = await e.docker(['cp', join(ctx, 'payload'), 'full-cp:/payload']);
+    assert.notEqual(cp.code, 0);
+    assert.match(cp.stderr, /no space left on device/, 'cp into a container');
+    const commit = await e.docker(['commit', 'full-cp', 'full-commit']);
+    if (commit.code !== 0) assert.match(commit.stderr, /no space left on device/, 'commit');
+    rmSync(ctx, { recursive: true, force: true });
     const create = await e.docker(['create', '--network', 'none', '--name', 'full-create', 'busybox', 'true']);
     assert.notEqual(create.code, 0);
     assert.match(create.stderr, /no space left on device/, 'create');
@@ -78,6 +95,8 @@ test('writes on a full root answer "no space left on device" with the root; the 
   assert.equal((await e.docker(['ps', '-a', '--filter', 'name=full-create', '-q'])).stdout, '', 'no half-made container is listed');
   assert.equal((await e.docker(['run', '--rm', '--network', 'none', 'busybox', 'echo', 'ok'])).stdout, 'ok\n');
   assert.match((await e.docker(['import', '-', 'full-imp:after'], { input: rootfs })).stdout, /^sha256:/);
+  await e.docker(['rm', 'full-cp']);
+  await e.docker(['rmi', 'full-commit']);
   await e.docker(['volume', 'rm', 'full-vol']);
   await e.docker(['network', 'rm', 'full-net']);
 });
