@@ -74,6 +74,22 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
   pool.warm();
+  try {
+    return await openWithPool(s, pool, { root, runDir, images, networks, volumes, setContainers: (c) => { containers = c; } });
+  } catch (err) {
+    // A failed open is tried again at the next request: its spare monitors must not pile up.
+    await pool.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface OpenParts {
+  root: string; runDir: string; images: ImageSource; networks: NetworkService; volumes: VolumeService;
+  setContainers(c: ContainerService): void;
+}
+
+async function openWithPool(s: Services, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
+  const prefix = s.options.netPrefix ?? 'berth';
   const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
   setRuntimeNeedsMountedRoot(isCrun(selected));
   const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
@@ -83,7 +99,8 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  const containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  setContainers(containers);
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));
