@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { createApiServer } from './api/server.js';
 import { parseArgs, USAGE } from './daemon/options.js';
 import { RootLock } from './daemon/root-lock.js';
+import { fullRootWarning } from './daemon/disk-space.js';
 import { openServices } from './daemon/services.js';
 import { listenOnSocket } from './daemon/listen.js';
 import { errorMessage, InvalidError } from './errdefs.js';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   if (options.userns === 'auto') {
     try { await probeIdmappedRoots(options.root); } catch (err) { lock.release(); throw err; }
   }
+  const full = fullRootWarning(options.root);
+  if (full) process.stderr.write(`berthd: ${full}\n`);
   let services;
   try {
     services = await openServices(options);

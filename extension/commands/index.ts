@@ -6,6 +6,7 @@ import type { Ctx } from '../ctx.js';
 import { userMessage } from '../errors.js';
 import { attachShell } from './attach-shell.js';
 import { buildImage } from './build-image.js';
+import { commitContainer } from './commit-container.js';
 import type { EngineCtx, Handler } from './command-context.js';
 import { composeDown } from './compose-down.js';
 import { composeLogs } from './compose-logs.js';
@@ -65,6 +66,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.inspect': { enabled: inspect('container') },
   'containers.openInBrowser': { enabled: openInBrowser },
   'containers.copyId': { enabled: copyId },
+  'containers.commit': { enabled: commitContainer },
   'containers.prune': { enabled: prune('containers') },
   'containers.groupBy': { always: groupContainersBy },
 

@@ -1,20 +1,23 @@
 // Container lifecycle: create, start (through a monitor), stop/kill/restart, wait, remove, attach,
 // restart policies, reconcile after a daemon restart. Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
-import { ConflictError, ForbiddenError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
+import { asDiskFull, ConflictError, ForbiddenError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
-import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
+import { daemonMountsRootfs, mountOverlay, unmount, unmountIfMounted } from '../fs/overlay-mount.js';
+import { mountPointsUnder } from '../fs/mount-table.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
 import type { ExitRecord } from '../monitor/protocol.js';
+import { readExitRecord } from '../monitor/exit-file.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
+import { releaseOrphanedTask, recoverContainerFolder } from './container-recovery.js';
 import { containerPaths, createLayout, hostsFile, writeBundle, type ContainerPaths } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
@@ -35,6 +38,7 @@ import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
+import { startLog } from '../daemon/start-recovery.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
@@ -167,6 +171,7 @@ export class ContainerService {
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (const id of await readdir(this.dir)) {
+      if (!(await recoverContainerFolder(join(this.dir, id), startLog))) continue;
       const r = await this.loadRecord(id);
       if (!r) continue;
       this.records.set(r.Id, r);
@@ -207,6 +212,7 @@ export class ContainerService {
     try {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
+      await this.repairNetworkRecord(r);
       if (isRunning(r)) this.health.start(r, true);
       else if (r.State.Status === 'created') {
         void session.waitStarted().then((st) => {
@@ -217,10 +223,33 @@ export class ContainerService {
       }
     } catch {
       const exitFile = this.paths(r.Id).exitFile;
-      const rec: ExitRecord = existsSync(exitFile) ? JSON.parse(readFileSync(exitFile, 'utf8')) as ExitRecord
-        : { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' };
-      await this.onExit(r, rec);
+      let rec: ExitRecord | undefined;
+      rec = readExitRecord(exitFile);
+      if (!rec) {
+        await releaseOrphanedTask(this.d.runtime, r.Id, this.paths(r.Id), startLog);
+        startLog(`container ${r.Id.slice(0, 12)}: its monitor is gone without an exit record; recorded as exited (255)`);
+      }
+      await this.onExit(r, rec ?? { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' });
     }
+  }
+
+  /**
+   * A start replies before its record is saved: a daemon killed in between leaves a running container
+   * whose record has no address. networks.json, written before the start, has it.
+   */
+  private async repairNetworkRecord(r: ContainerRecord): Promise<void> {
+    const att = this.d.networks.recordedAttachment(r.Id);
+    if (!att) return;
+    const stale = Object.entries(att.endpoints).some(([name, ep]) => r.Networks[name]?.IPAddress !== ep.IPAddress);
+    if (!stale) return;
+    // The addresses come from networks.json; what the user asked for (aliases, links, IPAM) stays the record's.
+    for (const [name, ep] of Object.entries(att.endpoints)) {
+      const asked = r.Networks[name];
+      r.Networks[name] = asked ? { ...asked, IPAddress: ep.IPAddress, IPPrefixLen: ep.IPPrefixLen, Gateway: ep.Gateway, MacAddress: ep.MacAddress, NetworkID: ep.NetworkID } : ep;
+    }
+    r.Ports = att.ports;
+    startLog(`container ${r.Id.slice(0, 12)}: network settings restored from networks.json (${Object.values(att.endpoints).map((e) => e.IPAddress).filter(Boolean).join(', ')})`);
+    await this.save(r);
   }
 
   get(idOrName: string): ContainerRecord {
@@ -261,7 +290,9 @@ export class ContainerService {
     } catch (err) {
       this.records.delete(id);
       this.byName.delete(fullName);
-      throw err;
+      // Half a folder (a full disk mid-create) is not a container: nothing would list or remove it.
+      await rm(this.paths(id).dir, { recursive: true, force: true }).catch(() => undefined);
+      throw asDiskFull(err, `creating container ${fullName.slice(1)}`);
     }
   }
 
@@ -683,6 +714,8 @@ export class ContainerService {
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
     if (daemonMountsRootfs() || r.IdMap) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    // So must a cp or export view still mounted in its folder (a request in flight, or one a killed daemon left).
+    for (const m of mountPointsUnder(this.paths(r.Id).dir)) await unmount(m).catch(() => undefined);
     if (r.IdMap) await releaseUserns(this.usernsFile(r.Id)).catch(() => undefined);
     // One rename makes the removal final (the temp space is emptied on every start); the files
     // go in the background, off the path of `docker run --rm`.

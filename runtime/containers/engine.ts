@@ -2,8 +2,10 @@
 // services: image lookups through the image store, events into the event log, usage hooks.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirSize } from '../fs/dir-size.js';
 import { join } from 'node:path';
 import type { Services } from '../daemon/services.js';
+import { errorMessage } from '../errdefs.js';
 import { SparePool, type MonitorCommand } from '../monitor/monitor-client.js';
 import { NetworkService } from '../network/network-service.js';
 import type { PortMapping } from '../network/ports.js';
@@ -74,6 +76,22 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   await volumes.init();
   const pool = new SparePool(monitorCommand(), runDir);
   pool.warm();
+  try {
+    return await openWithPool(s, pool, { root, runDir, images, networks, volumes, setContainers: (c) => { containers = c; } });
+  } catch (err) {
+    // A failed open is tried again at the next request: its spare monitors must not pile up.
+    await pool.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface OpenParts {
+  root: string; runDir: string; images: ImageSource; networks: NetworkService; volumes: VolumeService;
+  setContainers(c: ContainerService): void;
+}
+
+async function openWithPool(s: Services, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
+  const prefix = s.options.netPrefix ?? 'berth';
   const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
   setRuntimeNeedsMountedRoot(isCrun(selected));
   const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
@@ -84,7 +102,8 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
-  containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, userns, idPool: hostIdPool(), log: (line) => process.stderr.write(`berthd: ${line}\n`), publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  const containers = new ContainerService({ root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, userns, idPool: hostIdPool(), log: (line) => process.stderr.write(`berthd: ${line}\n`), publish: (action, id, attrs) => s.events.emit('container', action, id, attrs) });
+  setContainers(containers);
   await containers.init();
   const execs = new ExecService(containers, runtime, (action, id, attrs) => s.events.emit('container', action, id, attrs));
   containers.setProbe((id, cmd, timeoutMs) => execs.probe(id, cmd, timeoutMs));
@@ -99,8 +118,13 @@ export async function openContainerEngine(s: Services): Promise<ContainerEngine>
     const paused = all.filter((r) => r.State.Status === 'paused').length;
     return { total: all.length, running, paused, stopped: all.length - running - paused };
   };
-  s.usage.diskUsageContainers = () => c.all().map((r) => ({ ...c.summary(r), SizeRw: 0, SizeRootFs: 0 }));
-  s.usage.diskUsageVolumes = () => volumes.list().map((v) => ({ ...v, UsageData: { Size: -1, RefCount: c.usingVolume(v.Name).length } }));
+  // Sizes as Docker counts them: file bytes under the writable layer (or the volume's data).
+  s.usage.diskUsageContainers = () => Promise.all(c.all().map(async (r) => {
+    const rw = await dirSize(c.paths(r.Id).upper);
+    const image = s.imageStore.get(r.Image) ?? s.imageStore.getDeleted(r.Image);
+    return { ...c.summary(r), SizeRw: rw, SizeRootFs: rw + (image?.size ?? 0) };
+  }));
+  s.usage.diskUsageVolumes = () => Promise.all(volumes.list().map(async (v) => ({ ...v, UsageData: { Size: await dirSize(v.Mountpoint), RefCount: c.usingVolume(v.Name).length } })));
   const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary, security });
   return { containers, execs, networks, volumes, pool, tasks, runtime, security, files: new ContainerFiles(containers) };
 }
@@ -116,7 +140,11 @@ export function containerEngine(s: Services): Promise<ContainerEngine> {
   if (!e) {
     e = openContainerEngine(s);
     engines.set(s, e);
-    e.catch((err: unknown) => process.stderr.write(`berthd: containers unavailable: ${(err as Error).message}\n`));
+    // A failed open (a full disk at start, say) is not kept: the next request tries again.
+    e.catch((err: unknown) => {
+      if (engines.get(s) === e) engines.delete(s);
+      process.stderr.write(`berthd: containers unavailable (tried again at the next request): ${errorMessage(err)}\n`);
+    });
   }
   return e;
 }

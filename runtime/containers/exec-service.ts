@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
+import { asDiskFull, ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import { resolveUser } from '../tasks/user-resolve.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from '../tasks/runtime-error.js';
@@ -86,8 +86,15 @@ export class ExecService {
     if (e.Running || e.ExitCode !== null) throw new ConflictError(`exec ${id} has already been started`);
     const r = this.containers.get(e.ContainerID);
     if (!isRunning(r)) throw new ConflictError(`Container ${r.Id} is not running`);
-    const proc = await this.processFor(r, e.Config);
-    const { child, cleanup } = await this.spawnExec(r, id.slice(0, 12), proc, Boolean(e.Config.Tty));
+    let spawned: { child: ChildProcess; cleanup: () => Promise<void> };
+    try {
+      spawned = await this.spawnExec(r, id.slice(0, 12), await this.processFor(r, e.Config), Boolean(e.Config.Tty));
+    } catch (err) {
+      // Never started (its process file could not be written, say): the CLI reads 126, as for runc's failures.
+      e.ExitCode = 126;
+      throw asDiskFull(err, 'starting an exec process');
+    }
+    const { child, cleanup } = spawned;
     e.child = child;
     e.Running = true;
     e.Pid = child.pid ?? 0;

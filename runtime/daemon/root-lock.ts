@@ -1,6 +1,7 @@
-// One daemon per root: <root>/berthd.pid holds the pid of the daemon that owns the root.
+// One daemon per root: <root>/berthd.pid holds the pid of the daemon that owns the root (a file, or a
+// symlink to the pid when the root's file system was full).
 // A lock left by a dead process is taken over.
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError } from '../errdefs.js';
 
@@ -10,7 +11,7 @@ export class RootLock {
   static acquire(root: string, pid = process.pid): RootLock {
     const path = join(root, 'berthd.pid');
     const tmp = `${path}.${pid}.tmp`;
-    writeFileSync(tmp, `${pid}\n`);
+    writeLockFile(tmp, pid);
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
@@ -46,9 +47,26 @@ export function liveRootOwner(root: string): number | undefined {
   return owner !== undefined && isAlive(owner) ? owner : undefined;
 }
 
+/**
+ * The lock's content is the pid. On a full file system the file cannot get its few bytes (ENOSPC,
+ * and an empty temp file would stay behind), so the pid goes into a symlink's target instead, which
+ * file systems keep in the inode itself: a daemon can still start on a full root.
+ */
+function writeLockFile(tmp: string, pid: number): void {
+  try {
+    writeFileSync(tmp, `${pid}\n`);
+  } catch (err) {
+    try { unlinkSync(tmp); } catch { /* never made */ }
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC' && (err as NodeJS.ErrnoException).code !== 'EDQUOT') throw err;
+    symlinkSync(String(pid), tmp);
+  }
+}
+
 function readOwner(path: string): number | undefined {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    let text: string;
+    try { text = readlinkSync(path); } catch { text = readFileSync(path, 'utf8'); }
+    const pid = Number.parseInt(text.trim(), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;

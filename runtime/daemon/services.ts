@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { BlobStore } from '../content/blob-store.js';
 import { EventLog } from '../events/event-log.js';
 import { TempSpace } from '../fs/temp-dir.js';
+import { setEngineRoot } from '../errdefs.js';
+import { removeMetadataTemps, startLog, unmountRequestLeftovers } from './start-recovery.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
 import { ImageTransfers } from '../images/transfers/image-transfers.js';
@@ -14,8 +16,9 @@ import type { SecurityReport } from '../security/security-info.js';
 /** What other services (containers, volumes) report into `info` and `system/df`. */
 export interface UsageHooks {
   containerCounts(): { total: number; running: number; paused: number; stopped: number };
-  diskUsageContainers(): unknown[];
-  diskUsageVolumes(): unknown[];
+  /** Containers with SizeRw (their writable layer) and SizeRootFs; volumes with UsageData. */
+  diskUsageContainers(): Promise<unknown[]>;
+  diskUsageVolumes(): Promise<unknown[]>;
   /** docker info's SecurityOptions and Warnings; set once the container engine knows its runtime. */
   security(): SecurityReport;
 }
@@ -35,16 +38,20 @@ export interface Services {
 
 const NO_USAGE: UsageHooks = {
   containerCounts: () => ({ total: 0, running: 0, paused: 0, stopped: 0 }),
-  diskUsageContainers: () => [],
-  diskUsageVolumes: () => [],
+  diskUsageContainers: async () => [],
+  diskUsageVolumes: async () => [],
   security: () => ({ SecurityOptions: [], Warnings: ['WARNING: the container engine is not open yet: nothing is known about container confinement'] }),
 };
 
 /** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */
 export async function openServices(options: DaemonOptions): Promise<Services> {
+  setEngineRoot(options.root);
   await mkdir(options.root, { recursive: true, mode: 0o700 });
+  // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
+  await unmountRequestLeftovers(options.root, startLog);
   const temp = new TempSpace(join(options.root, 'tmp'));
-  await temp.init();
+  await temp.init(startLog);
+  await removeMetadataTemps(options.root, startLog);
   const events = new EventLog();
   const blobs = new BlobStore(options.root, temp);
   await blobs.init();

@@ -10,7 +10,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as tar from 'tar-stream';
-import { InvalidError } from '../errdefs.js';
+import { asDiskFull, InvalidError, isDiskFull } from '../errdefs.js';
 import { DigestingStream } from '../content/digest.js';
 import { openDecompressed, type Compression } from './decompress.js';
 import { checkSymlinkTarget, entryPath, hardLinkTarget, UnsafeEntryError } from './entry-path.js';
@@ -59,7 +59,9 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
   }
   const feeding = pipeline(stream, hasher, extract);
   // A truncated stream fails the pipeline while an entry body is still being awaited: race them.
-  const failed = new Promise<never>((_resolve, reject) => feeding.catch(reject));
+  // So does the copy of the tar (copyTo), which nothing else awaits until the end: its failure (a full
+  // disk) must not be an unhandled rejection.
+  const failed = new Promise<never>((_resolve, reject) => { feeding.catch(reject); for (const s of sources) s.catch(reject); });
   failed.catch(() => undefined);
   // A rootless daemon mapping only its own id cannot give files any other owner.
   const state = new UnpackState(dest, opts.chown ?? (process.getuid?.() === 0 && !rootlessMode()?.singleId));
@@ -81,6 +83,7 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
 
 function wrapTarError(err: unknown): unknown {
   if (err instanceof InvalidError) return err;
+  if (isDiskFull(err)) return asDiskFull(err, 'unpacking a layer');
   const msg = (err as Error)?.message ?? String(err);
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end|invalid tar|truncated/i.test(msg)) {

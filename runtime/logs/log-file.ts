@@ -18,6 +18,8 @@ export interface LogRecord { stream: 'stdout' | 'stderr'; time: string; data: Bu
 export const BULK_CHUNK = 4096;
 
 const NEWLINE = Buffer.from('\n');
+/** While the disk is full, how often a log write is tried again. */
+const RETRY_FULL_MS = 1000;
 
 /**
  * The complete entries in `buf` (a log file or the part of it after `offset`), and where the first
@@ -113,8 +115,11 @@ export class LogWriter {
   private queued: { parts: Buffer[]; bytes: number }[] = [];
   private writing = false;
   private closing: Promise<void> | undefined;
+  private closeAsked = false;
   private drained: (() => void) | undefined;
   private failed: Error | undefined;
+  /** Set while output is dropped for a full disk: how much, since when, the last write attempt. */
+  private dropped: { entries: number; since: string; lastTry: number; final?: boolean } | undefined;
 
   constructor(private readonly path: string, private readonly maxSize: number, private readonly maxFile: number) {
     this.fd = openSync(path, 'a+', 0o640);
@@ -162,10 +167,13 @@ export class LogWriter {
   /** Writes what is queued, up to the next rotation, then goes on with what came meanwhile. */
   private flush(): void {
     if (this.failed) { this.queued.length = 0; }
-    if (!this.queued.length) { this.writing = false; this.drained?.(); return; }
+    // At the close, output dropped for a full disk gets its marker line if the disk has room again.
+    const lastTry = Boolean(this.closeAsked && this.dropped && !this.dropped.final);
+    if (!this.queued.length && !lastTry) { this.writing = false; this.drained?.(); return; }
     this.writing = true;
     const batch: Buffer[] = [];
     let bytes = 0;
+    let entries = 0;
     while (this.queued.length) {
       const next = this.queued[0];
       if (this.maxSize > 0 && this.size + bytes > 0 && this.size + bytes + next.bytes > this.maxSize) {
@@ -174,14 +182,38 @@ export class LogWriter {
       }
       batch.push(...next.parts);
       bytes += next.bytes;
+      entries++;
       this.queued.shift();
     }
+    if (this.dropped) {
+      // While the disk is full, output is dropped; a write is tried again at most once a second.
+      if (!this.closeAsked && Date.now() - this.dropped.lastTry < RETRY_FULL_MS) { this.dropped.entries += entries; this.flush(); return; }
+      if (this.closeAsked) this.dropped.final = true;
+      this.dropped.lastTry = Date.now();
+      const marker = encodeEntry('stderr', Buffer.from(`[berth] ${this.dropped.entries} log entries of this container were dropped from ${this.dropped.since} to now: no space left on device for its log\n`), nanoTimestamp());
+      batch.unshift(...marker);
+      for (const m of marker) bytes += m.length;
+    }
     writev(this.fd, batch, (err, written) => {
-      if (err) {
-        // A full disk or a removed container dir: the output still reaches attached clients; say so once.
+      if (!err && written === bytes) {
+        this.size += written;
+        if (this.dropped) {
+          process.stderr.write(`berth-monitor: ${this.path} is written again (${this.dropped.entries} entries were dropped while the disk was full)\n`);
+          this.dropped = undefined;
+        }
+      } else if (!err || err.code === 'ENOSPC' || err.code === 'EDQUOT') {
+        // A full disk: cut any torn entry off, drop this output, keep the container running.
+        try { ftruncateSync(this.fd, this.size); } catch { /* the next write tries again */ }
+        if (!this.dropped) {
+          this.dropped = { entries: 0, since: nanoTimestamp(), lastTry: Date.now() };
+          process.stderr.write(`berth-monitor: no space left on device for the log ${this.path}: the container's output is dropped (it keeps running) until space is freed\n`);
+        }
+        this.dropped.entries += entries;
+      } else {
+        // A removed container dir or the like: the output still reaches attached clients; say so once.
         this.failed = err;
         process.stderr.write(`berth-monitor: cannot write the log ${this.path}: ${err.message}\n`);
-      } else this.size += written;
+      }
       this.flush();
     });
   }
@@ -203,10 +235,15 @@ export class LogWriter {
 
   /** Resolves when every queued chunk is written and the file closed. */
   close(): Promise<void> {
+    // Set before the promise exists: flush() (called from its executor) must already see the close.
+    this.closeAsked = true;
     this.closing ??= new Promise<void>((resolve) => {
       const done = (): void => { closeSync(this.fd); resolve(); };
-      if (!this.writing) done();
-      else this.drained = done;
+      if (!this.writing && !this.dropped) done();
+      else {
+        this.drained = done;
+        if (!this.writing) this.flush();
+      }
     });
     return this.closing;
   }

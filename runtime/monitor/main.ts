@@ -4,10 +4,11 @@
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { watch, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { watch, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { basename, join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
+import { writeExitRecord } from './exit-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
 import { withSocketPath } from './socket-path.js';
@@ -267,7 +268,9 @@ function runJob(j: MonitorJob, first: Client): void {
   server?.close();
   server = createServer({ allowHalfOpen: true }, handleClient);
   withSocketPath(sock, (p) => server!.listen(p));
-  writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid));
+  try { writeFileSync(join(j.containerDir, 'monitor.pid'), String(process.pid)); } catch (err) {
+    process.stderr.write(`berth-monitor: cannot write monitor.pid: ${(err as Error).message}\n`);
+  }
   if (!detached) out = { stdout: child.stdout ?? undefined, stderr: child.stderr ?? undefined };
   out.stdout?.on('data', (d: Buffer) => received('stdout', d));
   out.stderr?.on('data', (d: Buffer) => received('stderr', d));
@@ -351,9 +354,12 @@ function announceExit(j: MonitorJob, record: ExitRecord): void {
   }
   // --keep left the state and cgroup so the OOM counter could be read. Release them *before* telling
   // anyone: a restart right after the exit reuses the container ID, and a late delete would kill it.
-  const tmp = join(j.containerDir, '.exit.json.tmp');
-  writeFileSync(tmp, JSON.stringify(record));
-  renameSync(tmp, join(j.containerDir, 'exit.json'));
+  try {
+    writeExitRecord(j.containerDir, record);
+  } catch (err) {
+    // The daemon still learns the exit over the socket below, if it is up.
+    process.stderr.write(`berth-monitor: cannot record the exit of ${j.id.slice(0, 12)} (code ${record.exitCode}): ${(err as Error).message}\n`);
+  }
   const done = (): void => {
     const frame = encodeControl({ op: 'exit', record });
     let open = clients.size;
@@ -434,6 +440,12 @@ function main(): void {
   process.on('disconnect', () => undefined);
   process.channel?.unref();
   process.on('SIGPIPE', () => { /* the daemon went away; keep running */ });
+  // A full disk must not end the monitor: it would take the container's exit code with it.
+  process.on('uncaughtException', (err) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    process.stderr.write(`berth-monitor: ${err.stack ?? err.message}\n`);
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') process.exit(70);
+  });
   process.on('SIGHUP', () => { /* detached from the daemon's session */ });
 }
 

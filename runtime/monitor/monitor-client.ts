@@ -118,15 +118,20 @@ export class SparePool {
   private lastShortage = 0;
   private closed = false;
 
-  constructor(private readonly command: MonitorCommand, private readonly runDir: string) {}
+  private shrinkTimer: NodeJS.Timeout | undefined;
+
+  /** `shrinkAfterMs`: how long without a shortage before the pool is back to one spare (tests shorten it). */
+  constructor(private readonly command: MonitorCommand, private readonly runDir: string, private readonly shrinkAfterMs = SHRINK_AFTER_MS) {}
+
+  /** Idle spares ready now, and how many the pool keeps at present (for tests). */
+  get idle(): number { return this.ready.length; }
+  get wanted(): number { return this.target; }
 
   /** Starts warming spares now, so the first container start does not pay for it. */
   warm(): void {
     if (this.closed) return;
-    if (this.target > 1 && Date.now() - this.lastShortage > SHRINK_AFTER_MS) {
-      this.target = 1;
-      while (this.ready.length > this.target) this.ready.pop()!.socket.destroy();
-    }
+    this.shrinkIfQuiet();
+
     while (this.ready.length + this.pending < this.target + this.waiting.length) {
       this.pending++;
       const spawning = this.spawnSpare();
@@ -139,7 +144,8 @@ export class SparePool {
         spare.socket.once('close', () => { const i = this.ready.indexOf(spare); if (i >= 0) this.ready.splice(i, 1); });
         const w = this.waiting.shift();
         if (w) w.resolve(spare);
-        else if (this.closed) spare.socket.destroy();
+        // One started for a burst that a quiet interval has since ended is not kept either.
+        else if (this.closed || this.ready.length >= this.target) spare.socket.destroy();
         else this.ready.push(spare);
       }, (err: unknown) => {
         this.pending--;
@@ -148,11 +154,26 @@ export class SparePool {
     }
   }
 
+  /** Back to one spare once no start has waited for a monitor for a while; each idle spare is ~44 MB. */
+  private shrinkIfQuiet(): void {
+    if (this.target <= 1 || Date.now() - this.lastShortage < this.shrinkAfterMs) return;
+    this.target = 1;
+    while (this.ready.length > this.target) this.ready.pop()!.socket.destroy();
+  }
+
+  /** Checks again a quiet interval after the last shortage: without further starts nothing else would. */
+  private scheduleShrink(): void {
+    clearTimeout(this.shrinkTimer);
+    this.shrinkTimer = setTimeout(() => { if (!this.closed) this.shrinkIfQuiet(); }, this.shrinkAfterMs + 10);
+    this.shrinkTimer.unref();
+  }
+
   private take(): Promise<Spare> {
     const spare = this.ready.shift();
     if (spare) return Promise.resolve(spare);
     this.lastShortage = Date.now();
     this.target = Math.min(MAX_SPARES, this.target + 1);
+    this.scheduleShrink();
     return new Promise((resolve, reject) => { this.waiting.push({ resolve, reject }); this.warm(); });
   }
 
@@ -182,6 +203,7 @@ export class SparePool {
   /** Hangs up on every spare (a spare without a job exits); resolves when those being started are gone too. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.shrinkTimer);
     const hangUp = (s: Spare): Promise<void> => new Promise((done) => {
       if (s.socket.closed) { done(); return; }
       s.socket.once('close', () => done());

@@ -75,13 +75,15 @@ export class NetworkService {
         this.state.networks.push({ Id: randomBytes(32).toString('hex'), Name: name, Driver: driver, Created: new Date().toISOString(), Labels: {}, Internal: false, ...extra });
       }
     };
+    const known = this.state.networks.length;
     if (!this.state.networks.some((n) => n.Name === 'bridge')) {
       // A bridge of ours left from an earlier root keeps its subnet (its route is ours, not a clash).
       ensure('bridge', 'bridge', { Subnet: await this.freeSubnet(DEFAULT_SUBNETS, `${this.prefix}0`), Bridge: `${this.prefix}0`, AutoSubnet: true });
     }
     ensure('host', 'host');
     ensure('none', 'null');
-    await this.save();
+    // Written only when something changed: a daemon must be able to start on a full disk.
+    if (this.state.networks.length !== known || !existsSync(this.file)) await this.save();
   }
 
   /**
@@ -142,6 +144,24 @@ export class NetworkService {
     const out: { containerId: string; ip: string }[] = [];
     for (const [cid, eps] of Object.entries(this.state.endpoints)) for (const e of eps) if (e.network === name) out.push({ containerId: cid, ip: e.ip });
     return out;
+  }
+
+  /**
+   * The endpoints and published ports networks.json holds for a container, as a container record shows
+   * them; undefined when it holds none. Reconcile uses it to repair a record saved before its start's.
+   */
+  recordedAttachment(containerId: string): Pick<Attachment, 'endpoints' | 'ports'> | undefined {
+    const eps = this.state.endpoints[containerId];
+    if (!eps?.length) return undefined;
+    const endpoints: Attachment['endpoints'] = {};
+    const ports: Attachment['ports'] = {};
+    for (const ep of eps) {
+      const net = this.find(ep.network);
+      if (!net) continue;
+      endpoints[net.Name] = endpoint(net, ep);
+      for (const p of ep.ports) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+    }
+    return Object.keys(endpoints).length ? { endpoints, ports } : undefined;
   }
 
   async create(opts: { Name: string; Driver?: string; Subnet?: string; Labels?: Record<string, string>; Internal?: boolean }): Promise<NetworkRecord> {

@@ -151,6 +151,11 @@ export class OciRuntime {
     }
   }
 
+  /** Removes the runtime's state and cgroup of a container whose processes are gone (or are killed first). */
+  async forceDelete(id: string): Promise<void> {
+    await this.run(['delete', '--force', id]);
+  }
+
   pause(id: string): Promise<string> { return this.hasCgroup ? this.run(['pause', id]) : Promise.reject(noFreezer()); }
   resume(id: string): Promise<string> { return this.hasCgroup ? this.run(['resume', id]) : Promise.reject(noFreezer()); }
 

@@ -10,6 +10,7 @@ import { readBody, readJsonBody, discardBody } from '../body.js';
 import { parseFilters, queryBool, queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { Router } from '../router.js';
+import { registerCommitRoute } from './commit.js';
 import { listContainers, pruneFilter } from './container-filters.js';
 import { registerContainerIoRoutes } from './container-io.js';
 import { registerExecRoutes } from './exec.js';
@@ -18,8 +19,8 @@ import { registerVolumeRoutes } from './volumes.js';
 
 export function registerContainerRoutes(router: Router, s: Services): void {
   // Opening the engine now (daemon start) lets reconcile find containers that kept running.
-  const eng = containerEngine(s);
-  const E = (): Promise<ContainerEngine> => eng;
+  void containerEngine(s).catch(() => undefined);
+  const E = (): Promise<ContainerEngine> => containerEngine(s);
 
   router.get('/containers/json', async (req, res) => {
     const e = await E();
@@ -66,6 +67,7 @@ export function registerContainerRoutes(router: Router, s: Services): void {
   });
 
   registerContainerIoRoutes(router, E);
+  registerCommitRoute(router, s, E);
   registerExecRoutes(router, E);
   registerVolumeRoutes(router, E);
   registerNetworkRoutes(router, E);

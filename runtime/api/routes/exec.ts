@@ -8,6 +8,7 @@ import { queryInt } from '../query.js';
 import { sendEmpty, sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { frameParts, RAW_STREAM } from './container-io.js';
+import { errorMessage } from '../../errdefs.js';
 import { hijack, upgradeBody } from './hijack.js';
 import { decodeBody } from '../../schema/go-json.js';
 
@@ -35,6 +36,14 @@ async function execStart(e: ContainerEngine, req: ApiRequest, res: ServerRespons
     return;
   }
   const stream = hijack(req, res, RAW_STREAM, up?.length ?? 0);
-  const h = await e.execs.start(id, { onData: (st, d) => stream.write(...frameParts(tty, st, d)), onEnd: () => stream.end() });
+  let h: Awaited<ReturnType<typeof e.execs.start>>;
+  try {
+    h = await e.execs.start(id, { onData: (st, d) => stream.write(...frameParts(tty, st, d)), onEnd: () => stream.end() });
+  } catch (err) {
+    // The stream is up, so the error goes into it (as dockerd writes runc's), not into a status line.
+    stream.write(...frameParts(tty, 'stderr', Buffer.from(`Error response from daemon: ${errorMessage(err)}\n`)));
+    stream.end();
+    return;
+  }
   if (exec.Config.AttachStdin) stream.onInput((b) => h.write(b), () => h.end());
 }

@@ -16,6 +16,7 @@ import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
 import { rootlessMode } from '../../rootless/mode.js';
 import { overlayDriver } from '../../fs/overlay-mount.js';
+import { sharedSizes } from '../../images/shared-size.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
@@ -44,14 +45,15 @@ export function registerSystemRoutes(router: Router, s: Services): void {
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
   router.get('/system/df', async (_req, res) => {
-    const images = s.images.list({ all: true, filters: new Map() })
-      .map((summary) => ({ ...summary, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
-    const buildCache = await cacheMountRecords(s.options.root);
+    const listed = s.images.list({ all: true, filters: new Map() });
+    const shared = sharedSizes(listed.map((i) => s.imageStore.get(i.Id)).filter((e) => e !== undefined), (c) => s.layers.get(c)?.size ?? 0);
+    const images = listed.map((summary) => ({ ...summary, SharedSize: shared.get(summary.Id) ?? 0, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));
+    const [containers, volumes, buildCache] = await Promise.all([s.usage.diskUsageContainers(), s.usage.diskUsageVolumes(), cacheMountRecords(s.options.root)]);
     sendJson(res, 200, {
       LayersSize: s.layers.all().reduce((sum, l) => sum + l.size, 0),
       Images: images,
-      Containers: s.usage.diskUsageContainers(),
-      Volumes: s.usage.diskUsageVolumes(),
+      Containers: containers,
+      Volumes: volumes,
       BuildCache: buildCache,
       BuilderSize: buildCache.reduce((sum, b) => sum + b.Size, 0),
     });

@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { InvalidError } from '../../errdefs.js';
+import { asDiskFull, InvalidError, isDiskFull } from '../../errdefs.js';
 import type { EntryStat, EntryType } from '../fs/file-tree.js';
 import { decompressContext } from './decompress.js';
 
@@ -91,6 +91,7 @@ export async function indexContext(input: Readable, tarFile: string): Promise<Co
     file.destroy();
     await writing.catch(() => undefined);
     if (err instanceof InvalidError) throw err;
+    if (isDiskFull(err)) throw asDiskFull(err, 'storing the build context');
     throw new ContextFormatError(`the build context is not a valid tar stream: ${(err as Error).message}`);
   }
   return index;

@@ -21,8 +21,11 @@ const USER_OPAQUE_XATTR = 'SCHILY.xattr.user.overlay.opaque';
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 
-/** The layer tar of `upperDir`. Errors (tar failing, a broken entry) surface on the stream. */
-export function upperDirTar(upperDir: string): Readable {
+/**
+ * The layer tar of `upperDir`. Errors (tar failing, a broken entry) surface on the stream.
+ * `skip(name, header)` leaves out entries (name without a leading "./"), e.g. a container's mount points.
+ */
+export function upperDirTar(upperDir: string, skip?: (name: string, h: TarHeader) => boolean): Readable {
   const out = new PassThrough();
   const child = spawn('tar', [
     '--create', '--file=-', '--directory', upperDir, '--numeric-owner', '--sort=name',
@@ -42,7 +45,7 @@ export function upperDirTar(upperDir: string): Readable {
     for await (const entry of extract) {
       const e = entry;
       for (const h of rewriteHeader(e.header)) {
-        if (written.has(h.name)) continue;
+        if (written.has(h.name) || skip?.(h.name, h)) continue;
         written.add(h.name);
         // A file entry's sink must be ended even when empty, or the pack waits for it forever.
         if (h.type === 'file' && h.size) await pipeline(e, pack.entry(h));

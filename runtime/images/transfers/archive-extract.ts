@@ -7,7 +7,7 @@ import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { InvalidError } from '../../errdefs.js';
+import { asDiskFull, InvalidError, isDiskFull } from '../../errdefs.js';
 import { openDecompressed } from '../../layers/decompress.js';
 
 export class ArchiveFormatError extends InvalidError {}
@@ -53,6 +53,7 @@ export async function extractArchive(input: Readable, dir: string): Promise<Extr
   } catch (err) {
     extract.destroy();
     if (err instanceof InvalidError) throw err;
+    if (isDiskFull(err)) throw asDiskFull(err, 'unpacking the image archive');
     throw new ArchiveFormatError(`the image archive is not a valid tar (or gzip) file: ${(err as Error).message}`);
   }
   const resolve = (path: string): string => {

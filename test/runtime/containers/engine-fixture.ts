@@ -50,9 +50,10 @@ export function engineTestOptions(extra: readonly (readonly [string, string])[] 
 }
 
 /** `args`: more berthd options (e.g. --seccomp-profile unconfined). */
-export async function startEngine(opts: { importBusybox?: boolean; args?: string[] } = {}): Promise<Engine> {
+/** `root`: the daemon's root (e.g. on a small tmpfs), instead of one in the temp folder. */
+export async function startEngine(opts: { importBusybox?: boolean; args?: string[]; root?: string } = {}): Promise<Engine> {
   const base = mkdtempSync(join(tmpdir(), 'berth-ct-'));
-  const root = join(base, 'root');
+  const root = opts.root ?? join(base, 'root');
   const socket = join(base, 'engine.sock');
   // Letters then digits, at most 6: interface names are limited to 15 bytes.
   const prefix = `t${randomBytes(3).readUIntBE(0, 3).toString(36).slice(0, 5)}`;
