@@ -43,7 +43,7 @@ export async function e2ePrerequisites(opts: E2eNeeds): Promise<E2ePrerequisites
   const missing: string[] = [];
   if (!existsSync(CHROMIUM)) missing.push(`Chromium at ${CHROMIUM} (apt-get install -y chromium, or set BERTH_CHROMIUM)`);
   if (opts.needsBundledEngine) {
-    if (process.getuid?.() !== 0) missing.push('root (the bundled engine runs containers as root)');
+    if (process.getuid?.() !== 0) missing.push('root (these tests run the bundled engine as root; the rootless ones create a user)');
     if (!onPath('runc') && !onPath('crun')) missing.push('runc or crun (apt-get install -y runc)');
   }
   if (opts.needsRootless) {
