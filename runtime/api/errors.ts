@@ -3,7 +3,7 @@
 // Internal errors (500s) go to the daemon's log in full; the client gets the message without host
 // paths (they tell a client nothing it can act on and show the layout of the daemon's root).
 import type { ServerResponse } from 'node:http';
-import { errorKind, errorMessage, type ErrorKind } from '../errdefs.js';
+import { DiskFullError, errorKind, errorMessage, type ErrorKind } from '../errdefs.js';
 import { RegistryError } from '../registry/errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -51,6 +51,9 @@ const HOST_PATH = /(^|[\s'"`(\[{=])\/(?!\/)[^\s'"`()[\]{},;]*/g;
 export function internalMessage(err: unknown): string {
   const full = errorMessage(err);
   process.stderr.write(`berthd: internal error: ${err instanceof Error && err.stack ? err.stack : full}\n`);
+  // A full disk's message is written for the user and names only the engine's root, which any client
+  // reads from /info (DockerRootDir) anyway: it is what they must free space on.
+  if (err instanceof DiskFullError) return full;
   return withoutHostPaths(full);
 }
 
