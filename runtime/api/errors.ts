@@ -53,7 +53,7 @@ export function internalMessage(err: unknown): string {
   process.stderr.write(`berthd: internal error: ${err instanceof Error && err.stack ? err.stack : full}\n`);
   // A full disk's message is written for the user and names only the engine's root, which any client
   // reads from /info (DockerRootDir) anyway: it is what they must free space on.
-  if (err instanceof DiskFullError) return full;
+  if (err instanceof DiskFullError || full === new DiskFullError(undefined).message) return full;
   return withoutHostPaths(full);
 }
 
