@@ -61,7 +61,7 @@ function hintFor(e: EngineErrorShape, why: string): string {
   switch (e.statusCode) {
     case 401:
     case 403:
-      return 'The registry wants credentials: log in with `docker login` for that registry, then try again.';
+      return 'The registry refused the credentials Berth sent, or wants some: log in with "Berth: Log In to Registry", then try again.';
     case 404:
       // The router's answer for a route it does not have, not a missing resource.
       if (lower === 'page not found') return 'This engine does not offer that operation (its API has no such route).';

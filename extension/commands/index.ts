@@ -10,6 +10,8 @@ import type { EngineCtx, Handler } from './command-context.js';
 import { copyId } from './copy-id.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
+import { logInToRegistry } from './log-in-registry.js';
+import { logOutOfRegistry } from './log-out-registry.js';
 import { prune } from './prune.js';
 import { pullImage } from './pull-image.js';
 import { pushImage } from './push-image.js';
@@ -77,6 +79,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.prune': { enabled: prune('images') },
   'images.showDangling': { always: showDangling(true) },
   'images.hideDangling': { always: showDangling(false) },
+
+  'registry.logIn': { enabled: logInToRegistry },
+  'registry.logOut': { always: logOutOfRegistry },
 
   'volumes.refresh': { always: refreshView('volume') },
   'volumes.inspect': { enabled: inspect('volume') },

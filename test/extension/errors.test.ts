@@ -29,7 +29,7 @@ test('an image in use, a missing image, a taken port, a refused socket', () => {
   assert.match(engineErrorMessage(dockerodeError(500, { message: 'driver failed programming external connectivity: Bind for 127.0.0.1:8080 failed: port is already allocated' }), 'start web'), /already uses that host port/);
   const refused = Object.assign(new Error('connect ECONNREFUSED /run/berth/engine.sock'), { code: 'ECONNREFUSED' });
   assert.match(engineErrorMessage(refused, 'list containers'), /^Could not list containers: connect ECONNREFUSED \/run\/berth\/engine\.sock\. The engine is not answering/);
-  assert.match(engineErrorMessage(dockerodeError(401, { message: 'unauthorized: authentication required' }), 'push x'), /docker login/);
+  assert.match(engineErrorMessage(dockerodeError(401, { message: 'unauthorized: authentication required' }), 'push x'), /Berth: Log In to Registry/);
 });
 
 test('304 is not a failure; user errors keep their words', () => {
