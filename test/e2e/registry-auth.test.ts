@@ -61,12 +61,13 @@ for (const c of CASES) {
 
       // Log In: a wrong password is refused by the engine's check and nothing is kept.
       await logIn(h, registry.host, 'not-the-password');
-      await waitForNotification(page, new RegExp(`^Could not log in to ${escapeRegExp(registry.host)}`), /^Logged in/, 60_000);
+      const refused = await waitForNotification(page, new RegExp(`^Could not log in to ${escapeRegExp(registry.host)}: .*incorrect username or password`), /^Logged in/, 60_000);
       await clearNotifications(page);
+      await refused.waitFor({ state: 'hidden', timeout: 30_000 });
       await logIn(h, registry.host, PASSWORD);
       const where = openQuickInput(page).filter({ hasText: /where should Berth keep the credentials/ });
       await where.locator('.monaco-list-row').filter({ hasText: 'Berth (VS Code secret storage)' }).first().click();
-      await waitForNotification(page, new RegExp(`^Logged in to ${escapeRegExp(registry.host)} as ${USER}\\.`), /^Could not|^Logged in .* but/, 60_000);
+      await waitForNotification(page, new RegExp(`^Logged in to ${escapeRegExp(registry.host)} as ${USER}\\.`), /^Logged in .* but could not save/, 60_000);
       await clearNotifications(page);
 
       await contextMenu(page, tagRow, 'Push Image');
