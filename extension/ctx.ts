@@ -16,6 +16,7 @@ import { BerthCredentials } from './registry/berth-credentials.js';
 import { credentialHelperRunner } from './registry/credential-helper.js';
 import { DockerConfig, dockerConfigPath } from './registry/docker-config.js';
 import { RegistryCredentials } from './registry/registry-credentials.js';
+import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js';
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
 import { EngineViewProvider } from './views/engine-view.js';
@@ -29,6 +30,7 @@ export class Ctx implements vscode.Disposable {
   readonly buildDiagnostics: vscode.DiagnosticCollection;
   readonly views: ResourceViews;
   readonly inspectDocuments: InspectDocuments;
+  readonly historyDocuments: HistoryDocuments;
   readonly languageClient: DockerfileLanguageClient;
   /** What pulls, pushes and builds send to registries: Berth's logins, then the docker CLI's. */
   readonly registryCredentials: RegistryCredentials;
@@ -46,6 +48,7 @@ export class Ctx implements vscode.Disposable {
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
     this.views = new ResourceViews(() => this.connection?.client);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
+    this.historyDocuments = new HistoryDocuments(() => this.connection?.client);
     this.registryCredentials = new RegistryCredentials(
       new BerthCredentials(extension.secrets),
       new DockerConfig(dockerConfigPath(process.env, os.homedir()), credentialHelperRunner(process.env)),
@@ -62,6 +65,8 @@ export class Ctx implements vscode.Disposable {
       this.views,
       this.inspectDocuments,
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, this.inspectDocuments),
+      this.historyDocuments,
+      vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this.historyDocuments),
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),

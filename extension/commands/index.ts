@@ -8,6 +8,7 @@ import { attachShell } from './attach-shell.js';
 import { buildImage } from './build-image.js';
 import type { EngineCtx, Handler } from './command-context.js';
 import { copyId } from './copy-id.js';
+import { showImageHistory } from './image-history.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
 import { logInToRegistry } from './log-in-registry.js';
@@ -75,6 +76,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.push': { enabled: pushImage },
   'images.remove': { enabled: removeImage },
   'images.inspect': { enabled: inspect('image') },
+  'images.history': { enabled: showImageHistory },
   'images.copyId': { enabled: copyId },
   'images.prune': { enabled: prune('images') },
   'images.showDangling': { always: showDangling(true) },
