@@ -36,7 +36,7 @@ export function formatHistory(ref: string, entries: readonly HistoryEntry[], now
     by: instructionOf(e.CreatedBy ?? '').replace(/\s*\n\s*/g, ' ⏎ '),
     comment: e.Comment ?? '',
   }));
-  const header = { id: 'IMAGE', created: 'CREATED', size: 'SIZE', by: 'CREATED BY', comment: 'COMMENT' };
+  const header = { id: 'IMAGE', created: 'CREATED', size: 'SIZE', by: 'CREATED BY (comment)', comment: '' };
   const all = [header, ...rows];
   const w = (k: 'id' | 'created' | 'size'): number => Math.max(...all.map((r) => r[k].length));
   const [wi, wc, ws] = [w('id'), w('created'), w('size')];
