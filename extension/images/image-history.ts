@@ -41,7 +41,7 @@ export function formatHistory(ref: string, entries: readonly HistoryEntry[], now
   const w = (k: 'id' | 'created' | 'size'): number => Math.max(...all.map((r) => r[k].length));
   const [wi, wc, ws] = [w('id'), w('created'), w('size')];
   const line = (r: typeof header): string =>
-    `${r.id.padEnd(wi)}  ${r.created.padEnd(wc)}  ${r.size.padStart(ws)}  ${r.by}${r.comment ? `  (${r.comment})` : ''}`.trimEnd();
+    `${r.id.padEnd(wi)}  ${r.created.padEnd(wc)}  ${r.size.padStart(ws)}  ${[r.by, r.comment && `(${r.comment})`].filter(Boolean).join('  ')}`.trimEnd();
   return [
     `History of ${ref}: ${entries.length} layer${entries.length === 1 ? '' : 's'}, ${humanSize(total)} in all (newest first)`,
     '',

@@ -14,6 +14,7 @@ const ENTRIES: HistoryEntry[] = [
   { Id: '<missing>', Created: secondsAgo(3 * 3600), CreatedBy: '/bin/sh -c npm ci &&\n    npm run build', Size: 48_300_000, Comment: '' },
   { Id: '<missing>', Created: secondsAgo(40 * 86400), CreatedBy: '/bin/sh -c #(nop) ADD file:abc in / ', Size: 7_340_000, Comment: 'imported from -' },
 ];
+const IMPORTED: HistoryEntry[] = [{ Id: 'sha256:ec8ec7f887c3aa', Created: secondsAgo(5), CreatedBy: '', Size: 2_000_000, Comment: 'Imported from -' }];
 
 test('instructions as written: the nop wrapper dropped, shell commands marked RUN, others untouched', () => {
   assert.equal(instructionOf('/bin/sh -c #(nop)  CMD ["node" "server.js"]'), 'CMD ["node" "server.js"]');
@@ -30,6 +31,7 @@ test('the history table: newest first, short ids, ages, sizes, one line per laye
   assert.match(lines[3], /^3f57d9401f8d\s+2 minutes ago\s+0 B\s+CMD \["node" "server\.js"\]$/);
   assert.match(lines[4], /^<missing>\s+3 hours ago\s+48\.3 MB\s+RUN npm ci && ⏎ npm run build$/);
   assert.match(lines[5], /^<missing>\s+1 month ago\s+7\.3 MB\s+ADD file:abc in \/\s+\(imported from -\)$/);
+  assert.match(formatHistory('busybox:latest', IMPORTED, NOW).split('\n')[3], /^ec8ec7f887c3  just now  2\.0 MB  \(Imported from -\)$/);
   // Columns line up: CREATED starts at the same place in every row.
   const at = lines.slice(2, 6).map((l) => l.search(/(CREATED|\d+ (minutes|hours|month))/));
   assert.equal(new Set(at).size, 1, text);
