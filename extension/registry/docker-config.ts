@@ -61,7 +61,13 @@ export class DockerConfig {
 
   /** Where `store` puts credentials: a helper's name, or the file itself. */
   storeDescription(registry: string): string {
-    const helper = this.helperFor(registry);
+    let helper: string | undefined;
+    try {
+      helper = this.helperFor(registry);
+    } catch (err) {
+      // Offered anyway: storing then fails with this same reason, which the user can fix.
+      return `cannot be read now: ${(err as Error).message}`;
+    }
     return helper ? `docker-credential-${helper}` : `${this.file} (base64, as docker login does without a credential store)`;
   }
 

@@ -166,6 +166,7 @@ test("Berth's logins come first; the docker config fills in the rest; a broken c
     const warned = new RegistryCredentials(berth, new DockerConfig(cfg.file, credentialHelperRunner()), (l) => warnings.push(l));
     assert.deepEqual(decode((await warned.pullPushAuth('127.0.0.1:5000/app')).base64), {});
     assert.match(warnings[0], /is not valid JSON/);
+    assert.match(new DockerConfig(cfg.file, credentialHelperRunner()).storeDescription('x:1'), /^cannot be read now: .*is not valid JSON/);
   } finally {
     cfg.dispose();
   }
