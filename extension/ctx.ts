@@ -12,6 +12,11 @@ import { EngineSettingError, resolveEngineTarget } from './engine/engine-target.
 import { listImageNames } from './engine/image-names.js';
 import type { WayOut } from './engine/preflight.js';
 import { EngineStatusBar } from './status-bar.js';
+import { BerthCredentials } from './registry/berth-credentials.js';
+import { credentialHelperRunner } from './registry/credential-helper.js';
+import { DockerConfig, dockerConfigPath } from './registry/docker-config.js';
+import { RegistryCredentials } from './registry/registry-credentials.js';
+import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js';
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
 import { EngineViewProvider } from './views/engine-view.js';
@@ -27,7 +32,10 @@ export class Ctx implements vscode.Disposable {
   readonly buildDiagnostics: vscode.DiagnosticCollection;
   readonly views: ResourceViews;
   readonly inspectDocuments: InspectDocuments;
+  readonly historyDocuments: HistoryDocuments;
   readonly languageClient: DockerfileLanguageClient;
+  /** What pulls, pushes and builds send to registries: Berth's logins, then the docker CLI's. */
+  readonly registryCredentials: RegistryCredentials;
   private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
@@ -43,6 +51,12 @@ export class Ctx implements vscode.Disposable {
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
     this.views = new ResourceViews(() => this.connection?.client);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
+    this.historyDocuments = new HistoryDocuments(() => this.connection?.client);
+    this.registryCredentials = new RegistryCredentials(
+      new BerthCredentials(extension.secrets),
+      new DockerConfig(dockerConfigPath(process.env, os.homedir()), credentialHelperRunner(process.env)),
+      (line) => this.engineLog.warn(line),
+    );
     this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
     this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
     this.extCleanup.push(
@@ -55,6 +69,8 @@ export class Ctx implements vscode.Disposable {
       this.views,
       this.inspectDocuments,
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, this.inspectDocuments),
+      this.historyDocuments,
+      vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this.historyDocuments),
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),

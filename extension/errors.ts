@@ -45,6 +45,9 @@ export function engineErrorMessage(err: unknown, doing: string): string {
   return `Could not ${doing}: ${sentence(why)}${hint ? ` ${hint}` : ''}`;
 }
 
+const AUTH_HINT = 'The registry refused the credentials Berth sent, or wants some: log in with "Berth: Log In to Registry", then try again.';
+const AUTH_FAILURE = /unauthorized|authentication required|no basic auth credentials|incorrect username or password|denied: requested access/;
+
 function hintFor(e: EngineErrorShape, why: string): string {
   switch (e.code) {
     case 'ECONNREFUSED':
@@ -58,10 +61,9 @@ function hintFor(e: EngineErrorShape, why: string): string {
       return 'The connection to the engine broke; try again, and check the Engine view.';
   }
   const lower = why.toLowerCase();
+  // A pull or push refused mid-stream arrives in a 200 response, so its words are all there is to go by.
+  if (e.statusCode === 401 || e.statusCode === 403 || AUTH_FAILURE.test(lower)) return AUTH_HINT;
   switch (e.statusCode) {
-    case 401:
-    case 403:
-      return 'The registry wants credentials: log in with `docker login` for that registry, then try again.';
     case 404:
       // The router's answer for a route it does not have, not a missing resource.
       if (lower === 'page not found') return 'This engine does not offer that operation (its API has no such route).';

@@ -2,6 +2,7 @@
 // defaults to the folder name, the current step in a progress notification, the full log in the
 // "Berth Build" output, and on failure a diagnostic on the failing line of the Dockerfile.
 import * as path from 'node:path';
+import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
 import { checkImageReference, defaultTag, failingLine, parseStep, type BuildStep } from '../build/dockerfile-steps.js';
 import { readJsonMessages } from '../engine/json-messages.js';
@@ -56,7 +57,12 @@ export const buildImage = (e: EngineCtx): Handler => async (...args) => {
         const { packContext } = await import('../build/context-tar.js');
         const packed = packContext({ dir: contextDir, dockerfile: dockerfile.fsPath });
         packed.done.catch(() => undefined);
+        // FROM may name any registry: send every known login (X-Registry-Config), as the docker CLI does.
+        // docker-modem sends `base64` as it is; its own encoding is plain base64, which dockerd's
+        // URL-alphabet decoder rejects, hence the pre-encoded value (dockerode's types omit this form).
+        const registryconfig = (await e.ctx.registryCredentials.buildRegistryConfig()) as unknown as Dockerode.RegistryConfig;
         const stream = (await e.docker.buildImage(packed.stream as unknown as NodeJS.ReadableStream, {
+          registryconfig,
           t: tag,
           dockerfile: packed.dockerfileInTar,
           rm: true,

@@ -13,8 +13,11 @@ import { composeLogs } from './compose-logs.js';
 import { composeRestart } from './compose-restart.js';
 import { composeUp, composeUpSelect } from './compose-up.js';
 import { copyId } from './copy-id.js';
+import { showImageHistory } from './image-history.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
+import { logInToRegistry } from './log-in-registry.js';
+import { logOutOfRegistry } from './log-out-registry.js';
 import { prune } from './prune.js';
 import { pullImage } from './pull-image.js';
 import { pushImage } from './push-image.js';
@@ -79,10 +82,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.push': { enabled: pushImage },
   'images.remove': { enabled: removeImage },
   'images.inspect': { enabled: inspect('image') },
+  'images.history': { enabled: showImageHistory },
   'images.copyId': { enabled: copyId },
   'images.prune': { enabled: prune('images') },
   'images.showDangling': { always: showDangling(true) },
   'images.hideDangling': { always: showDangling(false) },
+
+  'registry.logIn': { enabled: logInToRegistry },
+  'registry.logOut': { always: logOutOfRegistry },
 
   'volumes.refresh': { always: refreshView('volume') },
   'volumes.inspect': { enabled: inspect('volume') },

@@ -12,7 +12,8 @@ export const pullImage = (e: EngineCtx): Handler => async (...args) => {
   const name = ref.includes(':') || ref.includes('@') ? ref : `${ref}:latest`;
   try {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${name}`, cancellable: true }, async (progress, token) => {
-      const stream = (await e.docker.pull(name)) as NodeJS.ReadableStream & { destroy?: () => void };
+      const authconfig = await e.ctx.registryCredentials.pullPushAuth(name);
+      const stream = (await e.docker.pull(name, { authconfig })) as NodeJS.ReadableStream & { destroy?: () => void };
       token.onCancellationRequested(() => stream.destroy?.());
       const summary = transferSummary();
       await readJsonMessages(stream, (m) => {

@@ -19,8 +19,9 @@ export const pushImage = (e: EngineCtx): Handler => async (...args) => {
   }
   try {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing ${ref}`, cancellable: true }, async (progress, token) => {
-      // An empty auth header: credentials for a registry come from the engine side (docker login).
-      const stream = (await e.docker.getImage(ref).push({ authconfig: {} })) as NodeJS.ReadableStream & { destroy?: () => void };
+      // No engine remembers a login, so the credentials travel with the request (X-Registry-Auth).
+      const authconfig = await e.ctx.registryCredentials.pullPushAuth(ref);
+      const stream = (await e.docker.getImage(ref).push({ authconfig })) as NodeJS.ReadableStream & { destroy?: () => void };
       token.onCancellationRequested(() => stream.destroy?.());
       const summary = transferSummary();
       await readJsonMessages(stream, (m) => {

@@ -29,7 +29,11 @@ test('an image in use, a missing image, a taken port, a refused socket', () => {
   assert.match(engineErrorMessage(dockerodeError(500, { message: 'driver failed programming external connectivity: Bind for 127.0.0.1:8080 failed: port is already allocated' }), 'start web'), /already uses that host port/);
   const refused = Object.assign(new Error('connect ECONNREFUSED /run/berth/engine.sock'), { code: 'ECONNREFUSED' });
   assert.match(engineErrorMessage(refused, 'list containers'), /^Could not list containers: connect ECONNREFUSED \/run\/berth\/engine\.sock\. The engine is not answering/);
-  assert.match(engineErrorMessage(dockerodeError(401, { message: 'unauthorized: authentication required' }), 'push x'), /docker login/);
+  assert.match(engineErrorMessage(dockerodeError(401, { message: 'unauthorized: authentication required' }), 'push x'), /Berth: Log In to Registry/);
+  // Refused inside a 200 stream: no status code, only the registry's words.
+  const inStream = Object.assign(new Error('unauthorized: authentication required'), { json: { message: 'unauthorized: authentication required' } });
+  assert.match(engineErrorMessage(inStream, 'pull x'), /log in with "Berth: Log In to Registry"/);
+  assert.match(engineErrorMessage(new Error('Head "http://127.0.0.1:5000/v2/x/manifests/1": no basic auth credentials'), 'pull x'), /Berth: Log In to Registry/);
 });
 
 test('304 is not a failure; user errors keep their words', () => {

@@ -70,6 +70,11 @@ export const settings = new Map<string, unknown>();
 /** setContext calls and other executed commands, for tests to look at. */
 export const executed: { command: string; args: unknown[] }[] = [];
 export const messages: { level: string; text: string }[] = [];
+/** What the next input boxes answer, in order (undefined: the user pressed Escape); their options are kept. */
+export const inputBoxAnswers: (string | undefined)[] = [];
+export const inputBoxes: Record<string, unknown>[] = [];
+/** Each quick pick calls the next chooser with its items; no chooser left means Escape. */
+export const quickPickChoosers: ((items: readonly Record<string, unknown>[]) => unknown)[] = [];
 
 const noop = (): void => undefined;
 const disposable = { dispose: noop };
@@ -102,6 +107,16 @@ export const window = stubNamespace('window', {
   showInformationMessage: async (text: string) => void messages.push({ level: 'info', text }),
   showWarningMessage: async (text: string) => void messages.push({ level: 'warning', text }),
   showErrorMessage: async (text: string) => void messages.push({ level: 'error', text }),
+  showInputBox: async (opts: Record<string, unknown> = {}) => {
+    inputBoxes.push(opts);
+    return inputBoxAnswers.shift();
+  },
+  showQuickPick: async (items: readonly Record<string, unknown>[] | Promise<readonly Record<string, unknown>[]>) => {
+    const choose = quickPickChoosers.shift();
+    return choose ? choose(await items) : undefined;
+  },
+  withProgress: async <T>(_opts: unknown, task: (progress: { report(v: unknown): void }, token: { isCancellationRequested: boolean; onCancellationRequested(l: () => void): { dispose(): void } }) => Promise<T>) =>
+    task({ report: noop }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
 });
 
 export const commands = stubNamespace('commands', {
