@@ -16,7 +16,7 @@ import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
 import { planRootless, withSystemDirs, type RootlessPlan } from './prerequisites.js';
 import { serveLoopbackProxy } from './loopback-proxy.js';
 import { findHolder } from './namespace-holder.js';
-import { stopRecordedProcess } from './recorded-process.js';
+import { stopRecordedProcessAndWait } from './recorded-process.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
 
@@ -118,7 +118,7 @@ export async function launchRootless(options: DaemonOptions): Promise<number> {
     }
     if (plan.tools.slirp4netns && apiSocket) {
       // A slirp4netns of an earlier launcher that was killed: its tap0 would block a new one.
-      stopRecordedProcess(slirpPidFile, 'slirp4netns');
+      await stopRecordedProcessAndWait(slirpPidFile, 'slirp4netns');
       slirp = await startSlirp(plan.tools.slirp4netns, holder ?? daemon.pid!, apiSocket);
       writeFileSync(slirpPidFile, `${slirp.pid}\n`);
     }

@@ -22,3 +22,23 @@ export function stopRecordedProcess(pidFile: string, comm: string): void {
   }
   rmSync(pidFile, { force: true });
 }
+
+/**
+ * stopRecordedProcess, then waits (up to `timeoutMs`) until the process has exited: what it held (a
+ * tap device, for slirp4netns) is released only then, and SIGKILL is delivered asynchronously.
+ */
+export async function stopRecordedProcessAndWait(pidFile: string, comm: string, timeoutMs = 3000): Promise<void> {
+  const pid = recordedProcess(pidFile, comm);
+  stopRecordedProcess(pidFile, comm);
+  if (!pid) return;
+  for (let waited = 0; waited < timeoutMs && running(pid); waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Alive and not a zombie (a zombie has closed its files already). */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
