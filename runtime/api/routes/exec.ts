@@ -27,7 +27,7 @@ export function registerExecRoutes(router: Router, E: () => Promise<ContainerEng
 async function execStart(e: ContainerEngine, req: ApiRequest, res: ServerResponse): Promise<void> {
   const id = req.params[0];
   const exec = e.execs.get(id);
-  const up = upgradeBody(req);
+  const up = await upgradeBody(req);
   const body = up ? decodeBody<ExecStart>(up.body, execStartBody) : await readBody<ExecStart>(req.raw, execStartBody);
   const tty = body.Tty ?? Boolean(exec.Config.Tty);
   if (body.Detach) {

@@ -110,17 +110,49 @@ function stopReading(socket: Socket): void {
   handle.readStop();
 }
 
-/** The JSON body of an upgraded request sits at the start of `head` (Content-Length bytes). */
-export function upgradeBody(req: ApiRequest): { body: unknown; length: number } | undefined {
+/**
+ * The JSON body of an upgraded request: the first Content-Length bytes after its headers. Node hands
+ * over whatever had arrived with the headers (`head`); the rest of the body may still be on its way,
+ * and must not reach the process's stdin, so it is read from the socket first (anything after the
+ * body stays in `head` for the stream).
+ */
+export async function upgradeBody(req: ApiRequest): Promise<{ body: unknown; length: number } | undefined> {
   const up = heads.get(req.raw);
   if (!up) return undefined;
   const length = Number(req.raw.headers['content-length'] ?? 0) || 0;
+  if (up.head.length < length) up.head = Buffer.concat([up.head, await readAtLeast(up.socket, length - up.head.length)]);
   const text = up.head.subarray(0, length).toString();
   try {
     return { body: text ? JSON.parse(text) : {}, length };
   } catch (err) {
     throw new InvalidError(`malformed JSON in request body: ${(err as Error).message}`);
   }
+}
+
+/** Reads `n` bytes or more from a socket nobody reads yet, then leaves it paused again. */
+function readAtLeast(socket: Duplex, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const done = (err?: Error): void => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.pause();
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks));
+    };
+    const onData = (c: Buffer): void => {
+      chunks.push(c);
+      got += c.length;
+      if (got >= n) done();
+    };
+    const onEnd = (): void => done(new InvalidError(`the request body ended after ${got} of ${n} more bytes`));
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    socket.resume();
+  });
 }
 
 function drainedOrClosed(w: { writableNeedDrain: boolean; destroyed: boolean; once(ev: string, f: () => void): unknown; off(ev: string, f: () => void): unknown }): Promise<void> {
