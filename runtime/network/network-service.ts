@@ -7,7 +7,7 @@
 // each other by name through /etc/hosts entries the container service rewrites (no DNS server).
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
@@ -84,6 +84,27 @@ export class NetworkService {
     ensure('none', 'null');
     // Written only when something changed: a daemon must be able to start on a full disk.
     if (this.state.networks.length !== known || !existsSync(this.file)) await this.save();
+    await this.removeOrphanNamespaces();
+  }
+
+  /**
+   * Network namespaces of this daemon's prefix that no endpoint on record names: a daemon killed while a
+   * container started, after its namespace was made and before networks.json had its endpoint. Nothing
+   * ran in them (the process starts later), and each would keep a veth on its bridge, and with it the
+   * bridge and its subnet, for good.
+   */
+  private async removeOrphanNamespaces(): Promise<void> {
+    if (!existsSync('/run/netns')) return;
+    const known = new Set(Object.keys(this.state.endpoints).map((id) => this.netnsName(id)));
+    for (const name of readdirSync('/run/netns')) {
+      if (!name.startsWith(`${this.prefix}-`) || known.has(name)) continue;
+      const pids = await run('ip', ['netns', 'pids', name]).catch(() => 'unknown');
+      if (pids.trim()) continue;
+      await ip(['netns', 'del', name]).then(
+        () => process.stderr.write(`berthd: network namespace ${name} of a container whose start was cut off removed\n`),
+        (err: unknown) => process.stderr.write(`berthd: network namespace ${name} left: ${(err as Error).message}\n`),
+      );
+    }
   }
 
   /**
