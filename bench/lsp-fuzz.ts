@@ -27,21 +27,10 @@ import { SemanticTokensCache, semanticTokensFull, semanticTokensRange } from '..
 import { signatureHelp } from '../language-server/features/signature-help';
 import { documentSymbols } from '../language-server/features/symbols';
 import { LspClient } from '../test/language-server/lsp-client';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 const CORPUS = '/work/shared/corpus/dockerfiles';
 const BUNDLE = path.resolve(__dirname, '..', 'dist', 'language-server.js');
-
-/** mulberry32: small, seedable, good enough to pick mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fragments that stress the parser's corners: continuations, heredocs, quotes, JSON, flags,
 // variables with modifiers, directives, pragmas, odd whitespace and characters.
@@ -214,7 +203,7 @@ function inside(inner: Range, outer: Range): boolean {
 
 function inProcess(inputs: number, seed: number, corpus: string[], checks: Checks): Timings {
   const lib = dockerfileLibrary();
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const timings = new Timings();
   const tokens = new SemanticTokensCache();
   const uri = 'file:///fuzz/Dockerfile';
@@ -306,7 +295,7 @@ function crafted(): Record<string, Record<string, string>> {
 
 async function overStdio(inputs: number, seed: number, corpus: string[]): Promise<{ requests: number; errors: number; failedLogs: number; alive: boolean; maxMs: number; medianMs: number }> {
   const client = await LspClient.start({ bundle: BUNDLE });
-  const rnd = prng(seed ^ 0x5eed);
+  const rnd = seededRandom(seed ^ 0x5eed);
   let requests = 0;
   let errors = 0;
   const times: number[] = [];

@@ -9,6 +9,7 @@ import type { DockerfileAst, Instruction, Range } from '../../../dockerfile/synt
 import { viewInstruction } from '../../../dockerfile/syntax/instructions.js';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser.js';
 import { corpusDir, corpusSearched } from '../../helpers/dockerfile-corpus.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const dir = corpusDir;
 const corpus = dir
@@ -75,22 +76,10 @@ test('every corpus Dockerfile parses with ranges inside the document and no buil
   }
 });
 
-/** Small deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NASTY = ['\\', '\\\n', '`', '"', "'", '<<EOF', '<<-"X"\n', '\n', '\r', '\r\n', '[', ']', '${', '}', '--', '--mount=', '#', ' ', '\t', '\uFEFF', '😀', '=', 'ONBUILD ', 'FROM ', '\n\\\n'];
 
 test('mutated corpus files never throw and keep their ranges inside the document', () => {
-  const rand = prng(20240611);
+  const rand = seededRandom(20240611);
   let inputs = 0;
   for (const { name, text } of corpus) {
     for (let k = 0; k < 4; k++) {

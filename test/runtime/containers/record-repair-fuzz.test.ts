@@ -4,19 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { repairRecord } from '../../../runtime/containers/record-repair.js';
 import { initialState, inspectView, summaryView } from '../../../runtime/containers/record.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK: unknown[] = [null, true, false, 0, -1, 1.5, 1e30, '', 'x', '/abs', [], [1, 'a'], {}, { a: 5 }, { a: { b: [null] } }, ['80/tcp']];
 
@@ -51,7 +41,7 @@ function damage(rnd: () => number, v: unknown, depth = 0): unknown {
 
 test(`damaged records are repaired into records that list and inspect (seed ${SEED})`, (t) => {
   t.diagnostic(`seed ${SEED} (repeat with BERTH_FUZZ_SEED=${SEED})`);
-  const rnd = generator(SEED);
+  const rnd = seededRandom(SEED);
   const kinds = { ok: 0, repaired: 0, skipped: 0 };
   for (let i = 0; i < 2000; i++) {
     let rec: unknown = base();

@@ -10,6 +10,7 @@ import { apiRequest } from '../../helpers/api-request.js';
 import { createBody, updateBody } from '../../../runtime/schema/container-schema.js';
 import { execCreateBody, networkConnectBody, networkCreateBody, networkDisconnectBody, volumeCreateBody } from '../../../runtime/schema/resource-schemas.js';
 import type { GoStruct, GoType } from '../../../runtime/schema/go-json.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const opts = engineTestOptions();
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -27,18 +28,6 @@ before(async () => {
   }
 });
 after(async () => { await e?.dispose(); });
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated from its seed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ['', 'x', 'false', '0', 'true', 'rel/dir', '/abs/dir', '/', 'SIGBOGUS', 'TERM', '9', 'always', 'on-failure', 'no', 'bind', 'volume', 'tmpfs',
   '80/tcp', '53/udp', 'abc', '8080-8081', '70000', 'a=b', '=x', 'h:1.2.3.4', 'h:notanip', 'ALL', 'NET_ADMIN', 'BOGUS', 'host', 'none', 'bridge', 'bogus',
@@ -102,7 +91,7 @@ const ROUTES: Route[] = [
 
 test(`random bodies to every create/update route: 2xx or 4xx, never a 500 (seed ${SEED})`, opts, async (t) => {
   t.diagnostic(`seed ${SEED} (repeat with BERTH_FUZZ_SEED=${SEED})`);
-  const rnd = generator(SEED);
+  const rnd = seededRandom(SEED);
   const failures: string[] = [];
   const statuses = new Map<number, number>();
   for (let i = 0; i < BODIES; i++) {

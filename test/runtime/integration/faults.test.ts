@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineTestOptions, eventually, startEngine, type Engine } from '../containers/engine-fixture.js';
 import type { RunResult } from '../../helpers/daemon.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 const opts = engineTestOptions();
 const full = process.env.BERTH_FAULTS === 'full';
@@ -20,18 +21,7 @@ const SEED = Number(process.env.BERTH_FAULT_SEED ?? 22);
 let e: Engine;
 const scratch = mkdtempSync(join(tmpdir(), 'berth-faults-'));
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(SEED);
+const random = seededRandom(SEED);
 
 before(async () => {
   if (opts.skip) return;
