@@ -73,7 +73,8 @@ function readOwner(path: string): number | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** A process that exists and is not a zombie (a zombie holds nothing: no lock, no files). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

@@ -2,6 +2,7 @@
 // are found again through a pid file. A pid counts only while /proc says it is still that program:
 // after a reboot the number may belong to anything.
 import { readFileSync, rmSync } from 'node:fs';
+import { isAlive } from '../daemon/root-lock.js';
 
 /** The pid recorded in `pidFile`, if that process is alive and its command name is `comm`. */
 export function recordedProcess(pidFile: string, comm: string): number | undefined {
@@ -31,14 +32,6 @@ export async function stopRecordedProcessAndWait(pidFile: string, comm: string, 
   const pid = recordedProcess(pidFile, comm);
   stopRecordedProcess(pidFile, comm);
   if (!pid) return;
-  for (let waited = 0; waited < timeoutMs && running(pid); waited += 20) await new Promise((r) => setTimeout(r, 20));
+  for (let waited = 0; waited < timeoutMs && isAlive(pid); waited += 20) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** Alive and not a zombie (a zombie has closed its files already). */
-function running(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}

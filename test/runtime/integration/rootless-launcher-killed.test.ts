@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { isAlive } from '../../../runtime/daemon/root-lock.js';
 import { importBusyboxRootless, rootlessTestOptions, startRootlessEngine, type RootlessEngine } from '../rootless/rootless-fixture.js';
 
 const opts = rootlessTestOptions();
@@ -18,22 +19,14 @@ before(async () => {
 });
 after(async () => { await e?.dispose(); });
 
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 test('kill -9 of the launcher: the daemon inside stops by itself, the next start works, the container lives on', opts, async () => {
   assert.equal((await e.docker(['run', '-d', '--name', 'survivor', 'busybox', 'sleep', '300'])).code, 0, e.log());
   const pidFile = join(e.base, '.local', 'share', 'berth', 'berthd.pid');
   const daemonPid = Number(readFileSync(pidFile, 'utf8').trim());
   assert.notEqual(daemonPid, e.launcherPid(), 'the daemon is a process of its own inside the namespace');
   process.kill(e.launcherPid()!, 'SIGKILL');
-  for (let i = 0; i < 100 && alive(daemonPid); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(alive(daemonPid), false, `the daemon (pid ${daemonPid}) stopped after its launcher was killed:\n${e.log()}`);
+  for (let i = 0; i < 100 && isAlive(daemonPid); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(isAlive(daemonPid), false, `the daemon (pid ${daemonPid}) stopped after its launcher was killed:\n${e.log()}`);
   assert.match(e.log(), /the launcher is gone, shutting down/);
   assert.equal(existsSync(e.socket), false, 'it removed its socket');
 
@@ -48,6 +41,6 @@ test('a start right after the launcher was killed waits for the old daemon inste
   const daemonPid = Number(readFileSync(pidFile, 'utf8').trim());
   process.kill(e.launcherPid()!, 'SIGKILL');
   await e.restart();
-  assert.equal(alive(daemonPid), false, 'the old daemon is gone');
+  assert.equal(isAlive(daemonPid), false, 'the old daemon is gone');
   assert.equal((await e.docker(['run', '--rm', 'busybox', 'true'])).code, 0, e.log());
 });
