@@ -13,7 +13,8 @@ export const BASE_IMAGE = 'busybox:latest';
 /** The engine's own defaults (design: as root /run/berth, /var/lib/berth; else XDG folders). */
 export function defaultEngineLocation() {
   if (process.getuid?.() === 0) return { socket: '/run/berth/engine.sock', root: '/var/lib/berth' };
-  const runtimeDir = process.env.XDG_RUNTIME_DIR || join('/run/user', String(process.getuid?.() ?? 0));
+  // The same fallback as berthd's own (runtime/daemon/options.ts), so the extension finds this engine.
+  const runtimeDir = process.env.XDG_RUNTIME_DIR || join('/tmp', `berth-${process.getuid?.() ?? 0}`);
   const dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return { socket: join(runtimeDir, 'berth', 'engine.sock'), root: join(dataHome, 'berth') };
 }
