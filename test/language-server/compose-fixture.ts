@@ -6,9 +6,16 @@ import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { LspClient } from './lsp-client';
 
-/** A temporary folder with `files` written into it (paths relative to it). */
+const made: string[] = [];
+// Each test file runs in its own process; the folders go when it exits so runs leave nothing in /tmp.
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder with `files` written into it (paths relative to it), removed when the process exits. */
 export function project(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-lsp-'));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
