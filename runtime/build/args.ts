@@ -6,7 +6,8 @@
 //   image history unless the Dockerfile declares them.
 // - The platform args (TARGETPLATFORM, BUILDARCH, ...) are meta args, as in BuildKit.
 // - In a stage, ENV beats ARG of the same name.
-import { platformArgs, PROXY_ARGS, LINUX_AMD64 } from '../../dockerfile/expansion/predefined.js';
+import { platformArgs, PROXY_ARGS, type Platform } from '../../dockerfile/expansion/predefined.js';
+import { hostPlatform } from './platform.js';
 
 const PROXY = new Set(PROXY_ARGS);
 
@@ -25,8 +26,8 @@ export class BuildArgs {
   ) {}
 
   /** The args of one build: the given build args and the predefined platform args. */
-  static forBuild(fromOptions: ReadonlyMap<string, string | null>, target = ''): BuildArgs {
-    const meta = new Map<string, string | null>(Object.entries(platformArgs(LINUX_AMD64, LINUX_AMD64, target)));
+  static forBuild(fromOptions: ReadonlyMap<string, string | null>, target = '', platform: Platform = hostPlatform()): BuildArgs {
+    const meta = new Map<string, string | null>(Object.entries(platformArgs(hostPlatform(), platform, target)));
     return new BuildArgs(fromOptions, meta, new Set());
   }
 

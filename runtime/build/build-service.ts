@@ -8,6 +8,9 @@ import type { ImageEntry } from '../images/image-store.js';
 import { pullToStore } from '../images/transfers/image-pull.js';
 import { familiarize, parseReference } from '../images/reference.js';
 import type { RegistryCredentials } from '../registry/transfer-types.js';
+import { errorMessage, InvalidError } from '../errdefs.js';
+import { formatPlatform, type Platform } from '../../dockerfile/expansion/predefined.js';
+import { platformMatches } from './platform.js';
 import { CacheFromSources } from './cache-from.js';
 import { StepCommitter } from './commit.js';
 import { BuildContext } from './context/build-context.js';
@@ -71,7 +74,7 @@ export class BuildService {
             ...(cacheFrom.empty ? {} : { cacheFrom }),
           };
         },
-        baseImage: (ref) => this.baseImage(ref, options.pull, out, credentials),
+        baseImage: (ref, platform) => this.baseImage(ref, platform, options.pull, out, credentials),
         baseImageById: (id) => this.s.imageStore.resolve(id),
       };
       await this.s.imageStore.track(async () => {
@@ -125,17 +128,27 @@ export class BuildService {
     return m;
   }
 
-  /** A base image: the local one unless `pull`, else pulled with its progress in the build output. */
-  private async baseImage(ref: string, pull: boolean, out: BuildOutput, credentials: CredentialsFor): Promise<ImageEntry> {
+  /**
+   * A base image of `platform`: the local one unless `pull` or it is of another platform (then pulled
+   * for that platform, like Docker Engine), with the pull's progress in the build output.
+   */
+  private async baseImage(ref: string, platform: Platform, pull: boolean, out: BuildOutput, credentials: CredentialsFor): Promise<ImageEntry> {
     const local = this.s.imageStore.lookup(ref);
-    if (local && !pull) return local;
+    if (local && !pull && platformMatches(local.config, platform)) return local;
     const parsed = parseReference(ref);
     // The pull's progress goes into the build's own output stream.
     const sink: ProgressSink = { write: (m: JsonMessage) => out.message(m), signal: out.signal };
-    await pullToStore(this.s.images, this.s.blobs, this.s.layers, {
-      image: ref, platform: { os: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch },
-      credentials: credentials(parsed.domain),
-    }, sink);
-    return this.s.imageStore.resolve(ref);
+    try {
+      await pullToStore(this.s.images, this.s.blobs, this.s.layers, { image: ref, platform, credentials: credentials(parsed.domain) }, sink);
+    } catch (err) {
+      if (!local || platformMatches(local.config, platform)) throw err;
+      throw new InvalidError(`image ${ref} was found but is ${formatPlatform(local.config)}, not the ${formatPlatform(platform)} this build wants, and pulling the ${formatPlatform(platform)} image failed: ${errorMessage(err)}`, { cause: err });
+    }
+    const pulled = this.s.imageStore.resolve(ref);
+    if (!platformMatches(pulled.config, platform)) {
+      throw new InvalidError(`image ${ref} is ${formatPlatform(pulled.config)}, and the build wants ${formatPlatform(platform)}: the registry has no ${formatPlatform(platform)} image under that name`);
+    }
+    return pulled;
   }
+
 }

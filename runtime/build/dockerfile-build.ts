@@ -12,7 +12,9 @@ import { BuildArgs } from './args.js';
 import { runBuildChecks } from './build-checks.js';
 import type { BuildContext } from './context/build-context.js';
 import { expand, mapLookup, type EscapeChar } from './expand.js';
-import { checkPlatform, type BuildOptions } from './options.js';
+import type { BuildOptions } from './options.js';
+import { checkRunnable, parseBuildPlatform } from './platform.js';
+import type { Platform } from '../../dockerfile/expansion/predefined.js';
 import type { BuildOutput } from './output.js';
 import { planStages, stageIndexByName } from './stage-plan.js';
 import { StageState } from './stage-state.js';
@@ -23,8 +25,8 @@ import type { FromSource, StepEnv } from './steps/step-env.js';
 /** What a build needs from the daemon (see build-service.ts). */
 export interface BuildHost {
   stepEnv(state: StageState, escape: EscapeChar, fromSource: (ref: string) => Promise<FromSource>): StepEnv;
-  /** A base image by reference: local, or pulled (always pulled with `pull`). */
-  baseImage(ref: string): Promise<ImageEntry>;
+  /** A base image by reference for `platform`: local when it matches, or pulled (always pulled with `pull`). */
+  baseImage(ref: string, platform: Platform): Promise<ImageEntry>;
   /** An image this build committed. */
   baseImageById(id: string): ImageEntry;
 }
@@ -43,6 +45,8 @@ export function parseError(ast: DockerfileAst): InvalidError | undefined {
 
 export class DockerfileBuild {
   private readonly results = new Map<number, StageState>();
+  /** The platform each stage targets (FROM --platform, else the build's). */
+  private readonly platforms = new Map<number, Platform>();
   private step = 0;
   private total = 0;
 
@@ -64,7 +68,7 @@ export class DockerfileBuild {
     if (frontend) throw new InvalidError(`Dockerfile line ${frontend.range.start.line + 1}: ${frontend.message}`);
     const warnings = await runBuildChecks(ast, this.context.dockerfileName);
     const escape = ast.escapeChar;
-    const args = BuildArgs.forBuild(this.options.buildArgs, this.options.target);
+    const args = BuildArgs.forBuild(this.options.buildArgs, this.options.target, this.options.platform);
     for (const ins of ast.globalArgs) {
       const v = viewInstruction(ins);
       if (v.keyword !== 'ARG') continue;
@@ -121,7 +125,13 @@ export class DockerfileBuild {
   private async beginStage(ast: DockerfileAst, index: number, base: string, args: BuildArgs, escape: EscapeChar): Promise<StageState> {
     const stage = ast.stages[index];
     const from = viewInstruction(stage.from);
-    if (from.keyword === 'FROM' && from.platform?.value) checkPlatform(expand(from.platform.value, mapLookup(args.allMeta()), escape));
+    let platform = this.options.platform;
+    if (from.keyword === 'FROM' && from.platform?.value) {
+      const raw = expand(from.platform.value, mapLookup(args.allMeta()), escape);
+      platform = parseBuildPlatform(raw, `FROM --platform`);
+      checkRunnable(platform, raw);
+    }
+    this.platforms.set(index, platform);
     const name = stage.name?.value ?? null;
     const parent = stageIndexByName(ast, base, index);
     let entry: ImageEntry | null;
@@ -133,13 +143,13 @@ export class DockerfileBuild {
       entry = null;
     } else {
       try {
-        entry = await this.host.baseImage(base);
+        entry = await this.host.baseImage(base, platform);
       } catch (err) {
         if (!(err instanceof InvalidError) || !/invalid reference format/.test(err.message)) throw err;
         throw new InvalidError(`FROM ${base}: no earlier build stage has that name, and it is not an image reference: ${err.message}`, { cause: err });
       }
     }
-    return new StageState(index, name, args.forStage(), entry);
+    return new StageState(index, name, args.forStage(), entry, platform);
   }
 
   /** ONBUILD triggers of the base image run right after FROM, without step numbers. */
@@ -169,7 +179,7 @@ export class DockerfileBuild {
     }
     if (ref.toLowerCase() === 'scratch') return { kind: 'scratch' };
     try {
-      return { kind: 'image', entry: await this.host.baseImage(ref) };
+      return { kind: 'image', entry: await this.host.baseImage(ref, this.platforms.get(current) ?? this.options.platform) };
     } catch (err) {
       throw new InvalidError(`invalid from flag value ${ref}: no build stage has that name, and as an image: ${errorMessage(err)}`, { cause: err });
     }

@@ -1,10 +1,11 @@
 // The parameters of POST /build (legacy builder, what `DOCKER_BUILDKIT=0 docker build` and dockerode
 // send), checked up front so bad input is a 400 before any output.
-import { existsSync } from 'node:fs';
 import { InvalidError } from '../errdefs.js';
 import type { Ulimit } from '../containers/api-types.js';
 import { canonicalString, parseReference, withDefaultTag } from '../images/reference.js';
 import { queryBool, queryInt } from '../api/query.js';
+import type { Platform } from '../../dockerfile/expansion/predefined.js';
+import { checkRunnable, hostPlatform, parseBuildPlatform } from './platform.js';
 
 export interface BuildResources {
   Memory?: number;
@@ -39,9 +40,9 @@ export interface BuildOptions {
   networkMode: string;
   extraHosts: string[];
   cacheFrom: string[];
+  /** `--platform`: what the build targets (this machine's platform when not given). */
+  platform: Platform;
 }
-
-const HOST_ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
 export function parseBuildOptions(q: URLSearchParams): BuildOptions {
   if (q.get('remote')) {
@@ -54,7 +55,7 @@ export function parseBuildOptions(q: URLSearchParams): BuildOptions {
   if (q.getAll('securityopt').length) throw new InvalidError('security options are not supported on linux builds');
   const isolation = q.get('isolation');
   if (isolation && isolation !== 'default') throw new InvalidError(`unsupported isolation: "${isolation}"`);
-  checkPlatform(q.get('platform'));
+  const platform = buildPlatform(q.get('platform'));
   const forceRemove = queryBool(q, 'forcerm');
   return {
     dockerfile: dockerfilePath(q.get('dockerfile')),
@@ -71,30 +72,17 @@ export function parseBuildOptions(q: URLSearchParams): BuildOptions {
     networkMode: parseNetworkMode(q.get('networkmode')),
     extraHosts: q.getAll('extrahosts').flatMap((h) => h.split(',')).filter(Boolean).map(checkExtraHost),
     cacheFrom: parseJsonList(q.get('cachefrom'), 'cachefrom'),
+    platform,
   };
 }
 
-/** Only linux/amd64 images can be built here (the architecture of this machine). */
-export function checkPlatform(raw: string | null): void {
-  if (!raw) return;
-  const [os, arch, variant, ...rest] = raw.toLowerCase().split('/');
-  const archOk = arch === undefined || arch === HOST_ARCH || (HOST_ARCH === 'amd64' && arch === 'x86_64');
-  if (os === 'linux' && arch !== undefined && !archOk && !rest.length) {
-    const handler = QEMU_NAMES[arch];
-    if (handler && !existsSync(`/proc/sys/fs/binfmt_misc/qemu-${handler}`)) {
-      throw new InvalidError(`platform "${raw}" needs emulation and this machine has no binfmt_misc handler for ${arch}: install qemu-user-static (apt-get install qemu-user-static); this engine builds linux/${HOST_ARCH} images`);
-    }
-    throw new InvalidError(`platform "${raw}" is not supported: this engine does not run emulated builds yet and builds linux/${HOST_ARCH} images only (drop --platform or use linux/${HOST_ARCH})`);
-  }
-  if (os !== 'linux' || !archOk || variant !== undefined || rest.length) {
-    throw new InvalidError(`platform "${raw}" is not supported: this engine builds linux/${HOST_ARCH} images only (drop --platform or use linux/${HOST_ARCH})`);
-  }
+/** The request's platform, refused up front when this machine cannot run its programs. */
+function buildPlatform(raw: string | null): Platform {
+  if (!raw) return hostPlatform();
+  const p = parseBuildPlatform(raw);
+  checkRunnable(p, raw);
+  return p;
 }
-
-/** GOARCH → the name qemu-user-static registers its binfmt_misc handler under. */
-const QEMU_NAMES: Record<string, string> = {
-  arm64: 'aarch64', arm: 'arm', '386': 'i386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64le: 'mips64el', amd64: 'x86_64',
-};
 
 function dockerfilePath(raw: string | null): string {
   const name = raw || 'Dockerfile';

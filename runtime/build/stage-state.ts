@@ -3,6 +3,8 @@
 import type { HistoryEntry, ImageConfig } from '../images/image-config.js';
 import type { ImageEntry } from '../images/image-store.js';
 import type { BuildArgs } from './args.js';
+import type { Platform } from '../../dockerfile/expansion/predefined.js';
+import { hostPlatform } from './platform.js';
 import { DEFAULT_PATH, envValue, runConfigFrom, type RunConfig } from './run-config.js';
 
 export interface StageImage {
@@ -25,7 +27,7 @@ export class StageState {
   /** CMD was set in this stage (an ENTRYPOINT after it keeps it). */
   cmdSet = false;
 
-  constructor(readonly index: number, readonly name: string | null, readonly args: BuildArgs, base: ImageEntry | null) {
+  constructor(readonly index: number, readonly name: string | null, readonly args: BuildArgs, base: ImageEntry | null, platform: Platform = hostPlatform()) {
     if (base) {
       const c = base.config;
       this.image = {
@@ -35,7 +37,11 @@ export class StageState {
       this.runConfig = runConfigFrom(c.config);
       this.maintainer = '';
     } else {
-      this.image = { id: '', architecture: hostArch(), os: 'linux', diffIds: [], topChainId: undefined, history: [] };
+      // FROM scratch: the image is of the platform the stage targets.
+      this.image = {
+        id: '', architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}),
+        diffIds: [], topChainId: undefined, history: [],
+      };
       this.runConfig = runConfigFrom(undefined);
     }
     // Docker: a stage always has a PATH, and never keeps stdin open.
@@ -62,8 +68,4 @@ export class StageState {
     };
     this.syncImage();
   }
-}
-
-export function hostArch(): string {
-  return process.arch === 'x64' ? 'amd64' : process.arch;
 }

@@ -58,6 +58,8 @@ export async function probeCache(env: StepEnv, containerConfig: RunConfig): Prom
     hit = await env.cacheFrom.probe(env.state, containerConfig);
     if (hit) env.cache.record(env.state.image.id, containerConfig, hit.id);
   }
+  // On scratch the parent ('') says nothing of the platform: a step image of another one is no hit.
+  if (hit && (hit.config.architecture !== env.state.image.architecture || hit.config.os !== env.state.image.os)) hit = undefined;
   if (!hit) return false;
   env.out.usingCache();
   env.state.moveTo(hit);

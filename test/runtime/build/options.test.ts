@@ -36,16 +36,23 @@ test('defaults: Dockerfile, rm on, no tags (dockerode sends true/false)', () => 
   assert.equal(parseBuildOptions(q('rm=0')).remove, false);
 });
 
-test('platform: linux/amd64 only, anything else is a clear error', () => {
-  for (const ok of ['linux/amd64', 'linux', 'LINUX/AMD64', 'linux/x86_64']) assert.doesNotThrow(() => parseBuildOptions(q(`platform=${ok}`)), ok);
-  // Another architecture: qemu-user-static named when binfmt_misc has no handler for it.
-  const arm = existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')
-    ? /platform "linux\/arm64" is not supported: this engine does not run emulated builds/
-    : /platform "linux\/arm64" needs emulation .*install qemu-user-static/;
-  assert.throws(() => parseBuildOptions(q('platform=linux%2Farm64')), arm);
-  for (const bad of ['windows/amd64', 'linux/amd64/v3', 'darwin']) {
-    assert.throws(() => parseBuildOptions(q(`platform=${encodeURIComponent(bad)}`)), new RegExp(`platform "${bad.replace(/\//g, '\\/')}" is not supported: this engine builds linux/amd64`, 'i'));
+test('platform: this machine\'s, or another architecture through qemu-user-static', () => {
+  for (const ok of ['linux/amd64', 'linux', 'LINUX/AMD64', 'linux/x86_64']) {
+    assert.deepEqual(parseBuildOptions(q(`platform=${ok}`)).platform, { os: 'linux', architecture: 'amd64' }, ok);
   }
+  assert.deepEqual(parseBuildOptions(q('')).platform, { os: 'linux', architecture: 'amd64' }, 'the host\'s when not given');
+  // Another architecture: accepted when binfmt_misc runs its programs, else qemu-user-static is named.
+  if (existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')) {
+    assert.deepEqual(parseBuildOptions(q('platform=linux%2Farm64')).platform, { os: 'linux', architecture: 'arm64' });
+    assert.deepEqual(parseBuildOptions(q('platform=linux%2Faarch64')).platform, { os: 'linux', architecture: 'arm64' });
+  } else {
+    assert.throws(() => parseBuildOptions(q('platform=linux%2Farm64')), /platform "linux\/arm64" needs emulation .*qemu-user-static/);
+  }
+  for (const bad of ['windows/amd64', 'darwin']) {
+    assert.throws(() => parseBuildOptions(q(`platform=${encodeURIComponent(bad)}`)), new RegExp(`platform "${bad.replace(/\//g, '\\/')}" is not supported: this engine builds linux images only`, 'i'));
+  }
+  assert.throws(() => parseBuildOptions(q('platform=linux%2Famd64%2Fv3%2Fx')), /is not a platform: use OS\/ARCH\[\/VARIANT\]/);
+  assert.throws(() => parseBuildOptions(q('platform=linux%2Fsparc')), /qemu-user-static has no emulator for sparc/);
 });
 
 test('bad parameters name the problem', () => {
