@@ -9,7 +9,7 @@ import { LatestWriter } from '../fs/atomic-write.js';
 import { dirSize } from '../fs/dir-size.js';
 import { asDiskFull, ConflictError, ForbiddenError, InvalidError, NotFoundError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
-import { daemonMountsRootfs, mountOverlay, unmount, unmountIfMounted } from '../fs/overlay-mount.js';
+import { unmount } from '../fs/overlay-mount.js';
 import { mountPointsUnder } from '../fs/mount-table.js';
 import { logLimits } from '../logs/log-options.js';
 import { connectMonitor, type Handover, type MonitorSession, type SparePool } from '../monitor/monitor-client.js';
@@ -18,7 +18,7 @@ import { readExitRecord } from '../monitor/exit-file.js';
 import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
 import { releaseOrphanedTask, recoverContainerFolder } from './container-recovery.js';
-import { containerPaths, createLayout, hostsFile, writeBundle, type ContainerPaths } from '../tasks/bundle.js';
+import { containerPaths, createLayout, hostsFile, writeBundle } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest, ImageRunConfig } from './api-types.js';
@@ -36,13 +36,13 @@ import type { RootfsLayout } from './rootfs-access.js';
 import { normalizeSignal } from './signals.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { processTable } from './top.js';
-import { rootlessMode } from '../rootless/mode.js';
-import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
+import type { RootlessMode } from '../rootless/mode.js';
+import { rootlessLimitWarnings, rootlessSpec } from '../rootless/rootless-spec.js';
+import type { IdShift, Snapshotter } from '../snapshots/snapshotter.js';
 import { startLog } from '../daemon/start-recovery.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { allocateIdMap, type IdMap, type IdPool } from '../userns/id-pool.js';
-import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
 import { ensureUserns, makeNetnsIn, releaseUserns } from '../userns/namespace-files.js';
 import { adoptFreshVolume, assertVolumeReachable, containerFolder, giveToContainerRoot, openEngineRootForUserns } from '../userns/ownership.js';
 import { wantsOwnUserns, type UsernsSupport } from '../userns/userns-mode.js';
@@ -100,6 +100,10 @@ export interface ContainerServiceDeps {
   userns: UsernsSupport;
   /** Where per-container id ranges come from (runtime/userns/id-pool.ts). */
   idPool: IdPool;
+  /** How roots are made from image layers (runtime/snapshots/). */
+  snapshotter: Snapshotter;
+  /** Set when the daemon runs rootless: no cgroup limits, no freezer, process counters for stats. */
+  rootless?: RootlessMode;
 }
 
 export class ContainerService {
@@ -132,8 +136,6 @@ export class ContainerService {
   rootfsLayout(idOrName: string): { record: ContainerRecord; layout: RootfsLayout } {
     const r = this.get(idOrName);
     const p = this.paths(r.Id);
-    const map = r.IdMap;
-    const userns = map ? async (): Promise<string> => { const f = this.usernsFile(r.Id); await ensureUserns(f, map); return f; } : undefined;
     return {
       record: r,
       layout: {
@@ -143,9 +145,16 @@ export class ContainerService {
           { destination: '/etc/hostname', source: p.hostname }, { destination: '/etc/hosts', source: p.hosts }, { destination: '/etc/resolv.conf', source: p.resolvConf },
         ],
         pid: r.State.Status === 'running' || r.State.Status === 'paused' ? r.State.Pid : 0,
-        userns,
+        idShift: this.idShift(r), snapshotter: this.d.snapshotter,
       },
     };
+  }
+
+  /** A container in its own user namespace: how its root shows the image's ids (its nsfs file made if need be). */
+  private idShift(r: ContainerRecord): IdShift | undefined {
+    const map = r.IdMap;
+    if (!map) return undefined;
+    return { ...map, userns: async () => { const f = this.usernsFile(r.Id); await ensureUserns(f, map); return f; } };
   }
 
   private liveOf(id: string): Live {
@@ -226,7 +235,7 @@ export class ContainerService {
       let rec: ExitRecord | undefined;
       rec = readExitRecord(exitFile);
       if (!rec) {
-        await releaseOrphanedTask(this.d.runtime, r.Id, this.paths(r.Id), startLog);
+        await releaseOrphanedTask(this.d.runtime, r.Id, this.paths(r.Id), (t) => this.d.snapshotter.release(t), startLog);
         startLog(`container ${r.Id.slice(0, 12)}: its monitor is gone without an exit record; recorded as exited (255)`);
       }
       await this.onExit(r, rec ?? { exitCode: 255, oomKilled: false, finishedAt: new Date().toISOString(), error: 'the container monitor disappeared' });
@@ -318,7 +327,7 @@ export class ContainerService {
     if (r.IdMap) await this.ownedByContainerRoot(r, r.IdMap);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
-    return { Id: id, Warnings: rootlessMode() ? rootlessLimitWarnings(req.HostConfig) : [] };
+    return { Id: id, Warnings: this.d.rootless ? rootlessLimitWarnings(req.HostConfig) : [] };
   }
 
   /** The bind mount holding a container's user namespace (runtime/userns/namespace-files.ts). */
@@ -369,18 +378,20 @@ export class ContainerService {
     try {
       r.Networks = startedEndpoints(r, att.endpoints, (n) => this.d.networks.find(n));
       r.Ports = att.ports;
-      const spec = await launchSpec(r, p, image, att, { peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns });
+      const root = await this.d.snapshotter.prepare({ layers: [...image.layerDirs].reverse(), upper: p.upper, work: p.work, target: p.rootfs, idShift: this.idShift(r) });
+      const rootless = this.d.rootless;
+      const spec = await launchSpec(r, p, image, att, {
+        peers: this.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns,
+        rootMount: root.kind === 'spec-mount' ? root.mount : undefined, adjust: rootless && ((sp) => rootlessSpec(sp, rootless)),
+      });
       await writeBundle(p, spec);
-      if (r.IdMap) {
-        await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
-        await mountIdmappedRootfs(p, image.layerDirs, userns!);
-      } else if (daemonMountsRootfs()) await mountRootfs(p, image.layerDirs);
+      if (r.IdMap) await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
       const session = await this.d.pool.launch({
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
         memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
-        unmountAtExit: daemonMountsRootfs() || r.IdMap ? p.rootfs : undefined,
+        unmountAtExit: root.kind === 'mounted' ? p.rootfs : undefined,
       }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
       for (const a of this.liveOf(r.Id).attachers) { a.relayInput?.(); delete a.relayInput; delete a.takeover; }
@@ -403,7 +414,7 @@ export class ContainerService {
     } catch (err) {
       if (r.State.Status !== 'running') {
         await this.d.networks.detach(r.Id).catch(() => undefined);
-        if (daemonMountsRootfs()) await unmountIfMounted(p.rootfs).catch(() => undefined);
+        await this.d.snapshotter.release(p.rootfs).catch(() => undefined);
       }
       throw err;
     }
@@ -578,6 +589,8 @@ export class ContainerService {
     l.stdinEnded = false;
     r.State = { ...r.State, Status: 'exited', Pid: 0, ExitCode: rec.exitCode, OOMKilled: rec.oomKilled, FinishedAt: rec.finishedAt, Error: '' };
     await this.d.networks.detach(r.Id).catch(() => undefined);
+    // The monitor unmounted the root itself; what the snapshotter mounted beside it goes now.
+    await this.d.snapshotter.release(this.paths(r.Id).rootfs).catch(() => undefined);
     await this.refreshPeers(r);
     if (rec.oomKilled) this.d.publish('oom', r.Id, this.attrs(r));
     this.d.publish('die', r.Id, this.attrs(r, { exitCode: String(rec.exitCode) }));
@@ -659,7 +672,7 @@ export class ContainerService {
   async update(idOrName: string, u: UpdateRequest): Promise<{ Warnings: string[] }> {
     const r = this.get(idOrName);
     const next = updatedHostConfig(r.Id, r.HostConfig, u);
-    const rootless = rootlessMode();
+    const rootless = this.d.rootless;
     if (isRunning(r) && changesLimits(u) && !rootless) {
       await this.d.runtime.update(r.Id, ociResources(next), join(this.paths(r.Id).dir, 'update-resources.json'));
     }
@@ -713,7 +726,7 @@ export class ContainerService {
     await this.d.networks.detach(r.Id).catch(() => undefined);
     // A root left mounted (a monitor killed before it could unmount) must not go into the trash: the
     // recursive delete would walk through it.
-    if (daemonMountsRootfs() || r.IdMap) await unmountIfMounted(this.paths(r.Id).rootfs).catch(() => undefined);
+    await this.d.snapshotter.release(this.paths(r.Id).rootfs).catch(() => undefined);
     // So must a cp or export view still mounted in its folder (a request in flight, or one a killed daemon left).
     for (const m of mountPointsUnder(this.paths(r.Id).dir)) await unmount(m).catch(() => undefined);
     if (r.IdMap) await releaseUserns(this.usernsFile(r.Id)).catch(() => undefined);
@@ -795,7 +808,7 @@ export class ContainerService {
     if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
     const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
     // Rootless: no cgroup to read, so the figures come from the container's processes.
-    return rootlessMode() ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
+    return this.d.rootless ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
   }
 
   /** Resolves when the container stops running (at once if it is not running). */
@@ -808,12 +821,6 @@ export class ContainerService {
   }
 }
 
-/** fuse-overlayfs or crun: the container's root on its bundle's rootfs, mounted afresh (a stale mount goes first). */
-async function mountRootfs(p: ContainerPaths, layerDirs: string[]): Promise<void> {
-  await unmountIfMounted(p.rootfs);
-  await mountOverlay({ lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
-}
-
 /** The container's stop signal; SIGTERM when none is set or a record from before validation has a bad one. */
 function stopSignal(r: ContainerRecord): string {
   try {
@@ -821,11 +828,4 @@ function stopSignal(r: ContainerRecord): string {
   } catch {
     return 'SIGTERM';
   }
-}
-
-/** A container in its own user namespace: its root with idmapped image layers (a stale mount goes first). */
-async function mountIdmappedRootfs(p: ContainerPaths, layerDirs: string[], userns: string): Promise<void> {
-  await unmountIfMounted(p.rootfs);
-  if (!layerDirs.length) throw new InvalidError('the image has no layers to run');
-  await mountIdmappedOverlay({ userns, lower: [...layerDirs].reverse(), upper: p.upper, work: p.work }, p.rootfs);
 }
