@@ -44,6 +44,8 @@ export interface CommitDeps {
   engineVersion: string;
   /** A rootless daemon has no freezer: its containers are read while running. */
   rootless: boolean;
+  /** Where overlayfs keeps opaque marks in upper directories (the snapshotter's markXattrs). */
+  marks: 'trusted' | 'user';
   publish(action: string, id: string, attrs: Record<string, string>): void;
 }
 
@@ -67,7 +69,7 @@ export class ContainerCommitter {
     try {
       entry = await this.d.images.store.track(async () => {
         const upper = this.d.containers.paths(r.Id).upper;
-        const tar = upperDirTar(upper, (name, h) => MOUNT_POINT_FILES.has(name) && h.type === 'file' && !h.size);
+        const tar = upperDirTar(upper, this.d.marks, (name, h) => MOUNT_POINT_FILES.has(name) && h.type === 'file' && !h.size);
         const top = parent.chainIds[parent.chainIds.length - 1];
         const layer = await this.d.layers.create(tar, top ? { parent: top } : {});
         const diffIds = layer.diffId === EMPTY_LAYER_DIFF_ID ? parent.config.rootfs.diff_ids : [...parent.config.rootfs.diff_ids, layer.diffId];

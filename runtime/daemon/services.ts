@@ -63,7 +63,7 @@ const NO_USAGE: UsageHooks = {
  * kept running).
  */
 export async function openServices(options: DaemonOptions, mode: EngineMode): Promise<Services> {
-  const stores = await openStores(options);
+  const stores = await openStores(options, mode);
   const usage: UsageHooks = { ...NO_USAGE };
   let opening: Promise<ContainerEngine> | undefined;
   const engine = (): Promise<ContainerEngine> => {
@@ -80,7 +80,7 @@ export async function openServices(options: DaemonOptions, mode: EngineMode): Pr
   return { ...stores, mode, startedAt: new Date(), usage, engine };
 }
 
-async function openStores(options: DaemonOptions): Promise<Stores> {
+async function openStores(options: DaemonOptions, mode: EngineMode): Promise<Stores> {
   setEngineRoot(options.root);
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
@@ -91,7 +91,8 @@ async function openStores(options: DaemonOptions): Promise<Stores> {
   const events = new EventLog();
   const blobs = new BlobStore(options.root, temp);
   await blobs.init();
-  const layers = new LayerStore(options.root, blobs, temp);
+  // A rootless daemon mapping only its own id cannot give files any other owner.
+  const layers = new LayerStore(options.root, blobs, temp, process.getuid?.() === 0 && !mode.rootless?.singleId);
   await layers.init();
   const imageStore = new ImageStore(options.root, blobs, layers);
   await imageStore.init();

@@ -28,9 +28,11 @@ function checked(req: RootRequest): OverlayDirs {
 export class OverlaySnapshotter implements Snapshotter {
   readonly name: SnapshotterName;
   readonly driver: StorageDriver;
+  readonly markXattrs: 'trusted' | 'user';
 
   constructor(private readonly o: OverlaySnapshotterOptions) {
     this.name = o.name;
+    this.markXattrs = o.userxattr ? 'user' : 'trusted';
     this.driver = o.name === 'fuse-overlayfs' ? 'fuse-overlayfs' : 'overlay2';
   }
 

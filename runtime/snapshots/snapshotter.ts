@@ -53,6 +53,8 @@ export type IdShiftMethod = 'idmapped' | 'fuse-uidmapping';
 export interface Snapshotter {
   readonly name: SnapshotterName;
   readonly driver: StorageDriver;
+  /** The xattr namespace overlayfs keeps opaque-directory marks in, in an upper directory (user with userxattr). */
+  readonly markXattrs: 'trusted' | 'user';
   /** A container's or build step's root: a spec mount where the runtime can mount it, else mounted on target. */
   prepare(req: RootRequest): Promise<PreparedRoot>;
   /** The root mounted on `req.target`, whatever the runtime could do (docker cp, export). */

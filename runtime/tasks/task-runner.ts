@@ -55,6 +55,8 @@ export interface TaskResult {
   oomKilled: boolean;
   /** The overlay upper directory: what the task wrote (with overlay whiteouts for deletions). */
   upperDir: string;
+  /** Where overlayfs put its opaque-directory marks in it (the snapshotter's markXattrs). */
+  marks: 'trusted' | 'user';
 }
 
 export interface TaskRunnerDeps {
@@ -112,7 +114,7 @@ export class TaskRunner {
       const exitCode = await this.spawn(id, bundle, req);
       const oomKilled = await readFile(`/sys/fs/cgroup/memory/${this.d.cgroupParent}/${id}/memory.oom_control`, 'utf8')
         .then((t) => /oom_kill [1-9]/.test(t), () => false);
-      return { exitCode, oomKilled, upperDir: upper };
+      return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
       await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
       await this.d.snapshotter.release(rootfs).catch(() => undefined);
