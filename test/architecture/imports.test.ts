@@ -102,3 +102,17 @@ test('the rule sees a forbidden import', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the OCI spec builder takes the daemon mode as input: tasks/oci-spec.ts imports nothing from runtime/rootless/', () => {
+  assert.deepEqual(violationsOf([path.join(repo, 'runtime', 'tasks', 'oci-spec.ts')], ['rootless']), []);
+});
+
+test('the daemon mode is read from the environment in main.ts only', () => {
+  const readers = sources(path.join(repo, 'runtime'))
+    .filter((f) => !f.endsWith(path.join('runtime', 'main.ts')) && !f.includes(`${path.sep}rootless${path.sep}`))
+    .filter((f) => /\brootlessMode\(/.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => path.relative(repo, f));
+  // Left until the OCI runtime driver (runtime/oci/) and the registry transport take the mode too.
+  const pending = ['runtime/build/run/orphans.ts', 'runtime/registry/http-transport.ts', 'runtime/tasks/task-runner.ts'];
+  assert.deepEqual(readers.filter((f) => !pending.includes(f)), []);
+});
