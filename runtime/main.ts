@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   if (options.userns === 'auto') {
     // Every container gets shifted ids: a host that can make them in neither way stops here, not at the first start.
     try {
-      await new ShiftedRoots(options.root, forcedIdShift()).method();
+      mode.idShift = await new ShiftedRoots(options.root, forcedIdShift(), (line) => process.stderr.write(`berthd: ${line}\n`)).method();
     } catch (err) {
       lock.release();
       throw new InvalidError(`--userns auto: ${errorMessage(err)}`);

@@ -105,7 +105,7 @@ async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool
   const rootless = mode.rootless;
   const runtime = rootless ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
   // Chosen once: crun cannot mount the root overlay from the spec, so with it the daemon mounts roots.
-  const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !isCrun(selected), scratch: join(root, 'tmp') });
+  const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !isCrun(selected), scratch: join(root, 'tmp'), idShift: mode.idShift, log: daemonLog });
   const adjust = rootless && ((spec: OciSpec): OciSpec => rootlessSpec(spec, rootless));
   const security = openSecurityContext(s.options.seccompProfile, selected);
   const userns: UsernsSupport = { default: s.options.userns ?? 'host', unsupported: usernsUnsupported(rootless !== undefined) };

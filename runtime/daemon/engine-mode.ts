@@ -2,13 +2,15 @@
 // differently because of it, instead of each asking the environment: root or rootless, the storage
 // driver (the snapshotter is made from it once the OCI runtime is known), the cgroup driver.
 import type { RootlessMode } from '../rootless/mode.js';
-import type { StorageDriver } from '../snapshots/snapshotter.js';
+import type { IdShiftMethod, StorageDriver } from '../snapshots/snapshotter.js';
 
 export interface EngineMode {
   /** Set when the daemon runs rootless, inside the user namespace its launcher made. */
   rootless?: RootlessMode;
   /** overlay2 (the kernel's overlayfs) or fuse-overlayfs (runtime/snapshots/choose-snapshotter.ts). */
   storageDriver: StorageDriver;
+  /** How roots with shifted ids are made, when found at start (--userns auto); else found at the first such root. */
+  idShift?: IdShiftMethod;
   /** cgroupfs is the only driver today (cgroup v1, or none in rootless mode). */
   cgroupDriver: 'cgroupfs';
 }

@@ -52,13 +52,14 @@ export interface SnapshotterNeeds {
   runtimeMountsOverlay: boolean;
   /** A folder on the engine root's file system for probes. */
   scratch: string;
-  /** How roots with shifted ids are made, when forced (BERTH_ID_SHIFT, tests); else probed at first use. */
+  /** How roots with shifted ids are made, when known (found at start, or forced with BERTH_ID_SHIFT); else probed at first use. */
   idShift?: IdShiftMethod;
+  log?: (line: string) => void;
 }
 
 /** The snapshotter for the driver and the OCI runtime (once the daemon knows which runtime it runs). */
 export function makeSnapshotter(n: SnapshotterNeeds): Snapshotter {
-  const shifted = new ShiftedRoots(n.scratch, n.idShift ?? forcedIdShift());
+  const shifted = new ShiftedRoots(n.scratch, n.idShift ?? forcedIdShift(), n.log);
   if (n.driver === 'fuse-overlayfs') return new OverlaySnapshotter({ name: 'fuse-overlayfs', userxattr: n.rootless, shifted });
   return new OverlaySnapshotter({ name: n.runtimeMountsOverlay ? 'overlayfs' : 'daemon-mounted', userxattr: n.rootless, shifted });
 }

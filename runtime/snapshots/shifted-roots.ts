@@ -42,7 +42,7 @@ export class ShiftedRoots {
   private found?: Promise<IdShiftMethod>;
 
   /** `scratch`: a folder on the engine root's file system where the probe may mount. */
-  constructor(private readonly scratch: string, private readonly forced?: IdShiftMethod) {}
+  constructor(private readonly scratch: string, private readonly forced?: IdShiftMethod, private readonly log?: (line: string) => void) {}
 
   /** The way this host makes them, probed once; an error naming why neither works. */
   method(): Promise<IdShiftMethod> {
@@ -63,7 +63,10 @@ export class ShiftedRoots {
     } catch (err) {
       idmappedError = errorMessage(err);
     }
-    if (fuseInstalled()) return 'fuse-uidmapping';
+    if (fuseInstalled()) {
+      this.log?.(`this kernel (${kernelRelease()}) cannot idmap overlay layers (${idmappedError}): containers with their own user namespace get their roots through fuse-overlayfs's id mapping`);
+      return 'fuse-uidmapping';
+    }
     throw new SystemError(`this kernel (${kernelRelease()}) cannot idmap overlay layers (Linux 6.15 or later can: ${idmappedError}), and fuse-overlayfs, the fallback, is not installed: run apt-get install fuse-overlayfs, or start the container with --userns host`);
   }
 
