@@ -1,13 +1,14 @@
 // Container lifecycle: create, start (through a monitor), stop/kill/restart, wait, remove, restart
 // policies, reconcile after a daemon restart. Its parts: the records (record-store.ts), the state
-// moves (state-transitions.ts), attached clients (attach-relay.ts), /etc/hosts peers (hosts-peers.ts).
+// moves (state-transitions.ts), attached clients (attach-relay.ts), /etc/hosts peers (hosts-peers.ts),
+// network connect/disconnect (network-membership.ts).
 // Errors are errdefs kinds; events go to `publish`.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dirSize } from '../fs/dir-size.js';
-import { asDiskFull, ConflictError, ForbiddenError, InvalidError, NotModifiedError } from '../errdefs.js';
+import { asDiskFull, ConflictError, InvalidError, NotModifiedError } from '../errdefs.js';
 import { LogReader, type LogQuery, type LogSink } from '../logs/log-reader.js';
 import { unmount } from '../fs/overlay-mount.js';
 import { mountPointsUnder } from '../fs/mount-table.js';
@@ -23,7 +24,8 @@ import type { OciRuntime } from '../tasks/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest, ImageRunConfig } from './api-types.js';
 import { AttachRelay, type Attacher } from './attach-relay.js';
-import { checkEndpointSettings, checkJoin, endpointRecord, startedEndpoints, type EndpointSettings } from './endpoints.js';
+import { startedEndpoints, type EndpointSettings } from './endpoints.js';
+import { NetworkMembership } from './network-membership.js';
 import { HealthChecks, type Probe } from './health.js';
 import { HostsPeers } from './hosts-peers.js';
 import { launchSpec } from './launch-spec.js';
@@ -97,6 +99,7 @@ export class ContainerService {
   private readonly store: RecordStore;
   private readonly relay = new AttachRelay();
   private readonly hosts: HostsPeers;
+  private readonly membership: NetworkMembership;
   private readonly waits = new Map<string, Waits>();
   readonly cgroupParent: string;
   private probe: Probe = () => Promise.resolve({ exitCode: -1, output: 'health probes are not wired' });
@@ -105,6 +108,7 @@ export class ContainerService {
   constructor(private readonly d: ContainerServiceDeps) {
     this.store = new RecordStore(d.root, d.log);
     this.hosts = new HostsPeers({ networks: d.networks, record: (id) => this.store.byId(id), hostsPath: (id) => this.paths(id).hosts });
+    this.membership = new NetworkMembership({ networks: d.networks, hosts: this.hosts, save: (r) => this.save(r) });
     this.cgroupParent = d.cgroupParent ?? 'berth';
     this.health = new HealthChecks({
       probe: (id, cmd, timeout) => this.probe(id, cmd, timeout),
@@ -347,56 +351,14 @@ export class ContainerService {
     }
   }
 
-  /**
-   * POST /networks/{id}/connect. A created or stopped container records the endpoint (it joins at
-   * start); a running one gets a new interface at once, and it and its new peers learn each other's
-   * names. Docker's rules and messages: host and none stand alone, aliases and addresses only on
-   * user-defined networks, a running container's second endpoint on a network is refused (403).
-   */
-  async connectNetwork(idOrName: string, network: string, settings: EndpointSettings | null | undefined): Promise<void> {
-    const r = this.get(idOrName);
-    const net = this.d.networks.get(network);
-    if (r.State.Status === 'removing' || r.State.Status === 'dead') throw new ConflictError(`container ${r.Id} is marked for removal and cannot be connected or disconnected to the network`);
-    const current = Object.keys(r.Networks).map((n) => this.d.networks.find(n)).filter((n): n is NonNullable<typeof n> => Boolean(n));
-    checkJoin(net, current, this.d.networks.find(r.HostConfig.NetworkMode || 'default')?.Driver === 'host');
-    checkEndpointSettings(net, settings);
-    const rec = endpointRecord(net, r.Id, settings);
-    if (!isRunning(r)) {
-      // Docker keeps the first settings when a stopped container is connected twice.
-      if (!r.Networks[net.Name]) r.Networks[net.Name] = rec;
-      await this.save(r);
-      return;
-    }
-    if (this.d.networks.interfaces(r.Id).some((i) => i.network === net.Name)) throw new ForbiddenError(`endpoint with name ${r.Name.slice(1)} already exists in network ${net.Name}`);
-    const addr = await this.d.networks.connect(r.Id, { network: net.Name, ipv4: rec.IPAMConfig?.IPv4Address });
-    r.Networks[net.Name] = { ...rec, ...addr, Aliases: rec.Aliases };
-    await this.save(r);
-    await this.hosts.rewrite(r);
-    await this.hosts.refresh(r, [net.Name]);
+  /** POST /networks/{id}/connect (network-membership.ts). */
+  connectNetwork(idOrName: string, network: string, settings: EndpointSettings | null | undefined): Promise<void> {
+    return this.membership.connect(this.get(idOrName), network, settings);
   }
 
-  /** POST /networks/{id}/disconnect: the endpoint goes from the record, and a running container loses its interface. */
-  async disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
-    const r = this.get(idOrName);
-    // With force, a network removed since (the record of a stopped container still names it) can go
-    // from the record, so the container starts again: what Docker's --force is for.
-    if (force && !this.d.networks.find(network) && r.Networks[network] && !isRunning(r)) {
-      delete r.Networks[network];
-      await this.save(r);
-      return;
-    }
-    const net = this.d.networks.get(network);
-    if (net.Driver === 'host' && (r.HostConfig.NetworkMode === 'host')) throw new InvalidError('container cannot be disconnected from host network or connected to host network');
-    const running = isRunning(r);
-    if (!r.Networks[net.Name]) throw new InvalidError(running ? `container ${r.Id} is not connected to network ${net.Name}` : `container ${r.Id} is not connected to the network ${net.Name}`);
-    if (r.State.Status === 'removing' || r.State.Status === 'dead') throw new ConflictError(`container ${r.Id} is marked for removal and cannot be connected or disconnected to the network`);
-    delete r.Networks[net.Name];
-    if (running) await this.d.networks.disconnect(r.Id, net.Name);
-    await this.save(r);
-    if (running) {
-      await this.hosts.rewrite(r);
-      await this.hosts.refresh(r, [net.Name]);
-    }
+  /** POST /networks/{id}/disconnect (network-membership.ts). */
+  disconnectNetwork(idOrName: string, network: string, force = false): Promise<void> {
+    return this.membership.disconnect(this.get(idOrName), network, force);
   }
 
   private watch(r: ContainerRecord, session: MonitorSession): void {
