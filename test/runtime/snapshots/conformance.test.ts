@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test, type TestContext } from 'node:test';
 import { isMountPoint } from '../../../runtime/fs/overlay-mount.js';
 import { mountPointsUnder } from '../../../runtime/fs/mount-table.js';
-import { makeSnapshotter, type SnapshotterNeeds } from '../../../runtime/snapshots/choose-snapshotter.js';
-import { ShiftedRoots } from '../../../runtime/snapshots/shifted-roots.js';
+import { chooseStorageDriver, makeSnapshotter, type SnapshotterNeeds } from '../../../runtime/snapshots/choose-snapshotter.js';
+import { forcedIdShift, ShiftedRoots } from '../../../runtime/snapshots/shifted-roots.js';
 import type { IdShift, IdShiftMethod, PreparedRoot, RootRequest, Snapshotter } from '../../../runtime/snapshots/snapshotter.js';
 import { ensureUserns, releaseUserns } from '../../../runtime/userns/namespace-files.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
@@ -212,3 +212,31 @@ for (const method of ['idmapped', 'fuse-uidmapping'] as IdShiftMethod[]) {
     });
   });
 }
+
+describe('the choice at start', () => {
+  test('as root: overlay2, fuse-overlayfs refused (it is for rootless mode); crun gets daemon-mounted roots', async () => {
+    const log = (): void => undefined;
+    assert.equal(await chooseStorageDriver({ rootless: false, scratch, log }), 'overlay2');
+    await assert.rejects(chooseStorageDriver({ rootless: false, storageDriver: 'fuse-overlayfs', scratch, log }), /fuse-overlayfs is for rootless mode/);
+    assert.equal(makeSnapshotter(needs({})).name, 'overlayfs');
+    assert.equal(makeSnapshotter(needs({ runtimeMountsOverlay: false })).name, 'daemon-mounted');
+    assert.equal(makeSnapshotter(needs({ driver: 'fuse-overlayfs', runtimeMountsOverlay: false })).name, 'fuse-overlayfs');
+    assert.equal(makeSnapshotter(needs({ rootless: true })).markXattrs, 'user');
+    assert.equal(makeSnapshotter(needs({})).markXattrs, 'trusted');
+  });
+
+  test('BERTH_ID_SHIFT forces a way of shifting ids; an unknown one is an error naming the choices', async () => {
+    assert.equal(forcedIdShift({}), undefined);
+    assert.equal(forcedIdShift({ BERTH_ID_SHIFT: 'fuse-uidmapping' }), 'fuse-uidmapping');
+    assert.throws(() => forcedIdShift({ BERTH_ID_SHIFT: 'copy' }), /BERTH_ID_SHIFT="copy": use idmapped or fuse-uidmapping/);
+    assert.equal(await new ShiftedRoots(scratch, 'fuse-uidmapping').method(), 'fuse-uidmapping');
+  });
+
+  test('a rootless daemon\'s spec mount keeps overlay marks in user.* xattrs (userxattr)', async (t) => {
+    if (!ready(t)) return;
+    const { top, bottom, dir } = layers();
+    const root = await makeSnapshotter(needs({ rootless: true })).prepare({ layers: [top, bottom], upper: join(dir, 'upper'), work: join(dir, 'work'), target: join(dir, 'target') });
+    assert.equal(root.kind, 'spec-mount');
+    assert.ok(root.kind === 'spec-mount' && root.mount.options.includes('userxattr'));
+  });
+});
