@@ -9,15 +9,16 @@ import { fullRootWarning } from './daemon/disk-space.js';
 import { openServices } from './daemon/services.js';
 import { listenOnSocket } from './daemon/listen.js';
 import { errorMessage, InvalidError } from './errdefs.js';
-import { chooseRootlessOverlay } from './rootless/overlay-choice.js';
 import { launchRootless } from './rootless/launch.js';
 import { prepareRootlessNamespace } from './rootless/inside.js';
 import { watchLauncher } from './rootless/launcher-watch.js';
 import { rootlessMode } from './rootless/mode.js';
 import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
+import { chooseStorageDriver } from './snapshots/choose-snapshotter.js';
+import { ShiftedRoots, forcedIdShift } from './snapshots/shifted-roots.js';
 import { usernsUnsupported } from './userns/userns-mode.js';
-import { probeIdmappedRoots } from './userns/probe.js';
+import type { EngineMode } from './daemon/engine-mode.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -28,8 +29,10 @@ async function main(): Promise<void> {
   const { options } = parsed;
   // A profile file that cannot be used stops the daemon here, as with dockerd, not at the first container.
   loadDefaultSeccomp(options.seccompProfile);
+  // The one read of the mode from the environment: the launcher says so when this is a rootless daemon.
+  const rootless = rootlessMode();
   if (options.userns === 'auto') {
-    const why = usernsUnsupported(process.getuid?.() !== 0 || rootlessMode() !== undefined);
+    const why = usernsUnsupported(process.getuid?.() !== 0 || rootless !== undefined);
     if (why) throw new InvalidError(`--userns auto: ${why}`);
   }
   if (process.getuid?.() !== 0) {
@@ -37,24 +40,31 @@ async function main(): Promise<void> {
     process.exitCode = await launchRootless(options);
     return;
   }
-  const rootless = rootlessMode();
   if (rootless) {
     await prepareRootlessNamespace(options.root, Boolean(rootless.slirpApiSocket), rootless.joined);
     if (!rootless.joined) startHolder(options.root);
-    await chooseRootlessOverlay(options.storageDriver, options.root, (line) => process.stderr.write(`berthd: ${line}\n`));
-  } else if (options.storageDriver === 'fuse-overlayfs') {
-    throw new InvalidError('--storage-driver fuse-overlayfs is for rootless mode: as root berthd uses the kernel\'s overlayfs');
   }
+  const storageDriver = await chooseStorageDriver({
+    rootless: rootless !== undefined, storageDriver: options.storageDriver, scratch: options.root,
+    log: (line) => process.stderr.write(`berthd: ${line}\n`),
+  });
+  const mode: EngineMode = { rootless, storageDriver, cgroupDriver: 'cgroupfs' };
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   if (options.userns === 'auto') {
-    try { await probeIdmappedRoots(options.root); } catch (err) { lock.release(); throw err; }
+    // Every container gets shifted ids: a host that can make them in neither way stops here, not at the first start.
+    try {
+      mode.idShift = await new ShiftedRoots(options.root, forcedIdShift(), (line) => process.stderr.write(`berthd: ${line}\n`)).method();
+    } catch (err) {
+      lock.release();
+      throw new InvalidError(`--userns auto: ${errorMessage(err)}`);
+    }
   }
   const full = fullRootWarning(options.root);
   if (full) process.stderr.write(`berthd: ${full}\n`);
   let services;
   try {
-    services = await openServices(options);
+    services = await openServices(options, mode);
   } catch (err) {
     lock.release();
     throw err;

@@ -10,7 +10,6 @@ import type { ImageService } from '../images/image-service.js';
 import type { ImageEntry } from '../images/image-store.js';
 import { canonicalString, parseRepositoryReference, withDefaultTag } from '../images/reference.js';
 import type { LayerStore } from '../layers/layer-store.js';
-import { rootlessMode } from '../rootless/mode.js';
 import type { ContainerConfig } from './api-types.js';
 import type { ContainerService } from './container-service.js';
 
@@ -43,6 +42,10 @@ export interface CommitDeps {
   images: ImageService;
   layers: LayerStore;
   engineVersion: string;
+  /** A rootless daemon has no freezer: its containers are read while running. */
+  rootless: boolean;
+  /** Where overlayfs keeps opaque marks in upper directories (the snapshotter's markXattrs). */
+  marks: 'trusted' | 'user';
   publish(action: string, id: string, attrs: Record<string, string>): void;
 }
 
@@ -60,13 +63,13 @@ export class ContainerCommitter {
     const parent = this.d.images.store.get(r.Image) ?? this.d.images.store.getDeleted(r.Image);
     if (!parent) throw new ConflictError(`the image of container ${r.Id.slice(0, 12)} (${r.Image}) is gone`);
     // Rootless containers cannot be frozen (no cgroup): they are read while running, as with pause=false.
-    const pause = o.pause && r.State.Status === 'running' && !rootlessMode();
+    const pause = o.pause && r.State.Status === 'running' && !this.d.rootless;
     if (pause) await this.d.containers.pause(r.Id);
     let entry: ImageEntry;
     try {
       entry = await this.d.images.store.track(async () => {
         const upper = this.d.containers.paths(r.Id).upper;
-        const tar = upperDirTar(upper, (name, h) => MOUNT_POINT_FILES.has(name) && h.type === 'file' && !h.size);
+        const tar = upperDirTar(upper, this.d.marks, (name, h) => MOUNT_POINT_FILES.has(name) && h.type === 'file' && !h.size);
         const top = parent.chainIds[parent.chainIds.length - 1];
         const layer = await this.d.layers.create(tar, top ? { parent: top } : {});
         const diffIds = layer.diffId === EMPTY_LAYER_DIFF_ID ? parent.config.rootfs.diff_ids : [...parent.config.rootfs.diff_ids, layer.diffId];

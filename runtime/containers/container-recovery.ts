@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATOMIC_TEMP, removeViewFolders, type RepairLog } from '../daemon/start-recovery.js';
 import { mountPointsUnder } from '../fs/mount-table.js';
-import { unmount, unmountIfMounted } from '../fs/overlay-mount.js';
+import { isMountPoint, unmount } from '../fs/overlay-mount.js';
 import type { ContainerPaths } from '../tasks/bundle.js';
 import type { OciRuntime } from '../tasks/oci-runtime.js';
 
@@ -37,7 +37,7 @@ export async function recoverContainerFolder(dir: string, log: RepairLog): Promi
  * the runtime's state and cgroups and a root the daemon mounted are released, as the monitor would
  * have done at the exit.
  */
-export async function releaseOrphanedTask(runtime: OciRuntime, id: string, p: ContainerPaths, log: RepairLog): Promise<void> {
+export async function releaseOrphanedTask(runtime: OciRuntime, id: string, p: ContainerPaths, releaseRoot: (target: string) => Promise<void>, log: RepairLog): Promise<void> {
   const state = await runtime.state(id);
   if (state) {
     await runtime.kill(id, 'SIGKILL', true).catch(() => undefined);
@@ -48,7 +48,7 @@ export async function releaseOrphanedTask(runtime: OciRuntime, id: string, p: Co
       log(`container ${id.slice(0, 12)}: its monitor is gone and ${runtime.binary} delete failed: ${(err as Error).message}`);
     }
   }
-  if (mountPointsUnder(p.bundle).includes(p.rootfs)) {
-    await unmountIfMounted(p.rootfs).then(() => log(`container ${id.slice(0, 12)}: unmounted its root, left by a monitor that is gone`), () => undefined);
+  if (isMountPoint(p.rootfs)) {
+    await releaseRoot(p.rootfs).then(() => log(`container ${id.slice(0, 12)}: unmounted its root, left by a monitor that is gone`), () => undefined);
   }
 }

@@ -8,9 +8,8 @@ import { buildSpec, type OciSpec, type ResolvedMount } from '../tasks/oci-spec.j
 import { resolveUser } from '../tasks/user-resolve.js';
 import type { ResolvedImage } from './container-service.js';
 import type { ContainerRecord } from './record.js';
-import { rootlessMode } from '../rootless/mode.js';
-import { daemonMountsRootfs } from '../fs/overlay-mount.js';
 import type { SecurityContext } from '../security/container-security.js';
+import type { RootSpecMount } from '../snapshots/snapshotter.js';
 
 export interface LaunchHost {
   /** Other containers on the same user networks: [ip, names]. */
@@ -21,6 +20,10 @@ export interface LaunchHost {
   security: SecurityContext;
   /** The container's user namespace file, when it has its own (runtime/userns/). */
   userns?: string;
+  /** The snapshotter's mount of the root for the runtime to make; absent when the daemon mounted it. */
+  rootMount?: RootSpecMount;
+  /** The daemon mode's changes to the spec (rootless). */
+  adjust?: (spec: OciSpec) => OciSpec;
 }
 
 export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: ResolvedImage, att: Attachment, host: LaunchHost): Promise<OciSpec> {
@@ -38,10 +41,10 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
   ]);
   const mounts: ResolvedMount[] = r.Mounts.map((m) => ({ type: m.Type === 'tmpfs' ? 'tmpfs' : 'bind', source: m.Source, destination: m.Destination, readonly: !m.RW }));
   return buildSpec({
-    id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, layerDirs: image.layerDirs, upperDir: p.upper, workDir: p.work,
+    id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, rootMount: host.rootMount,
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
     initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
-    rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs() || Boolean(r.IdMap), security: host.security, idMap: r.IdMap && host.userns ? { ...r.IdMap, path: host.userns } : undefined,
+    adjust: host.adjust, security: host.security, idMap: r.IdMap && host.userns ? { ...r.IdMap, path: host.userns } : undefined,
   });
 }

@@ -1,5 +1,4 @@
 // The persisted record of one container (config.v2.json in its directory) and its lifecycle states.
-import { ConflictError } from '../errdefs.js';
 import type { ContainerConfig, HostConfig } from './api-types.js';
 import type { IdMap } from '../userns/id-pool.js';
 
@@ -61,12 +60,6 @@ export function isRunning(r: ContainerRecord): boolean {
   return r.State.Status === 'running' || r.State.Status === 'paused';
 }
 
-/** "cannot X container in state Y", as a ConflictError, unless `op` is allowed in the current state. */
-export function assertState(r: ContainerRecord, op: string, allowed: ContainerStatus[]): void {
-  if (!allowed.includes(r.State.Status)) {
-    throw new ConflictError(`cannot ${op} container ${r.Id.slice(0, 12)} in state ${r.State.Status}`);
-  }
-}
 
 function ago(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));

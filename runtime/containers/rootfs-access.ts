@@ -8,8 +8,7 @@
 import { lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { InvalidError } from '../errdefs.js';
-import { mountOverlay, unmount } from '../fs/overlay-mount.js';
-import { mountIdmappedOverlay } from '../userns/idmapped-overlay.js';
+import type { IdShift, Snapshotter } from '../snapshots/snapshotter.js';
 
 export interface RootfsLayout {
   /** The container's overlay upper and work directories. */
@@ -24,10 +23,12 @@ export interface RootfsLayout {
   /** Where temporary mount points may be created (the container's folder). */
   scratch: string;
   /**
-   * Set for a container in its own user namespace: its nsfs file (made if need be). Views then show
-   * the image layers idmapped, so every file has the host id the container's one maps to.
+   * Set for a container in its own user namespace: views then show the image layers with shifted ids,
+   * so every file has the host id the container's one maps to.
    */
-  userns?: () => Promise<string>;
+  idShift?: IdShift;
+  /** How the views are mounted (the daemon's snapshotter). */
+  snapshotter: Snapshotter;
 }
 
 export interface RootfsView {
@@ -104,12 +105,11 @@ function makeView(root: string, layout: RootfsLayout, mapMounts: boolean): Rootf
 export async function withReadView<T>(layout: RootfsLayout, fn: (v: RootfsView) => Promise<T>): Promise<T> {
   const mnt = await mkdtemp(join(layout.scratch, 'ro-'));
   // Without an upperdir the mount is read-only, and the container's live upper is just a lower layer.
-  if (layout.userns) await mountIdmappedOverlay({ userns: await layout.userns(), plainLower: [layout.upper], lower: [...layout.layerDirs].reverse() }, mnt);
-  else await mountOverlay({ lower: [layout.upper, ...[...layout.layerDirs].reverse()] }, mnt);
+  await layout.snapshotter.mount({ layers: [...layout.layerDirs].reverse(), above: [layout.upper], target: mnt, idShift: layout.idShift });
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
-    await unmount(mnt).catch(() => undefined);
+    await layout.snapshotter.release(mnt).catch(() => undefined);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -121,13 +121,11 @@ export async function withWriteView<T>(layout: RootfsLayout, fn: (v: RootfsView)
     return fn(makeView(`/proc/${layout.pid}/root`, layout, false));
   }
   const mnt = await mkdtemp(join(layout.scratch, 'rw-'));
-  const dirs = { lower: [...layout.layerDirs].reverse(), upper: layout.upper, work: layout.work };
-  if (layout.userns) await mountIdmappedOverlay({ ...dirs, userns: await layout.userns() }, mnt);
-  else await mountOverlay(dirs, mnt);
+  await layout.snapshotter.mount({ layers: [...layout.layerDirs].reverse(), upper: layout.upper, work: layout.work, target: mnt, idShift: layout.idShift });
   try {
     return await fn(makeView(mnt, layout, true));
   } finally {
-    await unmount(mnt).catch(() => undefined);
+    await layout.snapshotter.release(mnt).catch(() => undefined);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -1,36 +1,8 @@
-// Overlay mounts of image layers: the kernel's overlayfs, or fuse-overlayfs where a rootless daemon's
-// kernel cannot mount overlayfs in a user namespace (before 5.11; see rootless/overlay-choice.ts).
-// runc mounts a container's root overlay itself (a mount in the container's spec, gone with its mount
-// namespace). A FUSE file system needs its process, and crun cannot mount an overlay on "/", so with
-// fuse-overlayfs or crun the root is mounted here on the bundle's rootfs before the runtime starts,
-// and unmounted at the exit.
+// Mount primitives for overlays of image layers: the kernel's overlayfs and fuse-overlayfs, and
+// unmounting. Which of them a root gets, and who mounts it, is the snapshotter's decision
+// (runtime/snapshots/); these functions only carry it out.
 import { readFileSync } from 'node:fs';
 import { run } from '../network/host-commands.js';
-import { rootlessMode } from '../rootless/mode.js';
-
-export type OverlayDriver = 'overlay2' | 'fuse-overlayfs';
-
-let driver: OverlayDriver = 'overlay2';
-let runtimeNeedsRoot = false;
-
-/** The driver of this daemon, chosen once at start. */
-export function overlayDriver(): OverlayDriver {
-  return driver;
-}
-
-export function setOverlayDriver(d: OverlayDriver): void {
-  driver = d;
-}
-
-/** Set when the OCI runtime cannot mount a container's root overlay from the spec (crun). */
-export function setRuntimeNeedsMountedRoot(on: boolean): void {
-  runtimeNeedsRoot = on;
-}
-
-/** Whether container roots are mounted by the daemon (fuse-overlayfs, or crun) rather than by runc. */
-export function daemonMountsRootfs(): boolean {
-  return driver === 'fuse-overlayfs' || runtimeNeedsRoot;
-}
 
 export interface OverlayDirs {
   /** Lower directories, topmost first. */
@@ -40,16 +12,25 @@ export interface OverlayDirs {
   work?: string;
 }
 
-export async function mountOverlay(d: OverlayDirs, target: string): Promise<void> {
-  const opts = [`lowerdir=${d.lower.join(':')}`, ...(d.upper ? [`upperdir=${d.upper}`, `workdir=${d.work}`] : [])];
-  if (driver === 'fuse-overlayfs') {
-    // Runs on as the mount's server (it daemonizes once mounted); unmounting ends it.
-    await run('fuse-overlayfs', ['-o', opts.join(','), target]);
-    return;
-  }
-  // Inside a rootless daemon's user namespace overlayfs may only use user.* xattrs.
-  const extra = [...(d.upper ? [] : ['ro']), ...(rootlessMode() ? ['userxattr'] : [])];
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', [...extra, ...opts].join(','), target]);
+function dirOptions(d: OverlayDirs): string[] {
+  return [`lowerdir=${d.lower.join(':')}`, ...(d.upper ? [`upperdir=${d.upper}`, `workdir=${d.work}`] : [])];
+}
+
+/**
+ * The kernel's overlayfs on `target`. `userxattr`: inside a rootless daemon's user namespace overlayfs
+ * may only keep its marks in user.* xattrs.
+ */
+export async function mountKernelOverlay(d: OverlayDirs, target: string, opts: { userxattr?: boolean } = {}): Promise<void> {
+  const extra = [...(d.upper ? [] : ['ro']), ...(opts.userxattr ? ['userxattr'] : [])];
+  await run('mount', ['-t', 'overlay', 'overlay', '-o', [...extra, ...dirOptions(d)].join(','), target]);
+}
+
+/**
+ * fuse-overlayfs on `target`. It runs on as the mount's server (it daemonizes once mounted);
+ * unmounting ends it. `extra` are further -o options (uidmapping=, allow_other).
+ */
+export async function mountFuseOverlay(d: OverlayDirs, target: string, extra: string[] = []): Promise<void> {
+  await run('fuse-overlayfs', ['-o', [...dirOptions(d), ...extra].join(','), target]);
 }
 
 /** Detaches the mount (lazily: a process still inside does not block it). */
@@ -63,7 +44,7 @@ export async function unmountIfMounted(target: string): Promise<void> {
 }
 
 /** Whether `path` is a mount point in this mount namespace. */
-function isMountPoint(path: string): boolean {
+export function isMountPoint(path: string): boolean {
   let info: string;
   try { info = readFileSync('/proc/self/mountinfo', 'utf8'); } catch { return false; }
   for (const line of info.split('\n')) {

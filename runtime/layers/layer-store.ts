@@ -79,7 +79,11 @@ export class LayerStore {
   private readonly layers = new Map<string, LayerRecord>();
   private readonly inflight = new Map<string, Promise<LayerRecord>>();
 
-  constructor(root: string, private readonly blobs: BlobStore, private readonly temp: TempSpace) {
+  /**
+   * `chownFiles`: give unpacked files their owners from the tar (false for a rootless daemon that maps
+   * only its own id: it cannot give files any other owner). Default: when running as root.
+   */
+  constructor(root: string, private readonly blobs: BlobStore, private readonly temp: TempSpace, private readonly chownFiles = process.getuid?.() === 0) {
     this.dir = join(root, 'layers');
   }
 
@@ -164,6 +168,7 @@ export class LayerStore {
       // Without a registry blob or a kept file to hand out later, keep the tar itself.
       const tarFile = opts.compressed || kept ? undefined : join(work, 'layer.tar');
       const result = await unpackLayer(source, join(work, 'diff'), {
+        chown: this.chownFiles,
         lowerDirs: async () => {
           await opts.commitAfter;
           checkParent();

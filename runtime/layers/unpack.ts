@@ -14,7 +14,6 @@ import { asDiskFull, InvalidError, isDiskFull } from '../errdefs.js';
 import { DigestingStream } from '../content/digest.js';
 import { openDecompressed, type Compression } from './decompress.js';
 import { checkSymlinkTarget, entryPath, hardLinkTarget, UnsafeEntryError } from './entry-path.js';
-import { rootlessMode } from '../rootless/mode.js';
 
 const run = promisify(execFile);
 const WHITEOUT_PREFIX = '.wh.';
@@ -63,8 +62,7 @@ export async function unpackLayer(input: Readable, dest: string, opts: UnpackOpt
   // disk) must not be an unhandled rejection.
   const failed = new Promise<never>((_resolve, reject) => { feeding.catch(reject); for (const s of sources) s.catch(reject); });
   failed.catch(() => undefined);
-  // A rootless daemon mapping only its own id cannot give files any other owner.
-  const state = new UnpackState(dest, opts.chown ?? (process.getuid?.() === 0 && !rootlessMode()?.singleId));
+  const state = new UnpackState(dest, opts.chown ?? process.getuid?.() === 0);
   try {
     for await (const entry of extract) {
       await Promise.race([state.apply(entry as TarEntry), failed]);

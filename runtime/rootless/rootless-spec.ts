@@ -1,16 +1,13 @@
 // How a container's OCI spec differs when the daemon runs rootless (inside its user namespace):
-// overlayfs keeps its whiteout and opaque marks in user.* xattrs (`userxattr`, the only kind it may
-// write there), and cgroup limits are left out because a user has no cgroup tree of its own on a
-// cgroup v1 host (runc would refuse the container). The create response says so in its Warnings.
+// cgroup limits are left out because a user has no cgroup tree of its own on a cgroup v1 host (runc
+// would refuse the container); the create response says so in its Warnings. (The root overlay's
+// `userxattr` is the snapshotter's part: runtime/snapshots/.)
 import { InvalidError } from '../errdefs.js';
 import type { HostConfig } from '../containers/api-types.js';
 import type { OciSpec } from '../tasks/oci-spec.js';
 import type { RootlessMode } from './mode.js';
 
 export function rootlessSpec(spec: OciSpec, mode: RootlessMode): OciSpec {
-  for (const m of spec.mounts) {
-    if (m.type === 'overlay' && !m.options.includes('userxattr')) m.options.push('userxattr');
-  }
   const devices = spec.linux.resources.devices;
   spec.linux.resources = devices ? { devices } : {};
   // runc only tolerates a cgroup it cannot create when the spec names none.

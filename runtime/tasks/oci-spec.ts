@@ -7,11 +7,10 @@ import {
   INIT_PATH_IN_CONTAINER,
 } from './docker-defaults.js';
 import { ociResources, ociRlimits, type OciResources, type OciRlimit } from './resources.js';
-import type { RootlessMode } from '../rootless/mode.js';
-import { rootlessSpec } from '../rootless/rootless-spec.js';
 import { containerSecurity, type SecurityContext } from '../security/container-security.js';
 import type { OciSeccomp } from '../security/seccomp-profile.js';
 import type { IdMap } from '../userns/id-pool.js';
+import type { RootSpecMount } from '../snapshots/snapshotter.js';
 
 export interface OciMount { destination: string; type: string; source: string; options: string[] }
 
@@ -59,12 +58,11 @@ export interface SpecInput {
   hostConfig: HostConfig;
   image: ImageRunConfig;
   user: ResolvedUser;
-  /** Image layer directories, bottom layer first. */
-  layerDirs: string[];
-  upperDir: string;
-  /** The root is already mounted on the bundle's rootfs (fuse-overlayfs): no overlay mount in the spec. */
-  rootfsMounted?: boolean;
-  workDir: string;
+  /**
+   * The root's mount for the runtime to make (the snapshotter's spec mount), or absent when the daemon
+   * has mounted the root on the bundle's rootfs already (runtime/snapshots/).
+   */
+  rootMount?: RootSpecMount;
   /** Host files bind-mounted over /etc/hosts, /etc/resolv.conf and /etc/hostname. */
   etcFiles: { hosts: string; resolvConf: string; hostname: string };
   network: { mode: 'none' | 'bridge' } | { mode: 'host' } | { mode: 'netns'; path: string };
@@ -78,8 +76,8 @@ export interface SpecInput {
    * CapAdd ALL means these, as a kernel or sandbox may withhold some. Default: every known one.
    */
   hostCapabilities?: string[];
-  /** Set when the daemon runs rootless (see runtime/rootless/). */
-  rootless?: RootlessMode;
+  /** The daemon mode's changes to every spec, decided by the caller (a rootless daemon's: runtime/rootless/rootless-spec.ts). */
+  adjust?: (spec: OciSpec) => OciSpec;
   /** The daemon's default seccomp profile and what the host can enforce (runtime/security/). */
   security: SecurityContext;
   /** The container's own user namespace (UsernsMode auto): its ids on the host and the nsfs file holding it (runtime/userns/). */
@@ -177,17 +175,6 @@ function userMounts(input: SpecInput): OciMount[] {
   return out;
 }
 
-function overlayMount(input: SpecInput): OciMount {
-  // The container's overlay is mounted by runc itself, inside the container's mount namespace, so it
-  // disappears with the container and never needs an unmount on the host.
-  const lower = [...input.layerDirs].reverse().join(':');
-  if (!lower) throw new InvalidError('the image has no layers to run');
-  return {
-    destination: '/', type: 'overlay', source: 'overlay',
-    options: [`lowerdir=${lower}`, `upperdir=${input.upperDir}`, `workdir=${input.workDir}`],
-  };
-}
-
 function namespaces(input: SpecInput): OciSpec['linux']['namespaces'] {
   const ns: OciSpec['linux']['namespaces'] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'mount' }];
   const net = input.network;
@@ -201,7 +188,7 @@ function namespaces(input: SpecInput): OciSpec['linux']['namespaces'] {
 export function buildSpec(input: SpecInput): OciSpec {
   const { config, hostConfig: hc } = input;
   let args = resolveArgs(config, input.image);
-  const mounts: OciMount[] = [...(input.rootfsMounted ? [] : [overlayMount(input)]), ...defaultMounts(hc)];
+  const mounts: OciMount[] = [...(input.rootMount ? [{ ...input.rootMount, options: [...input.rootMount.options] }] : []), ...defaultMounts(hc)];
   const hostMode = input.network.mode === 'host';
   mounts.push(
     { destination: '/etc/resolv.conf', type: 'bind', source: input.etcFiles.resolvConf, options: ['rbind', 'rprivate'] },
@@ -258,7 +245,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       } : {}),
     },
   };
-  return input.rootless ? rootlessSpec(spec, input.rootless) : spec;
+  return input.adjust ? input.adjust(spec) : spec;
 }
 
 /** The capability names in a CapBnd mask of /proc/<pid>/status (hex). */

@@ -11,11 +11,11 @@ import type { ContainerConfig, HostConfig } from '../containers/api-types.js';
 import { InvalidError, SystemError } from '../errdefs.js';
 import { hostsFile, resolvConf } from './bundle.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runtime-error.js';
-import { buildSpec, type OciMount } from './oci-spec.js';
+import { buildSpec, type OciMount, type OciSpec } from './oci-spec.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
-import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
+import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { isCrun } from './oci-runtime.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
@@ -55,6 +55,8 @@ export interface TaskResult {
   oomKilled: boolean;
   /** The overlay upper directory: what the task wrote (with overlay whiteouts for deletions). */
   upperDir: string;
+  /** Where overlayfs put its opaque-directory marks in it (the snapshotter's markXattrs). */
+  marks: 'trusted' | 'user';
 }
 
 export interface TaskRunnerDeps {
@@ -67,6 +69,10 @@ export interface TaskRunnerDeps {
   security: SecurityContext;
   /** The daemon's capability bounding set: what a privileged task (RUN --security=insecure) gets. */
   hostCapabilities?: string[];
+  /** How the task's root is made from its layers (runtime/snapshots/). */
+  snapshotter: Snapshotter;
+  /** The daemon mode's changes to the spec (rootless). */
+  adjust?: (spec: OciSpec) => OciSpec;
 }
 
 export class TaskRunner {
@@ -83,6 +89,7 @@ export class TaskRunner {
     await Promise.all([mkdir(join(bundle, 'rootfs'), { recursive: true }), mkdir(upper, { recursive: true }), mkdir(work, { recursive: true }), mkdir(lowers[0], { recursive: true })]);
     const hc = req.hostConfig ?? {};
     const etc = { hosts: join(req.dir, 'hosts'), resolvConf: join(req.dir, 'resolv.conf'), hostname: join(req.dir, 'hostname') };
+    const rootfs = join(bundle, 'rootfs');
     const att = await this.d.networks.attach(id, hc.NetworkMode || 'bridge', [], []);
     try {
       const host = att.mode === 'host';
@@ -93,13 +100,13 @@ export class TaskRunner {
       const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
       await writeFile(etc.resolvConf, resolvConf(hostResolv, hc.Dns ?? [], hc.DnsSearch ?? [], hc.DnsOptions ?? [], host));
       const user = await resolveUser(req.config.User ?? '', [upper, ...[...lowers].reverse()]);
+      const root = await this.d.snapshotter.prepare({ layers: [...lowers].reverse(), upper, work, target: rootfs });
       const spec = buildSpec({
-        id, config: req.config, hostConfig: hc, image: {}, user, layerDirs: lowers, upperDir: upper, workDir: work, etcFiles: etc,
+        id, config: req.config, hostConfig: hc, image: {}, user, rootMount: root.kind === 'spec-mount' ? root.mount : undefined, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
-        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, rootless: rootlessMode(), rootfsMounted: daemonMountsRootfs(),
+        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, adjust: this.d.adjust,
         security: this.d.security, hostCapabilities: this.d.hostCapabilities,
       });
-      if (daemonMountsRootfs()) await mountOverlay({ lower: [...lowers].reverse(), upper, work }, join(bundle, 'rootfs'));
       if (req.mounts?.length) spec.mounts.push(...req.mounts);
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
@@ -107,10 +114,10 @@ export class TaskRunner {
       const exitCode = await this.spawn(id, bundle, req);
       const oomKilled = await readFile(`/sys/fs/cgroup/memory/${this.d.cgroupParent}/${id}/memory.oom_control`, 'utf8')
         .then((t) => /oom_kill [1-9]/.test(t), () => false);
-      return { exitCode, oomKilled, upperDir: upper };
+      return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
       await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
-      if (daemonMountsRootfs()) await unmountIfMounted(join(bundle, 'rootfs')).catch(() => undefined);
+      await this.d.snapshotter.release(rootfs).catch(() => undefined);
       await this.d.networks.detach(id).catch(() => undefined);
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }

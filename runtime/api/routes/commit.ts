@@ -1,7 +1,7 @@
 // POST /commit: a container's changes as a new image (`docker commit`).
 import type { Services } from '../../daemon/services.js';
 import { ContainerCommitter } from '../../containers/container-commit.js';
-import type { ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import { InvalidError } from '../../errdefs.js';
 import { readJsonBody } from '../body.js';
 import { queryBool } from '../query.js';
@@ -19,7 +19,7 @@ export function registerCommitRoute(router: Router, s: Services, E: () => Promis
     if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) throw new InvalidError('malformed request body: expected a container config object');
     const e = await E();
     const committer = new ContainerCommitter({
-      containers: e.containers, images: s.images, layers: s.layers, engineVersion: ENGINE_VERSION,
+      containers: e.containers, images: s.images, layers: s.layers, engineVersion: ENGINE_VERSION, rootless: s.mode.rootless !== undefined, marks: e.snapshotter.markXattrs,
       publish: (action, id, attrs) => s.events.emit('container', action, id, attrs),
     });
     const result = await committer.commit({

@@ -1,7 +1,7 @@
 // Container I/O routes: attach, logs, stats, archive (docker cp) and export.
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import { encodePathStat } from '../../containers/archive.js';
 import type { StatsSample } from '../../containers/stats.js';
 import { InvalidError } from '../../errdefs.js';

@@ -1,7 +1,7 @@
 // Container lifecycle routes: list, create, inspect, start/stop/kill/restart/pause, rename, resize,
 // top, wait, remove, prune. Handlers stay thin: parse, call the container engine, reply.
 import type { Services } from '../../daemon/services.js';
-import { containerEngine, type ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import type { CreateRequest } from '../../containers/api-types.js';
 import { updateBody } from '../../schema/container-schema.js';
 import { decodeCreateBody } from '../../schema/create-body.js';
@@ -18,9 +18,7 @@ import { registerNetworkRoutes } from './networks.js';
 import { registerVolumeRoutes } from './volumes.js';
 
 export function registerContainerRoutes(router: Router, s: Services): void {
-  // Opening the engine now (daemon start) lets reconcile find containers that kept running.
-  void containerEngine(s).catch(() => undefined);
-  const E = (): Promise<ContainerEngine> => containerEngine(s);
+  const E = (): Promise<ContainerEngine> => s.engine();
 
   router.get('/containers/json', async (req, res) => {
     const e = await E();

@@ -1,6 +1,6 @@
 // Exec routes: create, start (attached through a hijacked connection, or detached), resize, inspect.
 import type { ServerResponse } from 'node:http';
-import type { ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import type { ExecConfig } from '../../containers/exec-service.js';
 import { execCreateBody, execStartBody } from '../../schema/resource-schemas.js';
 import { readBody, discardBody } from '../body.js';

@@ -1,5 +1,5 @@
 // Network routes: list, inspect, create, remove, prune, connect/disconnect of containers.
-import type { ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import { InvalidError } from '../../errdefs.js';
 import type { EndpointSettings } from '../../containers/endpoints.js';
 import { networkConnectBody, networkCreateBody, networkDisconnectBody } from '../../schema/resource-schemas.js';

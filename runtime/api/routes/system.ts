@@ -14,8 +14,6 @@ import { parseFilters } from '../query.js';
 import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
-import { rootlessMode } from '../../rootless/mode.js';
-import { overlayDriver } from '../../fs/overlay-mount.js';
 import { sharedSizes } from '../../images/shared-size.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
@@ -88,7 +86,7 @@ function infoBody(s: Services): Record<string, unknown> {
   const c = s.usage.containerCounts();
   const runtimePath = s.options.ociRuntime ?? 'runc';
   // Rootless, no cgroup tree is ours: say so as Docker does (the CLI then prints its "No ... support" warnings).
-  const rootless = rootlessMode() !== undefined;
+  const rootless = s.mode.rootless !== undefined;
   const security = s.usage.security();
   return {
     ID: '',
@@ -97,7 +95,7 @@ function infoBody(s: Services): Record<string, unknown> {
     ContainersPaused: c.paused,
     ContainersStopped: c.stopped,
     Images: s.imageStore.count,
-    Driver: overlayDriver() === 'fuse-overlayfs' ? 'fuse-overlayfs' : 'overlay',
+    Driver: s.mode.storageDriver === 'fuse-overlayfs' ? 'fuse-overlayfs' : 'overlay',
     DriverStatus: [['Backing Filesystem', 'unpacked layers'], ['Socket', s.options.socket]],
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file'] },
     MemoryLimit: !rootless,
@@ -113,7 +111,7 @@ function infoBody(s: Services): Record<string, unknown> {
     NGoroutines: 0,
     SystemTime: new Date().toISOString(),
     LoggingDriver: 'json-file',
-    CgroupDriver: 'cgroupfs',
+    CgroupDriver: s.mode.cgroupDriver,
     CgroupVersion: '2',
     NEventsListener: s.events.subscriberCount,
     KernelVersion: release(),

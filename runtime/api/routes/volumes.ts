@@ -1,5 +1,5 @@
 // Volume routes: list (with filters), create, inspect, remove, prune.
-import type { ContainerEngine } from '../../containers/engine.js';
+import type { ContainerEngine } from '../../daemon/container-stack.js';
 import { InvalidError } from '../../errdefs.js';
 import type { VolumeRecord } from '../../volumes/volume-service.js';
 import { volumeCreateBody } from '../../schema/resource-schemas.js';

@@ -10,7 +10,6 @@ import { PassThrough, pipeline as pipelineCb, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { SystemError } from '../../errdefs.js';
-import { rootlessMode } from '../../rootless/mode.js';
 
 /** A header to write: only the name is required. */
 export type TarHeader = Partial<tar.Header> & { name: string };
@@ -23,13 +22,15 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 
 /**
  * The layer tar of `upperDir`. Errors (tar failing, a broken entry) surface on the stream.
- * `skip(name, header)` leaves out entries (name without a leading "./"), e.g. a container's mount points.
+ * `marks`: the xattr namespace overlayfs keeps its opaque marks in (the snapshotter's `markXattrs`:
+ * user with a rootless daemon's userxattr). `skip(name, header)` leaves out entries (name without a
+ * leading "./"), e.g. a container's mount points.
  */
-export function upperDirTar(upperDir: string, skip?: (name: string, h: TarHeader) => boolean): Readable {
+export function upperDirTar(upperDir: string, marks: 'trusted' | 'user', skip?: (name: string, h: TarHeader) => boolean): Readable {
   const out = new PassThrough();
   const child = spawn('tar', [
     '--create', '--file=-', '--directory', upperDir, '--numeric-owner', '--sort=name',
-    '--format=posix', '--xattrs', `--xattrs-include=${rootlessMode() ? 'user' : 'trusted'}.overlay.opaque`, '.',
+    '--format=posix', '--xattrs', `--xattrs-include=${marks}.overlay.opaque`, '.',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });

@@ -6,14 +6,12 @@
 //   (/etc/hosts, /etc/resolv.conf, /etc/hostname, /dev, /proc, /sys), so they never appear in the
 //   step's changes. Docker Engine keeps them in an init layer too.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, HostConfig } from '../../containers/api-types.js';
-import { capabilitiesInMask, type OciMount } from '../../tasks/oci-spec.js';
-import { containerEngine } from '../../containers/engine.js';
+import type { OciMount } from '../../tasks/oci-spec.js';
 import type { Services } from '../../daemon/services.js';
-import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
+import type { TaskRunner, TaskNetworks, TaskResult } from '../../tasks/task-runner.js';
 import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
@@ -110,21 +108,15 @@ export class BuildTasks {
   ) {}
 
   static async open(services: Services, scratch: string): Promise<BuildTasks> {
-    const engine = await containerEngine(services);
+    const engine = await services.engine();
     const network = new SharedNetwork(engine.networks, services.options.root);
-    const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
-    // The same runtime the daemon runs containers with.
-    const runtime = engine.runtime.binary;
-    // RUN --security=insecure runs privileged: with the capabilities the daemon itself holds, as containers.
-    const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
-    const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
-    const runner = new TaskRunner({ runtime, networks: network, cgroupParent: engine.containers.cgroupParent, initBinary, security: engine.security, hostCapabilities });
-    return new BuildTasks(runner, network, scratch, runtime);
+    // The container stack's runtime, snapshotter and confinement, over the build's shared network.
+    return new BuildTasks(engine.taskRunner(network), network, scratch, engine.runtime.binary);
   }
 
   /** Once per daemon start: removes what builds killed with the previous daemon left behind. */
   static async reap(services: Services): Promise<void> {
-    const engine = await containerEngine(services);
+    const engine = await services.engine();
     await reapOrphans(services.options.root, services.temp.dir, engine.networks);
   }
 

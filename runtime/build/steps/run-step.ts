@@ -114,7 +114,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
       throw new StepFailedError(`The command '${command.args.join(' ')}' returned a non-zero code: ${result.exitCode}${oom}`, result.exitCode);
     }
     const changed = (await readdir(result.upperDir)).length > 0;
-    await commitStep(env, cc, { containerId: id, layer: changed ? upperDirTar(result.upperDir) : undefined });
+    await commitStep(env, cc, { containerId: id, layer: changed ? upperDirTar(result.upperDir, result.marks) : undefined });
     if (env.options.remove) env.out.removingContainer(id);
   } finally {
     await prepared?.release();

@@ -51,7 +51,8 @@ export function engineTestOptions(extra: readonly (readonly [string, string])[] 
 
 /** `args`: more berthd options (e.g. --seccomp-profile unconfined). */
 /** `root`: the daemon's root (e.g. on a small tmpfs), instead of one in the temp folder. */
-export async function startEngine(opts: { importBusybox?: boolean; args?: string[]; root?: string } = {}): Promise<Engine> {
+/** `daemonEnv`: more environment for berthd only (e.g. BERTH_ID_SHIFT, which forces a way of making roots). */
+export async function startEngine(opts: { importBusybox?: boolean; args?: string[]; root?: string; daemonEnv?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
   const base = mkdtempSync(join(tmpdir(), 'berth-ct-'));
   const root = opts.root ?? join(base, 'root');
   const socket = join(base, 'engine.sock');
@@ -62,7 +63,7 @@ export async function startEngine(opts: { importBusybox?: boolean; args?: string
   let stderr = '';
 
   const launch = (): Promise<void> => new Promise((ready, fail) => {
-    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.daemonEnv } });
     child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stdout!.once('data', () => ready());
     child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));

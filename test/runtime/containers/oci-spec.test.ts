@@ -9,7 +9,7 @@ import { TEST_SECURITY } from '../security/test-security.js';
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
     id: 'c1', config: { Cmd: ['echo', 'hi'] }, hostConfig: {}, image: { Env: ['PATH=/bin'] },
-    user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: ['/l/0', '/l/1'], upperDir: '/c/upper', workDir: '/c/work',
+    user: { uid: 0, gid: 0, additionalGids: [] }, rootMount: { destination: '/', type: 'overlay', source: 'overlay', options: ['lowerdir=/l/1:/l/0', 'upperdir=/c/upper', 'workdir=/c/work'] },
     etcFiles: { hosts: '/c/hosts', resolvConf: '/c/resolv.conf', hostname: '/c/hostname' },
     network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', security: TEST_SECURITY, ...over,
   };
@@ -53,9 +53,10 @@ test('namespaces per network mode', () => {
   assert.deepEqual(ns.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/x' });
 });
 
-test('rootfs overlay is the first mount, lowerdir top layer first', () => {
+test('the snapshotter\'s root mount is the first mount; a root the daemon mounted has none', () => {
   const spec = buildSpec(input());
   assert.deepEqual(spec.mounts[0], { destination: '/', type: 'overlay', source: 'overlay', options: ['lowerdir=/l/1:/l/0', 'upperdir=/c/upper', 'workdir=/c/work'] });
+  assert.ok(!buildSpec(input({ rootMount: undefined })).mounts.some((m) => m.destination === '/'));
   assert.equal(spec.root.readonly, false);
   assert.equal(buildSpec(input({ hostConfig: { ReadonlyRootfs: true } })).root.readonly, true);
 });

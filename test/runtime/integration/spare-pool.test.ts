@@ -37,7 +37,7 @@ async function runOnce(): Promise<void> {
   writeFileSync(p.resolvConf, 'nameserver 8.8.8.8\n');
   writeFileSync(p.hostname, 'box\n');
   const spec = buildSpec({
-    id, config: { Cmd: ['true'] }, hostConfig: {}, image: {}, user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: [layer], upperDir: p.upper, workDir: p.work,
+    id, config: { Cmd: ['true'] }, hostConfig: {}, image: {}, user: { uid: 0, gid: 0, additionalGids: [] }, rootMount: { destination: '/', type: 'overlay', source: 'overlay', options: [`lowerdir=${layer}`, `upperdir=${p.upper}`, `workdir=${p.work}`] },
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }, network: { mode: 'none' }, hostname: 'box', mounts: [], cgroupParent: 'berth-test',
     security: openSecurityContext(undefined, 'runc'),
   });

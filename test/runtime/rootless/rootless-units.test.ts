@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapArgs, parseSubIds } from '../../../runtime/rootless/id-ranges.js';
 import { planRootless, withSystemDirs, type HostFacts } from '../../../runtime/rootless/prerequisites.js';
-import { rootlessLimitWarnings } from '../../../runtime/rootless/rootless-spec.js';
-import { rootlessMode, ROOTLESS_ENV } from '../../../runtime/rootless/mode.js';
+import { rootlessLimitWarnings, rootlessSpec } from '../../../runtime/rootless/rootless-spec.js';
+import { rootlessMode, ROOTLESS_ENV, type RootlessMode } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
-import { buildSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
+import { buildSpec, type OciSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
 import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
 import { withProcessCounters } from '../../../runtime/rootless/process-stats.js';
 import { stoppedStats } from '../../../runtime/containers/stats.js';
@@ -63,7 +63,7 @@ test('prerequisites: missing runc and disabled user namespaces are errors', () =
 function input(over: Partial<SpecInput> = {}): SpecInput {
   return {
     id: 'c1', config: { Cmd: ['echo', 'hi'] }, hostConfig: { Memory: 64 << 20, PidsLimit: 10 }, image: {},
-    user: { uid: 0, gid: 0, additionalGids: [] }, layerDirs: ['/l/0'], upperDir: '/c/upper', workDir: '/c/work',
+    user: { uid: 0, gid: 0, additionalGids: [] }, rootMount: { destination: '/', type: 'overlay', source: 'overlay', options: ['lowerdir=/l/0', 'upperdir=/c/upper', 'workdir=/c/work'] },
     etcFiles: { hosts: '/c/hosts', resolvConf: '/c/resolv.conf', hostname: '/c/hostname' },
     network: { mode: 'none' }, hostname: 'abc', mounts: [], cgroupParent: 'berth', security: TEST_SECURITY, ...over,
   };
@@ -73,12 +73,12 @@ test('root spec is unchanged without rootless', () => {
   const spec = buildSpec(input());
   assert.equal(spec.linux.resources.memory?.limit, 64 << 20);
   assert.equal(spec.linux.cgroupsPath, '/berth/c1');
-  assert.ok(!spec.mounts[0].options.includes('userxattr'));
 });
 
-test('rootless spec: userxattr overlay, no cgroup path, no limits', () => {
-  const spec = buildSpec(input({ rootless: { singleId: false } }));
-  assert.ok(spec.mounts[0].options.includes('userxattr'));
+const rootless = (mode: RootlessMode) => ({ adjust: (spec: OciSpec) => rootlessSpec(spec, mode) });
+
+test('rootless spec: no cgroup path, no limits', () => {
+  const spec = buildSpec(input(rootless({ singleId: false })));
   assert.equal(spec.linux.cgroupsPath, '');
   assert.equal(spec.linux.resources.memory, undefined);
   assert.equal(spec.linux.resources.pids, undefined);
@@ -86,9 +86,9 @@ test('rootless spec: userxattr overlay, no cgroup path, no limits', () => {
 });
 
 test('rootless single-id spec: only uid 0, devpts without gid=5', () => {
-  const spec = buildSpec(input({ rootless: { singleId: true } }));
+  const spec = buildSpec(input(rootless({ singleId: true })));
   assert.ok(!spec.mounts.find((m) => m.type === 'devpts')!.options.includes('gid=5'));
-  assert.throws(() => buildSpec(input({ rootless: { singleId: true }, user: { uid: 1000, gid: 1000, additionalGids: [] } })), /maps only uid 0.*usermod --add-subuids/s);
+  assert.throws(() => buildSpec(input({ ...rootless({ singleId: true }), user: { uid: 1000, gid: 1000, additionalGids: [] } })), /maps only uid 0.*usermod --add-subuids/s);
 });
 
 test('limit warnings name each discarded limit', () => {

@@ -60,7 +60,6 @@ test('--userns auto|host', () => {
 test('the spec joins the container\'s user namespace by path and carries its maps', () => {
   const input: SpecInput = {
     id: 'c1', config: { Cmd: ['true'] }, hostConfig: {}, image: {}, user: { uid: 0, gid: 0, additionalGids: [] },
-    layerDirs: ['/l1'], upperDir: '/u', workDir: '/w', rootfsMounted: true,
     etcFiles: { hosts: '/h', resolvConf: '/r', hostname: '/n' }, network: { mode: 'netns', path: '/run/netns/x' }, hostname: 'c1',
     mounts: [], cgroupParent: 'berth', security: TEST_SECURITY, idMap: { uid: 1000000000, gid: 1000065536, size: 65536, path: '/root/run/userns/c1' },
   };
