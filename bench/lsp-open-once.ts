@@ -15,7 +15,7 @@
 // Targets (issue 21): Berth's diagnostics p50 <= the plain server's p50 in the same run, p99 < 5 ms
 // with ShellCheck on PATH; semantic tokens p99 < 5 ms. Request errors: error answers plus opens
 // that got no diagnostics within 10 s. Also shown: when ShellCheck's findings arrive (the second
-// publish) and berth-shellcheck-* folders left in the temporary directory afterwards.
+// publish) and berth-shellcheck-* folders left in the server's temporary folder (its own TMPDIR).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,7 +26,8 @@ const CORPUS = '/work/shared/corpus/dockerfiles';
 const BUNDLE = path.resolve(__dirname, '..', 'dist', 'language-server.js');
 const OPEN_TIMEOUT_MS = 10_000;
 /** How long to wait after the last file for ShellCheck's republishes before stopping the server. */
-const SETTLE_MS = 15_000;
+const SETTLE_MS = 60_000;
+const QUIET_MS = 3_000;
 
 interface Server {
   readonly key: string;
@@ -42,6 +43,8 @@ interface Sample {
   readonly republish: number[];
   errors: number;
   findings: number;
+  /** berth-shellcheck-* folders left behind after the server stopped. */
+  leftover: number;
   readonly errorNotes: string[];
 }
 
@@ -83,8 +86,9 @@ function pathWithoutShellcheck(): string {
   return (process.env.PATH ?? '').split(':').filter((d) => d && !fs.existsSync(path.join(d, 'shellcheck'))).join(':') || '/nonexistent';
 }
 
-function leftoverShellcheckDirs(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('berth-shellcheck-'));
+/** berth-shellcheck-* folders a server left in its own temporary folder (TMPDIR). */
+function leftoverShellcheckDirs(tmp: string): string[] {
+  return fs.readdirSync(tmp).filter((f) => f.startsWith('berth-shellcheck-'));
 }
 
 function withTimeout<T>(p: Promise<T>, timeoutMs: number): Promise<T | 'timeout'> {
@@ -94,15 +98,19 @@ function withTimeout<T>(p: Promise<T>, timeoutMs: number): Promise<T | 'timeout'
 }
 
 async function measure(server: Server, texts: readonly string[], round: number, profileDir: string | undefined): Promise<Sample> {
-  const sample: Sample = { diagnostics: [], tokens: [], republish: [], errors: 0, findings: 0, errorNotes: [] };
+  const sample: Sample = { diagnostics: [], tokens: [], republish: [], errors: 0, findings: 0, leftover: 0, errorNotes: [] };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=${server.key}-${round}.cpuprofile`] : [];
-  const client = await LspClient.start({ bundle: server.script, env: server.env, nodeArgs });
+  // A temporary folder of its own, so what it leaves there is counted, not other programs' folders.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-open-once-'));
+  const client = await LspClient.start({ bundle: server.script, env: { ...server.env, TMPDIR: tmp }, nodeArgs });
   const openedAt = new Map<string, number>();
   const published = new Map<string, number>();
   const firstWaiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
   // Every publish, counted per URI (this replaces LspClient's own handler): the first answers the
   // open, the second for a file is ShellCheck's (Berth only).
+  let lastPublish = performance.now();
   client.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    lastPublish = performance.now();
     const n = (published.get(p.uri) ?? 0) + 1;
     published.set(p.uri, n);
     const t0 = openedAt.get(p.uri);
@@ -133,20 +141,18 @@ async function measure(server: Server, texts: readonly string[], round: number, 
         sample.errorNotes.push(`file ${i}: semantic tokens: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 120)}`);
       }
     }
-    // Let ShellCheck's republishes arrive (they are measured, not waited for by the client).
+    // Let ShellCheck's republishes arrive (measured, not waited for by the client): until no
+    // publish came for QUIET_MS, at most SETTLE_MS.
     const deadline = performance.now() + SETTLE_MS;
-    while (performance.now() < deadline && server.key === 'berth' && sample.republish.length < countScripted(texts)) {
+    while (server.key === 'berth' && performance.now() < deadline && performance.now() - lastPublish < QUIET_MS) {
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await client.stop();
+    sample.leftover = leftoverShellcheckDirs(tmp).length;
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
   return sample;
-}
-
-/** Files with a RUN instruction: the ones ShellCheck may republish for (an upper bound). */
-function countScripted(texts: readonly string[]): number {
-  return texts.filter((t) => /^\s*RUN\s/im.test(t)).length;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -166,7 +172,6 @@ export async function run(args: string[]): Promise<void> {
   const chosen = servers.filter((s) => !only || only.includes(s.key));
 
   const texts = fs.readdirSync(CORPUS).sort().map((f) => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
-  const leftBefore = leftoverShellcheckDirs().length;
   const results = new Map<string, Sample[]>();
   const loads: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -177,7 +182,6 @@ export async function run(args: string[]): Promise<void> {
       results.set(server.key, [...(results.get(server.key) ?? []), s]);
     }
   }
-  const leftAfter = leftoverShellcheckDirs().length;
 
   console.log(`lsp-open-once: ${texts.length} corpus files opened once each per server, ${rounds} round(s), servers started cold without node flags; load average ${Math.min(...loads).toFixed(2)}..${Math.max(...loads).toFixed(2)} (1 min) on ${os.cpus().length} CPUs`);
   const rows: Record<string, string | number>[] = [];
@@ -193,6 +197,7 @@ export async function run(args: string[]): Promise<void> {
       'request errors': samples.reduce((a, s) => a + s.errors, 0),
       findings: samples.reduce((a, s) => a + s.findings, 0),
       'ShellCheck republish p50/p99 (n)': re.n ? `${ms(re.p50)} / ${ms(re.p99)} (${re.n})` : '-',
+      'shellcheck folders left': samples.reduce((a, s) => a + s.leftover, 0),
     });
   }
   console.table(rows);
@@ -208,5 +213,4 @@ export async function run(args: string[]): Promise<void> {
   if (berthD.n) verdicts.push(`diagnostics p99 with ShellCheck ${ms(berthD.p99)} ms < 5: ${berthD.p99 < 5 ? 'met' : 'NOT met'}`);
   if (berthT.n) verdicts.push(`semantic tokens p99 ${ms(berthT.p99)} ms < 5: ${berthT.p99 < 5 ? 'met' : 'NOT met'}`);
   if (verdicts.length) console.log(`targets: ${verdicts.join('; ')}`);
-  console.log(`berth-shellcheck-* folders in ${os.tmpdir()}: ${leftBefore} before, ${leftAfter} after${leftAfter > leftBefore ? ' (LEFT BEHIND)' : ''}`);
 }
