@@ -45,6 +45,10 @@ interface Sample {
   findings: number;
   /** berth-shellcheck-* folders left behind after the server stopped. */
   leftover: number;
+  /** CPU the server process used while the files were opened (ms; load-independent, unlike latency). */
+  cpuMs: number;
+  /** Start to the initialize answer (ms). */
+  initializeMs: number;
   readonly errorNotes: string[];
 }
 
@@ -86,6 +90,19 @@ function pathWithoutShellcheck(): string {
   return (process.env.PATH ?? '').split(':').filter((d) => d && !fs.existsSync(path.join(d, 'shellcheck'))).join(':') || '/nonexistent';
 }
 
+/** User and system CPU time of a process so far, from /proc (10 ms resolution). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5) (utime, stime), counted here from field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** berth-shellcheck-* folders a server left in its own temporary folder (TMPDIR). */
 function leftoverShellcheckDirs(tmp: string): string[] {
   return fs.readdirSync(tmp).filter((f) => f.startsWith('berth-shellcheck-'));
@@ -98,11 +115,14 @@ function withTimeout<T>(p: Promise<T>, timeoutMs: number): Promise<T | 'timeout'
 }
 
 async function measure(server: Server, texts: readonly string[], round: number, profileDir: string | undefined): Promise<Sample> {
-  const sample: Sample = { diagnostics: [], tokens: [], republish: [], errors: 0, findings: 0, leftover: 0, errorNotes: [] };
+  const sample: Sample = { diagnostics: [], tokens: [], republish: [], errors: 0, findings: 0, leftover: 0, cpuMs: 0, initializeMs: 0, errorNotes: [] };
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, `--cpu-prof-name=${server.key}-${round}.cpuprofile`] : [];
   // A temporary folder of its own, so what it leaves there is counted, not other programs' folders.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-open-once-'));
+  const started = performance.now();
   const client = await LspClient.start({ bundle: server.script, env: { ...server.env, TMPDIR: tmp }, nodeArgs });
+  sample.initializeMs = performance.now() - started;
+  const cpuAtStart = processCpuMs(client.process.pid);
   const openedAt = new Map<string, number>();
   const published = new Map<string, number>();
   const firstWaiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
@@ -141,6 +161,7 @@ async function measure(server: Server, texts: readonly string[], round: number, 
         sample.errorNotes.push(`file ${i}: semantic tokens: ${(e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 120)}`);
       }
     }
+    sample.cpuMs = processCpuMs(client.process.pid) - cpuAtStart;
     // Let ShellCheck's republishes arrive (measured, not waited for by the client): until no
     // publish came for QUIET_MS, at most SETTLE_MS.
     const deadline = performance.now() + SETTLE_MS;
@@ -195,6 +216,8 @@ export async function run(args: string[]): Promise<void> {
       'diag p50': ms(d.p50), 'diag p99': ms(d.p99), 'diag max': ms(d.max),
       'tokens p50': ms(t.p50), 'tokens p99': ms(t.p99),
       'request errors': samples.reduce((a, s) => a + s.errors, 0),
+      'server CPU ms/file': (samples.reduce((a, s) => a + s.cpuMs, 0) / samples.reduce((a, s) => a + s.diagnostics.length, 0)).toFixed(2),
+      'initialize ms': ms(stats(samples.map((s) => s.initializeMs)).p50),
       findings: samples.reduce((a, s) => a + s.findings, 0),
       'ShellCheck republish p50/p99 (n)': re.n ? `${ms(re.p50)} / ${ms(re.p99)} (${re.n})` : '-',
       'shellcheck folders left': samples.reduce((a, s) => a + s.leftover, 0),

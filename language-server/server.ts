@@ -26,6 +26,7 @@ import { IdleGate } from './idle-gate';
 import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION } from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
+import { warmUp } from './warm-up';
 import { ShellcheckRunner, type ShellcheckRunnerDeps } from './shellcheck-runner';
 
 export interface ServerDeps {
@@ -39,6 +40,8 @@ export interface ServerDeps {
   readonly docs?: RuleDocs;
   /** Delay between an edit and linting it (default 50 ms, as docker-language-server). */
   readonly debounceMs?: number;
+  /** false: skip compiling the hot paths while answering initialize (warm-up.ts). */
+  readonly warmUp?: boolean;
   /** The environment Compose files interpolate `${VAR}` from (default: the server's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -130,6 +133,14 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
         }));
       }
     }));
+    // Before answering: the client sends documents right after, and they should find compiled code.
+    if (deps.warmUp !== false) {
+      try {
+        warmUp(deps.linters, deps.parse, docs, deps.ruleNames.map((r) => r.name));
+      } catch (e) {
+        log.error(`berth: warming up failed (the first files are linted more slowly): ${e instanceof Error ? e.stack : String(e)}`);
+      }
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
