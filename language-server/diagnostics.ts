@@ -27,6 +27,8 @@ export interface Linters {
 
 /** ShellCheck's comments per script text (ShellcheckRunner in the server). */
 export interface ShellcheckChecker {
+  /** The executable is known to be missing (already told): skip ShellCheck's work. */
+  knownMissing(executable: string): boolean;
   check(texts: readonly string[], executable: string, signal: AbortSignal): Promise<readonly (readonly ShellcheckComment[])[]>;
 }
 
@@ -154,7 +156,7 @@ export class DiagnosticsService {
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
     const carried = settings.shellcheck.enable ? this.carried(s, doc.ast) : [];
     this.publish(uri, doc.version, s, lintFindings, carried);
-    if (!settings.shellcheck.enable) {
+    if (!settings.shellcheck.enable || this.deps.shellcheck.knownMissing(settings.shellcheck.path)) {
       s.shellcheck = null;
       return;
     }

@@ -85,6 +85,13 @@ export class ShellcheckRunner {
     });
   }
 
+  /** True when the executable was looked for recently and is not there: callers skip the work
+   *  of building scripts for nobody (the user was told when it was first found missing). */
+  knownMissing(executable: string): boolean {
+    const known = this.located.get(executable);
+    return !!known && 'error' in known.result && this.now() - known.at < (this.deps.locateTtlMs ?? 30_000);
+  }
+
   /** Settings changed (a new path, ShellCheck installed): look for the executable again. */
   forgetLocations(): void {
     this.located.clear();

@@ -70,6 +70,7 @@ beforeEach(() => {
       isUnavailable: () => false,
     },
     shellcheck: {
+      knownMissing: () => false,
       check: (texts, _exe, signal) => new Promise<ShellcheckComment[][]>((resolve) => {
         harness.shellcheckCalls.push({ version: doc.version, texts, signal, resolve });
       }),

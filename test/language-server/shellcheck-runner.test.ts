@@ -135,6 +135,8 @@ test('a missing ShellCheck is an error without a process, looked for again only 
   for (let i = 0; i < 3; i++) await assert.rejects(runner.check(['a'], 'missing', new AbortController().signal), /not found as "missing"/);
   assert.equal(runs.length, 0);
   assert.equal(locates(), 1);
+  assert.equal(runner.knownMissing('missing'), true);
+  assert.equal(runner.knownMissing('shellcheck'), false);
   now = 2000;
   await assert.rejects(runner.check(['a'], 'missing', new AbortController().signal));
   assert.equal(locates(), 2);
