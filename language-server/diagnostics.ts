@@ -21,6 +21,8 @@ export interface Linters {
   lint(ast: DockerfileAst, options: LintOptions, onRuleError?: (ruleId: string, error: unknown) => void): Finding[];
   /** The scripts ShellCheck is to check in this document, and how its comments become findings. */
   shellcheckScripts(ast: DockerfileAst, options: LintOptions): ShellcheckScripts;
+  /** The document's tree stays, the analyses lint and shellcheckScripts shared can go. */
+  release(ast: DockerfileAst): void;
   /** The error says ShellCheck cannot run at all (missing, not executable): tell the user once. */
   isUnavailable(e: unknown): boolean;
 }
@@ -158,17 +160,25 @@ export class DiagnosticsService {
     this.publish(uri, doc.version, s, lintFindings, carried);
     if (!settings.shellcheck.enable || this.deps.shellcheck.knownMissing(settings.shellcheck.path)) {
       s.shellcheck = null;
+      this.deps.linters.release(doc.ast);
+      return;
+    }
+    // The scripts are made now, from the analyses the lint just did (a fraction of its cost), so
+    // those need not be kept while ShellCheck waits; the rest waits for a quiet moment.
+    const scripts = this.deps.linters.shellcheckScripts(doc.ast, options);
+    this.deps.linters.release(doc.ast);
+    if (scripts.texts.length === 0) {
+      s.shellcheck = null;
+      if (carried.length) this.publish(uri, doc.version, s, lintFindings, []);
       return;
     }
     const abort = new AbortController();
     s.abort = abort;
     let sc: Finding[];
     try {
-      // Building the scripts costs about as much as linting: it waits for a quiet moment too.
       await this.deps.quiet.whenIdle(abort.signal);
       if (s.generation !== generation) return;
-      const scripts = this.deps.linters.shellcheckScripts(doc.ast, options);
-      sc = scripts.texts.length === 0 ? [] : scripts.findings(await this.deps.shellcheck.check(scripts.texts, settings.shellcheck.path, abort.signal));
+      sc = scripts.findings(await this.deps.shellcheck.check(scripts.texts, settings.shellcheck.path, abort.signal));
       if (s.generation !== generation) return;
       // Publishing is the editor's work too: in a quiet moment.
       await this.deps.quiet.whenIdle(abort.signal);

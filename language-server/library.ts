@@ -1,6 +1,7 @@
 // The Dockerfile library (dockerfile/) as the server's dependencies: parser, linter, ShellCheck's
 // scripts and process, the "ignore on this line" fix, the rule catalogue and the .hadolint.yaml reader.
 import { buildkitCheckNames, ruleInfos } from '../dockerfile/lint/catalogue';
+import { releaseFacts } from '../dockerfile/lint/facts';
 import { parseHadolintConfig } from '../dockerfile/lint/hadolint-config';
 import { ignoreFixes } from '../dockerfile/lint/ignore-fix';
 import { lint } from '../dockerfile/lint/linter';
@@ -30,6 +31,7 @@ export function dockerfileLibrary(): ServerDeps {
     linters: {
       lint: (ast, options, onRuleError) => lint(ast, { ...options, onRuleError }),
       shellcheckScripts,
+      release: releaseFacts,
       isUnavailable: (e) => e instanceof ShellcheckUnavailable,
     },
     shellcheck: {

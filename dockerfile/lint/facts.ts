@@ -270,6 +270,12 @@ export function factsOf(ast: DockerfileAst, shellParses?: ShellParseCache): Fact
   return f;
 }
 
+/** Lets the Facts of a tree go while the tree itself stays (an open document keeps its tree, and
+ *  the analyses are several times its size). The next factsOf makes them again. */
+export function releaseFacts(ast: DockerfileAst): void {
+  factsByAst.delete(ast);
+}
+
 /** `type=cache,target=/root/.cache` → { type: 'cache', target: '/root/.cache' } (keys lower-cased, bare keys → 'true'). */
 export function parseMount(value: string): Record<string, string> {
   const out: Record<string, string> = {};

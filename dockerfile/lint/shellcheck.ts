@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { PROXY_ARGS } from '../expansion/predefined';
 import type { DockerfileAst, Instruction, Range, Stage } from '../syntax/ast';
-import { factsOf, type Facts, type RunScript } from './facts';
+import { factsOf, type Facts } from './facts';
 import { Policy, sortFindings } from './linter';
 import { runShellcheckProcess, type ShellcheckComment, type ShellcheckProcessOptions } from './shellcheck-process';
 import type { SourceText } from './source-text';
@@ -29,9 +29,11 @@ export interface ShellcheckScripts {
   findings(comments: readonly (readonly ShellcheckComment[])[]): Finding[];
 }
 
+/** Only what mapping back needs: the RUN analyses it came from can be let go. */
 interface Job {
-  readonly script: RunScript;
-  readonly run: Instruction;
+  readonly source: SourceText;
+  /** Where findings in the exported-names header land: the RUN keyword. */
+  readonly keywordRange: Range;
   /** Lines ShellCheck sees before the first line of `body`. */
   readonly headerLines: number;
   /** Offset in the script's source text where the checked body starts. */
@@ -73,7 +75,7 @@ export function shellcheckScripts(ast: DockerfileAst, options: LintOptions = {})
       // Data heredocs follow the command line so ShellCheck sees them terminated; findings in them are dropped.
       const data = script.kind === 'command' ? run.dataHeredocs.map((h) => `${h.content}${h.name}\n`).join('') : '';
       texts.push(header + body + (body.endsWith('\n') ? '' : '\n') + data);
-      jobs.push({ script, run: run.run, headerLines: header.split('\n').length - 1, bodyBase, lineStarts });
+      jobs.push({ source: script.source, keywordRange: run.run.keywordToken.range, headerLines: header.split('\n').length - 1, bodyBase, lineStarts });
     }
   }
   if (jobs.length === 0) return NONE;
@@ -109,16 +111,16 @@ function offsetOf(job: Job, line: number, column: number): number | null {
   const k = line - 1 - job.headerLines;
   if (k < 0 || k >= job.lineStarts.length) return null;
   const lineStart = job.lineStarts[k];
-  const lineEnd = k + 1 < job.lineStarts.length ? job.lineStarts[k + 1] - 1 : job.script.source.text.length - job.bodyBase;
+  const lineEnd = k + 1 < job.lineStarts.length ? job.lineStarts[k + 1] - 1 : job.source.text.length - job.bodyBase;
   return job.bodyBase + Math.min(lineStart + column - 1, lineEnd);
 }
 
 /** The document range of a ShellCheck span, or null when it is outside the RUN's text (a data heredoc). */
 function mapRange(job: Job, line: number, col: number, endLine: number, endCol: number): Range | null {
-  const src: SourceText = job.script.source;
+  const src: SourceText = job.source;
   const start = offsetOf(job, line, col);
   const end = offsetOf(job, endLine, endCol);
-  if (start === null) return line - 1 < job.headerLines ? job.run.keywordToken.range : null;
+  if (start === null) return line - 1 < job.headerLines ? job.keywordRange : null;
   return src.rangeOf(start, end === null || end < start ? start : end);
 }
 
@@ -129,7 +131,7 @@ function mapFix(job: Job, c: ShellcheckComment): Fix[] {
     const start = offsetOf(job, r.line, r.column);
     const end = offsetOf(job, r.endLine, r.endColumn);
     if (start === null || end === null || end < start) return [];
-    const range = job.script.source.rangeOf(start, end);
+    const range = job.source.rangeOf(start, end);
     // Edits across a continuation would delete the line break: leave those to the user.
     if (range.start.line !== range.end.line) return [];
     edits.push({ range, newText: r.replacement });

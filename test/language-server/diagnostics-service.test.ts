@@ -22,6 +22,8 @@ interface Harness {
   service: DiagnosticsService;
   setText(text: string): void;
   lints: number[];
+  /** Times the shared analyses of a tree were let go (once per lint, before ShellCheck waits). */
+  released: number;
   published: { version: number | undefined; codes: string[] }[];
   /** Requests to the ShellCheck checker, in order; resolve with one comment list per text. */
   shellcheckCalls: { version: number; texts: readonly string[]; signal: AbortSignal; resolve(c: ShellcheckComment[][]): void }[];
@@ -47,6 +49,7 @@ beforeEach(() => {
     service: undefined as unknown as DiagnosticsService,
     setText: (text) => { doc = { uri: URI, version: doc.version + 1, ast: parseDockerfile(text) }; },
     lints: [],
+    released: 0,
     published: [],
     shellcheckCalls: [],
     quiet: async () => {
@@ -67,6 +70,7 @@ beforeEach(() => {
         const texts = ast.instructions.filter((i) => i.keyword === 'RUN').map((i) => ast.lines[i.startLine]);
         return { texts, findings: (cs) => cs.flat().map((c) => finding(`SC${c.code}`, 'shellcheck')) };
       },
+      release: () => { harness.released++; },
       isUnavailable: () => false,
     },
     shellcheck: {
@@ -121,6 +125,7 @@ test('the first publish does not wait for ShellCheck; its findings follow in a q
   assert.equal(h.shellcheckCalls.length, 0, 'the scripts wait for a quiet moment');
   await h.quiet();
   assert.deepEqual(h.shellcheckCalls.map((c) => c.texts), [['RUN echo $x']]);
+  assert.equal(h.released, 1, 'the analyses were let go before waiting');
   h.shellcheckCalls[0].resolve([[comment(2086)]]);
   await flush();
   assert.equal(h.published.length, 1, 'the republish waits for a quiet moment too');
