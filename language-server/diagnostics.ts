@@ -1,8 +1,9 @@
 // Diagnostics while typing. Opening a document lints it at once; edits are debounced per document.
 // A newer version cancels whatever is still running for an older one (its results are dropped and
 // its ShellCheck request withdrawn). The linter's findings are published as soon as they exist,
-// never waiting for ShellCheck: its findings follow in a second publish, made in a quiet moment
-// (IdleGate), from the runner's per-script cache or a low-priority process (ShellcheckRunner).
+// never waiting for ShellCheck: its scripts are cut from the lint's analyses at once (then those are
+// let go), and its findings follow in a second publish, made in a quiet moment (IdleGate), from the
+// runner's per-script cache or a low-priority process (ShellcheckRunner).
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
 import { ShellParseCache } from '../dockerfile/lint/shell/parse-cache';

@@ -122,7 +122,7 @@ test('the first publish does not wait for ShellCheck; its findings follow in a q
   h.service.opened(URI);
   await flush();
   assert.deepEqual(h.published, [{ version: 2, codes: ['L2'] }], 'published before ShellCheck was even asked');
-  assert.equal(h.shellcheckCalls.length, 0, 'the scripts wait for a quiet moment');
+  assert.equal(h.shellcheckCalls.length, 0, 'ShellCheck waits for a quiet moment');
   await h.quiet();
   assert.deepEqual(h.shellcheckCalls.map((c) => c.texts), [['RUN echo $x']]);
   assert.equal(h.released, 1, 'the analyses were let go before waiting');
