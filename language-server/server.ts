@@ -64,8 +64,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Berth: ${m}` }).catch(() => undefined);
   };
   const configs = new HadolintConfigs(deps.parseHadolintConfig, tell);
-  // ShellCheck waits for moments without requests (100 ms), or goes after 2 s of waiting.
-  const idle = new IdleGate({ idleMs: 100, maxWaitMs: 2000, forcedEveryMs: 50 });
+  // ShellCheck waits for moments without requests (100 ms); an editor pauses that long within
+  // seconds even while typing, so forcing it through is for clients that never stop (after 5 s).
+  const idle = new IdleGate({ idleMs: 100, maxWaitMs: 5000, forcedEveryMs: 100 });
   const shellcheck = new ShellcheckRunner(deps.shellcheck);
   const diagnostics = new DiagnosticsService({
     documents: store,
