@@ -179,6 +179,10 @@ function dockerignoreFor(dockerfile: string): DockerignoreMatcher | undefined {
 }
 
 if (require.main === module) {
+  // Interrupted, exit through process.exit so a running ShellCheck is stopped and its temporary
+  // folder removed (the 'exit' hook in shellcheck-process.ts).
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
