@@ -1,8 +1,11 @@
 // What users of other editors get: every corpus Dockerfile opened once, in a row, in a server
 // started as any editor starts it (`node SERVER --stdio`: no warm-up, no node flags), with Berth
 // and the plain dockerfile-language-server-nodejs measured in the same run.
-//   npm run bench -- lsp-open-once [rounds=1] [--plain=PATH] [--only=plain,berth,berth-noshellcheck] [--cpu-prof=DIR]
-// (--cpu-prof=DIR: each server writes a V8 CPU profile into DIR, for finding where the time goes.)
+//   npm run bench -- lsp-open-once [rounds=1] [--plain=PATH] [--only=plain,berth,berth-noshellcheck,before,before-noshellcheck]
+//                                  [--before=BUNDLE] [--cpu-prof=DIR]
+// (--cpu-prof=DIR: each server writes a V8 CPU profile into DIR, for finding where the time goes;
+//  --before=BUNDLE: another build of dist/language-server.js, e.g. from an earlier commit, run the
+//  same two ways beside the current one.)
 // Per file: didOpen -> the first publishDiagnostics, then one textDocument/semanticTokens/full.
 // Each round starts every server afresh (cold, as an editor does) and runs them one after the
 // other, in a rotating order, so a busy machine does not always land on the same server.
@@ -165,7 +168,7 @@ async function measure(server: Server, texts: readonly string[], round: number, 
     // Let ShellCheck's republishes arrive (measured, not waited for by the client): until no
     // publish came for QUIET_MS, at most SETTLE_MS.
     const deadline = performance.now() + SETTLE_MS;
-    while (server.key === 'berth' && performance.now() < deadline && performance.now() - lastPublish < QUIET_MS) {
+    while ((server.key === 'berth' || server.key === 'before') && performance.now() < deadline && performance.now() - lastPublish < QUIET_MS) {
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -180,7 +183,7 @@ export async function run(args: string[]): Promise<void> {
   const positional = args.filter((a) => !a.startsWith('--'));
   const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const rounds = Number(positional[0] ?? 1);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('usage: npm run bench -- lsp-open-once [rounds>=1] [--plain=PATH] [--only=plain,berth,berth-noshellcheck] [--cpu-prof=DIR]');
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('usage: npm run bench -- lsp-open-once [rounds>=1] [--plain=PATH] [--only=KEYS] [--before=BUNDLE] [--cpu-prof=DIR]');
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   const only = flag('only')?.split(',');
 
@@ -190,6 +193,12 @@ export async function run(args: string[]): Promise<void> {
   else console.log('lsp-open-once: dockerfile-language-server-nodejs is not installed (no node_modules/dockerfile-language-server-nodejs, no --plain=PATH, no BERTH_BENCH_PLAIN_SERVER): the plain server is skipped and there is nothing to compare Berth with');
   servers.push({ key: 'berth', label: 'Berth, ShellCheck on PATH', script: BUNDLE });
   servers.push({ key: 'berth-noshellcheck', label: 'Berth, no ShellCheck on PATH', script: BUNDLE, env: { PATH: pathWithoutShellcheck() } });
+  const before = flag('before');
+  if (before) {
+    if (!fs.existsSync(before)) throw new Error(`--before=${before} does not exist`);
+    servers.push({ key: 'before', label: 'Berth before, ShellCheck on PATH', script: path.resolve(before) });
+    servers.push({ key: 'before-noshellcheck', label: 'Berth before, no ShellCheck', script: path.resolve(before), env: { PATH: pathWithoutShellcheck() } });
+  }
   const chosen = servers.filter((s) => !only || only.includes(s.key));
 
   const texts = fs.readdirSync(CORPUS).sort().map((f) => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
