@@ -1,11 +1,14 @@
 // Diagnostics while typing. Opening a document lints it at once; edits are debounced per document.
 // A newer version cancels whatever is still running for an older one (its results are dropped and
-// its ShellCheck process aborted). The linter's findings are published as soon as they exist;
-// ShellCheck's follow and are merged in. While RUN instructions are unchanged, the previous
-// ShellCheck findings are reused instead of running it again.
+// its ShellCheck request withdrawn). The linter's findings are published as soon as they exist,
+// never waiting for ShellCheck: its scripts are cut from the lint's analyses at once (then those are
+// let go), and its findings follow in a second publish, made in a quiet moment (IdleGate), from the
+// runner's per-script cache or a low-priority process (ShellcheckRunner).
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
 import { ShellParseCache } from '../dockerfile/lint/shell/parse-cache';
+import type { ShellcheckScripts } from '../dockerfile/lint/shellcheck';
+import type { ShellcheckComment } from '../dockerfile/lint/shellcheck-process';
 import type { Finding, HadolintConfig, LintOptions, SeverityOrOff } from '../dockerfile/lint/types';
 import type { ParsedDocument } from './documents';
 import type { ErrorLog } from './guard';
@@ -14,17 +17,27 @@ import type { RuleDocs } from './rule-docs';
 import type { SettingsCache } from './settings';
 import { toDiagnostic } from './to-diagnostic';
 
-export interface ShellcheckRequest extends LintOptions {
-  readonly executable: string;
-  readonly signal: AbortSignal;
-}
-
 export interface Linters {
   /** `onRuleError`: a rule threw (its findings are dropped, the others kept). */
   lint(ast: DockerfileAst, options: LintOptions, onRuleError?: (ruleId: string, error: unknown) => void): Finding[];
-  shellcheck(ast: DockerfileAst, options: ShellcheckRequest): Promise<Finding[]>;
+  /** The scripts ShellCheck is to check in this document, and how its comments become findings. */
+  shellcheckScripts(ast: DockerfileAst, options: LintOptions): ShellcheckScripts;
+  /** The document's tree stays, the analyses lint and shellcheckScripts shared can go. */
+  release(ast: DockerfileAst): void;
   /** The error says ShellCheck cannot run at all (missing, not executable): tell the user once. */
   isUnavailable(e: unknown): boolean;
+}
+
+/** ShellCheck's comments per script text (ShellcheckRunner in the server). */
+export interface ShellcheckChecker {
+  /** The executable is known to be missing (already told): skip ShellCheck's work. */
+  knownMissing(executable: string): boolean;
+  check(texts: readonly string[], executable: string, signal: AbortSignal): Promise<readonly (readonly ShellcheckComment[])[]>;
+}
+
+/** Lets deferrable work wait for a quiet moment (IdleGate in the server). */
+export interface Quiet {
+  whenIdle(signal?: AbortSignal): Promise<void>;
 }
 
 /** The open documents, as the service needs them (DocumentStore in the server). */
@@ -39,6 +52,8 @@ export interface DiagnosticsDeps {
   /** The .hadolint.yaml that applies to a document (undefined: none). */
   hadolintConfig(uri: string): HadolintConfig | undefined;
   readonly linters: Linters;
+  readonly shellcheck: ShellcheckChecker;
+  readonly quiet: Quiet;
   readonly docs: RuleDocs;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   readonly log: ErrorLog;
@@ -55,7 +70,8 @@ interface DocState {
   /** Findings of the last completed lint, for code actions. */
   version: number;
   findings: Finding[];
-  shellcheck: { key: string; findings: Finding[]; lineTexts: string[] } | null;
+  /** ShellCheck's findings last published, and the text of each one's line (for carrying them over). */
+  shellcheck: { findings: Finding[]; lineTexts: string[] } | null;
   /** RUN commands parsed by the last lint, reused by the next one while the document is edited. */
   readonly shellParses: ShellParseCache;
 }
@@ -63,18 +79,6 @@ interface DocState {
 const SEVERITY_FROM_SETTING: Record<DockerfileSettings['rules'][string], SeverityOrOff> = {
   error: 'error', warning: 'warning', info: 'info', hint: 'style', off: 'ignore',
 };
-
-/** What ShellCheck sees: the RUN instructions (text and place) and the variables declared before them. */
-function shellcheckKey(ast: DockerfileAst): string {
-  const parts: string[] = [];
-  for (const ins of ast.instructions) {
-    const k = ins.onbuild?.keyword ?? ins.keyword;
-    if (k === 'RUN' || k === 'ARG' || k === 'ENV' || k === 'SHELL' || k === 'FROM') {
-      parts.push(`${ins.startLine}\u0000${ast.lines.slice(ins.startLine, ins.endLine + 1).join('\n')}`);
-    }
-  }
-  return parts.join('\u0001');
-}
 
 export class DiagnosticsService {
   private readonly state = new Map<string, DocState>();
@@ -111,8 +115,8 @@ export class DiagnosticsService {
   /** Settings or .hadolint.yaml changed: lint every open document again. */
   refreshAll(): void {
     for (const doc of this.deps.documents.all()) {
-      const s = this.stateOf(doc.uri);
-      s.shellcheck = null;
+      // Severities may have changed: ShellCheck's earlier findings are not carried over.
+      this.stateOf(doc.uri).shellcheck = null;
       this.schedule(doc.uri, 0);
     }
   }
@@ -153,19 +157,32 @@ export class DiagnosticsService {
     const options: LintOptions = { severityOverrides, hadolint };
     const lintFindings = this.deps.linters.lint(doc.ast, { ...options, shellParses: s.shellParses }, (ruleId, e) =>
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
-    const key = settings.shellcheck.enable ? shellcheckKey(doc.ast) : '';
-    const reuse = settings.shellcheck.enable && s.shellcheck?.key === key ? s.shellcheck.findings : null;
-    this.publish(uri, doc.version, s, lintFindings, reuse ?? (settings.shellcheck.enable ? this.carried(s, doc.ast) : []));
-    if (!settings.shellcheck.enable) {
+    const carried = settings.shellcheck.enable ? this.carried(s, doc.ast) : [];
+    this.publish(uri, doc.version, s, lintFindings, carried);
+    if (!settings.shellcheck.enable || this.deps.shellcheck.knownMissing(settings.shellcheck.path)) {
       s.shellcheck = null;
+      this.deps.linters.release(doc.ast);
       return;
     }
-    if (reuse) return;
+    // The scripts are made now, from the analyses the lint just did (a fraction of its cost), so
+    // those need not be kept while ShellCheck waits; the rest waits for a quiet moment.
+    const scripts = this.deps.linters.shellcheckScripts(doc.ast, options);
+    this.deps.linters.release(doc.ast);
+    if (scripts.texts.length === 0) {
+      s.shellcheck = null;
+      if (carried.length) this.publish(uri, doc.version, s, lintFindings, []);
+      return;
+    }
     const abort = new AbortController();
     s.abort = abort;
     let sc: Finding[];
     try {
-      sc = await this.deps.linters.shellcheck(doc.ast, { ...options, executable: settings.shellcheck.path, signal: abort.signal });
+      await this.deps.quiet.whenIdle(abort.signal);
+      if (s.generation !== generation) return;
+      sc = scripts.findings(await this.deps.shellcheck.check(scripts.texts, settings.shellcheck.path, abort.signal));
+      if (s.generation !== generation) return;
+      // Publishing is the editor's work too: in a quiet moment.
+      await this.deps.quiet.whenIdle(abort.signal);
     } catch (e) {
       if (abort.signal.aborted || s.generation !== generation) return;
       if (!this.deps.linters.isUnavailable(e)) throw e;
@@ -179,7 +196,9 @@ export class DiagnosticsService {
       if (s.abort === abort) s.abort = null;
     }
     if (s.generation !== generation) return;
-    s.shellcheck = { key, findings: sc, lineTexts: sc.map((f) => doc.ast.lines[f.range.start.line] ?? '') };
+    s.shellcheck = { findings: sc, lineTexts: sc.map((f) => doc.ast.lines[f.range.start.line] ?? '') };
+    // Nothing new to show (no RUN, or the same findings as carried over): no second publish.
+    if (sameFindings(sc, carried)) return;
     this.publish(uri, doc.version, s, lintFindings, sc);
   }
 
@@ -205,4 +224,16 @@ export class DiagnosticsService {
     s.findings = shellcheck.length ? [...lintFindings, ...shellcheck] : lintFindings;
     this.deps.publish(uri, version, s.findings.map((f) => toDiagnostic(f, this.deps.docs)));
   }
+}
+
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x.ruleId !== y.ruleId || x.severity !== y.severity || x.message !== y.message
+      || x.range.start.line !== y.range.start.line || x.range.start.character !== y.range.start.character
+      || x.range.end.line !== y.range.end.line || x.range.end.character !== y.range.end.character) return false;
+  }
+  return true;
 }

@@ -1,10 +1,12 @@
-// The Dockerfile library (dockerfile/) as the server's dependencies: parser, linter, ShellCheck
-// runner, the "ignore on this line" fix, the rule catalogue and the .hadolint.yaml reader.
+// The Dockerfile library (dockerfile/) as the server's dependencies: parser, linter, ShellCheck's
+// scripts and process, the "ignore on this line" fix, the rule catalogue and the .hadolint.yaml reader.
 import { buildkitCheckNames, ruleInfos } from '../dockerfile/lint/catalogue';
+import { releaseFacts } from '../dockerfile/lint/facts';
 import { parseHadolintConfig } from '../dockerfile/lint/hadolint-config';
 import { ignoreFixes } from '../dockerfile/lint/ignore-fix';
 import { lint } from '../dockerfile/lint/linter';
-import { runShellcheck, ShellcheckUnavailable } from '../dockerfile/lint/shellcheck';
+import { shellcheckScripts } from '../dockerfile/lint/shellcheck';
+import { locateExecutable, runShellcheckProcess, shellcheckNotFound, ShellcheckUnavailable } from '../dockerfile/lint/shellcheck-process';
 import { parseDockerfile } from '../dockerfile/syntax/parser';
 import type { CompletionInputs } from './features/completion';
 import type { ServerDeps } from './server';
@@ -28,8 +30,16 @@ export function dockerfileLibrary(): ServerDeps {
     parse: parseDockerfile,
     linters: {
       lint: (ast, options, onRuleError) => lint(ast, { ...options, onRuleError }),
-      shellcheck: (ast, options) => runShellcheck(ast, options),
+      shellcheckScripts,
+      release: releaseFacts,
       isUnavailable: (e) => e instanceof ShellcheckUnavailable,
+    },
+    shellcheck: {
+      run: (scripts, options) => runShellcheckProcess(scripts, { ...options, lowPriority: true }),
+      locate: (executable) => {
+        const file = locateExecutable(executable);
+        return file ? { path: file } : { error: shellcheckNotFound(executable) };
+      },
     },
     ignoreFixes,
     ruleNames: ruleNames(),

@@ -22,19 +22,26 @@ import { signatureHelp } from './features/signature-help';
 import { documentSymbols } from './features/symbols';
 import { guardNotification, guardRequest, type ErrorLog } from './guard';
 import { HadolintConfigs, type ConfigParser } from './hadolint-config';
+import { IdleGate } from './idle-gate';
 import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION } from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
+import { warmUp } from './warm-up';
+import { ShellcheckRunner, type ShellcheckRunnerDeps } from './shellcheck-runner';
 
 export interface ServerDeps {
   readonly parse: Parser;
   readonly linters: Linters;
+  /** Starting ShellCheck and finding its executable. */
+  readonly shellcheck: Pick<ShellcheckRunnerDeps, 'run' | 'locate'>;
   readonly ignoreFixes: IgnoreFixes;
   readonly ruleNames: CompletionInputs['ruleNames'];
   readonly parseHadolintConfig: ConfigParser;
   readonly docs?: RuleDocs;
   /** Delay between an edit and linting it (default 50 ms, as docker-language-server). */
   readonly debounceMs?: number;
+  /** false: skip compiling the hot paths while answering initialize (warm-up.ts). */
+  readonly warmUp?: boolean;
   /** The environment Compose files interpolate `${VAR}` from (default: the server's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -57,11 +64,17 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Berth: ${m}` }).catch(() => undefined);
   };
   const configs = new HadolintConfigs(deps.parseHadolintConfig, tell);
+  // ShellCheck waits for moments without requests (100 ms); an editor pauses that long within
+  // seconds even while typing, so forcing it through is for clients that never stop (after 5 s).
+  const idle = new IdleGate({ idleMs: 100, maxWaitMs: 5000, forcedEveryMs: 100 });
+  const shellcheck = new ShellcheckRunner(deps.shellcheck);
   const diagnostics = new DiagnosticsService({
     documents: store,
     settings,
     hadolintConfig: (uri) => configs.forDocument(uri),
     linters: deps.linters,
+    shellcheck,
+    quiet: idle,
     docs,
     publish: (uri, version, list) => void connection.sendDiagnostics({ uri, version, diagnostics: list }).catch((e: unknown) => log.error(`berth: could not publish diagnostics for ${uri}: ${String(e)}`)),
     log,
@@ -79,7 +92,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     imageNames: () => imageNames,
   });
 
-  const request = <P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>) => guardRequest(log, name, fallback, fn);
+  const request = <P, R>(name: string, fallback: R, fn: (p: P) => R | Promise<R>) => guardRequest(log, name, fallback, (p: P) => {
+    idle.touch();
+    return fn(p);
+  });
   /** Runs `fn` on the parse of the document the request names; `fallback` when it is not open. */
   const onDoc = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (doc: ParsedDocument, p: P) => R) =>
     request<P, R>(name, fallback, (p) => {
@@ -118,6 +134,14 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
         }));
       }
     }));
+    // Before answering: the client sends documents right after, and they should find compiled code.
+    if (deps.warmUp !== false) {
+      try {
+        warmUp(deps.linters, deps.parse, docs, deps.ruleNames.map((r) => r.name));
+      } catch (e) {
+        log.error(`berth: warming up failed (the first files are linted more slowly): ${e instanceof Error ? e.stack : String(e)}`);
+      }
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -145,11 +169,13 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   // TextDocuments reports an open as onDidOpen and then onDidChangeContent: lint once, undelayed.
   const openedAt = new Map<string, number>();
   store.documents.onDidOpen(guardNotification(log, 'didOpen', (e) => {
+    idle.touch();
     openedAt.set(e.document.uri, e.document.version);
     if (isComposeDocument(e.document)) compose.opened(e.document.uri);
     else diagnostics.opened(e.document.uri);
   }));
   store.documents.onDidChangeContent(guardNotification(log, 'didChange', (e) => {
+    idle.touch();
     if (openedAt.get(e.document.uri) === e.document.version) return;
     openedAt.delete(e.document.uri);
     if (isComposeDocument(e.document)) compose.changed(e.document.uri);
@@ -165,6 +191,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   connection.onDidChangeConfiguration(guardNotification(log, 'didChangeConfiguration', (p) => {
     const raw = (p?.settings as Record<string, unknown> | undefined)?.berth as Record<string, unknown> | undefined;
     settings.invalidate(raw?.dockerfile);
+    shellcheck.forgetLocations();
     diagnostics.refreshAll();
   }));
   connection.onDidChangeWatchedFiles(guardNotification(log, 'didChangeWatchedFiles', (p) => {

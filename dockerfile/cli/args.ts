@@ -1,15 +1,26 @@
 // berth-lint's command line, read into a typed value; every mistake becomes one sentence.
 import type { LabelType, SeverityOrOff } from '../lint/types';
 
-export type Format = 'tty' | 'json' | 'sarif';
+export const FORMATS = ['tty', 'json', 'sarif', 'checkstyle', 'codeclimate', 'gitlab_codeclimate', 'gnu'] as const;
+export type Format = typeof FORMATS[number];
+
+export function isFormat(v: string): v is Format {
+  return (FORMATS as readonly string[]).includes(v);
+}
 
 export interface CliArgs {
   readonly files: readonly string[];
-  readonly format: Format;
+  /** null: not given (the environment or the config file may say). */
+  readonly format: Format | null;
   readonly failureThreshold: SeverityOrOff | 'none' | null;
   readonly config: string | null;
   /** `--ignore` given: replaces the config's list, as in hadolint. */
   readonly ignore: readonly string[] | null;
+  /** --error/--warning/--info/--style RULE: added to the config's override lists. */
+  readonly override: Readonly<Partial<Record<'error' | 'warning' | 'info' | 'style', readonly string[]>>>;
+  readonly verbose: boolean;
+  /** The file name to put in reports instead of the one given (checkstyle, codeclimate formats). */
+  readonly filePathInReport: string | null;
   readonly noFail: boolean;
   readonly noColor: boolean;
   readonly trustedRegistries: readonly string[];
@@ -27,12 +38,15 @@ Lints Dockerfiles with hadolint's DL rules, BuildKit's build checks, the builder
 and, when shellcheck is installed, ShellCheck on RUN.
 
 Options:
-  -f, --format tty|json|sarif      output format (default tty)
+  -f, --format FORMAT              output format: tty (default), json, sarif, checkstyle,
+                                   codeclimate, gitlab_codeclimate, gnu
   -t, --failure-threshold LEVEL    exit 1 only for findings at or above LEVEL:
                                    error, warning, info, style, ignore, none (default info)
   -c, --config FILE                .hadolint.yaml to use (default: hadolint's lookup from the
                                    current folder, then ~/.config/hadolint.yaml, …)
       --ignore RULE                ignore a rule (repeatable; replaces the config's "ignored")
+      --error RULE, --warning RULE, --info RULE, --style RULE
+                                   give a rule that level (repeatable)
       --no-fail                    exit 0 whatever is found
       --trusted-registry NAME      allow only these registries in FROM (repeatable; DL3026)
       --require-label LABEL:TYPE   label schema entry (repeatable; DL3049–DL3058)
@@ -41,11 +55,20 @@ Options:
       --shellcheck PATH            the shellcheck program (default: shellcheck on PATH)
       --no-shellcheck              do not run ShellCheck
       --no-color                   plain tty output
+      --file-path-in-report NAME   the file name in checkstyle and codeclimate reports
+  -V, --verbose                    say on stderr which config and environment were used
   -h, --help                       this text
   -v, --version                    print the version
 
+hadolint's environment variables apply under the config file and the command line:
+HADOLINT_FORMAT, HADOLINT_FAILURE_THRESHOLD, HADOLINT_NOFAIL, HADOLINT_VERBOSE, HADOLINT_IGNORE,
+HADOLINT_OVERRIDE_ERROR/_WARNING/_INFO/_STYLE, HADOLINT_TRUSTED_REGISTRIES, HADOLINT_REQUIRE_LABELS,
+HADOLINT_STRICT_LABELS, HADOLINT_DISABLE_IGNORE_PRAGMA (lists comma-separated; truthy: 1, y, on,
+true, yes) and NO_COLOR.
+
 Exit status: 0 clean (or below the threshold), 1 findings at or above the threshold,
-2 bad arguments, an unreadable file or a bad config.`;
+2 bad arguments, an unreadable file or a bad config. The codeclimate format always exits 0
+(Code Climate engines must), as hadolint does.`;
 
 const thresholds = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
 const labelTypes = ['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email'];
@@ -54,7 +77,10 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const files: string[] = [];
-  let format: Format = 'tty';
+  let format: Format | null = null;
+  const override: Record<'error' | 'warning' | 'info' | 'style', string[]> = { error: [], warning: [], info: [], style: [] };
+  let verbose = false;
+  let filePathInReport: string | null = null;
   let failureThreshold: CliArgs['failureThreshold'] = null;
   let config: string | null = null;
   let ignore: string[] | null = null;
@@ -84,7 +110,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     switch (arg) {
       case '-f': case '--format': {
         const v = value();
-        if (v !== 'tty' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be tty, json or sarif, not "${v}"`);
+        if (!isFormat(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${v}"`);
         format = v;
         break;
       }
@@ -96,6 +122,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '-c': case '--config': config = value(); break;
       case '--ignore': (ignore ??= []).push(value()); break;
+      case '--error': case '--warning': case '--info': case '--style': override[arg.slice(2) as keyof typeof override].push(value()); break;
+      case '-V': case '--verbose': verbose = true; break;
+      case '--file-path-in-report': filePathInReport = value(); break;
       case '--no-fail': noFail = true; break;
       case '--no-color': noColor = true; break;
       case '--trusted-registry': trustedRegistries.push(value()); break;
@@ -120,7 +149,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (files.length === 0 && !help && !version) throw new UsageError('no Dockerfile given (see berth-lint --help)');
   return {
-    files, format, failureThreshold, config, ignore, noFail, noColor, trustedRegistries, requireLabels,
+    files, format, failureThreshold, config, ignore, override, verbose, filePathInReport, noFail, noColor, trustedRegistries, requireLabels,
     strictLabels, disableIgnorePragma, shellcheck, help, version,
   };
 }

@@ -1,15 +1,20 @@
 // berth-lint FILE...: lint Dockerfiles from the command line the way hadolint does (its config,
-// its pragmas, its tty and JSON output), with Berth's rules, and SARIF for CI.
+// its environment variables, its pragmas, its output formats), with Berth's rules, and SARIF for CI.
+// Settings come in hadolint's layers: HADOLINT_* variables, then the config file, then the
+// command line; single values from the highest layer that sets them, lists from all of them.
 import ignore from '@balena/dockerignore';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findHadolintConfig, parseHadolintConfig } from '../lint/hadolint-config';
 import { lint } from '../lint/linter';
 import { runShellcheck, ShellcheckUnavailable } from '../lint/shellcheck';
-import type { DockerignoreMatcher, Finding, HadolintConfig, SeverityOrOff } from '../lint/types';
+import type { DockerignoreMatcher, Finding, HadolintConfig, Severity, SeverityOrOff } from '../lint/types';
 import { parseDockerfile } from '../syntax/parser';
-import { parseArgs, usage, UsageError, type CliArgs } from './args';
-import { formatJson, formatSarif, formatTty, type FileFindings } from './formats';
+import { isFormat, parseArgs, usage, UsageError, FORMATS, type CliArgs, type Format } from './args';
+import { readHadolintEnvironment, type EnvironmentSettings } from './environment';
+import {
+  formatCheckstyle, formatCodeclimate, formatGitlabCodeclimate, formatGnu, formatJson, formatSarif, formatTty, type FileFindings,
+} from './formats';
 import { version } from '../../package.json';
 
 export interface CliIo {
@@ -38,9 +43,27 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (args.help) { io.stdout(`${usage}\n`); return 0; }
   if (args.version) { io.stdout(`berth-lint ${version}\n`); return 0; }
 
-  const loaded = loadConfig(args, io);
+  const environment = readHadolintEnvironment(io.env);
+  if (environment.problems.length) {
+    io.stderr(environment.problems.map((p) => `berth-lint: ${p}\n`).join(''));
+    return 2;
+  }
+  const loaded = loadConfig(args, io, environment.settings);
   if ('error' in loaded) { io.stderr(loaded.error); return 2; }
   const config = loaded.config;
+  const env = environment.settings;
+  const configFormat = config.format;
+  if (configFormat !== undefined && !isFormat(configFormat)) {
+    io.stderr(`berth-lint: the config's "format" is "${configFormat}"; use one of ${FORMATS.join(', ')}\n`);
+    return 2;
+  }
+  const format: Format = args.format ?? (configFormat as Format | undefined) ?? env.format ?? 'tty';
+  const verbose = args.verbose || (config.verbose ?? env.verbose ?? false);
+  if (verbose) {
+    io.stderr(`berth-lint: config file: ${loaded.file ?? 'none'}\n`);
+    io.stderr(`berth-lint: environment: ${env.used.length ? env.used.join(', ') : 'no HADOLINT_* variables'}\n`);
+    io.stderr(`berth-lint: format ${format}, failure threshold ${args.failureThreshold ?? config.failureThreshold ?? 'info'}, ignored [${(config.ignored ?? []).join(', ')}], override ${JSON.stringify(config.override ?? {})}, trusted registries [${(config.trustedRegistries ?? []).join(', ')}], label schema ${JSON.stringify(config.labelSchema ?? {})}, strict labels ${config.strictLabels ?? false}, ignore pragmas ${config.disableIgnorePragma ? 'disabled' : 'enabled'}\n`);
+  }
 
   const results: FileFindings[] = [];
   let failed = false;
@@ -70,20 +93,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     results.push({ file, findings });
   }
 
-  if (args.format === 'json') io.stdout(formatJson(results));
-  else if (args.format === 'sarif') io.stdout(formatSarif(results, { version }));
-  else io.stdout(formatTty(results, io.isTty && !args.noColor && !io.env.NO_COLOR));
+  const noColor = args.noColor || (config.noColor ?? env.noColor ?? false);
+  const reportName = args.filePathInReport;
+  switch (format) {
+    case 'json': io.stdout(formatJson(results)); break;
+    case 'sarif': io.stdout(formatSarif(results, { version })); break;
+    case 'checkstyle': io.stdout(formatCheckstyle(results, reportName)); break;
+    case 'codeclimate': io.stdout(formatCodeclimate(results, reportName)); break;
+    case 'gitlab_codeclimate': io.stdout(formatGitlabCodeclimate(results, reportName)); break;
+    case 'gnu': io.stdout(formatGnu(results)); break;
+    default: io.stdout(formatTty(results, io.isTty && !noColor));
+  }
 
   if (failed) return 2;
-  if (args.noFail || config.noFail) return 0;
-  const threshold = args.failureThreshold ?? config.failureThreshold ?? 'info';
+  // Code Climate runs engines that must exit 0 (hadolint does the same).
+  if (format === 'codeclimate') return 0;
+  if (args.noFail || (config.noFail ?? env.noFail ?? false)) return 0;
+  const threshold = args.failureThreshold ?? config.failureThreshold ?? env.failureThreshold ?? 'info';
   if (threshold === 'none') return 0;
   const fails = results.some((r) => r.findings.some((f) => rank[f.severity] >= rank[threshold]));
   return fails ? 1 : 0;
 }
 
-/** The config file (explicit or found as hadolint finds it) with the command line on top. */
-function loadConfig(args: CliArgs, io: CliIo): { config: HadolintConfig } | { error: string } {
+/** The environment, then the config file (explicit or found as hadolint finds it), then the
+ *  command line: single values from the highest layer that has one, lists joined. */
+function loadConfig(args: CliArgs, io: CliIo, env: EnvironmentSettings): { config: HadolintConfig; file: string | null } | { error: string } {
   let file: string | null = null;
   if (args.config) {
     file = path.resolve(io.cwd, args.config);
@@ -103,14 +137,27 @@ function loadConfig(args: CliArgs, io: CliIo): { config: HadolintConfig } | { er
     if (parsed.problems.length) return { error: parsed.problems.map((p) => `berth-lint: ${p}\n`).join('') };
     config = parsed.config;
   }
+  const levels = ['error', 'warning', 'info', 'style'] as const;
+  const override: Partial<Record<Severity, readonly string[]>> = {};
+  for (const l of levels) {
+    const joined = [...env.override[l], ...(config.override?.[l] ?? []), ...(args.override[l] ?? [])];
+    if (joined.length) override[l] = joined;
+  }
+  const trusted = [...env.trustedRegistries, ...(config.trustedRegistries ?? []), ...args.trustedRegistries];
+  const labelSchema = { ...env.labelSchema, ...config.labelSchema, ...args.requireLabels };
+  const strictLabels = args.strictLabels || (config.strictLabels ?? env.strictLabels ?? false);
+  const disableIgnorePragma = args.disableIgnorePragma || (config.disableIgnorePragma ?? env.disableIgnorePragma ?? false);
   return {
+    file,
     config: {
       ...config,
-      ...(args.ignore ? { ignored: args.ignore } : {}),
-      ...(args.trustedRegistries.length ? { trustedRegistries: [...(config.trustedRegistries ?? []), ...args.trustedRegistries] } : {}),
-      ...(Object.keys(args.requireLabels).length ? { labelSchema: { ...config.labelSchema, ...args.requireLabels } } : {}),
-      ...(args.strictLabels ? { strictLabels: true } : {}),
-      ...(args.disableIgnorePragma ? { disableIgnorePragma: true } : {}),
+      // --ignore replaces the other lists, as hadolint's help says.
+      ignored: args.ignore ?? [...env.ignored, ...(config.ignored ?? [])],
+      ...(Object.keys(override).length ? { override } : {}),
+      ...(trusted.length ? { trustedRegistries: trusted } : {}),
+      ...(Object.keys(labelSchema).length ? { labelSchema } : {}),
+      ...(strictLabels ? { strictLabels } : {}),
+      ...(disableIgnorePragma ? { disableIgnorePragma } : {}),
     },
   };
 }
@@ -132,6 +179,10 @@ function dockerignoreFor(dockerfile: string): DockerignoreMatcher | undefined {
 }
 
 if (require.main === module) {
+  // Interrupted, exit through process.exit so a running ShellCheck is stopped and its temporary
+  // folder removed (the 'exit' hook in shellcheck-process.ts).
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,

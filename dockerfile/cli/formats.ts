@@ -1,4 +1,6 @@
-// berth-lint's output formats: hadolint's tty lines, hadolint-compatible JSON, and SARIF 2.1.0.
+// berth-lint's output formats: hadolint's tty lines, hadolint-compatible JSON, SARIF 2.1.0, and
+// hadolint's CI formats: checkstyle, codeclimate, gitlab_codeclimate and gnu.
+import { createHash } from 'node:crypto';
 import { findRule } from '../lint/catalogue';
 import type { Finding, Severity } from '../lint/types';
 
@@ -102,4 +104,64 @@ export function formatSarif(results: readonly FileFindings[], opts: SarifOptions
     }],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+function xmlAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;')
+    // XML 1.0 cannot carry other control characters at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+}
+
+/** Checkstyle 4.3 XML, as hadolint writes it (one <file> per Dockerfile, one <error> per finding),
+ *  with the real column where hadolint writes 1. `fileName` replaces every file's name when given. */
+export function formatCheckstyle(results: readonly FileFindings[], fileName: string | null = null): string {
+  const files = results.map((r) => {
+    const errors = r.findings.map((f) => `<error line="${f.range.start.line + 1}" column="${f.range.start.character + 1}" severity="${f.severity}" message="${xmlAttr(f.message)}" source="${xmlAttr(f.ruleId)}"/>`);
+    return `<file name="${xmlAttr(fileName ?? r.file)}">${errors.join('')}</file>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?><checkstyle version="4.3">${files.join('')}</checkstyle>\n`;
+}
+
+const codeclimateSeverity: Record<Severity, string> = { error: 'blocker', warning: 'major', info: 'info', style: 'minor' };
+
+interface CodeclimateIssue {
+  readonly categories: readonly string[];
+  readonly check_name: string;
+  readonly description: string;
+  readonly location: { readonly lines: { readonly begin: number; readonly end: number }; readonly path: string };
+  readonly severity: string;
+  readonly type: 'issue';
+}
+
+function codeclimateIssues(results: readonly FileFindings[], fileName: string | null): CodeclimateIssue[] {
+  return results.flatMap((r) => r.findings.map((f): CodeclimateIssue => ({
+    categories: ['Bug Risk'],
+    check_name: f.ruleId,
+    description: f.message,
+    location: { lines: { begin: f.range.start.line + 1, end: f.range.end.line + 1 }, path: fileName ?? r.file },
+    severity: codeclimateSeverity[f.severity],
+    type: 'issue',
+  })));
+}
+
+/** Code Climate engine output: each issue as JSON followed by a NUL byte. */
+export function formatCodeclimate(results: readonly FileFindings[], fileName: string | null = null): string {
+  return codeclimateIssues(results, fileName).map((i) => `${JSON.stringify(i)}\u0000`).join('');
+}
+
+/** GitLab's Code Quality report: one JSON array of Code Climate issues, each with a fingerprint
+ *  (SHA-1 of the issue) GitLab uses to follow an issue from one pipeline to the next. */
+export function formatGitlabCodeclimate(results: readonly FileFindings[], fileName: string | null = null): string {
+  return JSON.stringify(codeclimateIssues(results, fileName).map((i) => ({
+    ...i,
+    fingerprint: createHash('sha1').update(JSON.stringify(i)).digest('hex'),
+  }))) + '\n';
+}
+
+/** GNU's `program:file:line:column: message` lines (editors' compilation modes read them). */
+export function formatGnu(results: readonly FileFindings[]): string {
+  const lines = results.flatMap((r) => r.findings.map((f) =>
+    `berth-lint:${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.ruleId} ${f.severity}: ${f.message.replace(/\n/g, ' ')}`));
+  return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -255,6 +255,27 @@ function hasCommandWord(text: string): boolean {
 
 const NONE: readonly never[] = [];
 
+const factsByAst = new WeakMap<DockerfileAst, Facts>();
+
+/** The Facts of a parse tree, made once: the linter and ShellCheck's script builder read the same
+ *  RUN analyses instead of each parsing every RUN again. `shellParses` (kept from the previous
+ *  version of the document) is used when they are made; linting the same tree again reuses both. */
+export function factsOf(ast: DockerfileAst, shellParses?: ShellParseCache): Facts {
+  let f = factsByAst.get(ast);
+  if (!f) {
+    shellParses?.startLint();
+    f = new Facts(ast, shellParses);
+    factsByAst.set(ast, f);
+  }
+  return f;
+}
+
+/** Lets the Facts of a tree go while the tree itself stays (an open document keeps its tree, and
+ *  the analyses are several times its size). The next factsOf makes them again. */
+export function releaseFacts(ast: DockerfileAst): void {
+  factsByAst.delete(ast);
+}
+
 /** `type=cache,target=/root/.cache` → { type: 'cache', target: '/root/.cache' } (keys lower-cased, bare keys → 'true'). */
 export function parseMount(value: string): Record<string, string> {
   const out: Record<string, string> = {};

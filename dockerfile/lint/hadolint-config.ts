@@ -15,8 +15,6 @@ export interface ParsedConfig {
 const severities: readonly Severity[] = ['error', 'warning', 'info', 'style'];
 const thresholds: readonly (SeverityOrOff | 'none')[] = ['error', 'warning', 'info', 'style', 'ignore', 'none'];
 const labelTypes: readonly LabelType[] = ['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email'];
-// Keys hadolint reads that do not change linting; accepted so a shared config stays valid here.
-const passive = new Set(['format', 'no-color', 'verbose']);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -89,17 +87,25 @@ export function parseHadolintConfig(text: string, fileName = '.hadolint.yaml'): 
       }
       case 'strict-labels':
       case 'disable-ignore-pragma':
-      case 'no-fail': {
+      case 'no-fail':
+      case 'no-color':
+      case 'verbose': {
         if (typeof value !== 'boolean') { bad(key, 'true or false', value); break; }
         if (key === 'strict-labels') config.strictLabels = value;
         else if (key === 'disable-ignore-pragma') config.disableIgnorePragma = value;
+        else if (key === 'no-color') config.noColor = value;
+        else if (key === 'verbose') config.verbose = value;
         else config.noFail = value;
         break;
       }
+      // The output format matters to berth-lint only, which checks the name.
+      case 'format': {
+        if (typeof value === 'string') config.format = value;
+        else bad(key, 'a format name', value);
+        break;
+      }
       default:
-        if (!passive.has(key)) {
-          problems.push(`${fileName}: unknown key "${key}" (known: ignored, override, trustedRegistries, failure-threshold, label-schema, strict-labels, disable-ignore-pragma, no-fail)`);
-        }
+        problems.push(`${fileName}: unknown key "${key}" (known: ignored, override, trustedRegistries, failure-threshold, label-schema, strict-labels, disable-ignore-pragma, no-fail, format, no-color, verbose)`);
     }
   }
   return { config, problems };

@@ -4,7 +4,7 @@
 // calls it on every change.
 import type { DockerfileAst, Range } from '../syntax/ast';
 import { isBuildkitCheck, rules as catalogue } from './catalogue';
-import { Facts } from './facts';
+import { factsOf } from './facts';
 import type { Rule, RuleConfig, RuleContext } from './rule';
 import { readCheckDirective, readPragmas, type CheckDirective, type Pragmas } from './suppression';
 import type { Finding, Fix, HadolintConfig, LintOptions, Severity, SeverityOrOff } from './types';
@@ -25,11 +25,10 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
   const out: Finding[] = [];
   // By catalogue position: a Map filled with every rule on each lint showed in allocation profiles.
   const severities: (Severity | undefined)[] = new Array(catalogue.length);
-  options.shellParses?.startLint();
   const ctx: RuleContext = {
     ast,
     config,
-    facts: new Facts(ast, options.shellParses),
+    facts: factsOf(ast, options.shellParses),
     report(rule: Rule, range: Range, message?: string, fixes: readonly Fix[] = []) {
       const at = catalogueIndex.get(rule);
       const severity = at === undefined ? undefined : severities[at];

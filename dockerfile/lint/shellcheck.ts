@@ -2,36 +2,38 @@
 // positions: each script is written as `#!<shell>`, `export NAME=1` for every ARG/ENV the RUN
 // can see, then the command; ShellCheck's line/column (json1: tabs count as one character) is
 // mapped back through the RUN's source map to the document, continuation lines included.
-// One shellcheck process checks all scripts of a file.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import * as os from 'node:os';
+// Making the scripts and reading the comments back are apart from running the process
+// (shellcheck-process.ts), so the language server can cache results per script text and run
+// ShellCheck when it suits the editor.
 import * as path from 'node:path';
 import { PROXY_ARGS } from '../expansion/predefined';
 import type { DockerfileAst, Instruction, Range, Stage } from '../syntax/ast';
-import { Facts, type RunScript } from './facts';
+import { factsOf, type Facts } from './facts';
 import { Policy, sortFindings } from './linter';
+import { runShellcheckProcess, type ShellcheckComment, type ShellcheckProcessOptions } from './shellcheck-process';
 import type { SourceText } from './source-text';
-import type { Finding, Fix, LintOptions, Severity, TextEdit } from './types';
+import type { Finding, Fix, LintOptions, TextEdit } from './types';
 
-export interface ShellcheckOptions extends LintOptions {
-  /** `shellcheck` on PATH by default, or a path. */
-  readonly executable?: string;
-  readonly signal?: AbortSignal;
-}
+export { ShellcheckUnavailable } from './shellcheck-process';
 
-/** ShellCheck could not be run (not installed, not executable, crashed). */
-export class ShellcheckUnavailable extends Error {}
+export interface ShellcheckOptions extends LintOptions, ShellcheckProcessOptions {}
 
-// hadolint leaves these out: ash is checked as dash (2187) and `source` needs directives (1090, 1091).
-const excluded = ['SC1090', 'SC1091', 'SC2187'];
 const nonPosix = /^(pwsh|powershell|cmd)(\.exe)?$/i;
 const shellNames = /^(sh|bash|dash|ash|ksh|busybox)$/;
 
+/** What ShellCheck is to check in one document, and how its comments become findings there. */
+export interface ShellcheckScripts {
+  /** One shell script per RUN script (header, body, data heredocs), as ShellCheck reads it. */
+  readonly texts: readonly string[];
+  /** Findings from ShellCheck's comments, one list per text (policy and pragmas applied). */
+  findings(comments: readonly (readonly ShellcheckComment[])[]): Finding[];
+}
+
+/** Only what mapping back needs: the RUN analyses it came from can be let go. */
 interface Job {
-  readonly file: string;
-  readonly script: RunScript;
-  readonly run: Instruction;
+  readonly source: SourceText;
+  /** Where findings in the exported-names header land: the RUN keyword. */
+  readonly keywordRange: Range;
   /** Lines ShellCheck sees before the first line of `body`. */
   readonly headerLines: number;
   /** Offset in the script's source text where the checked body starts. */
@@ -40,17 +42,20 @@ interface Job {
   readonly lineStarts: readonly number[];
 }
 
-export async function runShellcheck(ast: DockerfileAst, options: ShellcheckOptions = {}): Promise<Finding[]> {
+const NONE: ShellcheckScripts = { texts: [], findings: () => [] };
+
+export function shellcheckScripts(ast: DockerfileAst, options: LintOptions = {}): ShellcheckScripts {
+  const facts = factsOf(ast);
+  if (facts.runs.length === 0) return NONE;
   const policy = new Policy(ast, options);
-  if (policy.pragmas.shell && nonPosix.test(path.basename(policy.pragmas.shell))) return [];
-  const facts = new Facts(ast);
+  if (policy.pragmas.shell && nonPosix.test(path.basename(policy.pragmas.shell))) return NONE;
   const shells = stageShells(ast, facts);
-  const jobs: Omit<Job, 'file'>[] = [];
+  const jobs: Job[] = [];
   const texts: string[] = [];
   for (const run of facts.runs) {
     const shell = shells.get(run.run) ?? '/bin/sh';
     if (nonPosix.test(path.basename(shell))) continue;
-    const exports = exportedNames(facts, run.outer).map((n) => `export ${n}=1\n`).join('');
+    let exports: string | null = null;
     for (const script of run.scripts) {
       if (script.kind === 'exec') continue;
       const text = script.source.text;
@@ -62,92 +67,60 @@ export async function runShellcheck(ast: DockerfileAst, options: ShellcheckOptio
         bodyBase = nl === -1 ? text.length : nl + 1;
       }
       if (!shellNames.test(path.basename(shebang.slice(2).trim().split(/\s+/).pop() ?? ''))) continue;
+      exports ??= exportedNames(facts, run.outer).map((n) => `export ${n}=1\n`).join('');
       const body = text.slice(bodyBase);
       const lineStarts = [0];
-      for (let k = 0; k < body.length; k++) if (body[k] === '\n') lineStarts.push(k + 1);
+      for (let k = 0; k < body.length; k++) if (body.charCodeAt(k) === 10) lineStarts.push(k + 1);
       const header = shebang + exports;
       // Data heredocs follow the command line so ShellCheck sees them terminated; findings in them are dropped.
       const data = script.kind === 'command' ? run.dataHeredocs.map((h) => `${h.content}${h.name}\n`).join('') : '';
       texts.push(header + body + (body.endsWith('\n') ? '' : '\n') + data);
-      jobs.push({ script, run: run.run, headerLines: header.split('\n').length - 1, bodyBase, lineStarts });
+      jobs.push({ source: script.source, keywordRange: run.run.keywordToken.range, headerLines: header.split('\n').length - 1, bodyBase, lineStarts });
     }
   }
-  if (jobs.length === 0) return [];
-
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-shellcheck-'));
-  try {
-    const files = await Promise.all(texts.map(async (t, k) => {
-      const f = path.join(dir, `run${k}.sh`);
-      await writeFile(f, t);
-      return f;
-    }));
-    const byFile = new Map<string, Job>(jobs.map((j, k) => [files[k], { ...j, file: files[k] }]));
-    const out = await execShellcheck(options.executable ?? 'shellcheck', ['-f', 'json1', '-e', excluded.join(','), ...files], dir, options.signal);
-    const findings: Finding[] = [];
-    for (const c of out) {
-      const job = byFile.get(path.resolve(dir, c.file));
-      if (!job) continue;
-      const code = `SC${c.code}`;
-      const sev = policy.severityFor([code], c.level);
-      if (sev === 'ignore') continue;
-      const range = mapRange(job, c.line, c.column, c.endLine, c.endColumn);
-      if (!range) continue;
-      if (policy.pragmas.suppressed([code], range)) continue;
-      findings.push({ ruleId: code, severity: sev, message: c.message, range, fixes: mapFix(job, c), source: 'shellcheck' });
-    }
-    return sortFindings(findings);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  if (jobs.length === 0) return NONE;
+  return {
+    texts,
+    findings(comments) {
+      const findings: Finding[] = [];
+      for (let k = 0; k < jobs.length; k++) {
+        const job = jobs[k];
+        for (const c of comments[k] ?? []) {
+          const code = `SC${c.code}`;
+          const sev = policy.severityFor([code], c.level);
+          if (sev === 'ignore') continue;
+          const range = mapRange(job, c.line, c.column, c.endLine, c.endColumn);
+          if (!range) continue;
+          if (policy.pragmas.suppressed([code], range)) continue;
+          findings.push({ ruleId: code, severity: sev, message: c.message, range, fixes: mapFix(job, c), source: 'shellcheck' });
+        }
+      }
+      return sortFindings(findings);
+    },
+  };
 }
 
-interface ShellcheckComment {
-  readonly file: string;
-  readonly line: number;
-  readonly endLine: number;
-  readonly column: number;
-  readonly endColumn: number;
-  readonly level: Severity;
-  readonly code: number;
-  readonly message: string;
-  readonly fix: { readonly replacements: readonly { line: number; endLine: number; column: number; endColumn: number; replacement: string }[] } | null;
-}
-
-function execShellcheck(exe: string, args: string[], cwd: string, signal?: AbortSignal): Promise<ShellcheckComment[]> {
-  return new Promise((resolve, reject) => {
-    execFile(exe, args, { cwd, signal, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      // Exit status 1 just means "found something".
-      const code = (err as NodeJS.ErrnoException & { code?: unknown } | null)?.code;
-      if (err && (err.name === 'AbortError' || signal?.aborted)) return reject(err);
-      if (err && typeof code === 'string') {
-        return reject(new ShellcheckUnavailable(code === 'ENOENT'
-          ? `ShellCheck was not found as "${exe}": install shellcheck (apt-get install shellcheck) or give its path`
-          : `ShellCheck could not be started as "${exe}": ${err.message}`));
-      }
-      try {
-        const parsed = JSON.parse(stdout) as { comments: ShellcheckComment[] };
-        resolve(parsed.comments);
-      } catch {
-        reject(new ShellcheckUnavailable(`ShellCheck ("${exe}") gave no readable output${stderr ? `: ${stderr.trim().split('\n')[0]}` : ''}`));
-      }
-    });
-  });
+/** ShellCheck's findings for a document: its scripts through one shellcheck process. */
+export async function runShellcheck(ast: DockerfileAst, options: ShellcheckOptions = {}): Promise<Finding[]> {
+  const scripts = shellcheckScripts(ast, options);
+  if (scripts.texts.length === 0) return [];
+  return scripts.findings(await runShellcheckProcess(scripts.texts, options));
 }
 
 function offsetOf(job: Job, line: number, column: number): number | null {
   const k = line - 1 - job.headerLines;
   if (k < 0 || k >= job.lineStarts.length) return null;
   const lineStart = job.lineStarts[k];
-  const lineEnd = k + 1 < job.lineStarts.length ? job.lineStarts[k + 1] - 1 : job.script.source.text.length - job.bodyBase;
+  const lineEnd = k + 1 < job.lineStarts.length ? job.lineStarts[k + 1] - 1 : job.source.text.length - job.bodyBase;
   return job.bodyBase + Math.min(lineStart + column - 1, lineEnd);
 }
 
 /** The document range of a ShellCheck span, or null when it is outside the RUN's text (a data heredoc). */
 function mapRange(job: Job, line: number, col: number, endLine: number, endCol: number): Range | null {
-  const src: SourceText = job.script.source;
+  const src: SourceText = job.source;
   const start = offsetOf(job, line, col);
   const end = offsetOf(job, endLine, endCol);
-  if (start === null) return line - 1 < job.headerLines ? job.run.keywordToken.range : null;
+  if (start === null) return line - 1 < job.headerLines ? job.keywordRange : null;
   return src.rangeOf(start, end === null || end < start ? start : end);
 }
 
@@ -158,7 +131,7 @@ function mapFix(job: Job, c: ShellcheckComment): Fix[] {
     const start = offsetOf(job, r.line, r.column);
     const end = offsetOf(job, r.endLine, r.endColumn);
     if (start === null || end === null || end < start) return [];
-    const range = job.script.source.rangeOf(start, end);
+    const range = job.source.rangeOf(start, end);
     // Edits across a continuation would delete the line break: leave those to the user.
     if (range.start.line !== range.end.line) return [];
     edits.push({ range, newText: r.replacement });

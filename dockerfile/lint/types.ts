@@ -57,6 +57,10 @@ export interface HadolintConfig {
   readonly strictLabels?: boolean;
   readonly disableIgnorePragma?: boolean;
   readonly noFail?: boolean;
+  /** Output settings only berth-lint reads (the editor has no use for them); `format` unchecked here. */
+  readonly format?: string;
+  readonly noColor?: boolean;
+  readonly verbose?: boolean;
 }
 
 /** True when `.dockerignore` excludes `path` (context-relative, forward slashes, no leading `./`). */

@@ -25,6 +25,33 @@ export function looksSecret(name: string): boolean {
   return suspiciousParts.some((p) => lower.includes(p)) || buildkitSecret.test(name);
 }
 
+// Public-key material: official images put the OpenPGP fingerprints they verify downloads with in
+// ENV (GPG_KEY, RABBITMQ_PGP_KEY_ID, OPENSSL_PGP_KEY_IDS …). A fingerprint is public by design, and
+// a check that flags every official image gets turned off, so these stay quiet.
+const keyringWords = /(?:_|^)(?:gpg|pgp|gnupg|openpgp)(?:_|$)/i;
+const keyIdWords = /(?:_|^)(?:key|keys|keyid|keyids|key_id|key_ids|fingerprint|fingerprints)(?:_|$)/i;
+const idWords = /(?:_|^)(?:keyid|keyids|key_id|key_ids|fingerprint|fingerprints)(?:_|$)/i;
+const secretWords = /(?:_|^)(?:private|secret|secrets|passphrase|password|passwd|pass|token|auth|credential|credentials)(?:_|$)/i;
+/** `0x` + 8, 16, 40 or 64 hex digits: a short or long key id, or a v4 or v5 fingerprint, as GnuPG writes them. */
+const gnupgKeyId = /^0x(?:[0-9a-f]{8}|[0-9a-f]{16}|[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const fingerprint = /^(?:0x)?(?:[0-9a-f]{16}|[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
+function allTokens(value: string, test: RegExp): boolean {
+  const tokens = value.split(/[\s,;]+/).filter((t) => t !== '');
+  return tokens.length > 0 && tokens.every((t) => test.test(t));
+}
+
+/** True for a variable holding public-key identifiers (OpenPGP fingerprints or key ids), by its name
+ *  (GPG_KEY, *_PGP_KEY_IDS) or, for other key-like names, by a value that is nothing but key ids.
+ *  A name with a secret word (PRIVATE, PASSPHRASE …) or a value holding a private key never is. */
+export function isPublicKeyMaterial(name: string, value: string): boolean {
+  if (secretWords.test(name) || /PRIVATE KEY/i.test(value)) return false;
+  if (keyringWords.test(name) && keyIdWords.test(name)) return true;
+  if (value === '') return false;
+  // Other names: 0x-prefixed ids anywhere; bare hex only where the name says it is an id or fingerprint.
+  return allTokens(value, gnupgKeyId) || (idWords.test(name) && allTokens(value, fingerprint));
+}
+
 export const DL3064 = defineRule({
   id: 'DL3064',
   aliases: ['SecretsUsedInArgOrEnv'],
@@ -33,7 +60,7 @@ export const DL3064 = defineRule({
   title: 'Do not put secrets in ARG or ENV',
   message: 'Potentially sensitive data should not be used in ARG or ENV',
   doc: {
-    what: 'An ARG or ENV name looks like a secret: a known name (`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY` …), one containing `password`, `secret`, `token`, `api_key`, `private`, or a word like `KEY`, `AUTH`, `CREDENTIALS` between underscores. Names with `PUBLIC`, `FILE` or `VERSION` as a word are left alone. BuildKit calls this check SecretsUsedInArgOrEnv.',
+    what: 'An ARG or ENV name looks like a secret: a known name (`GITHUB_TOKEN`, `AWS_SECRET_ACCESS_KEY` …), one containing `password`, `secret`, `token`, `api_key`, `private`, or a word like `KEY`, `AUTH`, `CREDENTIALS` between underscores. Names with `PUBLIC`, `FILE` or `VERSION` as a word are left alone. Public-key material is left alone too, where hadolint and BuildKit flag it: OpenPGP key ids and fingerprints, recognised by name (`GPG_KEY`, `RABBITMQ_PGP_KEY_ID`, `OPENSSL_PGP_KEY_IDS`: a `GPG`/`PGP` word with a `KEY`/`KEY_ID`/`FINGERPRINT` word) or by value (nothing but `0x`-prefixed key ids, or bare 16/40/64-digit hex fingerprints in a `*_KEY_ID`/`*_FINGERPRINT` variable) — unless the name also says `PRIVATE`, `SECRET`, `PASSPHRASE`, `PASSWORD`, `TOKEN` or `AUTH`, or the value holds a private key block. Official images verify their downloads with such fingerprints in ENV; they are public by design. BuildKit calls this check SecretsUsedInArgOrEnv.',
     why: 'Build arguments and environment variables are stored in the image history and config, readable by anyone who can pull the image. Use a build secret (`RUN --mount=type=secret`) instead.',
     bad: 'FROM node:22\nARG NPM_TOKEN\nRUN npm ci\n',
     good: 'FROM node:22\nRUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci\n',
@@ -43,7 +70,7 @@ export const DL3064 = defineRule({
       const e = i.keyword === 'ARG' || i.keyword === 'ENV' ? i : i.onbuild && (i.onbuild.keyword === 'ARG' || i.onbuild.keyword === 'ENV') ? i.onbuild : null;
       if (!e) continue;
       for (const p of pairsOf(e)) {
-        if (looksSecret(p.key)) {
+        if (looksSecret(p.key) && !isPublicKeyMaterial(p.key, p.value)) {
           ctx.report(self, p.keyRange, `Do not use ${e.keyword} for sensitive data ("${p.key}"): its value is stored in the image; use a build secret (RUN --mount=type=secret)`);
         }
       }

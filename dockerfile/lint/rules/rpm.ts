@@ -26,10 +26,11 @@ function needsClean(ctx: RuleContext, self: Rule, opts: {
   cleanup: (install: ShellCommand) => string;
 }) {
   for (const run of ctx.facts.runs) {
-    if (opts.cacheMounts.some((m) => hasCacheMountWith(run, m))) continue;
+    // Most RUNs install nothing with this manager: that is the cheap question, asked first.
     const cmds = run.commands;
     const i = cmds.findIndex(opts.install);
     if (i === -1) continue;
+    if (opts.cacheMounts.some((m) => hasCacheMountWith(run, m))) continue;
     const install = cmds[i];
     const j = cmds.findIndex((c) => opts.clean(c, install));
     if (j > i) continue;

@@ -26,6 +26,7 @@ no-color: true
   assert.deepEqual(config, {
     failureThreshold: 'warning', ignored: ['DL3008', 'SC2086'], override: { error: ['DL3015'], style: ['DL3059'] },
     trustedRegistries: ['docker.io'], labelSchema: { author: 'text', url: 'url' }, strictLabels: true, disableIgnorePragma: true, noFail: false,
+    format: 'tty', noColor: true,
   });
 });
 
