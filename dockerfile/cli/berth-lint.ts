@@ -1,8 +1,8 @@
 // berth-lint FILE...: lint Dockerfiles from the command line the way hadolint does (its config,
 // its pragmas, its tty and JSON output), with Berth's rules, and SARIF for CI.
-import ignore from '@balena/dockerignore';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { dockerignoreMatcher } from '../ignore/dockerignore';
 import { findHadolintConfig, parseHadolintConfig } from '../lint/hadolint-config';
 import { lint } from '../lint/linter';
 import { runShellcheck, ShellcheckUnavailable } from '../lint/shellcheck';
@@ -125,8 +125,7 @@ function dockerignoreFor(dockerfile: string): DockerignoreMatcher | undefined {
     } catch {
       continue;
     }
-    const ig = ignore().add(text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')));
-    return (p) => ig.ignores(p);
+    return dockerignoreMatcher(text);
   }
   return undefined;
 }
