@@ -4,6 +4,7 @@
 // mapped back through the RUN's source map to the document, continuation lines included.
 // One shellcheck process checks all scripts of a file.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -74,7 +75,7 @@ export async function runShellcheck(ast: DockerfileAst, options: ShellcheckOptio
   }
   if (jobs.length === 0) return [];
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-shellcheck-'));
+  const dir = await scriptDir();
   try {
     const files = await Promise.all(texts.map(async (t, k) => {
       const f = path.join(dir, `run${k}.sh`);
@@ -98,8 +99,29 @@ export async function runShellcheck(ast: DockerfileAst, options: ShellcheckOptio
     return sortFindings(findings);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
   }
 }
+
+/**
+ * The folders of runs still in progress. A process that exits meanwhile (the language server on
+ * the client's exit notification) never reaches the runs' `finally`, so they go at exit.
+ */
+const liveDirs = new Set<string>();
+
+async function scriptDir(): Promise<string> {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', () => {
+      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-shellcheck-'));
+  liveDirs.add(dir);
+  return dir;
+}
+
+let exitHooked = false;
 
 interface ShellcheckComment {
   readonly file: string;
@@ -113,12 +135,17 @@ interface ShellcheckComment {
   readonly fix: { readonly replacements: readonly { line: number; endLine: number; column: number; endColumn: number; replacement: string }[] } | null;
 }
 
+/** A ShellCheck that hangs must not hold its scripts (and an editor's findings) forever. */
+const RUN_TIMEOUT_MS = 120_000;
+
 function execShellcheck(exe: string, args: string[], cwd: string, signal?: AbortSignal): Promise<ShellcheckComment[]> {
   return new Promise((resolve, reject) => {
-    execFile(exe, args, { cwd, signal, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(exe, args, { cwd, signal, maxBuffer: 64 * 1024 * 1024, timeout: RUN_TIMEOUT_MS }, (err, stdout, stderr) => {
       // Exit status 1 just means "found something".
       const code = (err as NodeJS.ErrnoException & { code?: unknown } | null)?.code;
       if (err && (err.name === 'AbortError' || signal?.aborted)) return reject(err);
+      const killedBy = (err as { signal?: string | null } | null)?.signal;
+      if (killedBy) return reject(new ShellcheckUnavailable(`ShellCheck ("${exe}") was ended by ${killedBy}${(err as { killed?: boolean }).killed ? ` after ${RUN_TIMEOUT_MS / 1000} s` : ''}`));
       if (err && typeof code === 'string') {
         return reject(new ShellcheckUnavailable(code === 'ENOENT'
           ? `ShellCheck was not found as "${exe}": install shellcheck (apt-get install shellcheck) or give its path`

@@ -33,7 +33,7 @@ async function packedFiles(dir: string, dockerfile = path.join(dir, 'Dockerfile'
     stream.resume();
     stream.on('end', next);
   });
-  const finished = new Promise((resolve, reject) => { extract.on('finish', resolve); extract.on('error', reject); });
+  const finished = new Promise<void>((resolve, reject) => { extract.on('finish', () => resolve()); extract.on('error', reject); });
   packed.stream.pipe(extract);
   await Promise.all([finished, packed.done]);
   return names.sort();
