@@ -41,6 +41,7 @@ const COMMANDS: Record<string, FlagSpec[]> = {
     { names: ['detach', 'd'] }, { names: ['build'] }, { names: ['no-build'] }, { names: ['force-recreate'] }, { names: ['no-recreate'] },
     { names: ['remove-orphans'] }, { names: ['wait'] }, { names: ['wait-timeout'], takesValue: true }, { names: ['no-deps'] },
     { names: ['no-start'] }, { names: ['no-color'] }, { names: ['no-log-prefix'] }, { names: ['timestamps'] }, { names: ['quiet-pull'] },
+    { names: ['scale'], takesValue: true },
   ],
   create: [{ names: ['build'] }, { names: ['force-recreate'] }, { names: ['no-recreate'] }, { names: ['remove-orphans'] }],
   down: [{ names: ['volumes', 'v'] }, { names: ['rmi'], takesValue: true }, { names: ['remove-orphans'] }, { names: ['timeout', 't'], takesValue: true }],
@@ -139,7 +140,9 @@ function progressOutput(io: CliIo, quiet = false, quietPull = quiet): RunnerOutp
 
 async function runCommand(command: string, global: Parsed, sub: Parsed & { rest: string[] }, io: CliIo, colour: boolean): Promise<number> {
   if (command === 'config') return config(global, sub, io);
-  const { project, labelsOnly } = loadFor(global, io, true, command);
+  const loaded = loadFor(global, io, true, command);
+  const labelsOnly = loaded.labelsOnly;
+  const project = command === 'up' ? withScale(loaded.project, strs(sub, 'scale')) : loaded.project;
   const engine = await io.engine();
   try {
     await engine.ping();
@@ -247,6 +250,20 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** up --scale SERVICE=N (repeatable): the number of containers of a service, instead of its replicas. */
+function withScale(project: ComposeProject, specs: readonly string[]): ComposeProject {
+  if (specs.length === 0) return project;
+  const services = { ...project.services };
+  for (const spec of specs) {
+    const m = /^([^=]+)=(\d+)$/.exec(spec);
+    if (!m) throw new UsageError(`invalid --scale "${spec}": use SERVICE=NUMBER, e.g. --scale web=3`);
+    const [, name, count] = m;
+    if (!(name in services)) throw new UsageError(`--scale ${spec}: no such service: ${name}`);
+    services[name] = { ...services[name], replicas: Number(count) };
+  }
+  return { ...project, services };
 }
 
 /** -T: no TTY; -t: a TTY; neither: a TTY when berth-compose runs in a terminal, as docker compose decides. */

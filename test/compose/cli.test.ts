@@ -99,3 +99,17 @@ test('exec -d starts the command in the background; run -d prints the one-off co
   const oneoff = [...e.containers.values()].find((c) => c.name === r.out.trim());
   assert.ok(oneoff, 'the one-off container exists');
 });
+
+test('up --scale SERVICE=N sets the number of containers of a service', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: sc\nservices:\n  web:\n    image: busybox\n  worker:\n    image: busybox\n' });
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const r = await run(['up', '-d', '--scale', 'worker=3'], dir, e);
+  assert.equal(r.code, 0, r.err);
+  const names = () => [...e.containers.values()].map((c) => c.name).sort();
+  assert.deepEqual(names(), ['sc-web-1', 'sc-worker-1', 'sc-worker-2', 'sc-worker-3']);
+  assert.equal((await run(['up', '-d'], dir, e)).code, 0);
+  assert.deepEqual(names(), ['sc-web-1', 'sc-worker-1']);
+  assert.match((await run(['up', '-d', '--scale', 'db=2'], dir, e)).err, /no such service: db/);
+  assert.match((await run(['up', '-d', '--scale', 'worker'], dir, e)).err, /use SERVICE=NUMBER/);
+});
