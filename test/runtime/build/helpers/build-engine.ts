@@ -20,6 +20,8 @@ export interface BuildEngine {
   root: string;
   socket: string;
   host: string;
+  /** The daemon's network prefix (bridge, iptables chain, netns and cgroup names). */
+  prefix: string;
   client: Docker;
   env: NodeJS.ProcessEnv;
   /** The busybox image's reference (unique per engine). */
@@ -54,7 +56,7 @@ export async function startBuildEngine(daemonArgs: string[] = []): Promise<Build
     throw err;
   }
   const engine: BuildEngine = {
-    root, socket, env, host: env.DOCKER_HOST,
+    root, socket, env, prefix, host: env.DOCKER_HOST,
     base: `berth-test/busybox:${prefix}`,
     client: new Docker({ socketPath: socket }),
     docker: (args, o = {}) => runDocker(args, env, o.input),
