@@ -6,7 +6,11 @@
 // Needs root, runc and `node scripts/build.mjs` (dist/runtime.js, dist/berth-compose.js); Docker's side
 // runs when /var/run/docker.sock answers and /usr/bin/docker-compose exists.
 // Measured 2026-12-07 on the shared 2-core machine (load average 8-13): up -d 2.9 s vs 4.3-6.4 s (0.46-0.68x),
-// down 1.1 s vs 2.4-3.1 s (0.35-0.46x). Where Berth's up -d goes (one traced run): ~0.5 s before the first
+// down 1.1 s vs 2.4-3.1 s (0.35-0.46x). After down's parallel removals, the code cache and the parallel iptables
+// deletes: load 15-19: up -d 5.6 s vs 10.8 s (0.52x), down 1.8 s vs 6.2 s (0.29x); load 10-14: up -d 3.0 s vs
+// 4.6 s (0.66x), down 1.1 s vs 2.2 s (0.49x). One traced down at load 13: 0.62 s (0.25 s to the first stop, stops
+// and removals 0.19 s, the network 0.17 s). up's critical path is berthd's container start (0.3-2.3 s each,
+// by load) plus the 1 s healthcheck interval. Where Berth's up -d goes (one traced run): ~0.5 s before the first
 // request (node start, bundle load, project load), db started 0.5 s later, healthy 1.07 s after that (the
 // healthcheck's 1 s interval), api and web started in 0.4 s and 0.25 s (berthd's create + start); down: ~0.5 s
 // before the first stop, stops 0.26 s, the network 0.24 s (berthd).

@@ -21,7 +21,7 @@ export async function run(): Promise<void> {
     await d.client.ping();
     rss.push(rssMb(d.process.pid as number));
     await d.stop();
-    d.cleanup();
+    await d.cleanup();
   }
   starts.sort((a, b) => a - b);
   rss.sort((a, b) => a - b);

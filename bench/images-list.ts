@@ -53,6 +53,6 @@ export async function run(): Promise<void> {
     console.table(Object.fromEntries(rows.map(([k, v]) => [k, { value: v }])));
   } finally {
     await d.stop();
-    d.cleanup();
+    await d.cleanup();
   }
 }

@@ -76,7 +76,7 @@ export async function run(args: string[] = []): Promise<void> {
     else console.log('Docker Engine not measured: /var/run/docker.sock does not answer (start it: dockerd >/tmp/dockerd.log 2>&1 &)');
   } finally {
     await berthd.stop();
-    berthd.cleanup();
+    await berthd.cleanup();
     await registry.stop();
   }
 }

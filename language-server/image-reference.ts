@@ -1,6 +1,6 @@
-// Splits an image reference as written in a Dockerfile (`[registry/]path[:tag][@digest]`) into its
-// parts with their offsets, following the distribution reference grammar's domain rule: the first
-// component is a registry when it has a `.` or `:`, or is `localhost`.
+// Image references as written in a Dockerfile, for links and completion: Docker's own reading
+// (dockerfile/reference) with offsets, or null for text that cannot be a literal reference.
+import { splitReference } from '../dockerfile/reference/image-reference';
 
 export interface ImageReference {
   /** Registry host as written, '' for Docker Hub. */
@@ -16,24 +16,10 @@ export interface ImageReference {
 
 export function parseImageReference(text: string): ImageReference | null {
   if (!text || /[\s$]/.test(text)) return null;
-  const at = text.indexOf('@');
-  const beforeDigest = at < 0 ? text : text.slice(0, at);
-  const digest = at < 0 ? null : text.slice(at + 1);
-  const slash = beforeDigest.lastIndexOf('/');
-  const colon = beforeDigest.lastIndexOf(':');
-  const hasTag = colon > slash;
-  const name = hasTag ? beforeDigest.slice(0, colon) : beforeDigest;
-  if (!name) return null;
-  const first = name.split('/')[0];
-  const isRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return {
-    registry: isRegistry ? first : '',
-    path: isRegistry ? name.slice(first.length + 1) : name,
-    tag: hasTag ? beforeDigest.slice(colon + 1) : null,
-    digest,
-    nameEnd: name.length,
-    tagStart: hasTag ? colon + 1 : name.length,
-  };
+  const parts = splitReference(text);
+  if (!parts.path && parts.domain === null) return null;
+  const { domain, path, tag, digest, nameEnd, tagStart } = parts;
+  return { registry: domain ?? '', path, tag, digest, nameEnd, tagStart };
 }
 
 const DOCKER_HUB = new Set(['', 'docker.io', 'index.docker.io', 'registry-1.docker.io']);

@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createApiServer } from './api/server.js';
+import { releaseSpareNetwork } from './build/run/build-tasks.js';
 import { parseArgs, USAGE } from './daemon/options.js';
 import { RootLock } from './daemon/root-lock.js';
 import { fullRootWarning } from './daemon/disk-space.js';
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`berthd: ${signal}, shutting down\n`);
-    api.server.close(() => {
+    api.server.close(async () => {
+      await releaseSpareNetwork();
       try { rmSync(options.socket, { force: true }); } catch { /* already gone */ }
       // Nothing left that needs the namespaces: let them go (the next start makes new ones).
       if (rootless) {

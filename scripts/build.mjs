@@ -25,7 +25,9 @@ const entries = [
   { in: 'runtime/monitor/main.ts', out: 'dist/berth-monitor.js', bin: true },
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
   { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
-  { in: 'compose/cli/berth-compose.ts', out: 'dist/berth-compose.js', bin: true },
+  // berth-compose: a small launcher that runs the program with V8's code cache (compose/cli/launch.ts).
+  { in: 'compose/cli/berth-compose.ts', out: 'dist/lib/berth-compose-main.js' },
+  { in: 'compose/cli/launch.ts', out: 'dist/berth-compose.js', bin: true },
 ];
 
 await Promise.all([

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { EngineError, type ComposeEngine } from '../engine/engine';
 import { loadProject } from '../model/load-project';
-import { toComposeYaml } from '../model/to-compose-yaml';
+import { toComposeJson, toComposeYaml } from '../model/to-compose-yaml';
 import type { ComposeProject } from '../model/types';
 import { down } from '../runner/down';
 import { buildService, imageRef, pullService } from '../runner/images';
@@ -41,6 +41,7 @@ const COMMANDS: Record<string, FlagSpec[]> = {
     { names: ['detach', 'd'] }, { names: ['build'] }, { names: ['no-build'] }, { names: ['force-recreate'] }, { names: ['no-recreate'] },
     { names: ['remove-orphans'] }, { names: ['wait'] }, { names: ['wait-timeout'], takesValue: true }, { names: ['no-deps'] },
     { names: ['no-start'] }, { names: ['no-color'] }, { names: ['no-log-prefix'] }, { names: ['timestamps'] }, { names: ['quiet-pull'] },
+    { names: ['scale'], takesValue: true },
   ],
   create: [{ names: ['build'] }, { names: ['force-recreate'] }, { names: ['no-recreate'] }, { names: ['remove-orphans'] }],
   down: [{ names: ['volumes', 'v'] }, { names: ['rmi'], takesValue: true }, { names: ['remove-orphans'] }, { names: ['timeout', 't'], takesValue: true }],
@@ -139,7 +140,9 @@ function progressOutput(io: CliIo, quiet = false, quietPull = quiet): RunnerOutp
 
 async function runCommand(command: string, global: Parsed, sub: Parsed & { rest: string[] }, io: CliIo, colour: boolean): Promise<number> {
   if (command === 'config') return config(global, sub, io);
-  const { project, labelsOnly } = loadFor(global, io, true, command);
+  const loaded = loadFor(global, io, true, command);
+  const labelsOnly = loaded.labelsOnly;
+  const project = command === 'up' ? withScale(loaded.project, strs(sub, 'scale')) : loaded.project;
   const engine = await io.engine();
   try {
     await engine.ping();
@@ -226,27 +229,41 @@ async function runCommand(command: string, global: Parsed, sub: Parsed & { rest:
     case 'exec': {
       const [service] = sub.positionals;
       if (!service || sub.rest.length === 0) throw new UsageError('"berth-compose exec" requires at least 2 arguments: SERVICE COMMAND [ARGS...]');
-      if (bool(sub, 'detach')) throw new UsageError('exec --detach is not supported by berth-compose');
-      const tty = wantsTty(sub, io);
+      const detach = bool(sub, 'detach');
+      const tty = !detach && wantsTty(sub, io);
       return withRawTerminal(io, tty, () => execInService(engine, project, {
         service, index: int(sub, 'index') ?? 1, command: sub.rest, tty, interactive: keepStdin(sub, io),
-        user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), privileged: bool(sub, 'privileged'),
+        user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), privileged: bool(sub, 'privileged'), detach,
       }, io));
     }
     case 'run': {
       const [service] = sub.positionals;
       if (!service) throw new UsageError('"berth-compose run" requires at least 1 argument: SERVICE [COMMAND] [ARGS...]');
-      if (bool(sub, 'detach')) throw new UsageError('run --detach is not supported by berth-compose');
-      const tty = wantsTty(sub, io);
+      const detach = bool(sub, 'detach');
+      const tty = !detach && wantsTty(sub, io);
       const entrypoint = str(sub, 'entrypoint');
       return withRawTerminal(io, tty, () => runOneOff(engine, project, {
         service, command: sub.rest, entrypoint: entrypoint === undefined ? undefined : [entrypoint], rm: bool(sub, 'rm'), noDeps: bool(sub, 'no-deps'),
-        tty, interactive: keepStdin(sub, io), user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), name: str(sub, 'name'), build: bool(sub, 'build'),
+        tty, interactive: !detach && keepStdin(sub, io), detach, user: str(sub, 'user'), workdir: str(sub, 'workdir'), env: strs(sub, 'env'), name: str(sub, 'name'), build: bool(sub, 'build'),
       }, out, io));
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** up --scale SERVICE=N (repeatable): the number of containers of a service, instead of its replicas. */
+function withScale(project: ComposeProject, specs: readonly string[]): ComposeProject {
+  if (specs.length === 0) return project;
+  const services = { ...project.services };
+  for (const spec of specs) {
+    const m = /^([^=]+)=(\d+)$/.exec(spec);
+    if (!m) throw new UsageError(`invalid --scale "${spec}": use SERVICE=NUMBER, e.g. --scale web=3`);
+    const [, name, count] = m;
+    if (!(name in services)) throw new UsageError(`--scale ${spec}: no such service: ${name}`);
+    services[name] = { ...services[name], replicas: Number(count) };
+  }
+  return { ...project, services };
 }
 
 /** -T: no TTY; -t: a TTY; neither: a TTY when berth-compose runs in a terminal, as docker compose decides. */
@@ -279,10 +296,11 @@ function config(global: Parsed, sub: Parsed, io: CliIo): number {
   if (bool(sub, 'services')) { io.stdout.write(Object.keys(project.services).map((s) => `${s}\n`).join('')); return 0; }
   if (bool(sub, 'volumes')) { io.stdout.write(Object.keys(project.volumes).map((s) => `${s}\n`).join('')); return 0; }
   const format = str(sub, 'format') ?? 'yaml';
-  if (format !== 'yaml') throw new UsageError(`--format "${format}" is not supported by berth-compose config (yaml)`);
+  if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format "${format}" is not supported by berth-compose config (yaml or json)`);
+  const text = format === 'json' ? toComposeJson(project) : toComposeYaml(project);
   const output = str(sub, 'output');
-  if (output === undefined) io.stdout.write(toComposeYaml(project));
-  else writeFileSync(path.resolve(io.cwd, output), toComposeYaml(project));
+  if (output === undefined) io.stdout.write(text);
+  else writeFileSync(path.resolve(io.cwd, output), text);
   return 0;
 }
 

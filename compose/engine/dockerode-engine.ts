@@ -125,6 +125,14 @@ export class DockerodeEngine implements ComposeEngine {
     };
   }
 
+  async execDetached(container: string, req: Omit<ExecRequest, 'AttachStdin'>): Promise<string> {
+    const exec = await call(() => this.docker.getContainer(container).exec({ ...req, AttachStdin: false, AttachStdout: false, AttachStderr: false }));
+    const started = (await call(() => exec.start({ Detach: true, Tty: req.Tty }))) as unknown;
+    // With Detach the engine answers at once with an empty body: nothing to read.
+    if (started && typeof (started as NodeJS.ReadableStream).resume === 'function') (started as NodeJS.ReadableStream).resume();
+    return exec.id;
+  }
+
   listNetworks(labels: readonly string[]): Promise<NetworkSummary[]> {
     return call(() => this.docker.listNetworks({ filters: labelFilter(labels) })) as Promise<NetworkSummary[]>;
   }

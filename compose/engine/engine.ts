@@ -121,6 +121,8 @@ export interface ComposeEngine {
   containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean; since?: number }): Promise<Readable>;
   attachContainer(id: string, opts: { stdin: boolean }): Promise<AttachedStreams>;
   exec(container: string, req: ExecRequest): Promise<{ streams: AttachedStreams; exitCode: () => Promise<number> }>;
+  /** exec --detach: the command started in the background, nothing attached; resolves with the exec's ID. */
+  execDetached(container: string, req: Omit<ExecRequest, 'AttachStdin'>): Promise<string>;
 
   listNetworks(labels: readonly string[]): Promise<NetworkSummary[]>;
   /** undefined when there is no such network. */

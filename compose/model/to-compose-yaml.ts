@@ -4,6 +4,15 @@ import { stringify } from 'yaml';
 import type { ComposeProject, ServiceConfig } from './types';
 
 export function toComposeYaml(p: ComposeProject): string {
+  return stringify(composeDocument(p), { lineWidth: 0 });
+}
+
+/** `config --format json`: the same document as JSON, indented as docker compose prints it. */
+export function toComposeJson(p: ComposeProject): string {
+  return `${JSON.stringify(composeDocument(p), null, 4)}\n`;
+}
+
+function composeDocument(p: ComposeProject): Record<string, unknown> {
   const services = Object.fromEntries(Object.entries(p.services).sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => [n, service(s)]));
   const doc: Record<string, unknown> = { name: p.name, services };
   if (Object.keys(p.networks).length) {
@@ -12,7 +21,7 @@ export function toComposeYaml(p: ComposeProject): string {
   if (Object.keys(p.volumes).length) {
     doc.volumes = Object.fromEntries(Object.entries(p.volumes).map(([k, v]) => [k, drop({ name: v.name, external: v.external || undefined, driver: v.driver, labels: empty(v.labels) })]));
   }
-  return stringify(escapeDollars(doc), { lineWidth: 0 });
+  return escapeDollars(doc) as Record<string, unknown>;
 }
 
 /** Values are already interpolated: a literal $ is written $$ so that the output loads back the same. */

@@ -25,13 +25,14 @@ export async function down(engine: ComposeEngine, project: ComposeProject, opts:
     out.warn(`Found orphan containers ([${orphans.map((c) => c.name).join(' ')}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`);
   }
   const doomed = containers.filter((c) => known.has(c.service) || c.oneoff || opts.removeOrphans);
-  // Stopped together (each may wait out its grace period), then removed.
-  await Promise.all(doomed.filter((c) => c.running).map(async (c) => {
-    out.progress('Container', c.name, 'Stopping');
-    await engine.stopContainer(c.id, opts.timeoutSeconds ?? stopGrace(project, c.service));
-    out.progress('Container', c.name, 'Stopped');
-  }));
-  for (const c of doomed) {
+  // Every container stopped (each may wait out its grace period) and removed at once, as Compose
+  // does; the networks go when no container uses them any more.
+  await Promise.all(doomed.map(async (c) => {
+    if (c.running) {
+      out.progress('Container', c.name, 'Stopping');
+      await engine.stopContainer(c.id, opts.timeoutSeconds ?? stopGrace(project, c.service));
+      out.progress('Container', c.name, 'Stopped');
+    }
     out.progress('Container', c.name, 'Removing');
     try {
       await engine.removeContainer(c.id, { force: true, volumes: opts.volumes });
@@ -39,7 +40,7 @@ export async function down(engine: ComposeEngine, project: ComposeProject, opts:
       if (!(e instanceof EngineError && e.statusCode === 404)) throw new RunError(`cannot remove container ${c.name}: ${(e as Error).message}`);
     }
     out.progress('Container', c.name, 'Removed');
-  }
+  }));
   await removeNetworks(engine, project, out);
   if (opts.volumes) await removeVolumes(engine, project, out);
   if (opts.rmi) {

@@ -2,7 +2,8 @@
 // engine's own copy, following the service's pull_policy and up --build.
 import type { ComposeEngine } from '../engine/engine';
 import type { ComposeProject, ServiceConfig } from '../model/types';
-import { packBuildContext } from './build-context';
+import * as path from 'node:path';
+import { packContext } from './build-context';
 import { COMPOSE_VERSION, defaultImageName, LABEL } from './labels';
 import type { RunnerOutput } from './output';
 import { RunError } from './run-error';
@@ -70,11 +71,13 @@ export async function buildService(engine: ComposeEngine, project: ComposeProjec
   const tag = imageRef(project, s);
   out.progress('Service', s.name, 'Building');
   try {
+    const packed = packContext({ dir: b.context, dockerfile: path.resolve(b.context, b.dockerfile) });
+    packed.done.catch(() => undefined); // a read error ends the stream, and the build with it
     await engine.buildImage(
       {
-        context: packBuildContext(b.context, b.dockerfile),
+        context: packed.stream,
         tag,
-        dockerfile: b.dockerfile,
+        dockerfile: packed.dockerfileInTar,
         buildargs: { ...b.args },
         target: b.target,
         labels: { ...b.labels, [LABEL.project]: project.name, [LABEL.service]: s.name, [LABEL.version]: COMPOSE_VERSION },

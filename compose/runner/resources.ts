@@ -60,23 +60,23 @@ export async function ensureVolumes(engine: ComposeEngine, project: ComposeProje
   }
 }
 
-/** The project's networks on the engine: its own (by label) and those its model names that it created. */
+/**
+ * The project's networks on the engine: those carrying its label (the ones it created), removed
+ * together, each by the ID the listing gave (no inspect per name). A network of the model without
+ * the label was not made by this project and stays.
+ */
 export async function removeNetworks(engine: ComposeEngine, project: ComposeProject, out: RunnerOutput): Promise<void> {
-  const labelled = (await engine.listNetworks([projectFilter(project.name)])).filter((n) => n.Labels?.[LABEL.project] === project.name);
-  const names = new Set(labelled.map((n) => n.Name));
-  for (const net of Object.values(project.networks)) if (!net.external) names.add(net.name);
-  for (const name of names) {
-    const n = await engine.inspectNetwork(name);
-    if (!n || n.Labels?.[LABEL.project] !== project.name) continue;
-    out.progress('Network', name, 'Removing');
+  const own = (await engine.listNetworks([projectFilter(project.name)])).filter((n) => n.Labels?.[LABEL.project] === project.name);
+  await Promise.all(own.map(async (n) => {
+    out.progress('Network', n.Name, 'Removing');
     try {
       await engine.removeNetwork(n.Id);
     } catch (e) {
-      if (e instanceof EngineError && e.statusCode === 404) continue;
-      throw new RunError(`cannot remove network ${name}: ${(e as Error).message}`);
+      if (e instanceof EngineError && e.statusCode === 404) return;
+      throw new RunError(`cannot remove network ${n.Name}: ${(e as Error).message}`);
     }
-    out.progress('Network', name, 'Removed');
-  }
+    out.progress('Network', n.Name, 'Removed');
+  }));
 }
 
 export async function removeVolumes(engine: ComposeEngine, project: ComposeProject, out: RunnerOutput): Promise<void> {

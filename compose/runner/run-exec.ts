@@ -30,12 +30,18 @@ export interface ExecOptions {
   readonly workdir?: string;
   readonly env: readonly string[];
   readonly privileged: boolean;
+  /** -d: start the command in the background and return at once (exit status 0). */
+  readonly detach?: boolean;
 }
 
 export async function execInService(engine: ComposeEngine, project: ComposeProject, opts: ExecOptions, io: ProcessIo): Promise<number> {
   selectServices(project, [opts.service], false);
   const c = (await projectContainers(engine, project.name, { all: false, oneoff: false })).find((x) => x.service === opts.service && x.number === opts.index);
   if (!c) throw new RunError(`service "${opts.service}" is not running`);
+  if (opts.detach) {
+    await engine.execDetached(c.id, { Cmd: [...opts.command], Tty: opts.tty, User: opts.user, WorkingDir: opts.workdir, Env: [...opts.env], Privileged: opts.privileged });
+    return 0;
+  }
   const { streams, exitCode } = await engine.exec(c.id, {
     Cmd: [...opts.command], Tty: opts.tty, AttachStdin: opts.interactive, User: opts.user, WorkingDir: opts.workdir, Env: [...opts.env], Privileged: opts.privileged,
   });
@@ -56,6 +62,8 @@ export interface RunOptions {
   readonly env: readonly string[];
   readonly name?: string;
   readonly build: boolean;
+  /** -d: create and start the container, print its name, return (with `rm`, the engine removes it when it exits). */
+  readonly detach?: boolean;
 }
 
 export async function runOneOff(engine: ComposeEngine, project: ComposeProject, opts: RunOptions, out: RunnerOutput, io: ProcessIo): Promise<number> {
@@ -73,12 +81,25 @@ export async function runOneOff(engine: ComposeEngine, project: ComposeProject, 
     commandOverride: opts.command?.length ? opts.command : undefined, entrypointOverride: opts.entrypoint,
     extraEnv: opts.env, tty: opts.tty, stdin: opts.interactive, user: opts.user, workdir: opts.workdir,
   });
+  if (opts.detach && opts.rm) {
+    (plan.body.HostConfig as Record<string, unknown>).AutoRemove = true;
+  }
   let id: string;
   try {
     id = await engine.createContainer(plan.name, plan.body);
     for (const n of plan.extraNetworks) await engine.connectNetwork(n.network, id, []);
   } catch (e) {
     throw new RunError(`cannot create a container for service "${s.name}": ${(e as Error).message}`);
+  }
+  if (opts.detach) {
+    try {
+      await engine.startContainer(id);
+    } catch (e) {
+      if (opts.rm) await engine.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
+      throw new RunError(`cannot start the container of service "${s.name}": ${(e as Error).message}`);
+    }
+    io.stdout.write(`${plan.name}\n`);
+    return 0;
   }
   try {
     const streams = await engine.attachContainer(id, { stdin: opts.interactive });

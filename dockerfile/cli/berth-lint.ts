@@ -2,9 +2,9 @@
 // its environment variables, its pragmas, its output formats), with Berth's rules, and SARIF for CI.
 // Settings come in hadolint's layers: HADOLINT_* variables, then the config file, then the
 // command line; single values from the highest layer that sets them, lists from all of them.
-import ignore from '@balena/dockerignore';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { dockerignoreMatcher } from '../ignore/dockerignore';
 import { findHadolintConfig, parseHadolintConfig } from '../lint/hadolint-config';
 import { lint } from '../lint/linter';
 import { runShellcheck, ShellcheckUnavailable } from '../lint/shellcheck';
@@ -172,8 +172,7 @@ function dockerignoreFor(dockerfile: string): DockerignoreMatcher | undefined {
     } catch {
       continue;
     }
-    const ig = ignore().add(text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')));
-    return (p) => ig.ignores(p);
+    return dockerignoreMatcher(text);
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
 // - `*` and `?` never cross `/`; `**` crosses any number of folders; `[...]` classes; `\` escapes;
 // - a path is excluded when the last pattern matching it or one of its parent folders says so.
 import * as posix from 'node:path/posix';
+import { filepathPatternError } from '../glob/filepath-match';
 
 export interface DockerignorePattern {
   /** The cleaned pattern without `!`. */
@@ -132,28 +133,16 @@ function compile(pattern: string): { kind: MatchKind; source: string } {
   return { kind, source: re + '$' };
 }
 
-/** Checks a pattern the way Go's filepath.Match would reject it: unbalanced or empty `[...]`, trailing `\`. */
-function patternProblem(p: string): string | null {
-  const chars = Array.from(p);
-  for (let i = 0; i < chars.length; i++) {
-    if (chars[i] === '\\') {
-      if (i + 1 >= chars.length) return 'syntax error in pattern: trailing backslash';
-      i++;
-    } else if (chars[i] === '[') {
-      let j = i + 1;
-      if (chars[j] === '^') j++;
-      if (chars[j] === ']') return 'syntax error in pattern: empty character class';
-      for (; j < chars.length && chars[j] !== ']'; j++) if (chars[j] === '\\') j++;
-      if (j >= chars.length) return 'syntax error in pattern: missing ]';
-      try {
-        new RegExp(chars.slice(i, j + 1).join(''), 'u');
-      } catch {
-        return 'syntax error in pattern: bad character class';
-      }
-      i = j;
-    }
+/** patternmatcher turns a pattern into a regexp, which can fail where filepath.Match did not (`[z-a]`). */
+function regexpProblem(p: string): string | null {
+  const { kind, source } = compile(p);
+  if (kind !== 'regexp') return null;
+  try {
+    new RegExp(source, 'u');
+    return null;
+  } catch {
+    return 'error parsing regexp: invalid character class';
   }
-  return null;
 }
 
 export function parseDockerignore(text: string): ParsedDockerignore {
@@ -175,7 +164,8 @@ export function parseDockerignore(text: string): ParsedDockerignore {
       errors.push({ line, message: 'illegal exclusion pattern: "!"' });
       return;
     }
-    const problem = patternProblem(p);
+    // Docker checks each pattern by asking filepath.Match for its error, and refuses the file.
+    const problem = filepathPatternError(p) ?? regexpProblem(p);
     if (problem) {
       errors.push({ line, message: `${problem} (${l.trim()})` });
       return;

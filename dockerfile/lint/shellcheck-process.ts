@@ -95,13 +95,21 @@ export async function runShellcheckProcess(scripts: readonly string[], options: 
   }
 }
 
+/** A ShellCheck that hangs must not hold its scripts (and an editor's findings) forever. */
+const RUN_TIMEOUT_MS = 120_000;
+
 function execShellcheck(exe: string, args: string[], dir: string, options: ShellcheckProcessOptions): Promise<(ShellcheckComment & { file: string })[]> {
   const signal = options.signal;
   return new Promise((resolve, reject) => {
-    const child = execFile(exe, args, { cwd: dir, signal, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(exe, args, { cwd: dir, signal, maxBuffer: 64 * 1024 * 1024, timeout: RUN_TIMEOUT_MS }, (err, stdout, stderr) => {
       // Exit status 1 just means "found something".
       const code = (err as NodeJS.ErrnoException & { code?: unknown } | null)?.code;
       if (err && (err.name === 'AbortError' || signal?.aborted)) return reject(err);
+      const killedBy = (err as { signal?: string | null } | null)?.signal;
+      if (killedBy) {
+        const late = (err as { killed?: boolean }).killed ? ` after ${RUN_TIMEOUT_MS / 1000} s` : '';
+        return reject(new ShellcheckUnavailable(`ShellCheck ("${exe}") was ended by ${killedBy}${late}`));
+      }
       if (err && typeof code === 'string') {
         return reject(code === 'ENOENT' ? shellcheckNotFound(exe) : new ShellcheckUnavailable(`ShellCheck could not be started as "${exe}": ${err.message}`));
       }

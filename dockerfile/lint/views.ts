@@ -1,5 +1,6 @@
 // Small readings of instruction arguments the rules need (key=value pairs, FROM parts, image
 // references), each with ranges for findings and fixes.
+import { splitReference } from '../reference/image-reference';
 import type { DockerfileAst, Instruction, Range, Stage, Token } from '../syntax/ast';
 
 export interface Pair {
@@ -85,22 +86,10 @@ export interface ImageRef {
   readonly digest: string | null;
 }
 
-/** Split an image reference as Docker does (`host:5000/a/b:tag@sha256:…`). */
+/** Split an image reference as Docker does (`host:5000/a/b:tag@sha256:…`); no validation. */
 export function parseImageRef(ref: string): ImageRef {
-  let rest = ref;
-  let digest: string | null = null;
-  const at = rest.indexOf('@');
-  if (at !== -1) { digest = rest.slice(at + 1); rest = rest.slice(0, at); }
-  let registry: string | null = null;
-  const slash = rest.indexOf('/');
-  if (slash !== -1) {
-    const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') { registry = first; rest = rest.slice(slash + 1); }
-  }
-  let tag: string | null = null;
-  const colon = rest.lastIndexOf(':');
-  if (colon !== -1) { tag = rest.slice(colon + 1); rest = rest.slice(0, colon); }
-  return { registry, path: rest, tag, digest };
+  const parts = splitReference(ref);
+  return { registry: parts.domain, path: parts.path, tag: parts.tag, digest: parts.digest };
 }
 
 /** Instructions of a stage (FROM excluded); index -1 gives the ones before the first FROM. */

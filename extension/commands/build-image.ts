@@ -54,7 +54,7 @@ export const buildImage = (e: EngineCtx): Handler => async (...args) => {
       { location: vscode.ProgressLocation.Notification, title: `Building ${tag}`, cancellable: true },
       async (progress, token) => {
         // tar-stream loads on the first build, not at activation.
-        const { packContext } = await import('../build/context-tar.js');
+        const { packContext } = await import('../../compose/runner/build-context.js');
         const packed = packContext({ dir: contextDir, dockerfile: dockerfile.fsPath });
         packed.done.catch(() => undefined);
         // FROM may name any registry: send every known login (X-Registry-Config), as the docker CLI does.

@@ -1,4 +1,5 @@
 // Filters of `GET /images/json` and `POST /images/prune`: dangling, reference, label, before, since, until.
+import { compileFilepathPattern, filepathPatternError } from '../../dockerfile/glob/filepath-match.js';
 import { InvalidError } from '../errdefs.js';
 import { checkFilterNames, parseTimestamp, type Filters } from '../filters.js';
 import { createdSeconds } from './image-config.js';
@@ -20,12 +21,12 @@ export function imageFilter(store: ImageStore, filters: Filters, allowed: readon
   }
   const refs = filters.get('reference');
   if (refs && refs.length) {
-    const patterns = refs.map(globToRegExp);
+    const patterns = refs.map(referencePattern);
     tests.push((e) => store.refsOf(e.id).some((r) => {
       const ref = parseReference(r);
       const name = familiarName(ref);
       const candidates = [name, ref.tag !== undefined ? `${name}:${ref.tag}` : `${name}@${ref.digest}`];
-      return patterns.some((p) => candidates.some((c) => p.test(c)));
+      return patterns.some((p) => candidates.some((c) => p(c)));
     }));
   }
   const labels = filters.get('label');
@@ -74,19 +75,9 @@ function untilSeconds(value: string): number {
   return Number(parseTimestamp(value, 'until') / 1_000_000_000n);
 }
 
-/** Docker's path.Match-style glob: `*` and `?` never cross `/`; `[...]` classes pass through. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*') out += '[^/]*';
-    else if (ch === '?') out += '[^/]';
-    else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) throw new InvalidError(`invalid reference filter "${pattern}": unclosed [`);
-      out += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else out += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
+/** Docker's reference filter: Go's path.Match over the familiar name (with its tag or digest). */
+export function referencePattern(pattern: string): (candidate: string) => boolean {
+  const matcher = compileFilepathPattern(pattern);
+  if (!matcher) throw new InvalidError(`invalid reference filter "${pattern}": ${filepathPatternError(pattern)}`);
+  return matcher;
 }

@@ -11,7 +11,6 @@ export const LAZY_LIBRARIES = {
   dockerode: 'dockerode.js',
   'vscode-languageclient/node': 'vscode-languageclient.js',
   'tar-stream': 'tar-stream.js',
-  '@balena/dockerignore': 'dockerignore.js',
 };
 
 /**

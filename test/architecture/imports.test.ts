@@ -14,8 +14,9 @@ const allowed: Record<Part, { parts: Part[]; vscode: boolean }> = {
   runtime: { parts: ['runtime', 'dockerfile'], vscode: false },
   'language-server': { parts: ['language-server', 'dockerfile', 'compose'], vscode: false },
   dockerfile: { parts: ['dockerfile'], vscode: false },
-  // Compose's model and runner: used by the extension and the language server, importing neither.
-  compose: { parts: ['compose'], vscode: false },
+  // Compose's model and runner: used by the extension and the language server, importing neither;
+  // it shares dockerfile/'s readers of the files around a Dockerfile (.dockerignore).
+  compose: { parts: ['compose', 'dockerfile'], vscode: false },
 };
 
 function sources(dir: string): string[] {

@@ -71,3 +71,45 @@ test('-p NAME down, ps and logs work from the labels alone when there is no file
   assert.equal(e.networks.size, 0);
   assert.equal((await run(['-p', 'lbl', 'up', '-d'], elsewhere, e)).code, 1);
 });
+
+test('config --format json prints the same model as JSON', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: j\nservices:\n  web:\n    image: busybox:1\n    environment: [A=$$x]\n' });
+  const r = await run(['config', '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { name: string; services: { web: { image: string } }; networks: { default: { name: string } } };
+  assert.equal(doc.name, 'j');
+  assert.equal(doc.services.web.image, 'busybox:1');
+  assert.equal(doc.networks.default.name, 'j_default');
+  assert.match(r.out, /^\{\n {4}"name": "j",/);
+  assert.match((await run(['config', '--format', 'toml'], dir)).err, /--format "toml" is not supported by berth-compose config \(yaml or json\)/);
+});
+
+test('exec -d starts the command in the background; run -d prints the one-off container and returns', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: bg\nservices:\n  web:\n    image: busybox\n' });
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  assert.equal((await run(['up', '-d'], dir, e)).code, 0);
+  const ex = await run(['exec', '-d', 'web', 'sleep', '5'], dir, e);
+  assert.equal(ex.code, 0, ex.err);
+  assert.equal(ex.out, '');
+  assert.ok(e.calls.some((c) => /^exec -d [0-9a-f]+ sleep 5$/.test(c)), e.calls.join('\n'));
+  const r = await run(['run', '-d', 'web', 'sleep', '5'], dir, e);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^bg-web-run-[0-9a-f]{12}\n$/);
+  const oneoff = [...e.containers.values()].find((c) => c.name === r.out.trim());
+  assert.ok(oneoff, 'the one-off container exists');
+});
+
+test('up --scale SERVICE=N sets the number of containers of a service', async () => {
+  const dir = projectDir({ 'compose.yaml': 'name: sc\nservices:\n  web:\n    image: busybox\n  worker:\n    image: busybox\n' });
+  const e = new FakeEngine();
+  e.addImage('busybox');
+  const r = await run(['up', '-d', '--scale', 'worker=3'], dir, e);
+  assert.equal(r.code, 0, r.err);
+  const names = () => [...e.containers.values()].map((c) => c.name).sort();
+  assert.deepEqual(names(), ['sc-web-1', 'sc-worker-1', 'sc-worker-2', 'sc-worker-3']);
+  assert.equal((await run(['up', '-d'], dir, e)).code, 0);
+  assert.deepEqual(names(), ['sc-web-1', 'sc-worker-1']);
+  assert.match((await run(['up', '-d', '--scale', 'db=2'], dir, e)).err, /no such service: db/);
+  assert.match((await run(['up', '-d', '--scale', 'worker'], dir, e)).err, /use SERVICE=NUMBER/);
+});

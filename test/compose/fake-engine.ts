@@ -133,6 +133,11 @@ export class FakeEngine implements ComposeEngine {
     return { streams: { output: Readable.from([Buffer.from(`${req.Cmd.join(' ')}\n`)]) }, exitCode: async () => 0 };
   }
 
+  async execDetached(c: string, req: Omit<ExecRequest, 'AttachStdin'>): Promise<string> {
+    this.calls.push(`exec -d ${c} ${req.Cmd.join(' ')}`);
+    return randomBytes(32).toString('hex');
+  }
+
   async listNetworks(labels: readonly string[]): Promise<NetworkSummary[]> {
     return [...this.networks.values()].filter((n) => matches(n.Labels, labels));
   }

@@ -1,11 +1,11 @@
-// Writes a Compose project into a temp folder and loads it.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Writes a Compose project into a temp folder (removed when the test process exits) and loads it.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '../helpers/temp-dir';
 import { loadProject, type LoadOptions, type LoadResult } from '../../compose/model/load-project';
 
 export function projectDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'berth-compose-model-'));
+  const dir = tempDir('berth-compose-model-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);

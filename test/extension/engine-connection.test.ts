@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { EngineConnection, type EngineEvent } from '../../extension/engine/engine-connection.js';
 import type { EngineStatus } from '../../extension/engine/engine-status.js';
 import { FakeEngine } from './fake-engine.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function waitForState(c: EngineConnection, state: EngineStatus['state']): Promise<EngineStatus> {
   if (c.status.state === state) return Promise.resolve(c.status);
@@ -21,7 +22,7 @@ function waitForState(c: EngineConnection, state: EngineStatus['state']): Promis
 }
 
 test('connects to an engine on a socket, reads its identity, follows events, reconnects after a restart', { timeout: 20000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-conn-'));
+  const dir = tempDir('berth-conn-');
   const socketPath = path.join(dir, 'engine.sock');
   const engine = new FakeEngine(socketPath);
   await engine.start();
@@ -93,7 +94,7 @@ test('an engine that is not there is reported unreachable with ways out', { time
 });
 
 test('without root the bundled engine is not started while rootless prerequisites are missing; the reason says which', { timeout: 10000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-conn-'));
+  const dir = tempDir('berth-conn-');
   const script = path.join(dir, 'runtime.js');
   fs.writeFileSync(script, 'throw new Error("must not run")');
   const c = new EngineConnection({
@@ -119,7 +120,7 @@ test('without root the bundled engine is not started while rootless prerequisite
 });
 
 test('the bundled engine is started with the socket and root flags and reported running', { timeout: 15000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-conn-'));
+  const dir = tempDir('berth-conn-');
   const socketPath = path.join(dir, 'e.sock');
   // A stand-in for dist/runtime.js: serves the fake engine on --socket and prints one ready line.
   const script = path.join(dir, 'runtime.mjs');

@@ -1,13 +1,13 @@
 import './use-fake-vscode.js';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
 import { isDockerfileDocument, isDockerfileName } from '../../extension/dockerfile-names.js';
 import { DOCUMENT_SELECTOR, DockerfileLanguageClient, isServedDocument } from '../../extension/language-client.js';
 import { messages, workspace } from './fake-vscode.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const log = { warn: () => undefined, error: () => undefined, info: () => undefined, show: () => undefined } as unknown as vscode.LogOutputChannel;
 
@@ -22,7 +22,7 @@ test('Dockerfiles by name, whatever VS Code calls their language', () => {
 });
 
 test('without dist/language-server.js the client says so once, and nothing throws', async () => {
-  const extensionPath = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lc-'));
+  const extensionPath = tempDir('berth-lc-');
   const docs = (workspace as unknown as { textDocuments: unknown[] }).textDocuments;
   docs.push({ languageId: 'dockerfile', fileName: path.join(extensionPath, 'Dockerfile'), uri: { scheme: 'file' } });
   const before = messages.length;
@@ -53,7 +53,7 @@ test('the client serves Compose files (language dockercompose) with the same ser
 });
 
 test('a Compose file open at activation starts the server', async () => {
-  const extensionPath = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lc-'));
+  const extensionPath = tempDir('berth-lc-');
   const docs = (workspace as unknown as { textDocuments: unknown[] }).textDocuments;
   docs.push({ languageId: 'dockercompose', fileName: path.join(extensionPath, 'compose.yaml'), uri: { scheme: 'file' } });
   const before = messages.length;

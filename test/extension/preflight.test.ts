@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { checkBundledPrerequisites, findOnPath, hasSubordinateIds, kernelBefore511 } from '../../extension/engine/preflight.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-preflight-'));
+const dir = tempDir('berth-preflight-');
 const script = path.join(dir, 'runtime.js');
 fs.writeFileSync(script, '');
 const bin = path.join(dir, 'bin');

@@ -1,12 +1,15 @@
-// Starts the built daemon (dist/runtime.js) on a temporary root and socket, waits for its ready line,
-// and gives a dockerode client plus a `docker` CLI runner pointed at it.
+// Starts the built daemon (dist/runtime.js) on a temporary root and socket with its own network
+// prefix, waits for its ready line, and gives a dockerode client plus a `docker` CLI runner pointed
+// at it; cleanup removes what it left on the host (bridges, iptables rules, cgroups) and the folder.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
-
-export const RUNTIME_BUNDLE = resolve(__dirname, '../../dist/runtime.js');
+import { berthdProcess, RUNTIME_BUNDLE } from './berthd-process.js';
+import { teardownDaemonHost } from './host-teardown.js';
+import { removeAtExit } from './temp-dir.js';
 export const DOCKER_CLI = process.env.DOCKER_CLI ?? 'docker';
 
 export interface RunResult {
@@ -28,8 +31,10 @@ export interface TestDaemon {
   docker(args: string[], opts?: { input?: Buffer | string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   /** SIGTERM and wait for exit (SIGKILL after the timeout). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Removes the temp folder (after stop). */
-  cleanup(): void;
+  /** The daemon's network prefix (bridge, iptables chain, netns and cgroup names). */
+  prefix: string;
+  /** After stop: removes the daemon's bridges, iptables rules and cgroups, and the temp folder. */
+  cleanup(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -43,51 +48,41 @@ export interface StartOptions {
 
 export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> {
   if (!existsSync(RUNTIME_BUNDLE)) throw new Error(`${RUNTIME_BUNDLE} is missing: run node scripts/build.mjs first`);
-  const base = mkdtempSync(join(tmpdir(), 'berth-test-'));
+  // Removed by cleanup(); at exit too, for a test that ends before it calls cleanup().
+  const base = removeAtExit(mkdtempSync(join(tmpdir(), 'berth-test-')));
   const root = opts.root ?? join(base, 'root');
   const socket = opts.socket ?? join(base, 'engine.sock');
-  const child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const readyLine = await new Promise<string>((resolveReady, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`berthd did not print its ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`));
-    }, opts.readyTimeoutMs ?? 15000);
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolveReady(out.slice(0, nl));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`berthd exited with ${code} before it was ready; stderr: ${stderr}`));
-    });
+  const prefix = netPrefixFor(root);
+  const daemon = berthdProcess({
+    args: ['--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])],
+    readyTimeoutMs: opts.readyTimeoutMs ?? 15000,
   });
+  let readyLine: string;
+  try {
+    readyLine = await daemon.start();
+  } catch (err) {
+    rmSync(base, { recursive: true, force: true });
+    throw err;
+  }
+  const child = daemon.child()!;
   const dockerHost = `unix://${socket}`;
   const client = new Docker({ socketPath: socket });
   const dockerConfig = join(base, 'docker-config');
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
-    root, socket, dockerHost, client, process: child, readyLine,
-    log: () => stderr,
+    root, socket, dockerHost, client, process: child, readyLine, prefix,
+    log: daemon.log,
     docker: (args, runOpts = {}) => runDocker(args, { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONFIG: dockerConfig, DOCKER_BUILDKIT: '0', ...runOpts.env }, runOpts.input),
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-    cleanup() {
+    stop: (signal = 'SIGTERM') => daemon.stop(signal, 10000),
+    async cleanup() {
+      await teardownDaemonHost(root, prefix);
       rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/** One prefix per root (a daemon restarted on a root finds its bridges again): `d` and 5 base-36 digits. */
+function netPrefixFor(root: string): string {
+  return `d${(createHash('sha256').update(root).digest().readUIntBE(0, 4) % 36 ** 5).toString(36).padStart(5, '0')}`;
 }
 
 /**

@@ -1,21 +1,14 @@
 // Compose projects on disk for the compose-*.test.ts files, opened in a test client as `dockercompose`.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { tempDir } from '../helpers/temp-dir';
 import type { LspClient } from './lsp-client';
-
-const made: string[] = [];
-// Each test file runs in its own process; the folders go when it exits so runs leave nothing in /tmp.
-process.on('exit', () => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** A temporary folder with `files` written into it (paths relative to it), removed when the process exits. */
 export function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-lsp-'));
-  made.push(dir);
+  const dir = tempDir('berth-compose-lsp-');
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);

@@ -2,6 +2,7 @@
 // image), a symlink as the source followed inside the root, wildcards matched against every path
 // with Go's filepath.Match (`*` never crosses `/`), each match copied whole.
 import { posix } from 'node:path';
+import { compileFilepathPattern, filepathPatternError, hasFilepathWildcards } from '../../../dockerfile/glob/filepath-match.js';
 import { InvalidError } from '../../errdefs.js';
 import { cleanPath, statPath, type TreeEntry } from '../fs/file-tree.js';
 import { dirContentHash, entryContentHash, type HashSource } from './content-hash.js';
@@ -35,48 +36,6 @@ export interface InlineItem extends ItemBase {
 
 export type CopyItem = ViewItem | InlineItem;
 
-export function containsWildcards(p: string): boolean {
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === '\\') i++;
-    else if (c === '*' || c === '?' || c === '[') return true;
-  }
-  return false;
-}
-
-/** Go's filepath.Match for slash paths: `*`, `?`, `[...]`, `\` escapes; no separator crossing. */
-export function globToRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) {
-      re += escapeRe(pattern[++i]);
-    } else if (c === '*') {
-      re += '[^/]*';
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '[') {
-      let j = i + 1;
-      let cls = '[';
-      if (pattern[j] === '^' || pattern[j] === '!') { cls += '^'; j++; }
-      for (; j < pattern.length && pattern[j] !== ']'; j++) {
-        if (pattern[j] === '\\' && j + 1 < pattern.length) cls += escapeRe(pattern[++j]);
-        else cls += pattern[j] === '/' ? '' : pattern[j];
-      }
-      if (j >= pattern.length) throw new InvalidError(`syntax error in pattern ${pattern}: missing ]`);
-      re += `${cls}]`;
-      i = j;
-    } else {
-      re += escapeRe(c);
-    }
-  }
-  return new RegExp(`${re}$`, 'u');
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** The source path as a clean path inside the root; `..` above the root is refused. */
 export function sourcePath(orig: string, what: string): string {
   const trimmed = orig.replace(/^\/+/, '');
@@ -98,7 +57,7 @@ export interface ResolveOptions {
 /** The items one source path stands for. */
 export async function resolveSource(orig: string, opts: ResolveOptions): Promise<CopyItem[]> {
   const rel = sourcePath(orig, opts.what);
-  if (containsWildcards(rel)) return resolveWildcard(rel, opts);
+  if (hasFilepathWildcards(rel)) return resolveWildcard(rel, opts);
   const item = await resolveOne(rel, opts);
   if (!item) {
     if (opts.isContext) {
@@ -118,14 +77,15 @@ async function resolveOne(rel: string, opts: ResolveOptions): Promise<ViewItem |
 }
 
 async function resolveWildcard(pattern: string, opts: ResolveOptions): Promise<CopyItem[]> {
-  const re = globToRegExp(pattern);
+  const matches = compileFilepathPattern(pattern);
+  if (!matches) throw new InvalidError(`${filepathPatternError(pattern)} ${pattern}`);
   const depth = pattern.split('/').length;
   const out: CopyItem[] = [];
   const walk = async (rel: string, level: number): Promise<void> => {
     for (const name of await opts.source.tree.readdir(rel)) {
       const path = rel ? `${rel}/${name}` : name;
       if (level === depth) {
-        if (re.test(path)) {
+        if (matches(path)) {
           const item = await resolveOne(path, opts);
           if (item) out.push(item);
         }

@@ -48,6 +48,19 @@ function takeSpare(inner: TaskNetworks, root: string, mode: string): Spare | und
   return s;
 }
 
+/**
+ * On daemon shutdown: the kept namespace (and its veth) goes now. Left for the next start's reap,
+ * it stayed on the host for as long as the daemon was down, and for ever when it never came back.
+ */
+export async function releaseSpareNetwork(): Promise<void> {
+  const s = spare;
+  if (!s) return;
+  spare = undefined;
+  clearTimeout(s.timer);
+  await s.inner.detach(s.id).catch(() => undefined);
+  await unmarkNetwork(s.root, s.id).catch(() => undefined);
+}
+
 /** Hands every task of a build the same network namespace. */
 class SharedNetwork implements TaskNetworks {
   private id = randomBytes(32).toString('hex');

@@ -45,7 +45,7 @@ before(async () => {
 after(async () => {
   if (dockerAnswers) await runDocker(['rmi', '-f', BASE], { ...process.env, DOCKER_HOST });
   await bundled?.stop();
-  bundled?.cleanup();
+  await bundled?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -2,11 +2,14 @@
 // (in CI a missing shellcheck fails these tests instead of skipping them).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runShellcheck, ShellcheckUnavailable } from '../../../dockerfile/lint/shellcheck';
 import type { Finding, LintOptions } from '../../../dockerfile/lint/types';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser';
 import { requireOrSkip } from '../../helpers/prereqs';
+import { tempDir } from '../../helpers/temp-dir';
 import { applyEdits, covered } from './helpers';
 
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
@@ -98,4 +101,47 @@ test("ShellCheck's own fixes map to edits", async (t) => {
 test('a missing shellcheck is a clear error', async () => {
   await assert.rejects(runShellcheck(parseDockerfile('FROM a:1\nRUN echo $x\n'), { executable: '/nonexistent/shellcheck' }),
     (e: unknown) => e instanceof ShellcheckUnavailable && /not found as "\/nonexistent\/shellcheck"/.test((e as Error).message));
+});
+
+// The scripts' temporary folder goes on every path: a killed ShellCheck, an aborted run, and a
+// process that exits while ShellCheck still runs (the language server on the client's exit).
+const fakeShellcheck = (body: string): string => {
+  const dir = tempDir('berth-fake-shellcheck-');
+  const exe = join(dir, 'shellcheck');
+  writeFileSync(exe, `#!/bin/sh\necho "$PWD" > ${join(dir, 'cwd')}\n${body}\n`, { mode: 0o755 });
+  return exe;
+};
+const cwdOf = (exe: string): string => readFileSync(join(dirname(exe), 'cwd'), 'utf8').trim();
+
+test('a killed ShellCheck is a clear error and leaves no folder', async () => {
+  const exe = fakeShellcheck('kill -9 $$');
+  await assert.rejects(runShellcheck(parseDockerfile('FROM a:1\nRUN echo $x\n'), { executable: exe }),
+    (e: unknown) => e instanceof ShellcheckUnavailable && /ended by SIGKILL/.test((e as Error).message));
+  assert.ok(!existsSync(cwdOf(exe)));
+});
+
+test('an aborted run leaves no folder', async () => {
+  const exe = fakeShellcheck('sleep 30');
+  const abort = new AbortController();
+  const run = runShellcheck(parseDockerfile('FROM a:1\nRUN echo $x\n'), { executable: exe, signal: abort.signal });
+  while (!existsSync(join(dirname(exe), 'cwd'))) await new Promise((r) => setTimeout(r, 20));
+  abort.abort();
+  await assert.rejects(run);
+  assert.ok(!existsSync(cwdOf(exe)));
+});
+
+test('a process that exits while ShellCheck runs leaves no folder', () => {
+  const exe = fakeShellcheck('sleep 30');
+  const module = join(__dirname, '../../../dockerfile/lint/shellcheck.ts');
+  const parser = join(__dirname, '../../../dockerfile/syntax/parser.ts');
+  const script = `
+    const { runShellcheck } = require(${JSON.stringify(module)});
+    const { parseDockerfile } = require(${JSON.stringify(parser)});
+    const fs = require('node:fs');
+    runShellcheck(parseDockerfile('FROM a:1\\nRUN echo $x\\n'), { executable: ${JSON.stringify(exe)} }).catch(() => {});
+    const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(join(dirname(exe), 'cwd'))})) { clearInterval(t); process.exit(0); } }, 20);
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!existsSync(cwdOf(exe)));
 });

@@ -2,16 +2,16 @@
 // prefix (bridge, iptables chain, netns and cgroup names), the busybox image imported, a docker CLI
 // and a dockerode client pointed at it; kill -9 and restart on the same root; and a cleanup that
 // removes what the daemon left on the host (containers, bridge, iptables rules, cgroups).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
+import { berthdProcess, RUNTIME_BUNDLE } from '../../helpers/berthd-process.js';
 import { teardownDaemonHost } from '../../helpers/host-teardown.js';
+import { removeAtExit } from '../../helpers/temp-dir.js';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
-
-export const RUNTIME_BUNDLE = resolve(__dirname, '../../../dist/runtime.js');
 
 export interface Engine {
   root: string;
@@ -53,43 +53,34 @@ export function engineTestOptions(extra: readonly (readonly [string, string])[] 
 /** `root`: the daemon's root (e.g. on a small tmpfs), instead of one in the temp folder. */
 /** `daemonEnv`: more environment for berthd only (e.g. BERTH_ID_SHIFT, which forces a way of making roots). */
 export async function startEngine(opts: { importBusybox?: boolean; args?: string[]; root?: string; daemonEnv?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
-  const base = mkdtempSync(join(tmpdir(), 'berth-ct-'));
+  // Removed by dispose(); at exit too, for a test that ends before it disposes.
+  const base = removeAtExit(mkdtempSync(join(tmpdir(), 'berth-ct-')));
   const root = opts.root ?? join(base, 'root');
   const socket = join(base, 'engine.sock');
   // Letters then digits, at most 6: interface names are limited to 15 bytes.
   const prefix = `t${randomBytes(3).readUIntBE(0, 3).toString(36).slice(0, 5)}`;
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
-  let child: ChildProcess | undefined;
-  let stderr = '';
-
-  const launch = (): Promise<void> => new Promise((ready, fail) => {
-    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.daemonEnv } });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.stdout!.once('data', () => ready());
-    child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));
-  });
-  await launch();
+  const daemon = berthdProcess({ args: ['--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])], env: opts.daemonEnv });
+  const launch = async (): Promise<void> => { await daemon.start(); };
+  try {
+    await launch();
+  } catch (err) {
+    rmSync(base, { recursive: true, force: true });
+    throw err;
+  }
 
   const engine: Engine = {
     root, socket, prefix, env,
     client: new Docker({ socketPath: socket }),
     docker: (args, o = {}) => runDocker(args, env, o.input),
-    async crash() {
-      const c = child!;
-      const gone = new Promise((done) => c.once('exit', done));
-      c.kill('SIGKILL');
-      await gone;
-    },
+    async crash() { await daemon.stop('SIGKILL'); },
     restart: launch,
-    log: () => stderr,
+    log: daemon.log,
     async dispose() {
-      if (child && child.exitCode === null && child.signalCode === null) {
+      if (daemon.running()) {
         const ids = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await engine.docker(['rm', '-f', '-v', ...ids]);
-        const c = child;
-        const gone = new Promise((done) => c.once('exit', done));
-        c.kill('SIGTERM');
-        await gone;
+        await daemon.stop('SIGTERM');
       }
       await teardownDaemonHost(root, prefix);
       rmSync(base, { recursive: true, force: true });

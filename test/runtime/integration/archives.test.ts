@@ -18,7 +18,7 @@ before(async () => {
   d = await startDaemon();
   busybox = await importBusybox(d, 'busybox:latest');
 });
-after(async () => { await d.stop(); d.cleanup(); });
+after(async () => { await d.stop(); await d.cleanup(); });
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

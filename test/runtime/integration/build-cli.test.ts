@@ -1,5 +1,6 @@
 // `docker build` (DOCKER_BUILDKIT=0) and dockerode against berthd: the legacy builder's output, tags,
 // the step cache across a daemon restart, build args, labels, target, quiet mode, .dockerignore.
+import { spawnSync } from 'node:child_process';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,7 +63,10 @@ test('build, tag, rebuild from the cache, and again after a daemon restart; --no
   assert.doesNotMatch(again.stdout, /Running in/);
   assert.match(again.stdout, new RegExp(`Successfully built ${built}`));
 
+  // A stopped daemon leaves no network namespace of its builds on the host (the one it keeps for the
+  // next build goes too).
   await engine.stop('SIGTERM');
+  assert.deepEqual(buildNamespaces(), [], 'network namespaces of builds left after the daemon stopped');
   await engine.restart();
   const afterRestart = await engine.docker(['build', dir]);
   assert.equal((afterRestart.stdout.match(/ ---> Using cache/g) ?? []).length, 4, afterRestart.stdout);
@@ -170,3 +174,9 @@ test('Dockerfile from stdin (-f -), a context from stdin (plain Dockerfile or a 
   assert.equal(gz.code, 0, gz.stderr);
   assert.match(gz.stdout, /Successfully built/);
 });
+
+/** The network namespaces named with this engine's prefix (its containers' and builds'). */
+function buildNamespaces(): string[] {
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  return list.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(`${engine.prefix}-`));
+}

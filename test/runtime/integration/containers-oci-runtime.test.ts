@@ -57,7 +57,7 @@ before(async () => {
 });
 after(async () => {
   await d?.stop();
-  d?.cleanup();
+  await d?.cleanup();
 });
 
 test('containers on crun: output, OOM kill, exec, top, pause, stop and start, a TTY container, stdin, read-only root, a build', crunOpts, async () => {

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { engineTestOptions, RUNTIME_BUNDLE, startEngine, type Engine } from '../containers/engine-fixture.js';
+import { RUNTIME_BUNDLE } from '../../helpers/berthd-process.js';
+import { engineTestOptions, startEngine, type Engine } from '../containers/engine-fixture.js';
 
 const opts = engineTestOptions();
 let e: Engine;

@@ -57,7 +57,7 @@ test('kill -9 in the middle of a load upload: the image is absent after restart'
     assert.equal(await assertCompleteOrAbsent(second, 'crash:1'), 'absent');
   } finally {
     await second.stop();
-    first.cleanup();
+    await first.cleanup();
   }
 });
 
@@ -78,6 +78,6 @@ test('kill -9 right after the whole archive was sent: complete or absent after r
     assert.ok(state === 'complete' || state === 'absent');
   } finally {
     await second.stop();
-    first.cleanup();
+    await first.cleanup();
   }
 });

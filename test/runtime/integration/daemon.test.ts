@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RUNTIME_BUNDLE, startDaemon } from '../../helpers/daemon.js';
+import { RUNTIME_BUNDLE } from '../../helpers/berthd-process.js';
+import { startDaemon } from '../../helpers/daemon.js';
 
 test('prints one ready line, listens on a 0600 socket and removes it on SIGTERM', async () => {
   const d = await startDaemon();
@@ -17,7 +18,7 @@ test('prints one ready line, listens on a 0600 socket and removes it on SIGTERM'
     assert.ok(!existsSync(join(d.root, 'berthd.pid')), 'lock released');
   } finally {
     await d.stop();
-    d.cleanup();
+    await d.cleanup();
   }
 });
 
@@ -33,7 +34,7 @@ test('a second daemon on the same root is refused with a clear message', async (
     assert.equal(r.stdout, '');
   } finally {
     await d.stop();
-    d.cleanup();
+    await d.cleanup();
   }
 });
 
@@ -46,7 +47,7 @@ test('a stale lock from a dead process is taken over; SIGINT also shuts down cle
     writeFileSync(join(root, 'berthd.pid'), '4194305\n');
     const d = await startDaemon({ root });
     assert.equal(await d.stop('SIGINT'), 0);
-    d.cleanup();
+    await d.cleanup();
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
@@ -68,7 +69,7 @@ test('temp leftovers in the root are removed on start', async () => {
     assert.ok(!existsSync(join(root, 'tmp', 'blob-dead')));
     assert.ok(!existsSync(join(root, 'tmp', 'layer-dead')));
     await d.stop();
-    d.cleanup();
+    await d.cleanup();
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

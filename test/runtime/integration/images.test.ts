@@ -9,7 +9,7 @@ before(async () => {
   d = await startDaemon();
   busybox = await importBusybox(d, 'busybox:latest');
 });
-after(async () => { await d.stop(); d.cleanup(); });
+after(async () => { await d.stop(); await d.cleanup(); });
 
 test('docker import makes a one-layer image with changes and message', async () => {
   const { busyboxRootfsTar } = await import('../../../scripts/lib/busybox-rootfs.mjs');

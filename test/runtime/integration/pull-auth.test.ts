@@ -23,7 +23,7 @@ before(async () => {
 });
 after(async () => {
   await d.stop();
-  d.cleanup();
+  await d.cleanup();
   await registry?.stop();
 });
 

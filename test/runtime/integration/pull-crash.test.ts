@@ -143,7 +143,7 @@ test('kill -9 while a layer download stalls mid-pull: after restart the image is
   } finally {
     fake.faults.delete(image.layers[1].digest);
     await first.stop();
-    first.cleanup();
+    await first.cleanup();
   }
 });
 
@@ -169,7 +169,7 @@ for (const killAt of ['Download complete', 'Pull complete', 'Digest:']) {
       }
     } finally {
       await first.stop();
-      first.cleanup();
+      await first.cleanup();
     }
   });
 }

@@ -6,7 +6,7 @@ import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemo
 
 let d: TestDaemon;
 before(async () => { d = await startDaemon(); });
-after(async () => { await d.stop(); d.cleanup(); });
+after(async () => { await d.stop(); await d.cleanup(); });
 
 function raw(method: string, path: string, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {

@@ -2,12 +2,12 @@
 // /etc/subuid and /etc/subgid ranges), berthd started as that user with setpriv, the docker CLI
 // pointed at the user's socket. Cleanup stops the daemon, ends every process the user still has
 // (by pid), deletes the user (userdel drops its subordinate ids too) and the temp folder.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { berthdProcess, RUNTIME_BUNDLE } from '../../helpers/berthd-process.js';
 import { runDocker, type RunResult } from '../../helpers/daemon.js';
 import { inCI } from '../../helpers/prereqs.js';
-import { RUNTIME_BUNDLE } from '../containers/engine-fixture.js';
 import { createThrowawayUser } from './throwaway-user.js';
 
 export { createThrowawayUser, type ThrowawayUser } from './throwaway-user.js';
@@ -59,24 +59,15 @@ export async function startRootlessEngine(opts: { subIds?: boolean; daemonArgs?:
   const { user, uid, gid, home: base, runtimeDir } = u;
   const socket = join(runtimeDir, 'berth', 'engine.sock');
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
-  let stderr = '';
-  let child: ChildProcess | undefined;
   const cleanup = (): Promise<void> => u.dispose();
-  const launch = (): Promise<string> => new Promise<string>((resolve, reject) => {
-    // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
-    child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
-      `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, process.execPath, RUNTIME_BUNDLE, ...(opts.daemonArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.stdout!.once('data', (c: Buffer) => resolve(c.toString()));
-    child.once('exit', (code) => reject(new Error(`rootless berthd exited with ${code} before it was ready: ${stderr}`)));
+  // The daemon's defaults for a user: $XDG_RUNTIME_DIR/berth/engine.sock and ~/.local/share/berth.
+  const daemon = berthdProcess({
+    args: opts.daemonArgs ?? [],
+    wrap: (argv) => ['setpriv', '--reuid', String(uid), '--regid', String(gid), '--init-groups', 'env', '-i', `HOME=${base}`, `USER=${user}`,
+      `XDG_RUNTIME_DIR=${runtimeDir}`, `PATH=${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`, ...argv],
   });
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((done) => c.once('exit', done));
-    c.kill(signal);
-    await gone;
-  };
+  const launch = (): Promise<string> => daemon.start();
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => { await daemon.stop(signal); };
   let ready: string;
   try {
     ready = await launch();
@@ -87,15 +78,14 @@ export async function startRootlessEngine(opts: { subIds?: boolean; daemonArgs?:
   const engine: RootlessEngine = {
     user, uid, gid, base, socket, env, ready,
     docker: (args, o = {}) => runDocker(args, env, o.input),
-    log: () => stderr,
+    log: daemon.log,
     async restart(o = {}) {
       await stop(o.signal);
       engine.ready = await launch();
     },
-    launcherPid: () => child?.pid,
+    launcherPid: () => daemon.child()?.pid,
     async dispose() {
-      const c = child;
-      if (c && c.exitCode === null && c.signalCode === null) {
+      if (daemon.running()) {
         const ids = (await engine.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length) await engine.docker(['rm', '-f', ...ids]);
         await stop();

@@ -2,24 +2,26 @@
 // iptables chain, netns and cgroup names), busybox imported as BASE, the docker CLI and dockerode
 // pointed at it; restart on the same root (after stop or kill -9); cleanup of what it left on the
 // host. Also the Docker Engine side of the differential tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
+import { berthdProcess } from '../../../helpers/berthd-process.js';
 import { teardownDaemonHost } from '../../../helpers/host-teardown.js';
 import { runDocker, type RunResult } from '../../../helpers/daemon.js';
 import { engineTestOptions } from '../../containers/engine-fixture.js';
 
-export const RUNTIME_BUNDLE = resolve(__dirname, '../../../../dist/runtime.js');
 export const DOCKER_ENGINE_HOST = 'unix:///var/run/docker.sock';
 
 export interface BuildEngine {
   root: string;
   socket: string;
   host: string;
+  /** The daemon's network prefix (bridge, iptables chain, netns and cgroup names). */
+  prefix: string;
   client: Docker;
   env: NodeJS.ProcessEnv;
   /** The busybox image's reference (unique per engine). */
@@ -44,30 +46,23 @@ export async function startBuildEngine(daemonArgs: string[] = []): Promise<Build
   const socket = join(base, 'engine.sock');
   const prefix = `b${randomBytes(3).readUIntBE(0, 3).toString(36).slice(0, 5)}`;
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: join(base, 'docker-config'), DOCKER_BUILDKIT: '0' };
-  let child: ChildProcess | undefined;
-  let stderr = '';
-  const launch = (): Promise<void> => new Promise((ready, fail) => {
-    child = spawn(process.execPath, [RUNTIME_BUNDLE, '--socket', socket, '--root', root, '--net-prefix', prefix, ...daemonArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.stdout!.once('data', () => ready());
-    child.once('exit', (code) => fail(new Error(`berthd exited with ${code} before it was ready: ${stderr}`)));
-  });
-  const stop = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((done) => c.once('exit', done));
-    c.kill(signal);
-    await gone;
-  };
-  await launch();
+  const daemon = berthdProcess({ args: ['--socket', socket, '--root', root, '--net-prefix', prefix, ...daemonArgs] });
+  const launch = async (): Promise<void> => { await daemon.start(); };
+  const stop = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => { await daemon.stop(signal); };
+  try {
+    await launch();
+  } catch (err) {
+    rmSync(base, { recursive: true, force: true });
+    throw err;
+  }
   const engine: BuildEngine = {
-    root, socket, env, host: env.DOCKER_HOST,
+    root, socket, env, prefix, host: env.DOCKER_HOST,
     base: `berth-test/busybox:${prefix}`,
     client: new Docker({ socketPath: socket }),
     docker: (args, o = {}) => runDocker(args, env, o.input),
     stop,
     restart: launch,
-    log: () => stderr,
+    log: daemon.log,
     async dispose() {
       await stop('SIGTERM');
       killSpareMonitors(root);
