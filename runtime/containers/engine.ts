@@ -12,7 +12,8 @@ import type { PortMapping } from '../network/ports.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { SlirpPorts } from '../rootless/slirp-api.js';
 import { rootlessRuntime } from '../rootless/runtime-wrapper.js';
-import { isCrun, OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { OciRuntime } from '../oci/oci-runtime.js';
+import { selectRuntime } from '../oci/runtime-select.js';
 import { setRuntimeNeedsMountedRoot } from '../fs/overlay-mount.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { capabilitiesInMask } from '../tasks/oci-spec.js';
@@ -93,8 +94,8 @@ interface OpenParts {
 async function openWithPool(s: Services, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
   const prefix = s.options.netPrefix ?? 'berth';
   const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
-  setRuntimeNeedsMountedRoot(isCrun(selected));
   const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
+  setRuntimeNeedsMountedRoot(runtime.commands.quirks.needsMountedRoot);
   const security = openSecurityContext(s.options.seccompProfile, selected);
   const userns: UsernsSupport = { default: s.options.userns ?? 'host', unsupported: usernsUnsupported(rootlessMode() !== undefined) };
   const report = securityReport({ context: security, seccompProfileOption: s.options.seccompProfile, rootless: rootlessMode() !== undefined, userns: userns.default === 'auto' });
@@ -125,7 +126,7 @@ async function openWithPool(s: Services, pool: SparePool, { root, runDir, images
     return { ...c.summary(r), SizeRw: rw, SizeRootFs: rw + (image?.size ?? 0) };
   }));
   s.usage.diskUsageVolumes = () => Promise.all(volumes.list().map(async (v) => ({ ...v, UsageData: { Size: await dirSize(v.Mountpoint), RefCount: c.usingVolume(v.Name).length } })));
-  const tasks = new TaskRunner({ runtime: runtime.binary, networks, cgroupParent: containers.cgroupParent, initBinary, security });
+  const tasks = new TaskRunner({ runtime, networks, cgroupParent: containers.cgroupParent, initBinary, security });
   return { containers, execs, networks, volumes, pool, tasks, runtime, security, files: new ContainerFiles(containers) };
 }
 

@@ -4,9 +4,11 @@
 // records the exit atomically in exit.json, and exits. It outlives the daemon.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { watch, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { watch, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { RuntimeCommands } from '../oci/command-lines.js';
+import { releaseStoppedState } from '../oci/stopped-state.js';
 import { LogWriter } from '../logs/log-file.js';
 import { writeExitRecord } from './exit-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
@@ -23,6 +25,7 @@ interface Client {
 
 const clients = new Set<Client>();
 let job: MonitorJob | undefined;
+let commands: RuntimeCommands | undefined;
 let child: ChildProcess | undefined;
 /** The container's output as read here: the subreaper's pipes, or the runtime's own stdio. */
 let out: { stdout?: Readable; stderr?: Readable } = {};
@@ -235,9 +238,9 @@ function runJob(j: MonitorJob, first: Client): void {
   const watcher = watch(j.containerDir, (_ev, name) => {
     if (name === 'container.pid' && !started && containerPid()) markStarted();
   });
-  // --keep leaves the cgroup for the OOM counter; crun has no --keep (its foreground runs, with a TTY,
-  // lose the OOM flag; detached ones keep it, as crun leaves a stopped container until deleted).
-  const runcArgs = ['run', ...(basename(j.runtime) === 'crun' ? [] : ['--keep']), '--bundle', j.bundleDir, '--pid-file', pidFile, j.id];
+  // keep: the cgroup stays for the OOM counter (see RuntimeQuirks.runKeeps for crun).
+  commands = new RuntimeCommands(j.runtime);
+  const runcArgs = commands.run(j.id, { bundle: j.bundleDir, pidFile, keep: true });
   // A reaper that died while the spare waited (it should not) is replaced by the foreground path.
   const detached = j.tty || reaper?.child.exitCode !== null || reaper?.child.signalCode !== null ? undefined : reaper;
   if (!detached && reaper) {
@@ -253,7 +256,7 @@ function runJob(j: MonitorJob, first: Client): void {
     child = detached.child;
     out = detached.output;
     paceOutput = true;
-    detached.run(j.runtime, j.bundleDir, pidFile, j.id);
+    detached.run([j.runtime, ...commands.run(j.id, { bundle: j.bundleDir, pidFile, detach: true })], pidFile);
   } else {
     child = spawn(j.runtime, runcArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
   }
@@ -373,31 +376,11 @@ function announceExit(j: MonitorJob, record: ExitRecord): void {
     // A client that never reads must not keep the monitor alive.
     setTimeout(() => process.exit(0), 5000).unref();
   };
-  if (releaseRuncState(j)) { done(); return; }
-  const del = spawn(j.runtime, ['delete', '--force', j.id], { stdio: 'ignore' });
+  if (commands && releaseStoppedState(commands, j.id, j.cgroupsPath)) { done(); return; }
+  const del = spawn(j.runtime, (commands ?? new RuntimeCommands(j.runtime)).delete(j.id), { stdio: 'ignore' });
   del.on('close', done);
   del.on('error', done);
 }
-
-/**
- * What `runc delete` does for a stopped container, without the ~20 ms of starting runc: remove its
- * cgroup in every hierarchy and its state folder. False (so runc delete runs) when anything is left.
- */
-function releaseRuncState(j: MonitorJob): boolean {
-  if (basename(j.runtime) !== 'runc' || !j.cgroupsPath) return false;
-  try {
-    for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
-      try { rmdirSync(join('/sys/fs/cgroup', hierarchy, j.cgroupsPath)); } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
-      }
-    }
-    rmSync(join('/run/runc', j.id), { recursive: true, force: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 
 function main(): void {
   const i = process.argv.indexOf('--spare');

@@ -55,8 +55,8 @@ export interface ReadyReaper {
   child: ChildProcess;
   /** The read ends of the container's stdout and stderr pipes. */
   output: { stdout: Socket; stderr: Socket };
-  /** Starts `runtime run --detach` for the container; its stdio are the child's pipes. */
-  run(runtime: string, bundle: string, pidFile: string, id: string): void;
+  /** Starts `argv` (the runtime's `run --detach`, which writes `pidFile`); its stdio are the child's pipes. */
+  run(argv: string[], pidFile: string): void;
 }
 
 /**
@@ -86,8 +86,8 @@ export function prepareReaper(): Promise<ReadyReaper | undefined> {
         const output = { stdout: open(m[1]), stderr: open(m[2]) };
         give({
           child, output,
-          run(runtime, bundle, pidFile, id) {
-            ctl.end(`${[String(nr), pidFile, runtime, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id].join('\0')}\n`);
+          run(argv, pidFile) {
+            ctl.end(`${[String(nr), pidFile, ...argv].join('\0')}\n`);
           },
         });
       } catch (err) {

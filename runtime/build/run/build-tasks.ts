@@ -14,6 +14,7 @@ import { capabilitiesInMask, type OciMount } from '../../tasks/oci-spec.js';
 import { containerEngine } from '../../containers/engine.js';
 import type { Services } from '../../daemon/services.js';
 import { TaskRunner, type TaskNetworks, type TaskResult } from '../../tasks/task-runner.js';
+import type { OciRuntime } from '../../oci/oci-runtime.js';
 import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
@@ -106,7 +107,7 @@ export class BuildTasks {
   private readonly initLayers = new Map<string, string>();
 
   private constructor(
-    private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: string,
+    private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: OciRuntime,
   ) {}
 
   static async open(services: Services, scratch: string): Promise<BuildTasks> {
@@ -114,7 +115,7 @@ export class BuildTasks {
     const network = new SharedNetwork(engine.networks, services.options.root);
     const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
     // The same runtime the daemon runs containers with.
-    const runtime = engine.runtime.binary;
+    const runtime = engine.runtime;
     // RUN --security=insecure runs privileged: with the capabilities the daemon itself holds, as containers.
     const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1];
     const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
@@ -188,7 +189,7 @@ export class BuildTasks {
   }
 }
 
-async function killUntil(bundle: string, runtime: string, done: () => boolean): Promise<void> {
+async function killUntil(bundle: string, runtime: OciRuntime, done: () => boolean): Promise<void> {
   while (!done()) {
     await killTasksOfBundle(runtime, (b) => b === bundle);
     await new Promise((r) => setTimeout(r, 100));

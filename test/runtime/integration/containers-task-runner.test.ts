@@ -6,14 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxLayer, requireRoot } from '../containers/busybox-rootfs.js';
 import { NetworkService } from '../../../runtime/network/network-service.js';
-import { TaskRunner } from '../../../runtime/tasks/task-runner.js';import { openSecurityContext } from '../../../runtime/security/daemon-security.js';
+import { TaskRunner } from '../../../runtime/tasks/task-runner.js';
+import { OciRuntime } from '../../../runtime/oci/oci-runtime.js';
+import { openSecurityContext } from '../../../runtime/security/daemon-security.js';
 
 
 const opts = requireRoot();
 const root = mkdtempSync(join(tmpdir(), 'berth-task-'));
 const layer = opts.skip ? '' : makeBusyboxLayer(join(root, 'layer'));
 const networks = new NetworkService(root, () => undefined, `bt${process.pid % 10000}`);
-const runner = new TaskRunner({ runtime: 'runc', networks, cgroupParent: 'berth-test', security: openSecurityContext(undefined, 'runc') });
+const runner = new TaskRunner({ runtime: new OciRuntime('runc'), networks, cgroupParent: 'berth-test', security: openSecurityContext(undefined, 'runc') });
 after(() => rmSync(root, { recursive: true, force: true }));
 
 let n = 0;
