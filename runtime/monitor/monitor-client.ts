@@ -88,7 +88,7 @@ export function connectMonitor(containerDir: string, attach: { stdin: boolean; s
 }
 
 /** A monitor host the daemon started: its control socket, our connection to it, its containers. */
-interface Host { sock: string; keepalive: Socket; pid: number; child: ChildProcess; jobs: number }
+interface Host { sock: string; keepalive: Socket; child: ChildProcess; jobs: number }
 
 /** A docker CLI attach connection (after the 101, unread) for the monitor to serve directly. */
 export interface Handover { socket: Socket; head: Buffer; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
@@ -114,9 +114,8 @@ export class SparePool {
 
   constructor(private readonly command: MonitorCommand, private readonly runDir: string, private readonly maxJobs = MAX_JOBS_PER_HOST) {}
 
-  /** Hosts ready to take a container now (0 or 1), and how many host processes there are (for tests). */
+  /** Hosts ready to take a container now: 0 or 1 (for tests). */
   get idle(): number { return this.current ? 1 : 0; }
-  get processes(): number { return this.hosts.size; }
 
   /** Starts a host now, so the first container start does not pay for it. */
   warm(): void {
@@ -229,7 +228,7 @@ export class SparePool {
           keepalive.on('error', () => undefined);
           // Our end of its stdin tells the host we are alive until it has our connection (see monitor-host.ts).
           child.stdin!.destroy();
-          resolve({ sock, keepalive, pid: child.pid!, child, jobs: 0 });
+          resolve({ sock, keepalive, child, jobs: 0 });
         }, (err: unknown) => { rmSync(sock, { force: true }); reject(err); });
       });
     });
