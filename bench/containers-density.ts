@@ -29,26 +29,35 @@ function processes(): Proc[] {
   return out;
 }
 
-/** PSS in kB, 0 when the process is gone. */
-function pss(pid: number): number {
+/**
+ * PSS and private memory (Private_Clean + Private_Dirty) in kB; 0 when the process is gone. PSS also
+ * moves with unrelated processes sharing the same pages (every Node process shares node's text), so
+ * the private figure is reported beside it.
+ */
+function memory(pid: number): { pss: number; priv: number } {
   try {
-    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(t)?.[1] ?? 0);
+    return { pss: kb('Pss'), priv: kb('Private_Clean') + kb('Private_Dirty') };
   } catch {
-    return 0;
+    return { pss: 0, priv: 0 };
   }
 }
 
-interface Side { total: number; parts: Record<string, { count: number; kb: number }> }
+interface Side { total: number; priv: number; parts: Record<string, { count: number; kb: number }> }
 
 function measure(groups: Record<string, number[]>): Side {
   const parts: Side['parts'] = {};
   let total = 0;
+  let priv = 0;
   for (const [name, pids] of Object.entries(groups)) {
-    const kb = pids.reduce((s, p) => s + pss(p), 0);
+    const m = pids.map(memory);
+    const kb = m.reduce((s, x) => s + x.pss, 0);
     parts[name] = { count: pids.length, kb };
     total += kb;
+    priv += m.reduce((s, x) => s + x.priv, 0);
   }
-  return { total, parts };
+  return { total, priv, parts };
 }
 
 function berthSide(socket: string, root: string): Record<string, number[]> {
@@ -100,7 +109,10 @@ const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS))
 const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
 
 function report(idle: Side, full: Side): Record<string, string> {
-  const row: Record<string, string> = { idle: mb(idle.total), [`${COUNT} containers`]: mb(full.total), 'per container': mb((full.total - idle.total) / COUNT) };
+  const row: Record<string, string> = {
+    idle: mb(idle.total), [`${COUNT} containers`]: mb(full.total), 'per container': mb((full.total - idle.total) / COUNT),
+    'private, per container': mb((full.priv - idle.priv) / COUNT),
+  };
   row.parts = Object.entries(full.parts).map(([k, v]) => `${k} ${v.count}: ${mb(idle.parts[k]?.kb ?? 0)} -> ${mb(v.kb)}`).join('; ');
   return row;
 }

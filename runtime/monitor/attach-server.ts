@@ -64,7 +64,9 @@ export class AttachServer {
     socket.on('close', gone);
     const onData = (chunk: Buffer): void => dec.push(chunk, (type, payload) => {
       if (type === FrameType.Control) {
-        const msg = JSON.parse(payload.toString()) as ControlMessage;
+        let msg: ControlMessage;
+        // One client's garbage must not end the host, and with it the monitoring of every container.
+        try { msg = JSON.parse(payload.toString()) as ControlMessage; } catch { socket.destroy(); return; }
         if (msg.op === 'attach') this.attach(client, msg);
         else if (msg.op === 'output') { client.stdout = msg.stdout; client.stderr = msg.stderr; }
         else this.hooks.control(client, msg);

@@ -27,11 +27,13 @@ const SYS_PRCTL: Record<string, number> = { x64: 157, arm64: 167, arm: 172, ppc6
 const PR_SET_CHILD_SUBREAPER = 36;
 
 const SCRIPT = `
-use strict; use warnings; use POSIX (); use Fcntl qw(F_SETFL O_NONBLOCK);
+use strict; use warnings; use POSIX (); use Fcntl qw(F_SETFD FD_CLOEXEC F_SETFL O_NONBLOCK);
 my $nr = shift @ARGV;
 syscall($nr, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_CHILD_SUBREAPER): $!\\n";
 open(my $ctl, '<&=', 3) or die "fd 3: $!\\n";
 open(my $ev, '>&=', 4) or die "fd 4: $!\\n";
+# Neither is for the runtimes and containers forked below (Perl marks only what it opens itself).
+fcntl($ctl, F_SETFD, FD_CLOEXEC); fcntl($ev, F_SETFD, FD_CLOEXEC);
 $SIG{PIPE} = 'IGNORE';
 my (%slot, %runtime, %container, %early, @early);
 # SIGCHLD wakes the select below through a pipe, whenever it comes (self-pipe).
@@ -97,9 +99,7 @@ while (1) {
       if ($pid == 0) {
         $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT';
         POSIX::dup2(fileno($p->[0]), 0); POSIX::dup2(fileno($p->[3]), 1); POSIX::dup2(fileno($p->[5]), 2);
-        exec { $f[0] } @f;
-        print STDERR "exec $f[0]: $!\\n";
-        POSIX::_exit(127);
+        exec { $f[0] } @f or do { print STDERR "exec $f[0]: $!\\n"; POSIX::_exit(127) };
       }
       close $_ for @$p;
       $runtime{$pid} = [$job, $pidfile];
