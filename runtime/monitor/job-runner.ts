@@ -167,6 +167,8 @@ export class JobRunner {
 
   private markStarted(): void {
     this.started = true;
+    // The pid file was all it watched for: a host with many containers keeps no watch per container.
+    this.watcher?.close();
     for (const d of this.heldStdin.splice(0)) this.stdinWrite(d);
     this.startedAt = new Date().toISOString();
     this.attach.control(encodeControl({ op: 'started', pid: this.pid, startedAt: this.startedAt }));
