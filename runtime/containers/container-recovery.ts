@@ -7,7 +7,7 @@ import { ATOMIC_TEMP, removeViewFolders, type RepairLog } from '../daemon/start-
 import { mountPointsUnder } from '../fs/mount-table.js';
 import { isMountPoint, unmount } from '../fs/overlay-mount.js';
 import type { ContainerPaths } from '../tasks/bundle.js';
-import type { OciRuntime } from '../tasks/oci-runtime.js';
+import type { OciRuntime } from '../oci/oci-runtime.js';
 
 /**
  * Cleans one folder under containers/ before its record is read. Returns false when the folder was a

@@ -20,7 +20,7 @@ import type { NetworkService } from '../network/network-service.js';
 import { portMappings } from '../network/ports.js';
 import { releaseOrphanedTask, recoverContainerFolder } from './container-recovery.js';
 import { createLayout, writeBundle, type ContainerPaths } from '../tasks/bundle.js';
-import type { OciRuntime } from '../tasks/oci-runtime.js';
+import type { OciRuntime } from '../oci/oci-runtime.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { CreateRequest, ImageRunConfig } from './api-types.js';
 import { AttachRelay, type Attacher } from './attach-relay.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asDiskFull, ConflictError, InvalidError, NotFoundError } from '../errdefs.js';
-import type { OciRuntime } from '../tasks/oci-runtime.js';
+import type { OciRuntime } from '../oci/oci-runtime.js';
 import { resolveUser } from '../tasks/user-resolve.js';
 import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';

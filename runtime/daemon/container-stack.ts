@@ -21,7 +21,8 @@ import { openSecurityContext } from '../security/daemon-security.js';
 import { securityReport } from '../security/security-info.js';
 import { makeSnapshotter } from '../snapshots/choose-snapshotter.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
-import { isCrun, OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { OciRuntime } from '../oci/oci-runtime.js';
+import { selectRuntime } from '../oci/runtime-select.js';
 import { capabilitiesInMask, type OciSpec } from '../tasks/oci-spec.js';
 import { TaskRunner, type TaskNetworks } from '../tasks/task-runner.js';
 import { hostIdPool } from '../userns/id-pool.js';
@@ -105,7 +106,7 @@ async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool
   const rootless = mode.rootless;
   const runtime = rootless ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
   // Chosen once: crun cannot mount the root overlay from the spec, so with it the daemon mounts roots.
-  const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !isCrun(selected), scratch: join(root, 'tmp'), idShift: mode.idShift, log: daemonLog });
+  const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !runtime.commands.quirks.needsMountedRoot, scratch: join(root, 'tmp'), idShift: mode.idShift, log: daemonLog });
   const adjust = rootless && ((spec: OciSpec): OciSpec => rootlessSpec(spec, rootless));
   const security = openSecurityContext(s.options.seccompProfile, selected);
   const userns: UsernsSupport = { default: s.options.userns ?? 'host', unsupported: usernsUnsupported(rootless !== undefined) };
@@ -141,7 +142,7 @@ async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool
   }));
   usage.diskUsageVolumes = () => Promise.all(volumes.list().map(async (v) => ({ ...v, UsageData: { Size: await dirSize(v.Mountpoint), RefCount: c.usingVolume(v.Name).length } })));
   const taskRunner = (over: TaskNetworks): TaskRunner => new TaskRunner({
-    runtime: runtime.binary, networks: over, cgroupParent: containers.cgroupParent, initBinary, security, hostCapabilities, snapshotter, adjust: adjust || undefined,
+    runtime, networks: over, cgroupParent: containers.cgroupParent, initBinary, security, hostCapabilities, snapshotter, adjust: adjust || undefined,
   });
   return {
     containers, execs, networks, volumes, pool, tasks: taskRunner(networks), taskRunner, runtime, snapshotter, security, files: new ContainerFiles(containers),

@@ -1,5 +1,5 @@
-// Daemon side of the monitor: keeps one spare monitor warm (Node start-up is ~90 ms here, far too slow
-// for the `docker run` path), hands it a job, and talks to running monitors over their sockets.
+// Daemon side of the monitors: keeps a monitor host warm (Node start-up is ~90 ms here, far too slow
+// for the `docker run` path), hands it jobs, and talks to running monitors over their sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync, rmSync } from 'node:fs';
@@ -87,140 +87,133 @@ export function connectMonitor(containerDir: string, attach: { stdin: boolean; s
   });
 }
 
-interface Spare { socket: Socket; pid: number; child: ChildProcess }
+/** A monitor host the daemon started: its control socket, our connection to it, its containers. */
+interface Host { sock: string; keepalive: Socket; child: ChildProcess; jobs: number }
 
 /** A docker CLI attach connection (after the 101, unread) for the monitor to serve directly. */
 export interface Handover { socket: Socket; head: Buffer; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }
 
-/** At most this many idle monitors wait ready; bursts of starts raise the count up to it. */
-const MAX_SPARES = 4;
-/** A minute without a start that had to wait for a monitor brings the pool back to one spare. */
-const SHRINK_AFTER_MS = 60_000;
 /**
- * When a taken spare is replaced. Node's start-up takes a core for ~50 ms; started while a short
- * container is still finishing (`docker run --rm IMAGE echo hi`) it competes with the monitor, the
- * daemon and the CLI on the exit path. So the replacement starts shortly after the container exits
- * (the daemon has answered by then), or after it has run a while, whichever comes first.
+ * Containers per monitor host. One host serves many containers (a Node process is ~45 MB resident;
+ * 50 containers in one host did not grow its PSS measurably, docs/monitor-density.md), but a host
+ * that dies takes the monitoring of all of them with it, so the count is bounded: the next
+ * container goes to a new host.
  */
-const REPLACE_AFTER_EXIT_MS = 30;
-const REPLACE_AFTER_START_MS = 200;
+const MAX_JOBS_PER_HOST = 64;
 
 /**
- * Warm monitors, so Node's start-up (~50-100 ms) is off the `docker run` path. One spare by default;
- * a start that finds none ready raises the count (bursts: `docker compose up`, 50 at once).
+ * The monitor hosts: one is kept ready (started at the daemon's start, so Node's start-up, ~50-100 ms,
+ * is never on the `docker run` path) and takes every container until it holds `maxJobs`; then the
+ * next one, started ahead, takes over. A host that is no longer the current one is let go when its
+ * last container has exited.
  */
 export class SparePool {
-  private readonly ready: Spare[] = [];
-  private readonly waiting: { resolve: (s: Spare) => void; reject: (e: unknown) => void }[] = [];
-  private pending = 0;
-  private readonly spawning = new Set<Promise<Spare>>();
-  private target = 1;
-  private lastShortage = 0;
+  private current: Host | undefined;
+  private starting: Promise<Host> | undefined;
+  private readonly hosts = new Set<Host>();
   private closed = false;
 
-  private shrinkTimer: NodeJS.Timeout | undefined;
+  constructor(private readonly command: MonitorCommand, private readonly runDir: string, private readonly maxJobs = MAX_JOBS_PER_HOST) {}
 
-  /** `shrinkAfterMs`: how long without a shortage before the pool is back to one spare (tests shorten it). */
-  constructor(private readonly command: MonitorCommand, private readonly runDir: string, private readonly shrinkAfterMs = SHRINK_AFTER_MS) {}
+  /** Hosts ready to take a container now: 0 or 1 (for tests). */
+  get idle(): number { return this.current ? 1 : 0; }
 
-  /** Idle spares ready now, and how many the pool keeps at present (for tests). */
-  get idle(): number { return this.ready.length; }
-  get wanted(): number { return this.target; }
-
-  /** Starts warming spares now, so the first container start does not pay for it. */
+  /** Starts a host now, so the first container start does not pay for it. */
   warm(): void {
-    if (this.closed) return;
-    this.shrinkIfQuiet();
-
-    while (this.ready.length + this.pending < this.target + this.waiting.length) {
-      this.pending++;
-      const spawning = this.spawnSpare();
-      this.spawning.add(spawning);
-      const settled = (): void => { this.spawning.delete(spawning); };
-      spawning.then(settled, settled);
-      spawning.then((spare) => {
-        this.pending--;
-        // A spare that dies while idle (killed by hand) must not be handed a job.
-        spare.socket.once('close', () => { const i = this.ready.indexOf(spare); if (i >= 0) this.ready.splice(i, 1); });
-        const w = this.waiting.shift();
-        if (w) w.resolve(spare);
-        // One started for a burst that a quiet interval has since ended is not kept either.
-        else if (this.closed || this.ready.length >= this.target) spare.socket.destroy();
-        else this.ready.push(spare);
-      }, (err: unknown) => {
-        this.pending--;
-        this.waiting.shift()?.reject(err);
+    if (this.closed || this.current || this.starting) return;
+    const starting = this.spawnHost();
+    this.starting = starting;
+    starting.then((host) => {
+      if (this.starting === starting) this.starting = undefined;
+      if (this.closed) { host.keepalive.destroy(); return; }
+      this.hosts.add(host);
+      this.current = host;
+      // A host that dies (killed by hand) must not be handed a job; its containers' sessions close too.
+      host.keepalive.once('close', () => {
+        this.hosts.delete(host);
+        if (this.current === host) { this.current = undefined; this.warm(); }
       });
+    }, (err: unknown) => {
+      if (this.starting === starting) this.starting = undefined;
+      process.stderr.write(`berthd: cannot start a container monitor: ${(err as Error).message}\n`);
+    });
+  }
+
+  private async host(): Promise<Host> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.current) return this.current;
+      if (this.closed) throw new SystemError('the daemon is shutting down');
+      this.warm();
+      try {
+        await this.starting;
+      } catch (err) {
+        if (attempt >= 1) throw err;
+      }
     }
-  }
-
-  /** Back to one spare once no start has waited for a monitor for a while; each idle spare is ~44 MB. */
-  private shrinkIfQuiet(): void {
-    if (this.target <= 1 || Date.now() - this.lastShortage < this.shrinkAfterMs) return;
-    this.target = 1;
-    while (this.ready.length > this.target) this.ready.pop()!.socket.destroy();
-  }
-
-  /** Checks again a quiet interval after the last shortage: without further starts nothing else would. */
-  private scheduleShrink(): void {
-    clearTimeout(this.shrinkTimer);
-    this.shrinkTimer = setTimeout(() => { if (!this.closed) this.shrinkIfQuiet(); }, this.shrinkAfterMs + 10);
-    this.shrinkTimer.unref();
-  }
-
-  private take(): Promise<Spare> {
-    const spare = this.ready.shift();
-    if (spare) return Promise.resolve(spare);
-    this.lastShortage = Date.now();
-    this.target = Math.min(MAX_SPARES, this.target + 1);
-    this.scheduleShrink();
-    return new Promise((resolve, reject) => { this.waiting.push({ resolve, reject }); this.warm(); });
   }
 
   /**
-   * Hands `job` to a spare; its replacement starts off the start and exit paths (REPLACE_AFTER_*).
-   * `handovers` (called only when the spare can take them) gives the attached CLI connections: they
-   * go to the monitor itself over the IPC channel, so output flows container -> monitor -> CLI
-   * without passing through the daemon.
+   * Hands `job` to the current host on a connection of its own, which becomes the daemon's session of
+   * the container. `handovers` (called only when the host can take them) gives the attached CLI
+   * connections: they go to the host itself over the IPC channel, so output flows container ->
+   * monitor -> CLI without passing through the daemon.
    */
   async launch(job: MonitorJob, hooks: { handovers?: () => Handover[]; relay?: () => { stdout: boolean; stderr: boolean } } = {}): Promise<MonitorSession> {
-    const spare = await this.take();
-    const session = new MonitorSession(spare.socket);
-    const direct = spare.child.connected && hooks.handovers ? hooks.handovers() : [];
-    session.control({ op: 'run', job: { ...job, directAttaches: direct.length, relay: hooks.relay?.() } });
-    for (const h of direct) {
-      spare.child.send({ op: 'docker-attach', stdin: h.stdin, stdout: h.stdout, stderr: h.stderr, tty: h.tty, head: h.head.toString('base64') }, h.socket);
+    let host: Host;
+    let socket: Socket;
+    for (let attempt = 0; ; attempt++) {
+      host = await this.host();
+      // The place is taken before connecting: starts that come meanwhile count it.
+      this.reserve(host);
+      try {
+        socket = await connectTo(host.sock);
+        break;
+      } catch (err) {
+        // The host went between our last look and now: the next one takes the container.
+        host.jobs--;
+        if (this.current === host) this.current = undefined;
+        if (attempt >= 1) throw new SystemError(`cannot reach the container monitor: ${(err as Error).message}`);
+      }
     }
-    let replaced = false;
-    const replace = (): void => { if (!replaced) { replaced = true; this.warm(); } };
-    const after = (ms: number) => (): void => { setTimeout(replace, ms).unref(); };
-    session.waitStarted().then(after(REPLACE_AFTER_START_MS), after(REPLACE_AFTER_EXIT_MS));
-    session.once('exit', after(REPLACE_AFTER_EXIT_MS));
-    session.once('close', after(REPLACE_AFTER_EXIT_MS));
+    const h = host;
+    const session = new MonitorSession(socket);
+    const direct = h.child.connected && hooks.handovers ? hooks.handovers() : [];
+    session.control({ op: 'run', job: { ...job, directAttaches: direct.length, relay: hooks.relay?.() } });
+    for (const d of direct) {
+      h.child.send({ op: 'docker-attach', id: job.id, stdin: d.stdin, stdout: d.stdout, stderr: d.stderr, tty: d.tty, head: d.head.toString('base64') }, d.socket);
+    }
+    session.once('close', () => {
+      h.jobs--;
+      // A full host that is done is let go (it exits when we hang up).
+      if (h.jobs === 0 && this.current !== h) h.keepalive.destroy();
+    });
     return session;
   }
 
-  /** Hangs up on every spare (a spare without a job exits); resolves when those being started are gone too. */
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.shrinkTimer);
-    const hangUp = (s: Spare): Promise<void> => new Promise((done) => {
-      if (s.socket.closed) { done(); return; }
-      s.socket.once('close', () => done());
-      s.socket.destroy();
-    });
-    const idle = this.ready.splice(0).map(hangUp);
-    for (const w of this.waiting.splice(0)) w.reject(new SystemError('the daemon is shutting down'));
-    const starting = [...this.spawning].map((p) => p.then(hangUp, () => undefined));
-    await Promise.all([...idle, ...starting]);
+  private reserve(h: Host): void {
+    h.jobs++;
+    if (h.jobs >= this.maxJobs && this.current === h) { this.current = undefined; this.warm(); }
   }
 
-  private spawnSpare(): Promise<Spare> {
-    const sock = join(this.runDir, `spare-${randomBytes(6).toString('hex')}.sock`);
+  /** Hangs up on every host: those without containers exit, the others when their last container has. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const hangUp = (h: Host): Promise<void> => new Promise((done) => {
+      if (h.keepalive.closed) { done(); return; }
+      h.keepalive.once('close', () => done());
+      h.keepalive.destroy();
+    });
+    this.current = undefined;
+    const starting = this.starting?.then(hangUp, () => undefined);
+    await Promise.all([...[...this.hosts].map(hangUp), starting]);
+  }
+
+  private spawnHost(): Promise<Host> {
+    const sock = join(this.runDir, `host-${randomBytes(6).toString('hex')}.sock`);
     return new Promise((resolve, reject) => {
       // Monitors outlive the daemon, so their stderr goes to a file (O_APPEND, shared by all), not to us.
       const errLog = openSync(join(this.runDir, 'monitors.log'), 'a', 0o600);
-      const child = spawn(this.command.execPath, [...this.command.args, '--spare', sock], { detached: true, stdio: ['pipe', 'pipe', errLog, 'ipc'] });
+      const child = spawn(this.command.execPath, [...this.command.args, '--host', sock], { detached: true, stdio: ['pipe', 'pipe', errLog, 'ipc'] });
       closeSync(errLog);
       let out = '';
       child.once('error', reject);
@@ -232,11 +225,21 @@ export class SparePool {
         child.removeAllListeners('exit');
         child.unref();
         child.channel?.unref();
-        const socket = withSocketPath(sock, (path) => connect({ path, allowHalfOpen: true }));
-        socket.once('error', (err) => { rmSync(sock, { force: true }); reject(err); });
-        // Our end of its stdin tells the spare we are alive until it has a client (see monitor/main.ts).
-        socket.once('connect', () => { child.stdin!.destroy(); resolve({ socket, pid: child.pid!, child }); });
+        connectTo(sock).then((keepalive) => {
+          keepalive.on('error', () => undefined);
+          // Our end of its stdin tells the host we are alive until it has our connection (see monitor-host.ts).
+          child.stdin!.destroy();
+          resolve({ sock, keepalive, child, jobs: 0 });
+        }, (err: unknown) => { rmSync(sock, { force: true }); reject(err); });
       });
     });
   }
+}
+
+function connectTo(sock: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = withSocketPath(sock, (path) => connect({ path, allowHalfOpen: true }));
+    socket.once('error', reject);
+    socket.once('connect', () => { socket.off('error', reject); resolve(socket); });
+  });
 }

@@ -1,10 +1,23 @@
-// Output speed: in the foreground (`runc run`) runc copies the container's stdout/stderr through
-// pipes of its own, which halves throughput for chatty containers. With `runc run --detach` the
-// container writes straight into the monitor's pipes, but runc exits at once, so the container's
-// init would be orphaned and its exit status lost. A few lines of Perl (perl-base is Essential on
-// Debian) make themselves a child subreaper (prctl), start runc detached, adopt the container's init
-// when runc exits, and exit with its status. Node cannot call prctl itself.
+// Output speed and density: in the foreground (`runc run`) runc copies the container's stdout/stderr
+// through pipes of its own, which halves throughput for chatty containers. With `runc run --detach`
+// the container writes straight into the monitor's pipes, but runc exits at once, so the container's
+// init would be orphaned and its exit status lost. One small Perl process per monitor host (perl-base
+// is Essential on Debian) makes itself a child subreaper (prctl; Node cannot), starts the runtime
+// for every container of the host, adopts each container's init when the runtime exits, reaps with
+// waitpid(-1) and reports each exit over a pipe. Node cannot wait for children it did not spawn.
+//
+// Each container's pipes are made by the script: real pipes with a 1 MiB buffer (F_SETPIPE_SZ), not
+// the 200 KiB socket pairs Node would make, so a chatty container writes further ahead and the
+// monitor reads fewer, larger chunks. The monitor opens its ends through /proc/<pid>/fd (Node cannot
+// make a pipe); the script closes its own once the runtime is forked.
+//
+// Protocol, one line each, fields separated by NUL. Node -> script (fd 3):
+//   P <job>                      make the job's pipes; answered by  P <job> <stdin w> <stdout r> <stderr r>
+//   R <job> <pid file> <argv...> start the runtime (it writes the container's pid to <pid file>)
+//   C <job>                      forget the pipes of a job that will not run
+// script -> Node (fd 4):  X <job> <exit code>   the container (or a runtime that failed) ended
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { constants, existsSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
@@ -13,88 +26,190 @@ import type { Readable, Writable } from 'node:stream';
 const SYS_PRCTL: Record<string, number> = { x64: 157, arm64: 167, arm: 172, ppc64: 171, s390x: 172, riscv64: 167, ia32: 172 };
 const PR_SET_CHILD_SUBREAPER = 36;
 
-// Started ahead of time by a spare monitor, the script first makes the container's output pipes:
-// real pipes with a 1 MiB buffer (F_SETPIPE_SZ), not the 200 KiB socket pairs Node would make. A
-// chatty container then writes further ahead of the monitor, which reads fewer, larger chunks. The
-// monitor opens the read ends through /proc/<pid>/fd (Node cannot make a pipe); the script closes its
-// own once the job comes. Then it waits for its arguments on fd 3 (NUL-separated, one line), so
-// neither Node's spawn nor Perl's start-up is on the `docker run` path.
 const SCRIPT = `
-pipe(my $or, my $ow) or die "pipe: $!\\n";
-pipe(my $er, my $ew) or die "pipe: $!\\n";
-fcntl($ow, 1031, 1048576); fcntl($ew, 1031, 1048576);
-open(my $msg, '>&=', 4) or die "fd 4: $!\\n";
-syswrite($msg, fileno($or) . ' ' . fileno($er) . "\\n");
-close $msg;
-open(STDOUT, '>&', $ow) or die "stdout: $!\\n";
-open(STDERR, '>&', $ew) or die "stderr: $!\\n";
-close $ow; close $ew;
-open(my $ctl, '<&=', 3) or die "fd 3: $!\\n";
-my $line = <$ctl>;
-exit 0 unless defined $line;
-close $ctl; close $or; close $er;
-chomp $line;
-@ARGV = split /\\0/, $line;
-my ($nr, $pidfile) = (shift @ARGV, shift @ARGV);
+use strict; use warnings; use POSIX (); use Fcntl qw(F_SETFD FD_CLOEXEC F_SETFL O_NONBLOCK);
+my $nr = shift @ARGV;
 syscall($nr, ${PR_SET_CHILD_SUBREAPER}, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_CHILD_SUBREAPER): $!\\n";
-my $runc = fork() // die "fork: $!\\n";
-if ($runc == 0) { exec { $ARGV[0] } @ARGV; die "exec $ARGV[0]: $!\\n"; }
-waitpid($runc, 0);
-exit((($? >> 8) || 1)) if $? != 0;
-open(my $fh, '<', $pidfile) or die "$pidfile: $!\\n";
-my $cpid = <$fh>; close $fh; $cpid += 0;
-open(STDIN, '<', '/dev/null'); open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null');
-my $status = 255 << 8;
-while ((my $p = waitpid(-1, 0)) > 0) { $status = $? if $p == $cpid; }
-exit($status & 127 ? 128 + ($status & 127) : $status >> 8);
+open(my $ctl, '<&=', 3) or die "fd 3: $!\\n";
+open(my $ev, '>&=', 4) or die "fd 4: $!\\n";
+# Neither is for the runtimes and containers forked below (Perl marks only what it opens itself).
+fcntl($ctl, F_SETFD, FD_CLOEXEC); fcntl($ev, F_SETFD, FD_CLOEXEC);
+$SIG{PIPE} = 'IGNORE';
+my (%slot, %runtime, %container, %early, @early);
+# SIGCHLD wakes the select below through a pipe, whenever it comes (self-pipe).
+pipe(my $sr, my $sw) or die "pipe: $!\n";
+fcntl($sr, F_SETFL, O_NONBLOCK); fcntl($sw, F_SETFL, O_NONBLOCK);
+$SIG{CHLD} = sub { syswrite($sw, 'x') };
+sub say_ev { syswrite($ev, join("\\0", @_) . "\\n") }
+sub code_of { my $s = shift; $s & 127 ? 128 + ($s & 127) : $s >> 8 }
+# Returns false when no child is left.
+sub reap {
+  while (1) {
+    my $p = waitpid(-1, POSIX::WNOHANG());
+    return 0 if $p < 0;
+    return 1 if $p == 0;
+    my $s = $?;
+    if (my $r = delete $runtime{$p}) {
+      my ($job, $pidfile) = @$r;
+      if ($s != 0) { say_ev('X', $job, ($s >> 8) || 1); next; }
+      my $cpid = 0;
+      if (open(my $fh, '<', $pidfile)) { my $l = <$fh>; $cpid = ($l // 0) + 0; close $fh; }
+      if (!$cpid) { say_ev('X', $job, 255); next; }
+      if (exists $early{$cpid}) { say_ev('X', $job, code_of(delete $early{$cpid})); }
+      else { $container{$cpid} = $job; }
+    } elsif (defined(my $job = delete $container{$p})) {
+      say_ev('X', $job, code_of($s));
+    } else {
+      # A container's init can end before its runtime does: kept until the pid file names it.
+      $early{$p} = $s; push @early, $p;
+      delete $early{shift @early} while @early > 4096;
+    }
+  }
+}
+my $buf = ''; my $open = 1;
+while (1) {
+  my $left = reap();
+  last if !$open && !$left;
+  my $rin = '';
+  vec($rin, fileno($sr), 1) = 1;
+  vec($rin, fileno($ctl), 1) = 1 if $open;
+  my $n = select(my $rout = $rin, undef, undef, 10);
+  next unless $n && $n > 0;
+  if (vec($rout, fileno($sr), 1)) { my $x; sysread($sr, $x, 512); }
+  next unless $open && vec($rout, fileno($ctl), 1);
+  my $got = sysread($ctl, $buf, 65536, length $buf);
+  next if !defined $got && $!{EINTR};
+  if (!$got) { $open = 0; next; }
+  while ((my $i = index($buf, "\\n")) >= 0) {
+    my @f = split /\\0/, substr($buf, 0, $i);
+    substr($buf, 0, $i + 1) = '';
+    my $op = shift @f; my $job = shift @f;
+    next unless defined $job;
+    if ($op eq 'P') {
+      my @p;
+      pipe($p[0], $p[1]) && pipe($p[2], $p[3]) && pipe($p[4], $p[5]) or do { say_ev('E', $job, "pipe: $!"); next; };
+      fcntl($p[3], 1031, 1048576); fcntl($p[5], 1031, 1048576);
+      $slot{$job} = \\@p;
+      say_ev('P', $job, fileno($p[1]), fileno($p[2]), fileno($p[4]));
+    } elsif ($op eq 'R') {
+      my $p = delete $slot{$job} or next;
+      my $pidfile = shift @f;
+      my $pid = fork();
+      if (!defined $pid) { say_ev('X', $job, 1); close $_ for @$p; next; }
+      if ($pid == 0) {
+        $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT';
+        POSIX::dup2(fileno($p->[0]), 0); POSIX::dup2(fileno($p->[3]), 1); POSIX::dup2(fileno($p->[5]), 2);
+        exec { $f[0] } @f or do { print STDERR "exec $f[0]: $!\\n"; POSIX::_exit(127) };
+      }
+      close $_ for @$p;
+      $runtime{$pid} = [$job, $pidfile];
+    } elsif ($op eq 'C') {
+      my $p = delete $slot{$job};
+      close $_ for @{$p // []};
+    }
+  }
+}
 `;
 
 const PERL = ['/usr/bin/perl', '/bin/perl'].find((p) => existsSync(p));
 
-export interface ReadyReaper {
-  child: ChildProcess;
-  /** The read ends of the container's stdout and stderr pipes. */
-  output: { stdout: Socket; stderr: Socket };
-  /** Starts `runtime run --detach` for the container; its stdio are the child's pipes. */
-  run(runtime: string, bundle: string, pidFile: string, id: string): void;
-}
+/** A container's stdio as the monitor holds it: the write end of its stdin, the read ends of its output. */
+export interface ReaperPipes { stdin: Socket; stdout: Socket; stderr: Socket }
 
 /**
- * Starts the subreaper now, waiting for its job; resolves once its output pipes are open here, or
- * undefined when this host cannot (no perl, unknown architecture, no /proc access): the monitor
- * then runs `runtime run` in the foreground.
+ * The subreaper of one monitor host. `exit` events: (job, exit code). `gone`: the script died (it
+ * should not); the containers it started are then no longer reaped by it, and new jobs need another.
  */
-export function prepareReaper(): Promise<ReadyReaper | undefined> {
-  const nr = SYS_PRCTL[process.arch];
-  if (!PERL || nr === undefined) return Promise.resolve(undefined);
-  // stdin is the container's; stderr is ours (the monitors' log) until the script takes its pipes.
-  const child = spawn(PERL, ['-e', SCRIPT], { stdio: ['pipe', 'ignore', 'inherit', 'pipe', 'pipe'] });
-  const ctl = child.stdio[3] as Writable;
-  ctl.on('error', () => { /* the reaper is gone; its exit reports it */ });
-  return new Promise((resolve) => {
-    const give = (r: ReadyReaper | undefined): void => { child.off('exit', gone); resolve(r); };
-    const gone = (): void => give(undefined);
-    child.once('exit', gone);
-    child.once('error', gone);
-    let said = '';
-    (child.stdio[4] as Readable).on('data', (d: Buffer) => {
-      said += d.toString();
-      const m = /^(\d+) (\d+)\n/.exec(said);
-      if (!m) return;
-      try {
-        const open = (fd: string): Socket => new Socket({ fd: openSync(`/proc/${child.pid}/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-        const output = { stdout: open(m[1]), stderr: open(m[2]) };
-        give({
-          child, output,
-          run(runtime, bundle, pidFile, id) {
-            ctl.end(`${[String(nr), pidFile, runtime, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id].join('\0')}\n`);
-          },
-        });
-      } catch (err) {
-        process.stderr.write(`berth-monitor: cannot open the output pipes of the subreaper (${(err as Error).message}); running the OCI runtime in the foreground\n`);
-        child.kill();
-        give(undefined);
-      }
+export class SharedReaper extends EventEmitter {
+  private readonly waiting = new Map<string, { resolve: (p: ReaperPipes) => void; reject: (e: Error) => void }>();
+  private said = '';
+  private readonly ctl: Writable;
+  alive = true;
+
+  private constructor(private readonly child: ChildProcess) {
+    super();
+    this.ctl = child.stdio[3] as Writable;
+    this.ctl.on('error', () => { /* the script is gone; its exit reports it */ });
+    (child.stdio[4] as Readable).on('data', (d: Buffer) => this.heard(d));
+    child.once('exit', () => {
+      this.alive = false;
+      for (const w of this.waiting.values()) w.reject(new Error('the subreaper exited'));
+      this.waiting.clear();
+      this.emit('gone');
     });
-  });
+  }
+
+  /** Starts the script; undefined when this host cannot (no perl, unknown architecture). */
+  static start(): Promise<SharedReaper | undefined> {
+    const nr = SYS_PRCTL[process.arch];
+    if (!PERL || nr === undefined) return Promise.resolve(undefined);
+    // stderr is ours (the monitors' log); stdin and stdout are not used.
+    const child = spawn(PERL, ['-e', SCRIPT, String(nr)], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
+    return new Promise((resolve) => {
+      child.once('error', () => resolve(undefined));
+      child.once('spawn', () => resolve(new SharedReaper(child)));
+    });
+  }
+
+  get pid(): number | undefined { return this.child.pid; }
+
+  /** Makes the job's pipes and opens the monitor's ends of them. */
+  pipes(job: string): Promise<ReaperPipes> {
+    if (!this.alive) return Promise.reject(new Error('the subreaper exited'));
+    return new Promise((resolve, reject) => {
+      this.waiting.set(job, { resolve, reject });
+      this.ctl.write(`P\0${job}\n`);
+    });
+  }
+
+  /** Starts `argv` (the runtime's `run --detach`, which writes `pidFile`) on the job's pipes. */
+  run(job: string, argv: string[], pidFile: string): void {
+    this.ctl.write(`${['R', job, pidFile, ...argv].join('\0')}\n`);
+  }
+
+  /** Drops the pipes of a job that will not run. */
+  cancel(job: string): void {
+    if (this.alive) this.ctl.write(`C\0${job}\n`);
+  }
+
+  /** No more jobs: the script exits once the containers it reaps are gone. */
+  close(): void {
+    this.ctl.end();
+    (this.child.stdio[4] as Readable).destroy();
+    this.child.unref();
+  }
+
+  private heard(d: Buffer): void {
+    this.said += d.toString();
+    let i: number;
+    while ((i = this.said.indexOf('\n')) >= 0) {
+      const [op, job, ...rest] = this.said.slice(0, i).split('\0');
+      this.said = this.said.slice(i + 1);
+      if (op === 'X') this.emit('exit', job, Number(rest[0]));
+      else if (op === 'P') this.opened(job, rest);
+      else if (op === 'E') { this.waiting.get(job)?.reject(new Error(rest.join(' '))); this.waiting.delete(job); }
+    }
+  }
+
+  private opened(job: string, fds: string[]): void {
+    const w = this.waiting.get(job);
+    if (!w) return;
+    this.waiting.delete(job);
+    const opened: Socket[] = [];
+    try {
+      const open = (fd: string, write: boolean): Socket => {
+        const s = new Socket({
+          fd: openSync(`/proc/${this.child.pid}/fd/${fd}`, (write ? constants.O_WRONLY : constants.O_RDONLY) | constants.O_NONBLOCK),
+          readable: !write, writable: write,
+        });
+        opened.push(s);
+        return s;
+      };
+      w.resolve({ stdin: open(fds[0], true), stdout: open(fds[1], false), stderr: open(fds[2], false) });
+    } catch (err) {
+      for (const s of opened) s.destroy();
+      this.cancel(job);
+      w.reject(err as Error);
+    }
+  }
 }

@@ -425,7 +425,15 @@ export class NetworkService {
   private bridgeQueue: Promise<void> = Promise.resolve();
   private warnedRaw = false;
 
+  /**
+   * Bridges whose sysctls and iptables rules this daemon has set (at its start or their first use):
+   * later starts on them skip the ~16 iptables runs of bridgeRules, the largest part of a
+   * `docker run --rm` on the default network (Docker too sets a bridge's rules once, not per container).
+   */
+  private readonly bridgesReady = new Set<string>();
+
   private ensureBridge(net: NetworkRecord): Promise<void> {
+    if (this.bridgesReady.has(net.Bridge!) && existsSync(`/sys/class/net/${net.Bridge}`)) return this.bridgeQueue;
     const next = this.bridgeQueue.then(async () => {
       const br = net.Bridge!;
       if (!existsSync(`/sys/class/net/${br}`)) {
@@ -446,6 +454,7 @@ export class NetworkService {
       // whatever arrives on the bridge with a 127/8 address (CVE-2020-8558).
       await sysctl(`net.ipv4.conf.${br}.route_localnet`, this.forwarder ? '0' : '1');
       await this.bridgeRules(net);
+      this.bridgesReady.add(br);
     });
     this.bridgeQueue = next.catch(() => undefined);
     return next;
@@ -539,6 +548,7 @@ export class NetworkService {
   private async teardownBridge(net: NetworkRecord): Promise<void> {
     if (!net.Bridge || !net.Subnet) return;
     const br = net.Bridge;
+    this.bridgesReady.delete(br);
     const { forward, isolation, localnet } = this.filterChains();
     // Deleted together: each is its own iptables process (tens of ms), and neither backend minds
     // (iptables-nft retries a transaction that raced, iptables-legacy -w waits for its lock).

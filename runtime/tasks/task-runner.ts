@@ -14,9 +14,8 @@ import { isRuntimeErrorLine, runtimeError as runtimeErrorMessage } from './runti
 import { buildSpec, type OciMount, type OciSpec } from './oci-spec.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
-import { rootlessMode } from '../rootless/mode.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
-import { isCrun } from './oci-runtime.js';
+import type { OciRuntime } from '../oci/oci-runtime.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -60,8 +59,8 @@ export interface TaskResult {
 }
 
 export interface TaskRunnerDeps {
-  /** OCI runtime binary (runc). */
-  runtime: string;
+  /** The OCI runtime driver (the daemon's: the same runtime as its containers). */
+  runtime: OciRuntime;
   networks: TaskNetworks;
   cgroupParent: string;
   initBinary?: string;
@@ -116,7 +115,7 @@ export class TaskRunner {
         .then((t) => /oom_kill [1-9]/.test(t), () => false);
       return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
-      await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
+      await this.d.runtime.forceDelete(id).catch(() => undefined);
       await this.d.snapshotter.release(rootfs).catch(() => undefined);
       await this.d.networks.detach(id).catch(() => undefined);
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
@@ -125,9 +124,10 @@ export class TaskRunner {
 
   private spawn(id: string, bundle: string, req: TaskRequest): Promise<number> {
     return new Promise((resolve, reject) => {
-      // --keep leaves the cgroup until `delete`, so the OOM counter can still be read.
-      // (crun has no --keep: with it a RUN step's OOM kill is reported as its exit code only.)
-      const child = spawn(this.d.runtime, ['run', ...(isCrun(this.d.runtime) ? [] : ['--keep']), '--bundle', bundle, id], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // keep: the cgroup stays until `delete`, so the OOM counter can still be read (where the runtime
+      // can: with crun a RUN step's OOM kill is reported as its exit code only).
+      const rt = this.d.runtime;
+      const child = spawn(rt.binary, rt.commands.run(id, { bundle, keep: true }), { stdio: ['pipe', 'pipe', 'pipe'] });
       let runtimeError = '';
       child.stdout.on('data', (d: Buffer) => req.onOutput?.('stdout', d));
       child.stderr.on('data', (d: Buffer) => {
@@ -140,12 +140,11 @@ export class TaskRunner {
       if (!req.stdin) child.stdin.end();
       else if (Buffer.isBuffer(req.stdin)) child.stdin.end(req.stdin);
       else req.stdin.pipe(child.stdin);
-      // Rootless: no cgroup for --all to find the processes by; killing pid 1 ends the pid namespace.
-      const killAll = rootlessMode() ? [] : ['--all'];
-      const onAbort = (): void => { spawn(this.d.runtime, ['kill', ...killAll, id, 'SIGKILL'], { stdio: 'ignore' }).on('error', () => undefined); };
+      // Every process of the task (rootless: killing pid 1 ends the pid namespace; the driver knows).
+      const onAbort = (): void => { rt.kill(id, 'SIGKILL', true).catch(() => undefined); };
       req.signal?.addEventListener('abort', onAbort, { once: true });
       if (req.signal?.aborted) onAbort();
-      child.on('error', (err) => reject(new SystemError(`cannot start ${this.d.runtime}: ${err.message}`)));
+      child.on('error', (err) => reject(new SystemError(`cannot start ${rt.binary}: ${err.message}`)));
       child.on('close', (code, sig) => {
         req.signal?.removeEventListener('abort', onAbort);
         if (runtimeError && code !== 0) {

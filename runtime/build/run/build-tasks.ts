@@ -12,6 +12,7 @@ import type { ContainerConfig, HostConfig } from '../../containers/api-types.js'
 import type { OciMount } from '../../tasks/oci-spec.js';
 import type { Services } from '../../daemon/services.js';
 import type { TaskRunner, TaskNetworks, TaskResult } from '../../tasks/task-runner.js';
+import type { OciRuntime } from '../../oci/oci-runtime.js';
 import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
@@ -117,20 +118,20 @@ export class BuildTasks {
   private readonly initLayers = new Map<string, string>();
 
   private constructor(
-    private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: string,
+    private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: OciRuntime,
   ) {}
 
   static async open(services: Services, scratch: string): Promise<BuildTasks> {
     const engine = await services.engine();
     const network = new SharedNetwork(engine.networks, services.options.root);
     // The container stack's runtime, snapshotter and confinement, over the build's shared network.
-    return new BuildTasks(engine.taskRunner(network), network, scratch, engine.runtime.binary);
+    return new BuildTasks(engine.taskRunner(network), network, scratch, engine.runtime);
   }
 
   /** Once per daemon start: removes what builds killed with the previous daemon left behind. */
   static async reap(services: Services): Promise<void> {
     const engine = await services.engine();
-    await reapOrphans(services.options.root, services.temp.dir, engine.networks);
+    await reapOrphans(services.options.root, services.temp.dir, engine.networks, !services.mode.rootless);
   }
 
   async run(step: StepRun): Promise<TaskResult> {
@@ -193,7 +194,7 @@ export class BuildTasks {
   }
 }
 
-async function killUntil(bundle: string, runtime: string, done: () => boolean): Promise<void> {
+async function killUntil(bundle: string, runtime: OciRuntime, done: () => boolean): Promise<void> {
   while (!done()) {
     await killTasksOfBundle(runtime, (b) => b === bundle);
     await new Promise((r) => setTimeout(r, 100));

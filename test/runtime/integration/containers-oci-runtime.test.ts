@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crunProblem, selectRuntime } from '../../../runtime/tasks/oci-runtime.js';
+import { crunProblem, selectRuntime } from '../../../runtime/oci/runtime-select.js';
 import { requireRoot } from '../containers/busybox-rootfs.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { inCI } from '../../helpers/prereqs.js';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeBusyboxLayer, requireRoot } from '../containers/busybox-rootfs.js';
 import { NetworkService } from '../../../runtime/network/network-service.js';
 import { TaskRunner } from '../../../runtime/tasks/task-runner.js';
+import { OciRuntime } from '../../../runtime/oci/oci-runtime.js';
 import { openSecurityContext } from '../../../runtime/security/daemon-security.js';
 import { makeSnapshotter } from '../../../runtime/snapshots/choose-snapshotter.js';
 
@@ -16,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'berth-task-'));
 const layer = opts.skip ? '' : makeBusyboxLayer(join(root, 'layer'));
 const networks = new NetworkService(root, () => undefined, `bt${process.pid % 10000}`);
 const snapshotter = makeSnapshotter({ driver: 'overlay2', rootless: false, runtimeMountsOverlay: true, scratch: root });
-const runner = new TaskRunner({ runtime: 'runc', networks, cgroupParent: 'berth-test', security: openSecurityContext(undefined, 'runc'), snapshotter });
+const runner = new TaskRunner({ runtime: new OciRuntime('runc'), networks, cgroupParent: 'berth-test', security: openSecurityContext(undefined, 'runc'), snapshotter });
 after(() => rmSync(root, { recursive: true, force: true }));
 
 let n = 0;

@@ -1,7 +1,9 @@
-// Spare monitors (needs root, runc): a burst of starts raises the pool above one idle spare, and a
-// quiet interval brings it back to one, with the extra monitor processes gone (the daemon's interval
-// is a minute; here it is shortened).
+// Monitor hosts (needs root, runc): a burst of starts is served by the host kept ready, without a
+// process per container; a host full of containers hands over to the next one, started ahead, and
+// lets go of its process once its last container has exited (the daemon's share per host is 64;
+// here it is 4).
 import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +18,20 @@ import { SparePool } from '../../../runtime/monitor/monitor-client.js';
 const opts = requireRoot();
 const root = mkdtempSync(join(tmpdir(), 'berth-spares-'));
 const layer = opts.skip ? '' : makeBusyboxLayer(join(root, 'layer'));
-const QUIET_MS = 5000;
-const pool = new SparePool({ execPath: process.execPath, args: ['--import', 'tsx', join(__dirname, '../../../runtime/monitor/main.ts')] }, root, QUIET_MS);
+const PER_HOST = 4;
+const pool = new SparePool({ execPath: process.execPath, args: ['--import', 'tsx', join(__dirname, '../../../runtime/monitor/main.ts')] }, root, PER_HOST);
 after(async () => { await pool.close(); rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }); });
 
-/** Spare monitor processes waiting on a socket of this pool. */
-function spareProcesses(): number {
+/** Monitor host processes of this pool (their control sockets are in its folder). */
+function hostProcesses(): number {
   let n = 0;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${root}/spare-`)) n++; } catch { /* gone */ }
+    try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${root}/host-`)) n++; } catch { /* gone */ }
   }
   return n;
 }
 
-async function runOnce(): Promise<void> {
+async function runOnce(cmd: string[]): Promise<number> {
   const id = `s${randomBytes(6).toString('hex')}`;
   const p = containerPaths(join(root, id));
   await createLayout(p);
@@ -37,7 +39,7 @@ async function runOnce(): Promise<void> {
   writeFileSync(p.resolvConf, 'nameserver 8.8.8.8\n');
   writeFileSync(p.hostname, 'box\n');
   const spec = buildSpec({
-    id, config: { Cmd: ['true'] }, hostConfig: {}, image: {}, user: { uid: 0, gid: 0, additionalGids: [] }, rootMount: { destination: '/', type: 'overlay', source: 'overlay', options: [`lowerdir=${layer}`, `upperdir=${p.upper}`, `workdir=${p.work}`] },
+    id, config: { Cmd: cmd }, hostConfig: {}, image: {}, user: { uid: 0, gid: 0, additionalGids: [] }, rootMount: { destination: '/', type: 'overlay', source: 'overlay', options: [`lowerdir=${layer}`, `upperdir=${p.upper}`, `workdir=${p.work}`] },
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname }, network: { mode: 'none' }, hostname: 'box', mounts: [], cgroupParent: 'berth-test',
     security: openSecurityContext(undefined, 'runc'),
   });
@@ -46,16 +48,22 @@ async function runOnce(): Promise<void> {
     id, containerDir: p.dir, bundleDir: p.bundle, runtime: 'runc', tty: false, openStdin: false, stdinOnce: false,
     log: { path: p.log, maxSize: 0, maxFile: 1 }, memoryCgroup: `/sys/fs/cgroup/memory/berth-test/${id}`,
   });
+  const started = await session.waitStarted();
   await new Promise((resolve) => session.on('close', resolve));
+  return Number(readFileSync(join(p.dir, 'monitor.pid'), 'utf8')) || started.pid;
 }
 
-test('a burst of starts grows the spare pool; a quiet interval shrinks it back to one spare', opts, async () => {
+test('a burst of starts is served by the ready host; a full host hands over and exits after its last container', opts, async () => {
   pool.warm();
-  await eventually('the first spare', async () => (pool.idle === 1 ? true : undefined));
-  const burst = Promise.all(Array.from({ length: 6 }, () => runOnce()));
-  // Starts that found no spare ready raise the pool's size; it stays raised for the quiet interval.
-  await eventually('the pool to grow', async () => (pool.wanted > 1 ? true : undefined), 60_000);
-  await burst;
-  await eventually('one idle spare after a quiet interval', async () => (pool.wanted === 1 && pool.idle === 1 && spareProcesses() === 1 ? true : undefined), 60_000)
-    .catch((err: Error) => { throw new Error(`${err.message}: idle ${pool.idle}, spare processes ${spareProcesses()}`); });
+  await eventually('the first host', async () => (pool.idle === 1 ? true : undefined));
+  assert.equal(hostProcesses(), 1);
+  // Six containers at once, each running a while so they overlap: four on the first host, two on the next.
+  const hosts = await Promise.all(Array.from({ length: 6 }, () => runOnce(['sleep', '1'])));
+  const distinct = new Set(hosts);
+  assert.equal(distinct.size, 2, `containers per host: ${JSON.stringify(hosts)}`);
+  assert.deepEqual([...distinct].map((h) => hosts.filter((x) => x === h).length).sort(), [2, 4]);
+  // The full host is let go once its containers are gone; the second stays ready for the next start.
+  await eventually('one host process left', async () => (hostProcesses() === 1 && pool.idle === 1 ? true : undefined), 30_000)
+    .catch((err: Error) => { throw new Error(`${err.message}: ready ${pool.idle}, host processes ${hostProcesses()}`); });
+  assert.equal(await runOnce(['true']), [...distinct].find((h) => hosts.filter((x) => x === h).length === 2));
 });

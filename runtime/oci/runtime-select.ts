@@ -1,15 +1,12 @@
-// The OCI runtime binary (runc, or crun where it works) and the few commands the daemon runs
-// directly; `run` itself belongs to the monitor.
-import { execFile, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+// Which OCI runtime the daemon uses: runc by default, crun where it works (through a wrapper on a
+// hybrid cgroup host, which crun 1.8 refuses), with the reason in the log when it falls back.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { ConflictError, InvalidError, SystemError } from '../errdefs.js';
-import { pidsInNamespaceOf } from '../rootless/namespace-pids.js';
-import type { OciResources } from './resources.js';
-
-export interface RuntimeState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
+import { join } from 'node:path';
+import { SystemError } from '../errdefs.js';
+import { RuntimeCommands } from './command-lines.js';
+import { runtimeKind } from './runtime-kind.js';
 
 function which(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
@@ -23,6 +20,7 @@ function which(name: string): string | undefined {
 export function crunProblem(crun: string): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'berth-crun-probe-'));
   const id = `berth-probe-${process.pid}-${Date.now()}`;
+  const commands = new RuntimeCommands(crun);
   try {
     // crun checks at create that the rootfs has /dev and the command exists (runc only at start).
     mkdirSync(join(dir, 'rootfs', 'dev'), { recursive: true });
@@ -35,14 +33,14 @@ export function crunProblem(crun: string): string | undefined {
     const err = openSync(errFile, 'w');
     let r;
     try {
-      r = spawnSync(crun, ['create', '--bundle', dir, id], { stdio: ['ignore', 'ignore', err], timeout: 5000 });
+      r = spawnSync(crun, commands.create(id, dir), { stdio: ['ignore', 'ignore', err], timeout: 5000 });
     } finally {
       closeSync(err);
     }
     if (r.error) return r.error.message;
     return r.status === 0 ? undefined : (readFileSync(errFile, 'utf8') || `exit code ${r.status}`).trim();
   } finally {
-    spawnSync(crun, ['delete', '--force', id], { stdio: 'ignore' });
+    spawnSync(crun, commands.delete(id), { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -63,11 +61,6 @@ export function hybridCrunWrapper(crun: string, dir: string): string {
   const quoted = `'${crun.replace(/'/g, `'\\''`)}'`;
   writeFileSync(wrapper, `#!/bin/sh\nexec unshare --mount sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"' ${quoted} "$@"\n`, { mode: 0o755 });
   return wrapper;
-}
-
-/** Whether `binary` is crun (or its wrapper): it cannot mount the root overlay itself and has no `run --keep`. */
-export function isCrun(binary: string): boolean {
-  return basename(binary) === 'crun';
 }
 
 /** crun when it works here, directly or (hybrid host, as root) through the wrapper; else its reason. */
@@ -92,7 +85,7 @@ export function selectRuntime(explicit: string | undefined, log: (line: string) 
   if (explicit) {
     const path = explicit.includes('/') ? explicit : which(explicit);
     if (!path || !existsSync(path)) throw new SystemError(`--oci-runtime ${explicit}: no such executable`);
-    if (isCrun(path)) {
+    if (runtimeKind(path) === 'crun') {
       const crun = usableCrun(path, wrapperDir, log);
       if ('path' in crun) return crun.path;
       if (!runc) throw new SystemError(`--oci-runtime ${path} cannot run containers here (${crun.problem}) and runc is not installed: apt-get install runc`);
@@ -109,78 +102,4 @@ export function selectRuntime(explicit: string | undefined, log: (line: string) 
     throw new SystemError(`runc is not installed and ${found} cannot run containers here (${crun.problem}): apt-get install runc`);
   }
   throw new SystemError('no OCI runtime found: install runc (apt-get install runc)');
-}
-
-function noFreezer(): InvalidError {
-  return new InvalidError('pause and unpause need the container\'s cgroup (the freezer), and a rootless daemon has no cgroup tree on this host');
-}
-
-export class OciRuntime {
-  /**
-   * `hasCgroup` false (a rootless daemon): runc finds "all" processes through the container's cgroup,
-   * so `kill --all` is left out (SIGKILL of pid 1 ends the pid namespace anyway) and `pids` lists the
-   * init's pid namespace instead of `runc ps`.
-   */
-  constructor(readonly binary: string, private readonly hasCgroup = true) {}
-
-  private run(args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(this.binary, args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-        if (err) reject(new SystemError(`${this.binary} ${args[0]}: ${(stderr || err.message).trim()}`));
-        else resolve(stdout);
-      });
-    });
-  }
-
-  async state(id: string): Promise<RuntimeState | undefined> {
-    try {
-      return JSON.parse(await this.run(['state', id])) as RuntimeState;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async kill(id: string, signal: string, all = false): Promise<void> {
-    try {
-      await this.run(['kill', ...(all && this.hasCgroup ? ['--all'] : []), id, signal]);
-    } catch (err) {
-      if (/not running|container does not exist|process already finished/.test((err as Error).message)) {
-        throw new ConflictError(`Container ${id} is not running`);
-      }
-      throw err;
-    }
-  }
-
-  /** Removes the runtime's state and cgroup of a container whose processes are gone (or are killed first). */
-  async forceDelete(id: string): Promise<void> {
-    await this.run(['delete', '--force', id]);
-  }
-
-  pause(id: string): Promise<string> { return this.hasCgroup ? this.run(['pause', id]) : Promise.reject(noFreezer()); }
-  resume(id: string): Promise<string> { return this.hasCgroup ? this.run(['resume', id]) : Promise.reject(noFreezer()); }
-
-  /** New cgroup limits for a running container (`runc update -r FILE`; `file` is written first). */
-  async update(id: string, resources: OciResources, file: string): Promise<void> {
-    await writeFile(file, JSON.stringify(resources));
-    try {
-      await this.run(['update', '--resources', file, id]);
-    } finally {
-      await rm(file, { force: true });
-    }
-  }
-
-  /** Host pids of every process in the container. */
-  async pids(id: string): Promise<number[]> {
-    if (!this.hasCgroup) {
-      const s = await this.state(id);
-      if (!s || !s.pid) throw new ConflictError(`Container ${id} is not running`);
-      return pidsInNamespaceOf(s.pid);
-    }
-    return JSON.parse(await this.run(['ps', '--format', 'json', id])) as number[];
-  }
-
-  /** argv for `runc exec` with a process.json; the caller spawns it and owns its stdio. */
-  execArgs(id: string, processFile: string, pidFile: string): string[] {
-    return [this.binary, 'exec', '--process', processFile, '--pid-file', pidFile, id];
-  }
 }
