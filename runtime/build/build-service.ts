@@ -134,7 +134,7 @@ export class BuildService {
     const sink: ProgressSink = { write: (m: JsonMessage) => out.message(m), signal: out.signal };
     await pullToStore(this.s.images, this.s.blobs, this.s.layers, {
       image: ref, platform: { os: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch },
-      credentials: credentials(parsed.domain),
+      credentials: credentials(parsed.domain), network: this.s.registries,
     }, sink);
     return this.s.imageStore.resolve(ref);
   }

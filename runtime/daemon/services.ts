@@ -12,6 +12,9 @@ import { ImageTransfers } from '../images/transfers/image-transfers.js';
 import { LayerStore } from '../layers/layer-store.js';
 import type { DaemonOptions } from './options.js';
 import type { SecurityReport } from '../security/security-info.js';
+import { registryNetwork, type RegistryNetwork } from '../registry/registry-network.js';
+import { rootlessMode } from '../rootless/mode.js';
+import { registrySettings } from './config-file.js';
 
 /** What other services (containers, volumes) report into `info` and `system/df`. */
 export interface UsageHooks {
@@ -33,6 +36,8 @@ export interface Services {
   imageStore: ImageStore;
   images: ImageService;
   transfers: ImageTransfers;
+  /** How pulls, pushes and logins reach registries (proxies, certs.d, insecure registries, mirrors). */
+  registries: RegistryNetwork;
   usage: UsageHooks;
 }
 
@@ -46,6 +51,9 @@ const NO_USAGE: UsageHooks = {
 /** Opens the stores under `options.root`: clears temp leftovers, loads and reconciles images and layers. */
 export async function openServices(options: DaemonOptions): Promise<Services> {
   setEngineRoot(options.root);
+  const rootless = rootlessMode() !== undefined;
+  const settings = await registrySettings(options, rootless);
+  const registries = registryNetwork({ rootless, certsDir: options.registryCertsDir, insecureRegistries: settings.insecureRegistries, mirrors: settings.registryMirrors });
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
   await unmountRequestLeftovers(options.root, startLog);
@@ -60,6 +68,6 @@ export async function openServices(options: DaemonOptions): Promise<Services> {
   const imageStore = new ImageStore(options.root, blobs, layers);
   await imageStore.init();
   const images = new ImageService(imageStore, events);
-  const transfers = new ImageTransfers(images, blobs, layers, temp);
-  return { options, startedAt: new Date(), events, temp, blobs, layers, imageStore, images, transfers, usage: { ...NO_USAGE } };
+  const transfers = new ImageTransfers(images, blobs, layers, temp, registries);
+  return { options, startedAt: new Date(), events, temp, blobs, layers, imageStore, images, transfers, registries, usage: { ...NO_USAGE } };
 }

@@ -7,6 +7,7 @@ import type { BlobStore } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
 import { RegistryError } from '../../registry/errors.js';
 import { pullImage, type PulledImage } from '../../registry/pull.js';
+import type { RegistryNetwork } from '../../registry/registry-network.js';
 import type { Platform, ProgressMessage, RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
 import { canonicalString, familiarName, familiarString, parseReference, repositoryName, withDefaultTag } from '../reference.js';
@@ -17,6 +18,8 @@ export interface PullRequest {
   tag?: string;
   platform: Platform;
   credentials?: RegistryCredentials;
+  /** The daemon's registry settings; without them, only the environment's proxies and the default certs.d. */
+  network?: RegistryNetwork;
 }
 
 export async function pullToStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PullRequest, out: ProgressSink): Promise<void> {
@@ -44,7 +47,7 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     let pulled: PulledImage;
     try {
       pulled = await pullImage(remote, {
-        credentials: req.credentials, platform: req.platform, sink, progress: reporting, signal,
+        credentials: req.credentials, platform: req.platform, sink, progress: reporting, signal, network: req.network,
         beforeLayers: (image) => sink.prepare(image),
       });
     } catch (err) {
