@@ -200,7 +200,7 @@ export class HttpTransport {
       connectMs: this.connectMs,
       idleMs: this.idleMs,
       ...(proxy ? { proxy: `${proxy.proxy.protocol}//${proxy.proxy.host}`, variable: proxy.variable } : {}),
-      ...(this.tls ? { hostDir: this.tls.hostDir } : {}),
+      ...(this.tls ? { hostDir: this.tls.hostDir, clientCert: this.tls.cert !== undefined } : {}),
     });
   }
 }
@@ -298,6 +298,8 @@ interface FailureContext {
   variable?: string;
   /** The certs.d folder of the registry. */
   hostDir?: string;
+  /** Whether a client certificate was offered (undefined: unknown). */
+  clientCert?: boolean;
 }
 
 /** A network or TLS failure in words that name the host and what to do. */
@@ -329,6 +331,11 @@ export function describeNetworkError(err: unknown, url: URL, ctx: FailureContext
   }
   if (/certificate required|CERTIFICATE_REQUIRED|alert bad certificate|ALERT_BAD_CERTIFICATE|alert handshake failure/i.test(`${code ?? ''} ${message}`)) {
     return fail(`cannot reach registry ${host}${via}: it wants a client certificate it accepts; put client.cert and client.key in ${certsDir}`);
+  }
+  if (code === 'UND_ERR_SOCKET' && url.protocol === 'https:' && ctx.clientCert === false) {
+    // A TLS 1.3 server that demands a client certificate closes the connection after the handshake;
+    // Node does not surface its alert, so this is all there is to go on.
+    return fail(`cannot reach registry ${host}${via}: it closed the connection before answering, as registries that demand a client certificate do; if it does, put client.cert and client.key in ${certsDir}`);
   }
   const detail = (code && NETWORK_HINTS[code]) ?? message;
   const plain = (code === 'EPROTO' || code?.startsWith('ERR_SSL')) && url.protocol === 'https:'
