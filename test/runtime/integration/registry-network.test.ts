@@ -141,11 +141,11 @@ test('a registry that demands a client certificate: refused naming client.cert; 
   assert.equal(pull.code, 0, pull.stderr);
 });
 
-test('insecure-registries in the config file: the certificate is not checked; bad config files stop the daemon with the reason', async (t) => {
+test('insecure-registries and registry-mirrors in the config file: the certificate is not checked, Docker Hub names come from the mirror; bad config files stop the daemon with the reason', async (t) => {
   if (!registry || !proxy) return t.skip(skip);
   const host = named(registry);
   const config = join(work, 'daemon.json');
-  writeFileSync(config, JSON.stringify({ 'insecure-registries': [host], 'registry-mirrors': [] }));
+  writeFileSync(config, JSON.stringify({ 'insecure-registries': [host], 'registry-mirrors': [`https://${registry.host}`] }));
   const insecure = await daemonWith(PROXY_ENV(proxy), ['--config-file', config, '--registry-certs-dir', join(work, 'empty-certs.d')]);
   try {
     await importBusybox(insecure, 'busybox:latest');
@@ -155,6 +155,14 @@ test('insecure-registries in the config file: the certificate is not checked; ba
     assert.equal(push.code, 0, push.stderr);
     const info = await insecure.docker(['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
     assert.match(info.stdout, new RegExp(`"${host.replace(/\./g, '\\.')}":\\{[^}]*"Secure":false`));
+
+    // A Docker Hub name is asked of the mirror first (here the same registry, by its loopback address).
+    const mirrored = `${registry.host}/library/mirrored:1`;
+    assert.equal((await insecure.docker(['tag', 'busybox', mirrored])).code, 0);
+    assert.equal((await insecure.docker(['push', mirrored])).code, 0);
+    const pull = await insecure.docker(['pull', 'mirrored:1']);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /Status: Downloaded newer image for mirrored:1/);
   } finally {
     await insecure.stop();
     insecure.cleanup();
