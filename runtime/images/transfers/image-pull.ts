@@ -5,6 +5,7 @@
 import type { ProgressSink } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
+import { asDiskFull, DiskFullError, isDiskFull } from '../../errdefs.js';
 import { RegistryError } from '../../registry/errors.js';
 import { pullImage, type PulledImage } from '../../registry/pull.js';
 import type { RegistryNetwork } from '../../registry/registry-network.js';
@@ -38,7 +39,7 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     out.write(m);
   };
   await images.store.track(async () => {
-    const sink = new UnpackingSink(blobs, layers, progress);
+    const sink = new UnpackingSink(blobs, layers, progress, familiar);
     const signal = out.signal ? AbortSignal.any([out.signal, sink.signal]) : sink.signal;
     const reporting = (m: ProgressMessage): void => {
       progress(m);
@@ -52,16 +53,27 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
       });
     } catch (err) {
       await sink.abandon(err);
-      throw withoutLoginPrompt(err);
+      // A full disk is said as such, naming what was being written, whichever step met it first.
+      throw sink.diskFull ?? (isDiskFull(err) ? new DiskFullError(`pulling ${familiar}`, { cause: err }) : withoutLoginPrompt(err));
     }
-    await sink.done();
+    try {
+      await sink.done();
+    } catch (err) {
+      throw sink.diskFull ?? asDiskFull(err, `unpacking the layers of ${familiar}`);
+    }
     const configBytes = await blobs.read(pulled.configDigest);
     const manifestRef = { repository: repositoryName(ref), digest: pulled.manifestDigest, mediaType: pulled.manifestMediaType, repoDigest: pulled.repoDigest };
-    await blobs.ingestBuffer(pulled.manifestDigest, pulled.manifest);
-    const entry = await images.store.add(configBytes, { manifest: manifestRef });
+    let entry;
     const canonical = canonicalString(ref);
-    const previous = images.store.references.get(canonical);
-    if (previous !== entry.id) await images.addTag(entry, canonical);
+    let previous;
+    try {
+      await blobs.ingestBuffer(pulled.manifestDigest, pulled.manifest);
+      entry = await images.store.add(configBytes, { manifest: manifestRef });
+      previous = images.store.references.get(canonical);
+      if (previous !== entry.id) await images.addTag(entry, canonical);
+    } catch (err) {
+      throw asDiskFull(err, `recording the pulled image ${familiar}`);
+    }
     images.events.emit('image', 'pull', familiar, { name: familiar, ...images.labels(entry) });
     progress({ status: `Digest: ${pulled.repoDigest}` });
     progress({ status: previous === entry.id ? `Status: Image is up to date for ${familiar}` : `Status: Downloaded newer image for ${familiar}` });
