@@ -145,6 +145,31 @@ test('pull onto a full root: no space left naming the layer and the image, nothi
   }
 });
 
+test('start, stop, restart and rm on a full root name the container and what was being done when they fail', opts, async (t) => {
+  assert.equal((await e.docker(['create', '--network', 'none', '--name', 'full-start', 'busybox', 'sleep', '100'])).code, 0);
+  assert.equal((await e.docker(['run', '-d', '--network', 'none', '--name', 'full-stop', 'busybox', 'sleep', '100'])).code, 0);
+  fill();
+  try {
+    const results: [string, { code: number; stderr: string }][] = [
+      ['start', await e.docker(['start', 'full-start'])],
+      ['restart', await e.docker(['restart', '-t', '0', 'full-stop'])],
+      ['stop', await e.docker(['stop', '-t', '0', 'full-stop'])],
+      ['rm', await e.docker(['rm', '-f', 'full-start'])],
+    ];
+    for (const [op, r] of results) t.diagnostic(`${op}: ${r.code} ${r.stderr.trim()}`);
+    // Some may succeed (nothing to write); every failure says what it was doing, with the root.
+    for (const [op, r] of results) {
+      if (r.code === 0) continue;
+      assert.match(r.stderr, /no space left on device: .*container full-(start|stop).* in the engine's root /, `${op}: ${r.stderr}`);
+    }
+    assert.ok(results.some(([, r]) => r.code !== 0), `something failed on a full disk: ${JSON.stringify(results)}`);
+    assert.equal((await e.docker(['version', '-f', '{{.Server.Version}}'])).code, 0, 'the daemon is alive');
+  } finally {
+    free();
+  }
+  await e.docker(['rm', '-f', 'full-start', 'full-stop']);
+});
+
 test('a container whose output fills the disk keeps running; its exit code is recorded; a marker line follows', opts, async () => {
   // Room to free later: the container's own log holds the rest of the disk, open, so removing it frees nothing.
   writeFileSync(filler, Buffer.alloc(8 << 20));
