@@ -4,15 +4,16 @@
 // vsock stream to the engine's socket inside). The relay here is two hops on this machine (unix -> TCP
 // on 127.0.0.1 -> unix), so it measures the relaying, not a virtual NIC. Rounds interleaved.
 //   npm run bench -- socket-relay
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import http from 'node:http';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../test/helpers/daemon.js';
 
-const PINGS = 300;
-const CLI_ROUNDS = 15;
+const PINGS = 100;
+const CLI_ROUNDS = 10;
 
 function ping(socketPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,7 +62,7 @@ export async function run(): Promise<void> {
   try {
     const direct: number[] = [];
     const viaRelay: number[] = [];
-    for (let i = 0; i < 20; i++) { await ping(d.socket); await ping(relayed); }
+    for (let i = 0; i < 10; i++) { await ping(d.socket); await ping(relayed); }
     for (let i = 0; i < PINGS; i++) {
       let t = performance.now();
       await ping(d.socket);
@@ -70,15 +71,15 @@ export async function run(): Promise<void> {
       await ping(relayed);
       viaRelay.push(performance.now() - t);
     }
-    const cli = (socket: string): number => {
+    // Not spawnSync: the relay runs in this process and must keep piping while the CLI waits.
+    const cli = async (socket: string): Promise<number> => {
       const t = performance.now();
-      const r = spawnSync('docker', ['ps', '-a'], { env: { ...process.env, DOCKER_HOST: `unix://${socket}` }, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(r.stderr);
+      await promisify(execFile)('docker', ['ps', '-a'], { env: { ...process.env, DOCKER_HOST: `unix://${socket}` } });
       return performance.now() - t;
     };
     const cliDirect: number[] = [];
     const cliRelay: number[] = [];
-    for (let i = 0; i < CLI_ROUNDS; i++) { cliDirect.push(cli(d.socket)); cliRelay.push(cli(relayed)); }
+    for (let i = 0; i < CLI_ROUNDS; i++) { cliDirect.push(await cli(d.socket)); cliRelay.push(await cli(relayed)); }
     console.log(`socket-relay: GET /_ping x${PINGS} (new connection each) and docker ps -a x${CLI_ROUNDS}; load average at start ${load}`);
     console.table({
       '/_ping direct (median)': { value: `${median(direct).toFixed(2)} ms` },
