@@ -17,7 +17,7 @@ const common = {
   // ssh2 (through dockerode) has optional native add-ons with pure-JS fallbacks.
   external: ['cpu-features', '*.node'],
   // The Compose schema's validator generated at build time, not compiled by every run.
-  plugins: [composeSchemaPlugin],
+  plugins: [composeSchemaPlugin, asciiDependencies(/[\\/]node_modules[\\/]undici[\\/].*\.js$/)],
 };
 
 const entries = [
@@ -45,6 +45,24 @@ await Promise.all([
     requireAscii(e.out);
   }),
 ]);
+
+/**
+ * Dependencies whose comments esbuild keeps with non-ASCII text in them (undici's `RFC 9111 §5.2.2`):
+ * every such character becomes a \\u escape before bundling, which means the same in strings, regular
+ * expressions and identifiers and is plain text in comments.
+ */
+function asciiDependencies(filter) {
+  return {
+    name: 'ascii-dependencies',
+    setup(b) {
+      b.onLoad({ filter }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const contents = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
 
 /**
  * esbuild escapes non-ASCII in strings but keeps some comments as written. One non-ASCII character makes

@@ -1,5 +1,9 @@
 // The berth-compose program: process I/O, the engine connection, Ctrl-C, the exit status.
 import * as http from 'node:http';
+import { homedir } from 'node:os';
+import { credentialHelperRunner } from '../credentials/credential-helper';
+import { DockerConfig, dockerConfigPath } from '../credentials/docker-config';
+import { DockerConfigAuth } from '../credentials/registry-auth';
 import { chooseEngine, EngineAddressError } from '../engine/engine-address';
 import { DockerodeEngine, dockerodeFor } from '../engine/dockerode-engine';
 import { main } from './main';
@@ -18,7 +22,10 @@ function answers(socketPath: string): Promise<boolean> {
 
 async function connect(): Promise<DockerodeEngine> {
   const address = await chooseEngine(process.env, process.getuid?.() === 0, answers);
-  return new DockerodeEngine(dockerodeFor(address), address);
+  // The docker CLI's logins (config.json, credential helpers), as docker compose sends them.
+  const config = new DockerConfig(dockerConfigPath(process.env, homedir()), credentialHelperRunner(process.env));
+  const auth = new DockerConfigAuth(config, (line) => process.stderr.write(`WARNING: ${line}\n`));
+  return new DockerodeEngine(dockerodeFor(address), address, auth);
 }
 
 main(process.argv.slice(2), {

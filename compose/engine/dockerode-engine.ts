@@ -2,6 +2,7 @@
 // socket, ssh://). Errors carry the engine's own message and status code.
 import Docker from 'dockerode';
 import { Readable } from 'node:stream';
+import type { RegistryAuth } from '../credentials/registry-auth';
 import { describeAddress, type EngineAddress } from './engine-address';
 import { EngineError, type AttachedStreams, type BuildRequest, type ComposeEngine, type ContainerDetails, type ContainerSummary, type ExecRequest, type ImageSummary, type NetworkSummary, type ProgressMessage, type VolumeSummary } from './engine';
 
@@ -42,9 +43,11 @@ const labelFilter = (labels: readonly string[]) => JSON.stringify({ label: label
 export class DockerodeEngine implements ComposeEngine {
   readonly address: string;
 
+  /** `auth`: the credentials sent with pulls and builds; without it they go out anonymous. */
   constructor(
     private readonly docker: Docker,
     address: EngineAddress,
+    private readonly auth?: RegistryAuth,
   ) {
     this.address = describeAddress(address);
   }
@@ -172,13 +175,18 @@ export class DockerodeEngine implements ComposeEngine {
   }
 
   async pullImage(ref: string, onProgress: (m: ProgressMessage) => void): Promise<void> {
-    const stream = (await call(() => this.docker.pull(ref))) as Readable;
+    const authconfig = await this.auth?.pullPushAuth(ref);
+    const stream = (await call(() => this.docker.pull(ref, authconfig ? { authconfig } : {}))) as Readable;
     await this.follow(stream, onProgress);
   }
 
   async buildImage(req: BuildRequest, onProgress: (m: ProgressMessage) => void): Promise<void> {
+    // FROM may name any registry: every known login goes along (X-Registry-Config), as with the docker CLI.
+    // docker-modem sends a pre-encoded `base64` as it is (its own encoding is not dockerd's URL alphabet).
+    const registryconfig = (await this.auth?.buildRegistryConfig()) as unknown as Docker.RegistryConfig | undefined;
     const stream = (await call(() =>
       this.docker.buildImage(req.context as unknown as NodeJS.ReadableStream, {
+        ...(registryconfig ? { registryconfig } : {}),
         t: req.tag,
         dockerfile: req.dockerfile,
         buildargs: req.buildargs,

@@ -3,6 +3,7 @@
 // runner's messages into the "Berth Compose" output and a progress notification.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RegistryAuth } from '../../compose/credentials/registry-auth';
 import type { ComposeEngine } from '../../compose/engine/engine';
 import type { ComposeProject } from '../../compose/model/types';
 import type { RunnerOutput } from '../../compose/runner/output';
@@ -17,9 +18,11 @@ export interface ComposeSession {
   readonly engine: ComposeEngine;
 }
 
-export async function composeSession(e: Pick<EngineCtx, 'docker' | 'connection'>): Promise<ComposeSession> {
+/** `e.ctx` (where there is one) gives the credentials; the task, which has only the connection, passes them itself. */
+export async function composeSession(e: Pick<EngineCtx, 'docker' | 'connection'> & { ctx?: Pick<EngineCtx['ctx'], 'registryCredentials'> }, auth: RegistryAuth | undefined = e.ctx?.registryCredentials): Promise<ComposeSession> {
   const lib = await import('./compose-lib.js');
-  return { lib, engine: new lib.DockerodeEngine(e.docker, composeAddress(e.connection.target)) };
+  // Pulls and builds carry the same credentials as the extension's own (Berth's logins, then the docker CLI's).
+  return { lib, engine: new lib.DockerodeEngine(e.docker, composeAddress(e.connection.target), auth) };
 }
 
 /** A problem in the Compose files (as file:line), not a failed operation. */

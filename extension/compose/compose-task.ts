@@ -114,7 +114,7 @@ class ComposeTaskTerminal implements vscode.Pseudoterminal {
     if (typeof def === 'string') throw new Error(`The berth-compose task's definition is wrong: ${def}.`);
     const connection = await waitForEngine(this.ctx, 60_000);
     if (!connection) throw new Error('Berth is not connected to a container engine (see the Engine view), so the Compose task cannot run.');
-    const { lib, engine } = await composeSession(connection);
+    const { lib, engine } = await composeSession(connection, this.ctx.registryCredentials);
     const target = taskTarget(def, this.folder);
     const project = await readProject(lib, target, { labelsOnly: def.command === 'down' });
     const out: RunnerOutput = {

@@ -54,6 +54,9 @@ export function internalMessage(err: unknown): string {
   // A full disk's message is written for the user and names only the engine's root, which any client
   // reads from /info (DockerRootDir) anyway: it is what they must free space on.
   if (err instanceof DiskFullError || full === new DiskFullError(undefined).message) return full;
+  // A registry failure's message is written for the user too; the paths it names are where registry
+  // certificates go (certs.d), which is what they must act on.
+  if (err instanceof RegistryError) return full;
   return withoutHostPaths(full);
 }
 

@@ -139,7 +139,7 @@ export class BuildService {
     // The pull's progress goes into the build's own output stream.
     const sink: ProgressSink = { write: (m: JsonMessage) => out.message(m), signal: out.signal };
     try {
-      await pullToStore(this.s.images, this.s.blobs, this.s.layers, { image: ref, platform, credentials: credentials(parsed.domain) }, sink);
+      await pullToStore(this.s.images, this.s.blobs, this.s.layers, { image: ref, platform, credentials: credentials(parsed.domain), network: this.s.registries }, sink);
     } catch (err) {
       if (!local || platformMatches(local.config, platform)) throw err;
       throw new InvalidError(`image ${ref} was found but is ${formatPlatform(local.config)}, not the ${formatPlatform(platform)} this build wants, and pulling the ${formatPlatform(platform)} image failed: ${errorMessage(err)}`, { cause: err });

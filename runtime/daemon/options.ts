@@ -35,6 +35,18 @@ export interface DaemonOptions {
   userns?: 'host' | 'auto';
   /** dockerd's --allow-insecure-entitlement: `security.insecure` lets RUN --security=insecure run privileged. */
   allowInsecureEntitlements?: string[];
+  /**
+   * dockerd's --config-file: a daemon.json whose `insecure-registries` and `registry-mirrors` berthd
+   * reads (runtime/daemon/config-file.ts). Undefined: /etc/berth/daemon.json as root,
+   * $XDG_CONFIG_HOME/berth/daemon.json rootless, when it exists.
+   */
+  configFile?: string;
+  /** dockerd's --insecure-registry (repeatable): HOST[:PORT] or a CIDR range. */
+  insecureRegistries?: string[];
+  /** dockerd's --registry-mirror (repeatable): https://HOST[:PORT], for Docker Hub pulls. */
+  registryMirrors?: string[];
+  /** Where registry certificates are (HOST[:PORT]/ca.crt, client.cert, client.key); default as dockerd's. */
+  registryCertsDir?: string;
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
@@ -43,6 +55,8 @@ export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime 
               [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
               [--userns auto|host]
               [--allow-insecure-entitlement security.insecure]
+              [--config-file FILE] [--insecure-registry HOST] [--registry-mirror URL]
+              [--registry-certs-dir DIR]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -67,6 +81,18 @@ Options:
   --allow-insecure-entitlement security.insecure
                       let RUN --security=insecure steps of builds run privileged (as dockerd's
                       option); without it such steps are refused
+  --config-file FILE  a daemon.json (as dockerd's) with insecure-registries and registry-mirrors;
+                      default: /etc/berth/daemon.json as root, ~/.config/berth/daemon.json
+                      otherwise, when it exists
+  --insecure-registry HOST
+                      a registry (HOST[:PORT] or CIDR) reached with its certificate unchecked,
+                      or over plain HTTP; repeatable (loopback registries always are)
+  --registry-mirror URL
+                      a mirror asked first for Docker Hub pulls; repeatable
+  --registry-certs-dir DIR
+                      registry certificates, DIR/HOST[:PORT]/ca.crt, client.cert, client.key;
+                      default: /etc/docker/certs.d as root, ~/.config/docker/certs.d otherwise
+  Proxies come from the environment, as for dockerd: HTTP_PROXY, HTTPS_PROXY, NO_PROXY.
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -125,6 +151,10 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
         options.allowInsecureEntitlements = [...(options.allowInsecureEntitlements ?? []), v];
         break;
       }
+      case '--config-file': options.configFile = resolve(value()); break;
+      case '--insecure-registry': options.insecureRegistries = [...(options.insecureRegistries ?? []), value()]; break;
+      case '--registry-mirror': options.registryMirrors = [...(options.registryMirrors ?? []), value()]; break;
+      case '--registry-certs-dir': options.registryCertsDir = resolve(value()); break;
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
     }
   }

@@ -16,6 +16,8 @@ import type { DaemonOptions } from './options.js';
 import type { SecurityReport } from '../security/security-info.js';
 import { openContainerStack, type ContainerEngine } from './container-stack.js';
 import type { EngineMode } from './engine-mode.js';
+import { registryNetwork, type RegistryNetwork } from '../registry/registry-network.js';
+import { registrySettings } from './config-file.js';
 
 /** What other services (containers, volumes) report into `info` and `system/df`. */
 export interface UsageHooks {
@@ -37,6 +39,8 @@ export interface Stores {
   imageStore: ImageStore;
   images: ImageService;
   transfers: ImageTransfers;
+  /** How pulls, pushes and logins reach registries (proxies, certs.d, insecure registries, mirrors). */
+  registries: RegistryNetwork;
 }
 
 export interface Services extends Stores {
@@ -82,6 +86,9 @@ export async function openServices(options: DaemonOptions, mode: EngineMode): Pr
 
 async function openStores(options: DaemonOptions, mode: EngineMode): Promise<Stores> {
   setEngineRoot(options.root);
+  const rootless = mode.rootless !== undefined;
+  const settings = await registrySettings(options, rootless);
+  const registries = registryNetwork({ rootless, certsDir: options.registryCertsDir, insecureRegistries: settings.insecureRegistries, mirrors: settings.registryMirrors });
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
   await unmountRequestLeftovers(options.root, startLog);
@@ -97,6 +104,6 @@ async function openStores(options: DaemonOptions, mode: EngineMode): Promise<Sto
   const imageStore = new ImageStore(options.root, blobs, layers);
   await imageStore.init();
   const images = new ImageService(imageStore, events);
-  const transfers = new ImageTransfers(images, blobs, layers, temp);
-  return { options, events, temp, blobs, layers, imageStore, images, transfers };
+  const transfers = new ImageTransfers(images, blobs, layers, temp, registries);
+  return { options, events, temp, blobs, layers, imageStore, images, transfers, registries };
 }

@@ -20,6 +20,7 @@ import { unpackLayer, type UnpackResult } from './unpack.js';
 export const MEDIA_TYPE_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const MEDIA_TYPE_OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 const MEDIA_TYPE_LAYER_TAR = 'application/vnd.docker.image.rootfs.diff.tar';
+const MEDIA_TYPE_LAYER_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
 const FILE_READ_CHUNK = 1024 * 1024;
 
 export interface DistributionBlob {
@@ -209,7 +210,7 @@ export class LayerStore {
     const digest = kept.hasher.digest;
     if (kept.digest && kept.digest !== digest) throw new DigestMismatchError(kept.digest, digest, 'layer');
     await this.blobs.link(kept.path, digest);
-    return { digest, size: kept.hasher.size, mediaType: result.compression === 'gzip' ? MEDIA_TYPE_LAYER_GZIP : MEDIA_TYPE_LAYER_TAR };
+    return { digest, size: kept.hasher.size, mediaType: result.compression === 'gzip' ? MEDIA_TYPE_LAYER_GZIP : result.compression === 'zstd' ? MEDIA_TYPE_LAYER_ZSTD : MEDIA_TYPE_LAYER_TAR };
   }
 
   /** The uncompressed layer tar (for save), checked against its blob's digest as it is read. */

@@ -44,11 +44,9 @@ export async function downloadBlob(session: RegistrySession, sink: BlobSink, blo
   };
   res.body.on('error', (err) => {
     if (session.signal?.aborted) return failWith(session.signal.reason);
-    failWith(
-      err instanceof RegistryError
-        ? err
-        : new RegistryError('unavailable', `download of ${blob.what} was cut short after ${verifier.bytes} of ${blob.size} bytes: ${err.message}`, { cause: err }),
-    );
+    if (err instanceof RegistryError) return failWith(err);
+    const why = res.bodyError(err);
+    failWith(new RegistryError('unavailable', `download of ${blob.what} was cut short after ${verifier.bytes} of ${blob.size} bytes: ${why.message}`, { cause: err }));
   });
   verifier.on('error', (err) => {
     failure ??= err;

@@ -1,6 +1,7 @@
-// Where a registry name points: Docker Hub's alias, HTTPS everywhere, and for loopback registries
-// the rule dockerd applies to 127.0.0.0/8 by default ("insecure"): HTTPS without checking the
-// certificate, then plain HTTP if HTTPS does not answer (see pingRegistry in registry-session.ts).
+// Where a registry name points: Docker Hub's alias, HTTPS everywhere, and for insecure registries
+// (loopback ones, as dockerd has 127.0.0.0/8 by default, and those in `insecure-registries`) HTTPS
+// without checking the certificate, then plain HTTP if HTTPS does not answer (see pingRegistry in
+// registry-session.ts).
 import { isIP } from 'node:net';
 import { RegistryError } from './errors.js';
 import type { RemoteReference } from './transfer-types.js';
@@ -10,7 +11,7 @@ export interface RegistryEndpoint {
   origin: string;
   /** The registry as the user named it, for messages. */
   name: string;
-  /** A loopback registry: its certificate is not checked, and `fallbackOrigin` (plain HTTP) is tried when HTTPS does not answer. */
+  /** An insecure registry (loopback or configured): its certificate is not checked, and `fallbackOrigin` (plain HTTP) is tried when HTTPS does not answer. */
   insecure: boolean;
   fallbackOrigin?: string;
 }
@@ -18,7 +19,8 @@ export interface RegistryEndpoint {
 const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/;
 
-export function resolveEndpoint(registry: string): RegistryEndpoint {
+/** `insecure`: HTTPS unchecked then plain HTTP; by default only for loopback hosts (see registry-network.ts for the configured ones). */
+export function resolveEndpoint(registry: string, insecure?: boolean): RegistryEndpoint {
   const name = registry.trim().toLowerCase();
   if (DOCKER_HUB_NAMES.has(name)) return { origin: 'https://registry-1.docker.io', name: 'docker.io', insecure: false };
   const m = HOST_PORT.exec(name);
@@ -28,9 +30,13 @@ export function resolveEndpoint(registry: string): RegistryEndpoint {
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
     throw new RegistryError('invalid', `invalid registry address "${registry}": port out of range`);
   }
-  const insecure = isLoopback(host);
+  insecure ??= isLoopback(host);
   const address = `${isIP(host) === 6 ? `[${host}]` : host}${port ? `:${port}` : ''}`;
   return { origin: `https://${address}`, name: registry, insecure, ...(insecure ? { fallbackOrigin: `http://${address}` } : {}) };
+}
+
+export function isDockerHub(registry: string): boolean {
+  return DOCKER_HUB_NAMES.has(registry.trim().toLowerCase());
 }
 
 export function isLoopback(host: string): boolean {

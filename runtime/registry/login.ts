@@ -3,15 +3,14 @@
 // answer 200 with the credentials; Bearer means the token server must hand out a token for them.
 // Nothing is stored here: the docker CLI keeps the credentials and sends them with each pull and push.
 import { basicAuthorization, fetchBearerToken, parseChallenge } from './auth.js';
-import { resolveEndpoint } from './endpoint.js';
 import { RegistryError } from './errors.js';
-import { discardBody, HttpTransport, type TransportTimeouts } from './http-transport.js';
-import { header, pingRegistry } from './registry-session.js';
+import { discardBody } from './http-transport.js';
+import { endpointFor } from './registry-network.js';
+import { header, openTransport, pingRegistry, type RegistryAccess } from './registry-session.js';
 import type { RegistryCredentials } from './transfer-types.js';
 
-export interface LoginOptions {
+export interface LoginOptions extends RegistryAccess {
   signal?: AbortSignal;
-  timeouts?: TransportTimeouts;
 }
 
 /** `https://index.docker.io/v1/`, `127.0.0.1:5000`, `http://localhost:5000/v2/` → the registry's host[:port]. */
@@ -24,8 +23,8 @@ export async function login(credentials: RegistryCredentials, opts: LoginOptions
   if (!credentials.username && !credentials.identitytoken) {
     throw new RegistryError('invalid', 'login needs a username and password (or an identity token)');
   }
-  const named = resolveEndpoint(registryOfServerAddress(credentials.serveraddress));
-  const transport = new HttpTransport(opts.timeouts);
+  const named = await endpointFor(registryOfServerAddress(credentials.serveraddress), opts.network);
+  const transport = await openTransport(named, opts);
   const refused = (how: string): RegistryError =>
     new RegistryError('unauthorized', `login to ${named.name} failed: ${how}`);
   try {

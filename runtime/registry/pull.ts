@@ -11,17 +11,18 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { downloadBlob } from './blob-download.js';
-import { checkReference, familiarName, manifestReference, resolveEndpoint, shortId } from './endpoint.js';
+import { checkReference, familiarName, manifestReference, shortId } from './endpoint.js';
 import { RegistryError, isObject } from './errors.js';
-import { readBody, type TransportTimeouts } from './http-transport.js';
-import { LAYER_MEDIA_TYPES, MANIFEST_ACCEPT, parseManifest, selectPlatform, type Descriptor } from './manifest.js';
+import { readBody } from './http-transport.js';
+import { LAYER_MEDIA_TYPES, MANIFEST_ACCEPT, parseManifest, selectPlatform, type Descriptor, type ParsedManifest } from './manifest.js';
 import { progressMessage, statusMessage, throttle } from './progress-format.js';
-import { RegistrySession, header } from './registry-session.js';
+import { pullEndpoints } from './registry-network.js';
+import { RegistrySession, header, type RegistryAccess } from './registry-session.js';
 import { responseError, type FailureContext } from './response-errors.js';
 import { abortableDelay, transferAll } from './task-limit.js';
 import type { BlobSink, Platform, ProgressSink, RegistryCredentials, RemoteReference } from './transfer-types.js';
 
-export interface PullOptions {
+export interface PullOptions extends RegistryAccess {
   credentials?: RegistryCredentials;
   platform: Platform;
   sink: BlobSink;
@@ -29,7 +30,6 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Parallel layer downloads; dockerd's default is 3. */
   concurrency?: number;
-  timeouts?: TransportTimeouts;
   /** Downloads cut off by the network are tried again: by default 3 attempts, 1 s then 2 s apart. */
   retry?: { attempts?: number; delayMs?: number };
   /**
@@ -63,53 +63,85 @@ const CONFIG_LIMIT = 16 * 1024 * 1024;
 
 export async function pullImage(ref: RemoteReference, opts: PullOptions): Promise<PulledImage> {
   checkReference(ref);
-  const endpoint = resolveEndpoint(ref.registry);
   const name = familiarName(ref);
-  const session = RegistrySession.open(endpoint, [`repository:${ref.repository}:pull`], opts.credentials, opts.signal, opts.timeouts);
-  const failure: Omit<FailureContext, 'subject'> = {
-    op: 'pull',
-    name,
-    registry: endpoint.name,
-    hasCredentials: Boolean(opts.credentials?.username || opts.credentials?.identitytoken || opts.credentials?.registrytoken),
-  };
-  try {
-    const reference = manifestReference(ref);
-    const refText = ref.digest ? `${name}@${ref.digest}` : `${name}:${reference}`;
-    const top = await fetchManifest(session, ref.repository, reference, ref.digest, `manifest for ${refText}`, failure);
-    let parsed = parseManifest(top.bytes, top.contentType, `manifest for ${refText}`);
-    let image = top;
-    let index: PulledImage['index'];
-    if (parsed.kind === 'index') {
-      index = { digest: top.digest, mediaType: parsed.mediaType, bytes: top.bytes };
-      const entry = selectPlatform(parsed.manifests, opts.platform, refText);
-      const what = `manifest ${entry.digest} for ${refText}`;
-      image = await fetchManifest(session, ref.repository, entry.digest, entry.digest, what, failure);
-      parsed = parseManifest(image.bytes, image.contentType ?? entry.mediaType, what);
-      if (parsed.kind !== 'image') throw new RegistryError('invalid', `${what} is another manifest list; nested lists are not supported`);
-    }
-    parsed.layers.forEach((layer, i) => {
-      if (!LAYER_MEDIA_TYPES.has(layer.mediaType)) {
-        throw new RegistryError('invalid', `layer ${i + 1} of ${refText} has media type ${layer.mediaType}, which is not a filesystem layer`);
-      }
-    });
-
-    await pullConfig(session, opts.retry, ref.repository, parsed.config, parsed.layers.length, opts.sink, refText, failure);
-    const layers = parsed.layers.map(({ digest, size, mediaType }) => ({ digest, size, mediaType }));
-    await opts.beforeLayers?.({ configDigest: parsed.config.digest, layers });
-    await pullLayers(session, ref.repository, parsed.layers, opts, failure);
-
-    return {
-      manifestDigest: image.digest,
-      manifestMediaType: parsed.mediaType,
-      manifest: image.bytes,
-      configDigest: parsed.config.digest,
-      layers,
-      ...(index ? { index } : {}),
-      repoDigest: index?.digest ?? image.digest,
+  const candidates = await pullEndpoints(ref.registry, opts.network);
+  for (let i = 0; ; i++) {
+    const { endpoint, mirror } = candidates[i] as (typeof candidates)[number];
+    const last = i === candidates.length - 1;
+    // Docker Hub credentials stay with Docker Hub; a mirror is asked anonymously.
+    const credentials = mirror ? undefined : opts.credentials;
+    const session = await RegistrySession.open(endpoint, [`repository:${ref.repository}:pull`], credentials, opts.signal, opts);
+    const failure: Omit<FailureContext, 'subject'> = {
+      op: 'pull',
+      name,
+      registry: endpoint.name,
+      hasCredentials: Boolean(credentials?.username || credentials?.identitytoken || credentials?.registrytoken),
     };
-  } finally {
-    session.close();
+    try {
+      let resolved: ResolvedImage;
+      try {
+        resolved = await resolveImage(session, ref, name, opts.platform, failure);
+      } catch (err) {
+        // A mirror that is down or lacks the image hands over to the next, and finally to Docker Hub.
+        if (last || opts.signal?.aborted || !(err instanceof RegistryError) || !['unavailable', 'not-found', 'unauthorized'].includes(err.kind)) throw err;
+        continue;
+      }
+      const { image, parsed, index, refText } = resolved;
+      await pullConfig(session, opts.retry, ref.repository, parsed.config, parsed.layers.length, opts.sink, refText, failure);
+      const layers = parsed.layers.map(({ digest, size, mediaType }) => ({ digest, size, mediaType }));
+      await opts.beforeLayers?.({ configDigest: parsed.config.digest, layers });
+      await pullLayers(session, ref.repository, parsed.layers, opts, failure);
+
+      return {
+        manifestDigest: image.digest,
+        manifestMediaType: parsed.mediaType,
+        manifest: image.bytes,
+        configDigest: parsed.config.digest,
+        layers,
+        ...(index ? { index } : {}),
+        repoDigest: index?.digest ?? image.digest,
+      };
+    } finally {
+      session.close();
+    }
   }
+}
+
+interface ResolvedImage {
+  image: FetchedManifest;
+  parsed: Extract<ParsedManifest, { kind: 'image' }>;
+  index: PulledImage['index'];
+  refText: string;
+}
+
+/** The reference to one image manifest for the platform, through a manifest list or OCI index if it names one. */
+async function resolveImage(
+  session: RegistrySession,
+  ref: RemoteReference,
+  name: string,
+  platform: Platform,
+  failure: Omit<FailureContext, 'subject'>,
+): Promise<ResolvedImage> {
+  const reference = manifestReference(ref);
+  const refText = ref.digest ? `${name}@${ref.digest}` : `${name}:${reference}`;
+  const top = await fetchManifest(session, ref.repository, reference, ref.digest, `manifest for ${refText}`, failure);
+  let parsed = parseManifest(top.bytes, top.contentType, `manifest for ${refText}`);
+  let image = top;
+  let index: PulledImage['index'];
+  if (parsed.kind === 'index') {
+    index = { digest: top.digest, mediaType: parsed.mediaType, bytes: top.bytes };
+    const entry = selectPlatform(parsed.manifests, platform, refText);
+    const what = `manifest ${entry.digest} for ${refText}`;
+    image = await fetchManifest(session, ref.repository, entry.digest, entry.digest, what, failure);
+    parsed = parseManifest(image.bytes, image.contentType ?? entry.mediaType, what);
+    if (parsed.kind !== 'image') throw new RegistryError('invalid', `${what} is another manifest list; nested lists are not supported`);
+  }
+  parsed.layers.forEach((layer, i) => {
+    if (!LAYER_MEDIA_TYPES.has(layer.mediaType)) {
+      throw new RegistryError('invalid', `layer ${i + 1} of ${refText} has media type ${layer.mediaType}, which is not a filesystem layer`);
+    }
+  });
+  return { image, parsed, index, refText };
 }
 
 interface FetchedManifest {

@@ -7,12 +7,13 @@
 // message `{Tag, Digest, Size}`. The caller emits `The push refers to repository [...]` first.
 import { createHash } from 'node:crypto';
 import { blobExists, uploadBlob, type BlobUpload } from './blob-upload.js';
-import { checkReference, familiarName, resolveEndpoint, shortId } from './endpoint.js';
+import { checkReference, familiarName, shortId } from './endpoint.js';
 import { RegistryError } from './errors.js';
-import { discardBody, type TransportTimeouts } from './http-transport.js';
+import { discardBody } from './http-transport.js';
 import { parseManifest } from './manifest.js';
 import { progressMessage, statusMessage, throttle } from './progress-format.js';
-import { RegistrySession, header } from './registry-session.js';
+import { endpointFor } from './registry-network.js';
+import { RegistrySession, header, type RegistryAccess } from './registry-session.js';
 import { responseError, type FailureContext } from './response-errors.js';
 import { transferAll } from './task-limit.js';
 import type { BlobSource, ProgressSink, RegistryCredentials, RemoteReference } from './transfer-types.js';
@@ -24,14 +25,13 @@ export interface PushableImage {
   layers: { digest: string; size: number; mediaType: string }[];
 }
 
-export interface PushOptions {
+export interface PushOptions extends RegistryAccess {
   credentials?: RegistryCredentials;
   source: BlobSource;
   progress: ProgressSink;
   signal?: AbortSignal;
   /** Parallel layer uploads; dockerd's default is 5. */
   concurrency?: number;
-  timeouts?: TransportTimeouts;
 }
 
 export async function pushImage(
@@ -40,7 +40,7 @@ export async function pushImage(
   opts: PushOptions,
 ): Promise<{ digest: string; size: number }> {
   checkReference(ref);
-  const endpoint = resolveEndpoint(ref.registry);
+  const endpoint = await endpointFor(ref.registry, opts.network);
   const name = familiarName(ref);
   const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
   const parsed = parseManifest(image.manifest, image.manifestMediaType, `manifest to push for ${name}`);
@@ -53,7 +53,7 @@ export async function pushImage(
     throw new RegistryError('digest-mismatch', `manifest to push for ${name} has digest ${digest}, not the ${ref.digest} named in the reference`);
   }
 
-  const session = RegistrySession.open(endpoint, [`repository:${ref.repository}:pull,push`], opts.credentials, opts.signal, opts.timeouts);
+  const session = await RegistrySession.open(endpoint, [`repository:${ref.repository}:pull,push`], opts.credentials, opts.signal, opts);
   const failure: Omit<FailureContext, 'subject'> = {
     op: 'push',
     name,

@@ -5,7 +5,10 @@ import { basicAuthorization, fetchBearerToken, parseChallenge, type Challenge } 
 import type { RegistryEndpoint } from './endpoint.js';
 import { RegistryError } from './errors.js';
 import { HttpTransport, discardBody, type HttpRequest, type HttpResponse, type TransportTimeouts } from './http-transport.js';
+import { registryNetwork, type RegistryNetwork } from './registry-network.js';
+import { registryTls } from './registry-tls.js';
 import type { RegistryCredentials } from './transfer-types.js';
+import { rootlessMode } from '../rootless/mode.js';
 
 export interface SessionRequest extends Omit<HttpRequest, 'url' | 'signal'> {
   /** A path under the registry origin (`/v2/...`) or an absolute URL (upload locations). */
@@ -28,14 +31,15 @@ export class RegistrySession {
     readonly signal: AbortSignal | undefined,
   ) {}
 
-  static open(
+  static async open(
     endpoint: RegistryEndpoint,
     scopes: string[],
     credentials: RegistryCredentials | undefined,
     signal: AbortSignal | undefined,
-    timeouts?: TransportTimeouts,
-  ): RegistrySession {
-    return new RegistrySession({ endpoint, scopes, credentials, transport: new HttpTransport(timeouts), tokens: new Map() }, signal);
+    access: RegistryAccess = {},
+  ): Promise<RegistrySession> {
+    const transport = await openTransport(endpoint, access);
+    return new RegistrySession({ endpoint, scopes, credentials, transport, tokens: new Map() }, signal);
   }
 
   /** The same session (sockets, tokens) under another signal, e.g. one that also stops sibling transfers. */
@@ -114,6 +118,19 @@ export class RegistrySession {
     }
     return { authorization: `Bearer ${await token}` };
   }
+}
+
+/** How to reach registries: the daemon's network settings (proxies, certs.d, insecure registries) and timeouts. */
+export interface RegistryAccess {
+  network?: RegistryNetwork;
+  timeouts?: TransportTimeouts;
+}
+
+/** A transport with `endpoint`'s TLS settings (certs.d) and the network's proxies. */
+export async function openTransport(endpoint: RegistryEndpoint, access: RegistryAccess): Promise<HttpTransport> {
+  const network = access.network ?? registryNetwork({ rootless: rootlessMode() !== undefined });
+  const tls = await registryTls(network.certsDir, new URL(endpoint.origin).host, endpoint.insecure);
+  return new HttpTransport({ tls, proxy: network.proxy, ...(access.timeouts ? { timeouts: access.timeouts } : {}) });
 }
 
 export function header(value: string | string[] | undefined): string | undefined {

@@ -22,7 +22,17 @@ const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`);
 
 /** Explicit arguments for the daemon inside: as uid 0 there, its defaults would be root's. */
 function innerArgs(o: DaemonOptions): string[] {
-  return ['--socket', o.socket, '--root', o.root, ...(o.ociRuntime ? ['--oci-runtime', o.ociRuntime] : []), ...(o.netPrefix ? ['--net-prefix', o.netPrefix] : []), ...(o.storageDriver ? ['--storage-driver', o.storageDriver] : [])];
+  return ['--socket', o.socket, '--root', o.root, ...(o.ociRuntime ? ['--oci-runtime', o.ociRuntime] : []), ...(o.netPrefix ? ['--net-prefix', o.netPrefix] : []), ...(o.storageDriver ? ['--storage-driver', o.storageDriver] : []), ...registryArgs(o)];
+}
+
+/** The registry settings go in as given; the daemon inside reads the config file itself. */
+function registryArgs(o: DaemonOptions): string[] {
+  return [
+    ...(o.configFile ? ['--config-file', o.configFile] : []),
+    ...(o.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
+    ...(o.registryMirrors ?? []).flatMap((m) => ['--registry-mirror', m]),
+    ...(o.registryCertsDir ? ['--registry-certs-dir', o.registryCertsDir] : []),
+  ];
 }
 
 /** Resolves once the child has left our user namespace (unshare has run), so its maps can be written. */

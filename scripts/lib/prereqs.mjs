@@ -52,6 +52,7 @@ export function missingPackages(needs) {
 export const ENGINE_NEEDS = [
   { apt: 'runc', why: 'runs containers (crun works too)', satisfied: () => onPath('runc') || onPath('crun') },
   { apt: 'busybox-static', why: 'the offline base image busybox:latest' },
+  { apt: 'zstd', why: 'unpacks zstd-compressed image layers', satisfied: () => onPath('zstd') },
 ];
 
 /**

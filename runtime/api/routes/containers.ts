@@ -1,5 +1,6 @@
 // Container lifecycle routes: list, create, inspect, start/stop/kill/restart/pause, rename, resize,
 // top, wait, remove, prune. Handlers stay thin: parse, call the container engine, reply.
+import { asDiskFull } from '../../errdefs.js';
 import type { Services } from '../../daemon/services.js';
 import type { ContainerEngine } from '../../daemon/container-stack.js';
 import type { CreateRequest } from '../../containers/api-types.js';
@@ -16,6 +17,9 @@ import { registerContainerIoRoutes } from './container-io.js';
 import { registerExecRoutes } from './exec.js';
 import { registerNetworkRoutes } from './networks.js';
 import { registerVolumeRoutes } from './volumes.js';
+
+/** A full disk met by start, stop, restart or rm says which container and operation it stopped (unless a deeper step said more). */
+const writing = (what: string) => (err: unknown): never => { throw asDiskFull(err, what); };
 
 export function registerContainerRoutes(router: Router, s: Services): void {
   const E = (): Promise<ContainerEngine> => s.engine();
@@ -41,9 +45,9 @@ export function registerContainerRoutes(router: Router, s: Services): void {
     sendJson(res, 200, await (await E()).containers.update(req.params[0], body));
   });
   router.get('/containers/([^/]+)/json', async (req, res) => sendJson(res, 200, (await E()).containers.inspect(req.params[0])));
-  router.post('/containers/([^/]+)/start', async (req, res) => { discardBody(req.raw); await (await E()).containers.start(req.params[0]); sendEmpty(res, 204); });
-  router.post('/containers/([^/]+)/stop', async (req, res) => { discardBody(req.raw); await (await E()).containers.stop(req.params[0], queryInt(req.query, 't')); sendEmpty(res, 204); });
-  router.post('/containers/([^/]+)/restart', async (req, res) => { discardBody(req.raw); await (await E()).containers.restart(req.params[0], queryInt(req.query, 't')); sendEmpty(res, 204); });
+  router.post('/containers/([^/]+)/start', async (req, res) => { discardBody(req.raw); await (await E()).containers.start(req.params[0]).catch(writing(`starting container ${req.params[0]}`)); sendEmpty(res, 204); });
+  router.post('/containers/([^/]+)/stop', async (req, res) => { discardBody(req.raw); await (await E()).containers.stop(req.params[0], queryInt(req.query, 't')).catch(writing(`stopping container ${req.params[0]}`)); sendEmpty(res, 204); });
+  router.post('/containers/([^/]+)/restart', async (req, res) => { discardBody(req.raw); await (await E()).containers.restart(req.params[0], queryInt(req.query, 't')).catch(writing(`restarting container ${req.params[0]}`)); sendEmpty(res, 204); });
   router.post('/containers/([^/]+)/kill', async (req, res) => { discardBody(req.raw); await (await E()).containers.kill(req.params[0], req.query.get('signal') || 'KILL'); sendEmpty(res, 204); });
   router.post('/containers/([^/]+)/pause', async (req, res) => { discardBody(req.raw); await (await E()).containers.pause(req.params[0]); sendEmpty(res, 204); });
   router.post('/containers/([^/]+)/unpause', async (req, res) => { discardBody(req.raw); await (await E()).containers.unpause(req.params[0]); sendEmpty(res, 204); });
@@ -51,7 +55,7 @@ export function registerContainerRoutes(router: Router, s: Services): void {
   router.post('/containers/([^/]+)/resize', async (req, res) => { discardBody(req.raw); (await E()).containers.resize(req.params[0], queryInt(req.query, 'h') ?? 0, queryInt(req.query, 'w') ?? 0); sendEmpty(res, 200); });
   router.get('/containers/([^/]+)/top', async (req, res) => sendJson(res, 200, await (await E()).containers.top(req.params[0], req.query.get('ps_args') || undefined)));
   router.delete('/containers/([^/]+)', async (req, res) => {
-    await (await E()).containers.remove(req.params[0], { force: queryBool(req.query, 'force'), volumes: queryBool(req.query, 'v') });
+    await (await E()).containers.remove(req.params[0], { force: queryBool(req.query, 'force'), volumes: queryBool(req.query, 'v') }).catch(writing(`removing container ${req.params[0]}`));
     sendEmpty(res, 204);
   });
   router.post('/containers/([^/]+)/wait', async (req, res) => {

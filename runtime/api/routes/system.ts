@@ -6,6 +6,7 @@ import type { Services } from '../../daemon/services.js';
 import { eventFilter } from '../../events/event-filter.js';
 import type { EngineEvent } from '../../events/event-log.js';
 import { login } from '../../registry/login.js';
+import { registryInfo } from '../../registry/registry-network.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
 import { authBody } from '../../schema/resource-schemas.js';
 import { readBody } from '../body.js';
@@ -38,7 +39,7 @@ export function registerSystemRoutes(router: Router, s: Services): void {
   router.get('/info', (_req, res) => sendJson(res, 200, infoBody(s)));
   router.get('/events', (req, res) => streamEvents(s, req, res));
   router.post('/auth', async (req, res) => {
-    await login(authConfig(await readBody<Record<string, string | undefined>>(req.raw, authBody)));
+    await login(authConfig(await readBody<Record<string, string | undefined>>(req.raw, authBody)), { network: s.registries });
     // The CLI stores the password itself; an empty IdentityToken tells it to.
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
@@ -120,7 +121,7 @@ function infoBody(s: Services): Record<string, unknown> {
     OSType: 'linux',
     Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
     IndexServerAddress: 'https://index.docker.io/v1/',
-    RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+    ...registryInfo(s.registries),
     NCPU: cpus().length,
     MemTotal: totalmem(),
     DockerRootDir: s.options.root,

@@ -5,8 +5,10 @@
 import type { ProgressSink } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
+import { asDiskFull, DiskFullError, isDiskFull } from '../../errdefs.js';
 import { RegistryError } from '../../registry/errors.js';
 import { pullImage, type PulledImage } from '../../registry/pull.js';
+import type { RegistryNetwork } from '../../registry/registry-network.js';
 import type { Platform, ProgressMessage, RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
 import { canonicalString, familiarName, familiarString, parseReference, repositoryName, withDefaultTag } from '../reference.js';
@@ -17,6 +19,8 @@ export interface PullRequest {
   tag?: string;
   platform: Platform;
   credentials?: RegistryCredentials;
+  /** The daemon's registry settings; without them, only the environment's proxies and the default certs.d. */
+  network?: RegistryNetwork;
 }
 
 export async function pullToStore(images: ImageService, blobs: BlobStore, layers: LayerStore, req: PullRequest, out: ProgressSink): Promise<void> {
@@ -35,7 +39,7 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     out.write(m);
   };
   await images.store.track(async () => {
-    const sink = new UnpackingSink(blobs, layers, progress);
+    const sink = new UnpackingSink(blobs, layers, progress, familiar);
     const signal = out.signal ? AbortSignal.any([out.signal, sink.signal]) : sink.signal;
     const reporting = (m: ProgressMessage): void => {
       progress(m);
@@ -44,21 +48,32 @@ export async function pullToStore(images: ImageService, blobs: BlobStore, layers
     let pulled: PulledImage;
     try {
       pulled = await pullImage(remote, {
-        credentials: req.credentials, platform: req.platform, sink, progress: reporting, signal,
+        credentials: req.credentials, platform: req.platform, sink, progress: reporting, signal, network: req.network,
         beforeLayers: (image) => sink.prepare(image),
       });
     } catch (err) {
       await sink.abandon(err);
-      throw withoutLoginPrompt(err);
+      // A full disk is said as such, naming what was being written, whichever step met it first.
+      throw sink.diskFull ?? (isDiskFull(err) ? new DiskFullError(`pulling ${familiar}`, { cause: err }) : withoutLoginPrompt(err));
     }
-    await sink.done();
+    try {
+      await sink.done();
+    } catch (err) {
+      throw sink.diskFull ?? asDiskFull(err, `unpacking the layers of ${familiar}`);
+    }
     const configBytes = await blobs.read(pulled.configDigest);
     const manifestRef = { repository: repositoryName(ref), digest: pulled.manifestDigest, mediaType: pulled.manifestMediaType, repoDigest: pulled.repoDigest };
-    await blobs.ingestBuffer(pulled.manifestDigest, pulled.manifest);
-    const entry = await images.store.add(configBytes, { manifest: manifestRef });
+    let entry;
     const canonical = canonicalString(ref);
-    const previous = images.store.references.get(canonical);
-    if (previous !== entry.id) await images.addTag(entry, canonical);
+    let previous;
+    try {
+      await blobs.ingestBuffer(pulled.manifestDigest, pulled.manifest);
+      entry = await images.store.add(configBytes, { manifest: manifestRef });
+      previous = images.store.references.get(canonical);
+      if (previous !== entry.id) await images.addTag(entry, canonical);
+    } catch (err) {
+      throw asDiskFull(err, `recording the pulled image ${familiar}`);
+    }
     images.events.emit('image', 'pull', familiar, { name: familiar, ...images.labels(entry) });
     progress({ status: `Digest: ${pulled.repoDigest}` });
     progress({ status: previous === entry.id ? `Status: Image is up to date for ${familiar}` : `Status: Downloaded newer image for ${familiar}` });

@@ -5,6 +5,7 @@ import type { BlobStore } from '../../content/blob-store.js';
 import { NotFoundError } from '../../errdefs.js';
 import { MEDIA_TYPE_LAYER_GZIP, type LayerStore } from '../../layers/layer-store.js';
 import { pushImage, type PushableImage } from '../../registry/push.js';
+import type { RegistryNetwork } from '../../registry/registry-network.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
 import type { ImageService } from '../image-service.js';
 import type { ImageEntry } from '../image-store.js';
@@ -15,6 +16,7 @@ export interface PushRequest {
   name: string;
   tag?: string;
   credentials?: RegistryCredentials;
+  network?: RegistryNetwork;
 }
 
 const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -46,7 +48,7 @@ export async function pushFromStore(images: ImageService, blobs: BlobStore, laye
       result = await pushImage(
         { registry: ref.domain, repository: ref.path, tag: ref.tag, digest: ref.digest },
         image,
-        { credentials: req.credentials, source: blobs, progress: (m) => out.write(m), signal: out.signal },
+        { credentials: req.credentials, source: blobs, progress: (m) => out.write(m), signal: out.signal, network: req.network },
       );
     } catch (err) {
       // The uploads check every blob as it is read: a damaged one never reaches the registry whole.

@@ -6,6 +6,7 @@ import type { ProgressStream } from '../../progress/json-message.js';
 import type { BlobStore } from '../../content/blob-store.js';
 import type { TempSpace } from '../../fs/temp-dir.js';
 import type { LayerStore } from '../../layers/layer-store.js';
+import type { RegistryNetwork } from '../../registry/registry-network.js';
 import type { ImageService } from '../image-service.js';
 import type { ImageEntry } from '../image-store.js';
 import { extractArchive } from './archive-extract.js';
@@ -23,6 +24,7 @@ export class ImageTransfers {
     private readonly blobs: BlobStore,
     private readonly layers: LayerStore,
     private readonly temp: TempSpace,
+    private readonly registries?: RegistryNetwork,
   ) {}
 
   importRootfs(body: Readable, opts: ImportOptions): Promise<ImageEntry> {
@@ -77,7 +79,7 @@ export class ImageTransfers {
 
   async pull(req: PullRequest, out: ProgressStream): Promise<void> {
     try {
-      await pullToStore(this.images, this.blobs, this.layers, req, out);
+      await pullToStore(this.images, this.blobs, this.layers, { network: this.registries, ...req }, out);
       out.end();
     } catch (err) {
       out.fail(err);
@@ -86,7 +88,7 @@ export class ImageTransfers {
 
   async push(req: PushRequest, out: ProgressStream): Promise<void> {
     try {
-      await pushFromStore(this.images, this.blobs, this.layers, req, out);
+      await pushFromStore(this.images, this.blobs, this.layers, { network: this.registries, ...req }, out);
       out.end();
     } catch (err) {
       out.fail(err);

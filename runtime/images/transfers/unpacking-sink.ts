@@ -7,7 +7,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { BlobStore } from '../../content/blob-store.js';
-import { InvalidError } from '../../errdefs.js';
+import { DiskFullError, InvalidError, isDiskFull } from '../../errdefs.js';
 import { chainIdsOf, type LayerRecord, type LayerStore } from '../../layers/layer-store.js';
 import type { PulledLayer } from '../../registry/pull.js';
 import { statusMessage } from '../../registry/progress-format.js';
@@ -58,12 +58,20 @@ export class UnpackingSink implements BlobSink {
   private readonly storing = new Map<string, Promise<void>>();
   private readonly aborter = new AbortController();
   private failure: { error: unknown } | undefined;
+  private full: DiskFullError | undefined;
 
+  /** `subject`: the image being pulled, for messages (`busybox:latest`). */
   constructor(
     private readonly blobs: BlobStore,
     private readonly layers: LayerStore,
     private readonly progress: ProgressSink,
+    private readonly subject = 'the image',
   ) {}
+
+  /** The first full disk met, naming what was being written ("storing layer sha256:... of busybox:latest"). */
+  get diskFull(): DiskFullError | undefined {
+    return this.full;
+  }
 
   /** Aborted with the first unpack failure; the pull passes it to the registry client. */
   get signal(): AbortSignal {
@@ -108,14 +116,15 @@ export class UnpackingSink implements BlobSink {
   async ingest(digest: string, expectedSize: number | undefined, data: Readable, opts?: IngestOptions): Promise<void> {
     const slot = this.slots.find((s) => s.blob.digest === digest && s.state === 'idle');
     if (!slot) {
-      await this.blobs.ingest(digest, expectedSize, data, opts);
+      const what = this.slots.some((s) => s.blob.digest === digest) ? `storing layer ${short(digest)} of ${this.subject}` : `storing the image config of ${this.subject}`;
+      await this.blobs.ingest(digest, expectedSize, data, opts).catch((err: unknown) => { throw this.noteFull(err, what); });
       return;
     }
     slot.state = 'streaming';
     const batched = new ChunkBatcher();
     pipeline(data, batched, () => undefined);
     const [toStore, toUnpack] = teeStream(batched);
-    const stored = this.blobs.ingest(digest, expectedSize, toStore, opts);
+    const stored = this.blobs.ingest(digest, expectedSize, toStore, opts).catch((err: unknown) => { throw this.noteFull(err, `storing layer ${short(digest)} of ${this.subject}`); });
     const unpacked = this.unpack(slot, toUnpack, stored).catch((err: unknown) => {
       // Is the download to blame (cut off, wrong digest: the source failed first) or the layer itself?
       if (!data.errored) slot.ownFailure = err;
@@ -197,12 +206,20 @@ export class UnpackingSink implements BlobSink {
     const parentCommitted = index > 0 ? this.slots[index - 1].committed.promise : Promise.resolve();
     const commitAfter = Promise.all([parentCommitted, blobStored]);
     commitAfter.catch(() => undefined);
-    const created = this.layers.create(source, { parent: slot.parent, expectedDiffId: slot.diffId, compressed: slot.blob, commitAfter });
+    const created = this.layers.create(source, { parent: slot.parent, expectedDiffId: slot.diffId, compressed: slot.blob, commitAfter })
+      .catch((err: unknown) => { throw this.noteFull(err, `unpacking layer ${short(slot.blob.digest)} of ${this.subject}`); });
     // `Pull complete` follows the layer's `Download complete`, as in Docker's stream.
     this.track(Promise.all([created, slot.reported.promise]).then(() => {
       if (!this.failure) this.progress(statusMessage('Pull complete', shortId(slot.blob.digest)));
     }));
     return created;
+  }
+
+  /** Keeps the first full disk with what was being written; returns the error to throw. */
+  private noteFull(err: unknown, what: string): unknown {
+    if (!isDiskFull(err)) return err;
+    this.full ??= new DiskFullError(what, { cause: err });
+    return this.full;
   }
 
   private fail(err: unknown): void {
@@ -225,4 +242,9 @@ export class UnpackingSink implements BlobSink {
   private async settle(): Promise<void> {
     while (this.running.size) await Promise.all([...this.running]);
   }
+}
+
+/** `sha256:` and the first 12 hex digits: enough to find the blob, short enough for a message. */
+function short(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(':') + 1)}${shortId(digest)}`;
 }

@@ -6,10 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { engineTestOptions, eventually, startEngine, type Engine } from '../containers/engine-fixture.js';
+import { registryOrSkip, startLocalRegistry } from '../registry/helpers/local-registry.js';
 
 const opts = engineTestOptions();
 const mnt = mkdtempSync(join(tmpdir(), 'berth-full-'));
@@ -100,6 +102,72 @@ test('writes on a full root answer "no space left on device" with the root; the 
   await e.docker(['rmi', 'full-commit']);
   await e.docker(['volume', 'rm', 'full-vol']);
   await e.docker(['network', 'rm', 'full-net']);
+});
+
+test('pull onto a full root: no space left naming the layer and the image, nothing half-stored, the daemon stays up; the pull works once space is freed', opts, async (t) => {
+  const found = registryOrSkip();
+  if ('skip' in found) return t.skip(found.skip);
+  const registry = await startLocalRegistry(found.binary);
+  const ctx = join(mnt, '..', `berth-full-pull-${process.pid}`);
+  try {
+    // An image whose top layer (1 MB of random bytes) is not in the store: the pull must write it.
+    mkdirSync(ctx, { recursive: true });
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nCOPY unique /unique\n');
+    writeFileSync(join(ctx, 'unique'), randomBytes(1 << 20));
+    const name = `${registry.host}/full/pull:1`;
+    const built = await e.docker(['build', '-q', '-t', name, ctx]);
+    assert.equal(built.code, 0, built.stderr);
+    assert.equal((await e.docker(['push', name])).code, 0);
+    assert.equal((await e.docker(['rmi', name])).code, 0);
+    const layersBefore = readdirSync(join(root, 'layers')).sort();
+
+    fill();
+    // Room for the config and the folders (256 kB), not for the layer.
+    truncateSync(filler, statSync(filler).size - (256 << 10));
+    const pull = await e.docker(['pull', name]);
+    assert.notEqual(pull.code, 0);
+    const said = pull.stdout + pull.stderr;
+    assert.match(said, new RegExp(`no space left on device: (storing|unpacking) layer sha256:[0-9a-f]{12} of ${name.replace(/[.]/g, '\\.')} in the engine's root ${root.replace(/[/.]/g, '\\$&')} failed; free space`), said);
+    assert.equal((await e.docker(['version', '-f', '{{.Server.Version}}'])).code, 0, 'the daemon is alive');
+    assert.equal((await e.docker(['images', '-q', name])).stdout, '', 'no image recorded');
+    assert.deepEqual(readdirSync(join(root, 'layers')).sort(), layersBefore, 'no half layer');
+    assert.deepEqual(readdirSync(join(root, 'tmp')), [], 'no temp file left by the failed pull');
+    free();
+    const again = await e.docker(['pull', name]);
+    assert.equal(again.code, 0, again.stderr);
+    const run = await e.docker(['run', '--rm', '--network', 'none', name, 'wc', '-c', '/unique']);
+    assert.equal(run.stdout.trim(), `${1 << 20} /unique`, run.stderr);
+    assert.equal((await e.docker(['rmi', name])).code, 0);
+  } finally {
+    free();
+    rmSync(ctx, { recursive: true, force: true });
+    await registry.stop();
+  }
+});
+
+test('start, stop, restart and rm on a full root name the container and what was being done when they fail', opts, async (t) => {
+  assert.equal((await e.docker(['create', '--network', 'none', '--name', 'full-start', 'busybox', 'sleep', '100'])).code, 0);
+  assert.equal((await e.docker(['run', '-d', '--network', 'none', '--name', 'full-stop', 'busybox', 'sleep', '100'])).code, 0);
+  fill();
+  try {
+    const results: [string, { code: number; stderr: string }][] = [
+      ['start', await e.docker(['start', 'full-start'])],
+      ['restart', await e.docker(['restart', '-t', '0', 'full-stop'])],
+      ['stop', await e.docker(['stop', '-t', '0', 'full-stop'])],
+      ['rm', await e.docker(['rm', '-f', 'full-start'])],
+    ];
+    for (const [op, r] of results) t.diagnostic(`${op}: ${r.code} ${r.stderr.trim()}`);
+    // Some may succeed (nothing to write); every failure says what it was doing, with the root.
+    for (const [op, r] of results) {
+      if (r.code === 0) continue;
+      assert.match(r.stderr, /no space left on device: .*container full-(start|stop).* in the engine's root /, `${op}: ${r.stderr}`);
+    }
+    assert.ok(results.some(([, r]) => r.code !== 0), `something failed on a full disk: ${JSON.stringify(results)}`);
+    assert.equal((await e.docker(['version', '-f', '{{.Server.Version}}'])).code, 0, 'the daemon is alive');
+  } finally {
+    free();
+  }
+  await e.docker(['rm', '-f', 'full-start', 'full-stop']);
 });
 
 test('a container whose output fills the disk keeps running; its exit code is recorded; a marker line follows', opts, async () => {

@@ -7,18 +7,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineTestOptions, eventually, startEngine, type Engine } from '../containers/engine-fixture.js';
 import type { RunResult } from '../../helpers/daemon.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
+import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../registry/helpers/local-registry.js';
 
 const opts = engineTestOptions();
 const full = process.env.BERTH_FAULTS === 'full';
 const POINTS = full ? Number(process.env.BERTH_FAULT_POINTS ?? 4) : 1;
 const SEED = Number(process.env.BERTH_FAULT_SEED ?? 22);
 let e: Engine;
+let registry: LocalRegistry | undefined;
+/** A four-layer image (busybox and three of the build context's) on the local registry, for pull. */
+let pullable = '';
 const scratch = mkdtempSync(join(tmpdir(), 'berth-faults-'));
 
 const random = seededRandom(SEED);
@@ -33,8 +37,18 @@ before(async () => {
   writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN dd if=/dev/zero of=/blob bs=1M count=4 2>/dev/null\nCOPY f /f\nRUN echo built > /built\n');
   writeFileSync(join(ctx, 'f'), Buffer.alloc(1 << 20, 1));
   writeFileSync(join(scratch, 'cpfile'), Buffer.alloc(4 << 20, 2));
+  const found = registryOrSkip();
+  if ('binary' in found) {
+    registry = await startLocalRegistry(found.binary);
+    pullable = `${registry.host}/faults/multi:1`;
+    const built = await e.docker(['build', '-q', '-t', pullable, ctx]);
+    assert.equal(built.code, 0, built.stderr);
+    const pushed = await e.docker(['push', pullable]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.equal((await e.docker(['rmi', pullable])).code, 0);
+  }
 });
-after(async () => { await e?.dispose(); rmSync(scratch, { recursive: true, force: true }); });
+after(async () => { await e?.dispose(); await registry?.stop(); rmSync(scratch, { recursive: true, force: true }); });
 
 let n = 0;
 const uniq = (p: string): string => `${p}-${++n}`;
@@ -46,6 +60,10 @@ interface Operation {
   setup?: () => Promise<string>;
   /** The operation; its result is ignored (it may have been cut off). */
   run: (target: string) => Promise<RunResult>;
+  /** Checks of its own after the restart, on top of the common invariants. */
+  recovered?: (target: string, what: string) => Promise<void>;
+  /** Why it cannot run here (a missing program), or undefined. */
+  skip?: () => string | undefined;
 }
 
 const container = async (args: string[] = ['sleep', '1000']): Promise<string> => {
@@ -73,6 +91,22 @@ const OPERATIONS: Operation[] = [
   { name: 'cp out', setup: () => ran(), run: (c) => e.docker(['cp', `${c}:/w`, join(scratch, uniq('out'))]) },
   { name: 'export', setup: () => ran(), run: (c) => e.docker(['export', '-o', join(scratch, uniq('export')), c]) },
   { name: 'commit', setup: () => ran(), run: (c) => e.docker(['commit', c, uniq('flt-commit')]) },
+  {
+    name: 'pull',
+    skip: () => (registry ? undefined : 'docker-registry is not installed'),
+    // Not present before: every layer but busybox's is downloaded and unpacked in the kill window.
+    setup: async () => { await e.docker(['rmi', '-f', pullable]); return pullable; },
+    run: (name) => e.docker(['pull', name]),
+    recovered: async (name, what) => {
+      // No half layer: every layer folder is a committed one (it has its layer.json).
+      const halves = readdirSync(join(e.root, 'layers')).filter((d) => !existsSync(join(e.root, 'layers', d, 'layer.json')));
+      assert.deepEqual(halves, [], `${what}: layer folders without layer.json`);
+      const again = await e.docker(['pull', name]);
+      assert.equal(again.code, 0, `${what}: the pull again: ${again.stderr}`);
+      const run = await e.docker(['run', '--rm', '--network', 'none', name, 'cat', '/built']);
+      assert.equal(run.stdout, 'built\n', `${what}: the pulled image: ${run.stderr}`);
+    },
+  },
   { name: 'volume create', run: () => e.docker(['volume', 'create', uniq('flt-vol')]) },
   { name: 'volume rm', setup: async () => { const v = uniq('flt-vol'); await e.docker(['volume', 'create', v]); return v; }, run: (v) => e.docker(['volume', 'rm', v]) },
   { name: 'network create', run: () => e.docker(['network', 'create', uniq('flt-net')]) },
@@ -111,7 +145,9 @@ async function checkInvariants(what: string): Promise<void> {
 }
 
 for (const op of OPERATIONS) {
-  test(`kill -9 during ${op.name}: ${POINTS} point(s), seed ${SEED}`, opts, async () => {
+  test(`kill -9 during ${op.name}: ${POINTS} point(s), seed ${SEED}`, opts, async (t) => {
+    const why = op.skip?.();
+    if (why) return t.skip(why);
     for (let i = 0; i < POINTS; i++) {
       const delayMs = Math.floor(random() * 400);
       const what = `${op.name}, killed ${delayMs} ms in`;
@@ -121,6 +157,7 @@ for (const op of OPERATIONS) {
       await e.crash();
       await running;
       await e.restart();
+      await op.recovered?.(target, what);
       await checkInvariants(what);
     }
   });

@@ -1,5 +1,9 @@
 // docker push and docker pull against Debian's docker-registry on 127.0.0.1, through the image store.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../registry/helpers/local-registry.js';
@@ -98,5 +102,56 @@ test('a loopback registry that serves HTTPS (self-signed) works too, as with doc
     assert.equal((await d.docker(['rmi', name])).code, 0);
   } finally {
     await tls.stop();
+  }
+});
+
+test('an OCI image whose layers are zstd-compressed (made by skopeo) is pulled, stored, run and pushed again', async (t) => {
+  if (!registry) return t.skip(skip);
+  const skopeo = spawnSync('skopeo', ['--version']);
+  if (skopeo.status !== 0) {
+    if (process.env.CI === 'true') throw new Error('skopeo is not installed (apt-get install skopeo); CI must provide it');
+    return t.skip('skopeo is not installed');
+  }
+  const work = mkdtempSync(join(tmpdir(), 'berth-zstd-'));
+  try {
+    const saved = await d.docker(['save', '-o', join(work, 'bb.tar'), busybox]);
+    assert.equal(saved.code, 0, saved.stderr);
+    // Through an OCI layout: skopeo recompresses there, and --preserve-digests keeps the zstd blobs on the way up.
+    const layout = `oci:${join(work, 'layout')}:1`;
+    const name = `${registry.host}/berth/zstd:1`;
+    for (const args of [
+      ['copy', '--dest-compress', '--dest-compress-format', 'zstd', `docker-archive:${join(work, 'bb.tar')}`, layout],
+      ['copy', '--preserve-digests', '--dest-tls-verify=false', layout, `docker://${name}`],
+    ]) {
+      const r = spawnSync('skopeo', args, { encoding: 'utf8' });
+      assert.equal(r.status, 0, `skopeo ${args.join(' ')}: ${r.stderr}`);
+    }
+    const manifest = await (await fetch(`http://${registry.host}/v2/berth/zstd/manifests/1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json() as { layers: { mediaType: string }[] };
+    assert.deepEqual(manifest.layers.map((l) => l.mediaType), ['application/vnd.oci.image.layer.v1.tar+zstd']);
+
+    // A daemon without busybox's layer, so the zstd blob is downloaded and unpacked, not found by its diff ID.
+    const fresh = await startDaemon();
+    try {
+      const pull = await fresh.docker(['pull', name]);
+      assert.equal(pull.code, 0, pull.stderr);
+      assert.match(pull.stdout, /Pull complete/);
+      const run = await fresh.docker(['run', '--rm', name, 'sh', '-c', 'echo unpacked from zstd; ls /bin/busybox']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, 'unpacked from zstd\n/bin/busybox\n');
+      // The pulled image keeps its registry manifest and zstd blob: pushed again as it is.
+      assert.equal((await fresh.docker(['tag', name, `${registry.host}/berth/zstd-copy:1`])).code, 0);
+      const push = await fresh.docker(['push', `${registry.host}/berth/zstd-copy:1`]);
+      assert.equal(push.code, 0, push.stderr);
+      const copied = await (await fetch(`http://${registry.host}/v2/berth/zstd-copy/manifests/1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json() as { layers: { mediaType: string }[] };
+      assert.deepEqual(copied.layers.map((l) => l.mediaType), ['application/vnd.oci.image.layer.v1.tar+zstd']);
+      // docker save of it gives plain tar layers (decompressed on the way out).
+      const again = await fresh.docker(['save', '-o', join(work, 'zstd.tar'), name]);
+      assert.equal(again.code, 0, again.stderr);
+    } finally {
+      await fresh.stop();
+      fresh.cleanup();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 });

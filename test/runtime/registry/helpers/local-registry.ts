@@ -20,8 +20,11 @@ export interface LocalRegistryOptions {
   htpasswd?: { username: string; password: string };
   /** Keep the storage here instead of a fresh temp dir (the benchmark reuses its pushed image). */
   storageDir?: string;
-  /** Serve HTTPS with a self-signed certificate (made with openssl for 127.0.0.1). */
-  tls?: boolean;
+  /**
+   * Serve HTTPS: `true` with a self-signed certificate (made with openssl for 127.0.0.1), or with the
+   * given certificate and key; `clientCa` makes the registry demand a client certificate it signed.
+   */
+  tls?: boolean | { certificate: string; key: string; clientCa?: string };
 }
 
 /** `$BERTH_DOCKER_REGISTRY` (a path) overrides the search, e.g. to check the skip/fail path. */
@@ -65,12 +68,14 @@ export async function startLocalRegistry(binary: string, opts: LocalRegistryOpti
     await writeFile(join(dir, 'htpasswd'), `${opts.htpasswd.username}:${bcrypt.hashSync(opts.htpasswd.password, 5)}\n`);
   }
   let tls = '';
-  if (opts.tls) {
+  if (opts.tls === true) {
     const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
     const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr || made.error?.message}`);
     tls = `  tls:\n    certificate: ${cert}\n    key: ${key}\n`;
+  } else if (opts.tls) {
+    tls = `  tls:\n    certificate: ${opts.tls.certificate}\n    key: ${opts.tls.key}\n${opts.tls.clientCa ? `    clientcas:\n      - ${opts.tls.clientCa}\n` : ''}`;
   }
   const config = [
     'version: 0.1',
