@@ -88,7 +88,10 @@ async function openStores(options: DaemonOptions, mode: EngineMode): Promise<Sto
   setEngineRoot(options.root);
   const rootless = mode.rootless !== undefined;
   const settings = await registrySettings(options, rootless);
-  const registries = registryNetwork({ rootless, certsDir: options.registryCertsDir, insecureRegistries: settings.insecureRegistries, mirrors: settings.registryMirrors });
+  const registries = registryNetwork({
+    rootless, certsDir: options.registryCertsDir, insecureRegistries: settings.insecureRegistries, mirrors: settings.registryMirrors,
+    loopbackRelay: mode.rootless?.loopbackProxySocket,
+  });
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   // Mounts a killed daemon's requests left go first: emptying tmp/ would fail on them (EBUSY).
   await unmountRequestLeftovers(options.root, startLog);

@@ -13,7 +13,6 @@ import type { Agent, Dispatcher, ProxyAgent, buildConnector } from 'undici';
 import { RegistryError } from './errors.js';
 import { proxyFor, type ProxyConfig } from './proxy-choice.js';
 import type { RegistryTls } from './registry-tls.js';
-import { rootlessMode } from '../rootless/mode.js';
 import { connectThroughLoopbackProxy, isLoopbackHost } from '../rootless/loopback-proxy.js';
 
 export interface TransportTimeouts {
@@ -28,6 +27,8 @@ export interface TransportOptions {
   /** TLS of every connection this transport makes; without it, Node's roots and certificates checked. */
   tls?: RegistryTls;
   proxy?: ProxyConfig;
+  /** The rootless daemon's relay to the host's loopback (RegistryNetwork.loopbackRelay). */
+  loopbackRelay?: string;
 }
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -67,13 +68,14 @@ export class HttpTransport {
   private readonly tls: RegistryTls | undefined;
   private readonly proxy: ProxyConfig;
   private readonly dispatchers = new Map<string, Dispatcher>();
-  private readonly loopbackRelay = rootlessMode()?.loopbackProxySocket;
+  private readonly loopbackRelay: string | undefined;
 
   constructor(opts: TransportOptions = {}) {
     this.connectMs = opts.timeouts?.connectMs ?? 15_000;
     this.idleMs = opts.timeouts?.idleMs ?? 60_000;
     this.tls = opts.tls;
     this.proxy = opts.proxy ?? {};
+    this.loopbackRelay = opts.loopbackRelay;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {

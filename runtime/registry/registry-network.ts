@@ -17,6 +17,11 @@ export interface RegistryNetwork {
   /** `registry-mirrors`: tried in order for Docker Hub pulls before Docker Hub itself. */
   mirrors: string[];
   proxy: ProxyConfig;
+  /**
+   * A rootless daemon's relay to the host's loopback (slirp4netns cannot reach it): registries on
+   * 127.0.0.0/8 are asked through this socket.
+   */
+  loopbackRelay?: string;
 }
 
 /** Where dockerd looks for registry certificates: the same folders, so one setup serves both engines. */
@@ -32,6 +37,7 @@ export function registryNetwork(opts: Partial<RegistryNetwork> & { rootless?: bo
     insecureRegistries: opts.insecureRegistries ?? [],
     mirrors: opts.mirrors ?? [],
     proxy: opts.proxy ?? proxyConfigFromEnv(env),
+    ...(opts.loopbackRelay ? { loopbackRelay: opts.loopbackRelay } : {}),
   };
 }
 

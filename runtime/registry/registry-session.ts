@@ -8,7 +8,6 @@ import { HttpTransport, discardBody, type HttpRequest, type HttpResponse, type T
 import { registryNetwork, type RegistryNetwork } from './registry-network.js';
 import { registryTls } from './registry-tls.js';
 import type { RegistryCredentials } from './transfer-types.js';
-import { rootlessMode } from '../rootless/mode.js';
 
 export interface SessionRequest extends Omit<HttpRequest, 'url' | 'signal'> {
   /** A path under the registry origin (`/v2/...`) or an absolute URL (upload locations). */
@@ -128,9 +127,9 @@ export interface RegistryAccess {
 
 /** A transport with `endpoint`'s TLS settings (certs.d) and the network's proxies. */
 export async function openTransport(endpoint: RegistryEndpoint, access: RegistryAccess): Promise<HttpTransport> {
-  const network = access.network ?? registryNetwork({ rootless: rootlessMode() !== undefined });
+  const network = access.network ?? registryNetwork();
   const tls = await registryTls(network.certsDir, new URL(endpoint.origin).host, endpoint.insecure);
-  return new HttpTransport({ tls, proxy: network.proxy, ...(access.timeouts ? { timeouts: access.timeouts } : {}) });
+  return new HttpTransport({ tls, proxy: network.proxy, loopbackRelay: network.loopbackRelay, ...(access.timeouts ? { timeouts: access.timeouts } : {}) });
 }
 
 export function header(value: string | string[] | undefined): string | undefined {

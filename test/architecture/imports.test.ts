@@ -113,7 +113,5 @@ test('the daemon mode is read from the environment in main.ts only', () => {
     .filter((f) => !f.endsWith(path.join('runtime', 'main.ts')) && !f.includes(`${path.sep}rootless${path.sep}`))
     .filter((f) => /\brootlessMode\(/.test(fs.readFileSync(f, 'utf8')))
     .map((f) => path.relative(repo, f));
-  // Left until the registry transport takes the mode too.
-  const pending = ['runtime/registry/http-transport.ts'];
-  assert.deepEqual(readers.filter((f) => !pending.includes(f)), []);
+  assert.deepEqual(readers, []);
 });
