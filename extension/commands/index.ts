@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { userMessage } from '../errors.js';
 import { attachShell } from './attach-shell.js';
-import { buildImage } from './build-image.js';
+import { buildImage, buildImageWithOptions } from './build-image.js';
 import { commitContainer } from './commit-container.js';
 import type { EngineCtx, Handler } from './command-context.js';
 import { composeDown } from './compose-down.js';
@@ -75,6 +75,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
   'images.refresh': { always: refreshView('image') },
   'images.build': { enabled: buildImage },
+  'images.buildWithOptions': { enabled: buildImageWithOptions },
   'images.run': { enabled: runImage },
   'images.runInteractive': { enabled: runImageInteractive },
   'images.pull': { enabled: pullImage },
