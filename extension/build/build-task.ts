@@ -51,6 +51,8 @@ export function taskOptions(d: vscode.TaskDefinition, folder: string): { dockerf
   const dockerfile = path.resolve(folder, d.dockerfile);
   const dockerfileDir = path.dirname(dockerfile);
   const options = coerceOptions({ ...d, context: d.context !== undefined ? path.resolve(folder, d.context) : '.' }, defaultTag(path.basename(dockerfileDir)));
+  // Paths in a task are relative to the workspace folder, like "dockerfile" and "context".
+  options.secrets = options.secrets.map((s) => (s.src ? { id: s.id, src: path.resolve(folder, s.src) } : s));
   if (d.tag !== undefined) {
     const bad = checkImageReference(d.tag);
     if (bad) return `"tag": ${bad}`;
