@@ -20,6 +20,7 @@ import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
 import { EngineViewProvider } from './views/engine-view.js';
+import { RegistriesProvider } from './views/registries-view.js';
 import { ResourceViews } from './views/resource-views.js';
 
 export class Ctx implements vscode.Disposable {
@@ -36,6 +37,8 @@ export class Ctx implements vscode.Disposable {
   readonly languageClient: DockerfileLanguageClient;
   /** What pulls, pushes and builds send to registries: Berth's logins, then the docker CLI's. */
   readonly registryCredentials: RegistryCredentials;
+  /** The Registries view: registries browsed directly (not through the engine). */
+  readonly registries: RegistriesProvider;
   private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
@@ -57,6 +60,7 @@ export class Ctx implements vscode.Disposable {
       new DockerConfig(dockerConfigPath(process.env, os.homedir()), credentialHelperRunner(process.env)),
       (line) => this.engineLog.warn(line),
     );
+    this.registries = new RegistriesProvider(extension.globalState, this.registryCredentials);
     this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
     this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
     this.extCleanup.push(
@@ -74,6 +78,8 @@ export class Ctx implements vscode.Disposable {
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
+      this.registries,
+      vscode.window.createTreeView('berth.registries', { treeDataProvider: this.registries, showCollapseAll: true }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();
       }),

@@ -21,6 +21,9 @@ import { logOutOfRegistry } from './log-out-registry.js';
 import { prune } from './prune.js';
 import { pullImage } from './pull-image.js';
 import { pushImage } from './push-image.js';
+import {
+  addRepository, connectRegistry, copyDigest, copyReference, deleteTag, disconnectRegistry, inspectManifest, loadMore, pullTag, refreshRegistries,
+} from './registry-view-commands.js';
 import { removeContainer } from './remove-container.js';
 import { removeImage } from './remove-image.js';
 import { removeNetwork } from './remove-network.js';
@@ -91,6 +94,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
   'registry.logIn': { enabled: logInToRegistry },
   'registry.logOut': { always: logOutOfRegistry },
+
+  'registries.connect': { always: connectRegistry },
+  'registries.disconnect': { always: disconnectRegistry },
+  'registries.addRepository': { always: addRepository },
+  'registries.refresh': { always: refreshRegistries },
+  'registries.loadMore': { always: loadMore },
+  'registries.pullTag': { enabled: pullTag },
+  'registries.copyReference': { always: copyReference },
+  'registries.copyDigest': { always: copyDigest },
+  'registries.inspectManifest': { always: inspectManifest },
+  'registries.deleteTag': { always: deleteTag },
 
   'volumes.refresh': { always: refreshView('volume') },
   'volumes.inspect': { enabled: inspect('volume') },
