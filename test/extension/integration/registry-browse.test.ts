@@ -31,7 +31,7 @@ test('browse a docker-registry with basic auth: catalog, tags, details; wrong pa
   await docker.getImage('busybox:latest').tag({ repo, tag: 'one' });
   cleanup.push(() => docker.getImage(`${repo}:one`).remove());
   const auth = { username: USER, password: PASSWORD, serveraddress: registry.host };
-  const stream = await docker.getImage(`${repo}:one`).push({ authconfig: auth } as never);
+  const stream = (await docker.getImage(`${repo}:one`).push({ authconfig: auth })) as unknown as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
     const failed = err?.message ?? out.find((o) => o.error)?.error;
     if (failed) reject(new Error(failed));
