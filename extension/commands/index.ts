@@ -13,6 +13,7 @@ import { composeLogs } from './compose-logs.js';
 import { composeRestart } from './compose-restart.js';
 import { composeUp, composeUpSelect } from './compose-up.js';
 import { copyId } from './copy-id.js';
+import { clearFilter, filterView } from './filter-view.js';
 import { showImageHistory } from './image-history.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
@@ -75,6 +76,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.commit': { enabled: commitContainer },
   'containers.prune': { enabled: prune('containers') },
   'containers.groupBy': { always: groupContainersBy },
+  'containers.filter': { always: filterView('container') },
+  'containers.clearFilter': { always: clearFilter('container') },
 
   'images.refresh': { always: refreshView('image') },
   'images.build': { enabled: buildImage },
@@ -89,6 +92,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.history': { enabled: showImageHistory },
   'images.copyId': { enabled: copyId },
   'images.prune': { enabled: prune('images') },
+  'images.filter': { always: filterView('image') },
+  'images.clearFilter': { always: clearFilter('image') },
   'images.showDangling': { always: showDangling(true) },
   'images.hideDangling': { always: showDangling(false) },
 

@@ -2,10 +2,13 @@
 import type Dockerode from 'dockerode';
 import { containerTree, type ContainerGrouping, type ContainerSummary } from './container-nodes.js';
 import { ResourceTreeProvider } from './resource-tree.js';
+import { matchesWords, type ViewFilter } from './view-filter.js';
 import type { ViewNode } from './view-node.js';
 
 export class ContainersProvider extends ResourceTreeProvider<ContainerSummary> {
   protected readonly what = 'list containers';
+  /** The view's filter (Filter Containers...): engine filters plus words matched against names and images. */
+  filter: ViewFilter | undefined;
 
   constructor(client: () => Dockerode | undefined, private readonly grouping: () => ContainerGrouping) {
     super(client);
@@ -13,10 +16,11 @@ export class ContainersProvider extends ResourceTreeProvider<ContainerSummary> {
 
   protected async list(docker: Dockerode): Promise<ContainerSummary[]> {
     // size=false: sizes make the engine walk every container's files.
-    return (await docker.listContainers({ all: true, size: false })) as ContainerSummary[];
+    return (await docker.listContainers({ all: true, size: false, ...(this.filter ? { filters: this.filter.engine } : {}) })) as ContainerSummary[];
   }
 
   protected build(raw: ContainerSummary[]): ViewNode[] {
-    return containerTree(raw, this.grouping());
+    const shown = raw.filter((c) => matchesWords(this.filter, [...(c.Names ?? []), c.Image ?? '', ...Object.values(c.Labels ?? {})]));
+    return containerTree(shown, this.grouping());
   }
 }

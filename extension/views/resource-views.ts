@@ -7,6 +7,7 @@ import { ContainersProvider } from './containers-view.js';
 import { ImagesProvider } from './images-view.js';
 import { NetworksProvider } from './networks-view.js';
 import type { ResourceTreeProvider } from './resource-tree.js';
+import type { FilterKind, ViewFilter } from './view-filter.js';
 import type { ViewNode } from './view-node.js';
 import { VolumesProvider } from './volumes-view.js';
 
@@ -58,6 +59,20 @@ export class ResourceViews implements vscode.Disposable {
   /** The selection in a view, for commands run from the palette or a keybinding. */
   selection(kind: ResourceKind): readonly ViewNode[] {
     return this.views.get(kind)?.selection ?? [];
+  }
+
+  /** Filters the Containers or Images view (undefined clears it); the view's title says what is filtered. */
+  setFilter(kind: FilterKind, filter: ViewFilter | undefined): void {
+    const provider = kind === 'container' ? this.containers : this.images;
+    provider.filter = filter;
+    const view = this.views.get(kind);
+    if (view) view.description = filter ? `filter: ${filter.text}` : undefined;
+    void vscode.commands.executeCommand('setContext', `berth.${kind}s.filtered`, !!filter);
+    provider.refresh();
+  }
+
+  filterOf(kind: FilterKind): ViewFilter | undefined {
+    return (kind === 'container' ? this.containers : this.images).filter;
   }
 
   refresh(kinds: Iterable<ResourceKind>): void {

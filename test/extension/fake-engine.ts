@@ -29,6 +29,8 @@ export class FakeEngine {
   builds: { query: URLSearchParams; headers: Record<string, string | string[] | undefined>; contextBytes: number }[] = [];
   /** The JSON messages each build answers with. */
   buildReply: object[] = [{ stream: 'Step 1/1 : FROM busybox\n' }, { aux: { ID: 'sha256:' + 'ab'.repeat(32) } }, { stream: 'Successfully built abababababab\n' }];
+  /** The URLs of list calls, to check the filters a view sends. */
+  listQueries: string[] = [];
   /** How many times each list route was called. */
   calls = new Map<string, number>();
 
@@ -52,7 +54,10 @@ export class FakeEngine {
         res.end(JSON.stringify(body));
       };
       const route = url.split('?')[0];
-      const count = (): void => void this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
+      const count = (): void => {
+        this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
+        this.listQueries.push(url);
+      };
       if (route === '/containers/json') return count(), json(this.containers);
       if (route === '/images/json') return count(), json(this.images);
       if (route === '/volumes') return count(), json({ Volumes: this.volumes, Warnings: null });
