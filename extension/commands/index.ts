@@ -31,6 +31,7 @@ import { removeNetwork } from './remove-network.js';
 import { removeVolume } from './remove-volume.js';
 import { restartContainer } from './restart-container.js';
 import { runImage, runImageInteractive } from './run-image.js';
+import { runImageWithOptions } from './run-with-options.js';
 import { startContainer } from './start-container.js';
 import { stopContainer } from './stop-container.js';
 import { tagImage } from './tag-image.js';
@@ -84,6 +85,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.buildWithOptions': { enabled: buildImageWithOptions },
   'images.run': { enabled: runImage },
   'images.runInteractive': { enabled: runImageInteractive },
+  'images.runWithOptions': { enabled: runImageWithOptions },
   'images.pull': { enabled: pullImage },
   'images.tag': { enabled: tagImage },
   'images.push': { enabled: pushImage },

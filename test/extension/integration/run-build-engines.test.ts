@@ -13,6 +13,8 @@ import Dockerode from 'dockerode';
 import { defaultOptions, type BuildOptions } from '../../../extension/build/build-options.js';
 import { BuildFailure, runBuild, type BuildDeps, type BuildRoute } from '../../../extension/build/run-build.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
+import { teardownDaemonHost } from '../../helpers/host-teardown.js';
+import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
 import { ensureBaseImage } from '../../e2e/engine-fixtures.js';
 
@@ -38,6 +40,8 @@ let daemon: TestDaemon | undefined;
 
 after(async () => {
   await daemon?.stop();
+  // The daemon's bridge, iptables rules and cgroups go with it.
+  if (daemon) await teardownDaemonHost(daemon.root, netPrefixForRoot(daemon.root));
   daemon?.cleanup();
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
   for (const img of await docker.listImages().catch(() => [])) {
