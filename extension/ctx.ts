@@ -19,6 +19,7 @@ import { RegistryCredentials } from './registry/registry-credentials.js';
 import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js';
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
+import { StatsPanels } from './stats/stats-panel.js';
 import { EngineViewProvider } from './views/engine-view.js';
 import { RegistriesProvider } from './views/registries-view.js';
 import { ResourceViews } from './views/resource-views.js';
@@ -39,6 +40,8 @@ export class Ctx implements vscode.Disposable {
   readonly registryCredentials: RegistryCredentials;
   /** The Registries view: registries browsed directly (not through the engine). */
   readonly registries: RegistriesProvider;
+  /** Show Stats panels, one per container. */
+  readonly statsPanels = new StatsPanels();
   private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
@@ -79,6 +82,7 @@ export class Ctx implements vscode.Disposable {
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
       this.registries,
+      this.statsPanels,
       vscode.window.createTreeView('berth.registries', { treeDataProvider: this.registries, showCollapseAll: true }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();

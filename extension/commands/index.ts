@@ -32,6 +32,7 @@ import { removeVolume } from './remove-volume.js';
 import { restartContainer } from './restart-container.js';
 import { runImage, runImageInteractive } from './run-image.js';
 import { runImageWithOptions } from './run-with-options.js';
+import { showStats } from './show-stats.js';
 import { startContainer } from './start-container.js';
 import { stopContainer } from './stop-container.js';
 import { tagImage } from './tag-image.js';
@@ -70,6 +71,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.restart': { enabled: restartContainer },
   'containers.remove': { enabled: removeContainer },
   'containers.viewLogs': { enabled: viewLogs },
+  'containers.showStats': { enabled: showStats },
   'containers.attachShell': { enabled: attachShell },
   'containers.inspect': { enabled: inspect('container') },
   'containers.openInBrowser': { enabled: openInBrowser },
