@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BuiltImages } from './build/built-images.js';
 import { ENGINE_SETTINGS, readConfig } from './config.js';
 import { EngineConnection, type EngineEvent } from './engine/engine-connection.js';
 import { changedKinds } from './engine/resource-events.js';
@@ -20,6 +21,7 @@ import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
 import { StatsPanels } from './stats/stats-panel.js';
+import { CONTAINER_FILES_SCHEME, ContainerFileSystem, ContainerFilesView } from './files/container-files.js';
 import { EngineViewProvider } from './views/engine-view.js';
 import { RegistriesProvider } from './views/registries-view.js';
 import { ResourceViews } from './views/resource-views.js';
@@ -42,6 +44,8 @@ export class Ctx implements vscode.Disposable {
   readonly registries: RegistriesProvider;
   /** Show Stats panels, one per container. */
   readonly statsPanels = new StatsPanels();
+  /** The Container Files view (Browse Files) over a read-only file system of the archive API. */
+  readonly containerFiles: ContainerFilesView;
   private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
@@ -57,13 +61,16 @@ export class Ctx implements vscode.Disposable {
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
     this.views = new ResourceViews(() => this.connection?.client);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
-    this.historyDocuments = new HistoryDocuments(() => this.connection?.client);
+    const builtImages = new BuiltImages(extension.workspaceState);
+    this.historyDocuments = new HistoryDocuments(() => this.connection?.client, (id) => builtImages.find(id));
     this.registryCredentials = new RegistryCredentials(
       new BerthCredentials(extension.secrets),
       new DockerConfig(dockerConfigPath(process.env, os.homedir()), credentialHelperRunner(process.env)),
       (line) => this.engineLog.warn(line),
     );
     this.registries = new RegistriesProvider(extension.globalState, this.registryCredentials);
+    const containerFs = new ContainerFileSystem(() => this.connection?.client);
+    this.containerFiles = new ContainerFilesView(containerFs);
     this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
     this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
     this.extCleanup.push(
@@ -78,11 +85,14 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, this.inspectDocuments),
       this.historyDocuments,
       vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this.historyDocuments),
+      vscode.languages.registerDocumentLinkProvider({ scheme: HISTORY_SCHEME }, this.historyDocuments),
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
       this.registries,
       this.statsPanels,
+      this.containerFiles,
+      vscode.workspace.registerFileSystemProvider(CONTAINER_FILES_SCHEME, containerFs, { isReadonly: true, isCaseSensitive: true }),
       vscode.window.createTreeView('berth.registries', { treeDataProvider: this.registries, showCollapseAll: true }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();

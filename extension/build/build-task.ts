@@ -10,6 +10,7 @@ import type { Ctx } from '../ctx.js';
 import { DOCKERFILE_GLOB, isDockerfileName } from '../dockerfile-names.js';
 import { coerceOptions, optionProblems, parseSecretSpec, type BuildOptions } from './build-options.js';
 import { checkImageReference, defaultTag } from './dockerfile-steps.js';
+import { BuiltImages } from './built-images.js';
 import { BuildCancelled, BuildFailure, runBuild } from './run-build.js';
 
 export const BUILD_TASK_TYPE = 'berth-build';
@@ -148,6 +149,7 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
         text: (t) => this.writeEmitter.fire(t.replace(/\r?\n/g, '\r\n')),
         step: () => undefined,
       }, this.abort.signal);
+      if (result.imageId) await new BuiltImages(this.ctx.extension.workspaceState).record(result.imageId, { dockerfile, target: options.target });
       this.ctx.views.refresh(['image']);
       this.line(`\x1b[32mBuilt ${options.tag}${result.imageId ? ` (${result.imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''}\x1b[0m`);
       return 0;

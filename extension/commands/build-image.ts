@@ -8,6 +8,7 @@ import { defaultOptions, summarize, type BuildOptions } from '../build/build-opt
 import { contextDirOf, BuildCancelled, BuildFailure, runBuild, type BuildDeps } from '../build/run-build.js';
 import { checkImageReference, defaultTag } from '../build/dockerfile-steps.js';
 import { BuildOptionsMemory } from '../build/options-memory.js';
+import { BuiltImages } from '../build/built-images.js';
 import { targetAddress } from '../engine/engine-target.js';
 import type { EngineConnection } from '../engine/engine-connection.js';
 import type { Ctx } from '../ctx.js';
@@ -170,6 +171,7 @@ export async function buildWithProgress(e: EngineCtx, dockerfile: vscode.Uri, op
     }
     return;
   }
+  if (imageId) await new BuiltImages(e.ctx.extension.workspaceState).record(imageId, { dockerfile: dockerfile.fsPath, target: options.target });
   log.appendLine(`── Built ${tag}${imageId ? ` (${imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''} ──`);
   e.ctx.views.refresh(['image']);
   const picked = await vscode.window.showInformationMessage(`Built ${tag}.`, 'Run', 'Run Interactive');

@@ -12,6 +12,7 @@ import { composeDown } from './compose-down.js';
 import { composeLogs } from './compose-logs.js';
 import { composeRestart } from './compose-restart.js';
 import { composeUp, composeUpSelect } from './compose-up.js';
+import { browseFiles, downloadFile, refreshFiles } from './container-files.js';
 import { copyId } from './copy-id.js';
 import { clearFilter, filterView } from './filter-view.js';
 import { showImageHistory } from './image-history.js';
@@ -72,6 +73,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.remove': { enabled: removeContainer },
   'containers.viewLogs': { enabled: viewLogs },
   'containers.showStats': { enabled: showStats },
+  'containers.browseFiles': { enabled: browseFiles },
+  'containerFiles.download': { always: downloadFile },
+  'containerFiles.refresh': { always: refreshFiles },
   'containers.attachShell': { enabled: attachShell },
   'containers.inspect': { enabled: inspect('container') },
   'containers.openInBrowser': { enabled: openInBrowser },

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
 import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
-import { openQuickInput, waitForNotification, waitForProblem, waitForTerminalText } from './workbench-actions.js';
+import { contextMenu, openQuickInput, treeRow, waitForNotification, waitForProblem, waitForTerminalText } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const SECRET = 'e2e-secret-never-in-a-layer-91c';
@@ -52,6 +52,14 @@ async function pick(page: Page, title: RegExp | undefined, label: string): Promi
   const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   await row.click();
+}
+
+/** Answers VS Code's Go to Line box (Ctrl+G): `line:column`. */
+async function answerGoToLine(page: Page, where: string): Promise<void> {
+  const input = openQuickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(`:${where}`);
+  await input.press('Enter');
 }
 
 /** Fills the open input box titled `title` and presses Enter. */
@@ -125,6 +133,30 @@ for (const c of CASES) {
         await h.screenshot('tag-box-remembers');
         await box.locator('input.input').press('Enter');
         await waitForNotification(page, new RegExp(`^Built ${escapeRegExp(prefix)}:1\\.`), /^Could not build/, 5 * 60_000);
+      });
+
+      await t.test('Show Image History links the built layers to their Dockerfile lines', async () => {
+        await h.runCommand('Notifications: Clear All Notifications');
+        const repoRow = treeRow(page, 'Images', prefix);
+        await repoRow.waitFor({ state: 'visible', timeout: 60_000 });
+        if ((await repoRow.getAttribute('aria-expanded')) !== 'true') await repoRow.click();
+        const tagRow = page.locator(`.monaco-list[aria-label="Images"] .monaco-list-row[aria-label^="${prefix}:1,"]`).first();
+        await contextMenu(page, tagRow, 'Show Image History');
+        const editor = page.locator('.editor-group-container.active .monaco-editor');
+        await editor.getByText('CREATED BY links to the line', { exact: false }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        // The newest layer is the RUN --mount=type=secret step, line 4 of the Dockerfile.
+        const link = editor.locator('.view-line .detected-link').first();
+        await link.waitFor({ state: 'visible', timeout: 60_000 });
+        await h.screenshot('history-links');
+        // Open it from the keyboard (a click on a link is flaky while hovers come and go): the cursor into
+        // the CREATED BY column of the newest row, then "Open Link".
+        await editor.getByText('History of', { exact: false }).first().click();
+        await page.keyboard.press('Control+G');
+        await answerGoToLine(page, '4:60');
+        await h.runCommand('Open Link');
+        await page.locator('.editor-group-container.active .tab.active', { hasText: 'Dockerfile' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await page.locator('.statusbar-item', { hasText: /^Ln 4, Col 1$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await h.screenshot('history-link-opened');
       });
 
       await t.test('the berth-build task of tasks.json builds with its build arg and secret', async () => {

@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import Dockerode from 'dockerode';
 import { defaultOptions, type BuildOptions } from '../../../extension/build/build-options.js';
 import { BuildFailure, runBuild, type BuildDeps, type BuildRoute } from '../../../extension/build/run-build.js';
+import { historyLines } from '../../../extension/images/history-lines.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { teardownDaemonHost } from '../../helpers/host-teardown.js';
 import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
@@ -73,7 +74,10 @@ async function buildBoth(d: BuildDeps, route: BuildRoute, tag: string): Promise<
   const again = await runBuild(d, req({ secrets: [{ id: 'token', env: 'BERTH_TEST_TOKEN' }], noCache: true }), sink);
   assert.ok(again.imageId);
   assert.ok(steps.some((s) => /RUN --mount=type=secret,id=token/.test(s)), `steps: ${steps.join(' | ')}`);
-  const history = JSON.stringify(await d.docker.getImage(tag).history());
+  const entries = (await d.docker.getImage(tag).history()) as { CreatedBy: string }[];
+  const history = JSON.stringify(entries);
+  // Show Image History's links: the newest entries are the base stage's RUN, RUN and ARG lines.
+  assert.deepEqual(historyLines(entries.map((h) => h.CreatedBy), DOCKERFILE, 'base').slice(0, 4), [3, 2, 1, undefined], JSON.stringify(entries.map((h) => h.CreatedBy)));
   assert.ok(!history.includes(SECRET), 'the secret is in no history entry');
   assert.ok(!text.join('').includes(SECRET), 'the secret is not in the output');
   // A wrong secret fails the step, at its line (0-based 3).
