@@ -59,9 +59,9 @@ export class Ctx implements vscode.Disposable {
     this.buildLog = vscode.window.createOutputChannel('Berth Build');
     this.composeLog = vscode.window.createOutputChannel('Berth Compose');
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
-    this.views = new ResourceViews(() => this.connection?.client);
-    this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
     const builtImages = new BuiltImages(extension.workspaceState);
+    this.views = new ResourceViews(() => this.connection?.client, (id) => builtImages.find(id) !== undefined);
+    this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
     this.historyDocuments = new HistoryDocuments(() => this.connection?.client, (id) => builtImages.find(id));
     this.registryCredentials = new RegistryCredentials(
       new BerthCredentials(extension.secrets),

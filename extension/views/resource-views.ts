@@ -26,8 +26,11 @@ export class ResourceViews implements vscode.Disposable {
   private readonly views = new Map<ResourceKind, vscode.TreeView<ViewNode>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(client: () => Dockerode | undefined) {
-    this.containers = new ContainersProvider(client, containerGrouping);
+  constructor(client: () => Dockerode | undefined, builtHere: (imageId: string) => boolean = () => false) {
+    this.containers = new ContainersProvider(client, containerGrouping, () =>
+      vscode.workspace.getConfiguration('berth').get<boolean>('containers.workspaceOnly', false)
+        ? { folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), builtHere }
+        : undefined);
     this.images = new ImagesProvider(client, showDanglingImages);
     this.volumes = new VolumesProvider(client);
     this.networks = new NetworksProvider(client);
@@ -43,7 +46,7 @@ export class ResourceViews implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(GROUP_BY_SETTING)) this.containers.rebuild();
+        if (e.affectsConfiguration(GROUP_BY_SETTING) || e.affectsConfiguration('berth.containers.workspaceOnly')) this.containers.rebuild();
         if (e.affectsConfiguration(SHOW_DANGLING_SETTING)) {
           void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
           this.images.rebuild();

@@ -57,3 +57,23 @@ test('the Containers and Images views send the engine filters and match the word
   assert.equal((await images.getChildren()).length, 2);
   assert.equal(new URL(engine.listQueries.at(-1)!, 'http://x').searchParams.get('filters'), null);
 });
+
+test("workspace only: containers of images built here, and of Compose projects inside the workspace's folders", async () => {
+  const { isWorkspaceContainer } = await import('../../extension/views/workspace-containers.js');
+  const built = (id: string) => id.replace(/^sha256:/, '').startsWith('aaaa');
+  assert.ok(isWorkspaceContainer({ ImageID: 'sha256:aaaa11' }, ['/ws'], built));
+  assert.ok(isWorkspaceContainer({ ImageID: 'sha256:bbbb', Labels: { 'com.docker.compose.project.working_dir': '/ws/shop' } }, ['/ws'], built));
+  assert.ok(!isWorkspaceContainer({ ImageID: 'sha256:bbbb', Labels: { 'com.docker.compose.project.working_dir': '/other/shop' } }, ['/ws'], built));
+  assert.ok(!isWorkspaceContainer({ ImageID: 'sha256:bbbb', Labels: { 'com.docker.compose.project.working_dir': '/ws-sibling' } }, ['/ws'], built));
+  engine.containers = [
+    { Id: 'a'.repeat(64), Names: ['/mine'], Image: 'app', ImageID: 'sha256:aaaa', State: 'running', Status: 'Up', Created: 2, Labels: {}, Ports: [] },
+    { Id: 'b'.repeat(64), Names: ['/other'], Image: 'x', ImageID: 'sha256:cccc', State: 'running', Status: 'Up', Created: 1, Labels: {}, Ports: [] },
+  ];
+  const docker = new Dockerode({ socketPath: engine.socketPath });
+  let only = true;
+  const p = new ContainersProvider(() => docker, () => 'none', () => (only ? { folders: ['/ws'], builtHere: built } : undefined));
+  assert.deepEqual((await p.getChildren()).map((n) => n.label), ['mine']);
+  only = false;
+  p.rebuild();
+  assert.deepEqual((await p.getChildren()).map((n) => n.label), ['mine', 'other']);
+});
