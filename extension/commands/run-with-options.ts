@@ -2,11 +2,10 @@
 // as defaults, environment and env files, volumes and bind mounts, network, restart policy, --rm, a
 // command), remembered per image in the workspace's state; then create and start the container.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exposedPorts, localPortChecker } from '../run/port-plan.js';
 import {
-  checkEnv, checkName, coerceRunOptions, createBody, defaultRunOptions, optionProblems, parseEnvFile, parsePort, parseVolume, RESTART_POLICIES, type RunOptions,
+  checkEnv, checkName, coerceRunOptions, createBody, defaultRunOptions, optionProblems, parsePort, parseVolume, planHostPorts, readEnvFiles, RESTART_POLICIES, type RunOptions,
 } from '../run/run-options.js';
 import { showEngineError, targets, type EngineCtx, type Handler } from './command-context.js';
 import { editList } from './list-step.js';
@@ -36,30 +35,13 @@ export const runImageWithOptions = (e: EngineCtx): Handler => async (...args) =>
   if (!options) return;
   await state.update(KEY, { ...remembered, [image]: options });
   try {
-    const envFromFiles: string[] = [];
-    for (const f of options.envFiles) {
-      const file = path.resolve(baseDir(), f);
-      let text: string;
-      try {
-        text = await fs.promises.readFile(file, 'utf8');
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Could not run ${image}: the env file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}). Change it in Run with Options.`);
-        return;
-      }
-      envFromFiles.push(...parseEnvFile(text, process.env));
+    const envFromFiles = await readEnvFiles(options.envFiles, baseDir(), process.env, (f) => fs.promises.readFile(f, 'utf8'));
+    if (typeof envFromFiles === 'string') {
+      void vscode.window.showErrorMessage(`Could not run ${image}: ${envFromFiles}. Change it in Run with Options.`);
+      return;
     }
-    // Ports the user left open: the container's own number when it is free here, else any free one (a local engine only).
-    const hostPorts = new Map<string, string>();
     const local = e.connection.target.kind !== 'tcp' && e.connection.target.kind !== 'ssh';
-    if (local) {
-      for (const p of options.ports) {
-        const spec = parsePort(p);
-        if (typeof spec === 'string' || spec.hostPort) continue;
-        const wanted = Number(spec.containerPort.split('/')[0]);
-        const free = wanted >= 1024 && (await localPortChecker.isFree(wanted, spec.hostIp)) && ![...hostPorts.values()].includes(String(wanted));
-        hostPorts.set(spec.containerPort, String(free ? wanted : await localPortChecker.anyFree(spec.hostIp)));
-      }
-    }
+    const hostPorts = await planHostPorts(options, local ? localPortChecker : undefined);
     const body = createBody(image, options, baseDir(), envFromFiles, process.env, hostPorts);
     const container = await e.docker.createContainer(body);
     await container.start();

@@ -2,7 +2,7 @@
 // --rm, a command), checked as the CLI checks them and turned into the Engine API's create body.
 // No VS Code imports.
 import * as path from 'node:path';
-import { LOOPBACK } from './port-plan.js';
+import { LOOPBACK, type PortChecker } from './port-plan.js';
 
 export interface RunOptions {
   name?: string;
@@ -183,4 +183,35 @@ export function coerceRunOptions(raw: unknown, fallback: RunOptions): RunOptions
     autoRemove: o.autoRemove === true,
     command: str(o.command),
   };
+}
+
+/**
+ * Host ports for the ports the user left open: the container's own number when it is free here, else any
+ * free one. Only for a local engine (`checker`); a remote engine picks them itself.
+ */
+export async function planHostPorts(o: RunOptions, checker: PortChecker | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!checker) return out;
+  for (const p of o.ports) {
+    const spec = parsePort(p);
+    if (typeof spec === 'string' || spec.hostPort) continue;
+    const wanted = Number(spec.containerPort.split('/')[0]);
+    const free = wanted >= 1024 && ![...out.values()].includes(String(wanted)) && (await checker.isFree(wanted, spec.hostIp));
+    out.set(spec.containerPort, String(free ? wanted : await checker.anyFree(spec.hostIp)));
+  }
+  return out;
+}
+
+/** The env files' variables, read relative to `baseDir`; the reason when one cannot be read. */
+export async function readEnvFiles(files: readonly string[], baseDir: string, env: NodeJS.ProcessEnv, read: (file: string) => Promise<string>): Promise<string[] | string> {
+  const out: string[] = [];
+  for (const f of files) {
+    const file = path.resolve(baseDir, f);
+    try {
+      out.push(...parseEnvFile(await read(file), env));
+    } catch (err) {
+      return `the env file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    }
+  }
+  return out;
 }

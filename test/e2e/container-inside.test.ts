@@ -1,33 +1,53 @@
-// Issue 18 inside a container, on the bundled engine: Browse Files from the Containers view, open a
-// file from the Container Files view (read-only, its text in the editor), and Show Stats (a live panel
-// titled after the container).
+// Issue 18 inside a container, on the bundled engine: a `berth-run` task of tasks.json starts the
+// container; Browse Files from the Containers view, open a file from the Container Files view
+// (read-only, its text in the editor), and Show Stats (a live panel titled after the container).
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import Docker from 'dockerode';
 import { ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
-import { Harness } from './harness.js';
+import { Harness, SAMPLE } from './harness.js';
 import { requireE2e } from './prerequisites.js';
-import { contextMenu, editorLines, expandView, treeRow } from './workbench-actions.js';
+import { contextMenu, editorLines, expandView, openQuickInput, treeRow, waitForTerminalText } from './workbench-actions.js';
 import { treeOfView } from './workbench.js';
 
-test('Browse Files opens a file inside a running container; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
+test('a berth-run task starts a container; Browse Files opens a file inside it; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
   if (!(await requireE2e(t, { needsBundledEngine: true }))) return;
-  const h = await Harness.start({ name: 'container-inside' });
   const prefix = `berth-e2e-inside-${process.pid}`;
   const name = `${prefix}-box`;
+  const source = mkdtempSync(join(tmpdir(), 'berth-e2e-inside-src-'));
+  cpSync(SAMPLE, source, { recursive: true });
+  mkdirSync(join(source, '.vscode'), { recursive: true });
+  writeFileSync(join(source, '.vscode', 'tasks.json'), JSON.stringify({
+    version: '2.0.0',
+    tasks: [{
+      type: 'berth-run', label: 'run the box', image: 'busybox:latest', name, replace: true, env: ['GREETING=hello from inside'],
+      command: 'sh -c \'mkdir -p /srv && echo "$GREETING" > /srv/greeting.txt && trap "exit 0" TERM; while true; do sleep 1; done\'',
+      problemMatcher: [],
+    }],
+  }, null, 2));
+  const h = await Harness.start({ name: 'container-inside', workspaceSource: source, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   try {
     await h.openBerthView();
     await h.waitForTreeItem('Engine', 'State', /^running$/, 90_000);
     await ensureBaseImage(h.engineSocket);
-    const docker = new Docker({ socketPath: h.engineSocket });
-    const c = await docker.createContainer({ name, Image: 'busybox:latest', Cmd: ['sh', '-c', 'mkdir -p /srv && echo "hello from inside" > /srv/greeting.txt && trap "exit 0" TERM; while true; do sleep 1; done'] });
-    await c.start();
     const page = h.page;
+    await h.runCommand('Tasks: Run Task');
+    await openQuickInput(page).locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*run the box\s*$/ }) }).first().click();
+    await waitForTerminalText(page, new RegExp(`Started ${name} from busybox:latest`), 2 * 60_000);
+    const info = await new Docker({ socketPath: h.engineSocket }).getContainer(name).inspect();
+    assert.ok(info.State.Running);
+    assert.ok(info.Config.Env.includes('GREETING=hello from inside'));
     const row = treeRow(page, 'Containers', name);
     await row.waitFor({ state: 'visible', timeout: 60_000 });
 
     await contextMenu(page, row, 'Browse Files');
+    // The command reveals the view; its header then names the container. Expand it only if it still is not.
+    await page.locator('.part.sidebar .pane-header').filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(500);
     await expandView(page, 'Container Files');
     const srv = treeRow(page, 'Container Files', 'srv');
     await scrollTo(page, 'Container Files', srv);
@@ -50,6 +70,7 @@ test('Browse Files opens a file inside a running container; Show Stats opens its
   } finally {
     await removeByPrefix(h.engineSocket, prefix).catch(() => undefined);
     await h.close();
+    rmSync(source, { recursive: true, force: true });
   }
 });
 

@@ -84,3 +84,18 @@ test('Run with Options: the menu sets name, env and --rm; the answers are rememb
   await runImageWithOptions(e)(node);
   assert.deepEqual(created[1], created[0]);
 });
+
+test('the berth-run task definition: checked, with paths from the workspace folder', async () => {
+  const { runTaskOptions } = await import('../../extension/run/run-task.js');
+  const ok = runTaskOptions({ type: 'berth-run', image: 'app:dev', name: 'app', replace: true, ports: ['3000'], volumes: ['./src:/src:ro'], remove: true }, '/ws');
+  assert.ok(typeof ok !== 'string');
+  assert.equal(ok.image, 'app:dev');
+  assert.equal(ok.replace, true);
+  assert.equal(ok.options.autoRemove, true);
+  assert.deepEqual(createBody(ok.image, ok.options, '/ws', [], {}).HostConfig.Binds, ['/ws/src:/src:ro']);
+  assert.match(runTaskOptions({ type: 'berth-run' }, '/ws') as string, /"image" \(the image to run\) is required/);
+  assert.match(runTaskOptions({ type: 'berth-run', image: 'x', ports: 'all' }, '/ws') as string, /"ports" must be a list of strings/);
+  assert.match(runTaskOptions({ type: 'berth-run', image: 'x', replace: true }, '/ws') as string, /"replace" needs a "name"/);
+  assert.match(runTaskOptions({ type: 'berth-run', image: 'x', restart: 'sometimes' }, '/ws') as string, /"restart" must be no, always/);
+  assert.match(runTaskOptions({ type: 'berth-run', image: 'x', ports: ['80:http'] }, '/ws') as string, /is not a port/);
+});
