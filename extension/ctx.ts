@@ -92,7 +92,7 @@ export class Ctx implements vscode.Disposable {
       this.registries,
       this.statsPanels,
       this.containerFiles,
-      vscode.workspace.registerFileSystemProvider(CONTAINER_FILES_SCHEME, containerFs, { isReadonly: true, isCaseSensitive: true }),
+      vscode.workspace.registerFileSystemProvider(CONTAINER_FILES_SCHEME, containerFs, { isCaseSensitive: true }),
       vscode.window.createTreeView('berth.registries', { treeDataProvider: this.registries, showCollapseAll: true }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();

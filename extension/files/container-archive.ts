@@ -1,7 +1,8 @@
 // A container's files through the Engine API, for the Container Files view: a path's stat (the
 // X-Docker-Container-Path-Stat header of HEAD /containers/{id}/archive), a file's bytes (the one-entry
-// tar of GET /containers/{id}/archive, refused over a size limit), and a folder's entries (`ls` through
-// exec while the container runs; the folder's tar, read for its headers only, while it is stopped).
+// tar of GET /containers/{id}/archive, refused over a size limit), a folder's entries (`ls` through
+// exec while the container runs; the folder's tar, read for its headers only, while it is stopped), and
+// a save (a one-entry tar through PUT /containers/{id}/archive, keeping the file's mode and owner).
 // No VS Code imports.
 import type Dockerode from 'dockerode';
 import type { IncomingMessage } from 'node:http';
@@ -177,4 +178,51 @@ async function listByArchive(docker: Dockerode, id: string, path: string): Promi
     extract.on('error', reject);
     res.pipe(extract);
   });
+}
+
+/** The tar header the engine gives a file now (mode, owner), or undefined when there is no such file. */
+async function currentHeader(docker: Dockerode, id: string, path: string): Promise<tar.Header | undefined> {
+  let res: IncomingMessage;
+  try {
+    res = await dial(docker, 'GET', id, path);
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+  return new Promise((resolve, reject) => {
+    const extract = tar.extract();
+    let header: tar.Header | undefined;
+    extract.on('entry', (h, stream, next) => {
+      header ??= h;
+      stream.on('end', next);
+      stream.resume();
+    });
+    extract.on('finish', () => resolve(header));
+    extract.on('error', reject);
+    res.pipe(extract);
+  });
+}
+
+/**
+ * Writes `content` to `path` in the container (running or stopped) through PUT /archive, keeping the
+ * mode and owner the file has; a new file gets 0644 and root. The folder must exist.
+ */
+export async function writeContainerFile(docker: Dockerode, id: string, path: string, content: Buffer): Promise<void> {
+  if (content.length > MAX_FILE_BYTES) throw new ContainerFileError(`Berth writes files up to ${MAX_FILE_BYTES / 1024 / 1024} MB into a container.`, 'TooLarge');
+  const before = await currentHeader(docker, id, path).catch((err: unknown) => notFound(err, path));
+  if (before?.type === 'directory') throw new ContainerFileError(`${path} is a folder.`, 'Unavailable');
+  const slash = path.lastIndexOf('/');
+  const dir = slash > 0 ? path.slice(0, slash) : '/';
+  const name = path.slice(slash + 1);
+  const pack = tar.pack();
+  pack.entry({ name, mode: before?.mode ?? 0o644, uid: before?.uid ?? 0, gid: before?.gid ?? 0, mtime: new Date(), size: content.length, type: 'file' }, content);
+  pack.finalize();
+  try {
+    await docker.getContainer(id).putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
+  } catch (err) {
+    const e = err as { statusCode?: number; message?: string };
+    if (e.statusCode === 404) throw new ContainerFileError(`The folder ${dir} does not exist (any more) in the container.`, 'NotFound');
+    if (e.statusCode === 403) throw new ContainerFileError(`The container's file system is read-only; ${path} cannot be saved.`, 'Unavailable');
+    throw new ContainerFileError(`Could not save ${path}: ${e.message ?? String(err)}`, 'Unavailable');
+  }
 }

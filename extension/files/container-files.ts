@@ -1,6 +1,7 @@
-// Container Files: a read-only file system (`berth-container://<container id>/path`) over the archive
-// API, and the "Container Files" view that browses it for the container picked with Browse Files.
-// Files open read-only in editors; Download copies one out. The archive code loads on first use.
+// Container Files: a file system (`berth-container://<container id>/path`) over the archive API, and
+// the "Container Files" view that browses it for the container picked with Browse Files. Files open in
+// editors and a save writes back through PUT /archive (mode and owner kept); Download copies one out.
+// Creating, deleting and renaming are not offered. The archive code loads on first use.
 import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
 import type { DirEntry } from './container-archive.js';
@@ -39,7 +40,7 @@ export class ContainerFileSystem implements vscode.FileSystemProvider {
     try {
       const st = await statPath(this.docker(), uri.authority, uri.path || '/');
       const type = st.kind === 'directory' ? vscode.FileType.Directory : st.kind === 'symlink' ? vscode.FileType.File | vscode.FileType.SymbolicLink : vscode.FileType.File;
-      return { type, ctime: st.mtime, mtime: st.mtime, size: st.size, permissions: vscode.FilePermission.Readonly };
+      return { type, ctime: st.mtime, mtime: st.mtime, size: st.size };
     } catch (err) {
       throw await toFsError(err, uri);
     }
@@ -74,15 +75,25 @@ export class ContainerFileSystem implements vscode.FileSystemProvider {
   }
 
   private readOnly(): never {
-    throw vscode.FileSystemError.NoPermissions('Files inside a container open read-only in Berth; use Download, or a shell in the container, to change them.');
+    throw vscode.FileSystemError.NoPermissions('Berth edits existing files inside a container; create, delete or rename them from a shell in the container.');
   }
 
   createDirectory(): void {
     this.readOnly();
   }
 
-  writeFile(): void {
-    this.readOnly();
+  async writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    const { statPath, writeContainerFile } = await archive();
+    const docker = this.docker();
+    const exists = await statPath(docker, uri.authority, uri.path).then(() => true, () => false);
+    if (!exists && !options.create) throw vscode.FileSystemError.FileNotFound(uri);
+    if (exists && !options.overwrite) throw vscode.FileSystemError.FileExists(uri);
+    try {
+      await writeContainerFile(docker, uri.authority, uri.path, Buffer.from(content));
+    } catch (err) {
+      throw await toFsError(err, uri);
+    }
+    this.emitter.fire([{ type: exists ? vscode.FileChangeType.Changed : vscode.FileChangeType.Created, uri }]);
   }
 
   delete(): void {

@@ -1,6 +1,6 @@
 // Issue 18 inside a container, on the bundled engine: a `berth-run` task of tasks.json starts the
 // container; Browse Files from the Containers view, open a file from the Container Files view
-// (read-only, its text in the editor), and Show Stats (a live panel titled after the container).
+// (its text in the editor; edited, saved, and read back inside the container), and Show Stats (a live panel titled after the container).
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { requireE2e } from './prerequisites.js';
 import { contextMenu, editorLines, expandView, openQuickInput, treeRow, waitForTerminalText } from './workbench-actions.js';
 import { treeOfView } from './workbench.js';
 
-test('a berth-run task starts a container; Browse Files opens a file inside it; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
+test('a berth-run task starts a container; Browse Files opens a file inside it, an edit is saved into it; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
   if (!(await requireE2e(t, { needsBundledEngine: true }))) return;
   const prefix = `berth-e2e-inside-${process.pid}`;
   const name = `${prefix}-box`;
@@ -59,6 +59,21 @@ test('a berth-run task starts a container; Browse Files opens a file inside it; 
     await page.locator('.editor-group-container.active .view-lines').getByText('hello from inside').first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal((await editorLines(page))[0], 'hello from inside');
     await h.screenshot('container-file-open');
+    // Edit and save: the container reads the new text (PUT /archive).
+    await page.locator('.editor-group-container.active .view-lines').getByText('hello from inside').first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(', edited in VS Code');
+    await page.keyboard.press('Control+S');
+    const failed = page.locator('.notification-list-item-message', { hasText: /Failed to save/ }).first();
+    if (await failed.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+      throw new Error(`the save failed: ${await failed.getAttribute('aria-label') ?? await failed.innerText()}`);
+    }
+    const box = new Docker({ socketPath: h.engineSocket }).getContainer(name);
+    const exec = await box.exec({ Cmd: ['cat', '/srv/greeting.txt'], AttachStdout: true, AttachStderr: true });
+    const out: Buffer[] = [];
+    await new Promise<void>((resolve) => void exec.start({}).then((st) => { st.on('data', (d: Buffer) => out.push(d)); st.on('end', () => resolve()); }));
+    assert.match(Buffer.concat(out).toString(), /hello from inside, edited in VS Code/);
+    await h.screenshot('container-file-saved');
 
     await contextMenu(page, row, 'Show Stats');
     await page.locator('.editor-group-container.active .tab.active', { hasText: `Stats: ${name}` }).first().waitFor({ state: 'visible', timeout: 30_000 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import Dockerode from 'dockerode';
-import { ContainerFileError, listContainerDir, readContainerFile, statPath } from '../../../extension/files/container-archive.js';
+import { ContainerFileError, listContainerDir, readContainerFile, statPath, writeContainerFile } from '../../../extension/files/container-archive.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
 import { teardownDaemonHost } from '../../helpers/host-teardown.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
@@ -41,6 +41,16 @@ async function browse(docker: Dockerode, name: string): Promise<void> {
     assert.equal((await statPath(docker, c.id, '/srv')).kind, 'directory');
     await assert.rejects(readContainerFile(docker, c.id, '/srv/x.txt', 3), (err: unknown) => err instanceof ContainerFileError && err.code === 'TooLarge' && /Berth opens files up to/.test(err.message));
     await assert.rejects(readContainerFile(docker, c.id, '/srv/gone.txt'), (err: unknown) => err instanceof ContainerFileError && err.code === 'NotFound');
+    // A save: the new text through PUT /archive, read back by the container itself; mode and owner kept.
+    const exec = await c.exec({ Cmd: ['sh', '-c', 'chown 1000:1000 /srv/x.txt && chmod 600 /srv/x.txt'], AttachStdout: true });
+    await new Promise<void>((resolve) => void exec.start({}).then((s) => { s.on('end', () => resolve()); s.resume(); }));
+    await writeContainerFile(docker, c.id, '/srv/x.txt', Buffer.from('edited in VS Code\n'));
+    const cat = await c.exec({ Cmd: ['sh', '-c', 'cat /srv/x.txt; stat -c "%a %u:%g" /srv/x.txt'], AttachStdout: true, AttachStderr: true });
+    const out: Buffer[] = [];
+    await new Promise<void>((resolve) => void cat.start({}).then((s) => { s.on('data', (d: Buffer) => out.push(d)); s.on('end', () => resolve()); }));
+    assert.match(Buffer.concat(out).toString(), /edited in VS Code\n[\s\S]*600 1000:1000/);
+    await assert.rejects(writeContainerFile(docker, c.id, '/nope/x.txt', Buffer.from('x')), (err: unknown) => err instanceof ContainerFileError && err.code === 'NotFound');
+    await writeContainerFile(docker, c.id, '/srv/x.txt', Buffer.from('hello\n'));
     // Stopped: the same listing from the folder's tar.
     await c.kill();
     await c.wait();
