@@ -1,4 +1,4 @@
-// Issue 18's Registries view on the bundled engine: a local docker-registry with htpasswd auth holds
+// Issue 18's Registries view on the bundled engine and on Docker Engine: a local docker-registry with htpasswd auth holds
 // an image; "Berth: Log In to Registry" (kept in Berth's secret storage) makes the registry appear in
 // the view; its repository and tag (with digest, size and age) are browsed with that login; the local
 // copy is removed and "Pull" on the tag brings it back through the engine.
@@ -9,27 +9,41 @@ import type { Page } from 'playwright-core';
 import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../runtime/registry/helpers/local-registry.js';
 import { BASE_IMAGE, ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
-import { requireE2e } from './prerequisites.js';
+import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
 import { contextMenu, expandView, openQuickInput, treeRow, waitForNotification } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const USER = 'berth-view';
 const PASSWORD = 'view-pw-not-logged-8';
 
-test('Registries view: log in, browse the registry to a tag with its digest, pull it from the view', { timeout: 15 * 60_000 }, async (t) => {
-  if (!(await requireE2e(t, { needsBundledEngine: true }))) return;
+interface EngineCase {
+  title: string;
+  name: string;
+  engine?: string;
+  needs: E2eNeeds;
+}
+
+const CASES: EngineCase[] = [
+  { title: 'the bundled engine', name: 'registries-view', needs: { needsBundledEngine: true } },
+  { title: 'Docker Engine', name: 'registries-view-docker', engine: 'docker', needs: { needsDocker: true } },
+];
+
+for (const c of CASES) {
+test(`Registries view on ${c.title}: log in, browse the registry to a tag with its digest, pull it from the view`, { timeout: 15 * 60_000 }, async (t) => {
+  if (!(await requireE2e(t, c.needs))) return;
   const binary = registryOrSkip();
   if ('skip' in binary) return void t.skip(binary.skip);
   const registry: LocalRegistry = await startLocalRegistry(binary.binary, { htpasswd: { username: USER, password: PASSWORD } });
-  const h = await Harness.start({ name: 'registries-view' });
+  const h = await Harness.start({ name: c.name, engine: c.engine });
   const prefix = `berth-e2e-regview-${process.pid}`;
   const repository = `${prefix}/busybox`;
   const ref = `${registry.host}/${repository}:view`;
-  const docker = new Docker({ socketPath: h.engineSocket });
+  const socket = c.engine === 'docker' ? DOCKER_SOCKET : h.engineSocket;
+  const docker = new Docker({ socketPath: socket });
   try {
     await h.openBerthView();
     await h.waitForTreeItem('Engine', 'State', /^running$/, 90_000);
-    await ensureBaseImage(h.engineSocket);
+    await ensureBaseImage(socket);
     await docker.getImage(BASE_IMAGE).tag({ repo: `${registry.host}/${repository}`, tag: 'view' });
     const pushed = (await docker.getImage(ref).push({ authconfig: { username: USER, password: PASSWORD, serveraddress: registry.host } })) as unknown as NodeJS.ReadableStream;
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(pushed, (err: Error | null, out: { error?: string }[]) => {
@@ -58,11 +72,12 @@ test('Registries view: log in, browse the registry to a tag with its digest, pul
     const image = await docker.getImage(ref).inspect();
     assert.ok(image.Id);
   } finally {
-    await removeByPrefix(h.engineSocket, prefix).catch(() => undefined);
+    await removeByPrefix(socket, prefix).catch(() => undefined);
     await h.close();
     await registry.stop().catch(() => undefined);
   }
 });
+}
 
 async function logIn(h: Harness, host: string): Promise<void> {
   const page: Page = h.page;
