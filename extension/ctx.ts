@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BuiltImages } from './build/built-images.js';
 import { ENGINE_SETTINGS, readConfig } from './config.js';
 import { EngineConnection, type EngineEvent } from './engine/engine-connection.js';
 import { changedKinds } from './engine/resource-events.js';
@@ -19,7 +20,10 @@ import { RegistryCredentials } from './registry/registry-credentials.js';
 import { HistoryDocuments, HISTORY_SCHEME } from './inspect/history-documents.js';
 import { InspectDocuments, INSPECT_SCHEME } from './inspect/inspect-documents.js';
 import { DockerfileLanguageClient } from './language-client.js';
+import { StatsPanels } from './stats/stats-panel.js';
+import { CONTAINER_FILES_SCHEME, ContainerFileSystem, ContainerFilesView } from './files/container-files.js';
 import { EngineViewProvider } from './views/engine-view.js';
+import { RegistriesProvider } from './views/registries-view.js';
 import { ResourceViews } from './views/resource-views.js';
 
 export class Ctx implements vscode.Disposable {
@@ -36,6 +40,12 @@ export class Ctx implements vscode.Disposable {
   readonly languageClient: DockerfileLanguageClient;
   /** What pulls, pushes and builds send to registries: Berth's logins, then the docker CLI's. */
   readonly registryCredentials: RegistryCredentials;
+  /** The Registries view: registries browsed directly (not through the engine). */
+  readonly registries: RegistriesProvider;
+  /** Show Stats panels, one per container. */
+  readonly statsPanels = new StatsPanels();
+  /** The Container Files view (Browse Files) over a read-only file system of the archive API. */
+  readonly containerFiles: ContainerFilesView;
   private readonly languageLog: vscode.LogOutputChannel;
   private readonly extCleanup: vscode.Disposable[] = [];
   private connection: EngineConnection | undefined;
@@ -49,14 +59,18 @@ export class Ctx implements vscode.Disposable {
     this.buildLog = vscode.window.createOutputChannel('Berth Build');
     this.composeLog = vscode.window.createOutputChannel('Berth Compose');
     this.buildDiagnostics = vscode.languages.createDiagnosticCollection('berth-build');
-    this.views = new ResourceViews(() => this.connection?.client);
+    const builtImages = new BuiltImages(extension.workspaceState);
+    this.views = new ResourceViews(() => this.connection?.client, (id) => builtImages.find(id) !== undefined);
     this.inspectDocuments = new InspectDocuments(() => this.connection?.client);
-    this.historyDocuments = new HistoryDocuments(() => this.connection?.client);
+    this.historyDocuments = new HistoryDocuments(() => this.connection?.client, (id) => builtImages.find(id));
     this.registryCredentials = new RegistryCredentials(
       new BerthCredentials(extension.secrets),
       new DockerConfig(dockerConfigPath(process.env, os.homedir()), credentialHelperRunner(process.env)),
       (line) => this.engineLog.warn(line),
     );
+    this.registries = new RegistriesProvider(extension.globalState, this.registryCredentials);
+    const containerFs = new ContainerFileSystem(() => this.connection?.client);
+    this.containerFiles = new ContainerFilesView(containerFs);
     this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
     this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
     this.extCleanup.push(
@@ -71,9 +85,15 @@ export class Ctx implements vscode.Disposable {
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, this.inspectDocuments),
       this.historyDocuments,
       vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this.historyDocuments),
+      vscode.languages.registerDocumentLinkProvider({ scheme: HISTORY_SCHEME }, this.historyDocuments),
       this.engineView,
       this.statusBar,
       vscode.window.registerTreeDataProvider('berth.engine', this.engineView),
+      this.registries,
+      this.statsPanels,
+      this.containerFiles,
+      vscode.workspace.registerFileSystemProvider(CONTAINER_FILES_SCHEME, containerFs, { isCaseSensitive: true }),
+      vscode.window.createTreeView('berth.registries', { treeDataProvider: this.registries, showCollapseAll: true }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (ENGINE_SETTINGS.some((s) => e.affectsConfiguration(s))) void this.reconnect();
       }),

@@ -25,10 +25,12 @@ export function buildSecretsHeaders(input: BuildSecretsInput): Record<string, st
 /** dockerode's buildImage with the secret headers added: the reply is the same JSON message stream. */
 export function buildImageWithSecrets(
   docker: Docker, context: NodeJS.ReadableStream, query: Record<string, unknown>, input: BuildSecretsInput,
+  /** X-Registry-Config, pre-encoded (registry-credentials.ts): the logins FROM may need. */
+  registryconfig?: { base64: string },
 ): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     docker.modem.dial({
-      path: '/build?', method: 'POST', file: context, options: query, isStream: true,
+      path: '/build?', method: 'POST', file: context, options: query, isStream: true, registryconfig,
       headers: { 'Content-Type': 'application/tar', ...buildSecretsHeaders(input) },
       statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
     }, (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as NodeJS.ReadableStream)));

@@ -1,13 +1,20 @@
-// Build Image: the Dockerfile's folder as context (tar made here, honouring .dockerignore), a tag that
-// defaults to the folder name, the current step in a progress notification, the full log in the
-// "Berth Build" output, and on failure a diagnostic on the failing line of the Dockerfile.
+// Build Image: a tag box (Enter builds with the options remembered for this Dockerfile; its gear
+// button opens the options step), and Build Image with Options (the options step first). The current
+// step shows in a progress notification, the full log in the "Berth Build" output, and on failure a
+// diagnostic marks the failing line of the Dockerfile. How the build runs on each engine: run-build.ts.
 import * as path from 'node:path';
-import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
-import { checkImageReference, defaultTag, failingLine, parseStep, type BuildStep } from '../build/dockerfile-steps.js';
-import { readJsonMessages } from '../engine/json-messages.js';
+import { defaultOptions, summarize, type BuildOptions } from '../build/build-options.js';
+import { contextDirOf, BuildCancelled, BuildFailure, runBuild, type BuildDeps } from '../build/run-build.js';
+import { checkImageReference, defaultTag } from '../build/dockerfile-steps.js';
+import { BuildOptionsMemory } from '../build/options-memory.js';
+import { BuiltImages } from '../build/built-images.js';
+import { targetAddress } from '../engine/engine-target.js';
+import type { EngineConnection } from '../engine/engine-connection.js';
+import type { Ctx } from '../ctx.js';
 import { DOCKERFILE_GLOB, isDockerfileDocument } from '../dockerfile-names.js';
 import { userMessage } from '../errors.js';
+import { buildOptionsStep } from './build-options-step.js';
 import type { EngineCtx, Handler } from './command-context.js';
 
 async function chooseDockerfile(args: readonly unknown[]): Promise<vscode.Uri | undefined> {
@@ -27,79 +34,126 @@ async function chooseDockerfile(args: readonly unknown[]): Promise<vscode.Uri | 
   return picked?.uri;
 }
 
+/** The Dockerfile's text as it will be built: an unsaved editor is saved first. */
+export async function dockerfileSource(dockerfile: vscode.Uri): Promise<string> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dockerfile.toString());
+  if (doc?.isDirty) await doc.save();
+  return doc?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(dockerfile)).toString('utf8');
+}
+
+/** What run-build needs from the connected engine and from Berth's settings and logins. */
+export function buildDeps(ctx: Ctx, connection: EngineConnection, docker: EngineCtx['docker']): BuildDeps {
+  const info = connection.status.state === 'running' ? connection.status.info : undefined;
+  const target = connection.target;
+  const creds = ctx.registryCredentials;
+  return {
+    docker,
+    engine: {
+      product: info?.product ?? 'Docker Engine',
+      os: info?.os ?? '',
+      dockerHost: target.kind === 'tcp' || target.kind === 'ssh' ? target.url : `unix://${targetAddress(target)}`,
+    },
+    dockerCli: vscode.workspace.getConfiguration('berth').get<string>('build.dockerCli', 'docker').trim() || 'docker',
+    env: process.env,
+    credentials: {
+      berthLogins: async () => (await creds.berth.registries()).length,
+      all: () => creds.all(),
+      registryConfig: () => creds.buildRegistryConfig(),
+      dockerConfigDir: path.dirname(creds.dockerConfig.file),
+    },
+  };
+}
+
+function memoryOf(ctx: Ctx): BuildOptionsMemory {
+  return new BuildOptionsMemory(ctx.extension.workspaceState);
+}
+
+const memoryKey = (dockerfile: vscode.Uri): string => vscode.workspace.asRelativePath(dockerfile, true);
+
+function startingOptions(ctx: Ctx, dockerfile: vscode.Uri): BuildOptions {
+  const tag = defaultTag(path.basename(path.dirname(dockerfile.fsPath)));
+  return memoryOf(ctx).get(memoryKey(dockerfile), tag) ?? defaultOptions(tag);
+}
+
+/** The tag box. Resolves with the options to build with, or undefined when the user backs out. */
+function askTag(title: string, dockerfile: vscode.Uri, source: string, start: BuildOptions): Promise<BuildOptions | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    const optionsButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Build Options (build args, target, secrets, no-cache...)' };
+    const context = contextDirOf({ dockerfile: dockerfile.fsPath, source, options: start });
+    const summary = summarize(start);
+    box.title = title;
+    box.value = start.tag;
+    box.prompt = `Image name and tag (context: ${vscode.workspace.asRelativePath(context) || context}).${summary ? ` Options: ${summary}.` : ''} The gear button changes the build options.`;
+    box.buttons = [optionsButton];
+    box.ignoreFocusOut = true;
+    let settled = false;
+    const finish = (v: BuildOptions | undefined | Promise<BuildOptions | undefined>): void => {
+      if (settled) return;
+      settled = true;
+      box.dispose();
+      resolve(v);
+    };
+    box.onDidChangeValue((v) => (box.validationMessage = checkImageReference(v)));
+    box.onDidAccept(() => {
+      if (checkImageReference(box.value)) return;
+      finish({ ...start, tag: box.value.trim() });
+    });
+    box.onDidTriggerButton(() => finish(buildOptionsStep(`${title}: options`, source, { ...start, tag: checkImageReference(box.value) ? start.tag : box.value.trim() })));
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
 export const buildImage = (e: EngineCtx): Handler => async (...args) => {
   const dockerfile = await chooseDockerfile(args);
   if (!dockerfile) return;
-  const contextDir = path.dirname(dockerfile.fsPath);
-  const tag = await vscode.window.showInputBox({
-    title: `Build ${vscode.workspace.asRelativePath(dockerfile)}`,
-    prompt: `Image name and tag (context: ${vscode.workspace.asRelativePath(contextDir) || contextDir})`,
-    value: defaultTag(path.basename(contextDir)),
-    validateInput: checkImageReference,
-  });
-  if (!tag) return;
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dockerfile.toString());
-  if (doc?.isDirty) await doc.save();
-  const source = doc?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(dockerfile)).toString('utf8');
+  const source = await dockerfileSource(dockerfile);
+  const options = await askTag(`Build ${vscode.workspace.asRelativePath(dockerfile)}`, dockerfile, source, startingOptions(e.ctx, dockerfile));
+  if (options) await buildWithProgress(e, dockerfile, options);
+};
 
+export const buildImageWithOptions = (e: EngineCtx): Handler => async (...args) => {
+  const dockerfile = await chooseDockerfile(args);
+  if (!dockerfile) return;
+  const source = await dockerfileSource(dockerfile);
+  const options = await buildOptionsStep(`Build ${vscode.workspace.asRelativePath(dockerfile)}: options`, source, startingOptions(e.ctx, dockerfile));
+  if (options) await buildWithProgress(e, dockerfile, options);
+};
+
+/** Builds with a progress notification; remembers the options; on failure marks the line and offers to go there. */
+export async function buildWithProgress(e: EngineCtx, dockerfile: vscode.Uri, options: BuildOptions): Promise<void> {
+  await memoryOf(e.ctx).set(memoryKey(dockerfile), options);
+  const source = await dockerfileSource(dockerfile);
+  const tag = options.tag;
   const log = e.ctx.buildLog;
   e.ctx.buildDiagnostics.delete(dockerfile);
+  const contextDir = contextDirOf({ dockerfile: dockerfile.fsPath, source, options });
   log.appendLine(`── Build ${tag} from ${dockerfile.fsPath} (context ${contextDir}) ──`);
   log.show(true);
-
-  let lastStep: BuildStep | undefined;
   let imageId: string | undefined;
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Building ${tag}`, cancellable: true },
       async (progress, token) => {
-        // tar-stream loads on the first build, not at activation.
-        const { packContext } = await import('../../compose/runner/build-context.js');
-        const packed = packContext({ dir: contextDir, dockerfile: dockerfile.fsPath });
-        packed.done.catch(() => undefined);
-        // FROM may name any registry: send every known login (X-Registry-Config), as the docker CLI does.
-        // docker-modem sends `base64` as it is; its own encoding is plain base64, which dockerd's
-        // URL-alphabet decoder rejects, hence the pre-encoded value (dockerode's types omit this form).
-        const registryconfig = (await e.ctx.registryCredentials.buildRegistryConfig()) as unknown as Dockerode.RegistryConfig;
-        const stream = (await e.docker.buildImage(packed.stream as unknown as NodeJS.ReadableStream, {
-          registryconfig,
-          t: tag,
-          dockerfile: packed.dockerfileInTar,
-          rm: true,
-          // A failed step's container is of no use in an editor, and piles up build after build.
-          forcerm: true,
-        })) as NodeJS.ReadableStream & { destroy?: () => void };
-        token.onCancellationRequested(() => stream.destroy?.());
-        let partial = '';
-        await readJsonMessages(stream, (m) => {
-          if (m.aux?.ID) imageId = m.aux.ID;
-          const text = m.stream ?? (m.status ? `${m.id ? `${m.id}: ` : ''}${m.status}\n` : '');
-          if (!text) return;
-          log.append(text);
-          partial += text;
-          const lines = partial.split('\n');
-          partial = lines.pop() ?? '';
-          for (const l of lines) {
-            const step = parseStep(l);
-            if (step) {
-              lastStep = step;
-              progress.report({ message: `Step ${step.n}/${step.total}: ${step.text.slice(0, 80)}` });
-            }
-            const built = /^Successfully built ([0-9a-f]+)/.exec(l.trim());
-            if (built) imageId ??= built[1];
-          }
-        });
-        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const result = await runBuild(buildDeps(e.ctx, e.connection, e.docker), { dockerfile: dockerfile.fsPath, source, options }, {
+          text: (t) => log.append(t),
+          step: (label) => progress.report({ message: label.slice(0, 90) }),
+        }, abort.signal);
+        imageId = result.imageId;
       },
     );
   } catch (err) {
-    if (err instanceof vscode.CancellationError) {
+    if (err instanceof BuildCancelled) {
       log.appendLine('── Build cancelled ──');
       return;
     }
-    const message = userMessage(err, `build ${tag}`);
+    // The engine's (or BuildKit's) words with errors.ts's hint, such as how to log in after a 401.
+    const message = userMessage(err instanceof BuildFailure ? err.engineError ?? new Error(err.message) : err, `build ${tag}`);
     log.appendLine(`── ${message} ──`);
-    const line = failingLine(source, lastStep, message);
+    const line = err instanceof BuildFailure ? err.line : undefined;
     const actions = ['Show Log'];
     if (line !== undefined) {
       const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
@@ -117,10 +171,11 @@ export const buildImage = (e: EngineCtx): Handler => async (...args) => {
     }
     return;
   }
+  if (imageId) await new BuiltImages(e.ctx.extension.workspaceState).record(imageId, { dockerfile: dockerfile.fsPath, target: options.target });
   log.appendLine(`── Built ${tag}${imageId ? ` (${imageId.replace(/^sha256:/, '').slice(0, 12)})` : ''} ──`);
   e.ctx.views.refresh(['image']);
   const picked = await vscode.window.showInformationMessage(`Built ${tag}.`, 'Run', 'Run Interactive');
   const node = { id: `image:${tag}`, label: tag, icon: '', contextValue: 'image.tag', tooltip: () => '', resource: { kind: 'image' as const, id: imageId ?? tag, ref: tag, repoTags: [tag] } };
   if (picked === 'Run') await vscode.commands.executeCommand('berth.images.run', node);
   if (picked === 'Run Interactive') await vscode.commands.executeCommand('berth.images.runInteractive', node);
-};
+}

@@ -5,14 +5,16 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { userMessage } from '../errors.js';
 import { attachShell } from './attach-shell.js';
-import { buildImage } from './build-image.js';
+import { buildImage, buildImageWithOptions } from './build-image.js';
 import { commitContainer } from './commit-container.js';
 import type { EngineCtx, Handler } from './command-context.js';
 import { composeDown } from './compose-down.js';
 import { composeLogs } from './compose-logs.js';
 import { composeRestart } from './compose-restart.js';
 import { composeUp, composeUpSelect } from './compose-up.js';
+import { browseFiles, downloadFile, refreshFiles } from './container-files.js';
 import { copyId } from './copy-id.js';
+import { clearFilter, filterView } from './filter-view.js';
 import { showImageHistory } from './image-history.js';
 import { inspect } from './inspect.js';
 import { openInBrowser } from './open-in-browser.js';
@@ -21,12 +23,17 @@ import { logOutOfRegistry } from './log-out-registry.js';
 import { prune } from './prune.js';
 import { pullImage } from './pull-image.js';
 import { pushImage } from './push-image.js';
+import {
+  addRepository, connectRegistry, copyDigest, copyReference, deleteTag, disconnectRegistry, inspectManifest, loadMore, pullTag, refreshRegistries,
+} from './registry-view-commands.js';
 import { removeContainer } from './remove-container.js';
 import { removeImage } from './remove-image.js';
 import { removeNetwork } from './remove-network.js';
 import { removeVolume } from './remove-volume.js';
 import { restartContainer } from './restart-container.js';
 import { runImage, runImageInteractive } from './run-image.js';
+import { runImageWithOptions } from './run-with-options.js';
+import { showStats } from './show-stats.js';
 import { startContainer } from './start-container.js';
 import { stopContainer } from './stop-container.js';
 import { tagImage } from './tag-image.js';
@@ -65,6 +72,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.restart': { enabled: restartContainer },
   'containers.remove': { enabled: removeContainer },
   'containers.viewLogs': { enabled: viewLogs },
+  'containers.showStats': { enabled: showStats },
+  'containers.browseFiles': { enabled: browseFiles },
+  'containerFiles.download': { always: downloadFile },
+  'containerFiles.refresh': { always: refreshFiles },
   'containers.attachShell': { enabled: attachShell },
   'containers.inspect': { enabled: inspect('container') },
   'containers.openInBrowser': { enabled: openInBrowser },
@@ -72,11 +83,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.commit': { enabled: commitContainer },
   'containers.prune': { enabled: prune('containers') },
   'containers.groupBy': { always: groupContainersBy },
+  'containers.filter': { always: filterView('container') },
+  'containers.clearFilter': { always: clearFilter('container') },
 
   'images.refresh': { always: refreshView('image') },
   'images.build': { enabled: buildImage },
+  'images.buildWithOptions': { enabled: buildImageWithOptions },
   'images.run': { enabled: runImage },
   'images.runInteractive': { enabled: runImageInteractive },
+  'images.runWithOptions': { enabled: runImageWithOptions },
   'images.pull': { enabled: pullImage },
   'images.tag': { enabled: tagImage },
   'images.push': { enabled: pushImage },
@@ -85,11 +100,24 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'images.history': { enabled: showImageHistory },
   'images.copyId': { enabled: copyId },
   'images.prune': { enabled: prune('images') },
+  'images.filter': { always: filterView('image') },
+  'images.clearFilter': { always: clearFilter('image') },
   'images.showDangling': { always: showDangling(true) },
   'images.hideDangling': { always: showDangling(false) },
 
   'registry.logIn': { enabled: logInToRegistry },
   'registry.logOut': { always: logOutOfRegistry },
+
+  'registries.connect': { always: connectRegistry },
+  'registries.disconnect': { always: disconnectRegistry },
+  'registries.addRepository': { always: addRepository },
+  'registries.refresh': { always: refreshRegistries },
+  'registries.loadMore': { always: loadMore },
+  'registries.pullTag': { enabled: pullTag },
+  'registries.copyReference': { always: copyReference },
+  'registries.copyDigest': { always: copyDigest },
+  'registries.inspectManifest': { always: inspectManifest },
+  'registries.deleteTag': { always: deleteTag },
 
   'volumes.refresh': { always: refreshView('volume') },
   'volumes.inspect': { enabled: inspect('volume') },

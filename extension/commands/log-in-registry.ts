@@ -70,5 +70,6 @@ export const logInToRegistry = (e: EngineCtx): Handler => async (...args) => {
     void vscode.window.showErrorMessage(`Logged in to ${registry}, but could not save the credentials: ${(err as Error).message}`);
     return;
   }
+  e.ctx.registries.refresh();
   void vscode.window.showInformationMessage(`Logged in to ${registry} as ${auth.username}.`);
 };

@@ -32,5 +32,6 @@ export const logOutOfRegistry = (ctx: Ctx): Handler => async (...args) => {
     void vscode.window.showErrorMessage(`Could not log out of ${picked.registry}: ${(err as Error).message}`);
     return;
   }
+  ctx.registries.refresh();
   void vscode.window.showInformationMessage(`Logged out of ${picked.registry} (${where(picked.source)}).`);
 };

@@ -13,6 +13,7 @@ export interface ContainerSummary {
   Id: string;
   Names?: string[] | null;
   Image?: string;
+  ImageID?: string;
   Command?: string;
   Created?: number;
   State?: string;

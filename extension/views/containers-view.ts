@@ -2,21 +2,32 @@
 import type Dockerode from 'dockerode';
 import { containerTree, type ContainerGrouping, type ContainerSummary } from './container-nodes.js';
 import { ResourceTreeProvider } from './resource-tree.js';
+import { matchesWords, type ViewFilter } from './view-filter.js';
+import { isWorkspaceContainer } from './workspace-containers.js';
 import type { ViewNode } from './view-node.js';
 
 export class ContainersProvider extends ResourceTreeProvider<ContainerSummary> {
   protected readonly what = 'list containers';
+  /** The view's filter (Filter Containers...): engine filters plus words matched against names and images. */
+  filter: ViewFilter | undefined;
 
-  constructor(client: () => Dockerode | undefined, private readonly grouping: () => ContainerGrouping) {
+  constructor(
+    client: () => Dockerode | undefined,
+    private readonly grouping: () => ContainerGrouping,
+    /** berth.containers.workspaceOnly: the workspace's folders and which images Berth built here; undefined shows all. */
+    private readonly workspaceOnly: () => { folders: string[]; builtHere: (imageId: string) => boolean } | undefined = () => undefined,
+  ) {
     super(client);
   }
 
   protected async list(docker: Dockerode): Promise<ContainerSummary[]> {
     // size=false: sizes make the engine walk every container's files.
-    return (await docker.listContainers({ all: true, size: false })) as ContainerSummary[];
+    return (await docker.listContainers({ all: true, size: false, ...(this.filter ? { filters: this.filter.engine } : {}) })) as ContainerSummary[];
   }
 
   protected build(raw: ContainerSummary[]): ViewNode[] {
-    return containerTree(raw, this.grouping());
+    const only = this.workspaceOnly();
+    const shown = raw.filter((c) => matchesWords(this.filter, [...(c.Names ?? []), c.Image ?? '', ...Object.values(c.Labels ?? {})]) && (!only || isWorkspaceContainer(c, only.folders, only.builtHere)));
+    return containerTree(shown, this.grouping());
   }
 }

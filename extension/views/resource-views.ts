@@ -7,6 +7,7 @@ import { ContainersProvider } from './containers-view.js';
 import { ImagesProvider } from './images-view.js';
 import { NetworksProvider } from './networks-view.js';
 import type { ResourceTreeProvider } from './resource-tree.js';
+import type { FilterKind, ViewFilter } from './view-filter.js';
 import type { ViewNode } from './view-node.js';
 import { VolumesProvider } from './volumes-view.js';
 
@@ -25,8 +26,11 @@ export class ResourceViews implements vscode.Disposable {
   private readonly views = new Map<ResourceKind, vscode.TreeView<ViewNode>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(client: () => Dockerode | undefined) {
-    this.containers = new ContainersProvider(client, containerGrouping);
+  constructor(client: () => Dockerode | undefined, builtHere: (imageId: string) => boolean = () => false) {
+    this.containers = new ContainersProvider(client, containerGrouping, () =>
+      vscode.workspace.getConfiguration('berth').get<boolean>('containers.workspaceOnly', false)
+        ? { folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), builtHere }
+        : undefined);
     this.images = new ImagesProvider(client, showDanglingImages);
     this.volumes = new VolumesProvider(client);
     this.networks = new NetworksProvider(client);
@@ -42,7 +46,7 @@ export class ResourceViews implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(GROUP_BY_SETTING)) this.containers.rebuild();
+        if (e.affectsConfiguration(GROUP_BY_SETTING) || e.affectsConfiguration('berth.containers.workspaceOnly')) this.containers.rebuild();
         if (e.affectsConfiguration(SHOW_DANGLING_SETTING)) {
           void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
           this.images.rebuild();
@@ -58,6 +62,20 @@ export class ResourceViews implements vscode.Disposable {
   /** The selection in a view, for commands run from the palette or a keybinding. */
   selection(kind: ResourceKind): readonly ViewNode[] {
     return this.views.get(kind)?.selection ?? [];
+  }
+
+  /** Filters the Containers or Images view (undefined clears it); the view's title says what is filtered. */
+  setFilter(kind: FilterKind, filter: ViewFilter | undefined): void {
+    const provider = kind === 'container' ? this.containers : this.images;
+    provider.filter = filter;
+    const view = this.views.get(kind);
+    if (view) view.description = filter ? `filter: ${filter.text}` : undefined;
+    void vscode.commands.executeCommand('setContext', `berth.${kind}s.filtered`, !!filter);
+    provider.refresh();
+  }
+
+  filterOf(kind: FilterKind): ViewFilter | undefined {
+    return (kind === 'container' ? this.containers : this.images).filter;
   }
 
   refresh(kinds: Iterable<ResourceKind>): void {

@@ -25,6 +25,12 @@ export class FakeEngine {
   logs = new Map<string, Buffer[]>();
   /** Query strings of the log requests, to check `since` after a restart. */
   logRequests: string[] = [];
+  /** Build requests: query, headers and the context tar's size. */
+  builds: { query: URLSearchParams; headers: Record<string, string | string[] | undefined>; contextBytes: number }[] = [];
+  /** The JSON messages each build answers with. */
+  buildReply: object[] = [{ stream: 'Step 1/1 : FROM busybox\n' }, { aux: { ID: 'sha256:' + 'ab'.repeat(32) } }, { stream: 'Successfully built abababababab\n' }];
+  /** The URLs of list calls, to check the filters a view sends. */
+  listQueries: string[] = [];
   /** How many times each list route was called. */
   calls = new Map<string, number>();
 
@@ -48,11 +54,25 @@ export class FakeEngine {
         res.end(JSON.stringify(body));
       };
       const route = url.split('?')[0];
-      const count = (): void => void this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
+      const count = (): void => {
+        this.calls.set(route, (this.calls.get(route) ?? 0) + 1);
+        this.listQueries.push(url);
+      };
       if (route === '/containers/json') return count(), json(this.containers);
       if (route === '/images/json') return count(), json(this.images);
       if (route === '/volumes') return count(), json({ Volumes: this.volumes, Warnings: null });
       if (route === '/networks') return count(), json(this.networks);
+      if (route === '/build' && req.method === 'POST') {
+        let bytes = 0;
+        req.on('data', (c: Buffer) => (bytes += c.length));
+        req.on('end', () => {
+          this.builds.push({ query: new URLSearchParams(url.split('?')[1] ?? ''), headers: req.headers, contextBytes: bytes });
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          for (const m of this.buildReply) res.write(JSON.stringify(m) + '\n');
+          res.end();
+        });
+        return;
+      }
       const inspect = /^\/containers\/([^/]+)\/json$/.exec(route);
       if (inspect) {
         const id = inspect[1];

@@ -138,6 +138,7 @@ export const workspace = stubNamespace('workspace', {
 });
 
 export const languages = stubNamespace('languages', {});
+export const tasks = stubNamespace('tasks', {});
 export const env = stubNamespace('env', {});
 
 export const Uri = {

@@ -79,7 +79,7 @@ function setup(config: object = {}): Setup {
       },
     }),
   } as unknown as Dockerode;
-  const ctx = { registryCredentials, views: { refresh: () => undefined } } as unknown as Ctx;
+  const ctx = { registryCredentials, views: { refresh: () => undefined }, registries: { refresh: () => undefined } } as unknown as Ctx;
   return { e: { ctx, docker, connection: {} as EngineCtx['connection'] }, calls, secrets, helper, configFile, behaviour };
 }
 

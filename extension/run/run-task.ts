@@ -1,0 +1,96 @@
+// The task type `berth-run`: a container started as a VS Code task (a launch configuration's
+// preLaunchTask), with Run with Options' properties, on the engine Berth is connected to. It ends once
+// the container is started; `replace` removes an earlier container of the same name first.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx.js';
+import { localPortChecker } from './port-plan.js';
+import { coerceRunOptions, createBody, defaultRunOptions, optionProblems, planHostPorts, readEnvFiles, type RunOptions } from './run-options.js';
+
+export const RUN_TASK_TYPE = 'berth-run';
+
+/** The options a definition asks for, or what is wrong with it. */
+export function runTaskOptions(d: vscode.TaskDefinition, folder: string): { image: string; replace: boolean; options: RunOptions } | string {
+  if (typeof d.image !== 'string' || !d.image.trim()) return '"image" (the image to run) is required';
+  for (const key of ['ports', 'env', 'envFiles', 'volumes'] as const) {
+    if (d[key] !== undefined && !(Array.isArray(d[key]) && (d[key] as unknown[]).every((x) => typeof x === 'string'))) return `"${key}" must be a list of strings`;
+  }
+  for (const key of ['name', 'network', 'command', 'restart'] as const) {
+    if (d[key] !== undefined && typeof d[key] !== 'string') return `"${key}" must be a string`;
+  }
+  for (const key of ['remove', 'replace'] as const) {
+    if (d[key] !== undefined && typeof d[key] !== 'boolean') return `"${key}" must be true or false`;
+  }
+  if (d.restart !== undefined && !['no', 'always', 'unless-stopped', 'on-failure'].includes(d.restart as string)) return '"restart" must be no, always, unless-stopped or on-failure';
+  const options = coerceRunOptions({ ...d, autoRemove: d.remove === true }, defaultRunOptions([]));
+  const problems = optionProblems(options, folder);
+  if (problems.length) return problems.join('; ');
+  if (d.replace === true && !options.name) return '"replace" needs a "name": it removes the earlier container of that name';
+  return { image: d.image.trim(), replace: d.replace === true, options };
+}
+
+export function registerRunTasks(ctx: Ctx): vscode.Disposable {
+  return vscode.tasks.registerTaskProvider(RUN_TASK_TYPE, {
+    provideTasks: () => [],
+    resolveTask(task) {
+      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
+      if (!folder) return undefined;
+      return new vscode.Task(task.definition, folder, task.name, RUN_TASK_TYPE, new vscode.CustomExecution(async (resolved) => new RunTaskTerminal(ctx, resolved, folder.uri.fsPath)));
+    },
+  });
+}
+
+class RunTaskTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+
+  constructor(private readonly ctx: Ctx, private readonly definition: vscode.TaskDefinition, private readonly folder: string) {}
+
+  open(): void {
+    void this.run().then(
+      (code) => this.closeEmitter.fire(code),
+      (err: unknown) => {
+        this.line(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
+        this.closeEmitter.fire(1);
+      },
+    );
+  }
+
+  close(): void {
+    // The container outlives the task, as a preLaunchTask's must.
+  }
+
+  private async run(): Promise<number> {
+    const checked = runTaskOptions(this.definition, this.folder);
+    if (typeof checked === 'string') throw new Error(`The berth-run task's definition is wrong: ${checked}.`);
+    const { image, replace, options } = checked;
+    const deadline = Date.now() + 60_000;
+    while (!this.ctx.engine?.client && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const connection = this.ctx.engine;
+    const docker = connection?.client;
+    if (!connection || !docker) throw new Error('Berth is not connected to a container engine (see the Engine view), so the run task cannot start its container.');
+    const envFromFiles = await readEnvFiles(options.envFiles, this.folder, process.env, (f) => fs.promises.readFile(f, 'utf8'));
+    if (typeof envFromFiles === 'string') throw new Error(`Cannot run ${image}: ${envFromFiles}.`);
+    if (replace && options.name) {
+      await docker.getContainer(options.name).remove({ force: true }).then(
+        () => this.line(`Removed the earlier ${options.name}.`),
+        (err: { statusCode?: number }) => { if (err.statusCode !== 404) throw err; },
+      );
+    }
+    const local = connection.target.kind !== 'tcp' && connection.target.kind !== 'ssh';
+    const body = createBody(image, options, this.folder, envFromFiles, process.env, await planHostPorts(options, local ? localPortChecker : undefined));
+    const container = await docker.createContainer(body);
+    await container.start();
+    const info = await container.inspect();
+    const ports = Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([cp, b]) => (b ?? []).map((x) => `${x.HostIp}:${x.HostPort}→${cp}`)).join(', ');
+    this.ctx.views.refresh(['container']);
+    this.line(`\x1b[32mStarted ${info.Name.replace(/^\//, '')} from ${image}${ports ? ` (${ports})` : ''}\x1b[0m`);
+    return 0;
+  }
+
+  private line(text: string): void {
+    this.writeEmitter.fire(`${text}\r\n`);
+  }
+}

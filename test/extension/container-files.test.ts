@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { statFromHeader } from '../../extension/files/container-archive.js';
+
+const header = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64');
+
+test("the archive's stat header: Go's FileMode bits to file, folder, link, other", () => {
+  assert.deepEqual(statFromHeader(header({ name: 'etc', size: 4096, mode: 2147484141, mtime: '2026-12-07T12:00:00Z', linkTarget: '' })), {
+    name: 'etc', size: 4096, mode: 2147484141, mtime: Date.parse('2026-12-07T12:00:00Z'), linkTarget: '', kind: 'directory',
+  });
+  assert.equal(statFromHeader(header({ name: 'x', size: 6, mode: 0o644 })).kind, 'file');
+  assert.equal(statFromHeader(header({ name: 'sh', size: 7, mode: 134218239, linkTarget: '/bin/busybox' })).kind, 'symlink');
+  assert.equal(statFromHeader(header({ name: 'null', size: 0, mode: 69206454 })).kind, 'other');
+});
