@@ -31,6 +31,7 @@ import { startContainer } from './start-container.js';
 import { stopContainer } from './stop-container.js';
 import { tagImage } from './tag-image.js';
 import { viewLogs } from './view-logs.js';
+import { addDockerFiles } from '../scaffold/add-docker-files.js';
 import { groupContainersBy, refreshView, showDangling } from './view-options.js';
 
 type CommandSpec =
@@ -108,6 +109,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'compose.logs': { enabled: composeLogs },
 
   prune: { enabled: prune() },
+
+  addDockerFiles: { always: () => addDockerFiles },
 };
 
 /** The default disabled variant: say why nothing happens, and offer the way to a connected engine. */
