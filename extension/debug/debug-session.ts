@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
-import { userMessage } from '../errors.js';
+import { UserError, userMessage } from '../errors.js';
 import { localPortChecker } from '../run/port-plan.js';
 import { detectProject } from '../scaffold/detect.js';
 import { ECOSYSTEMS } from '../scaffold/ecosystems.js';
@@ -17,11 +17,10 @@ import { containerState, lastLogLines, removeContainer, startContainer } from '.
 import { buildForDebug, buildWithDebugpy } from './debug-build.js';
 import { debugCommand } from './debug-command.js';
 import { attachConfiguration, DEBUGGER_EXTENSIONS, resolveBerthDebug, type ResolvedBerthDebug } from './debug-config.js';
-import { waitForDebugger } from './debugger-probe.js';
+import { DEBUGGER_NAMES, debuggerFailureMessage, waitForDebugger } from './debugger-probe.js';
 
 export const BERTH_DEBUG_TYPE = 'berth';
 const CONTAINER_KEY = '__berthContainer';
-const LABELS = { node: 'Node.js inspector', python: 'debugpy', go: 'Delve' } as const;
 
 export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
   const provider: vscode.DebugConfigurationProvider = {
@@ -38,6 +37,10 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    // The walkthrough's debug step is checked off by a session that really attached to a container.
+    vscode.debug.onDidStartDebugSession((session) => {
+      if (typeof session.configuration[CONTAINER_KEY] === 'string') void vscode.commands.executeCommand('setContext', 'berth.debuggedInContainer', true);
+    }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       const id: unknown = session.configuration[CONTAINER_KEY];
       const docker = ctx.engine?.client;
@@ -140,7 +143,7 @@ async function launch(ctx: Ctx, docker: Dockerode, d: ResolvedBerthDebug, token?
       for (const m of started.moved) {
         void vscode.window.showInformationMessage(`Port ${m.wanted} is already taken on this machine, so the app's port ${m.containerPort} is published on ${m.used} instead.`);
       }
-      progress.report({ message: `waiting for ${LABELS[d.platform]} on 127.0.0.1:${debugHostPort}` });
+      progress.report({ message: `waiting for ${DEBUGGER_NAMES[d.platform]} on 127.0.0.1:${debugHostPort}` });
       const result = await waitForDebugger({
         host: '127.0.0.1', port: debugHostPort, platform: d.platform, timeoutMs: d.attachTimeout,
         stillRunning: () => containerState(docker, started.id), cancelled,
@@ -148,14 +151,12 @@ async function launch(ctx: Ctx, docker: Dockerode, d: ResolvedBerthDebug, token?
       if (!result.ok) {
         if (result.reason === 'cancelled') throw new vscode.CancellationError();
         const lines = await lastLogLines(docker, started.id, 10).catch(() => [] as string[]);
-        const what = result.reason === 'exited'
-          ? `Container ${name} exited (code ${result.exitCode ?? '?'}) before ${LABELS[d.platform]} listened on its port ${d.debugPort} (127.0.0.1:${debugHostPort}).`
-          : `${LABELS[d.platform]} in container ${name} did not answer on 127.0.0.1:${debugHostPort} (its port ${d.debugPort}) within ${Math.round(d.attachTimeout / 1000)} s.`;
-        log.appendLine(`── ${what} Last log lines: ──\n${lines.join('\n')}`);
-        throw new DebugStartError(`${what} ${lines.length ? `Its last log lines: ${lines.map((l) => l.trim()).join(' ⏎ ')}` : 'It wrote nothing to its log.'}`);
+        const message = debuggerFailureMessage({ platform: d.platform, container: name, debugPort: d.debugPort, hostPort: debugHostPort, timeoutMs: d.attachTimeout, result, lastLines: lines });
+        log.appendLine(`── ${message} ──`);
+        throw new UserError(`${message} See the "Berth Build" output.`);
       }
       const app = d.appPort ? started.published.get(d.appPort) : undefined;
-      log.appendLine(`── ${name} runs ${image}; ${LABELS[d.platform]} on 127.0.0.1:${debugHostPort}${app ? `, the app on http://127.0.0.1:${app}/` : ''} ──`);
+      log.appendLine(`── ${name} runs ${image}; ${DEBUGGER_NAMES[d.platform]} on 127.0.0.1:${debugHostPort}${app ? `, the app on http://127.0.0.1:${app}/` : ''} ──`);
       if (app) vscode.window.setStatusBarMessage(`$(debug) ${name}: the app is on http://127.0.0.1:${app}/`, 15_000);
       ctx.views.refresh(['container']);
       return { ...attachConfiguration(d, debugHostPort, name), [CONTAINER_KEY]: started.id, berthAppPort: app } as unknown as vscode.DebugConfiguration;
@@ -168,15 +169,6 @@ async function launch(ctx: Ctx, docker: Dockerode, d: ResolvedBerthDebug, token?
 
 function asList(v: string | string[] | null | undefined): string[] {
   return v == null ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** An error whose message is written for the user already. */
-class DebugStartError extends Error {
-  readonly json: { message: string };
-  constructor(message: string) {
-    super(message);
-    this.json = { message };
-  }
 }
 
 /** Whether `python -c "import debugpy"` succeeds in the image (a throwaway container). */

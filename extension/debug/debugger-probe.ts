@@ -17,6 +17,18 @@ export interface ProbeOptions {
   cancelled?: () => boolean;
 }
 
+export const DEBUGGER_NAMES: Record<DebugPlatform, string> = { node: 'The Node.js inspector', python: 'debugpy', go: 'Delve' };
+
+/** What to tell the user when the debugger never answered: the port, the container, its last log lines. */
+export function debuggerFailureMessage(f: { platform: DebugPlatform; container: string; debugPort: number; hostPort: number; timeoutMs: number; result: Exclude<ProbeResult, { ok: true }>; lastLines: readonly string[] }): string {
+  const who = DEBUGGER_NAMES[f.platform];
+  const what = f.result.reason === 'exited'
+    ? `Container ${f.container} exited (code ${f.result.exitCode ?? '?'}) before ${who.replace(/^The /, 'the ')} listened on its port ${f.debugPort} (published on 127.0.0.1:${f.hostPort}).`
+    : `${who} in container ${f.container} did not answer on 127.0.0.1:${f.hostPort} (its port ${f.debugPort}) within ${Math.round(f.timeoutMs / 1000)} s.`;
+  const lines = f.lastLines.map((l) => l.trim()).filter(Boolean);
+  return `${what} ${lines.length ? `Its last log lines: ${lines.join(' ⏎ ')}` : 'It wrote nothing to its log.'}`;
+}
+
 export async function waitForDebugger(o: ProbeOptions): Promise<ProbeResult> {
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {

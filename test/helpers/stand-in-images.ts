@@ -14,10 +14,11 @@ interface StandIn {
   /** The reference the templates use. */
   repo: string;
   tag: string;
-  /** Debian packages on top of minbase, installed by debootstrap. */
+  /**
+   * Debian packages on top of minbase, installed with apt-get in a chroot after debootstrap (debootstrap's
+   * own --include fails to configure npm's and debugpy's dependency trees).
+   */
   packages: string[];
-  /** Installed afterwards with apt-get in a chroot: npm's many packages fail debootstrap's base configuration. */
-  later?: string[];
   /** Image config, as `docker import --change` lines. */
   changes: string[];
 }
@@ -26,8 +27,7 @@ export const STAND_INS: Record<StandInKind, StandIn> = {
   node: {
     repo: 'node',
     tag: '20-bookworm-slim',
-    packages: ['nodejs'],
-    later: ['npm'],
+    packages: ['nodejs', 'npm'],
     changes: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CMD ["node"]'],
   },
   python: {
@@ -81,13 +81,13 @@ export function ensureStandInTar(kind: StandInKind, log: (line: string) => void 
   const root = mkdtempSync(join(tmpdir(), `berth-stand-in-${kind}-`));
   try {
     const spec = STAND_INS[kind];
-    log(`debootstrap --variant=minbase --include=${spec.packages.join(',')} bookworm (${aptMirror()})`);
-    const boot = spawnSync('debootstrap', ['--variant=minbase', `--include=${spec.packages.join(',')}`, 'bookworm', root, aptMirror()], {
+    log(`debootstrap --variant=minbase bookworm (${aptMirror()}), then apt-get install ${spec.packages.join(' ')}`);
+    const boot = spawnSync('debootstrap', ['--variant=minbase', 'bookworm', root, aptMirror()], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
     if (boot.status !== 0) throw new Error(`debootstrap for ${standInRef(kind)} failed (${boot.status}): ${(boot.stderr || boot.stdout).slice(-2000)}`);
-    if (spec.later?.length) aptInChroot(root, spec.later);
+    aptInChroot(root, spec.packages);
     // What an image does not need: apt's downloaded packages and lists.
     rmSync(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
     rmSync(join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
