@@ -110,7 +110,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
   prune: { enabled: prune() },
 
-  addDockerFiles: { always: () => addDockerFiles },
+  addDockerFiles: { always: (ctx) => () => addDockerFiles(ctx) },
 };
 
 /** The default disabled variant: say why nothing happens, and offer the way to a connected engine. */

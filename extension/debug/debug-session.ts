@@ -29,7 +29,7 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
       const detected = await detectProject(folder.uri.fsPath);
       if (!detected.found) return [];
       const port = ECOSYSTEMS.find((e) => e.id === detected.facts.ecosystem)!.defaultPort;
-      const config = launchConfiguration(detected.facts, { port, hostPort: port, compose: false });
+      const config = launchConfiguration(detected.facts, { port, hostPort: port });
       return config ? [config as unknown as vscode.DebugConfiguration] : [];
     },
     resolveDebugConfiguration: (folder, config, token) => resolve(ctx, folder, config, token),
@@ -60,7 +60,7 @@ async function resolve(ctx: Ctx, folder: vscode.WorkspaceFolder | undefined, con
   // F5 with no launch.json and Berth chosen as the debugger: the detected project's configuration.
   if (!config.type && !config.request) {
     const detected = await detectProject(folder.uri.fsPath);
-    const made = detected.found ? launchConfiguration(detected.facts, { port: ECOSYSTEMS.find((e) => e.id === detected.facts.ecosystem)!.defaultPort, hostPort: 0, compose: false }) : undefined;
+    const made = detected.found ? launchConfiguration(detected.facts, { port: ECOSYSTEMS.find((e) => e.id === detected.facts.ecosystem)!.defaultPort, hostPort: 0 }) : undefined;
     if (!made) {
       void vscode.window.showErrorMessage('Berth cannot tell how to debug this folder: run "Berth: Add Docker Files to Workspace" first, which also adds the launch configuration.');
       return undefined;

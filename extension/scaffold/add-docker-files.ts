@@ -2,6 +2,7 @@
 // port is replaced and said so), compose.yaml or not; then the Dockerfile, .dockerignore, compose.yaml
 // and the `berth` launch configuration, asking before any existing file or configuration is replaced.
 import * as vscode from 'vscode';
+import type { Ctx } from '../ctx.js';
 import { localPortChecker } from '../run/port-plan.js';
 import { detectProject, markers, projectFacts } from './detect.js';
 import { ECOSYSTEMS, ecosystemLabel, type Ecosystem, type ProjectFacts } from './ecosystems.js';
@@ -9,7 +10,7 @@ import { chooseHostPort } from './host-port.js';
 import { scaffoldPlan } from './scaffold-plan.js';
 import { writePlannedFiles } from './write-plan.js';
 
-export async function addDockerFiles(): Promise<void> {
+export async function addDockerFiles(ctx: Ctx): Promise<void> {
   const folder = await chooseFolder();
   if (!folder) return;
   const dir = folder.uri.fsPath;
@@ -32,7 +33,11 @@ export async function addDockerFiles(): Promise<void> {
   );
   if (!composePick) return;
 
-  const plan = scaffoldPlan(facts, { port, hostPort, compose: composePick.compose });
+  // Docker Engine's build API (the legacy builder) refuses RUN --mount; Berth's engine and Podman take it.
+  const status = ctx.engine?.status;
+  const product = status?.state === 'running' ? status.info.product : 'Berth';
+  const cacheMounts = product !== 'Docker Engine';
+  const plan = scaffoldPlan(facts, { port, hostPort, compose: composePick.compose, cacheMounts });
   const result = await writePlannedFiles(dir, plan.files, async (rel) => {
     const picked = await vscode.window.showWarningMessage(`${rel} already exists in ${folder.name}. Overwrite it?`, { modal: true, detail: 'Keep leaves the file as it is.' }, 'Overwrite', 'Keep');
     return picked === 'Overwrite';

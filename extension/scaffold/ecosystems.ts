@@ -39,6 +39,11 @@ export interface ScaffoldOptions {
   /** The host port compose.yaml and the debug configuration publish it on (free when the command ran). */
   hostPort: number;
   compose: boolean;
+  /**
+   * RUN --mount=type=cache for package downloads: Berth's engine and Podman build them; Docker Engine's
+   * API (the legacy builder, what Berth's Build Image drives) refuses them.
+   */
+  cacheMounts: boolean;
 }
 
 /** Where the app lives in the image: the debug configuration maps the workspace folder to it. */

@@ -58,7 +58,7 @@ test('go attaches Delve in remote mode with substitutePath', () => {
 });
 
 test('the scaffold writes a berth configuration for node, python and go (Go with the debug stage), none for java and .NET', () => {
-  const opts = { port: 8000, hostPort: 8001, compose: false };
+  const opts = { port: 8000, hostPort: 8001 };
   const py = launchConfiguration({ ecosystem: 'python', name: 'api', servesHttp: true, python: { entry: { kind: 'script', path: 'app.py' }, requirements: 'none' } }, opts);
   assert.deepEqual(py, {
     type: 'berth', request: 'launch', name: 'Berth: Debug Python in a Container', platform: 'python',

@@ -7,7 +7,7 @@ export function header(what: string): string {
     '# syntax=docker/dockerfile:1',
     `# ${what}, made by Berth's "Add Docker Files to Workspace".`,
     '# Dependencies are installed in their own step before the code is copied, so a change to the code',
-    '# rebuilds only what follows it; RUN --mount=type=cache keeps package downloads between builds.',
+    '# rebuilds only what follows it.',
   ].join('\n');
 }
 
@@ -18,6 +18,11 @@ export function createUser(): string {
 
 export const USER_LINE = `USER ${APP_UID}:${APP_UID}`;
 export const CHOWN = `--chown=${APP_UID}:${APP_UID}`;
+
+/** `RUN ` with cache mounts at `targets` when the builder takes them. */
+export function run(opts: { cacheMounts: boolean }, ...targets: string[]): string {
+  return opts.cacheMounts && targets.length ? `RUN ${targets.map((t) => `--mount=type=cache,target=${t}`).join(' ')} ` : 'RUN ';
+}
 
 /** HEALTHCHECK in exec form: the probe runs without a shell. */
 export function healthcheck(argv: readonly string[]): string {

@@ -3,16 +3,16 @@
 // debugger (Berth builds it with --target debug); the default build never includes it.
 import type { ProjectFacts, ScaffoldOptions } from '../ecosystems.js';
 import { DEBUG_PORTS } from '../ecosystems.js';
-import { execForm, header, lines } from './dockerfile-parts.js';
+import { execForm, header, lines, run } from './dockerfile-parts.js';
 
 export const GO_IMAGE = 'golang:1.22-bookworm';
 export const GO_RUNTIME_IMAGE = 'gcr.io/distroless/static-debian12:nonroot';
 export const DELVE_VERSION = 'v1.22.1';
 /** Where the source is in the build stage: the debug configuration's substitutePath maps the workspace to it. */
 export const GO_SRC = '/src';
-const CACHES = 'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build';
 
 export function goDockerfile(_facts: ProjectFacts, opts: ScaffoldOptions): string {
+  const caches = run(opts, '/go/pkg/mod', '/root/.cache/go-build');
   return lines(
     header('Go app'),
     '# No HEALTHCHECK: the distroless runtime has no shell or HTTP client to probe with.',
@@ -20,16 +20,16 @@ export function goDockerfile(_facts: ProjectFacts, opts: ScaffoldOptions): strin
     `FROM ${GO_IMAGE} AS build`,
     `WORKDIR ${GO_SRC}`,
     'COPY go.* ./',
-    'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
+    `${run(opts, '/go/pkg/mod')}go mod download`,
     'COPY . .',
-    `${CACHES} CGO_ENABLED=0 go build -o /out/app .`,
+    `${caches}CGO_ENABLED=0 go build -o /out/app .`,
     '',
     `FROM ${GO_IMAGE} AS debug`,
     `WORKDIR ${GO_SRC}`,
-    `${CACHES} go install github.com/go-delve/delve/cmd/dlv@${DELVE_VERSION}`,
+    `${caches}go install github.com/go-delve/delve/cmd/dlv@${DELVE_VERSION}`,
     'COPY --from=build /src ./',
     // Optimisations off, so breakpoints land and variables are readable.
-    `${CACHES} CGO_ENABLED=0 go build -gcflags="all=-N -l" -o /out/app .`,
+    `${caches}CGO_ENABLED=0 go build -gcflags="all=-N -l" -o /out/app .`,
     `EXPOSE ${opts.port} ${DEBUG_PORTS.go}`,
     `CMD ${execForm(['dlv', `--listen=:${DEBUG_PORTS.go}`, '--headless=true', '--api-version=2', '--accept-multiclient', '--continue', 'exec', '/out/app'])}`,
     '',

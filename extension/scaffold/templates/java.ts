@@ -1,7 +1,7 @@
 // Dockerfile for a Java app: Maven or Gradle builds the jar with its repository cache mounted, a JRE
 // image runs it as a non-root user.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { createUser, header, lines, USER_LINE } from './dockerfile-parts.js';
+import { createUser, header, lines, run, USER_LINE } from './dockerfile-parts.js';
 
 export const MAVEN_IMAGE = 'maven:3.9-eclipse-temurin-21';
 export const GRADLE_IMAGE = 'gradle:8.10-jdk21';
@@ -14,16 +14,16 @@ export function javaDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): stri
         `FROM ${MAVEN_IMAGE} AS build`,
         'WORKDIR /src',
         'COPY pom.xml ./',
-        'RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:go-offline',
+        `${run(opts, '/root/.m2')}mvn -B -q dependency:go-offline`,
         'COPY src ./src',
         // The one runnable jar: Spring Boot's repackaged jar, or the plain one.
-        'RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests && find target -maxdepth 1 -name \'*.jar\' ! -name \'*-sources.jar\' ! -name \'*-javadoc.jar\' ! -name \'original-*\' -exec cp {} /app.jar \\;',
+        `${run(opts, '/root/.m2')}mvn -B -q package -DskipTests && find target -maxdepth 1 -name \'*.jar\' ! -name \'*-sources.jar\' ! -name \'*-javadoc.jar\' ! -name \'original-*\' -exec cp {} /app.jar \\;`,
       ]
     : [
         `FROM ${GRADLE_IMAGE} AS build`,
         'WORKDIR /src',
         'COPY . .',
-        'RUN --mount=type=cache,target=/home/gradle/.gradle gradle --no-daemon -q build -x test && find build/libs -maxdepth 1 -name \'*.jar\' ! -name \'*-plain.jar\' -exec cp {} /app.jar \\;',
+        `${run(opts, '/home/gradle/.gradle')}gradle --no-daemon -q build -x test && find build/libs -maxdepth 1 -name \'*.jar\' ! -name \'*-plain.jar\' -exec cp {} /app.jar \\;`,
       ];
   return lines(
     header('Java app'),

@@ -9,7 +9,7 @@ export function debuggable(facts: ProjectFacts): facts is ProjectFacts & { ecosy
   return facts.ecosystem === 'node' || facts.ecosystem === 'python' || facts.ecosystem === 'go';
 }
 
-export function launchConfiguration(facts: ProjectFacts, opts: ScaffoldOptions): BerthDebugConfiguration | undefined {
+export function launchConfiguration(facts: ProjectFacts, opts: Pick<ScaffoldOptions, 'port' | 'hostPort'>): BerthDebugConfiguration | undefined {
   if (!debuggable(facts)) return undefined;
   return {
     type: 'berth',

@@ -1,7 +1,7 @@
 // Dockerfile for a Node.js app: production dependencies in one stage, an optional `npm run build` in
 // another, and a slim runtime running `node <entry>` as a non-root user.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { CHOWN, createUser, execForm, header, healthcheck, lines, USER_LINE } from './dockerfile-parts.js';
+import { CHOWN, createUser, execForm, header, healthcheck, lines, run, USER_LINE } from './dockerfile-parts.js';
 
 export const NODE_IMAGE = 'node:20-bookworm-slim';
 
@@ -10,7 +10,7 @@ export function nodeDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): stri
   const manifests = node.lockfile === 'npm' ? 'package.json package-lock.json' : 'package.json';
   // npm ci needs the lockfile; without one, npm install resolves the same ranges.
   const install = (dev: boolean) =>
-    `RUN --mount=type=cache,target=/root/.npm ${node.lockfile === 'npm' ? 'npm ci' : 'npm install'}${dev ? '' : ' --omit=dev'} --no-audit --no-fund`;
+    `${run(opts, '/root/.npm')}${node.lockfile === 'npm' ? 'npm ci' : 'npm install'}${dev ? '' : ' --omit=dev'} --no-audit --no-fund`;
   const build = node.hasBuildScript && [
     `FROM ${NODE_IMAGE} AS build`,
     `WORKDIR ${APP_DIR}`,

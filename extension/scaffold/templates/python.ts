@@ -1,11 +1,10 @@
 // Dockerfile for a Python app: a virtual environment filled in a build stage (requirements.txt or the
 // pyproject's own install), copied into a slim runtime that runs as a non-root user.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { CHOWN, createUser, execForm, header, healthcheck, lines, USER_LINE } from './dockerfile-parts.js';
+import { CHOWN, createUser, execForm, header, healthcheck, lines, run, USER_LINE } from './dockerfile-parts.js';
 
 export const PYTHON_IMAGE = 'python:3.11-slim-bookworm';
 const VENV = '/opt/venv';
-const PIP_CACHE = 'RUN --mount=type=cache,target=/root/.cache/pip';
 
 export function pythonCommand(facts: ProjectFacts): string[] {
   const entry = facts.python?.entry ?? { kind: 'script', path: 'app.py' };
@@ -14,9 +13,11 @@ export function pythonCommand(facts: ProjectFacts): string[] {
 
 export function pythonDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): string {
   const req = facts.python?.requirements ?? 'none';
+  // Without a cache mount pip's own cache would only make the image bigger.
+  const pip = opts.cacheMounts ? `${run(opts, '/root/.cache/pip')}pip install` : 'RUN pip install --no-cache-dir';
   const install =
-    req === 'requirements.txt' ? ['COPY requirements.txt ./', `${PIP_CACHE} pip install -r requirements.txt`]
-    : req === 'pyproject.toml' ? ['COPY . .', `${PIP_CACHE} pip install .`]
+    req === 'requirements.txt' ? ['COPY requirements.txt ./', `${pip} -r requirements.txt`]
+    : req === 'pyproject.toml' ? ['COPY . .', `${pip} .`]
     : [];
   return lines(
     header('Python app'),

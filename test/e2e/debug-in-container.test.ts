@@ -1,0 +1,148 @@
+// The inner loop in a real VS Code (issue 19), on the bundled engine: a small Node HTTP app with no
+// Docker files; "Berth: Add Docker Files to Workspace" detects it and writes the Dockerfile,
+// .dockerignore and the `berth` launch configuration; a breakpoint in the request handler; F5 builds
+// the image (its base is a stand-in made from Debian's nodejs, tagged as the template's
+// node:20-bookworm-slim), runs it with the inspector listening and attaches VS Code's JavaScript
+// debugger; a request to the published port stops at the breakpoint with `req` in the Variables view;
+// continue answers the request; stop removes the container.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Docker from 'dockerode';
+import { ensureStandInImage, ensureStandInTar } from '../helpers/stand-in-images.js';
+import { Harness } from './harness.js';
+import { requireE2e } from './prerequisites.js';
+import { answerInputBox, clearNotifications, openFile, openQuickInput, waitForNotification } from './workbench-actions.js';
+import { openViewContainer } from './workbench.js';
+
+const SETTINGS = {
+  'remote.autoForwardPorts': false,
+  'debug.openDebug': 'openOnDebugBreak',
+  'debug.showInStatusBar': 'always',
+};
+
+const SERVER = [
+  "const http = require('node:http');",
+  '',
+  'const server = http.createServer((req, res) => {',
+  '  const greeting = `hello ${req.url}`;',
+  '  res.end(greeting);',
+  '});',
+  'server.listen(Number(process.env.PORT) || 3000);',
+  '',
+].join('\n');
+const BREAKPOINT_LINE = 4;
+
+function appFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-e2e-app-'));
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'hello-node', version: '1.0.0', main: 'server.js' }, null, 2)}\n`);
+  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify({ name: 'hello-node', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'hello-node', version: '1.0.0' } } }, null, 2)}\n`);
+  writeFileSync(join(dir, 'server.js'), SERVER);
+  return dir;
+}
+
+async function debugContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: ['dev.berth.run=debug'] } });
+}
+
+test('F5 in a container: scaffold a Node app, break in the request handler, see req, continue, stop; the container is gone', { timeout: 25 * 60_000 }, async (t) => {
+  if (!(await requireE2e(t, { needsBundledEngine: true }))) return;
+  // Made before code-server starts: debootstrap takes minutes the first time, then it is cached.
+  ensureStandInTar('node', (l) => console.log(`# ${l}`));
+  const source = appFolder();
+  const h = await Harness.start({ name: 'debug-in-container', settings: SETTINGS, workspaceSource: source });
+  rmSync(source, { recursive: true, force: true });
+  const page = h.page;
+  const docker = new Docker({ socketPath: h.engineSocket });
+  try {
+    await h.openBerthView();
+    const rows = await h.waitForTreeItem('Engine', 'State', /^(running|unreachable)$/, 90_000);
+    const engine = new Map(rows.map((r) => [r.label, r.description]));
+    assert.equal(engine.get('State'), 'running', `the engine is not running: ${engine.get('Reason') ?? JSON.stringify(rows)}`);
+    await ensureStandInImage(h.engineSocket, 'node');
+
+    await t.test('Add Docker Files to Workspace detects Node.js and writes the files and the launch configuration', async () => {
+      await openViewContainer(page, 'Explorer');
+      await h.runCommand('Berth: Add Docker Files to Workspace');
+      await answerInputBox(page, '3000', /Add Docker Files: Node\.js/);
+      const no = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: /^\s*No\b/ }).first();
+      await no.waitFor({ state: 'visible', timeout: 30_000 });
+      await h.screenshot('compose-question');
+      await no.click();
+      await waitForNotification(page, /Wrote Dockerfile, \.dockerignore and the launch configuration/, /Could not|failed/i, 60_000);
+      await h.screenshot('files-written');
+      const dockerfile = readFileSync(join(h.workspace, 'Dockerfile'), 'utf8');
+      assert.match(dockerfile, /^FROM node:20-bookworm-slim AS deps$/m);
+      assert.match(dockerfile, /^CMD \["node", "server\.js"\]$/m);
+      assert.match(readFileSync(join(h.workspace, '.dockerignore'), 'utf8'), /^node_modules$/m);
+      // VS Code writes launch.json with comments allowed; this one has none.
+      const launch = JSON.parse(readFileSync(join(h.workspace, '.vscode', 'launch.json'), 'utf8')) as { configurations: Record<string, unknown>[] };
+      assert.equal(launch.configurations.length, 1);
+      assert.equal(launch.configurations[0].type, 'berth');
+      assert.equal(launch.configurations[0].platform, 'node');
+      await clearNotifications(page);
+    });
+
+    let appPort = 0;
+    await t.test('F5 builds, runs and attaches; a request stops at the breakpoint with req in Variables', async () => {
+      await openFile(page, 'server.js');
+      await page.keyboard.press('Control+G');
+      await answerInputBox(page, String(BREAKPOINT_LINE));
+      await page.keyboard.press('F9');
+      await page.locator('.codicon-debug-breakpoint').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await h.screenshot('breakpoint-set');
+
+      await page.keyboard.press('F5');
+      // The debug toolbar appears once js-debug has attached.
+      const deadline = Date.now() + 10 * 60_000;
+      let running: Docker.ContainerInfo | undefined;
+      while (Date.now() < deadline) {
+        running = (await debugContainers(docker)).find((c) => c.State === 'running');
+        if (running && (await page.locator('.debug-toolbar').isVisible().catch(() => false))) break;
+        const failed = await page.locator('.notification-list-item-message', { hasText: /Could not|did not answer|exited|is wrong/ }).first().textContent({ timeout: 500 }).catch(() => null);
+        if (failed) {
+          await h.screenshot('debug-failed');
+          assert.fail(`F5 failed: ${failed}`);
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.ok(running, 'a debug container runs');
+      await h.screenshot('attached');
+      appPort = running.Ports.find((p) => p.PrivatePort === 3000)?.PublicPort ?? 0;
+      assert.ok(appPort > 0, `the app port is published: ${JSON.stringify(running.Ports)}`);
+
+      const answer = fetch(`http://127.0.0.1:${appPort}/from-e2e`).then((r) => r.text());
+      const req = page.locator('.debug-view-content .monaco-list-row, .part.sidebar .monaco-list-row').filter({ hasText: /^\s*req\b/ }).first();
+      await req.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: unknown) => {
+        await h.screenshot('no-break');
+        throw err;
+      });
+      await h.screenshot('stopped-at-breakpoint');
+      const reqText = await req.innerText();
+      assert.match(reqText, /IncomingMessage/, reqText);
+      // Paused on the handler's line in server.js.
+      await page.locator('.editor-group-container .tab.active', { hasText: 'server.js' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+
+      await page.keyboard.press('F5');
+      assert.equal(await answer, 'hello /from-e2e');
+      await h.screenshot('continued');
+    });
+
+    await t.test('stopping the session removes the container', async () => {
+      await page.keyboard.press('Shift+F5');
+      const deadline = Date.now() + 60_000;
+      let left = await debugContainers(docker);
+      while (left.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        left = await debugContainers(docker);
+      }
+      await h.screenshot('stopped');
+      assert.deepEqual(left.map((c) => c.Names), [], 'no debug container is left');
+    });
+  } finally {
+    for (const c of await debugContainers(docker).catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    await h.close();
+  }
+});
