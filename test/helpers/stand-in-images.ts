@@ -91,6 +91,7 @@ export function ensureStandInTar(kind: StandInKind, log: (line: string) => void 
     // What an image does not need: apt's downloaded packages and lists.
     rmSync(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
     rmSync(join(root, 'var', 'lib', 'apt', 'lists'), { recursive: true, force: true });
+    for (const d of ['doc', 'man', 'locale', 'info']) rmSync(join(root, 'usr', 'share', d), { recursive: true, force: true });
     const partial = `${tar}.partial-${process.pid}`;
     const packed = spawnSync('tar', ['--numeric-owner', '-C', root, '-cf', partial, '.'], { encoding: 'utf8' });
     if (packed.status !== 0) throw new Error(`tar of the ${kind} stand-in failed: ${packed.stderr}`);
