@@ -36,7 +36,9 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
   };
   return vscode.Disposable.from(
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, provider),
-    vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    // Offered in "Run and Debug" without a launch.json. Only provides: VS Code runs every registered
+    // resolver of the type in turn, so a second resolver would see the attach configuration of the first.
+    vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, { provideDebugConfigurations: provider.provideDebugConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // The walkthrough's debug step is checked off by a session that really attached to a container.
     vscode.debug.onDidStartDebugSession((session) => {
       if (typeof session.configuration[CONTAINER_KEY] === 'string') void vscode.commands.executeCommand('setContext', 'berth.debuggedInContainer', true);
@@ -57,6 +59,7 @@ async function resolve(ctx: Ctx, folder: vscode.WorkspaceFolder | undefined, con
     void vscode.window.showErrorMessage('Debugging in a container needs a workspace folder: open the project folder first.');
     return undefined;
   }
+  if (config.type && config.type !== BERTH_DEBUG_TYPE) return config;
   // F5 with no launch.json and Berth chosen as the debugger: the detected project's configuration.
   if (!config.type && !config.request) {
     const detected = await detectProject(folder.uri.fsPath);

@@ -66,7 +66,11 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
     await t.test('Add Docker Files to Workspace detects Node.js and writes the files and the launch configuration', async () => {
       await openViewContainer(page, 'Explorer');
       await h.runCommand('Berth: Add Docker Files to Workspace');
-      await answerInputBox(page, '3000', /Add Docker Files: Node\.js/);
+      // The port's input box; the compose question follows in the same quick input at once.
+      const portInput = openQuickInput(page).filter({ hasText: /Add Docker Files: Node\.js/ }).locator('input.input');
+      await portInput.waitFor({ state: 'visible', timeout: 60_000 });
+      await portInput.fill('3000');
+      await portInput.press('Enter');
       const no = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: /^\s*No\b/ }).first();
       await no.waitFor({ state: 'visible', timeout: 30_000 });
       await h.screenshot('compose-question');
@@ -88,8 +92,9 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
     let appPort = 0;
     await t.test('F5 builds, runs and attaches; a request stops at the breakpoint with req in Variables', async () => {
       await openFile(page, 'server.js');
+      // Go to Line is the quick input's `:` mode.
       await page.keyboard.press('Control+G');
-      await answerInputBox(page, String(BREAKPOINT_LINE));
+      await answerInputBox(page, `:${BREAKPOINT_LINE}`);
       await page.keyboard.press('F9');
       await page.locator('.codicon-debug-breakpoint').first().waitFor({ state: 'visible', timeout: 30_000 });
       await h.screenshot('breakpoint-set');
