@@ -71,7 +71,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       await portInput.waitFor({ state: 'visible', timeout: 60_000 });
       await portInput.fill('3000');
       await portInput.press('Enter');
-      const no = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: /^\s*No\b/ }).first();
+      const no = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: 'Only the Dockerfile' }).first();
       await no.waitFor({ state: 'visible', timeout: 30_000 });
       await h.screenshot('compose-question');
       await no.click();
@@ -104,6 +104,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       const deadline = Date.now() + 10 * 60_000;
       let running: Docker.ContainerInfo | undefined;
       while (Date.now() < deadline) {
+        if (page.isClosed()) assert.fail('the browser page closed while waiting for the debug session');
         running = (await debugContainers(docker)).find((c) => c.State === 'running');
         if (running && (await page.locator('.debug-toolbar').isVisible().catch(() => false))) break;
         const failed = await page.locator('.notification-list-item-message', { hasText: /Could not|did not answer|exited|is wrong/ }).first().textContent({ timeout: 500 }).catch(() => null);
@@ -133,6 +134,23 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       await page.keyboard.press('F5');
       assert.equal(await answer, 'hello /from-e2e');
       await h.screenshot('continued');
+    });
+
+    await t.test('the walkthrough checks off what was done and names the engine', async () => {
+      await h.runCommand('Welcome: Open Walkthrough...');
+      const row = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: 'from an empty folder to a debugged container' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+      const steps = page.locator('.getting-started-step');
+      await steps.filter({ hasText: 'Add Docker files' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await h.screenshot('walkthrough');
+      const titles = await steps.allInnerTexts();
+      assert.ok(titles.some((x) => /Berth is using its bundled engine/.test(x)), `the bundled engine step: ${JSON.stringify(titles)}`);
+      assert.ok(!titles.some((x) => /Berth is using the engine of your setting/.test(x)), 'only the step of the engine in use');
+      for (const done of ['Add Docker files', 'Debug it in its container']) {
+        const step = steps.filter({ hasText: done }).first();
+        assert.match((await step.getAttribute('class')) ?? '', /\bcomplete\b/, `"${done}" is checked off`);
+      }
     });
 
     await t.test('stopping the session removes the container', async () => {

@@ -9,8 +9,9 @@ export function nodeDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): stri
   const node = facts.node ?? { entry: 'index.js', lockfile: 'none', hasBuildScript: false };
   const manifests = node.lockfile === 'npm' ? 'package.json package-lock.json' : 'package.json';
   // npm ci needs the lockfile; without one, npm install resolves the same ranges.
+  // npm makes no node_modules for a project without dependencies; the runtime stage copies it all the same.
   const install = (dev: boolean) =>
-    `${run(opts, '/root/.npm')}${node.lockfile === 'npm' ? 'npm ci' : 'npm install'}${dev ? '' : ' --omit=dev'} --no-audit --no-fund`;
+    `${run(opts, '/root/.npm')}${node.lockfile === 'npm' ? 'npm ci' : 'npm install'}${dev ? '' : ' --omit=dev'} --no-audit --no-fund && mkdir -p node_modules`;
   const build = node.hasBuildScript && [
     `FROM ${NODE_IMAGE} AS build`,
     `WORKDIR ${APP_DIR}`,
