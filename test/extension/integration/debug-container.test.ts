@@ -156,7 +156,14 @@ test('Node: the scaffolded Dockerfile builds, the inspector answers, a second bu
     const probe = await waitForDebugger({ host: '127.0.0.1', port: started.published.get(9229)!, platform: 'node', timeoutMs: 60_000, stillRunning: () => containerState(d.client, started.id) });
     assert.deepEqual(probe, { ok: true }, (await lastLogLines(d.client, started.id, 20)).join('\n'));
     const app = started.published.get(3000)!;
-    const body = await fetch(`http://127.0.0.1:${app}/ping`).then((r) => r.text());
+    // The inspector listens before the script runs: the server may take a moment more.
+    let body = '';
+    for (let i = 0; i < 40 && !body; i++) {
+      body = await fetch(`http://127.0.0.1:${app}/ping`).then((r) => r.text(), async () => {
+        await new Promise((r) => setTimeout(r, 250));
+        return '';
+      });
+    }
     assert.equal(body, 'hello /ping');
   } finally {
     await removeContainer(d.client, started.id);
