@@ -26,7 +26,7 @@ export function run(opts: { cacheMounts: boolean }, ...targets: string[]): strin
 
 /** HEALTHCHECK in exec form: the probe runs without a shell. */
 export function healthcheck(argv: readonly string[]): string {
-  return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n  CMD ${JSON.stringify(argv)}`;
+  return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n  CMD ${execForm(argv)}`;
 }
 
 export function execForm(argv: readonly string[]): string {
