@@ -7,10 +7,8 @@ import type Dockerode from 'dockerode';
 import type { Ctx } from '../ctx.js';
 import { userMessage } from '../errors.js';
 import { localPortChecker } from '../run/port-plan.js';
-import { LogDemuxer, looksMultiplexed, TerminalNewlines } from '../terminals/log-demux.js';
-import { debugCommand } from '../debug/debug-command.js';
-import { DEFAULT_DEBUG_PORTS } from '../debug/debug-config.js';
-import { removeContainer, startContainer, type PortRequest } from './run-container.js';
+import { removeContainer } from './run-container.js';
+import { runTaskContainer } from './run-task-container.js';
 import { checkRunDefinition, RUN_TASK_TYPE } from './run-task-definition.js';
 
 export { RUN_TASK_TYPE };
@@ -69,44 +67,13 @@ class RunTaskTerminal implements vscode.Pseudoterminal {
     if (typeof def === 'string') throw new Error(`The berth-run task's definition is wrong: ${def}.`);
     const docker = this.ctx.engine?.client;
     if (!docker) throw new Error('Berth is not connected to a container engine (see the Engine view), so the berth-run task cannot run.');
-    const info = await docker.getImage(def.image).inspect();
-    const ports: PortRequest[] = [...(def.ports ?? [])];
-    let entrypoint: string[] | undefined;
-    let cmd = def.command;
-    let env = { ...def.env };
-    if (def.debug) {
-      const debugPort = def.debugPort ?? DEFAULT_DEBUG_PORTS[def.debug];
-      const list = (v: string | string[] | null | undefined) => (v == null ? [] : Array.isArray(v) ? v : [v]);
-      const dc = debugCommand(def.debug, { entrypoint: def.command ? [] : list(info.Config?.Entrypoint), cmd: def.command ?? list(info.Config?.Cmd) }, debugPort);
-      if (typeof dc === 'string') throw new Error(`Cannot debug ${def.image}: ${dc}.`);
-      entrypoint = dc.entrypoint;
-      cmd = dc.cmd ?? cmd;
-      env = { ...env, ...dc.env };
-      ports.push({ containerPort: debugPort, hostPort: debugPort });
-    }
-    const name = def.containerName ?? `${def.image.replace(/[:/@]/g, '-').replace(/[^a-zA-Z0-9_.-]/g, '')}-run-${Math.random().toString(16).slice(2, 8)}`;
-    const started = await startContainer(docker, { image: def.image, name, ports, env, entrypoint: entrypoint ?? (def.command ? [] : undefined), cmd, purpose: 'task' }, localPortChecker);
-    this.container = { docker, id: started.id };
-    if (this.closed) {
-      this.close();
-      return 0;
-    }
-    this.line(`Started ${name} from ${def.image}.`);
-    for (const [cport, hport] of started.published) this.line(`  port ${cport} → 127.0.0.1:${hport}`);
-    for (const m of started.moved) this.line(`\x1b[33mPort ${m.wanted} is already taken on this machine; port ${m.containerPort} is published on ${m.used} instead.\x1b[0m`);
-    this.line('Ending the task stops and removes the container.');
-    const stream = (await docker.getContainer(started.id).logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
-    const demux = new LogDemuxer();
-    const newlines = new TerminalNewlines();
-    let framed: boolean | undefined;
-    stream.on('data', (chunk: Buffer) => {
-      framed ??= looksMultiplexed(chunk);
-      const parts = framed ? demux.push(chunk).map((f) => f.data) : [chunk];
-      for (const p of parts) this.writeEmitter.fire(newlines.convert(p.toString('utf8')));
+    const io = { line: (t: string) => this.line(t), write: (t: string) => this.writeEmitter.fire(t) };
+    return runTaskContainer(docker, def, io, localPortChecker, (started) => {
+      this.container = { docker, id: started.id };
+      // Ended while the container was being made: it goes at once.
+      if (this.closed) this.close();
+      return !this.closed;
     });
-    const result = (await docker.getContainer(started.id).wait()) as { StatusCode?: number };
-    this.line(`${name} exited with code ${result.StatusCode ?? '?'}.`);
-    return result.StatusCode ?? 0;
   }
 
   private line(text: string): void {

@@ -16,7 +16,8 @@ import { localPortChecker } from '../../../extension/run/port-plan';
 import { projectFacts } from '../../../extension/scaffold/detect';
 import { scaffoldPlan } from '../../../extension/scaffold/scaffold-plan';
 import { writePlannedFiles } from '../../../extension/scaffold/write-plan';
-import { containerState, lastLogLines, removeContainer, startContainer } from '../../../extension/tasks/run-container';
+import { containerState, lastLogLines, removeContainer, startContainer, type StartedContainer } from '../../../extension/tasks/run-container';
+import { runTaskContainer } from '../../../extension/tasks/run-task-container';
 import { startDaemon, type TestDaemon } from '../../helpers/daemon';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs';
 import { ensureStandInImage, standInUnavailable, ensureStandInTar } from '../../helpers/stand-in-images';
@@ -218,4 +219,38 @@ test('a wanted host port that is taken is replaced by a free one, and said so', 
   } finally {
     srv.close();
   }
+});
+
+test('the berth-run task: the container\'s ports and output in the terminal, the debugger on when asked, the exit code', { timeout: 5 * 60_000 }, async (t) => {
+  if (!ready(t)) return;
+  const d = daemon!;
+  const out: string[] = [];
+  const io = { line: (l: string) => out.push(`${l}\n`), write: (x: string) => out.push(x) };
+  const code = await runTaskContainer(d.client, {
+    type: 'berth-run', image: 'node:20-bookworm-slim', containerName: 'berth-it-task',
+    ports: [{ containerPort: 3000 }], command: ['node', '-e', "console.log('hello from the task'); process.exit(4)"],
+  }, io, localPortChecker, () => true);
+  const text = out.join('');
+  assert.equal(code, 4, text);
+  assert.match(text, /Started berth-it-task from node:20-bookworm-slim\./);
+  assert.match(text, /port 3000 → 127\.0\.0\.1:\d+/);
+  assert.match(text, /hello from the task\r\n/);
+  assert.match(text, /berth-it-task exited with code 4\./);
+  await removeContainer(d.client, 'berth-it-task');
+
+  // debug: node — the inspector listens on the published debug port while the task runs.
+  let started: StartedContainer | undefined;
+  const running = runTaskContainer(d.client, {
+    type: 'berth-run', image: 'node:20-bookworm-slim', containerName: 'berth-it-task-debug', debug: 'node',
+    command: ['node', '-e', 'setInterval(() => {}, 1000)'],
+  }, { line: () => undefined, write: () => undefined }, localPortChecker, (c) => { started = c; return true; });
+  const deadline = Date.now() + 60_000;
+  while (!started && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(started, 'the task started its container');
+  const probe = await waitForDebugger({ host: '127.0.0.1', port: started.published.get(9229)!, platform: 'node', timeoutMs: 60_000, stillRunning: () => containerState(d.client, started!.id) });
+  assert.deepEqual(probe, { ok: true });
+  // Ending the task removes the container (what the terminal's close does).
+  await removeContainer(d.client, started.id);
+  await running;
+  await assertGone(d, started.id);
 });
