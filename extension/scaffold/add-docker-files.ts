@@ -43,6 +43,12 @@ export async function addDockerFiles(ctx: Ctx): Promise<void> {
     return picked === 'Overwrite';
   });
   let launchNote = '';
+  // Go is debugged through the Go extension's Delve client: no configuration without it.
+  if (plan.launch?.platform === 'go' && !vscode.extensions.getExtension('golang.go')) {
+    plan.launch = undefined;
+    launchNote = ' (no debug configuration: debugging Go attaches the Go extension, golang.go, which is not installed; install it and run this command again)';
+  }
+  if (!plan.launch && !launchNote) launchNote = ` (no debug configuration: Berth debugs Node.js, Python and Go in containers, not yet ${ecosystemLabel(facts.ecosystem)})`;
   if (plan.launch) {
     const launch = vscode.workspace.getConfiguration('launch', folder.uri);
     const existing = (launch.get<Record<string, unknown>[]>('configurations') ?? []).filter((c) => c && typeof c === 'object');
@@ -59,11 +65,10 @@ export async function addDockerFiles(ctx: Ctx): Promise<void> {
       launchNote = ` and the launch configuration "${plan.launch.name}"`;
     }
   }
-  await vscode.commands.executeCommand('setContext', 'berth.scaffolded', true);
   if (result.written.includes('Dockerfile')) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, 'Dockerfile'), { preview: false });
-  const wrote = result.written.length ? `Wrote ${result.written.join(', ')}${launchNote}.` : `Nothing written${launchNote ? `, but added${launchNote}` : ''}.`;
+  const wrote = result.written.length ? `Wrote ${result.written.join(', ')}${launchNote}.` : `Nothing written${launchNote.startsWith(' and') ? `, but added${launchNote}` : launchNote}.`;
   const kept = result.kept.length ? ` Kept the existing ${result.kept.join(', ')}.` : '';
-  const actions = plan.launch && launchNote ? ['Start Debugging', 'Build Image'] : ['Build Image'];
+  const actions = plan.launch && launchNote.startsWith(' and') ? ['Start Debugging', 'Build Image'] : ['Build Image'];
   const picked = await vscode.window.showInformationMessage(`${wrote}${kept}`, ...actions);
   if (picked === 'Start Debugging' && plan.launch) await vscode.debug.startDebugging(folder, plan.launch.name);
   if (picked === 'Build Image') await vscode.commands.executeCommand('berth.images.build', vscode.Uri.joinPath(folder.uri, 'Dockerfile'));
