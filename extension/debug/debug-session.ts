@@ -34,8 +34,21 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
     },
     resolveDebugConfiguration: (folder, config, token) => resolve(ctx, folder, config, token),
   };
+  // Sessions VS Code is restarting: it ends them with `restart: true` and attaches again to the same
+  // address, so their container must outlive that end.
+  const restarting = new Set<string>();
   return vscode.Disposable.from(
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, provider),
+    vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker(session) {
+        if (typeof session.configuration[CONTAINER_KEY] !== 'string') return undefined;
+        return {
+          onWillReceiveMessage(m: { command?: string; arguments?: { restart?: boolean } }) {
+            if ((m.command === 'disconnect' || m.command === 'terminate') && m.arguments?.restart) restarting.add(session.id);
+          },
+        };
+      },
+    }),
     // Offered in "Run and Debug" without a launch.json. Only provides: VS Code runs every registered
     // resolver of the type in turn, so a second resolver would see the attach configuration of the first.
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, { provideDebugConfigurations: provider.provideDebugConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
@@ -45,6 +58,7 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       const id: unknown = session.configuration[CONTAINER_KEY];
+      if (restarting.delete(session.id)) return;
       const docker = ctx.engine?.client;
       if (typeof id !== 'string' || !docker) return;
       void removeContainer(docker, id).catch((err: unknown) =>

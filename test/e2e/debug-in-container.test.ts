@@ -164,6 +164,17 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       await page.keyboard.press('F5');
       assert.equal(await answer, 'hello /from-e2e');
       await h.screenshot('continued');
+
+      // Restart re-attaches to the same container, and the breakpoint still stops a request.
+      await h.runCommand('Debug: Restart');
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      assert.deepEqual(after.map((c) => c.Id), [running.Id], 'the same container runs after Restart');
+      const again = fetch(`http://127.0.0.1:${appPort}/again`).then((r) => r.text());
+      await page.locator('.part.sidebar').getByText('Paused on breakpoint', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      await h.screenshot('restarted-and-stopped-again');
+      await page.keyboard.press('F5');
+      assert.equal(await again, 'hello /again');
     });
 
     await t.test('the walkthrough has checked off adding Docker files and debugging', async () => {
