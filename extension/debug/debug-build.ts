@@ -49,6 +49,21 @@ export async function buildForDebug(docker: Dockerode, b: DebugBuild): Promise<s
   return id;
 }
 
+/** Whether `python -c "import debugpy"` succeeds in the image (a throwaway container); an image without python has none. */
+export async function hasDebugpy(docker: Dockerode, image: string): Promise<boolean> {
+  const c = await docker.createContainer({ Image: image, Entrypoint: [], Cmd: ['python', '-c', 'import debugpy'], Labels: { 'dev.berth.run': 'probe' } });
+  try {
+    await c.start();
+    const r = (await c.wait()) as { StatusCode?: number };
+    return r.StatusCode === 0;
+  } catch {
+    // The engine refuses to start a command that is not in the image.
+    return false;
+  } finally {
+    await c.remove({ force: true }).catch(() => undefined);
+  }
+}
+
 /** Builds `FROM image` + `pip install debugpy` as `<image>-debugpy`, for an image without debugpy. */
 export async function buildWithDebugpy(docker: Dockerode, image: string, log: (text: string) => void): Promise<string> {
   const tar = await import('tar-stream');

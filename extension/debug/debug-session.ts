@@ -14,7 +14,7 @@ import { detectProject } from '../scaffold/detect.js';
 import { ECOSYSTEMS } from '../scaffold/ecosystems.js';
 import { launchConfiguration } from '../scaffold/templates/launch.js';
 import { containerState, lastLogLines, removeContainer, startContainer } from '../tasks/run-container.js';
-import { buildForDebug, buildWithDebugpy } from './debug-build.js';
+import { buildForDebug, buildWithDebugpy, hasDebugpy } from './debug-build.js';
 import { debugCommand } from './debug-command.js';
 import { attachConfiguration, DEBUGGER_EXTENSIONS, resolveBerthDebug, type ResolvedBerthDebug } from './debug-config.js';
 import { DEBUGGER_NAMES, debuggerFailureMessage, waitForDebugger } from './debugger-probe.js';
@@ -186,18 +186,6 @@ async function launch(ctx: Ctx, docker: Dockerode, d: ResolvedBerthDebug, token?
 
 function asList(v: string | string[] | null | undefined): string[] {
   return v == null ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Whether `python -c "import debugpy"` succeeds in the image (a throwaway container). */
-async function hasDebugpy(docker: Dockerode, image: string): Promise<boolean> {
-  const c = await docker.createContainer({ Image: image, Entrypoint: [], Cmd: ['python', '-c', 'import debugpy'], Labels: { 'dev.berth.run': 'probe' } });
-  try {
-    await c.start();
-    const r = (await c.wait()) as { StatusCode?: number };
-    return r.StatusCode === 0;
-  } finally {
-    await c.remove({ force: true }).catch(() => undefined);
-  }
 }
 
 /** ${workspaceFolder} and ${workspaceFolderBasename} in the configuration's strings: resolving runs before VS Code substitutes. */

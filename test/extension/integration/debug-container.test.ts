@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildForDebug } from '../../../extension/debug/debug-build';
+import { buildForDebug, hasDebugpy } from '../../../extension/debug/debug-build';
 import { debugCommand } from '../../../extension/debug/debug-command';
 import { debuggerFailureMessage, waitForDebugger } from '../../../extension/debug/debugger-probe';
 import { localPortChecker } from '../../../extension/run/port-plan';
@@ -112,6 +112,9 @@ test('Python: the scaffolded Dockerfile builds, debugpy listens on the published
   }, 'python', 8000);
   const log: string[] = [];
   await buildForDebug(d.client, { dockerfile: join(dir, 'Dockerfile'), context: dir, tag: 'pyapp:dev', log: (l) => log.push(l) });
+  // Berth asks before installing debugpy only when the image lacks it: this one has Debian's.
+  assert.equal(await hasDebugpy(d.client, 'pyapp:dev'), true);
+  assert.equal(await hasDebugpy(d.client, 'node:20-bookworm-slim'), false);
   const info = await d.client.getImage('pyapp:dev').inspect();
   const cmd = debugCommand('python', { entrypoint: list(info.Config.Entrypoint), cmd: list(info.Config.Cmd) }, 5678);
   assert.ok(typeof cmd !== 'string', String(cmd));
