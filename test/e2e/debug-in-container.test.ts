@@ -4,9 +4,11 @@
 // the image (its base is a stand-in made from Debian's nodejs, tagged as the template's
 // node:20-bookworm-slim), runs it with the inspector listening and attaches VS Code's JavaScript
 // debugger; a request to the published port stops at the breakpoint with `req` in the Variables view;
-// continue answers the request; stop removes the container.
+// continue answers the request; Restart re-attaches; stop removes the container. Then the bad inputs:
+// a port taken on the host, files and a launch configuration that exist.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +17,7 @@ import Docker from 'dockerode';
 import { ensureStandInImage, ensureStandInTar } from '../helpers/stand-in-images.js';
 import { Harness } from './harness.js';
 import { requireE2e } from './prerequisites.js';
-import { answerInputBox, clearNotifications, openFile, openQuickInput, waitForNotification } from './workbench-actions.js';
+import { answerDialog, answerInputBox, clearNotifications, openFile, openQuickInput, waitForNotification } from './workbench-actions.js';
 import { openViewContainer } from './workbench.js';
 
 const SETTINGS = {
@@ -201,6 +203,41 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       }
       await h.screenshot('stopped');
       assert.deepEqual(left.map((c) => c.Names), [], 'no debug container is left');
+    });
+
+    await t.test('bad input: a taken port is replaced and said so; existing files are kept unless you say so', async () => {
+      const dockerfile = join(h.workspace, 'Dockerfile');
+      writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf8')}# mine\n`);
+      const srv = net.createServer();
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      const taken = (srv.address() as net.AddressInfo).port;
+      try {
+        await clearNotifications(page);
+        await h.runCommand('Berth: Add Docker Files to Workspace');
+        const portInput = openQuickInput(page).filter({ hasText: /Add Docker Files: Node\.js/ }).locator('input.input');
+        await portInput.waitFor({ state: 'visible', timeout: 60_000 });
+        await portInput.fill(String(taken));
+        await portInput.press('Enter');
+        const yes = openQuickInput(page).locator('.monaco-list-row').filter({ hasText: 'Also write compose.yaml' }).first();
+        await yes.waitFor({ state: 'visible', timeout: 30_000 });
+        await yes.click();
+        assert.match(await answerDialog(page, 'Keep'), /Dockerfile already exists in workspace\. Overwrite it\?/);
+        assert.match(await answerDialog(page, 'Keep'), /\.dockerignore already exists/);
+        assert.match(await answerDialog(page, 'Replace'), /launch\.json already has "Berth: Debug Node\.js in a Container"\. Replace it\?/);
+        const note = await waitForNotification(page, new RegExp(`Port ${taken} is already taken on this machine`), /Could not|failed/i, 30_000);
+        const noteText = (await note.innerText()).trim();
+        const used = Number(/publish the app on (\d+) instead/.exec(noteText)?.[1]);
+        assert.ok(used > 0 && used !== taken, noteText);
+        await waitForNotification(page, /Wrote compose\.yaml and the launch configuration .*Kept the existing Dockerfile, \.dockerignore\./, /Could not|failed/i, 30_000);
+        await h.screenshot('bad-input-kept');
+        assert.match(readFileSync(dockerfile, 'utf8'), /# mine\n$/, 'the Dockerfile is kept as it was');
+        assert.match(readFileSync(join(h.workspace, 'compose.yaml'), 'utf8'), new RegExp(`"127\\.0\\.0\\.1:${used}:${taken}"`));
+        const launch = JSON.parse(readFileSync(join(h.workspace, '.vscode', 'launch.json'), 'utf8')) as { configurations: Record<string, unknown>[] };
+        assert.equal(launch.configurations.length, 1);
+        assert.equal(launch.configurations[0].hostPort, used);
+      } finally {
+        srv.close();
+      }
     });
   } finally {
     for (const c of await debugContainers(docker).catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
