@@ -38,6 +38,7 @@ import { startContainer } from './start-container.js';
 import { stopContainer } from './stop-container.js';
 import { tagImage } from './tag-image.js';
 import { viewLogs } from './view-logs.js';
+import { addDockerFiles } from '../scaffold/add-docker-files.js';
 import { groupContainersBy, refreshView, showDangling } from './view-options.js';
 
 type CommandSpec =
@@ -136,6 +137,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'compose.logs': { enabled: composeLogs },
 
   prune: { enabled: prune() },
+
+  addDockerFiles: { always: (ctx) => () => addDockerFiles(ctx) },
 };
 
 /** The default disabled variant: say why nothing happens, and offer the way to a connected engine. */

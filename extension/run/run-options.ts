@@ -117,6 +117,7 @@ export function optionProblems(o: RunOptions, baseDir: string): string[] {
 export interface CreateBody {
   name?: string;
   Image: string;
+  Entrypoint?: string[];
   Cmd?: string[];
   Env?: string[];
   ExposedPorts: Record<string, object>;
