@@ -268,11 +268,16 @@ export class NetworkService {
     const ns = this.netnsName(containerId);
     const endpoints: Record<string, EndpointRecord> = {};
     try {
+      // Every `ip` run costs a process start on the `docker run` path, so the namespace is made in the
+      // first endpoint's host-side batch and lo comes up in its namespace-side one.
       if (makeNetns) await makeNetns(`/run/netns/${ns}`);
-      else await ip(['netns', 'add', ns]);
-      await ipBatch(['link set lo up'], ns);
+      const setup = { host: makeNetns ? [] : [`netns add ${ns}`], ns: ['link set lo up'] };
+      if (!nets.length) {
+        if (setup.host.length) await ipBatch(setup.host);
+        await ipBatch(setup.ns, ns);
+      }
       for (const [i, { req, net }] of nets.entries()) {
-        const ep = await this.addEndpoint(containerId, net, req.ipv4, i === 0 ? ports : []);
+        const ep = await this.addEndpoint(containerId, net, req.ipv4, i === 0 ? ports : [], i === 0 ? setup : undefined);
         endpoints[net.Name] = endpoint(net, ep);
       }
       const portView: Attachment['ports'] = {};
@@ -328,7 +333,8 @@ export class NetworkService {
   private netnsName(containerId: string): string { return `${this.prefix}-${containerId.slice(0, 12)}`; }
 
   /** One veth pair from the network's bridge into the container's namespace, named ethN there. */
-  private async addEndpoint(containerId: string, net: NetworkRecord, staticIp: string | undefined, ports: PortMapping[]): Promise<EndpointState> {
+  /** `first`: commands run before this endpoint's own, in the same two `ip` runs (host side, namespace side). */
+  private async addEndpoint(containerId: string, net: NetworkRecord, staticIp: string | undefined, ports: PortMapping[], first?: { host: string[]; ns: string[] }): Promise<EndpointState> {
     await this.ensureBridge(net);
     // From here to eps.push nothing awaits: concurrent starts and connects must not share an
     // address or an interface name.
@@ -356,8 +362,9 @@ export class NetworkService {
     eps.push(ep);
     const ns = this.netnsName(containerId);
     try {
-      await ipBatch([`link add ${veth} type veth peer name ${ifname} address ${mac} netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
+      await ipBatch([...(first?.host ?? []), `link add ${veth} type veth peer name ${ifname} address ${mac} netns ${ns}`, `link set ${veth} master ${net.Bridge} up`]);
       await ipBatch([
+        ...(first?.ns ?? []),
         `addr add ${addr}/${parseCidr(net.Subnet!).prefix} dev ${ifname}`, `link set ${ifname} up`,
         ...(gateway ? [`route add default via ${gatewayOf(net.Subnet!)} dev ${ifname}`] : []),
       ], ns);
@@ -378,15 +385,17 @@ export class NetworkService {
     delete this.state.endpoints[containerId];
     const ns = this.netnsName(containerId);
     // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs.
+    // One `ip` run: the kernel frees a deleted namespace's interfaces a moment later, so the host
+    // ends are deleted too (with -force, a line that finds one gone does not stop the others).
     const hadNs = existsSync(`/run/netns/${ns}`);
-    if (hadNs) await ip(['netns', 'del', ns]).catch(() => undefined);
+    const lines = [...(hadNs ? [`netns del ${ns}`] : []), ...(eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`)).map((e) => `link del ${e.veth}`)];
+    if (lines.length) await run('ip', ['-force', '-batch', '-'], `${lines.join('\n')}\n`).catch(() => undefined);
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) {
         await iptablesDelete('nat', this.chain(), this.dnat(p, e.ip));
         await this.forwarder?.remove(p).catch(() => undefined);
       }
-      if (!hadNs || existsSync(`/sys/class/net/${e.veth}`)) await ip(['link', 'del', e.veth]).catch(() => undefined);
       const net = this.state.networks.find((n) => n.Name === e.network);
       if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     }
