@@ -18,6 +18,7 @@ import { startHolder, stopHolder } from './rootless/namespace-holder.js';
 import { loadDefaultSeccomp } from './security/daemon-security.js';
 import { usernsUnsupported } from './userns/userns-mode.js';
 import { probeIdmappedRoots } from './userns/probe.js';
+import { configureCgroups } from './cgroups/select.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   } else if (options.storageDriver === 'fuse-overlayfs') {
     throw new InvalidError('--storage-driver fuse-overlayfs is for rootless mode: as root berthd uses the kernel\'s overlayfs');
   }
+  configureCgroups(options.cgroupDriver, rootless !== undefined, (line) => process.stderr.write(`berthd: ${line}\n`));
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   if (options.userns === 'auto') {

@@ -35,6 +35,7 @@ import { assertState, inspectView, isRunning, summaryView, type ContainerRecord 
 import type { RootfsLayout } from './rootfs-access.js';
 import { normalizeSignal } from './signals.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
+import { cgroupDriver, cgroupLimitsApply } from '../cgroups/select.js';
 import { processTable } from './top.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
@@ -379,7 +380,7 @@ export class ContainerService {
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
-        memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
+        memoryCgroup: cgroupDriver(this.cgroupParent).memoryDir(r.Id), cgroupsPath: spec.linux.cgroupsPath,
         unmountAtExit: daemonMountsRootfs() || r.IdMap ? p.rootfs : undefined,
       }, { handovers: () => this.handovers(r), relay: () => this.relayWanted(r.Id) });
       this.watch(r, session);
@@ -793,9 +794,9 @@ export class ContainerService {
   async stats(idOrName: string, pre?: StatsSample): Promise<StatsSample> {
     const r = this.get(idOrName);
     if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
-    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
-    // Rootless: no cgroup to read, so the figures come from the container's processes.
-    return rootlessMode() ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
+    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: cgroupDriver(this.cgroupParent) }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+    // Rootless without a delegated cgroup: nothing to read, so the figures come from the container's processes.
+    return !cgroupLimitsApply(rootlessMode() !== undefined) ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
   }
 
   /** Resolves when the container stops running (at once if it is not running). */

@@ -13,6 +13,7 @@ import { rootlessMode } from '../rootless/mode.js';
 import { SlirpPorts } from '../rootless/slirp-api.js';
 import { rootlessRuntime } from '../rootless/runtime-wrapper.js';
 import { isCrun, OciRuntime, selectRuntime } from '../tasks/oci-runtime.js';
+import { cgroupsForRuntime } from '../cgroups/select.js';
 import { setRuntimeNeedsMountedRoot } from '../fs/overlay-mount.js';
 import { TaskRunner } from '../tasks/task-runner.js';
 import { capabilitiesInMask } from '../tasks/oci-spec.js';
@@ -92,9 +93,10 @@ interface OpenParts {
 
 async function openWithPool(s: Services, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
   const prefix = s.options.netPrefix ?? 'berth';
-  const selected = selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid'));
+  const cgroups = cgroupsForRuntime(prefix, selectRuntime(s.options.ociRuntime, (line) => process.stderr.write(`berthd: ${line}\n`), join(runDir, 'crun-hybrid')), join(runDir, 'cgroup-driver'));
+  const selected = cgroups.runtime;
   setRuntimeNeedsMountedRoot(isCrun(selected));
-  const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
+  const runtime = rootlessMode() ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), cgroups.limits) : new OciRuntime(selected);
   const security = openSecurityContext(s.options.seccompProfile, selected);
   const userns: UsernsSupport = { default: s.options.userns ?? 'host', unsupported: usernsUnsupported(rootlessMode() !== undefined) };
   const report = securityReport({ context: security, seccompProfileOption: s.options.seccompProfile, rootless: rootlessMode() !== undefined, userns: userns.default === 'auto' });

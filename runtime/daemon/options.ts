@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidError } from '../errdefs.js';
+import { parseDriverName } from '../cgroups/select.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -35,6 +36,8 @@ export interface DaemonOptions {
   userns?: 'host' | 'auto';
   /** dockerd's --allow-insecure-entitlement: `security.insecure` lets RUN --security=insecure run privileged. */
   allowInsecureEntitlements?: string[];
+  /** --cgroup-driver; undefined: systemd on a unified cgroup v2 host run by systemd, else cgroupfs (runtime/cgroups/select.ts). */
+  cgroupDriver?: 'systemd' | 'cgroupfs';
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
@@ -43,6 +46,7 @@ export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime 
               [--storage-driver overlay2|fuse-overlayfs] [--seccomp-profile FILE|unconfined]
               [--userns auto|host]
               [--allow-insecure-entitlement security.insecure]
+              [--cgroup-driver systemd|cgroupfs]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -67,6 +71,9 @@ Options:
   --allow-insecure-entitlement security.insecure
                       let RUN --security=insecure steps of builds run privileged (as dockerd's
                       option); without it such steps are refused
+  --cgroup-driver D   systemd (containers in transient scopes runc asks systemd for) or cgroupfs.
+                      Default, as dockerd: systemd on a cgroup v2 host booted by systemd, else
+                      cgroupfs. A rootless daemon always uses its delegated cgroup (cgroupfs)
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -125,6 +132,7 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
         options.allowInsecureEntitlements = [...(options.allowInsecureEntitlements ?? []), v];
         break;
       }
+      case '--cgroup-driver': options.cgroupDriver = parseDriverName(value()); break;
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
     }
   }

@@ -8,6 +8,7 @@ import { watch, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync, unl
 import { createServer, Socket, type Server } from 'node:net';
 import { basename, join } from 'node:path';
 import { LogWriter } from '../logs/log-file.js';
+import { watchOomKills, type OomWatch } from '../cgroups/oom.js';
 import { writeExitRecord } from './exit-file.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { resizePty, underPty } from '../tasks/pty.js';
@@ -28,6 +29,7 @@ let child: ChildProcess | undefined;
 let out: { stdout?: Readable; stderr?: Readable } = {};
 let reaper: ReadyReaper | undefined;
 let started = false;
+let oom: OomWatch | undefined;
 let exited: ExitRecord | undefined;
 let startedAt = '';
 let log: LogWriter | undefined;
@@ -302,6 +304,7 @@ function stdinWrite(data: Buffer | undefined): void {
 
 function markStarted(): void {
   started = true;
+  oom = watchOomKills(job!.memoryCgroup);
   for (const d of heldStdin.splice(0)) stdinWrite(d);
   pidCache = 0;
   startedAt = new Date().toISOString();
@@ -316,11 +319,7 @@ function markStarted(): void {
 }
 
 function oomKilled(): boolean {
-  try {
-    return /oom_kill [1-9]/.test(readFileSync(join(job!.memoryCgroup, 'memory.oom_control'), 'utf8'));
-  } catch {
-    return false;
-  }
+  return oom?.killed() ?? false;
 }
 
 function finish(exitCode: number, spawnError?: string): void {

@@ -3,6 +3,7 @@
 // write there), and cgroup limits are left out because a user has no cgroup tree of its own on a
 // cgroup v1 host (runc would refuse the container). The create response says so in its Warnings.
 import { InvalidError } from '../errdefs.js';
+import { cgroupLimitsApply } from '../cgroups/select.js';
 import type { HostConfig } from '../containers/api-types.js';
 import type { OciSpec } from '../tasks/oci-spec.js';
 import type { RootlessMode } from './mode.js';
@@ -11,10 +12,12 @@ export function rootlessSpec(spec: OciSpec, mode: RootlessMode): OciSpec {
   for (const m of spec.mounts) {
     if (m.type === 'overlay' && !m.options.includes('userxattr')) m.options.push('userxattr');
   }
-  const devices = spec.linux.resources.devices;
-  spec.linux.resources = devices ? { devices } : {};
-  // runc only tolerates a cgroup it cannot create when the spec names none.
-  spec.linux.cgroupsPath = '';
+  if (!cgroupLimitsApply(true)) {
+    const devices = spec.linux.resources.devices;
+    spec.linux.resources = devices ? { devices } : {};
+    // runc only tolerates a cgroup it cannot create when the spec names none.
+    spec.linux.cgroupsPath = '';
+  }
   if (mode.singleId) {
     const u = spec.process.user;
     if (u.uid !== 0 || u.gid !== 0) {
@@ -35,7 +38,7 @@ const LIMITS: [keyof HostConfig, string][] = [
 
 /** One warning per limit in `hc` that a rootless daemon cannot apply. */
 export function rootlessLimitWarnings(hc: HostConfig | undefined): string[] {
-  if (!hc) return [];
+  if (!hc || cgroupLimitsApply(true)) return [];
   const out: string[] = [];
   for (const [field, label] of LIMITS) {
     const v = hc[field];

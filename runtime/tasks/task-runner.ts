@@ -17,6 +17,7 @@ import { resolveUser } from './user-resolve.js';
 import { rootlessMode } from '../rootless/mode.js';
 import { daemonMountsRootfs, mountOverlay, unmountIfMounted } from '../fs/overlay-mount.js';
 import { isCrun } from './oci-runtime.js';
+import { cgroupDriver } from '../cgroups/select.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -105,8 +106,7 @@ export class TaskRunner {
       delete spec.process.consoleSize;
       await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
       const exitCode = await this.spawn(id, bundle, req);
-      const oomKilled = await readFile(`/sys/fs/cgroup/memory/${this.d.cgroupParent}/${id}/memory.oom_control`, 'utf8')
-        .then((t) => /oom_kill [1-9]/.test(t), () => false);
+      const oomKilled = cgroupDriver(this.d.cgroupParent).oomKills(id) > 0;
       return { exitCode, oomKilled, upperDir: upper };
     } finally {
       await new Promise<void>((resolve) => spawn(this.d.runtime, ['delete', '--force', id], { stdio: 'ignore' }).on('close', () => resolve()).on('error', () => resolve()));
