@@ -50,7 +50,7 @@ export async function bootAndRun(image, opts) {
   let bootSeconds;
   const outputFile = join(control, 'output.log');
   const tail = setInterval(() => {
-    if (bootSeconds === undefined && existsSync(join(control, 'booted'))) {
+    if (bootSeconds === undefined && existsSync(join(control, 'booted')) && statSync(join(control, 'booted')).size > 0) {
       bootSeconds = (Date.now() - started) / 1000;
       log(`guest up after ${bootSeconds.toFixed(0)} s (guest uptime ${readFileSync(join(control, 'booted'), 'utf8').split(' ')[0]} s); running the job`);
     }
