@@ -24,12 +24,16 @@ export interface CgroupDriver {
   counters(id: string): Promise<CgroupCounters>;
   /** How many of the container's processes the kernel killed for its memory limit (0 when its cgroup is gone). */
   oomKills(id: string): number;
-  /** Whether the freezer holds every process of the container. */
-  frozen(id: string): boolean;
+  /** Whether the freezer holds every process of the container; undefined when its cgroup cannot be read. */
+  frozen(id: string): boolean | undefined;
 }
 
 function readOr(path: string, fallback = ''): string {
   try { return readFileSync(path, 'utf8'); } catch { return fallback; }
+}
+
+function readMaybe(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
 }
 
 /** cgroup v1 (hybrid hosts included), cgroupfs paths: /sys/fs/cgroup/<controller>/<parent>/<id>. */
@@ -42,7 +46,10 @@ export class V1Cgroupfs implements CgroupDriver {
   memoryDir(id: string): string { return join(this.root, 'memory', this.parent, id); }
   counters(id: string): Promise<CgroupCounters> { return readV1Counters(this.root, join(this.parent, id)); }
   oomKills(id: string): number { return v1OomKills(readOr(join(this.memoryDir(id), 'memory.oom_control'))); }
-  frozen(id: string): boolean { return readOr(join(this.root, 'freezer', this.parent, id, 'freezer.state')).trim() === 'FROZEN'; }
+  frozen(id: string): boolean | undefined {
+    const state = readMaybe(join(this.root, 'freezer', this.parent, id, 'freezer.state'));
+    return state === undefined ? undefined : state.trim() === 'FROZEN';
+  }
 }
 
 /** cgroup v2, cgroupfs paths: /sys/fs/cgroup/<parent>/<id>, runc creating the folders itself. */
@@ -58,7 +65,10 @@ export class V2Cgroupfs implements CgroupDriver {
   memoryDir(id: string): string { return join(this.root, this.relative(id)); }
   counters(id: string): Promise<CgroupCounters> { return readV2Counters(this.memoryDir(id)); }
   oomKills(id: string): number { return v2OomKills(readOr(join(this.memoryDir(id), 'memory.events'))); }
-  frozen(id: string): boolean { return v2Frozen(readOr(join(this.memoryDir(id), 'cgroup.events'))); }
+  frozen(id: string): boolean | undefined {
+    const events = readMaybe(join(this.memoryDir(id), 'cgroup.events'));
+    return events === undefined ? undefined : v2Frozen(events);
+  }
 }
 
 /**

@@ -214,6 +214,9 @@ export class ContainerService {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
       await this.repairNetworkRecord(r);
+      // Paused or not is the freezer's word (a pause may have landed after the record was written).
+      const frozen = isRunning(r) ? cgroupDriver(this.cgroupParent).frozen(r.Id) : undefined;
+      if (frozen !== undefined) r.State.Status = frozen ? 'paused' : 'running';
       if (isRunning(r)) this.health.start(r, true);
       else if (r.State.Status === 'created') {
         void session.waitStarted().then((st) => {

@@ -118,6 +118,7 @@ test('freezer state: cgroup.events frozen 1 (v2), freezer.state FROZEN (v1)', ()
     assert.equal(new V2Cgroupfs('berth', t.root).frozen('c1'), true);
     t.dir('freezer/berth/c1', { 'freezer.state': 'FROZEN\n' });
     assert.equal(new V1Cgroupfs('berth', t.root).frozen('c1'), true);
+    assert.equal(new V2Cgroupfs('berth', t.root).frozen('gone'), undefined, 'unknown, not "running"');
   } finally { t.dispose(); }
 });
 

@@ -112,6 +112,10 @@ test('pause and unpause through cgroup.freeze; status follows', opts, async () =
   assert.equal(paused.State.Status, 'paused');
   assert.equal(paused.State.Paused, true);
   assert.match(await ok(['ps', '--filter', 'name=frz', '--format', '{{.Status}}']), /\(Paused\)/);
+  // A daemon that starts again takes the freezer's word for it.
+  await e.crash();
+  await e.restart();
+  assert.equal((await inspect('frz')).State.Status, 'paused');
   await ok(['unpause', 'frz']);
   assert.equal(readCgroupFile(dir, 'cgroup.freeze'), '0');
   assert.equal((await inspect('frz')).State.Status, 'running');
