@@ -49,9 +49,21 @@ node --import tsx --test --test-reporter=spec --test-concurrency=1 --test-timeou
 `;
 
 const started = Date.now();
-const image = ensureImage();
+let image;
+let r;
+try {
+  image = ensureImage();
+} catch (err) {
+  console.error(`test:hosts: cannot build the cgroup v2 host: ${err.message}`);
+  process.exit(1);
+}
 const built = (Date.now() - started) / 1000;
-const r = await bootAndRun(image, { job, shares, onOutput: (t) => process.stdout.write(t), timeoutMs: Number(process.env.BERTH_HOSTS_TIMEOUT_S ?? 2400) * 1000 });
+try {
+  r = await bootAndRun(image, { job, shares, onOutput: (t) => process.stdout.write(t), timeoutMs: Number(process.env.BERTH_HOSTS_TIMEOUT_S ?? 2400) * 1000 });
+} catch (err) {
+  console.error(`test:hosts: cannot boot the cgroup v2 host: ${err.message}`);
+  process.exit(1);
+}
 const total = (Date.now() - started) / 1000;
 console.log(`\ntest:hosts: image ${built < 5 ? 'cached' : `built in ${built.toFixed(0)} s`}, guest up after ${r.bootSeconds?.toFixed(0) ?? '?'} s, whole run ${total.toFixed(0)} s; suites exited ${r.status}`);
 process.exit(r.status === 0 ? 0 : 1);
