@@ -107,10 +107,11 @@ export function cgroupDriver(prefix: string, env: NodeJS.ProcessEnv = process.en
   let d = drivers.get(key);
   if (!d) {
     const host = probeCgroupHost();
-    const chosen = name === 'systemd' || name === 'cgroupfs' ? name : defaultDriverName(host);
+    // The daemon records its choice at start (configureCgroups). Code running without one (unit
+    // tests, tools) gets cgroupfs, whose spec paths read the same on every host: buildSpec stays pure.
     if (host.version === 1) d = new V1Cgroupfs(prefix);
     else if (delegated) d = new V2Cgroupfs(delegated);
-    else d = chosen === 'systemd' ? new V2Systemd(prefix) : new V2Cgroupfs(prefix);
+    else d = name === 'systemd' ? new V2Systemd(prefix) : new V2Cgroupfs(prefix);
     drivers.set(key, d);
   }
   return d;
