@@ -20,6 +20,7 @@ import { chooseStorageDriver } from './snapshots/choose-snapshotter.js';
 import { ShiftedRoots, forcedIdShift } from './snapshots/shifted-roots.js';
 import { usernsUnsupported } from './userns/userns-mode.js';
 import type { EngineMode } from './daemon/engine-mode.js';
+import { configureCgroups } from './cgroups/select.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     rootless: rootless !== undefined, storageDriver: options.storageDriver, scratch: options.root,
     log: (line) => process.stderr.write(`berthd: ${line}\n`),
   });
-  const mode: EngineMode = { rootless, storageDriver, cgroupDriver: 'cgroupfs' };
+  const cgroups = configureCgroups(options.cgroupDriver, rootless !== undefined, (line) => process.stderr.write(`berthd: ${line}\n`));
+  const mode: EngineMode = { rootless, storageDriver, cgroupDriver: cgroups.driver };
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   if (options.userns === 'auto') {

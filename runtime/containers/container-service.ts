@@ -40,6 +40,7 @@ import type { RootfsLayout } from './rootfs-access.js';
 import { normalizeSignal } from './signals.js';
 import { assertCanMove, canMove, transition } from './state-transitions.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
+import { cgroupDriver, cgroupLimitsApply } from '../cgroups/select.js';
 import { processTable } from './top.js';
 import type { RootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings, rootlessSpec } from '../rootless/rootless-spec.js';
@@ -179,6 +180,9 @@ export class ContainerService {
       const session = await connectMonitor(this.paths(r.Id).dir, { stdin: true, stdout: false, stderr: false });
       this.watch(r, session);
       await this.repairNetworkRecord(r);
+      // Paused or not is the freezer's word (a pause may have landed after the record was written).
+      const frozen = isRunning(r) ? cgroupDriver(this.cgroupParent).frozen(r.Id) : undefined;
+      if (frozen !== undefined) r.State.Status = frozen ? 'paused' : 'running';
       if (isRunning(r)) this.health.start(r, true);
       else if (r.State.Status === 'created') {
         void session.waitStarted().then((st) => {
@@ -321,7 +325,7 @@ export class ContainerService {
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
-        memoryCgroup: `/sys/fs/cgroup/memory/${this.cgroupParent}/${r.Id}`, cgroupsPath: spec.linux.cgroupsPath,
+        memoryCgroup: cgroupDriver(this.cgroupParent).memoryDir(r.Id), cgroupsPath: spec.linux.cgroupsPath,
         unmountAtExit: root.kind === 'mounted' ? p.rootfs : undefined,
       }, { handovers: () => this.relay.handovers(r.Id, Boolean(r.Config.Tty)), relay: () => this.relay.relayWanted(r.Id) });
       this.watch(r, session);
@@ -596,9 +600,9 @@ export class ContainerService {
   async stats(idOrName: string, pre?: StatsSample): Promise<StatsSample> {
     const r = this.get(idOrName);
     if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
-    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: `${this.cgroupParent}/${r.Id}` }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
-    // Rootless: no cgroup to read, so the figures come from the container's processes.
-    return this.d.rootless ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
+    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: cgroupDriver(this.cgroupParent) }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+    // Rootless without a delegated cgroup: nothing to read, so the figures come from the container's processes.
+    return this.d.rootless && !cgroupLimitsApply(true) ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
   }
 
   /** Resolves when the container stops running (at once if it is not running). */

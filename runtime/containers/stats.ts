@@ -1,8 +1,13 @@
-// `docker stats`: one sample of a container's cgroup (v1) counters and network interfaces, in the
-// Engine API's stats shape. The CLI computes CPU % from cpu_stats minus precpu_stats and memory
-// from usage minus total_inactive_file, so those fields must be right; the rest is informational.
+// `docker stats`: one sample of a container's cgroup counters (runtime/cgroups reads v1 or v2) and
+// network interfaces, in the Engine API's stats shape. The CLI computes CPU % from cpu_stats minus
+// precpu_stats and memory from usage minus total_inactive_file (v1) or inactive_file (v2), so those
+// fields must be right; the rest is informational.
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import type { CgroupDriver } from '../cgroups/driver.js';
+import { keyValues } from '../cgroups/counters.js';
+
+export { keyValues };
 
 export interface CpuStats {
   cpu_usage: { total_usage: number; percpu_usage?: number[]; usage_in_kernelmode: number; usage_in_usermode: number };
@@ -27,8 +32,7 @@ export interface StatsSample {
 }
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
-const USER_HZ = 100; // cpuacct.stat and /proc/stat count in USER_HZ ticks; 100 on every Linux ABI Node runs on
-const UNLIMITED = 0x7ffffffffffff000; // memory.limit_in_bytes when no limit is set (page-rounded LLONG_MAX)
+const USER_HZ = 100; // /proc/stat counts in USER_HZ ticks; 100 on every Linux ABI Node runs on
 
 export function emptyCpu(): CpuStats {
   return { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
@@ -36,23 +40,6 @@ export function emptyCpu(): CpuStats {
 
 async function text(path: string): Promise<string | undefined> {
   try { return await readFile(path, 'utf8'); } catch { return undefined; }
-}
-
-async function num(path: string): Promise<number | undefined> {
-  const t = await text(path);
-  if (t === undefined) return undefined;
-  const n = Number(t.trim());
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** "key value" lines (memory.stat, cpu.stat, cpuacct.stat) into a map. */
-export function keyValues(t: string | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of (t ?? '').split('\n')) {
-    const [k, v] = line.trim().split(/\s+/);
-    if (k && v !== undefined && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
 }
 
 /** Host CPU time in nanoseconds from the first line of /proc/stat, as moby computes system_cpu_usage. */
@@ -75,45 +62,30 @@ export function parseNetDev(t: string): NonNullable<StatsSample['networks']> {
   return out;
 }
 
-export interface StatsTarget { id: string; name: string; pid: number; cgroup: string /* e.g. berth/<id> */ }
+export interface StatsTarget { id: string; name: string; pid: number; cgroup: CgroupDriver }
 
 /** Reads one sample. `pre` is the previous sample's cpu_stats (for CPU %), when there is one. */
 export async function sampleStats(t: StatsTarget, pre?: { cpu: CpuStats; read: string }): Promise<StatsSample> {
-  const cg = (ctrl: string, file: string) => `/sys/fs/cgroup/${ctrl}/${t.cgroup}/${file}`;
-  const [usage, percpu, cpuacct, cpuStat, memUsage, memMax, memLimit, memFail, memStat, pids, pidsMax, blkio, procStat, netDev] = await Promise.all([
-    num(cg('cpuacct', 'cpuacct.usage')), text(cg('cpuacct', 'cpuacct.usage_percpu')), text(cg('cpuacct', 'cpuacct.stat')), text(cg('cpu', 'cpu.stat')),
-    num(cg('memory', 'memory.usage_in_bytes')), num(cg('memory', 'memory.max_usage_in_bytes')), num(cg('memory', 'memory.limit_in_bytes')),
-    num(cg('memory', 'memory.failcnt')), text(cg('memory', 'memory.stat')), num(cg('pids', 'pids.current')), text(cg('pids', 'pids.max')),
-    text(cg('blkio', 'blkio.throttle.io_service_bytes_recursive')), text('/proc/stat'), t.pid ? text(`/proc/${t.pid}/net/dev`) : Promise.resolve(undefined),
+  const [c, procStat, netDev, meminfo] = await Promise.all([
+    t.cgroup.counters(t.id), text('/proc/stat'), t.pid ? text(`/proc/${t.pid}/net/dev`) : Promise.resolve(undefined), text('/proc/meminfo'),
   ]);
-  const acct = keyValues(cpuacct);
-  const thr = keyValues(cpuStat);
-  const hostMem = keyValues(await text('/proc/meminfo').then((m) => m?.replace(/:/g, '').replace(/ kB/g, '')));
+  const hostMem = keyValues(meminfo?.replace(/:/g, '').replace(/ kB/g, ''));
   const cpu: CpuStats = {
-    cpu_usage: {
-      total_usage: usage ?? 0,
-      percpu_usage: percpu?.trim().split(/\s+/).filter(Boolean).map(Number),
-      usage_in_kernelmode: ((acct.system ?? 0) * 1e9) / USER_HZ,
-      usage_in_usermode: ((acct.user ?? 0) * 1e9) / USER_HZ,
-    },
+    cpu_usage: { total_usage: c.cpu.totalNs, ...(c.cpu.percpuNs ? { percpu_usage: c.cpu.percpuNs } : {}), usage_in_kernelmode: c.cpu.systemNs, usage_in_usermode: c.cpu.userNs },
     system_cpu_usage: procStat ? systemCpuNanos(procStat) : 0,
     online_cpus: cpus().length,
-    throttling_data: { periods: thr.nr_periods ?? 0, throttled_periods: thr.nr_throttled ?? 0, throttled_time: thr.throttled_time ?? 0 },
+    throttling_data: { periods: c.cpu.periods, throttled_periods: c.cpu.throttledPeriods, throttled_time: c.cpu.throttledNs },
   };
-  const limit = memLimit === undefined || memLimit >= UNLIMITED ? (hostMem.MemTotal ?? 0) * 1024 : memLimit;
-  const blk = (blkio ?? '').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3 && /^\d+:\d+$/.test(f[0]))
-    .map(([dev, op, value]) => ({ major: Number(dev.split(':')[0]), minor: Number(dev.split(':')[1]), op: op.toLowerCase(), value: Number(value) }));
-  const pidsLimit = pidsMax && /^\d+$/.test(pidsMax.trim()) ? Number(pidsMax.trim()) : undefined;
   return {
     read: new Date().toISOString(),
     preread: pre?.read ?? ZERO_TIME,
-    pids_stats: { current: pids, ...(pidsLimit !== undefined ? { limit: pidsLimit } : {}) },
-    blkio_stats: { io_service_bytes_recursive: blk.length ? blk : null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
+    pids_stats: { current: c.pids.current, ...(c.pids.limit !== undefined ? { limit: c.pids.limit } : {}) },
+    blkio_stats: { io_service_bytes_recursive: c.io.length ? c.io : null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
     num_procs: 0,
     storage_stats: {},
     cpu_stats: cpu,
     precpu_stats: pre?.cpu ?? emptyCpu(),
-    memory_stats: { usage: memUsage, max_usage: memMax, limit, failcnt: memFail, stats: keyValues(memStat) },
+    memory_stats: { usage: c.memory.usage, max_usage: c.memory.maxUsage, limit: c.memory.limit ?? (hostMem.MemTotal ?? 0) * 1024, failcnt: c.memory.failcnt, stats: c.memory.stats },
     name: t.name,
     id: t.id,
     ...(netDev ? { networks: parseNetDev(netDev) } : {}),

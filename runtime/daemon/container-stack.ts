@@ -16,6 +16,7 @@ import type { PortMapping } from '../network/ports.js';
 import { rootlessSpec } from '../rootless/rootless-spec.js';
 import { SlirpPorts } from '../rootless/slirp-api.js';
 import { rootlessRuntime } from '../rootless/runtime-wrapper.js';
+import { cgroupsForRuntime } from '../cgroups/select.js';
 import type { SecurityContext } from '../security/container-security.js';
 import { openSecurityContext } from '../security/daemon-security.js';
 import { securityReport } from '../security/security-info.js';
@@ -102,9 +103,11 @@ interface OpenParts {
 
 async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
   const prefix = s.options.netPrefix ?? 'berth';
-  const selected = selectRuntime(s.options.ociRuntime, daemonLog, join(runDir, 'crun-hybrid'));
+  // The cgroup driver's global flags (systemd) ride on a wrapper of the runtime's name (cgroups/runtime-flags.ts).
+  const cgroups = cgroupsForRuntime(prefix, selectRuntime(s.options.ociRuntime, daemonLog, join(runDir, 'crun-hybrid')), join(runDir, 'cgroup-driver'));
+  const selected = cgroups.runtime;
   const rootless = mode.rootless;
-  const runtime = rootless ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), false) : new OciRuntime(selected);
+  const runtime = rootless ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), cgroups.limits) : new OciRuntime(selected);
   // Chosen once: crun cannot mount the root overlay from the spec, so with it the daemon mounts roots.
   const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !runtime.commands.quirks.needsMountedRoot, scratch: join(root, 'tmp'), idShift: mode.idShift, log: daemonLog });
   const adjust = rootless && ((spec: OciSpec): OciSpec => rootlessSpec(spec, rootless));

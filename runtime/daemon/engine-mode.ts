@@ -3,6 +3,7 @@
 // driver (the snapshotter is made from it once the OCI runtime is known), the cgroup driver.
 import type { RootlessMode } from '../rootless/mode.js';
 import type { IdShiftMethod, StorageDriver } from '../snapshots/snapshotter.js';
+import type { CgroupDriverName } from '../cgroups/driver.js';
 
 export interface EngineMode {
   /** Set when the daemon runs rootless, inside the user namespace its launcher made. */
@@ -11,8 +12,8 @@ export interface EngineMode {
   storageDriver: StorageDriver;
   /** How roots with shifted ids are made, when found at start (--userns auto); else found at the first such root. */
   idShift?: IdShiftMethod;
-  /** cgroupfs is the only driver today (cgroup v1, or none in rootless mode). */
-  cgroupDriver: 'cgroupfs';
+  /** --cgroup-driver or dockerd's default (runtime/cgroups/select.ts); monitors learn it from the environment. */
+  cgroupDriver: CgroupDriverName;
 }
 
 /** As root, with the defaults: what tools and tests that open services without main.ts use. */

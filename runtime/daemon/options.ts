@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InvalidError } from '../errdefs.js';
+import { parseDriverName } from '../cgroups/select.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -47,6 +48,8 @@ export interface DaemonOptions {
   registryMirrors?: string[];
   /** Where registry certificates are (HOST[:PORT]/ca.crt, client.cert, client.key); default as dockerd's. */
   registryCertsDir?: string;
+  /** --cgroup-driver; undefined: systemd on a unified cgroup v2 host run by systemd, else cgroupfs (runtime/cgroups/select.ts). */
+  cgroupDriver?: 'systemd' | 'cgroupfs';
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: DaemonOptions };
@@ -57,6 +60,7 @@ export const USAGE = `Usage: berthd [--socket PATH] [--root DIR] [--oci-runtime 
               [--allow-insecure-entitlement security.insecure]
               [--config-file FILE] [--insecure-registry HOST] [--registry-mirror URL]
               [--registry-certs-dir DIR]
+              [--cgroup-driver systemd|cgroupfs]
 
 The Berth runtime core: a Docker Engine API (v1.41) on a unix socket.
 
@@ -93,6 +97,9 @@ Options:
                       registry certificates, DIR/HOST[:PORT]/ca.crt, client.cert, client.key;
                       default: /etc/docker/certs.d as root, ~/.config/docker/certs.d otherwise
   Proxies come from the environment, as for dockerd: HTTP_PROXY, HTTPS_PROXY, NO_PROXY.
+  --cgroup-driver D   systemd (containers in transient scopes runc asks systemd for) or cgroupfs.
+                      Default, as dockerd: systemd on a cgroup v2 host booted by systemd, else
+                      cgroupfs. A rootless daemon always uses its delegated cgroup (cgroupfs)
   -h, --help          show this help
 
 Use it with: DOCKER_HOST=unix://<socket> docker ps`;
@@ -155,6 +162,7 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
       case '--insecure-registry': options.insecureRegistries = [...(options.insecureRegistries ?? []), value()]; break;
       case '--registry-mirror': options.registryMirrors = [...(options.registryMirrors ?? []), value()]; break;
       case '--registry-certs-dir': options.registryCertsDir = resolve(value()); break;
+      case '--cgroup-driver': options.cgroupDriver = parseDriverName(value()); break;
       default: throw new InvalidError(`unknown argument "${arg}" (see --help)`);
     }
   }

@@ -3,21 +3,10 @@
 // runtime's state and cgroup are released so a restart that reuses the ID is never hit by a late
 // delete.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RuntimeCommands } from '../oci/command-lines.js';
 import { releaseStoppedState } from '../oci/stopped-state.js';
 import { writeExitRecord } from './exit-file.js';
 import type { ExitRecord, MonitorJob } from './protocol.js';
-
-/** True when the kernel's OOM killer killed a process of the container (cgroup v1 memory counter). */
-export function oomKilled(job: MonitorJob): boolean {
-  try {
-    return /oom_kill [1-9]/.test(readFileSync(join(job.memoryCgroup, 'memory.oom_control'), 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Unmounts, writes exit.json and releases the runtime's state; resolves when all is done. */
 export function recordExit(job: MonitorJob, record: ExitRecord, commands: RuntimeCommands): Promise<void> {

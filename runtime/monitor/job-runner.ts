@@ -11,7 +11,8 @@ import { RuntimeCommands } from '../oci/command-lines.js';
 import { resizePty, underPty } from '../tasks/pty.js';
 import { runtimeError } from '../tasks/runtime-error.js';
 import { AttachServer, type DirectAttach } from './attach-server.js';
-import { oomKilled, recordExit } from './exit-recorder.js';
+import { recordExit } from './exit-recorder.js';
+import { watchOomKills, type OomWatch } from '../cgroups/oom.js';
 import { OutputPump, toLogAndClients } from './output-pump.js';
 import { encodeControl, type ControlMessage, type ExitRecord, type MonitorJob } from './protocol.js';
 import type { ReaperPipes, SharedReaper } from './reaper.js';
@@ -38,6 +39,8 @@ export class JobRunner {
   private proc: RunningProcess = {};
   private watcher: FSWatcher | undefined;
   private started = false;
+  /** OOM kills seen while it runs: under systemd the cgroup can be gone by the time it has exited. */
+  private oom: OomWatch | undefined;
   private startedAt = '';
   private pid = 0;
   private exited: ExitRecord | undefined;
@@ -167,6 +170,7 @@ export class JobRunner {
 
   private markStarted(): void {
     this.started = true;
+    this.oom = watchOomKills(this.job.memoryCgroup);
     // The pid file was all it watched for: a host with many containers keeps no watch per container.
     this.watcher?.close();
     for (const d of this.heldStdin.splice(0)) this.stdinWrite(d);
@@ -208,7 +212,9 @@ export class JobRunner {
     let error = spawnError;
     // The runtime failed before the process ran: what it printed is the error, not container output.
     if (!this.started) error ??= runtimeError(this.pump.takeHeld().toString()) || `the OCI runtime exited with code ${exitCode}`;
-    const record: ExitRecord = { exitCode, oomKilled: this.started ? oomKilled(this.job) : false, finishedAt: new Date().toISOString(), startedAt: this.startedAt || undefined, error };
+    const oomKilled = this.oom?.killed() ?? false;
+    this.oom?.close();
+    const record: ExitRecord = { exitCode, oomKilled, finishedAt: new Date().toISOString(), startedAt: this.startedAt || undefined, error };
     this.exited = record;
     this.attach.stopListening(this.sock);
     // The exit is announced only once all output is on file: `docker logs` right after `docker wait` sees it all.

@@ -3,15 +3,18 @@
 // would refuse the container); the create response says so in its Warnings. (The root overlay's
 // `userxattr` is the snapshotter's part: runtime/snapshots/.)
 import { InvalidError } from '../errdefs.js';
+import { cgroupLimitsApply } from '../cgroups/select.js';
 import type { HostConfig } from '../containers/api-types.js';
 import type { OciSpec } from '../tasks/oci-spec.js';
 import type { RootlessMode } from './mode.js';
 
 export function rootlessSpec(spec: OciSpec, mode: RootlessMode): OciSpec {
-  const devices = spec.linux.resources.devices;
-  spec.linux.resources = devices ? { devices } : {};
-  // runc only tolerates a cgroup it cannot create when the spec names none.
-  spec.linux.cgroupsPath = '';
+  if (!cgroupLimitsApply(true)) {
+    const devices = spec.linux.resources.devices;
+    spec.linux.resources = devices ? { devices } : {};
+    // runc only tolerates a cgroup it cannot create when the spec names none.
+    spec.linux.cgroupsPath = '';
+  }
   if (mode.singleId) {
     const u = spec.process.user;
     if (u.uid !== 0 || u.gid !== 0) {
@@ -32,7 +35,7 @@ const LIMITS: [keyof HostConfig, string][] = [
 
 /** One warning per limit in `hc` that a rootless daemon cannot apply. */
 export function rootlessLimitWarnings(hc: HostConfig | undefined): string[] {
-  if (!hc) return [];
+  if (!hc || cgroupLimitsApply(true)) return [];
   const out: string[] = [];
   for (const [field, label] of LIMITS) {
     const v = hc[field];

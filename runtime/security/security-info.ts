@@ -1,6 +1,7 @@
 // What `docker info` says about confinement (SecurityOptions, Warnings), from what is really applied:
 // each SecurityOptions entry is something a container started now gets, and each way a container is
 // confined less than under Docker's defaults is one warning line.
+import { cgroupLimitsApply } from '../cgroups/select.js';
 import type { SecurityContext } from './container-security.js';
 
 export interface SecurityReport { SecurityOptions: string[]; Warnings: string[] }
@@ -33,7 +34,7 @@ export function securityReport(input: SecurityInfoInput): SecurityReport {
   if (input.userns) options.push('name=userns');
   if (rootless) {
     options.push('name=rootless');
-    warnings.push('WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits');
+    if (!cgroupLimitsApply(true)) warnings.push('WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits');
   }
   return { SecurityOptions: options, Warnings: warnings };
 }

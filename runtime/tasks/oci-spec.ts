@@ -1,6 +1,7 @@
 // Builds an OCI runtime spec (config.json) from a container's Docker config. Pure: every host fact
 // (paths, resolved user, network namespace) arrives in SpecInput, so the whole mapping is unit-testable.
 import { InvalidError } from '../errdefs.js';
+import { cgroupDriver } from '../cgroups/select.js';
 import type { ContainerConfig, HostConfig, ImageRunConfig } from '../containers/api-types.js';
 import {
   ALL_CAPABILITIES, DEFAULT_CAPABILITIES, DEFAULT_DEVICE_RULES, DEFAULT_PATH, DEFAULT_SHM_SIZE,
@@ -236,7 +237,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       maskedPaths: security.maskedPaths,
       readonlyPaths: security.readonlyPaths,
       resources,
-      cgroupsPath: `/${input.cgroupParent}/${input.id}`,
+      cgroupsPath: cgroupDriver(input.cgroupParent).specPath(input.id),
       sysctl,
       ...(security.seccomp ? { seccomp: security.seccomp } : {}),
       ...(input.idMap ? {

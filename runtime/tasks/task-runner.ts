@@ -16,6 +16,7 @@ import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import type { OciRuntime } from '../oci/oci-runtime.js';
+import { cgroupDriver } from '../cgroups/select.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -111,8 +112,7 @@ export class TaskRunner {
       delete spec.process.consoleSize;
       await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
       const exitCode = await this.spawn(id, bundle, req);
-      const oomKilled = await readFile(`/sys/fs/cgroup/memory/${this.d.cgroupParent}/${id}/memory.oom_control`, 'utf8')
-        .then((t) => /oom_kill [1-9]/.test(t), () => false);
+      const oomKilled = cgroupDriver(this.d.cgroupParent).oomKills(id) > 0;
       return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
       await this.d.runtime.forceDelete(id).catch(() => undefined);

@@ -15,6 +15,7 @@ import { parseFilters } from '../query.js';
 import { sendJson } from '../respond.js';
 import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
+import { cgroupInfo } from '../../cgroups/select.js';
 import { sharedSizes } from '../../images/shared-size.js';
 
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
@@ -86,8 +87,9 @@ function versionBody(): Record<string, unknown> {
 function infoBody(s: Services): Record<string, unknown> {
   const c = s.usage.containerCounts();
   const runtimePath = s.options.ociRuntime ?? 'runc';
-  // Rootless, no cgroup tree is ours: say so as Docker does (the CLI then prints its "No ... support" warnings).
-  const rootless = s.mode.rootless !== undefined;
+  // Rootless with no cgroup tree delegated: say so as Docker does (the CLI then prints its "No ... support" warnings).
+  const cgroups = cgroupInfo(s.mode.rootless !== undefined);
+  const rootless = !cgroups.limits;
   const security = s.usage.security();
   return {
     ID: '',
@@ -112,8 +114,8 @@ function infoBody(s: Services): Record<string, unknown> {
     NGoroutines: 0,
     SystemTime: new Date().toISOString(),
     LoggingDriver: 'json-file',
-    CgroupDriver: s.mode.cgroupDriver,
-    CgroupVersion: '2',
+    CgroupDriver: cgroups.driver,
+    CgroupVersion: cgroups.version,
     NEventsListener: s.events.subscriberCount,
     KernelVersion: release(),
     OperatingSystem: 'Berth Engine',
