@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOCKER_ENGINE_HOST, dockerEngineAnswers, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine } from '../test/runtime/build/helpers/build-engine.js';
-import { median, printTable } from '../test/runtime/build/helpers/table.js';
+import { DOCKER_ENGINE_HOST, dockerEngineAnswers, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine } from '../test/runtime/builder/helpers/build-engine.js';
+import { median, printTable } from '../test/runtime/builder/helpers/table.js';
 
 const CLI = '/usr/bin/docker';
 

@@ -6,11 +6,11 @@
 // Docker Engine is measured when /var/run/docker.sock answers. berthd is dist/runtime.js: run
 // `node scripts/build.mjs` first.
 import { randomBytes } from 'node:crypto';
-import { contextTar, postBuild, type ContextFile } from '../test/runtime/build/helpers/build-request.js';
+import { contextTar, postBuild, type ContextFile } from '../test/runtime/builder/helpers/build-request.js';
 import {
   dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine,
-} from '../test/runtime/build/helpers/build-engine.js';
-import { median, printTable } from '../test/runtime/build/helpers/table.js';
+} from '../test/runtime/builder/helpers/build-engine.js';
+import { median, printTable } from '../test/runtime/builder/helpers/table.js';
 
 /** Images Docker Engine built, removed at the end (the engine is shared). */
 const dockerIds: string[] = [];

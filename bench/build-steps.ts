@@ -5,11 +5,11 @@
 //   npm run bench -- build-steps [runs]
 // Docker Engine is measured when /var/run/docker.sock answers; both engines get the same busybox
 // base image (docker save | docker load). berthd is dist/runtime.js: run `node scripts/build.mjs` first.
-import { contextTar, postBuild, type BuildReply } from '../test/runtime/build/helpers/build-request.js';
+import { contextTar, postBuild, type BuildReply } from '../test/runtime/builder/helpers/build-request.js';
 import {
   dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine,
-} from '../test/runtime/build/helpers/build-engine.js';
-import { median, printTable } from '../test/runtime/build/helpers/table.js';
+} from '../test/runtime/builder/helpers/build-engine.js';
+import { median, printTable } from '../test/runtime/builder/helpers/table.js';
 
 function dockerfile(base: string): string {
   const runs = Array.from({ length: 10 }, (_, i) => `RUN echo step ${i + 1} > /step-${i + 1}.txt`);

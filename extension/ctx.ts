@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BuiltImages } from './build/built-images.js';
+import { BuiltImages } from './image-build/built-images.js';
 import { ENGINE_SETTINGS, readConfig } from './config.js';
 import { EngineConnection, type EngineEvent } from './engine/engine-connection.js';
 import { changedKinds } from './engine/resource-events.js';

@@ -1,7 +1,7 @@
 // Extension entry: build the context, register commands, connect to the engine without blocking activation.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/index.js';
-import { registerBuildTasks } from './build/build-task.js';
+import { registerBuildTasks } from './image-build/build-task.js';
 import { registerComposeTasks } from './compose/compose-task.js';
 import { Ctx } from './ctx.js';
 import { registerRunTasks } from './run/run-task.js';

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createApiServer } from './api/server.js';
-import { releaseSpareNetwork } from './build/run/build-tasks.js';
+import { releaseSpareNetwork } from './builder/run/build-tasks.js';
 import { parseArgs, USAGE } from './daemon/options.js';
 import { RootLock } from './daemon/root-lock.js';
 import { fullRootWarning } from './daemon/disk-space.js';

@@ -1,4 +1,4 @@
-// The parse tree shared by the builder (runtime/build) and the linter/language server.
+// The parse tree shared by the builder (runtime/builder) and the linter/language server.
 // Positions are LSP-shaped on purpose (0-based line, UTF-16 character offset) so the
 // language server hands them to the client untouched, and the builder turns them into
 // "line N" messages by adding one.

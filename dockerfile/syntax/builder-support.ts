@@ -1,5 +1,5 @@
 // What Berth's bundled builder refuses although BuildKit's Dockerfile syntax has it, in one place so
-// the builder (runtime/build) and the linter (rule BE0011) say the same thing at the same flag.
+// the builder (runtime/builder) and the linter (rule BE0011) say the same thing at the same flag.
 import type { Directive, Instruction, Range } from './ast.js';
 
 export interface Refusal {

@@ -4,11 +4,11 @@
 // diagnostic marks the failing line of the Dockerfile. How the build runs on each engine: run-build.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultOptions, summarize, type BuildOptions } from '../build/build-options.js';
-import { contextDirOf, BuildCancelled, BuildFailure, runBuild, type BuildDeps } from '../build/run-build.js';
-import { checkImageReference, defaultTag } from '../build/dockerfile-steps.js';
-import { BuildOptionsMemory } from '../build/options-memory.js';
-import { BuiltImages } from '../build/built-images.js';
+import { defaultOptions, summarize, type BuildOptions } from '../image-build/build-options.js';
+import { contextDirOf, BuildCancelled, BuildFailure, runBuild, type BuildDeps } from '../image-build/run-build.js';
+import { checkImageReference, defaultTag } from '../image-build/dockerfile-steps.js';
+import { BuildOptionsMemory } from '../image-build/options-memory.js';
+import { BuiltImages } from '../image-build/built-images.js';
 import { targetAddress } from '../engine/engine-target.js';
 import type { EngineConnection } from '../engine/engine-connection.js';
 import type { Ctx } from '../ctx.js';

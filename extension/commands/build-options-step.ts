@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import {
   checkSshSpec, declaredArgs, defaultOptions, dockerfileStages, formatSecretSpec, parseBuildArg, parseSecretSpec, secretIdsUsed, summarize, type BuildOptions,
-} from '../build/build-options.js';
-import { checkImageReference } from '../build/dockerfile-steps.js';
+} from '../image-build/build-options.js';
+import { checkImageReference } from '../image-build/dockerfile-steps.js';
 import { editList } from './list-step.js';
 
 type Action = 'build' | 'tag' | 'context' | 'target' | 'args' | 'secrets' | 'ssh' | 'platform' | 'noCache' | 'pull' | 'reset';

@@ -1,7 +1,7 @@
 // Commit: the selected container's files and config saved as a new image (`docker commit`), e.g. to
 // keep what was set up by hand in a debugging session.
 import * as vscode from 'vscode';
-import { checkImageReference } from '../build/dockerfile-steps.js';
+import { checkImageReference } from '../image-build/dockerfile-steps.js';
 import { splitRepoTag } from '../views/image-nodes.js';
 import { labelOf, showEngineError, targets, type EngineCtx, type Handler } from './command-context.js';
 

@@ -1,6 +1,6 @@
 // Pull: an image name from an input box, progress per layer in a notification.
 import * as vscode from 'vscode';
-import { checkImageReference } from '../build/dockerfile-steps.js';
+import { checkImageReference } from '../image-build/dockerfile-steps.js';
 import { readJsonMessages } from '../engine/json-messages.js';
 import { transferSummary } from '../engine/transfer-progress.js';
 import { showEngineError, type EngineCtx, type Handler } from './command-context.js';

@@ -1,6 +1,6 @@
 // Tag: one more name for the selected image.
 import * as vscode from 'vscode';
-import { checkImageReference } from '../build/dockerfile-steps.js';
+import { checkImageReference } from '../image-build/dockerfile-steps.js';
 import { splitRepoTag } from '../views/image-nodes.js';
 import { labelOf, showEngineError, targets, type EngineCtx, type Handler } from './command-context.js';
 

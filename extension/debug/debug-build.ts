@@ -2,7 +2,7 @@
 // lines in the "Berth Build" output. The engine's build cache keeps unchanged steps, so a second F5
 // rebuilds only what changed. No VS Code imports.
 // It sends the engine's build API the context (compose's packer, as Build Image does) and no secrets:
-// the options step, secrets and BuildKit through the docker CLI (extension/build/run-build.ts) are not
+// the options step, secrets and BuildKit through the docker CLI (extension/image-build/run-build.ts) are not
 // used for debug sessions yet.
 import type Dockerode from 'dockerode';
 import { readJsonMessages } from '../engine/json-messages.js';

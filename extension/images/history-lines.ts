@@ -4,8 +4,8 @@
 // entry per instruction of the stage, newest first, in the stage's order, with the instruction's
 // keyword in CREATED BY. Entries before the stage's first instruction belong to its base image.
 // No VS Code imports.
-import { dockerfileStages } from '../build/build-options.js';
-import { dockerfileInstructions } from '../build/dockerfile-steps.js';
+import { dockerfileStages } from '../image-build/build-options.js';
+import { dockerfileInstructions } from '../image-build/dockerfile-steps.js';
 
 /** The instruction keyword and text a history entry's CREATED BY stands for, as the builders write it. */
 export function historyInstruction(createdBy: string): { keyword: string; text: string } {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
 import { engineErrorMessage, UserError } from '../errors.js';
-import type { BuiltFrom } from '../build/built-images.js';
+import type { BuiltFrom } from '../image-build/built-images.js';
 import { historyLines } from '../images/history-lines.js';
 import { formatHistory, type HistoryEntry } from '../images/image-history.js';
 

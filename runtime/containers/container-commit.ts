@@ -3,7 +3,7 @@
 // the way Docker Engine 20.10 records it (parent, container, container_config, one history entry
 // whose created_by is the container's command).
 import { ConflictError, InvalidError } from '../errdefs.js';
-import { upperDirTar } from '../build/fs/upper-tar.js';
+import { upperDirTar } from '../builder/fs/upper-tar.js';
 import { applyConfigChanges } from '../images/config-changes.js';
 import type { ContainerConfig as ImageContainerConfig, HistoryEntry, ImageConfig } from '../images/image-config.js';
 import type { ImageService } from '../images/image-service.js';

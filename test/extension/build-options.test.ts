@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import {
   checkSshSpec, coerceOptions, declaredArgs, defaultOptions, dockerfileStages, optionProblems, parseBuildArg, parseSecretSpec, secretIdsUsed, summarize,
-} from '../../extension/build/build-options.js';
-import { BuildOptionsMemory } from '../../extension/build/options-memory.js';
-import { resolveSecrets } from '../../extension/build/secret-values.js';
-import { BuildKitProgress, buildKitStepLine } from '../../extension/build/buildkit-progress.js';
+} from '../../extension/image-build/build-options.js';
+import { BuildOptionsMemory } from '../../extension/image-build/options-memory.js';
+import { resolveSecrets } from '../../extension/image-build/secret-values.js';
+import { BuildKitProgress, buildKitStepLine } from '../../extension/image-build/buildkit-progress.js';
 
 const DOCKERFILE = [
   'ARG BASE=busybox', // 0

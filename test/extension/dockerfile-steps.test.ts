@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkImageReference, defaultTag, dockerfileInstructions, failingLine, parseStep } from '../../extension/build/dockerfile-steps.js';
+import { checkImageReference, defaultTag, dockerfileInstructions, failingLine, parseStep } from '../../extension/image-build/dockerfile-steps.js';
 
 const dockerfile = [
   '# syntax=docker/dockerfile:1', // 0

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { BuiltImages } from '../../extension/build/built-images.js';
+import { BuiltImages } from '../../extension/image-build/built-images.js';
 import { historyInstruction, historyLines } from '../../extension/images/history-lines.js';
 import { HistoryDocuments } from '../../extension/inspect/history-documents.js';
 

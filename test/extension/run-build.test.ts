@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import Dockerode from 'dockerode';
-import { defaultOptions, type BuildOptions } from '../../extension/build/build-options.js';
-import { BuildFailure, routeFor, runBuild, type BuildDeps } from '../../extension/build/run-build.js';
+import { defaultOptions, type BuildOptions } from '../../extension/image-build/build-options.js';
+import { BuildFailure, routeFor, runBuild, type BuildDeps } from '../../extension/image-build/run-build.js';
 import type { AuthConfig } from '../../extension/registry/auth-config.js';
 import { FakeEngine } from './fake-engine.js';
 

@@ -3,11 +3,11 @@
 // DOCKER_BUILDKIT=0, which this answers with a message naming it.
 import { InvalidError } from '../../errdefs.js';
 import type { Services } from '../../daemon/services.js';
-import { BuildService, type CredentialsFor } from '../../build/build-service.js';
-import { pruneBuildSteps } from '../../build/prune.js';
-import { buildSecretsFrom } from '../../build/mounts/build-secrets.js';
-import { parseBuildOptions } from '../../build/options.js';
-import { BuildOutput } from '../../build/output.js';
+import { BuildService, type CredentialsFor } from '../../builder/build-service.js';
+import { pruneBuildSteps } from '../../builder/prune.js';
+import { buildSecretsFrom } from '../../builder/mounts/build-secrets.js';
+import { parseBuildOptions } from '../../builder/options.js';
+import { BuildOutput } from '../../builder/output.js';
 import type { RegistryCredentials } from '../../registry/transfer-types.js';
 import { discardBody } from '../body.js';
 import { queryBool } from '../query.js';

@@ -1,5 +1,5 @@
 // System routes: _ping, version, info, events, system/df, auth (docker login).
-import { cacheMountRecords } from '../../build/mounts/cache-mount-store.js';
+import { cacheMountRecords } from '../../builder/mounts/cache-mount-store.js';
 import { hostname, release, totalmem, cpus } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import type { Services } from '../../daemon/services.js';

@@ -9,10 +9,10 @@ import { createServer as createNetServer, type Server as NetServer } from 'node:
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
-import { contextTar, postBuild, type ContextFile } from '../build/helpers/build-request.js';
-import { snapshotImage } from '../build/helpers/image-snapshot.js';
-import { buildSecretsHeaders } from '../../../runtime/build/mounts/build-secrets.js';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
+import { contextTar, postBuild, type ContextFile } from '../builder/helpers/build-request.js';
+import { snapshotImage } from '../builder/helpers/image-snapshot.js';
+import { buildSecretsHeaders } from '../../../runtime/builder/mounts/build-secrets.js';
 
 const opts = buildTestOptions();
 let engine: BuildEngine;
@@ -115,7 +115,7 @@ test('# syntax=docker/dockerfile and # check= are accepted; another frontend is 
 });
 
 test("the extension's buildImageWithSecrets (dockerode) carries a secret to a RUN --mount", opts, async () => {
-  const { buildImageWithSecrets } = await import('../../../extension/build/build-secrets.js');
+  const { buildImageWithSecrets } = await import('../../../extension/image-build/build-secrets.js');
   const { Readable } = await import('node:stream');
   const tar = await contextTar([{ name: 'Dockerfile', content: 'ARG BASE\nFROM $BASE\nRUN --mount=type=secret,id=npmrc,required cat /run/secrets/npmrc | wc -c > /npmrc-bytes\n' }]);
   const tag = `berth-test/bk-ext-secret:${process.pid}`;

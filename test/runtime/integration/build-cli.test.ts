@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
-import { contextTar } from '../build/helpers/build-request.js';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
+import { contextTar } from '../builder/helpers/build-request.js';
 
 const opts = buildTestOptions();
 let engine: BuildEngine;

@@ -1,4 +1,4 @@
-// The same Dockerfiles (test/runtime/build/fixtures) built by berthd and by Docker Engine's legacy
+// The same Dockerfiles (test/runtime/builder/fixtures) built by berthd and by Docker Engine's legacy
 // builder from the same busybox base image: image config fields, history lines and the root
 // filesystems (paths, types, modes, owners, sizes, contents, link targets) must match. Docker Engine
 // is the one CI starts on /var/run/docker.sock; with CI=true and no Docker Engine this fails.
@@ -11,8 +11,8 @@ import { inCI } from '../../helpers/prereqs.js';
 import {
   DOCKER_ENGINE_HOST, buildTestOptions, dockerEngine, dockerEngineAnswers, printedImageIds, removeFromDockerEngine, shareBaseWithDockerEngine,
   startBuildEngine, type BuildEngine,
-} from '../build/helpers/build-engine.js';
-import { snapshotImage, type ImageSnapshot } from '../build/helpers/image-snapshot.js';
+} from '../builder/helpers/build-engine.js';
+import { snapshotImage, type ImageSnapshot } from '../builder/helpers/image-snapshot.js';
 
 const FIXTURES = join(__dirname, '..', 'build', 'fixtures');
 const opts = buildTestOptions();

@@ -7,8 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
-import { contextTar, postBuild } from '../build/helpers/build-request.js';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
+import { contextTar, postBuild } from '../builder/helpers/build-request.js';
 
 const opts = buildTestOptions();
 let engine: BuildEngine;

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
 import { registryOrSkip, startLocalRegistry } from '../registry/helpers/local-registry.js';
 
 const opts = buildTestOptions();

@@ -1,5 +1,5 @@
 // RUN --mount in the bundled builder, differential against BuildKit (Docker Engine 20.10's, driven by
-// its own 20.10 client with DOCKER_BUILDKIT=1): the fixture test/runtime/build/fixtures/run-mounts
+// its own 20.10 client with DOCKER_BUILDKIT=1): the fixture test/runtime/builder/fixtures/run-mounts
 // is built by both from the same busybox base; image configs and root filesystems must match, no
 // layer may hold what a mount held, and a cache mount must carry its files into the next build.
 // Then the bad inputs: one-line errors naming the flag and the Dockerfile line, nothing left behind.
@@ -13,10 +13,10 @@ import { inCI } from '../../helpers/prereqs.js';
 import type { RunResult } from '../../helpers/daemon.js';
 import {
   DOCKER_ENGINE_HOST, buildTestOptions, dockerEngineAnswers, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine, type BuildEngine,
-} from '../build/helpers/build-engine.js';
-import { contextTar, postBuild, type ContextFile } from '../build/helpers/build-request.js';
-import { snapshotImage, type ImageSnapshot } from '../build/helpers/image-snapshot.js';
-import { buildSecretsHeaders } from '../../../runtime/build/mounts/build-secrets.js';
+} from '../builder/helpers/build-engine.js';
+import { contextTar, postBuild, type ContextFile } from '../builder/helpers/build-request.js';
+import { snapshotImage, type ImageSnapshot } from '../builder/helpers/image-snapshot.js';
+import { buildSecretsHeaders } from '../../../runtime/builder/mounts/build-secrets.js';
 
 const FIXTURE = join(__dirname, '..', 'build', 'fixtures', 'run-mounts');
 const BUILDKIT_CLI = '/usr/bin/docker';

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTestOptions, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
-import { foreignBusybox } from '../build/helpers/foreign-busybox.js';
+import { buildTestOptions, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
+import { foreignBusybox } from '../builder/helpers/foreign-busybox.js';
 
 const HANDLER = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { inCI } from '../../helpers/prereqs.js';
-import { buildTestOptions, dockerEngine, dockerEngineAnswers, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine, type BuildEngine } from '../build/helpers/build-engine.js';
+import { buildTestOptions, dockerEngine, dockerEngineAnswers, removeFromDockerEngine, shareBaseWithDockerEngine, startBuildEngine, type BuildEngine } from '../builder/helpers/build-engine.js';
 import type { RunResult } from '../../helpers/daemon.js';
 
 const opts = buildTestOptions();

@@ -11,7 +11,7 @@ import { rootlessLimitWarnings, rootlessSpec } from '../../../runtime/rootless/r
 import { rootlessMode, ROOTLESS_ENV, type RootlessMode } from '../../../runtime/rootless/mode.js';
 import { rootlessRuntime } from '../../../runtime/rootless/runtime-wrapper.js';
 import { buildSpec, type OciSpec, type SpecInput } from '../../../runtime/tasks/oci-spec.js';
-import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
+import { rewriteHeader } from '../../../runtime/builder/fs/upper-tar.js';
 import { withProcessCounters } from '../../../runtime/rootless/process-stats.js';
 import { stoppedStats } from '../../../runtime/containers/stats.js';
 import { connectThroughLoopbackProxy, isLoopbackHost, serveLoopbackProxy } from '../../../runtime/rootless/loopback-proxy.js';

@@ -4,14 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser.js';
 import { viewInstruction, type RunView } from '../../../dockerfile/syntax/instructions.js';
-import { goDuration, goHealthcheck, goList, goQuoteList, goQuoteRune } from '../../../runtime/build/go-format.js';
-import { rewriteHeader } from '../../../runtime/build/fs/upper-tar.js';
-import { runConfigFrom } from '../../../runtime/build/run-config.js';
-import { runCommand } from '../../../runtime/build/steps/run-step.js';
-import { originalText } from '../../../runtime/build/steps/dispatch.js';
-import { exposedPortKeys } from '../../../runtime/build/steps/config-steps.js';
-import { normalizeDest } from '../../../runtime/build/steps/copy-step.js';
-import { normalizeWorkdir } from '../../../runtime/build/steps/workdir-step.js';
+import { goDuration, goHealthcheck, goList, goQuoteList, goQuoteRune } from '../../../runtime/builder/go-format.js';
+import { rewriteHeader } from '../../../runtime/builder/fs/upper-tar.js';
+import { runConfigFrom } from '../../../runtime/builder/run-config.js';
+import { runCommand } from '../../../runtime/builder/steps/run-step.js';
+import { originalText } from '../../../runtime/builder/steps/dispatch.js';
+import { exposedPortKeys } from '../../../runtime/builder/steps/config-steps.js';
+import { normalizeDest } from '../../../runtime/builder/steps/copy-step.js';
+import { normalizeWorkdir } from '../../../runtime/builder/steps/workdir-step.js';
 
 test('Go formatting of history lines', () => {
   assert.equal(goQuoteList(['/bin/sh', '-c', 'echo "hi"']), '["/bin/sh" "-c" "echo \\"hi\\""]');
@@ -85,7 +85,7 @@ test('EXPOSE specs, COPY destinations, WORKDIR paths', () => {
 });
 
 test('the check directive: BuildKit checks from the shared linter, error=true fails, skip= applies, none without it', async () => {
-  const { runBuildChecks } = await import('../../../runtime/build/build-checks.js');
+  const { runBuildChecks } = await import('../../../runtime/builder/build-checks.js');
   await assert.rejects(runBuildChecks(parseDockerfile('# check=error=true\nFROM busybox as Builder\n'), 'Dockerfile'),
     /lint violation found for rules: .*StageNameCasing[\s\S]*Stage name "Builder" should be lowercase \(Dockerfile line 2\)/);
   assert.deepEqual(await runBuildChecks(parseDockerfile('FROM busybox AS Builder\n'), 'Dockerfile'), [], 'no directive, no checks (legacy builder)');

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBuildOptions } from '../../../runtime/build/options.js';
+import { parseBuildOptions } from '../../../runtime/builder/options.js';
 
 const q = (s: string): URLSearchParams => new URLSearchParams(s);
 

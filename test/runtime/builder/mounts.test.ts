@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSecretsFrom, buildSecretsHeaders } from '../../../runtime/build/mounts/build-secrets.js';
-import { forwardAgent } from '../../../runtime/build/mounts/ssh-forward.js';
+import { buildSecretsFrom, buildSecretsHeaders } from '../../../runtime/builder/mounts/build-secrets.js';
+import { forwardAgent } from '../../../runtime/builder/mounts/ssh-forward.js';
 
 const lower = (h: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 

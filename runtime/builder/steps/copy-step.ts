@@ -1,5 +1,5 @@
 // COPY and ADD. The step is cached by the content hash of its sources (and its flags and destination);
-// on a miss the layer is written straight from the sources (runtime/build/copy/copy-layer.ts).
+// on a miss the layer is written straight from the sources (runtime/builder/copy/copy-layer.ts).
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { CopyView } from '../../../dockerfile/syntax/instructions.js';

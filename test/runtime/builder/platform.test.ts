@@ -1,7 +1,7 @@
 // Build platforms: Docker's spellings, and which local image serves which platform.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isNative, parseBuildPlatform, platformMatches } from '../../../runtime/build/platform.js';
+import { isNative, parseBuildPlatform, platformMatches } from '../../../runtime/builder/platform.js';
 
 test('Docker\'s spellings of an architecture come out as one', () => {
   assert.deepEqual(parseBuildPlatform('linux/aarch64'), { os: 'linux', architecture: 'arm64' });

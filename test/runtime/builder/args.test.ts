@@ -1,7 +1,7 @@
 // Build args with the legacy builder's rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BuildArgs } from '../../../runtime/build/args.js';
+import { BuildArgs } from '../../../runtime/builder/args.js';
 
 test('--build-arg beats the ARG default, which beats the global ARG', () => {
   const args = BuildArgs.forBuild(new Map([['A', 'from-cli'], ['UNSET', null]]));

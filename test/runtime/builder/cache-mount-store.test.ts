@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CacheMountStore, cacheMountRecords, type CacheAcquire } from '../../../runtime/build/mounts/cache-mount-store.js';
+import { CacheMountStore, cacheMountRecords, type CacheAcquire } from '../../../runtime/builder/mounts/cache-mount-store.js';
 
 function req(over: Partial<CacheAcquire> = {}): CacheAcquire {
   return { id: '/cache', key: '/cache', sharing: 'shared', fresh: false, description: 'cached mount /cache from exec sh', init: async () => undefined, ...over };

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { BuildContext } from '../../../runtime/build/context/build-context.js';
-import { contextEntryPath, indexContext } from '../../../runtime/build/context/context-index.js';
-import { TarTree } from '../../../runtime/build/context/tar-tree.js';
-import { readPath } from '../../../runtime/build/fs/file-tree.js';
+import { BuildContext } from '../../../runtime/builder/context/build-context.js';
+import { contextEntryPath, indexContext } from '../../../runtime/builder/context/context-index.js';
+import { TarTree } from '../../../runtime/builder/context/tar-tree.js';
+import { readPath } from '../../../runtime/builder/fs/file-tree.js';
 import { TempSpace } from '../../../runtime/fs/temp-dir.js';
 import { contextTar } from './helpers/build-request.js';
 

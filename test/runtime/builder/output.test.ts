@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { BuildOutput } from '../../../runtime/build/output.js';
+import { BuildOutput } from '../../../runtime/builder/output.js';
 import { InvalidError } from '../../../runtime/errdefs.js';
 
 class FakeResponse extends EventEmitter {

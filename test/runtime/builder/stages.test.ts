@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../../dockerfile/syntax/parser.js';
-import { planStages } from '../../../runtime/build/stage-plan.js';
-import { StepCache } from '../../../runtime/build/step-cache.js';
-import { copyRunConfig, runConfigFrom, toDockerJson } from '../../../runtime/build/run-config.js';
+import { planStages } from '../../../runtime/builder/stage-plan.js';
+import { StepCache } from '../../../runtime/builder/step-cache.js';
+import { copyRunConfig, runConfigFrom, toDockerJson } from '../../../runtime/builder/run-config.js';
 
 const DOCKERFILE = `ARG BASE=busybox
 ARG FROM_STAGE=tools

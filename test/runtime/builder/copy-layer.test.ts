@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { chmodFunction } from '../../../runtime/build/copy/chmod.js';
-import { copyLayerTar, type CopyPlan } from '../../../runtime/build/copy/copy-layer.js';
-import { resolveSource } from '../../../runtime/build/copy/sources.js';
-import { UnionView } from '../../../runtime/build/fs/union-view.js';
+import { chmodFunction } from '../../../runtime/builder/copy/chmod.js';
+import { copyLayerTar, type CopyPlan } from '../../../runtime/builder/copy/copy-layer.js';
+import { resolveSource } from '../../../runtime/builder/copy/sources.js';
+import { UnionView } from '../../../runtime/builder/fs/union-view.js';
 import { contextTar } from './helpers/build-request.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-copy-'));

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnionView, cleanPath } from '../../../runtime/build/fs/union-view.js';
+import { UnionView, cleanPath } from '../../../runtime/builder/fs/union-view.js';
 import { requireOrSkip, isRoot } from '../../helpers/prereqs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-view-'));
