@@ -4,7 +4,8 @@
 // keeps the upper directory (the task's writes) to turn it into a layer.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContainerConfig, HostConfig } from '../containers/api-types.js';
@@ -47,6 +48,11 @@ export interface TaskRequest {
   onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   /** Aborting kills the task (SIGKILL) and the run resolves with exit code 137. */
   signal?: AbortSignal;
+  /**
+   * The environment holds secret values (RUN --mount=type=secret,env=): the spec, which carries it,
+   * is kept in memory-backed /dev/shm for the runtime to read, never written to the disk.
+   */
+  sensitiveEnv?: boolean;
 }
 
 export interface TaskResult {
@@ -86,6 +92,7 @@ export class TaskRunner {
     const upper = req.upperDir ?? join(req.dir, 'upper');
     const work = join(req.dir, 'work');
     const lowers = req.layerDirs.length ? req.layerDirs : [join(req.dir, 'empty')];
+    let inMemory: string | undefined;
     await Promise.all([mkdir(join(bundle, 'rootfs'), { recursive: true }), mkdir(upper, { recursive: true }), mkdir(work, { recursive: true }), mkdir(lowers[0], { recursive: true })]);
     const hc = req.hostConfig ?? {};
     const etc = { hosts: join(req.dir, 'hosts'), resolvConf: join(req.dir, 'resolv.conf'), hostname: join(req.dir, 'hostname') };
@@ -110,11 +117,19 @@ export class TaskRunner {
       if (req.mounts?.length) spec.mounts.push(...req.mounts);
       spec.process.terminal = false; // output is streamed, never a terminal
       delete spec.process.consoleSize;
-      await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+      if (req.sensitiveEnv && existsSync('/dev/shm')) {
+        // runc reads config.json through the link; the file goes when the task is over.
+        inMemory = join('/dev/shm', `berth-spec-${id}.json`);
+        await writeFile(inMemory, JSON.stringify(spec), { mode: 0o600 });
+        await symlink(inMemory, join(bundle, 'config.json'));
+      } else {
+        await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
+      }
       const exitCode = await this.spawn(id, bundle, req);
       const oomKilled = cgroupDriver(this.d.cgroupParent).oomKills(id) > 0;
       return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
+      if (inMemory) await rm(inMemory, { force: true }).catch(() => undefined);
       await this.d.runtime.forceDelete(id).catch(() => undefined);
       await this.d.snapshotter.release(rootfs).catch(() => undefined);
       await this.d.networks.detach(id).catch(() => undefined);

@@ -28,6 +28,8 @@ export interface StepRun {
   stdin?: Buffer;
   onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   signal: AbortSignal;
+  /** The env holds secret values (TaskRequest.sensitiveEnv). */
+  sensitiveEnv?: boolean;
 }
 
 type Attachment = Awaited<ReturnType<TaskNetworks['attach']>>;
@@ -145,6 +147,7 @@ export class BuildTasks {
       stdin: step.stdin,
       onOutput: step.onOutput,
       signal: step.signal,
+      sensitiveEnv: step.sensitiveEnv,
     });
     // An abort that lands while the runtime is still creating the task finds nothing to kill; keep
     // killing the task of this bundle until the run is over.

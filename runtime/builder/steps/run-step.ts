@@ -99,7 +99,7 @@ export async function runStep(env: StepEnv, v: RunView): Promise<void> {
     const result = await tasks.run({
       dir, layers,
       config: { Cmd: command.args, Env: [...(rc.Env ?? []), ...buildArgs, ...prepared.env], WorkingDir: rc.WorkingDir, User: rc.User, Hostname: id.slice(0, 12) },
-      hostConfig, mounts: prepared.oci, stdin: command.stdin, signal: env.signal,
+      hostConfig, mounts: prepared.oci, stdin: command.stdin, signal: env.signal, sensitiveEnv: prepared.env.length > 0,
       onOutput: (stream, data) => env.out.runOutput(stream, data),
     }).catch((err: unknown) => {
       if (err instanceof InvalidError) throw new StepFailedError(`The command '${command.args.join(' ')}' could not be started: ${err.message.replace(/^the command could not be started: /, '')}`, 1);

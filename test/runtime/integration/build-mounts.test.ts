@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inCI } from '../../helpers/prereqs.js';
@@ -162,6 +162,34 @@ test('secret env= and required secrets; a missing one fails naming its id and li
   const missing = await berthBuild(`berth-test/secret-env:${process.pid}`, {}, { nocache: '1' }, files, {});
   assert.match(missing.error ?? '', /^Dockerfile line 3: RUN --mount=type=secret,id=api,env=API_KEY,required: secret "api" is required/);
   assert.doesNotMatch(missing.error ?? '', /\n/);
+});
+
+test('an env= secret never reaches the disk: the running step\'s spec is in /dev/shm, linked from its bundle', opts, async () => {
+  const value = `in-memory-only-${process.pid}`;
+  const files: ContextFile[] = [{ name: 'Dockerfile', content: 'ARG BASE\nFROM $BASE\nRUN --mount=type=secret,id=api,env=API_KEY test -n "$API_KEY" && sleep 3\n' }];
+  const build = berthBuild(`berth-test/secret-mem:${process.pid}`, {}, { nocache: '1' }, files, { api: value });
+  // Folders come and go while the build runs: a walk or a read that loses the race is tried again.
+  const specs = (dir: string): string[] => {
+    try {
+      return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.name === 'config.json').map((e) => join(e.parentPath, e.name));
+    } catch {
+      return [];
+    }
+  };
+  const text = (f: string): string => { try { return readFileSync(f, 'utf8'); } catch { return ''; } };
+  let linked = 0;
+  const deadline = Date.now() + 60_000;
+  while (!linked && Date.now() < deadline) {
+    for (const f of specs(join(engine.root, 'tmp'))) {
+      if (lstatSync(f, { throwIfNoEntry: false })?.isSymbolicLink()) linked++;
+      else assert.doesNotMatch(text(f), new RegExp(value), `${f} holds the secret`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const done = await build;
+  assert.equal(done.error, undefined, done.text);
+  assert.ok(linked > 0, 'the running step\'s config.json was a link');
+  assert.deepEqual(readdirSync('/dev/shm').filter((n) => n.startsWith('berth-spec-')), [], 'the in-memory spec goes with the step');
 });
 
 const BAD: [string, RegExp][] = [
