@@ -1,6 +1,6 @@
 // The one way tests and benchmarks start the built daemon (dist/runtime.js): spawn it (directly or
 // through a wrapper such as setpriv), wait for its ready line, keep its stderr, stop it by signal.
-// The fixtures (helpers/daemon.ts, containers/engine-fixture.ts, build/helpers/build-engine.ts,
+// The fixtures (helpers/daemon.ts, containers/engine-fixture.ts, builder/helpers/build-engine.ts,
 // rootless/rootless-fixture.ts) add their roots, network prefixes and teardown around it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';

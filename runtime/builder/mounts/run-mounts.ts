@@ -119,15 +119,30 @@ export async function prepareMounts(env: StepEnv, mounts: readonly StepMount[], 
           break;
         }
         case 'bind': {
-          const { tree, what, key } = await treeOf(env, m.from, fail);
+          const { tree, what, key, layers } = await treeOf(env, m.from, fail);
           const rel = await resolvePath(tree, cleanPath(m.source ?? ''));
           if (!(await tree.lstat(rel)) && rel !== '') throw fail(`source "${m.source}" not found in the ${what}`);
+          if (layers?.length) {
+            // A stage's or an image's files are mounted, not copied, as BuildKit binds its snapshots:
+            // their layers through the snapshotter, read-only, or with the step's own discarded upper.
+            const snapshotter = (await env.tasks()).snapshotter;
+            const view = join(dir, `mount-${n}`);
+            await mkdir(view);
+            const rw = m.readOnly ? {} : { upper: join(dir, `mount-${n}-upper`), work: join(dir, `mount-${n}-work`) };
+            if (rw.upper) await Promise.all([mkdir(rw.upper), mkdir(rw.work)]);
+            undo.push(() => snapshotter.release(view));
+            await snapshotter.mount({ layers, target: view, ...rw });
+            oci.push({ destination: target, type: 'bind', source: join(view, rel), options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'] });
+            break;
+          }
           const writeOut = async (host: string): Promise<string> => {
             if (rel === '' && !(await tree.lstat(''))) await mkdir(host);
             else await materialize(tree, rel, host, env.signal);
             return host;
           };
-          // A read-only source is written out once per build; rw gets its own copy, discarded after the step.
+          // The build context is a tar, not a folder: it is written out, as BuildKit syncs it into a
+          // snapshot. A read-only source is written out once per build; rw gets its own copy,
+          // discarded after the step.
           const copyKey = `${key}:${rel}`;
           let host: string;
           if (m.readOnly) {
@@ -227,10 +242,11 @@ export async function prepareMounts(env: StepEnv, mounts: readonly StepMount[], 
 }
 
 /** The files a bind or cache mount takes from: the context, a stage, or an image. */
-async function treeOf(env: StepEnv, from: string | null, fail: (m: string) => InvalidError): Promise<{ tree: FileTree; what: string; key: string }> {
+async function treeOf(env: StepEnv, from: string | null, fail: (m: string) => InvalidError): Promise<{ tree: FileTree; what: string; key: string; layers?: string[] }> {
   if (!from) return { tree: env.context.tree, what: 'build context', key: 'context' };
   const src = await env.fromSource(from).catch((err: unknown) => { throw fail((err as Error).message); });
   if (src.kind === 'scratch') return { tree: new UnionView([]), what: `stage ${from}`, key: 'scratch' };
   const top = src.entry.chainIds[src.entry.chainIds.length - 1];
-  return { tree: new UnionView(top ? env.layers.lowerDirs(top) : []), what: `root of ${from}`, key: src.entry.id };
+  const layers = top ? env.layers.lowerDirs(top) : [];
+  return { tree: new UnionView(layers), what: `root of ${from}`, key: src.entry.id, layers };
 }

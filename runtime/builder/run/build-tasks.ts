@@ -13,6 +13,7 @@ import type { OciMount } from '../../tasks/oci-spec.js';
 import type { Services } from '../../daemon/services.js';
 import type { TaskRunner, TaskNetworks, TaskResult } from '../../tasks/task-runner.js';
 import type { OciRuntime } from '../../oci/oci-runtime.js';
+import type { Snapshotter } from '../../snapshots/snapshotter.js';
 import { UnionView } from '../fs/union-view.js';
 import { killTasksOfBundle, markNetwork, reapOrphans, unmarkNetwork } from './orphans.js';
 
@@ -121,13 +122,15 @@ export class BuildTasks {
 
   private constructor(
     private readonly runner: TaskRunner, private readonly network: SharedNetwork, private readonly scratch: string, private readonly runtime: OciRuntime,
+    /** The daemon's snapshotter: RUN --mount=type=bind,from= mounts a stage's or image's layers through it. */
+    readonly snapshotter: Snapshotter,
   ) {}
 
   static async open(services: Services, scratch: string): Promise<BuildTasks> {
     const engine = await services.engine();
     const network = new SharedNetwork(engine.networks, services.options.root);
     // The container stack's runtime, snapshotter and confinement, over the build's shared network.
-    return new BuildTasks(engine.taskRunner(network), network, scratch, engine.runtime);
+    return new BuildTasks(engine.taskRunner(network), network, scratch, engine.runtime, engine.snapshotter);
   }
 
   /** Once per daemon start: removes what builds killed with the previous daemon left behind. */

@@ -14,7 +14,7 @@ import {
 } from '../builder/helpers/build-engine.js';
 import { snapshotImage, type ImageSnapshot } from '../builder/helpers/image-snapshot.js';
 
-const FIXTURES = join(__dirname, '..', 'build', 'fixtures');
+const FIXTURES = join(__dirname, '..', 'builder', 'fixtures');
 const opts = buildTestOptions();
 let engine: BuildEngine;
 let docker = false;

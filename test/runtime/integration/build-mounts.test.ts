@@ -18,7 +18,7 @@ import { contextTar, postBuild, type ContextFile } from '../builder/helpers/buil
 import { snapshotImage, type ImageSnapshot } from '../builder/helpers/image-snapshot.js';
 import { buildSecretsHeaders } from '../../../runtime/builder/mounts/build-secrets.js';
 
-const FIXTURE = join(__dirname, '..', 'build', 'fixtures', 'run-mounts');
+const FIXTURE = join(__dirname, '..', 'builder', 'fixtures', 'run-mounts');
 const BUILDKIT_CLI = '/usr/bin/docker';
 const SECRET = 's3cr3t-value-for-berth-test';
 const opts = buildTestOptions();
