@@ -180,6 +180,18 @@ test('a container whose output fills the disk keeps running; its exit code is re
   // 100 MB through a 64 MB disk: once it waits for /go (a sleep in its process list), output was dropped.
   await eventually('the output written', async () => ((await e.docker(['top', 'full-out'])).stdout.includes('sleep') ? true : undefined), 300_000);
   assert.equal((await e.docker(['inspect', '-f', '{{.State.Status}}', 'full-out'])).stdout.trim(), 'running');
+  // The monitor may still be draining the last of the pipe (up to 1 MiB) into the full log, cutting
+  // back what does not fit: wait until the log file stops changing, so no page frees after fill().
+  const id = (await e.docker(['inspect', '-f', '{{.Id}}', 'full-out'])).stdout.trim();
+  const logFile = join(root, 'containers', id, 'container.log');
+  let last = -1;
+  await eventually('the log settled', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const size = statSync(logFile, { throwIfNoEntry: false })?.size ?? 0;
+    const settled = size === last;
+    last = size;
+    return settled ? true : undefined;
+  }, 120_000);
   // An exec cannot start (its process file cannot be written): it says why, with runc's code for a failed exec.
   fill(); // the log's cut-back writes leave a little room
   const ex = await e.docker(['exec', 'full-out', 'true']);
