@@ -15,8 +15,9 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
 }
 
 export const ip = (args: string[]): Promise<string> => run('ip', args);
-export const ipBatch = (lines: string[], netns?: string): Promise<string> =>
-  run('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], `${lines.join('\n')}\n`);
+/** `force`: a failing line does not stop the ones after it (ip's -force). */
+export const ipBatch = (lines: string[], netns?: string, opts: { force?: boolean } = {}): Promise<string> =>
+  run('ip', [...(netns ? ['-n', netns] : []), ...(opts.force ? ['-force'] : []), '-batch', '-'], `${lines.join('\n')}\n`);
 
 /** Adds an iptables rule unless the same rule is already there (-C first). */
 export async function iptablesEnsure(table: string, chain: string, rule: string[], insert = false): Promise<void> {

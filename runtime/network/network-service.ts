@@ -389,7 +389,7 @@ export class NetworkService {
     // ends are deleted too (with -force, a line that finds one gone does not stop the others).
     const hadNs = existsSync(`/run/netns/${ns}`);
     const lines = [...(hadNs ? [`netns del ${ns}`] : []), ...(eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`)).map((e) => `link del ${e.veth}`)];
-    if (lines.length) await run('ip', ['-force', '-batch', '-'], `${lines.join('\n')}\n`).catch(() => undefined);
+    if (lines.length) await ipBatch(lines, undefined, { force: true }).catch(() => undefined);
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) {
