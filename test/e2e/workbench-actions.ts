@@ -119,7 +119,8 @@ export async function answerDialog(page: Page, button: string, timeoutMs = 30_00
   // Without a detail, VS Code puts the message where the detail goes: read the whole container.
   const message = (await dialog.locator('.dialog-message-container').first().innerText({ timeout: timeoutMs })).trim();
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^\\s*${escapeRegExp(button)}\\s*$`) }).first().click();
-  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+  // This dialog goes; the next one may already be up (a command asking one question after another).
+  await page.locator('.monaco-dialog-box', { hasText: message }).first().waitFor({ state: 'hidden', timeout: timeoutMs });
   return message;
 }
 
