@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
+import { DepartingEnds } from './departing-ends.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
@@ -148,8 +149,14 @@ export class NetworkService {
   }
 
   private readonly writer = new LatestWriter();
+  private readonly departing = new DepartingEnds((veths) => ipBatch(veths.map((v) => `link del ${v}`), undefined, { force: true }).then(() => undefined));
 
-  private save(): Promise<void> { return this.writer.write(this.file, this.state); }
+  /**
+   * `durable` false: for changes of endpoints only (containers starting, stopping, connecting), which
+   * are about running containers and none survives the machine going down; the write is still atomic,
+   * so a killed daemon leaves a whole file. Networks themselves are flushed to disk.
+   */
+  private save(durable = true): Promise<void> { return this.writer.write(this.file, this.state, { durable }); }
 
   list(): NetworkRecord[] { return [...this.state.networks]; }
 
@@ -265,6 +272,10 @@ export class NetworkService {
     const odd = nets.find((n) => n.net.Driver !== 'bridge');
     if (odd) throw new InvalidError(`container cannot be connected to network ${odd.net.Name} together with other networks`);
     await this.detach(containerId);
+    // A restart right after an exit: the host ends of the last run keep their names until the kernel
+    // has deleted them with its namespace.
+    const left = this.departing.take(this.vethPrefix(containerId));
+    if (left.length) await ipBatch(left.map((v) => `link del ${v}`), undefined, { force: true }).catch(() => undefined);
     const ns = this.netnsName(containerId);
     const endpoints: Record<string, EndpointRecord> = {};
     try {
@@ -321,7 +332,7 @@ export class NetworkService {
       next.gateway = true;
       if (nextNet && ep.ports.length) next.ports = await this.publishPorts(nextNet, next.ip, ep.ports, containerId);
     }
-    await this.save();
+    await this.save(false);
     this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
   }
 
@@ -331,6 +342,9 @@ export class NetworkService {
   }
 
   private netnsName(containerId: string): string { return `${this.prefix}-${containerId.slice(0, 12)}`; }
+
+  /** The host ends of a container's veth pairs are named this and the interface's number. */
+  private vethPrefix(containerId: string): string { return `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_`; }
 
   /** One veth pair from the network's bridge into the container's namespace, named ethN there. */
   /** `first`: commands run before this endpoint's own, in the same two `ip` runs (host side, namespace side). */
@@ -344,7 +358,7 @@ export class NetworkService {
     let n = 0;
     while (taken.has(`eth${n}`)) n++;
     if (n >= 36) throw new ConflictError(`container ${containerId.slice(0, 12)} is on too many networks (36 at most)`);
-    const used = new Set(this.members(net.Name).map((m) => m.ip));
+    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name)]);
     used.add(gatewayOf(net.Subnet!));
     let addr: string;
     if (staticIp) {
@@ -355,7 +369,7 @@ export class NetworkService {
     const ifname = `eth${n}`;
     // 15 characters at most (IFNAMSIZ); the "_" keeps them apart from the one-interface names of
     // daemons before (v<prefix><id>, no "_"), which running containers may still have.
-    const veth = `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_${n.toString(36)}`;
+    const veth = `${this.vethPrefix(containerId)}${n.toString(36)}`;
     const mac = macOf(addr);
     const gateway = !eps.some((e) => e.gateway ?? true);
     const ep: EndpointState = { network: net.Name, ip: addr, veth, ifname, mac, gateway, ports: [] };
@@ -374,7 +388,7 @@ export class NetworkService {
       await ip(['link', 'del', veth]).catch(() => undefined);
       throw err;
     }
-    await this.save();
+    await this.save(false);
     this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     return ep;
   }
@@ -384,12 +398,18 @@ export class NetworkService {
     // Taken out first: a second detach (exit and remove race) finds nothing left to do.
     delete this.state.endpoints[containerId];
     const ns = this.netnsName(containerId);
-    // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs.
-    // One `ip` run: the kernel frees a deleted namespace's interfaces a moment later, so the host
-    // ends are deleted too (with -force, a line that finds one gone does not stop the others).
+    // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs, a moment
+    // later (departing-ends.ts); ends whose namespace is gone already are deleted here. One `ip` run,
+    // -force: a line that finds its device gone does not stop the others.
     const hadNs = existsSync(`/run/netns/${ns}`);
-    const lines = [...(hadNs ? [`netns del ${ns}`] : []), ...(eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`)).map((e) => `link del ${e.veth}`)];
-    if (lines.length) await ipBatch(lines, undefined, { force: true }).catch(() => undefined);
+    const present = (eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`));
+    const lines = hadNs ? [`netns del ${ns}`] : present.map((e) => `link del ${e.veth}`);
+    if (lines.length) {
+      const done = await ipBatch(lines, undefined, { force: true }).then(() => true, () => false);
+      // A namespace that could not be deleted keeps its ends: the grace period's sweep deletes them.
+      if (hadNs) for (const e of present) this.departing.add(e.veth, e.network, e.ip);
+      if (hadNs && !done) void this.departing.sweepNow();
+    }
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) {
@@ -399,7 +419,7 @@ export class NetworkService {
       const net = this.state.networks.find((n) => n.Name === e.network);
       if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     }
-    await this.save();
+    await this.save(false);
   }
 
   /** Forwarded ports arrive at the namespace's own address, whatever host address they were published on. */
@@ -580,6 +600,7 @@ export class NetworkService {
   /** Removes everything this service created on the host (tests use a unique prefix). */
   async teardownAll(): Promise<void> {
     for (const cid of Object.keys(this.state.endpoints)) await this.detach(cid);
+    await this.departing.sweepNow();
     for (const n of this.state.networks) await this.teardownBridge(n);
     const chain = this.chain();
     const { forward, isolation, localnet } = this.filterChains();
