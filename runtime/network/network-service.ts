@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { DepartingEnds } from './departing-ends.js';
+import { NamespacePool, type ReadyNamespace } from './namespace-pool.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
@@ -35,7 +36,8 @@ interface EndpointState { network: string; ip: string; veth: string; ifname?: st
 /** One network a container joins: name or ID, and an address asked for (IPAMConfig.IPv4Address). */
 export interface EndpointRequest { network: string; ipv4?: string }
 
-interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]> }
+/** `netns`: containers whose namespace is not named after them (one made ahead, namespace-pool.ts). */
+interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]>; netns?: Record<string, string> }
 
 export interface Attachment {
   mode: 'none' | 'host' | 'netns';
@@ -92,7 +94,8 @@ export class NetworkService {
    * Network namespaces of this daemon's prefix that no endpoint on record names: a daemon killed while a
    * container started, after its namespace was made and before networks.json had its endpoint. Nothing
    * ran in them (the process starts later), and each would keep a veth on its bridge, and with it the
-   * bridge and its subnet, for good.
+   * bridge and its subnet, for good. Namespaces a stopped daemon had made ahead (namespace-pool.ts)
+   * go too, without a word: nothing ever ran in them.
    */
   private async removeOrphanNamespaces(): Promise<void> {
     if (!existsSync('/run/netns')) return;
@@ -101,8 +104,9 @@ export class NetworkService {
       if (!name.startsWith(`${this.prefix}-`) || known.has(name)) continue;
       const pids = await run('ip', ['netns', 'pids', name]).catch(() => 'unknown');
       if (pids.trim()) continue;
+      const madeAhead = /^-p[0-9a-f]{10}$/.test(name.slice(this.prefix.length));
       await ip(['netns', 'del', name]).then(
-        () => process.stderr.write(`berthd: network namespace ${name} of a container whose start was cut off removed\n`),
+        () => !madeAhead && process.stderr.write(`berthd: network namespace ${name} of a container whose start was cut off removed\n`),
         (err: unknown) => process.stderr.write(`berthd: network namespace ${name} left: ${(err as Error).message}\n`),
       );
     }
@@ -149,6 +153,11 @@ export class NetworkService {
   }
 
   private readonly writer = new LatestWriter();
+  private readonly pool = new NamespacePool({
+    reserve: () => this.reserveReady(),
+    build: (r) => this.buildReady(r),
+    discard: (r) => this.discardReady(r),
+  });
   private readonly departing = new DepartingEnds((veths) => ipBatch(veths.map((v) => `link del ${v}`), undefined, { force: true }).then(() => undefined));
 
   /**
@@ -276,9 +285,23 @@ export class NetworkService {
     // has deleted them with its namespace.
     const left = this.departing.take(this.vethPrefix(containerId));
     if (left.length) await ipBatch(left.map((v) => `link del ${v}`), undefined, { force: true }).catch(() => undefined);
+    // The default bridge alone, no address asked for, a namespace of the daemon's making: one made ahead.
+    const onDefault = nets.length === 1 && nets[0].net.Name === 'bridge';
+    let ready = onDefault && !nets[0].req.ipv4 && !makeNetns ? this.pool.take() : undefined;
+    if (ready && !(existsSync(`/run/netns/${ready.ns}`) && existsSync(`/sys/class/net/${ready.veth}`))) {
+      await this.discardReady(ready);
+      ready = undefined;
+    }
+    for (const { req } of nets) if (req.ipv4) await this.pool.release(req.ipv4);
+    if (ready) (this.state.netns ??= {})[containerId] = ready.ns;
     const ns = this.netnsName(containerId);
     const endpoints: Record<string, EndpointRecord> = {};
     try {
+      if (ready) {
+        const ep = await this.adoptReady(containerId, nets[0].net, ready, ports);
+        endpoints[nets[0].net.Name] = endpoint(nets[0].net, ep);
+        return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: this.portView(containerId) };
+      }
       // Every `ip` run costs a process start on the `docker run` path, so the namespace is made in the
       // first endpoint's host-side batch and lo comes up in its namespace-side one.
       if (makeNetns) await makeNetns(`/run/netns/${ns}`);
@@ -291,13 +314,20 @@ export class NetworkService {
         const ep = await this.addEndpoint(containerId, net, req.ipv4, i === 0 ? ports : [], i === 0 ? setup : undefined);
         endpoints[net.Name] = endpoint(net, ep);
       }
-      const portView: Attachment['ports'] = {};
-      for (const p of (this.state.endpoints[containerId] ?? []).flatMap((e) => e.ports)) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
-      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: portView };
+      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: this.portView(containerId) };
     } catch (err) {
       await this.detach(containerId).catch(() => undefined);
       throw err;
+    } finally {
+      // The next container on the default bridge finds one ready (made while this one starts and runs).
+      if (onDefault && !makeNetns) this.pool.refill();
     }
+  }
+
+  private portView(containerId: string): Attachment['ports'] {
+    const view: Attachment['ports'] = {};
+    for (const p of (this.state.endpoints[containerId] ?? []).flatMap((e) => e.ports)) (view[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+    return view;
   }
 
   /** A running container joins one more network: a new interface in its namespace, no restart. */
@@ -341,7 +371,51 @@ export class NetworkService {
     return (this.state.endpoints[containerId] ?? []).map((e) => ({ network: e.network, ip: e.ip, ifname: e.ifname ?? 'eth0' }));
   }
 
-  private netnsName(containerId: string): string { return `${this.prefix}-${containerId.slice(0, 12)}`; }
+  private netnsName(containerId: string): string { return this.state.netns?.[containerId] ?? `${this.prefix}-${containerId.slice(0, 12)}`; }
+
+  /** Names of namespaces made ahead: a `p` (not hex, so never a container's) and 10 hex digits. */
+  private readyName(): string { return `${this.prefix}-p${randomBytes(5).toString('hex')}`; }
+
+  /** The next namespace for the default bridge: names and an address, held from now on. */
+  private reserveReady(): ReadyNamespace | undefined {
+    const net = this.find('bridge');
+    if (!net?.Bridge || !net.Subnet || !this.bridgesReady.has(net.Bridge)) return undefined;
+    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name), ...this.pool.addresses()]);
+    used.add(gatewayOf(net.Subnet));
+    let addr: string;
+    try { addr = allocate(net.Subnet, used); } catch { return undefined; }
+    // 15 characters at most: v, the prefix (6 at most), p, 6 hex digits.
+    return { ns: this.readyName(), veth: `v${this.prefix}p${randomBytes(3).toString('hex')}`, ip: addr, mac: macOf(addr) };
+  }
+
+  /** Makes it as a start would (addEndpoint): two `ip` runs, off any start's path. */
+  private async buildReady(r: ReadyNamespace): Promise<void> {
+    const net = this.get('bridge');
+    try {
+      await ipBatch([`netns add ${r.ns}`, `link add ${r.veth} type veth peer name eth0 address ${r.mac} netns ${r.ns}`, `link set ${r.veth} master ${net.Bridge} up`]);
+      await ipBatch(['link set lo up', `addr add ${r.ip}/${parseCidr(net.Subnet!).prefix} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)} dev eth0`], r.ns);
+    } catch (err) {
+      await this.discardReady(r);
+      throw err;
+    }
+  }
+
+  private async discardReady(r: ReadyNamespace): Promise<void> {
+    const hadVeth = existsSync(`/sys/class/net/${r.veth}`);
+    if (existsSync(`/run/netns/${r.ns}`)) await ipBatch([`netns del ${r.ns}`], undefined, { force: true }).catch(() => undefined);
+    if (hadVeth) this.departing.add(r.veth, 'bridge', r.ip);
+  }
+
+  /** A namespace made ahead becomes the container's eth0 on the default bridge: no `ip` run. */
+  private async adoptReady(containerId: string, net: NetworkRecord, r: ReadyNamespace, ports: PortMapping[]): Promise<EndpointState> {
+    await this.ensureBridge(net);
+    const ep: EndpointState = { network: net.Name, ip: r.ip, veth: r.veth, ifname: 'eth0', mac: r.mac, gateway: true, ports: [] };
+    (this.state.endpoints[containerId] ??= []).push(ep);
+    ep.ports = await this.publishPorts(net, r.ip, ports, containerId);
+    await this.save(false);
+    this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+    return ep;
+  }
 
   /** The host ends of a container's veth pairs are named this and the interface's number. */
   private vethPrefix(containerId: string): string { return `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_`; }
@@ -358,7 +432,7 @@ export class NetworkService {
     let n = 0;
     while (taken.has(`eth${n}`)) n++;
     if (n >= 36) throw new ConflictError(`container ${containerId.slice(0, 12)} is on too many networks (36 at most)`);
-    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name)]);
+    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name), ...(net.Name === 'bridge' ? this.pool.addresses() : [])]);
     used.add(gatewayOf(net.Subnet!));
     let addr: string;
     if (staticIp) {
@@ -398,6 +472,7 @@ export class NetworkService {
     // Taken out first: a second detach (exit and remove race) finds nothing left to do.
     delete this.state.endpoints[containerId];
     const ns = this.netnsName(containerId);
+    if (this.state.netns) delete this.state.netns[containerId];
     // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs, a moment
     // later (departing-ends.ts); ends whose namespace is gone already are deleted here. One `ip` run,
     // -force: a line that finds its device gone does not stop the others.
@@ -599,6 +674,7 @@ export class NetworkService {
 
   /** Removes everything this service created on the host (tests use a unique prefix). */
   async teardownAll(): Promise<void> {
+    await this.pool.close();
     for (const cid of Object.keys(this.state.endpoints)) await this.detach(cid);
     await this.departing.sweepNow();
     for (const n of this.state.networks) await this.teardownBridge(n);
@@ -694,5 +770,6 @@ function repairNetworks(state: State): State {
     if (problems.length) process.stderr.write(`berthd: network ${value.Name}: repaired its record, dropped values of the wrong type: ${problems.map((p) => p.path).join(', ')}\n`);
     return [{ ...value, Labels: value.Labels ?? {}, Internal: Boolean(value.Internal) } as NetworkRecord];
   });
-  return { ...state, networks, endpoints: state.endpoints ?? {} };
+  const netns = Object.fromEntries(Object.entries(state.netns ?? {}).filter(([id, n]) => typeof id === 'string' && typeof n === 'string'));
+  return { ...state, networks, endpoints: state.endpoints ?? {}, netns };
 }
