@@ -4,8 +4,9 @@
 // made once this one is taken, while the container starts and runs. Namespaces are never reused: one a
 // container had goes with it, and what is ready here has never had a process in it.
 //
-// The pool lives in the daemon's memory only; namespaces a stopped daemon left ready are removed by
-// the next one at its start (their names say they were ready ones, see NetworkService.init).
+// The pool lives in the daemon's memory only. One left unused for a minute goes (nothing is kept on the
+// host for a daemon that runs no containers), and so does one at the daemon's stop; one a killed daemon
+// left is removed by the next at its start (its name says it was made ahead, see NetworkService.init).
 
 /** A namespace made ahead: its name, its veth's host end, its address and MAC on the bridge. */
 export interface ReadyNamespace { ns: string; veth: string; ip: string; mac: string }
@@ -19,19 +20,24 @@ export interface NamespaceMaker {
   discard(r: ReadyNamespace): Promise<void>;
 }
 
+/** How long a ready namespace waits for a container before it is deleted. */
+export const READY_IDLE_MS = 60_000;
+
 export class NamespacePool {
   private ready: ReadyNamespace | undefined;
+  private idle: NodeJS.Timeout | undefined;
   private making: { entry: ReadyNamespace; done: Promise<void> } | undefined;
   private closed = false;
   /** Failures in a row: after three the pool stops trying (every start then makes its own). */
   private failures = 0;
 
-  constructor(private readonly maker: NamespaceMaker) {}
+  constructor(private readonly maker: NamespaceMaker, private readonly idleMs = READY_IDLE_MS) {}
 
   /** The ready namespace, if there is one; it is the caller's from now on. */
   take(): ReadyNamespace | undefined {
     const r = this.ready;
     this.ready = undefined;
+    clearTimeout(this.idle);
     return r;
   }
 
@@ -49,6 +55,8 @@ export class NamespacePool {
       this.failures = 0;
       if (this.closed) return this.maker.discard(entry);
       this.ready = entry;
+      this.idle = setTimeout(() => { const r = this.take(); if (r) void this.maker.discard(r).catch(() => undefined); }, this.idleMs);
+      this.idle.unref();
       return undefined;
     }, (err: unknown) => {
       this.failures++;

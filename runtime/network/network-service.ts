@@ -672,6 +672,9 @@ export class NetworkService {
     if (existsSync(`/sys/class/net/${br}`)) await ip(['link', 'del', br]).catch(() => undefined);
   }
 
+  /** At the daemon's stop: the namespace made ahead goes (none is made after). */
+  releaseReady(): Promise<void> { return this.pool.close(); }
+
   /** Removes everything this service created on the host (tests use a unique prefix). */
   async teardownAll(): Promise<void> {
     await this.pool.close();

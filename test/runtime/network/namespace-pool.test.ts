@@ -63,3 +63,15 @@ test('after three failures in a row the pool stops trying', async () => {
   } finally { process.stderr.write = write; }
   assert.deepEqual(m.built, ['ns1', 'ns2', 'ns3']);
 });
+
+test('a namespace nobody takes within the idle time is deleted', async () => {
+  const m = maker();
+  const pool = new NamespacePool(m, 30);
+  pool.refill();
+  m.finish();
+  await settle();
+  assert.deepEqual(pool.addresses(), ['10.0.0.2']);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(m.discarded, ['ns1']);
+  assert.equal(pool.take(), undefined);
+});
