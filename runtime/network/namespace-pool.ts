@@ -26,6 +26,7 @@ export const READY_IDLE_MS = 60_000;
 export class NamespacePool {
   private ready: ReadyNamespace | undefined;
   private idle: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private making: { entry: ReadyNamespace; done: Promise<void> } | undefined;
   private closed = false;
   /** Failures in a row: after three the pool stops trying (every start then makes its own). */
@@ -46,8 +47,21 @@ export class NamespacePool {
     return [this.ready?.ip, this.making?.entry.ip].filter((a): a is string => Boolean(a));
   }
 
+  /**
+   * Makes the next one in `ms` unless refill() comes first. A container that took the ready one is
+   * starting: its runtime should not share the CPU with two `ip` runs, and its end (detach) is the
+   * better moment when it ends soon (`docker run --rm`).
+   */
+  refillSoon(ms: number): void {
+    if (this.soon || this.closed) return;
+    this.soon = setTimeout(() => { this.soon = undefined; this.refill(); }, ms);
+    this.soon.unref();
+  }
+
   /** Makes the next one unless one is ready or under way. */
   refill(): void {
+    clearTimeout(this.soon);
+    this.soon = undefined;
     if (this.closed || this.ready || this.making || this.failures >= 3) return;
     const entry = this.maker.reserve();
     if (!entry) return;
@@ -74,6 +88,7 @@ export class NamespacePool {
   /** No more: what is ready or under way is deleted. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.soon);
     await this.making?.done;
     const r = this.take();
     if (r) await this.maker.discard(r).catch(() => undefined);

@@ -57,6 +57,9 @@ export interface HostPortForwarder {
 
 export type NetworkEvent = (action: string, networkId: string, attrs: Record<string, string>) => void;
 
+/** How long after a start that took the namespace made ahead the next one is made (unless it ended first). */
+const REFILL_AFTER_START_MS = 150;
+
 /** The default bridge takes the first of these that no host route or other network uses. */
 const DEFAULT_SUBNETS = Array.from({ length: 24 }, (_, i) => `10.${88 + i}.0.0/16`);
 /** User-defined networks: /24s from 10.200-10.255. */
@@ -319,8 +322,12 @@ export class NetworkService {
       await this.detach(containerId).catch(() => undefined);
       throw err;
     } finally {
-      // The next container on the default bridge finds one ready (made while this one starts and runs).
-      if (onDefault && !makeNetns) this.pool.refill();
+      // The next container on the default bridge finds one ready: made when this one ends, or after
+      // its start if it runs on (not while its runtime starts, when it took the ready one).
+      if (onDefault && !makeNetns) {
+        if (ready) this.pool.refillSoon(REFILL_AFTER_START_MS);
+        else this.pool.refill();
+      }
     }
   }
 
@@ -485,6 +492,7 @@ export class NetworkService {
       if (hadNs) for (const e of present) this.departing.add(e.veth, e.network, e.ip);
       if (hadNs && !done) void this.departing.sweepNow();
     }
+    if (eps?.some((e) => e.network === 'bridge')) this.pool.refill();
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) {

@@ -75,3 +75,20 @@ test('a namespace nobody takes within the idle time is deleted', async () => {
   assert.deepEqual(m.discarded, ['ns1']);
   assert.equal(pool.take(), undefined);
 });
+
+test('refillSoon makes the next one later, unless refill comes first', async () => {
+  const m = maker();
+  const pool = new NamespacePool(m);
+  pool.refillSoon(40);
+  assert.deepEqual(pool.addresses(), [], 'nothing reserved yet');
+  await new Promise((r) => setTimeout(r, 70));
+  assert.deepEqual(pool.addresses(), ['10.0.0.2'], 'made after the delay');
+  m.finish();
+  await settle();
+  pool.take();
+  pool.refillSoon(10_000);
+  pool.refill();
+  assert.deepEqual(pool.addresses(), ['10.0.0.3'], 'refill does not wait for the timer');
+  m.finish();
+  await pool.close();
+});
