@@ -6,6 +6,8 @@
 //
 // Frames both ways: a 32-bit big-endian length, then fields, each a 32-bit length and its bytes.
 // Request (fd 3):  id, stdin, program, arguments...
+//                  or id, "", "", "unmount-remove", path: umount2(path, MNT_DETACH) and unlink(path), done
+//                  by the script itself (what `ip netns del` does, without starting `ip`)
 // Answer  (fd 4):  id, status (exit code; 128+N for signal N; -1 when the program could not be
 //                  started, its reason in stderr), stdout, stderr
 // Output is held in full, as execFile holds it; these commands print little.
@@ -15,6 +17,9 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 
 export interface CommandResult { status: number; stdout: string; stderr: string }
+
+/** umount2(2) syscall numbers by Node's process.arch. */
+const SYS_UMOUNT2: Record<string, number> = { x64: 166, arm64: 39, arm: 52, ppc64: 52, s390x: 52, riscv64: 39, ia32: 52 };
 
 const SCRIPT = `
 use strict; use warnings; use POSIX (); use Fcntl qw(F_SETFD FD_CLOEXEC F_GETFL F_SETFL O_NONBLOCK);
@@ -28,6 +33,7 @@ fcntl($sr, F_SETFD, FD_CLOEXEC); fcntl($sw, F_SETFD, FD_CLOEXEC);
 $SIG{CHLD} = sub { syswrite($sw, 'x') };
 # pid => { id, out, err, fo, fe, status }; fileno => [pid, 'out'|'err', handle]
 my (%kid, %fdof);
+my $umount2 = shift @ARGV;
 sub answer {
   my ($id, $status, $out, $err) = @_;
   my $body = pack('(N/a*)*', $id, $status, $out, $err);
@@ -95,6 +101,12 @@ while ($open || %kid) {
     last if length($buf) < 4 + $len;
     my @f = unpack('(N/a*)*', substr($buf, 4, $len));
     substr($buf, 0, 4 + $len) = '';
+    if (@f == 5 && $f[2] eq '' && $f[3] eq 'unmount-remove') {
+      # The unmount's result does not count (the file may be no mount point any more); the unlink's does.
+      syscall($umount2 + 0, $f[4], 2) if $umount2;
+      if (unlink($f[4])) { answer($f[0], 0, '', ''); } else { answer($f[0], 1, '', "cannot remove $f[4]: $!"); }
+      next;
+    }
     start(@f) if @f >= 3;
   }
 }
@@ -149,19 +161,32 @@ export class CommandServer {
   /** Starts the script; undefined where there is no perl. */
   static start(): CommandServer | undefined {
     if (!PERL) return undefined;
-    const child = spawn(PERL, ['-e', SCRIPT], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
+    const child = spawn(PERL, ['-e', SCRIPT, String(SYS_UMOUNT2[process.arch] ?? 0)], { stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'] });
     child.on('error', () => undefined);
     return new CommandServer(child);
   }
 
   /** Runs `cmd args` with `input` on its stdin; resolves with how it ended. */
   run(cmd: string, args: string[], input = ''): Promise<CommandResult> {
+    if (!cmd) return Promise.reject(new Error('no program to run'));
+    return this.ask([input, cmd, ...args]);
+  }
+
+  /** Whether unmountRemove works on this architecture (else `ip netns del` and the like are run). */
+  static canUnmount(): boolean { return SYS_UMOUNT2[process.arch] !== undefined; }
+
+  /** Detaches the mount at `path` (lazily, MNT_DETACH) and removes the file: `ip netns del` without `ip`. */
+  unmountRemove(path: string): Promise<CommandResult> {
+    return this.ask(['', '', 'unmount-remove', path]);
+  }
+
+  private ask(fields: string[]): Promise<CommandResult> {
     if (!this.alive) return Promise.reject(new Error('the command server exited'));
     const id = String(++this.next);
     return new Promise((resolve) => {
       if (!this.waiting.size) this.ans.ref();
       this.waiting.set(id, resolve);
-      this.req.write(frame([id, input, cmd, ...args]));
+      this.req.write(frame([id, ...fields]));
     });
   }
 

@@ -25,6 +25,17 @@ export function run(cmd: string, args: string[], input?: string): Promise<string
   });
 }
 
+/**
+ * `ip netns del NAME`: the namespace's file in /run/netns unmounted (lazily) and removed, by the
+ * command server itself where it can (no `ip` run: 5-7 ms less on a container's removal).
+ */
+export async function deleteNetns(name: string): Promise<void> {
+  const s = CommandServer.canUnmount() ? commandServer() : undefined;
+  if (!s) { await ip(['netns', 'del', name]); return; }
+  const r = await s.unmountRemove(`/run/netns/${name}`);
+  if (r.status !== 0) throw new SystemError(`ip netns del ${name}: ${r.stderr.trim()}`);
+}
+
 function runForked(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(cmd, args, (err, stdout, stderr) => {

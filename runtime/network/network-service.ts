@@ -16,7 +16,7 @@ import { NamespacePool, type ReadyNamespace } from './namespace-pool.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
-import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
+import { deleteNetns, ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
 import type { PortMapping } from './ports.js';
 import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
 
@@ -409,7 +409,7 @@ export class NetworkService {
 
   private async discardReady(r: ReadyNamespace): Promise<void> {
     const hadVeth = existsSync(`/sys/class/net/${r.veth}`);
-    if (existsSync(`/run/netns/${r.ns}`)) await ipBatch([`netns del ${r.ns}`], undefined, { force: true }).catch(() => undefined);
+    if (existsSync(`/run/netns/${r.ns}`)) await deleteNetns(r.ns).catch(() => undefined);
     if (hadVeth) this.departing.add(r.veth, 'bridge', r.ip);
   }
 
@@ -481,16 +481,17 @@ export class NetworkService {
     const ns = this.netnsName(containerId);
     if (this.state.netns) delete this.state.netns[containerId];
     // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs, a moment
-    // later (departing-ends.ts); ends whose namespace is gone already are deleted here. One `ip` run,
-    // -force: a line that finds its device gone does not stop the others.
+    // later (departing-ends.ts); ends whose namespace is gone already are deleted here (one `ip` run,
+    // -force: a line that finds its device gone does not stop the others).
     const hadNs = existsSync(`/run/netns/${ns}`);
     const present = (eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`));
-    const lines = hadNs ? [`netns del ${ns}`] : present.map((e) => `link del ${e.veth}`);
-    if (lines.length) {
-      const done = await ipBatch(lines, undefined, { force: true }).then(() => true, () => false);
-      // A namespace that could not be deleted keeps its ends: the grace period's sweep deletes them.
-      if (hadNs) for (const e of present) this.departing.add(e.veth, e.network, e.ip);
-      if (hadNs && !done) void this.departing.sweepNow();
+    if (hadNs) {
+      const done = await deleteNetns(ns).then(() => true, () => false);
+      for (const e of present) this.departing.add(e.veth, e.network, e.ip);
+      // A namespace that could not be deleted keeps its ends: they are deleted by hand now.
+      if (!done) void this.departing.sweepNow();
+    } else if (present.length) {
+      await ipBatch(present.map((e) => `link del ${e.veth}`), undefined, { force: true }).catch(() => undefined);
     }
     if (eps?.some((e) => e.network === 'bridge')) this.pool.refill();
     if (!eps) return;

@@ -42,3 +42,25 @@ test('run() throws with the command and what it printed; large input goes throug
   assert.equal((await run('wc', ['-c'], big)).trim(), '100000');
   assert.equal(await run('cat', [], 'small'), 'small');
 });
+
+test('unmountRemove detaches a mount and removes its file, as ip netns del does', { skip: process.getuid?.() !== 0 ? 'needs root (mount)' : undefined }, async () => {
+  const { mkdtempSync, writeFileSync, existsSync, rmSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cs-'));
+  try {
+    const target = join(dir, 'ns');
+    writeFileSync(target, '');
+    execFileSync('mount', ['--bind', '/proc/self/ns/net', target]);
+    const s = CommandServer.start()!;
+    assert.deepEqual(await s.unmountRemove(target), { status: 0, stdout: '', stderr: '' });
+    assert.equal(existsSync(target), false);
+    assert.doesNotMatch(execFileSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' }), new RegExp(target));
+    const again = await s.unmountRemove(target);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /cannot remove .*No such file or directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
