@@ -70,6 +70,7 @@ export class BaseImageResolver {
   private tags: Map<string, string> | null = null;
   private listing: Promise<Map<string, string>> | null = null;
   private readonly byId = new Map<string, ImageConfigFacts>();
+  private readonly inspecting = new Map<string, Promise<ImageConfigFacts | null>>();
   /** Bumped by every invalidate: a list made before it is not kept. */
   private epoch = 0;
 
@@ -102,8 +103,19 @@ export class BaseImageResolver {
     if (!id && !name.includes('@')) return null;
     const cached = id ? this.byId.get(id) : undefined;
     if (cached) return cached;
+    // Two references to one image (`node:22`, `node:lts`) asked together: one inspect.
+    const key = id ?? name;
+    let pending = this.inspecting.get(key);
+    if (!pending) {
+      pending = this.inspect(engine, key, reference).finally(() => this.inspecting.delete(key));
+      this.inspecting.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async inspect(engine: ImageEngine, name: string, reference: string): Promise<ImageConfigFacts | null> {
     try {
-      const facts = imageConfigFacts(await engine.getImage(id ?? name).inspect());
+      const facts = imageConfigFacts(await engine.getImage(name).inspect());
       this.byId.set(facts.id, facts);
       return facts;
     } catch (e) {

@@ -58,7 +58,7 @@ after(async () => {
 });
 
 const byRule = (p: PublishDiagnosticsParams, rule: string): Diagnostic[] => p.diagnostics.filter((d) => d.code === rule);
-const hasUndefined = (name: string) => (p: PublishDiagnosticsParams) => byRule(p, 'UndefinedVar').some((d) => d.message.includes(`$${name}`));
+const hasUndefined = (name: string) => (p: PublishDiagnosticsParams) => byRule(p, 'UndefinedVar').some((d) => String(d.message).includes(`$${name}`));
 
 test('UndefinedVar reports a truly undefined name once the base image is known, and not the base image\'s ENV', opts, async () => {
   const uri = 'file:///w/app/Dockerfile';
@@ -77,7 +77,7 @@ test('UndefinedVar reports a truly undefined name once the base image is known, 
 test('DL3002: quiet for a base running as non-root; USER root at the end names the base\'s user', opts, async () => {
   const uri = 'file:///w/user/Dockerfile';
   const text = `FROM ${NONROOT}\nUSER root\nRUN echo hi\n`;
-  const named = client.nextDiagnostics(uri, 1, (p) => byRule(p, 'DL3002').some((d) => /runs as "node"/.test(d.message)));
+  const named = client.nextDiagnostics(uri, 1, (p) => byRule(p, 'DL3002').some((d) => /runs as "node"/.test(String(d.message))));
   await client.open(uri, text);
   await named;
   // A root base with no USER: as without facts (quiet).
