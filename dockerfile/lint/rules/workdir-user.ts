@@ -22,26 +22,30 @@ export const DL3000 = defineRule({
     fix: 'Adds a leading `/`.',
   },
   check(ctx, self) {
-    for (const s of ctx.ast.stages) {
-      // Where the stage is, line by line, when its base image is known (undefined: not known).
-      let dir = knownImage(ctx.facts, s) ? startWorkdir(ctx.facts, s) : undefined;
-      for (const i of s.instructions) {
-        if (i.keyword !== 'WORKDIR' || !i.argsRange) continue;
-        const before = dir;
-        dir = dir === undefined ? undefined : changeDir(dir, i.argsText.trim());
-        const path = dropQuotes(i.argsText.trim());
-        if (path === '' || path.startsWith('$') || path.startsWith('/') || windowsAbsolute.test(path)) continue;
-        const at = i.words[0]?.range.start ?? i.argsRange.start;
-        const quote = /^["']/.test(i.argsText.trim()) ? 1 : 0;
-        const pos = { line: at.line, character: at.character + quote };
-        if (dir === undefined || before === undefined) {
-          ctx.report(self, i.argsRange, `Use an absolute WORKDIR: "${path}" is relative to the previous WORKDIR`, [fix(`Change to /${path}`, [insert(pos, '/')], true)]);
-          continue;
-        }
-        const fixes: Fix[] = [fix(`Change to ${dir}`, [replace(i.argsRange, dir)], true)];
-        if (`/${path}` !== dir) fixes.push(fix(`Change to /${path}`, [insert(pos, '/')]));
-        ctx.report(self, i.argsRange, `Use an absolute WORKDIR: "${path}" is relative to the previous WORKDIR (${before}), so it means ${dir}`, fixes);
+    let stage = Number.NaN;
+    // Where the stage is, line by line, when its base image is known (undefined: not known).
+    let dir: string | undefined;
+    for (const i of ctx.ast.instructions) {
+      if (i.stageIndex !== stage) {
+        stage = i.stageIndex;
+        const s = ctx.ast.stages[stage];
+        dir = s && knownImage(ctx.facts, s) ? startWorkdir(ctx.facts, s) : undefined;
       }
+      if (i.keyword !== 'WORKDIR' || !i.argsRange) continue;
+      const before = dir;
+      dir = dir === undefined ? undefined : changeDir(dir, i.argsText.trim());
+      const path = dropQuotes(i.argsText.trim());
+      if (path === '' || path.startsWith('$') || path.startsWith('/') || windowsAbsolute.test(path)) continue;
+      const at = i.words[0]?.range.start ?? i.argsRange.start;
+      const quote = /^["']/.test(i.argsText.trim()) ? 1 : 0;
+      const pos = { line: at.line, character: at.character + quote };
+      if (dir === undefined || before === undefined) {
+        ctx.report(self, i.argsRange, `Use an absolute WORKDIR: "${path}" is relative to the previous WORKDIR`, [fix(`Change to /${path}`, [insert(pos, '/')], true)]);
+        continue;
+      }
+      const fixes: Fix[] = [fix(`Change to ${dir}`, [replace(i.argsRange, dir)], true)];
+      if (`/${path}` !== dir) fixes.push(fix(`Change to /${path}`, [insert(pos, '/')]));
+      ctx.report(self, i.argsRange, `Use an absolute WORKDIR: "${path}" is relative to the previous WORKDIR (${before}), so it means ${dir}`, fixes);
     }
   },
 });
