@@ -1,10 +1,13 @@
 // The server's side of base image facts with the real linter and a fake client: the first publish
 // goes without facts, the references are asked after it, a document is published again only when
-// the facts change its findings, and a client that fails or is never enabled changes nothing.
+// the facts change its findings, and a client that fails or is never enabled changes nothing; hover
+// and completion with facts given.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDockerfile } from '../../dockerfile/syntax/parser';
-import { BaseImages } from '../../language-server/base-images';
+import { BaseImages, lintFacts } from '../../language-server/base-images';
+import { completion } from '../../language-server/features/completion';
+import { hover } from '../../language-server/features/hover';
 import { DiagnosticsService } from '../../language-server/diagnostics';
 import type { ParsedDocument } from '../../language-server/documents';
 import { dockerfileLibrary } from '../../language-server/library';
@@ -92,4 +95,21 @@ test('a client that fails or answers nonsense leaves the lint as without facts; 
   await settle();
   assert.deepEqual(off.asked, []);
   assert.equal(off.published.length, 1);
+});
+
+test('hover on FROM and completion after $ with the facts given', () => {
+  const ast = parseDockerfile('FROM node:22\nCOPY x /$\n');
+  const facts = lintFacts(node);
+  const images = { lookup: (ref: string) => (ref === 'node:22' ? facts : undefined), image: (ref: string) => (ref === 'node:22' ? node : undefined) };
+  const onImage = hover(ast, { line: 0, character: 7 }, images);
+  const text = (onImage?.contents as { value: string }).value;
+  assert.match(text, /\*\*node:22\*\* in the engine \(`aaa`\): 123\.0 MB, created 2026-01-02 03:04 UTC, linux\/amd64/);
+  assert.match(text, /Entrypoint none, Cmd `\["node"\]`/);
+  assert.match(text, /User `node`, WORKDIR `\/app`/);
+  assert.match(text, /ENV: 2 variables \(`PATH`, `NODE_VERSION`\)/);
+  assert.deepEqual(onImage?.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 12 } });
+  assert.equal(hover(ast, { line: 0, character: 7 }), null, 'no facts, no image hover');
+  const items = completion(ast, { line: 1, character: 9 }, { imageNames: [], ruleNames: [], baseImages: images.lookup });
+  assert.deepEqual(items.map((i) => i.label).sort(), ['NODE_VERSION', 'PATH']);
+  assert.deepEqual(completion(ast, { line: 1, character: 9 }, { imageNames: [], ruleNames: [] }), []);
 });
