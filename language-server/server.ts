@@ -23,7 +23,11 @@ import { documentSymbols } from './features/symbols';
 import { guardNotification, guardRequest, type ErrorLog } from './guard';
 import { HadolintConfigs, type ConfigParser } from './hadolint-config';
 import { IdleGate } from './idle-gate';
-import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION } from './protocol';
+import { BaseImages } from './base-images';
+import {
+  BASE_IMAGES_CHANGED_NOTIFICATION, BASE_IMAGES_REQUEST, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION,
+  type BaseImagesParams, type BaseImagesResult, type InitializationOptions,
+} from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
 import { warmUp } from './warm-up';
@@ -68,7 +72,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   // seconds even while typing, so forcing it through is for clients that never stop (after 5 s).
   const idle = new IdleGate({ idleMs: 100, maxWaitMs: 5000, forcedEveryMs: 100 });
   const shellcheck = new ShellcheckRunner(deps.shellcheck);
+  // Facts of base images, asked of a client that offers them (initializationOptions.baseImages).
+  const baseImages = new BaseImages({ changed: (refs) => diagnostics.baseImagesChanged(refs), warn });
   const diagnostics = new DiagnosticsService({
+    baseImages,
     documents: store,
     settings,
     hadolintConfig: (uri) => configs.forDocument(uri),
@@ -113,6 +120,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
 
   connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, (params: InitializeParams): InitializeResult => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    if ((params.initializationOptions as InitializationOptions | undefined)?.baseImages === true) {
+      baseImages.enable((references) => connection.sendRequest<BaseImagesResult>(BASE_IMAGES_REQUEST, { references } satisfies BaseImagesParams));
+    }
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     configs.setWorkspaceFolders(folders);
     settings.setWorkspaceFolders(folders);
@@ -210,10 +220,15 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     imageNames = names;
   }));
 
-  const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames });
+  connection.onNotification(BASE_IMAGES_CHANGED_NOTIFICATION, guardNotification(log, BASE_IMAGES_CHANGED_NOTIFICATION, () => {
+    baseImages.imagesChanged(diagnostics.baseImageReferences());
+  }));
+
+  const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames, baseImages: baseImages.lookup });
+  const images = { get lookup() { return baseImages.lookup; }, image: (ref: string) => baseImages.image(ref) };
   const at = (p: TextDocumentPositionParams) => p.position;
 
-  connection.onHover(onEither('hover', null, (d, p) => hover(d.ast, at(p)), (c, p) => compose.hover(c, at(p))));
+  connection.onHover(onEither('hover', null, (d, p) => hover(d.ast, at(p), images), (c, p) => compose.hover(c, at(p))));
   connection.onCompletion(onEither('completion', [], (d, p) => completion(d.ast, at(p), inputs()), (c, p) => compose.completion(c, at(p))));
   connection.onSignatureHelp(onDoc('signatureHelp', null, (d, p) => signatureHelp(d.ast, at(p))));
   connection.onDefinition(onEither('definition', null, (d, p) => definition(d.ast, d.uri, at(p)), (c, p) => compose.definition(c, at(p))));
