@@ -12,3 +12,14 @@ test("the archive's stat header: Go's FileMode bits to file, folder, link, other
   assert.equal(statFromHeader(header({ name: 'sh', size: 7, mode: 134218239, linkTarget: '/bin/busybox' })).kind, 'symlink');
   assert.equal(statFromHeader(header({ name: 'null', size: 0, mode: 69206454 })).kind, 'other');
 });
+
+test('what rm and mv said inside a container becomes a problem the user can act on', async () => {
+  const { execProblem } = await import('../../extension/files/container-edits.js');
+  assert.equal(execProblem("rm: can't remove '/etc/x': Read-only file system", 'rm', '/etc/x', 'delete', 1).code, 'NoPermissions');
+  assert.match(execProblem("rm: can't remove '/etc/x': Permission denied", 'rm', '/etc/x', 'delete', 1).message, /^Permission denied: \/etc\/x cannot be deleted/);
+  assert.equal(execProblem("mv: can't rename '/a': No such file or directory", 'mv', '/a', 'rename', 1).code, 'NotFound');
+  assert.match(execProblem("rmdir: '/srv': Directory not empty", 'rmdir', '/srv', 'delete', 1).message, /not empty/);
+  const missing = execProblem('OCI runtime exec failed: exec failed: exec: "rm": executable file not found in $PATH: unknown', 'rm', '/x', 'delete', 126);
+  assert.equal(missing.code, 'Unavailable');
+  assert.match(missing.message, /has no working `rm`/);
+});
