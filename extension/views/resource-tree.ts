@@ -35,6 +35,11 @@ export abstract class ResourceTreeProvider<Raw> implements vscode.TreeDataProvid
     this.changed.fire(node);
   }
 
+  /** The last list from the engine, if the view has one (no request is made). */
+  cached(): readonly Raw[] | undefined {
+    return this.raw;
+  }
+
   /** Rebuild the nodes from the last list without asking the engine (a display setting changed). */
   rebuild(): void {
     this.roots = undefined;
