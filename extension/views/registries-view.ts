@@ -1,6 +1,7 @@
 // The Registries view: the registries the user connected (by URL, kept in global state) and those
 // Berth has credentials for (its own logins and the docker CLI's); under each its repositories (the
-// catalog, paged; repositories added by name where the registry lists none), under each repository
+// catalog, paged; on Docker Hub and ghcr.io, which have none for users, the login's own repositories from
+// their web APIs; plus repositories added by name), under each repository
 // its tags with digest, size and age, 100 at a time with a "more" row. Browsing talks to the registry
 // itself (registry-client.ts); pulling a tag goes through the engine like any pull.
 import * as vscode from 'vscode';
