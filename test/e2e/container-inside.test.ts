@@ -2,7 +2,8 @@
 // container; Browse Files from the Containers view, open a file from the Container Files view
 // (its text in the editor; edited, saved, and read back inside the container); Upload... a workspace
 // file into a folder (read back with exec, its mode kept), New Folder, Rename and Delete from the view's
-// menus; and Show Stats (a live panel titled after the container).
+// menus; with berth.containers.showStats on, the container's row shows its CPU and memory; and Show
+// Stats (a live panel titled after the container).
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ test('a berth-run task starts a container; Browse Files opens a file inside it, 
     }],
   }, null, 2));
   writeFileSync(join(source, 'upload-me.sh'), '#!/bin/sh\necho uploaded from the workspace\n', { mode: 0o755 });
-  const h = await Harness.start({ name: 'container-inside', workspaceSource: source, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+  const h = await Harness.start({ name: 'container-inside', workspaceSource: source, settings: { 'terminal.integrated.gpuAcceleration': 'off', 'berth.containers.showStats': true } });
   try {
     await h.openBerthView();
     await h.waitForTreeItem('Engine', 'State', /^running$/, 90_000);
@@ -47,6 +48,8 @@ test('a berth-run task starts a container; Browse Files opens a file inside it, 
     assert.ok(info.Config.Env.includes('GREETING=hello from inside'));
     const row = treeRow(page, 'Containers', name);
     await row.waitFor({ state: 'visible', timeout: 60_000 });
+    // berth.containers.showStats is on: the running container's row gets its CPU and memory.
+    await treeRow(page, 'Containers', name, /^\s*\d+(\.\d)?% · \d+(\.\d)? (B|kB|MB)\s+·\s+Up /).waitFor({ state: 'visible', timeout: 60_000 });
 
     await contextMenu(page, row, 'Browse Files');
     // The command reveals the view; its header then names the container. Expand it only if it still is not.

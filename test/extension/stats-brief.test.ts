@@ -14,9 +14,9 @@ test('the brief text: CPU % (one decimal under 10) and memory without the page c
   assert.equal(briefText({ cpuPercent: 154.6, memoryBytes: 2_500_000_000 }), '155% · 2.5 GB');
 });
 
-test("a running container's row shows the text after its status; other states never do", () => {
+test("a running container's row shows the text first; other states never do", () => {
   const c = { Id: 'a'.repeat(64), Names: ['/web'], Image: 'nginx', State: 'running', Status: 'Up 5 minutes', Ports: [] };
-  assert.equal(containerNode(c, '3% · 45 MB').description, 'Up 5 minutes, 3% · 45 MB  ·  nginx');
+  assert.equal(containerNode(c, '3% · 45 MB').description, '3% · 45 MB  ·  Up 5 minutes  ·  nginx');
   assert.equal(containerNode(c).description, 'Up 5 minutes  ·  nginx');
   assert.equal(containerNode({ ...c, State: 'exited', Status: 'Exited (0) 1 minute ago' }, '3% · 45 MB').description, 'Exited (0) 1 minute ago  ·  nginx');
 });
