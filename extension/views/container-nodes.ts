@@ -50,9 +50,7 @@ function nodeOf(c: ContainerSummary, stats: string | undefined): ViewNode {
   const exitedBadly = state === 'exited' && /Exited \((?!0\))\d+\)/.test(c.Status ?? '');
   const look = exitedBadly ? { icon: 'vm-outline', color: 'charts.red' } : STATE_ICONS[state] ?? { icon: 'vm-outline' };
   const published = ports.some((p) => p.publicPort);
-  // Status and ports first: a narrow side bar cuts the end off, and the image is in the tooltip.
-  // Stats (berth.containers.showStats) first, as the one thing the user asked to see: `3% · 45 MB  ·  Up 5 minutes`.
-  const description = [state === 'running' ? stats : undefined, c.Status ?? state, portsText(ports), image].filter(Boolean).join('  ·  ');
+  const description = containerDescription(c, stats);
   return {
     id: `container:${c.Id}`,
     label: name,
@@ -64,6 +62,13 @@ function nodeOf(c: ContainerSummary, stats: string | undefined): ViewNode {
     tooltip: () => containerTooltip(c, ref),
     resource: ref,
   };
+}
+
+/** Status and ports first (a narrow side bar cuts the end off; the image is in the tooltip), after the stats when shown. */
+export function containerDescription(c: ContainerSummary, stats?: string): string {
+  const state = (c.State ?? 'unknown').toLowerCase();
+  // Stats (berth.containers.showStats) first, as the one thing the user asked to see: `3% · 45 MB  ·  Up 5 minutes`.
+  return [state === 'running' ? stats : undefined, c.Status ?? state, portsText(portMappings(c.Ports)), c.Image ?? ''].filter(Boolean).join('  ·  ');
 }
 
 function containerTooltip(c: ContainerSummary, r: ContainerRef): string {

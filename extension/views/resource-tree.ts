@@ -40,6 +40,11 @@ export abstract class ResourceTreeProvider<Raw> implements vscode.TreeDataProvid
     return this.raw;
   }
 
+  /** The nodes built from the last list, if built (no request is made). */
+  protected builtNodes(): readonly ViewNode[] | undefined {
+    return this.roots;
+  }
+
   /** Rebuild the nodes from the last list without asking the engine (a display setting changed). */
   rebuild(): void {
     this.roots = undefined;

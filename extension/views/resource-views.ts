@@ -38,7 +38,7 @@ export class ResourceViews implements vscode.Disposable {
         if (!docker) throw new Error('no engine');
         return (await docker.getContainer(id).stats({ stream: false, abortSignal: signal } as { stream: false })) as StatsJson;
       },
-    }, () => this.containers.rebuild());
+    }, () => this.containers.statsChanged());
     this.containers = new ContainersProvider(client, containerGrouping, () =>
       vscode.workspace.getConfiguration('berth').get<boolean>('containers.workspaceOnly', false)
         ? { folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), builtHere }

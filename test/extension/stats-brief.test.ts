@@ -1,11 +1,14 @@
 // berth.containers.showStats: the `3% · 45 MB` text, and the poller's rules: nothing while inactive,
 // one round at a time (the next only after the last finished), all running containers per round, a
 // few requests at once, texts cleared when turned off, stopped or failing containers left without one.
+import './use-fake-vscode.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BriefStatsPoller, briefText } from '../../extension/stats/stats-brief.js';
 import type { StatsJson } from '../../extension/stats/stats-sample.js';
 import { containerNode } from '../../extension/views/container-nodes.js';
+import { ContainersProvider } from '../../extension/views/containers-view.js';
+import type { ViewNode } from '../../extension/views/view-node.js';
 
 test('the brief text: CPU % (one decimal under 10) and memory without the page cache', () => {
   assert.equal(briefText({ cpuPercent: 3.04, memoryBytes: 45_000_000 }), '3% · 45 MB');
@@ -119,4 +122,29 @@ test('before the view has listed anything, a round asks nothing and tries again 
   assert.equal(h.poller.rounds, 0);
   assert.deepEqual(h.timers.map((t) => t.ms), [5_000]);
   h.poller.dispose();
+});
+
+test('new stats change the rows in place: the same elements, each re-rendered alone, no new listing', async () => {
+  let lists = 0;
+  const docker = { listContainers: async () => { lists++; return [
+    { Id: 'a'.repeat(64), Names: ['/web'], Image: 'nginx', State: 'running', Status: 'Up 1 minute', Created: 2 },
+    { Id: 'b'.repeat(64), Names: ['/old'], Image: 'nginx', State: 'exited', Status: 'Exited (0)', Created: 1 },
+  ]; } };
+  let text: string | undefined;
+  const p = new ContainersProvider(() => docker as never, () => 'none', () => undefined, () => text);
+  const fired: (ViewNode | undefined)[] = [];
+  p.onDidChangeTreeData((n) => void fired.push(n));
+  const before = await p.getChildren();
+  assert.equal(before[0].description, 'Up 1 minute  ·  nginx');
+  assert.deepEqual(p.runningIds(), ['a'.repeat(64)]);
+  text = '3% · 45 MB';
+  p.statsChanged();
+  assert.equal(fired.length, 1);
+  assert.equal(fired[0], before[0]);
+  const after = await p.getChildren();
+  assert.equal(after[0], before[0]);
+  assert.equal(after[0].description, '3% · 45 MB  ·  Up 1 minute  ·  nginx');
+  p.statsChanged();
+  assert.equal(fired.length, 1, 'nothing changed, nothing fired');
+  assert.equal(lists, 1);
 });
