@@ -18,7 +18,7 @@ import { requireE2e } from './prerequisites.js';
 import { answerDialog, answerInputBox, contextMenu, editorLines, expandView, openQuickInput, treeRow, waitForNotification, waitForTerminalText } from './workbench-actions.js';
 import { treeOfView } from './workbench.js';
 
-test('a berth-run task starts a container; Browse Files opens a file inside it, an edit is saved into it; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
+test('a berth-run task starts a container, its row shows CPU and memory; Browse Files opens a file inside it, an edit is saved into it; a file is uploaded, a folder made, a file renamed and deleted; Show Stats opens its live panel', { timeout: 10 * 60_000 }, async (t) => {
   if (!(await requireE2e(t, { needsBundledEngine: true }))) return;
   const prefix = `berth-e2e-inside-${process.pid}`;
   const name = `${prefix}-box`;
@@ -84,8 +84,9 @@ test('a berth-run task starts a container; Browse Files opens a file inside it, 
 
     // Upload... on the srv folder: the (simple) open dialog takes the workspace file's path.
     await contextMenu(page, srv, 'Upload...');
-    await answerInputBox(page, join(h.workspace, 'upload-me.sh'), /Upload into \/srv/);
-    await waitForNotification(page, /Uploaded 1 file into \/srv/, /Could not upload/, 60_000);
+    await answerOpenDialog(page, join(h.workspace, 'upload-me.sh'), /Upload into \/srv/);
+    const done = await waitForNotification(page, /Uploaded \d+ files? /, /Could not upload/, 60_000);
+    assert.match(await done.innerText(), /Uploaded 1 file into \/srv\./);
     assert.equal(await inside(box, 'sh /srv/upload-me.sh; stat -c %a /srv/upload-me.sh'), 'uploaded from the workspace\n755\n');
     const uploaded = treeRow(page, 'Container Files', 'upload-me.sh');
     await scrollTo(page, 'Container Files', uploaded);
@@ -122,6 +123,31 @@ test('a berth-run task starts a container; Browse Files opens a file inside it, 
     rmSync(source, { recursive: true, force: true });
   }
 });
+
+/**
+ * Picks a file in the (simple, quick-input) open dialog of code-server: its path typed, then Enter once the
+ * dialog has taken the value in (an Enter right after typing can accept the folder it showed before).
+ */
+async function answerOpenDialog(page: Page, path: string, title: RegExp): Promise<void> {
+  const widget = openQuickInput(page).filter({ hasText: title });
+  const input = widget.locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  // The dialog writes its starting folder into the box once it has listed it: type after that, and
+  // again if it overwrote the path anyway.
+  for (let i = 0; i < 50 && !(await input.inputValue()).endsWith('/'); i++) await page.waitForTimeout(100);
+  for (let attempt = 0; ; attempt++) {
+    await input.fill(path);
+    await page.waitForTimeout(1_000);
+    if ((await input.inputValue()) === path) break;
+    if (attempt === 4) throw new Error(`the open dialog kept replacing ${path} with ${await input.inputValue()}`);
+  }
+  await input.press('Enter');
+  const gone = (ms: number) => widget.waitFor({ state: 'hidden', timeout: ms }).then(() => true, () => false);
+  if (!(await gone(5_000))) {
+    await input.press('Enter');
+    if (!(await gone(10_000))) throw new Error(`the open dialog did not take ${path}: ${await widget.innerText().catch(() => '')}`);
+  }
+}
 
 /** Expands a folder row that a refresh (or a stray Enter from a closing input box) left collapsed. */
 async function expand(page: Page, row: Locator): Promise<void> {
