@@ -103,7 +103,7 @@ function stubObject(name: string): unknown {
 }
 
 export const window = stubNamespace('window', {
-  createTreeView: (_id: string, opts: { treeDataProvider: unknown }) => ({ ...disposable, selection: [], provider: opts.treeDataProvider }),
+  createTreeView: (_id: string, opts: { treeDataProvider: unknown }) => ({ ...disposable, selection: [], visible: false, onDidChangeVisibility: () => disposable, provider: opts.treeDataProvider }),
   showInformationMessage: async (text: string) => void messages.push({ level: 'info', text }),
   showWarningMessage: async (text: string) => void messages.push({ level: 'warning', text }),
   showErrorMessage: async (text: string) => void messages.push({ level: 'error', text }),
