@@ -51,6 +51,9 @@ export class MarkdownString {
 }
 
 export class Disposable {
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => items.forEach((i) => i.dispose()));
+  }
   constructor(private readonly fn: () => void) {}
   dispose(): void {
     this.fn();
@@ -139,6 +142,8 @@ export const workspace = stubNamespace('workspace', {
 
 export const languages = stubNamespace('languages', {});
 export const tasks = stubNamespace('tasks', {});
+export const debug = stubNamespace('debug', {});
+export const DebugConfigurationProviderTriggerKind = { Initial: 1, Dynamic: 2 };
 export const env = stubNamespace('env', {});
 
 export const Uri = {
