@@ -12,6 +12,7 @@ import { coerceOptions, optionProblems, parseSecretSpec, type BuildOptions } fro
 import { checkImageReference, defaultTag } from './dockerfile-steps.js';
 import { BuiltImages } from './built-images.js';
 import { BuildCancelled, BuildFailure, runBuild } from './run-build.js';
+import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
 
 export const BUILD_TASK_TYPE = 'berth-build';
 
@@ -99,30 +100,18 @@ function buildTask(ctx: Ctx, definition: vscode.TaskDefinition, folder: vscode.W
 }
 
 /** Runs one build: the builder's output in the task's terminal, exit code 0 or 1. */
-class BuildTaskTerminal implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
+class BuildTaskTerminal extends TaskTerminal {
   private readonly abort = new AbortController();
 
   constructor(
     private readonly ctx: Ctx,
     private readonly definition: vscode.TaskDefinition,
     private readonly folder: string,
-  ) {}
-
-  open(): void {
-    void this.run().then(
-      (code) => this.closeEmitter.fire(code),
-      (err: unknown) => {
-        this.line(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
-        this.closeEmitter.fire(1);
-      },
-    );
+  ) {
+    super();
   }
 
-  close(): void {
+  override close(): void {
     this.abort.abort();
   }
 
@@ -130,13 +119,12 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
     if (data === '\x03') this.abort.abort();
   }
 
-  private async run(): Promise<number> {
+  protected async run(): Promise<number> {
     const checked = taskOptions(this.definition, this.folder);
     if (typeof checked === 'string') throw new Error(`The berth-build task's definition is wrong: ${checked}.`);
     const { dockerfile, options } = checked;
-    const connection = await waitForEngine(this.ctx, 60_000);
-    const docker = connection?.client;
-    if (!connection || !docker) throw new Error('Berth is not connected to a container engine (see the Engine view), so the build task cannot run.');
+    const engine = await waitForEngine(this.ctx, 60_000);
+    if (!engine) throw new Error('Berth is not connected to a container engine (see the Engine view), so the build task cannot run.');
     let source: string;
     try {
       source = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(dockerfile))).toString('utf8');
@@ -145,8 +133,8 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
     }
     this.line(`Building ${options.tag} from ${dockerfile}`);
     try {
-      const result = await runBuild(buildDeps(this.ctx, connection, docker), { dockerfile, source, options }, {
-        text: (t) => this.writeEmitter.fire(t.replace(/\r?\n/g, '\r\n')),
+      const result = await runBuild(buildDeps(this.ctx, engine.connection, engine.docker), { dockerfile, source, options }, {
+        text: (t) => this.text(t),
         step: () => undefined,
       }, this.abort.signal);
       if (result.imageId) await new BuiltImages(this.ctx.extension.workspaceState).record(result.imageId, { dockerfile, target: options.target });
@@ -165,19 +153,4 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
   }
-
-  private line(text: string): void {
-    this.writeEmitter.fire(`${text}\r\n`);
-  }
-}
-
-/** The engine connection once it runs (a preLaunchTask may run while Berth is still starting its engine). */
-async function waitForEngine(ctx: Ctx, ms: number): Promise<NonNullable<Ctx['engine']> | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const connection = ctx.engine;
-    if (connection?.client) return connection;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return undefined;
 }
