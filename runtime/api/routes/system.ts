@@ -89,7 +89,7 @@ function infoBody(s: Services): Record<string, unknown> {
   const c = s.usage.containerCounts();
   const runtimePath = s.options.ociRuntime ?? 'runc';
   // Rootless with no cgroup tree delegated: say so as Docker does (the CLI then prints its "No ... support" warnings).
-  const cgroups = cgroupInfo(s.mode.rootless !== undefined);
+  const cgroups = cgroupInfo(s.mode);
   const rootless = !cgroups.limits;
   const security = s.usage.security();
   return {

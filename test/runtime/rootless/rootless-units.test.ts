@@ -75,7 +75,7 @@ test('root spec is unchanged without rootless', () => {
   assert.equal(spec.linux.cgroupsPath, '/berth/c1');
 });
 
-const rootless = (mode: RootlessMode) => ({ adjust: (spec: OciSpec) => rootlessSpec(spec, mode) });
+const rootless = (mode: RootlessMode) => ({ adjust: (spec: OciSpec) => rootlessSpec(spec, mode, false) });
 
 test('rootless spec: no cgroup path, no limits', () => {
   const spec = buildSpec(input(rootless({ singleId: false })));
@@ -92,11 +92,12 @@ test('rootless single-id spec: only uid 0, devpts without gid=5', () => {
 });
 
 test('limit warnings name each discarded limit', () => {
-  const w = rootlessLimitWarnings({ Memory: 1 << 26, NanoCpus: 5e8, PidsLimit: -1, CpuShares: 0 });
+  const w = rootlessLimitWarnings({ Memory: 1 << 26, NanoCpus: 5e8, PidsLimit: -1, CpuShares: 0 }, false);
   assert.equal(w.length, 2);
   assert.match(w[0], /^memory limit discarded/);
   assert.match(w[1], /^CPU limit/);
-  assert.deepEqual(rootlessLimitWarnings({}), []);
+  assert.deepEqual(rootlessLimitWarnings({}, false), []);
+  assert.deepEqual(rootlessLimitWarnings({ Memory: 1 << 26 }, true), [], 'a delegated cgroup tree applies the limits');
 });
 
 test('mode comes from the environment', () => {
