@@ -9,6 +9,7 @@ import { composeSession, readProject } from './compose-run.js';
 import { COMPOSE_FILE_GLOB, isComposeFileName, type ComposeTarget } from './compose-target.js';
 import { ComposeLogTerminal } from '../terminals/compose-log-terminal.js';
 import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 
 export const COMPOSE_TASK_TYPE = 'berth-compose';
 
@@ -42,52 +43,22 @@ export function taskTarget(d: ComposeTaskDefinition, folder: string): ComposeTar
 }
 
 export function registerComposeTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(COMPOSE_TASK_TYPE, {
+  return registerTaskType({
+    type: COMPOSE_TASK_TYPE,
     // Offered in "Run Task": up and down for each Compose file of the workspace.
-    async provideTasks() {
-      const found = await vscode.workspace.findFiles(COMPOSE_FILE_GLOB, '**/node_modules/**', 50);
-      const tasks: vscode.Task[] = [];
-      for (const uri of found.filter((u) => isComposeFileName(u.fsPath))) {
-        const folder = vscode.workspace.getWorkspaceFolder(uri);
-        if (!folder) continue;
-        const rel = path.relative(folder.uri.fsPath, uri.fsPath);
-        for (const command of ['up', 'down'] as const) {
-          tasks.push(composeTask(ctx, { type: COMPOSE_TASK_TYPE, command, files: [rel] }, folder, `${command} ${rel}`));
-        }
-      }
-      return tasks;
+    offer: {
+      glob: COMPOSE_FILE_GLOB,
+      accept: isComposeFileName,
+      tasks: (rel) => (['up', 'down'] as const).map((command) => ({ definition: { type: COMPOSE_TASK_TYPE, command, files: [rel] }, name: `${command} ${rel}` })),
     },
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return composeTask(ctx, task.definition, folder, task.name);
-    },
+    terminal: (definition, folder) => new ComposeTaskTerminal(ctx, definition, folder),
+    configure: (task) => { task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent }; },
   });
-}
-
-function composeTask(ctx: Ctx, definition: vscode.TaskDefinition, folder: vscode.WorkspaceFolder, name: string): vscode.Task {
-  const task = new vscode.Task(
-    definition,
-    folder,
-    name,
-    COMPOSE_TASK_TYPE,
-    new vscode.CustomExecution(async (resolved) => new ComposeTaskTerminal(ctx, resolved, folder.uri.fsPath)),
-  );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent };
-  return task;
 }
 
 /** Runs one task: the runner's progress lines in the task's terminal, exit code 0 or 1. */
 class ComposeTaskTerminal extends TaskTerminal {
   private logs: ComposeLogTerminal | undefined;
-
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly definition: vscode.TaskDefinition,
-    private readonly folder: string,
-  ) {
-    super();
-  }
 
   override close(): void {
     this.logs?.close();

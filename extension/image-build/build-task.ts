@@ -13,6 +13,7 @@ import { checkImageReference, defaultTag } from './dockerfile-steps.js';
 import { BuiltImages } from './built-images.js';
 import { BuildCancelled, BuildFailure, runBuild } from './run-build.js';
 import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 
 export const BUILD_TASK_TYPE = 'berth-build';
 
@@ -65,51 +66,23 @@ export function taskOptions(d: vscode.TaskDefinition, folder: string): { dockerf
 }
 
 export function registerBuildTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(BUILD_TASK_TYPE, {
+  return registerTaskType({
+    type: BUILD_TASK_TYPE,
     // Offered in "Run Task": a build of each Dockerfile of the workspace.
-    async provideTasks() {
-      const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 50);
-      const tasks: vscode.Task[] = [];
-      for (const uri of found.filter((u) => isDockerfileName(u.fsPath))) {
-        const folder = vscode.workspace.getWorkspaceFolder(uri);
-        if (!folder) continue;
-        const rel = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
-        tasks.push(buildTask(ctx, { type: BUILD_TASK_TYPE, dockerfile: rel }, folder, `build ${rel}`));
-      }
-      return tasks;
+    offer: {
+      glob: DOCKERFILE_GLOB,
+      accept: isDockerfileName,
+      tasks: (rel) => [{ definition: { type: BUILD_TASK_TYPE, dockerfile: rel }, name: `build ${rel}` }],
     },
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return buildTask(ctx, task.definition, folder, task.name);
-    },
+    terminal: (definition, folder) => new BuildTaskTerminal(ctx, definition, folder),
+    problemMatchers: ['$berth-build'],
+    configure: (task) => { task.group = vscode.TaskGroup.Build; },
   });
-}
-
-function buildTask(ctx: Ctx, definition: vscode.TaskDefinition, folder: vscode.WorkspaceFolder, name: string): vscode.Task {
-  const task = new vscode.Task(
-    definition,
-    folder,
-    name,
-    BUILD_TASK_TYPE,
-    new vscode.CustomExecution(async (resolved) => new BuildTaskTerminal(ctx, resolved, folder.uri.fsPath)),
-    ['$berth-build'],
-  );
-  task.group = vscode.TaskGroup.Build;
-  return task;
 }
 
 /** Runs one build: the builder's output in the task's terminal, exit code 0 or 1. */
 class BuildTaskTerminal extends TaskTerminal {
   private readonly abort = new AbortController();
-
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly definition: vscode.TaskDefinition,
-    private readonly folder: string,
-  ) {
-    super();
-  }
 
   override close(): void {
     this.abort.abort();

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 import { localPortChecker } from './port-plan.js';
 import { withDebugger, type RunDebugger } from './run-debugger.js';
 import { coerceRunOptions, createBody, defaultRunOptions, optionProblems, planHostPorts, readEnvFiles, type RunOptions } from './run-options.js';
@@ -37,22 +38,11 @@ export function runTaskOptions(d: vscode.TaskDefinition, folder: string): { imag
 }
 
 export function registerRunTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(RUN_TASK_TYPE, {
-    provideTasks: () => [],
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return new vscode.Task(task.definition, folder, task.name, RUN_TASK_TYPE, new vscode.CustomExecution(async (resolved) => new RunTaskTerminal(ctx, resolved, folder.uri.fsPath)));
-    },
-  });
+  return registerTaskType({ type: RUN_TASK_TYPE, terminal: (definition, folder) => new RunTaskTerminal(ctx, definition, folder) });
 }
 
 /** Starts one container: what it did in the task's terminal, exit code 0 or 1. The container outlives the task, as a preLaunchTask's must. */
 class RunTaskTerminal extends TaskTerminal {
-  constructor(private readonly ctx: Ctx, private readonly definition: vscode.TaskDefinition, private readonly folder: string) {
-    super();
-  }
-
   protected async run(): Promise<number> {
     const checked = runTaskOptions(this.definition, this.folder);
     if (typeof checked === 'string') throw new Error(`The berth-run task's definition is wrong: ${checked}.`);

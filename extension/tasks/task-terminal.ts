@@ -14,6 +14,9 @@ export abstract class TaskTerminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
 
+  /** `definition`: the task's, as resolved; `folder`: its workspace folder's path. */
+  constructor(protected readonly ctx: Ctx, protected readonly definition: vscode.TaskDefinition, protected readonly folder: string) {}
+
   /** The task's exit code, or undefined while it goes on (it ends later through `end()`). */
   protected abstract run(): Promise<number | undefined>;
 
