@@ -13,9 +13,7 @@ import { makeContainerDir, removeContainerPath, renameContainerPath } from '../.
 import { uploadToContainer } from '../../../extension/files/container-upload.js';
 import { execIn } from '../../../extension/files/container-exec.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
-import { teardownDaemonHost } from '../../helpers/host-teardown.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
-import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
 import { ensureBaseImage } from '../../e2e/engine-fixtures.js';
 
 const prefix = `berth-ext-files-${process.pid}`;
@@ -25,8 +23,8 @@ let daemon: TestDaemon | undefined;
 after(async () => {
   for (const n of ['docker', 'docker-change', 'docker-change-ro']) await new Dockerode({ socketPath: dockerSocket }).getContainer(`${prefix}-${n}`).remove({ force: true }).catch(() => undefined);
   await daemon?.stop();
-  if (daemon) await teardownDaemonHost(daemon.root, netPrefixForRoot(daemon.root));
-  daemon?.cleanup();
+  // Its bridge, iptables rules and cgroups (by the prefix startDaemon gave it) and its folder.
+  await daemon?.cleanup();
 });
 
 async function run(docker: Dockerode, id: string, script: string): Promise<string> {

@@ -44,7 +44,7 @@ before(async () => {
 
 after(async () => {
   await daemon?.stop();
-  daemon?.cleanup();
+  await daemon?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
