@@ -16,8 +16,9 @@ import { localPortChecker } from '../run/port-plan.js';
 import { detectProject } from '../scaffold/detect.js';
 import { ECOSYSTEMS } from '../scaffold/ecosystems.js';
 import { launchConfiguration } from '../scaffold/templates/launch.js';
-import { attachConfiguration, DEBUGGER_EXTENSIONS, resolveBerthDebug, type DockerExec, type ResolvedBerthDebug } from './debug-config.js';
+import { attachConfiguration, resolveBerthDebug, type DockerExec, type ResolvedBerthDebug } from './debug-config.js';
 import { AddOnDeclined, DebugCancelled, DebugRun, type RunningDebug } from './debug-run.js';
+import { installDebuggerExtension, installLabel, missingDebuggerExtension, type DebuggerExtension } from './debugger-extension.js';
 import { DEBUGGER_NAMES } from './debugger-probe.js';
 
 export const BERTH_DEBUG_TYPE = 'berth';
@@ -84,8 +85,9 @@ async function resolve(ctx: Ctx, folder: vscode.WorkspaceFolder | undefined, con
     void vscode.window.showErrorMessage(`Debugging in a container needs an engine on this machine: the debugger's port is published on the engine's host (${connection.target.host}), out of VS Code's reach. Choose a local engine (setting berth.engine).`);
     return undefined;
   }
-  if (!hasDebugger(checked.platform)) {
-    void offerDebuggerExtension(checked.platform);
+  const missing = missingDebuggerExtension(checked.platform);
+  if (missing) {
+    void offerDebuggerExtension(checked.platform, missing);
     return undefined;
   }
   if (checked.platform === 'dotnet') {
@@ -98,28 +100,14 @@ async function resolve(ctx: Ctx, folder: vscode.WorkspaceFolder | undefined, con
   return { ...substituted, type: BERTH_DEBUG_TYPE, request: 'launch' };
 }
 
-function hasDebugger(platform: ResolvedBerthDebug['platform']): boolean {
-  if (platform === 'python') return !!(vscode.extensions.getExtension('ms-python.debugpy') ?? vscode.extensions.getExtension('ms-python.python'));
-  const needed = DEBUGGER_EXTENSIONS[platform];
-  return !needed || !!vscode.extensions.getExtension(needed.id);
-}
-
-/** Says which extension is missing and offers to install it (or shows it, when installing fails). */
-async function offerDebuggerExtension(platform: ResolvedBerthDebug['platform']): Promise<void> {
-  const needed = DEBUGGER_EXTENSIONS[platform]!;
-  const install = `Install ${needed.name.replace(/ \(.*\)$/, '')}`;
+/** Says which extension is missing and offers to install it. */
+async function offerDebuggerExtension(platform: ResolvedBerthDebug['platform'], ext: DebuggerExtension): Promise<void> {
+  const install = installLabel(ext);
   const picked = await vscode.window.showErrorMessage(
-    `Debugging ${platform === 'dotnet' ? '.NET' : platform} in a container attaches the debugger of the ${needed.name} extension, which is not installed. Install it, then press F5 again.`,
+    `Debugging ${platform === 'dotnet' ? '.NET' : platform} in a container attaches the debugger of the ${ext.name} extension, which is not installed. Install it, then press F5 again.`,
     install,
   );
-  if (picked !== install) return;
-  try {
-    await vscode.commands.executeCommand('workbench.extensions.installExtension', needed.id);
-    void vscode.window.showInformationMessage(`Installed ${needed.name}. Press F5 again to debug in the container.`);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Could not install ${needed.id} (${err instanceof Error ? err.message : String(err)}): it may not be in this editor's extension gallery. Search for it in the Extensions view.`);
-    await vscode.commands.executeCommand('workbench.extensions.search', `@id:${needed.id}`).then(undefined, () => undefined);
-  }
+  if (picked === install) await installDebuggerExtension(ext, 'Press F5 again to debug in the container.');
 }
 
 function dockerCli(): string {
