@@ -170,8 +170,14 @@ class BerthDebugAdapter implements vscode.DebugAdapter {
         void this.restart(m);
         return;
       case 'disconnect':
-      case 'terminate':
         void this.finish().then(() => this.respond(m));
+        return;
+      case 'terminate':
+        // The debuggee (the container) is gone once finished: say so, and VS Code disconnects.
+        void this.finish().then(() => {
+          this.respond(m);
+          this.event('terminated');
+        });
         return;
       case 'threads':
         this.respond(m, { threads: [] });

@@ -61,9 +61,10 @@ async function openWalkthrough(h: Harness): Promise<Locator> {
 
 /**
  * Requests `path` until a request stops at the breakpoint (the debugger may attach a moment after the
- * container answers); resolves with that request's answer, still pending until Continue.
+ * container answers); resolves with that request's answer, still pending until Continue (in an
+ * object: an async function would wait for a promise it returns).
  */
-async function requestUntilPaused(h: Harness, port: number, path: string, ms = 120_000): Promise<Promise<string>> {
+async function requestUntilPaused(h: Harness, port: number, path: string, ms = 120_000): Promise<{ answer: Promise<string> }> {
   const paused = h.page.locator('.part.sidebar').getByText('Paused on breakpoint', { exact: false }).first();
   const deadline = Date.now() + ms;
   let answer: Promise<string | undefined> | undefined;
@@ -74,7 +75,7 @@ async function requestUntilPaused(h: Harness, port: number, path: string, ms = 1
       answer = fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.text(), () => undefined);
       void answer.then(() => { settled = true; });
     }
-    if (await paused.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) return answer!.then((t) => t ?? '');
+    if (await paused.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) return { answer: answer!.then((t) => t ?? '') };
     if (settled) await new Promise((r) => setTimeout(r, 1000));
   }
   await h.screenshot('no-break');
@@ -171,7 +172,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       appPort = running.Ports.find((p) => p.PrivatePort === 3000)?.PublicPort ?? 0;
       assert.ok(appPort > 0, `the app port is published: ${JSON.stringify(running.Ports)}`);
 
-      const answer = await requestUntilPaused(h, appPort, '/from-e2e');
+      const { answer } = await requestUntilPaused(h, appPort, '/from-e2e');
       // js-debug leaves the Local scope collapsed here: open it.
       const local = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^\s*Local\s*$/ }).first();
       await local.waitFor({ state: 'visible', timeout: 30_000 });
@@ -195,7 +196,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       // container, and the debugger attaches to it again.
       const imageBefore = await imageOf(docker, running.Id);
       await h.runCommand('Debug: Restart');
-      const again = await requestUntilPaused(h, appPort, '/again');
+      const { answer: again } = await requestUntilPaused(h, appPort, '/again');
       await h.screenshot('restarted-unchanged');
       const after = (await debugContainers(docker)).filter((c) => c.State === 'running');
       assert.deepEqual(after.map((c) => c.Id), [running.Id], 'the same container runs after a Restart with nothing changed');
@@ -205,7 +206,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       // An edit, then Restart: a new image in a new container, on the same host port; the new code answers.
       writeFileSync(join(h.workspace, 'server.js'), SERVER.replace('`hello ${req.url}`', '`changed ${req.url}`'));
       await h.runCommand('Debug: Restart');
-      const replaced = await requestUntilPaused(h, appPort, '/edited');
+      const { answer: replaced } = await requestUntilPaused(h, appPort, '/edited');
       await h.screenshot('restarted-edited');
       const now = (await debugContainers(docker)).filter((c) => c.State === 'running');
       assert.equal(now.length, 1, `one debug container runs: ${JSON.stringify(now.map((c) => c.Names))}`);
