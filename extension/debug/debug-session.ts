@@ -24,6 +24,15 @@ import { DEBUGGER_NAMES } from './debugger-probe.js';
 export const BERTH_DEBUG_TYPE = 'berth';
 const CONTAINER_KEY = '__berthContainer';
 
+/** The adapters of the running `berth` sessions, by session id. */
+const adapters = new Map<string, BerthDebugAdapter>();
+
+/** The `berth` session a session runs under (itself excluded), if any. */
+function berthAncestor(session: vscode.DebugSession): vscode.DebugSession | undefined {
+  for (let s = session.parentSession; s; s = s.parentSession) if (s.type === BERTH_DEBUG_TYPE) return s;
+  return undefined;
+}
+
 export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
   const provider: vscode.DebugConfigurationProvider = {
     provideDebugConfigurations: async (folder) => {
@@ -43,6 +52,20 @@ export function registerBerthDebugger(ctx: Ctx): vscode.Disposable {
     vscode.debug.registerDebugConfigurationProvider(BERTH_DEBUG_TYPE, { provideDebugConfigurations: provider.provideDebugConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(BERTH_DEBUG_TYPE, {
       createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new BerthDebugAdapter(ctx, session)),
+    }),
+    // Restart asked of a debugger session under a `berth` one (a restart request, or an end with
+    // `restart: true`) restarts the `berth` session: build, and a new container when the image changed.
+    vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker(session) {
+        const root = berthAncestor(session);
+        if (!root) return undefined;
+        return {
+          onWillReceiveMessage(m: { type?: string; command?: string; arguments?: { restart?: boolean } }) {
+            if (m.type !== 'request') return;
+            if (m.command === 'restart' || ((m.command === 'disconnect' || m.command === 'terminate') && m.arguments?.restart)) adapters.get(root.id)?.restartFromDescendant();
+          },
+        };
+      },
     }),
     // The walkthrough's debug step is checked off by a session that really attached to a container.
     vscode.debug.onDidStartDebugSession((session) => {
@@ -140,7 +163,9 @@ class BerthDebugAdapter implements vscode.DebugAdapter {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly ctx: Ctx, private readonly session: vscode.DebugSession) {
+    adapters.set(session.id, this);
     this.subscriptions = [
+      { dispose: () => adapters.delete(session.id) },
       this.sent,
       this.childEnded,
       vscode.debug.onDidStartDebugSession((s) => {
@@ -235,39 +260,51 @@ class BerthDebugAdapter implements vscode.DebugAdapter {
   }
 
   private async restart(m: DapRequest): Promise<void> {
+    // VS Code sends the configuration again, re-read from launch.json when it changed there.
+    const raw = m.arguments?.arguments as Record<string, unknown> | undefined;
+    await this.rebuild(raw?.type === BERTH_DEBUG_TYPE ? raw : undefined);
+    this.respond(m);
+  }
+
+  /**
+   * VS Code's Restart reached a session under this one (js-debug's target sessions do not hand their
+   * lifecycle up, so Restart goes to them): restart this whole session instead, with launch.json's
+   * configuration as it is now.
+   */
+  restartFromDescendant(): void {
+    if (this.busy || this.ended || !this.run) return;
     const folder = this.folder();
-    if (!this.run || !folder) {
-      this.respond(m);
-      return;
-    }
+    const configs = folder ? vscode.workspace.getConfiguration('launch', folder.uri).get<Record<string, unknown>[]>('configurations') ?? [] : [];
+    const raw = configs.find((c) => c && c.type === BERTH_DEBUG_TYPE && c.name === this.session.name);
+    void this.rebuild(raw);
+  }
+
+  /** Stops the child, builds again, replaces the container only when the image changed, attaches again; ends the session when that fails. */
+  private async rebuild(raw: Record<string, unknown> | undefined): Promise<void> {
+    const folder = this.folder();
+    const run = this.run;
+    if (!run || !folder || this.busy || this.ended) return;
     this.busy = true;
     try {
       await this.stopChild();
-      // VS Code sends the configuration again, re-read from launch.json when it changed there.
-      const raw = m.arguments?.arguments as Record<string, unknown> | undefined;
-      const d = raw?.type === BERTH_DEBUG_TYPE ? resolveBerthDebug(substitute(raw, folder) as Record<string, unknown>, folder.uri.fsPath) : undefined;
+      const d = raw ? resolveBerthDebug(substitute(raw, folder) as Record<string, unknown>, folder.uri.fsPath) : undefined;
       if (typeof d === 'string') {
         void vscode.window.showErrorMessage(`The launch configuration "${this.session.name}" is wrong: ${d}.`);
       } else {
         const connection = this.ctx.engine;
         const docker = connection?.client;
         const exec: DockerExec = { cli: dockerCli(), dockerHost: connection && docker ? buildDeps(this.ctx, connection, docker).engine.dockerHost : '' };
-        const run = this.run;
         const result = await this.withProgress(`Restart in a container: ${(d ?? run.config).image}`, (p) => { run.progress = p; }, (signal) => run.restart(d, signal));
         if (result) {
           this.ctx.buildLog.appendLine(`── ${result.replaced ? `Started ${result.running.containerName} from the new image` : `Attaching again to ${result.running.containerName}`} ──`);
-          if (await this.attach(folder, result.running, exec)) {
-            this.respond(m);
-            return;
-          }
+          if (await this.attach(folder, result.running, exec)) return;
         }
       }
-      await this.finish();
-      this.respond(m);
-      this.event('terminated');
     } finally {
       this.busy = false;
     }
+    await this.finish();
+    this.event('terminated');
   }
 
   /** Starts the ecosystem's debugger as this session's child; false (and said why) when VS Code would not. */

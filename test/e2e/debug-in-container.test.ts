@@ -82,6 +82,21 @@ async function requestUntilPaused(h: Harness, port: number, path: string, ms = 1
   assert.fail(`no request to 127.0.0.1:${port}${path} stopped at the breakpoint within ${ms / 1000} s`);
 }
 
+async function lastTagTime(docker: Docker, ref: string): Promise<string> {
+  return ((await docker.getImage(ref).inspect()) as unknown as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime ?? '';
+}
+
+/** Waits until a build tags `ref` again (its LastTagTime moves past `before`); the new time. */
+async function waitForTagAfter(docker: Docker, ref: string, before: string, ms = 180_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const now = await lastTagTime(docker, ref).catch(() => before);
+    if (now !== before) return now;
+    if (Date.now() > deadline) assert.fail(`no build tagged ${ref} again within ${ms / 1000} s of Restart`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function imageOf(docker: Docker, id: string): Promise<string> {
   return (await docker.getContainer(id).inspect()).Image;
 }
@@ -192,10 +207,13 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       assert.equal(await answer, 'hello /from-e2e');
       await h.screenshot('continued');
 
-      // Restart with nothing changed: the build comes from the cache, the same image in the same
-      // container, and the debugger attaches to it again.
+      // Restart with nothing changed: a build runs (the image is tagged again), every step from the
+      // cache, so the same image in the same container, and the debugger attaches to it again.
       const imageBefore = await imageOf(docker, running.Id);
+      let tagged = await lastTagTime(docker, 'hello-node:dev');
       await h.runCommand('Debug: Restart');
+      tagged = await waitForTagAfter(docker, 'hello-node:dev', tagged);
+      assert.equal((await docker.getImage('hello-node:dev').inspect()).Id, imageBefore, 'the same image after a build with nothing changed');
       const { answer: again } = await requestUntilPaused(h, appPort, '/again');
       await h.screenshot('restarted-unchanged');
       const after = (await debugContainers(docker)).filter((c) => c.State === 'running');
@@ -206,12 +224,18 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       // An edit, then Restart: a new image in a new container, on the same host port; the new code answers.
       writeFileSync(join(h.workspace, 'server.js'), SERVER.replace('`hello ${req.url}`', '`changed ${req.url}`'));
       await h.runCommand('Debug: Restart');
-      const { answer: replaced } = await requestUntilPaused(h, appPort, '/edited');
-      await h.screenshot('restarted-edited');
-      const now = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      await waitForTagAfter(docker, 'hello-node:dev', tagged);
+      const replacedBy = Date.now() + 120_000;
+      let now = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      while (!(now.length === 1 && now[0].Id !== running.Id) && Date.now() < replacedBy) {
+        await new Promise((r) => setTimeout(r, 500));
+        now = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      }
       assert.equal(now.length, 1, `one debug container runs: ${JSON.stringify(now.map((c) => c.Names))}`);
       assert.notEqual(now[0].Id, running.Id, 'the container was replaced');
       assert.notEqual(await imageOf(docker, now[0].Id), imageBefore, 'the image changed');
+      const { answer: replaced } = await requestUntilPaused(h, appPort, '/edited');
+      await h.screenshot('restarted-edited');
       assert.equal((await debugContainers(docker)).length, 1, 'the old container is gone');
       await page.keyboard.press('F5');
       assert.equal(await replaced, 'changed /edited');
