@@ -361,7 +361,9 @@ class BerthDebugAdapter implements vscode.DebugAdapter {
       const sub = this.childEnded.event(() => { sub.dispose(); r(); });
       setTimeout(() => { sub.dispose(); r(); }, 10_000);
     });
-    await vscode.debug.stopDebugging(child);
+    // Not stopDebugging: VS Code hands a child's stop to its parent (lifecycleManagedByParent), which
+    // would end this whole session. A disconnect leaves the debuggee (the app) running.
+    await Promise.resolve(child.customRequest('disconnect', { restart: false, terminateDebuggee: false })).catch(() => vscode.debug.stopDebugging(child));
     await gone;
   }
 
