@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
 import { installDebuggerExtension, installLabel, missingDebuggerExtension } from '../debug/debugger-extension.js';
+import { buildDeps } from '../commands/build-image.js';
+import { takesBuildKitSyntax } from '../image-build/run-build.js';
 import { localPortChecker } from '../run/port-plan.js';
 import { detectProject, markers, projectFacts } from './detect.js';
 import { ECOSYSTEMS, ecosystemLabel, type Ecosystem, type ProjectFacts } from './ecosystems.js';
@@ -34,10 +36,12 @@ export async function addDockerFiles(ctx: Ctx): Promise<void> {
   );
   if (!composePick) return;
 
-  // Docker Engine's build API (the legacy builder) refuses RUN --mount; Berth's engine and Podman take it.
-  const status = ctx.engine?.status;
-  const product = status?.state === 'running' ? status.info.product : 'Berth';
-  const cacheMounts = product !== 'Docker Engine';
+  // Cache mounts only where builds take RUN --mount: Berth's builder, Docker Engine through the docker
+  // CLI's BuildKit (the route Build Image takes there). Other engines' build API refuses them.
+  const engine = ctx.engine;
+  const cacheMounts = engine?.client && engine.status.state === 'running'
+    ? await takesBuildKitSyntax(buildDeps(ctx, engine, engine.client)).catch(() => false)
+    : true;
   const plan = scaffoldPlan(facts, { port, hostPort, compose: composePick.compose, cacheMounts });
   const result = await writePlannedFiles(dir, plan.files, async (rel) => {
     const picked = await vscode.window.showWarningMessage(`${rel} already exists in ${folder.name}. Overwrite it?`, { modal: true, detail: 'Keep leaves the file as it is.' }, 'Overwrite', 'Keep');

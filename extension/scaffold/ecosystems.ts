@@ -40,8 +40,8 @@ export interface ScaffoldOptions {
   hostPort: number;
   compose: boolean;
   /**
-   * RUN --mount=type=cache for package downloads: Berth's engine and Podman build them; Docker Engine's
-   * API (the legacy builder, what Berth's Build Image drives) refuses them.
+   * RUN --mount=type=cache for package downloads: Berth's engine, Podman and Docker Engine through the
+   * docker CLI's BuildKit build them; Docker Engine's own build API (the legacy builder) refuses them.
    */
   cacheMounts: boolean;
 }
