@@ -14,7 +14,7 @@ import { LatestWriter } from '../fs/atomic-write.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
-import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
+import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesDeleteAll, iptablesEnsure, run, sysctl } from './host-commands.js';
 import type { PortMapping } from './ports.js';
 import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
 
@@ -557,24 +557,32 @@ export class NetworkService {
   private async teardownBridge(net: NetworkRecord): Promise<void> {
     if (!net.Bridge || !net.Subnet) return;
     const br = net.Bridge;
-    this.bridgesReady.delete(br);
+    const ours = this.bridgesReady.delete(br);
     const { forward, isolation, localnet } = this.filterChains();
-    // Deleted together: each is its own iptables process (tens of ms), and neither backend minds
-    // (iptables-nft retries a transaction that raced, iptables-legacy -w waits for its lock).
-    await Promise.all([
-      iptablesDelete('nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', br, '-j', 'MASQUERADE']),
-      iptablesDelete('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']),
-      iptablesDelete('filter', forward, ['-i', br, '!', '-o', br, '-j', isolation]),
-      iptablesDelete('filter', forward, ['-i', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', forward, ['-o', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', isolation, ['-o', br, '-j', 'DROP']),
-      iptablesDelete('raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']),
-      iptablesDelete('raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']),
-      // Left by daemons before the chains.
-      iptablesDelete('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']),
-    ]);
-    if (existsSync(`/sys/class/net/${br}`)) await ip(['link', 'del', br]).catch(() => undefined);
+    const rules: [string, string, string[]][] = [
+      ['nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', br, '-j', 'MASQUERADE']],
+      ['nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']],
+      ['filter', forward, ['-i', br, '!', '-o', br, '-j', isolation]],
+      ['filter', forward, ['-i', br, '-j', 'ACCEPT']],
+      ['filter', forward, ['-o', br, '-j', 'ACCEPT']],
+      ['filter', isolation, ['-o', br, '-j', 'DROP']],
+      ['raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']],
+      ['raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']],
+    ];
+    // Left by daemons before the chains (bridgeRules deletes them when it sets a bridge's rules).
+    const legacy: [string, string, string[]][] = [
+      ['filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']],
+      ['filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']],
+    ];
+    // Each rule alone is its own iptables process (tens of ms each, and they contend for the tables
+    // when run together): rules this daemon set go in one iptables-restore, all or nothing. Otherwise
+    // (a bridge it never set up, rules flushed by hand, raw rules a rootless daemon could not add), or
+    // when that fails, one by one, each allowed to be missing.
+    const oneByOne = (list: [string, string, string[]][]): Promise<unknown> => Promise.all(list.map(([t, c, r]) => iptablesDelete(t, c, r)));
+    const rulesGone = ours ? iptablesDeleteAll(rules).catch(() => oneByOne(rules)) : oneByOne([...rules, ...legacy]);
+    // The bridge goes meanwhile: rules name it, they do not need it.
+    const bridgeGone = existsSync(`/sys/class/net/${br}`) ? ip(['link', 'del', br]).catch(() => undefined) : undefined;
+    await Promise.all([rulesGone, bridgeGone]);
   }
 
   /** Removes everything this service created on the host (tests use a unique prefix). */
