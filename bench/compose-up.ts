@@ -16,7 +16,7 @@
 // before the first stop, stops 0.26 s, the network 0.24 s (berthd).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEngine } from '../test/runtime/containers/engine-fixture.js';
 import { BENCH_IMAGE, dockerEngine, median, shareImage } from '../test/runtime/containers/docker-engine.js';
@@ -57,6 +57,20 @@ const COMPOSE_FILE = `services:
     depends_on: [api]
 `;
 
+interface Scenario {
+  readonly name: string;
+  readonly file: string;
+  /** Whether api waits for db's health (the issue's scenario). */
+  readonly healthWait: boolean;
+}
+
+// The issue's scenario, as written; and beside it (not instead of it) the same project with api waiting for
+// db to have started, not to be healthy: both tools do the same work, without the 1 s both must wait out.
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'issue: api waits for db healthy', file: COMPOSE_FILE, healthWait: true },
+  { name: 'variant: api waits for db started', file: COMPOSE_FILE.replace('condition: service_healthy', 'condition: service_started'), healthWait: false },
+];
+
 interface Tool {
   name: string;
   cmd: string[];
@@ -71,55 +85,101 @@ function timed(tool: Tool, args: string[]): number {
   return ms;
 }
 
-function running(tool: Tool, docker: string[], project: string): number {
-  const r = spawnSync('docker', [...docker, 'ps', '-q', '--filter', `label=com.docker.compose.project=${project}`], { env: tool.env, encoding: 'utf8' });
-  return r.stdout.trim().split('\n').filter(Boolean).length;
+interface Inspected {
+  Name: string;
+  Config: { Labels: Record<string, string> };
+  State: { Running: boolean; StartedAt: string; Health?: { Log?: { Start: string; End: string }[] } };
 }
+
+function projectContainers(tool: Tool, project: string): Inspected[] {
+  const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { env: tool.env, encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  if (!ids.length) return [];
+  return JSON.parse(spawnSync('docker', ['inspect', ...ids], { env: tool.env, encoding: 'utf8' }).stdout) as Inspected[];
+}
+
+/**
+ * db's health wait as its engine recorded it: from db's start to its first probe's start (Docker: one
+ * interval, 1 s) and to that probe's end (the earliest moment api may start).
+ */
+function healthWait(containers: readonly Inspected[]): { toFirstProbe: number; toHealthy: number } | undefined {
+  const db = containers.find((c) => c.Config.Labels['com.docker.compose.service'] === 'db');
+  const probe = db?.State.Health?.Log?.[0];
+  if (!db || !probe) return undefined;
+  const started = Date.parse(db.State.StartedAt);
+  return { toFirstProbe: Date.parse(probe.Start) - started, toHealthy: Date.parse(probe.End) - started };
+}
+
+interface Times { up: number[]; down: number[]; firstProbe: number[]; notHealthWait: number[] }
 
 export async function run(args: string[] = []): Promise<void> {
   const rounds = Math.max(1, Number(args[0] ?? 7) || 7);
   if (!existsSync(BERTH_COMPOSE)) throw new Error('dist/berth-compose.js is missing: run node scripts/build.mjs first');
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-compose-'));
-  const file = join(dir, 'compose.yaml');
-  writeFileSync(file, COMPOSE_FILE);
   const berth = await startEngine();
   const docker = existsSync(DOCKER_COMPOSE) ? await dockerEngine() : undefined;
   const project = `benchcompose${process.pid}`;
-  const common = ['-f', file, '-p', project];
   const tools: Tool[] = [{ name: 'berth-compose', cmd: [process.execPath, BERTH_COMPOSE], env: berth.env }];
   if (docker) tools.push({ name: 'docker-compose', cmd: [DOCKER_COMPOSE], env: docker.env });
-  const times = new Map(tools.map((t) => [t.name, { up: [] as number[], down: [] as number[] }]));
+  const files = SCENARIOS.map((sc, i) => {
+    const file = join(dir, `compose-${i}.yaml`);
+    writeFileSync(file, sc.file);
+    return file;
+  });
+  const times = SCENARIOS.map(() => new Map(tools.map((t): [string, Times] => [t.name, { up: [], down: [], firstProbe: [], notHealthWait: [] }])));
+  const load: number[][] = [];
   try {
     await shareImage(berth, docker);
-    for (let i = 0; i < WARMUP + rounds; i++) {
-      for (const t of tools) {
-        const up = timed(t, [...common, 'up', '-d']);
-        const n = running(t, [], project);
-        if (n !== 5) throw new Error(`${t.name}: ${n} containers running after up -d, expected 5`);
-        const down = timed(t, [...common, 'down']);
-        if (i >= WARMUP) {
-          times.get(t.name)!.up.push(up);
-          times.get(t.name)!.down.push(down);
+    for (const [si, sc] of SCENARIOS.entries()) {
+      const common = ['-f', files[si], '-p', project];
+      for (let i = 0; i < WARMUP + rounds; i++) {
+        for (const t of tools) {
+          const up = timed(t, [...common, 'up', '-d']);
+          const containers = projectContainers(t, project);
+          const n = containers.filter((c) => c.State.Running).length;
+          if (n !== 5) throw new Error(`${t.name}: ${n} containers running after up -d, expected 5`);
+          const down = timed(t, [...common, 'down']);
+          if (i < WARMUP) continue;
+          const r = times[si].get(t.name)!;
+          r.up.push(up);
+          r.down.push(down);
+          const wait = sc.healthWait ? healthWait(containers) : undefined;
+          if (wait) {
+            r.firstProbe.push(wait.toFirstProbe);
+            r.notHealthWait.push(up - wait.toHealthy);
+          }
         }
+        load.push(loadavg());
       }
     }
     const nodeStart = median(Array.from({ length: 5 }, () => timed(tools[0], ['version'])));
-    const b = times.get('berth-compose')!;
-    const d = times.get('docker-compose');
-    const row = (xs: number[]) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
-    const ratio = (x: number[], y: number[] | undefined) => (y ? `${(median(x) / median(y)).toFixed(2)}x` : '-');
-    console.log(`compose-up: ${rounds} rounds (after ${WARMUP} warm-up) of up -d and down, 5 services, api waits for db healthy (healthcheck interval 1s)`);
-    console.table({
-      'berth-compose on berthd: up -d': { median: row(b.up), target: '' },
-      'docker-compose 1.29 on Docker: up -d': { median: d ? row(d.up) : 'not measured (no Docker Engine or docker-compose)', target: '' },
-      'up -d: Berth / Docker': { median: ratio(b.up, d?.up), target: '<= 0.35x' },
-      'berth-compose on berthd: down': { median: row(b.down), target: '' },
-      'docker-compose 1.29 on Docker: down': { median: d ? row(d.down) : 'not measured', target: '' },
-      'down: Berth / Docker': { median: ratio(b.down, d?.down), target: '<= 0.35x' },
-      'berth-compose version (node start + load)': { median: `${nodeStart.toFixed(0)} ms`, target: '' },
-    });
+    const row = (xs: number[]) => (xs.length ? `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})` : '-');
+    const ratio = (x: number[], y: number[] | undefined) => (y?.length ? `${(median(x) / median(y)).toFixed(2)}x` : '-');
+    const loads = load.map((l) => l[0]);
+    console.log(`compose-up: ${rounds} rounds (after ${WARMUP} warm-up) of up -d and down per scenario, 5 services; load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
+    for (const [si, sc] of SCENARIOS.entries()) {
+      const b = times[si].get('berth-compose')!;
+      const d = times[si].get('docker-compose');
+      const table: Record<string, { median: string; target: string }> = {
+        'berth-compose on berthd: up -d': { median: row(b.up), target: '' },
+        'docker-compose 1.29 on Docker: up -d': { median: d ? row(d.up) : 'not measured (no Docker Engine or docker-compose)', target: '' },
+        'up -d: Berth / Docker': { median: ratio(b.up, d?.up), target: si === 0 ? '<= 0.35x' : '' },
+      };
+      if (sc.healthWait) {
+        table['berthd: db start to its first probe'] = { median: row(b.firstProbe), target: '' };
+        table['Docker: db start to its first probe'] = { median: d ? row(d.firstProbe) : '-', target: '' };
+        table['berth-compose: up -d less the health wait'] = { median: row(b.notHealthWait), target: '' };
+        table['docker-compose: up -d less the health wait'] = { median: d ? row(d.notHealthWait) : '-', target: '' };
+        table['up -d less the wait: Berth / Docker'] = { median: ratio(b.notHealthWait, d?.notHealthWait), target: '' };
+      }
+      table['berth-compose on berthd: down'] = { median: row(b.down), target: '' };
+      table['docker-compose 1.29 on Docker: down'] = { median: d ? row(d.down) : 'not measured', target: '' };
+      table['down: Berth / Docker'] = { median: ratio(b.down, d?.down), target: si === 0 ? '<= 0.35x' : '' };
+      console.log(`\n${sc.name}`);
+      console.table(table);
+    }
+    console.log(`berth-compose version (node start + load): ${nodeStart.toFixed(0)} ms`);
   } finally {
-    for (const t of tools) spawnSync(t.cmd[0], [...t.cmd.slice(1), ...common, 'down'], { env: t.env });
+    for (const t of tools) for (const f of files) spawnSync(t.cmd[0], [...t.cmd.slice(1), '-f', f, '-p', project, 'down'], { env: t.env });
     await berth.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
