@@ -9,7 +9,7 @@
 //
 // The up -d target cannot be met with this project, by construction. Docker runs a container's first
 // healthcheck one interval after its start (this bench records it for both engines every round: db's start
-// to its first probe is 1000-1016 ms on Docker Engine and 1001-1058 ms on berthd, which does the same), and
+// to its first probe is 1000-1039 ms on Docker Engine and 1001-1058 ms on berthd, which does the same), and
 // `api` may start only once that probe has passed. So any tool's up -d takes at least 1 s (+ the probe, the
 // creates and starts around it); 0.35x of Docker's quiet 2775 ms is 971 ms, less than the wait alone.
 // What the tools can be compared on is the rest: "up -d less the health wait" (up -d minus db's start to
