@@ -16,21 +16,29 @@
 // its first probe's end, per round), and the variant scenario, the same project with `api` waiting for db
 // started instead of healthy (both tools do the same work, reported beside the issue's, not instead of it).
 //
-// Measured 2026-12-07 on the shared 2-core machine, other helpers' e2e runs going (3 rounds each, same hour):
-//   before (main 8385bc0), load 7.0-9.1: up -d 2503 ms vs 4628 ms (0.54x), less the wait 1396 vs 3562
-//   (0.39x), down 730 vs 1365 ms (0.53x); variant up -d 0.39x, down 0.16x.
-//   after, load 9.7-13.2: up -d 1828 vs 4302 ms (0.43x), less the wait 696 vs 3255 ms (0.21x), down 579 vs
-//   2457 ms (0.24x); variant up -d 1377 vs 5808 ms (0.24x), down 0.21x.
-//   at load 11-16 after / 17-22 before: up -d 0.39x / 0.52x, down 0.29x / 0.37x, variant up -d 0.25x / 0.43x.
+// Measured 2026-12-07 on the shared 2-core machine (5 rounds each, before = main 8385bc0, same quarter hour):
+//   before, load 5.2-6.4: up -d 1880 vs 3039 ms (0.62x), less the wait 842 vs 1991 ms (0.42x), down 460 vs
+//     1399 ms (0.33x); variant up -d 963 vs 2060 ms (0.47x), down 466 vs 1105 ms (0.42x).
+//   before, load 4.6-6.5: up -d 1912 vs 3783 (0.51x), less the wait 847 vs 2733 (0.31x), down 635 vs 1597
+//     (0.40x); variant up -d 834 vs 2161 (0.39x), down 486 vs 1255 (0.39x).
+//   after, load 3.7-5.0: up -d 1557 vs 2931 ms (0.53x), less the wait 512 vs 1887 ms (0.27x), down 343 vs
+//     1185 ms (0.29x); variant up -d 472 vs 1874 ms (0.25x), down 264 vs 1084 ms (0.24x).
+//   after, load 4.2-6.6: up -d 1553 vs 3433 (0.45x), less the wait 496 vs 2386 (0.21x), down 339 vs 1268
+//     (0.27x); variant up -d 566 vs 2324 (0.24x), down 375 vs 1458 (0.26x).
+// One traced up -d after (load 5, 1488 ms): berth-compose's first request at 112 ms, network and 5 creates
+// by 145, db started at 251, its first probe at 1252 (1001 ms later) passed at 1306, api started 1315-1386,
+// web 1392-1479. So with this project up -d is at least ~1.05 s of waiting plus ~0.43 s of everything else.
+// One traced down (298 ms): first request at 113 ms, the 5 stops 61-101 ms together, removals 1-3 ms, the
+// network 60 ms.
 // What went (traces): berth-compose's start loaded dockerode's ssh2 and gRPC modules (a third of its start,
 // now run on first use); up created each service only after its dependencies were healthy and found the
 // healthy transition by a 100 ms poll (now: every service created first, as docker compose does, and the
-// wait woken by the container's events: api starts 2 ms after the probe passes); berthd's first start on a
+// wait woken by the container's events: api starts within 10 ms of the probe passing); berthd's first start on a
 // new network ran ~28 iptables processes one after the other, twice when two containers started together
 // (now one iptables-save and one iptables-restore, once), network create and the bridge each ran `ip route`
 // (now /proc/net/route); down's stops each started `runc kill` (berthd now signals the init itself) and the
 // network's removal ran ten iptables processes (now one iptables-restore, beside the bridge's deletion).
-// What is left on up -d's critical path: node's start and the bundle (~130 ms idle), berthd's start of db
+// What is left on up -d's critical path: node's start and the bundle (~110 ms at load 5), berthd's start of db
 // (runc, the network namespace: 150-400 ms by load), the 1 s interval, the probe (a runc exec, 40-300 ms by
 // load), and the starts of api and web, which depends on it (90-230 ms each). Stops in down: the signal,
 // the exit report, the namespace's deletion (an `ip` process each).
