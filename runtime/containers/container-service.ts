@@ -453,7 +453,7 @@ export class ContainerService {
     const t = timeoutSec ?? r.Config.StopTimeout ?? 10;
     const done = this.exited(r);
     const sig = stopSignal(r);
-    await this.d.runtime.kill(r.Id, sig).catch(() => undefined);
+    await this.d.runtime.signalInit(r.Id, r.State.Pid, sig).catch(() => undefined);
     this.d.publish('kill', r.Id, this.attrs(r, { signal: sig.replace(/^SIG/, '') }));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = t < 0 ? new Promise<boolean>(() => undefined) : new Promise<boolean>((res) => { timer = setTimeout(() => res(true), t * 1000); });
