@@ -30,7 +30,7 @@ import {
 } from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
-import { warmUp } from './warm-up';
+import { warmUp, warmUpServerPaths } from './warm-up';
 import { ShellcheckRunner, type ShellcheckRunnerDeps } from './shellcheck-runner';
 
 export interface ServerDeps {
@@ -118,7 +118,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
       return doc ? fn(doc, p) : fallback;
     });
 
-  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, (params: InitializeParams): InitializeResult => {
+  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, async (params: InitializeParams): Promise<InitializeResult> => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     if ((params.initializationOptions as InitializationOptions | undefined)?.baseImages === true) {
       baseImages.enable((references) => connection.sendRequest<BaseImagesResult>(BASE_IMAGES_REQUEST, { references } satisfies BaseImagesParams));
@@ -148,6 +148,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     if (deps.warmUp !== false) {
       try {
         warmUp(deps.linters, deps.parse, docs, deps.ruleNames.map((r) => r.name));
+        await warmUpServerPaths(deps.linters, deps.parse, docs, deps.parseHadolintConfig, (exe) => deps.shellcheck.locate(exe));
       } catch (e) {
         log.error(`berth: warming up failed (the first files are linted more slowly): ${e instanceof Error ? e.stack : String(e)}`);
       }
