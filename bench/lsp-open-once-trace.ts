@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspClient } from '../test/language-server/lsp-client';
 
@@ -33,6 +34,8 @@ interface Row {
   dIn: number; dWork: number; dRun: number; dWait: number; dOut: number;
   tWork: number; tRun: number; tWait: number;
   gcMs: number; gcKinds: string; spawnMs: number;
+  /** GC pauses of this (the client's) process during the request pair. */
+  clientGcMs: number;
 }
 
 interface Round { rows: Row[]; events: ProbeEvent[]; load: number }
@@ -56,6 +59,12 @@ async function runRound(bundle: string, texts: readonly string[], names: readonl
     waiters.get(p.uri)?.();
   });
   const stamps: { t0: number; t1: number; t2: number }[] = [];
+  // The client's own pauses count in what it measures (as an editor's would).
+  const clientGcs: { t: number; dur: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) clientGcs.push({ t: performance.timeOrigin + e.startTime, dur: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
   try {
     for (let i = 0; i < texts.length; i++) {
       const uri = `file:///bench/open-once/${round}/${i}/Dockerfile`;
@@ -68,6 +77,7 @@ async function runRound(bundle: string, texts: readonly string[], names: readonl
       stamps.push({ t0, t1, t2: now() });
     }
   } finally {
+    observer.disconnect();
     await client.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -94,6 +104,7 @@ async function runRound(bundle: string, texts: readonly string[], names: readonl
       tWork: tIn && tOut ? tOut.t - tIn.t : NaN, tRun: tIn && tOut ? tOut.run - tIn.run : NaN, tWait: tIn && tOut ? tOut.wait - tIn.wait : NaN,
       gcMs: gcIn.reduce((s, g) => s + g.dur, 0), gcKinds: gcIn.map((g) => g.kind).join(','),
       spawnMs: overlapping(spawns, t0, t2).reduce((s, g) => s + g.run, 0),
+      clientGcMs: overlapping(clientGcs, t0, t2).reduce((s, g) => s + g.dur, 0),
     };
   });
   return { rows, events, load };
@@ -162,7 +173,7 @@ export async function run(args: string[]): Promise<void> {
       + `main thread ${mainThread ? `${mainThread.run.toFixed(0)} ms on CPU, ${mainThread.wait.toFixed(0)} ms waiting for one` : '-'}; `
       + `other threads (V8 compiler and GC helpers, libuv) ${others.reduce((s, t) => s + t.run, 0).toFixed(0)} ms on CPU`);
   }
-  const describe = (r: Row) => `${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.diag)} = in ${ms(r.dIn)} + work ${ms(r.dWork)} (CPU ${ms(r.dRun)}, runqueue ${ms(r.dWait)}) + out ${ms(r.dOut)}${r.gcKinds ? `; GC ${ms(r.gcMs)} ms [${r.gcKinds.split(',').map((x) => GC_KIND[Number(x)] ?? x).join(' ')}]` : ''}${r.spawnMs ? `; spawn ${ms(r.spawnMs)} ms CPU` : ''}`;
+  const describe = (r: Row) => `${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.diag)} = in ${ms(r.dIn)} + work ${ms(r.dWork)} (CPU ${ms(r.dRun)}, runqueue ${ms(r.dWait)}) + out ${ms(r.dOut)}${r.gcKinds ? `; GC ${ms(r.gcMs)} ms [${r.gcKinds.split(',').map((x) => GC_KIND[Number(x)] ?? x).join(' ')}]` : ''}${r.spawnMs ? `; spawn ${ms(r.spawnMs)} ms CPU` : ''}${r.clientGcMs ? `; client GC ${ms(r.clientGcMs)} ms` : ''}`;
   console.log('slowest diagnostics as the client saw them:');
   for (const r of [...rows].sort((a, b) => b.diag - a.diag).slice(0, 10)) console.log(`  ${describe(r)}`);
   console.log('most main-thread CPU per open (the server\'s own cost):');
