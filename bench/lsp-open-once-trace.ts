@@ -3,12 +3,13 @@
 // into the server (bench/lsp-trace/server-probe.cjs, through NODE_OPTIONS; it changes nothing the
 // server does). Each request's client-observed latency is split into
 //   in   client sends -> the server reads the bytes,
-//   work the server reads -> it writes the answer (of which: main thread on CPU, waiting for a
-//        CPU in the runqueue, the rest asleep),
+//   work the server reads -> it writes the answer: the main thread waiting for a CPU in the
+//        runqueue (schedstat) and the rest, the main thread running (it does not sleep while it
+//        answers, the first file's settings request aside); also the process's CPU time in it
+//        (all threads, so V8's concurrent compiler counts too),
 //   out  the server writes -> the client has parsed it;
-// with GC pauses, spawns (how long they block the main thread) and per-thread CPU. The on-CPU
-// time is what the server's code costs and hardly depends on the machine's load; the rest is
-// scheduling. lsp-open-once gives the targets; this tells why a tail is what it is.
+// with GC pauses, spawns (how long they block the main thread) and per-thread CPU. The CPU time
+// is what the server's code costs and depends little on the machine's load; waiting is scheduling. lsp-open-once gives the targets; this tells why a tail is what it is.
 //   npm run bench -- lsp-open-once-trace [rounds=1] [--bundle=PATH] [--no-shellcheck] [--keep=DIR]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,8 +32,8 @@ interface Row {
   round: number; i: number; name: string; lines: number;
   diag: number; tokens: number;
   /** Diagnostics: in, work (on CPU, runqueue), out. */
-  dIn: number; dWork: number; dRun: number; dWait: number; dOut: number;
-  tWork: number; tRun: number; tWait: number;
+  dIn: number; dWork: number; dRun: number; dWait: number; dActive: number; dOut: number;
+  tWork: number; tRun: number; tWait: number; tActive: number;
   gcMs: number; gcKinds: string; spawnMs: number;
   /** GC pauses of this (the client's) process during the request pair. */
   clientGcMs: number;
@@ -101,9 +102,11 @@ async function runRound(bundle: string, texts: readonly string[], names: readonl
       round, i, name: names[i], lines: texts[i].split('\n').length, diag: t1 - t0, tokens: t2 - t1,
       dIn: dIn ? dIn.t - t0 : NaN, dWork: dIn && dOut ? dOut.t - dIn.t : NaN, dRun: dIn && dOut ? dOut.run - dIn.run : NaN,
       dWait: dIn && dOut ? dOut.wait - dIn.wait : NaN, dOut: dOut ? received - dOut.t : NaN,
+      dActive: dIn && dOut ? (dOut.t - dIn.t) - (dOut.wait - dIn.wait) : NaN,
       tWork: tIn && tOut ? tOut.t - tIn.t : NaN, tRun: tIn && tOut ? tOut.run - tIn.run : NaN, tWait: tIn && tOut ? tOut.wait - tIn.wait : NaN,
+      tActive: tIn && tOut ? (tOut.t - tIn.t) - (tOut.wait - tIn.wait) : NaN,
       gcMs: gcIn.reduce((s, g) => s + g.dur, 0), gcKinds: gcIn.map((g) => g.kind).join(','),
-      spawnMs: overlapping(spawns, t0, t2).reduce((s, g) => s + g.run, 0),
+      spawnMs: overlapping(spawns, t0, t2).reduce((s, g) => s + g.dur, 0),
       clientGcMs: overlapping(clientGcs, t0, t2).reduce((s, g) => s + g.dur, 0),
     };
   });
@@ -148,13 +151,15 @@ export async function run(args: string[]): Promise<void> {
     'diagnostics (client)': dist(rows, 'diag'),
     '  in: client -> server reads': dist(rows, 'dIn'),
     '  work: read -> publish written': dist(rows, 'dWork'),
-    '    main thread on CPU': dist(rows, 'dRun'),
+    '    main thread running (work - wait)': dist(rows, 'dActive'),
     '    main thread waiting for a CPU': dist(rows, 'dWait'),
+    '    server CPU (all threads)': dist(rows, 'dRun'),
     '  out: written -> client has it': dist(rows, 'dOut'),
     'semantic tokens (client)': dist(rows, 'tokens'),
     '  work: read -> answer written': dist(rows, 'tWork'),
-    '    main thread on CPU ': dist(rows, 'tRun'),
+    '    main thread running (work - wait) ': dist(rows, 'tActive'),
     '    main thread waiting for a CPU ': dist(rows, 'tWait'),
+    '    server CPU (all threads) ': dist(rows, 'tRun'),
   });
   for (const [k, r] of results.entries()) {
     const gcs = r.events.filter((e) => e.ev === 'gc');
@@ -169,19 +174,19 @@ export async function run(args: string[]): Promise<void> {
     const mainThread = threads.find((t) => t.main);
     const others = threads.filter((t) => !t.main);
     console.log(`round ${k}: GC pauses (wall) ${[...kinds].map(([n, s]) => `${n} ${s.n}x ${ms(s.ms)} ms (max ${ms(s.max)})`).join(', ') || 'none'}; `
-      + `spawns ${spawns.length}, main thread on CPU in them ${spawns.map((s) => ms(s.run)).join('/') || '-'} ms; `
+      + `spawns ${spawns.length}, blocking the main thread ${spawns.map((s) => ms(s.dur)).join('/') || '-'} ms; `
       + `main thread ${mainThread ? `${mainThread.run.toFixed(0)} ms on CPU, ${mainThread.wait.toFixed(0)} ms waiting for one` : '-'}; `
       + `other threads (V8 compiler and GC helpers, libuv) ${others.reduce((s, t) => s + t.run, 0).toFixed(0)} ms on CPU`);
   }
-  const describe = (r: Row) => `${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.diag)} = in ${ms(r.dIn)} + work ${ms(r.dWork)} (CPU ${ms(r.dRun)}, runqueue ${ms(r.dWait)}) + out ${ms(r.dOut)}${r.gcKinds ? `; GC ${ms(r.gcMs)} ms [${r.gcKinds.split(',').map((x) => GC_KIND[Number(x)] ?? x).join(' ')}]` : ''}${r.spawnMs ? `; spawn ${ms(r.spawnMs)} ms CPU` : ''}${r.clientGcMs ? `; client GC ${ms(r.clientGcMs)} ms` : ''}`;
+  const describe = (r: Row) => `${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.diag)} = in ${ms(r.dIn)} + work ${ms(r.dWork)} (running ${ms(r.dActive)}, in runqueue ${ms(r.dWait)}, CPU all threads ${ms(r.dRun)}) + out ${ms(r.dOut)}${r.gcKinds ? `; GC ${ms(r.gcMs)} ms [${r.gcKinds.split(',').map((x) => GC_KIND[Number(x)] ?? x).join(' ')}]` : ''}${r.spawnMs ? `; spawn blocked ${ms(r.spawnMs)} ms` : ''}${r.clientGcMs ? `; client GC ${ms(r.clientGcMs)} ms` : ''}`;
   console.log('slowest diagnostics as the client saw them:');
   for (const r of [...rows].sort((a, b) => b.diag - a.diag).slice(0, 10)) console.log(`  ${describe(r)}`);
-  console.log('most main-thread CPU per open (the server\'s own cost):');
-  for (const r of [...rows].sort((a, b) => b.dRun - a.dRun).slice(0, 10)) console.log(`  ${describe(r)}`);
+  console.log('longest main-thread running per open (the server\'s own cost):');
+  for (const r of [...rows].sort((a, b) => b.dActive - a.dActive).slice(0, 10)) console.log(`  ${describe(r)}`);
   if (rounds > 1) {
-    const top = results.map((r) => new Set([...r.rows].sort((a, b) => b.dRun - a.dRun).slice(0, 10).map((x) => x.i)));
+    const top = results.map((r) => new Set([...r.rows].sort((a, b) => b.dActive - a.dActive).slice(0, 10).map((x) => x.i)));
     const always = [...top[0]].filter((i) => top.every((s) => s.has(i)));
-    console.log(`files among the 10 most CPU-costly opens in every round: ${always.map((i) => `#${i}`).join(' ') || 'none'}`);
+    console.log(`files among the 10 longest-running opens in every round: ${always.map((i) => `#${i}`).join(' ') || 'none'}`);
   }
   if (keepFlag) console.log(`traces kept in ${keep}`);
 }

@@ -1,9 +1,9 @@
 // Preloaded into a language server (NODE_OPTIONS=--require) by bench/lsp-open-once-trace.ts; it
 // changes nothing the server does. It records, with wall-clock times comparable across processes:
-// each chunk read from stdin and each message written to stdout (method, id, uri), the main
-// thread's on-CPU and runqueue-wait time at those moments (/proc/self/task/PID/schedstat), GC
-// pauses (perf_hooks), how long execFile/spawn block the main thread, and at exit every thread's
-// CPU time. Written to $BERTH_PROBE_OUT.PID.jsonl when the process exits.
+// each chunk read from stdin and each message written to stdout (method, id, uri), the process's
+// CPU time and the main thread's runqueue wait at those moments (getrusage, schedstat), GC
+// pauses (perf_hooks), how long execFile/spawn block the main thread (and the CPU they take), and at exit
+// every thread's CPU time (schedstat, exact once the thread has stopped running). Written to $BERTH_PROBE_OUT.PID.jsonl when the process exits.
 'use strict';
 if (process.argv.includes('--stdio') && process.env.BERTH_PROBE_OUT) {
   const fs = require('node:fs');
@@ -11,13 +11,19 @@ if (process.argv.includes('--stdio') && process.env.BERTH_PROBE_OUT) {
   const { performance, PerformanceObserver } = require('node:perf_hooks');
   const now = () => performance.timeOrigin + performance.now();
   const schedFile = `/proc/self/task/${process.pid}/schedstat`;
+  // CPU from getrusage (exact, all threads: V8's compiler and GC helpers count too); the main
+  // thread's runqueue wait from schedstat, which the kernel updates when the thread gets a CPU
+  // back, i.e. before it can write an answer. (schedstat's run time is not used: for a thread
+  // that is running it lags by up to a tick, too coarse for sub-millisecond requests.)
   const sched = () => {
+    const c = process.cpuUsage();
+    let wait = NaN;
     try {
-      const [run, wait] = fs.readFileSync(schedFile, 'utf8').split(' ').map(Number);
-      return { run: run / 1e6, wait: wait / 1e6 };
+      wait = Number(fs.readFileSync(schedFile, 'utf8').split(' ')[1]) / 1e6;
     } catch {
-      return { run: NaN, wait: NaN };
+      // No /proc: no runqueue times.
     }
+    return { run: (c.user + c.system) / 1e3, wait };
   };
   const log = [];
   const out = `${process.env.BERTH_PROBE_OUT}.${process.pid}.jsonl`;
