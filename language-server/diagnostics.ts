@@ -85,8 +85,10 @@ interface DocState {
   findings: Finding[];
   /** ShellCheck's findings last published, and the text of each one's line (for carrying them over). */
   shellcheck: { findings: Finding[]; lineTexts: string[] } | null;
-  /** RUN commands parsed by the last lint, reused by the next one while the document is edited. */
-  readonly shellParses: ShellParseCache;
+  /** RUN commands parsed by the last lint, reused by the next one while the document is edited.
+   *  Made at the first edit: a document only opened does not keep them (a quarter of what each
+   *  open document keeps on the heap, and every young-generation GC copies what survives). */
+  shellParses: ShellParseCache | null;
   /** The linter's findings last published (without ShellCheck's). */
   lint: Finding[];
   /** The base images the last lint found (asked of the client when it answers such questions). */
@@ -108,7 +110,7 @@ export class DiagnosticsService {
   private stateOf(uri: string): DocState {
     let s = this.state.get(uri);
     if (!s) {
-      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null, shellParses: new ShellParseCache(), lint: [], references: [] };
+      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null, shellParses: null, lint: [], references: [] };
       this.state.set(uri, s);
     }
     return s;
@@ -119,6 +121,7 @@ export class DiagnosticsService {
   }
 
   changed(uri: string): void {
+    this.stateOf(uri).shellParses ??= new ShellParseCache();
     this.schedule(uri, this.deps.debounceMs);
   }
 
@@ -189,7 +192,7 @@ export class DiagnosticsService {
     const severityOverrides = this.severityOverrides(settings);
     const baseImages = this.deps.baseImages?.lookup;
     const options: LintOptions = baseImages ? { severityOverrides, hadolint, baseImages } : { severityOverrides, hadolint };
-    const lintFindings = this.deps.linters.lint(doc.ast, { ...options, shellParses: s.shellParses }, (ruleId, e) =>
+    const lintFindings = this.deps.linters.lint(doc.ast, s.shellParses ? { ...options, shellParses: s.shellParses } : options, (ruleId, e) =>
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
     const carried = settings.shellcheck.enable ? this.carried(s, doc.ast) : [];
     if (!(onlyIfChanged && s.version === doc.version && sameFindings(lintFindings, s.lint))) this.publish(uri, doc.version, s, lintFindings, carried);

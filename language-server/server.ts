@@ -30,7 +30,7 @@ import {
 } from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
-import { warmUp } from './warm-up';
+import { warmUp, warmUpServerPaths } from './warm-up';
 import { ShellcheckRunner, type ShellcheckRunnerDeps } from './shellcheck-runner';
 
 export interface ServerDeps {
@@ -59,7 +59,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const docs = deps.docs ?? new RuleDocs();
   let canPullConfiguration = false;
   const settings = new SettingsCache({
-    fetch: (uri) => (canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : undefined),
+    fetch: (uri) => (canPullConfiguration
+      ? connection.workspace.getConfiguration(uri === undefined ? { section: SETTINGS_SECTION } : { scopeUri: uri, section: SETTINGS_SECTION })
+      : undefined),
     warn,
   });
   // A notification, not window/showMessageRequest: nothing to answer, and no promise to fail.
@@ -118,7 +120,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
       return doc ? fn(doc, p) : fallback;
     });
 
-  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, (params: InitializeParams): InitializeResult => {
+  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, async (params: InitializeParams): Promise<InitializeResult> => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     if ((params.initializationOptions as InitializationOptions | undefined)?.baseImages === true) {
       baseImages.enable((references) => connection.sendRequest<BaseImagesResult>(BASE_IMAGES_REQUEST, { references } satisfies BaseImagesParams));
@@ -129,6 +131,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     const dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     connection.onInitialized(guardNotification(log, 'initialized', async () => {
+      // The first document opened finds its settings asked for already (lsp-open-once-trace: the
+      // round trip made the first open the slowest of every run).
+      settings.prefetch();
       if (dynamicWatch) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
           watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }, ...COMPOSE_WATCHED.map((globPattern) => ({ globPattern }))],
@@ -148,6 +153,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     if (deps.warmUp !== false) {
       try {
         warmUp(deps.linters, deps.parse, docs, deps.ruleNames.map((r) => r.name));
+        await warmUpServerPaths(deps.linters, deps.parse, docs, deps.parseHadolintConfig, (exe) => deps.shellcheck.locate(exe));
       } catch (e) {
         log.error(`berth: warming up failed (the first files are linted more slowly): ${e instanceof Error ? e.stack : String(e)}`);
       }
