@@ -24,6 +24,12 @@ export const ENGINE_SETTINGS = ['berth.engine', 'berth.bundled.socket', 'berth.b
 
 export const GROUP_BY_SETTING = 'berth.containers.groupBy';
 export const SHOW_DANGLING_SETTING = 'berth.images.showDangling';
+export const SHOW_STATS_SETTING = 'berth.containers.showStats';
+
+/** berth.containers.showStats: CPU and memory in running containers' descriptions. */
+export function showContainerStats(): boolean {
+  return vscode.workspace.getConfiguration('berth').get<boolean>('containers.showStats', false);
+}
 
 export function containerGrouping(): ContainerGrouping {
   return vscode.workspace.getConfiguration('berth').get<string>('containers.groupBy', 'composeProject') === 'none' ? 'none' : 'composeProject';

@@ -10,6 +10,7 @@ import { EngineConnection, type EngineEvent } from './engine/engine-connection.j
 import { changedKinds } from './engine/resource-events.js';
 import type { EngineStatus } from './engine/engine-status.js';
 import { EngineSettingError, resolveEngineTarget } from './engine/engine-target.js';
+import { BaseImageResolver } from './engine/base-image-facts.js';
 import { listImageNames } from './engine/image-names.js';
 import type { WayOut } from './engine/preflight.js';
 import { EngineStatusBar } from './status-bar.js';
@@ -72,7 +73,8 @@ export class Ctx implements vscode.Disposable {
     const containerFs = new ContainerFileSystem(() => this.connection?.client);
     this.containerFiles = new ContainerFilesView(containerFs);
     this.languageLog = vscode.window.createOutputChannel('Berth Dockerfile', { log: true });
-    this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog);
+    const baseImages = new BaseImageResolver(() => this.connection?.client, (line) => this.languageLog.warn(line));
+    this.languageClient = new DockerfileLanguageClient(extension.extensionPath, this.languageLog, baseImages);
     this.extCleanup.push(
       this.languageClient,
       this.languageLog,
@@ -133,7 +135,10 @@ export class Ctx implements vscode.Disposable {
     connection.on('resources', (events: EngineEvent[]) => {
       const kinds = changedKinds(events);
       this.views.refresh(kinds);
-      if (kinds.has('image')) void this.feedImageNames();
+      if (kinds.has('image')) {
+        void this.feedImageNames();
+        void this.languageClient.baseImagesChanged();
+      }
     });
     await connection.connect();
   }
@@ -158,6 +163,8 @@ export class Ctx implements vscode.Disposable {
     if (wasRunning !== (s.state === 'running')) {
       this.views.refreshAll();
       if (s.state === 'running') void this.feedImageNames();
+      // Another engine, or none: what it has of the base images is to be asked again.
+      void this.languageClient.baseImagesChanged();
     }
     this.engineView.update(s);
     this.statusBar.update(s);

@@ -1,12 +1,17 @@
 // Starts dist/language-server.js over stdio for Dockerfiles and Compose files (language `dockercompose`)
-// and keeps it fed with the engine's image names. The server starts with the first such file opened, not
+// and keeps it fed with the engine's image names, and answers its questions about base images from the
+// engine (engine/base-image-facts.ts; the server never talks to an engine itself). The server starts with the first such file opened, not
 // at activation: a window that only looks at containers should not pay for a second process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DOCKERFILE_GLOB, isDockerfileDocument } from './dockerfile-names.js';
-import { COMPOSE_LANGUAGE_ID, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION, type ImageNamesParams } from './language-protocol.js';
+import type { BaseImageResolver } from './engine/base-image-facts.js';
+import {
+  BASE_IMAGES_CHANGED_NOTIFICATION, BASE_IMAGES_REQUEST, COMPOSE_LANGUAGE_ID, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION,
+  type BaseImagesParams, type BaseImagesResult, type ImageNamesParams, type InitializationOptions,
+} from './language-protocol.js';
 
 /** What the server answers for: Dockerfiles, by language or by name, and Compose files. */
 export const DOCUMENT_SELECTOR = [{ language: 'dockerfile' }, { scheme: 'file', pattern: DOCKERFILE_GLOB }, { language: COMPOSE_LANGUAGE_ID }];
@@ -30,7 +35,7 @@ export class DockerfileLanguageClient implements vscode.Disposable {
   private toldMissing = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel, private readonly baseImages: BaseImageResolver) {}
 
   get serverModule(): string {
     return path.join(this.extensionPath, 'dist', 'language-server.js');
@@ -89,8 +94,13 @@ export class DockerfileLanguageClient implements vscode.Disposable {
           fileEvents: vscode.workspace.createFileSystemWatcher('**/.hadolint.{yaml,yml}'),
         },
         outputChannel: this.log,
+        initializationOptions: { baseImages: true } satisfies InitializationOptions,
       },
     );
+    client.onRequest(BASE_IMAGES_REQUEST, async (p: BaseImagesParams): Promise<BaseImagesResult> => {
+      const refs = Array.isArray(p?.references) ? p.references.filter((r): r is string => typeof r === 'string') : [];
+      return { images: await this.baseImages.resolve(refs) };
+    });
     this.client = client;
     await client.start();
     if (this.lastNames) await this.sendImageNames(this.lastNames);
@@ -101,6 +111,12 @@ export class DockerfileLanguageClient implements vscode.Disposable {
     const same = this.lastNames && this.lastNames.length === names.length && this.lastNames.every((n, i) => n === names[i]);
     this.lastNames = names;
     if (!same && this.client?.isRunning()) await this.sendImageNames(names);
+  }
+
+  /** The engine's images (or the engine) changed: the server's base image facts may be stale. */
+  async baseImagesChanged(): Promise<void> {
+    this.baseImages.invalidate();
+    if (this.client?.isRunning()) await this.client.sendNotification(BASE_IMAGES_CHANGED_NOTIFICATION);
   }
 
   private async sendImageNames(names: string[]): Promise<void> {

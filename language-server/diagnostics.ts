@@ -4,8 +4,12 @@
 // never waiting for ShellCheck: its scripts are cut from the lint's analyses at once (then those are
 // let go), and its findings follow in a second publish, made in a quiet moment (IdleGate), from the
 // runner's per-script cache or a low-priority process (ShellcheckRunner).
+// Base images' facts (from the engine, through the client) are never waited for either: a document is
+// linted with what is known, the references it is built on are asked for after its first publish, and
+// when their facts arrive it is linted again and published only if its findings changed.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
+import type { BaseImageLookup } from '../dockerfile/lint/base-image';
 import { ShellParseCache } from '../dockerfile/lint/shell/parse-cache';
 import type { ShellcheckScripts } from '../dockerfile/lint/shellcheck';
 import type { ShellcheckComment } from '../dockerfile/lint/shellcheck-process';
@@ -26,6 +30,14 @@ export interface Linters {
   release(ast: DockerfileAst): void;
   /** The error says ShellCheck cannot run at all (missing, not executable): tell the user once. */
   isUnavailable(e: unknown): boolean;
+  /** The images the document's stages are built FROM (expanded references, no stages or scratch). */
+  baseImageReferences?(ast: DockerfileAst, options: LintOptions): string[];
+}
+
+/** Base images' facts as far as known (BaseImages in the server); `lookup` undefined: never asked. */
+export interface BaseImageSource {
+  readonly lookup: BaseImageLookup | undefined;
+  want(references: readonly string[]): void;
 }
 
 /** ShellCheck's comments per script text (ShellcheckRunner in the server). */
@@ -61,6 +73,7 @@ export interface DiagnosticsDeps {
   notify(message: string): void;
   /** Delay after an edit before linting; 0 lints on every change. */
   readonly debounceMs: number;
+  readonly baseImages?: BaseImageSource;
 }
 
 interface DocState {
@@ -72,8 +85,14 @@ interface DocState {
   findings: Finding[];
   /** ShellCheck's findings last published, and the text of each one's line (for carrying them over). */
   shellcheck: { findings: Finding[]; lineTexts: string[] } | null;
-  /** RUN commands parsed by the last lint, reused by the next one while the document is edited. */
-  readonly shellParses: ShellParseCache;
+  /** RUN commands parsed by the last lint, reused by the next one while the document is edited.
+   *  Made at the first edit: a document only opened does not keep them (a quarter of what each
+   *  open document keeps on the heap, and every young-generation GC copies what survives). */
+  shellParses: ShellParseCache | null;
+  /** The linter's findings last published (without ShellCheck's). */
+  lint: Finding[];
+  /** The base images the last lint found (asked of the client when it answers such questions). */
+  references: readonly string[];
 }
 
 const SEVERITY_FROM_SETTING: Record<DockerfileSettings['rules'][string], SeverityOrOff> = {
@@ -91,7 +110,7 @@ export class DiagnosticsService {
   private stateOf(uri: string): DocState {
     let s = this.state.get(uri);
     if (!s) {
-      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null, shellParses: new ShellParseCache() };
+      s = { generation: 0, timer: null, abort: null, version: -1, findings: [], shellcheck: null, shellParses: null, lint: [], references: [] };
       this.state.set(uri, s);
     }
     return s;
@@ -102,6 +121,7 @@ export class DiagnosticsService {
   }
 
   changed(uri: string): void {
+    this.stateOf(uri).shellParses ??= new ShellParseCache();
     this.schedule(uri, this.deps.debounceMs);
   }
 
@@ -121,6 +141,21 @@ export class DiagnosticsService {
     }
   }
 
+  /** Facts of these base images changed: lint the documents built on them again, publishing only
+   *  what changes. */
+  baseImagesChanged(references: ReadonlySet<string>): void {
+    for (const [uri, s] of this.state) {
+      if (s.references.some((r) => references.has(r))) this.schedule(uri, 0, true);
+    }
+  }
+
+  /** Every base image the open documents are built on (as their last lints found). */
+  baseImageReferences(): string[] {
+    const out = new Set<string>();
+    for (const s of this.state.values()) for (const r of s.references) out.add(r);
+    return [...out];
+  }
+
   /** Findings published for this version of the document (empty when not linted yet). */
   findings(uri: string, version: number): readonly Finding[] {
     const s = this.state.get(uri);
@@ -135,30 +170,37 @@ export class DiagnosticsService {
     s.abort = null;
   }
 
-  private schedule(uri: string, delay: number): void {
+  /** `onlyIfChanged`: the text did not change (new base image facts), so the same findings need no publish. */
+  private schedule(uri: string, delay: number, onlyIfChanged = false): void {
     const s = this.stateOf(uri);
     this.cancel(s);
     const generation = s.generation;
     const go = () => {
       s.timer = null;
-      this.run(uri, s, generation).catch((e) => this.deps.log.error(`berth: linting ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
+      this.run(uri, s, generation, onlyIfChanged).catch((e) => this.deps.log.error(`berth: linting ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`));
     };
     if (delay <= 0) go();
     else s.timer = setTimeout(go, delay);
   }
 
-  private async run(uri: string, s: DocState, generation: number): Promise<void> {
+  private async run(uri: string, s: DocState, generation: number, onlyIfChanged = false): Promise<void> {
     const doc = this.deps.documents.get(uri);
     if (!doc) return;
     const settings = await this.deps.settings.get(uri);
     if (s.generation !== generation) return;
     const hadolint = this.deps.hadolintConfig(uri);
     const severityOverrides = this.severityOverrides(settings);
-    const options: LintOptions = { severityOverrides, hadolint };
-    const lintFindings = this.deps.linters.lint(doc.ast, { ...options, shellParses: s.shellParses }, (ruleId, e) =>
+    const baseImages = this.deps.baseImages?.lookup;
+    const options: LintOptions = baseImages ? { severityOverrides, hadolint, baseImages } : { severityOverrides, hadolint };
+    const lintFindings = this.deps.linters.lint(doc.ast, s.shellParses ? { ...options, shellParses: s.shellParses } : options, (ruleId, e) =>
       this.deps.log.error(`berth: rule ${ruleId} failed on ${uri}: ${e instanceof Error ? e.stack : String(e)}`));
     const carried = settings.shellcheck.enable ? this.carried(s, doc.ast) : [];
-    this.publish(uri, doc.version, s, lintFindings, carried);
+    if (!(onlyIfChanged && s.version === doc.version && sameFindings(lintFindings, s.lint))) this.publish(uri, doc.version, s, lintFindings, carried);
+    if (baseImages) {
+      // After the publish: asking costs the first one nothing.
+      s.references = this.deps.linters.baseImageReferences?.(doc.ast, options) ?? [];
+      this.deps.baseImages!.want(s.references);
+    }
     if (!settings.shellcheck.enable || this.deps.shellcheck.knownMissing(settings.shellcheck.path)) {
       s.shellcheck = null;
       this.deps.linters.release(doc.ast);
@@ -221,6 +263,7 @@ export class DiagnosticsService {
 
   private publish(uri: string, version: number, s: DocState, lintFindings: Finding[], shellcheck: Finding[]): void {
     s.version = version;
+    s.lint = lintFindings;
     s.findings = shellcheck.length ? [...lintFindings, ...shellcheck] : lintFindings;
     this.deps.publish(uri, version, s.findings.map((f) => toDiagnostic(f, this.deps.docs)));
   }

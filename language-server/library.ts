@@ -1,7 +1,8 @@
 // The Dockerfile library (dockerfile/) as the server's dependencies: parser, linter, ShellCheck's
 // scripts and process, the "ignore on this line" fix, the rule catalogue and the .hadolint.yaml reader.
 import { buildkitCheckNames, ruleInfos } from '../dockerfile/lint/catalogue';
-import { releaseFacts } from '../dockerfile/lint/facts';
+import { baseImageReferences } from '../dockerfile/lint/base-image';
+import { factsOf, releaseFacts } from '../dockerfile/lint/facts';
 import { parseHadolintConfig } from '../dockerfile/lint/hadolint-config';
 import { ignoreFixes } from '../dockerfile/lint/ignore-fix';
 import { lint } from '../dockerfile/lint/linter';
@@ -33,6 +34,7 @@ export function dockerfileLibrary(): ServerDeps {
       shellcheckScripts,
       release: releaseFacts,
       isUnavailable: (e) => e instanceof ShellcheckUnavailable,
+      baseImageReferences: (ast, options) => baseImageReferences(factsOf(ast, options.shellParses, options.baseImages).scopes),
     },
     shellcheck: {
       run: (scripts, options) => runShellcheckProcess(scripts, { ...options, lowPriority: true }),

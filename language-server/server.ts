@@ -23,10 +23,14 @@ import { documentSymbols } from './features/symbols';
 import { guardNotification, guardRequest, type ErrorLog } from './guard';
 import { HadolintConfigs, type ConfigParser } from './hadolint-config';
 import { IdleGate } from './idle-gate';
-import { IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION } from './protocol';
+import { BaseImages } from './base-images';
+import {
+  BASE_IMAGES_CHANGED_NOTIFICATION, BASE_IMAGES_REQUEST, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION,
+  type BaseImagesParams, type BaseImagesResult, type InitializationOptions,
+} from './protocol';
 import { RuleDocs } from './rule-docs';
 import { SettingsCache } from './settings';
-import { warmUp } from './warm-up';
+import { warmUp, warmUpServerPaths } from './warm-up';
 import { ShellcheckRunner, type ShellcheckRunnerDeps } from './shellcheck-runner';
 
 export interface ServerDeps {
@@ -55,7 +59,9 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   const docs = deps.docs ?? new RuleDocs();
   let canPullConfiguration = false;
   const settings = new SettingsCache({
-    fetch: (uri) => (canPullConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : undefined),
+    fetch: (uri) => (canPullConfiguration
+      ? connection.workspace.getConfiguration(uri === undefined ? { section: SETTINGS_SECTION } : { scopeUri: uri, section: SETTINGS_SECTION })
+      : undefined),
     warn,
   });
   // A notification, not window/showMessageRequest: nothing to answer, and no promise to fail.
@@ -68,7 +74,10 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   // seconds even while typing, so forcing it through is for clients that never stop (after 5 s).
   const idle = new IdleGate({ idleMs: 100, maxWaitMs: 5000, forcedEveryMs: 100 });
   const shellcheck = new ShellcheckRunner(deps.shellcheck);
+  // Facts of base images, asked of a client that offers them (initializationOptions.baseImages).
+  const baseImages = new BaseImages({ changed: (refs) => diagnostics.baseImagesChanged(refs), warn });
   const diagnostics = new DiagnosticsService({
+    baseImages,
     documents: store,
     settings,
     hadolintConfig: (uri) => configs.forDocument(uri),
@@ -111,14 +120,20 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
       return doc ? fn(doc, p) : fallback;
     });
 
-  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, (params: InitializeParams): InitializeResult => {
+  connection.onInitialize(guardRequest(log, 'initialize', { capabilities: {} }, async (params: InitializeParams): Promise<InitializeResult> => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    if ((params.initializationOptions as InitializationOptions | undefined)?.baseImages === true) {
+      baseImages.enable((references) => connection.sendRequest<BaseImagesResult>(BASE_IMAGES_REQUEST, { references } satisfies BaseImagesParams));
+    }
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     configs.setWorkspaceFolders(folders);
     settings.setWorkspaceFolders(folders);
     const dynamicWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     connection.onInitialized(guardNotification(log, 'initialized', async () => {
+      // The first document opened finds its settings asked for already (lsp-open-once-trace: the
+      // round trip made the first open the slowest of every run).
+      settings.prefetch();
       if (dynamicWatch) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
           watchers: [{ globPattern: '**/.hadolint.{yaml,yml}' }, ...COMPOSE_WATCHED.map((globPattern) => ({ globPattern }))],
@@ -138,6 +153,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     if (deps.warmUp !== false) {
       try {
         warmUp(deps.linters, deps.parse, docs, deps.ruleNames.map((r) => r.name));
+        await warmUpServerPaths(deps.linters, deps.parse, docs, deps.parseHadolintConfig, (exe) => deps.shellcheck.locate(exe));
       } catch (e) {
         log.error(`berth: warming up failed (the first files are linted more slowly): ${e instanceof Error ? e.stack : String(e)}`);
       }
@@ -210,10 +226,15 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     imageNames = names;
   }));
 
-  const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames });
+  connection.onNotification(BASE_IMAGES_CHANGED_NOTIFICATION, guardNotification(log, BASE_IMAGES_CHANGED_NOTIFICATION, () => {
+    baseImages.imagesChanged(diagnostics.baseImageReferences());
+  }));
+
+  const inputs = (): CompletionInputs => ({ imageNames, ruleNames: deps.ruleNames, baseImages: baseImages.lookup });
+  const images = { get lookup() { return baseImages.lookup; }, image: (ref: string) => baseImages.image(ref) };
   const at = (p: TextDocumentPositionParams) => p.position;
 
-  connection.onHover(onEither('hover', null, (d, p) => hover(d.ast, at(p)), (c, p) => compose.hover(c, at(p))));
+  connection.onHover(onEither('hover', null, (d, p) => hover(d.ast, at(p), images), (c, p) => compose.hover(c, at(p))));
   connection.onCompletion(onEither('completion', [], (d, p) => completion(d.ast, at(p), inputs()), (c, p) => compose.completion(c, at(p))));
   connection.onSignatureHelp(onDoc('signatureHelp', null, (d, p) => signatureHelp(d.ast, at(p))));
   connection.onDefinition(onEither('definition', null, (d, p) => definition(d.ast, d.uri, at(p)), (c, p) => compose.definition(c, at(p))));

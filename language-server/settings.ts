@@ -57,8 +57,9 @@ export function checkSettings(raw: unknown): CheckedSettings {
 }
 
 export interface SettingsSource {
-  /** workspace/configuration for one document; undefined when the client cannot be asked. */
-  fetch(uri: string): Promise<unknown> | undefined;
+  /** workspace/configuration for one document or folder (`undefined`: no scope, when there is no
+   *  folder); undefined when the client cannot be asked. */
+  fetch(uri: string | undefined): Promise<unknown> | undefined;
   warn(message: string): void;
 }
 
@@ -78,6 +79,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class SettingsCache {
   private readonly byScope = new Map<string, Promise<DockerfileSettings>>();
   private folders: string[] = [];
+  /** Each folder's URI as the client gave it, by its scope key (which ends with "/"). */
+  private readonly folderUris = new Map<string, string>();
   private pushed: unknown = undefined;
   private readonly reported = new Set<string>();
 
@@ -85,7 +88,17 @@ export class SettingsCache {
 
   setWorkspaceFolders(uris: readonly string[]): void {
     this.folders = uris.map((u) => (u.endsWith('/') ? u : `${u}/`)).sort((a, b) => b.length - a.length);
+    this.folderUris.clear();
+    for (const u of uris) this.folderUris.set(u.endsWith('/') ? u : `${u}/`, u);
     this.byScope.clear();
+  }
+
+  /** Asks for every folder's settings now (the client has just said it is ready), so the first
+   *  document opened does not wait a round trip to the client for them. */
+  prefetch(): void {
+    for (const scope of this.folders.length ? this.folders : ['']) {
+      if (!this.byScope.has(scope)) this.byScope.set(scope, this.load(scope ? this.folderUris.get(scope) : undefined));
+    }
   }
 
   get(uri: string): Promise<DockerfileSettings> {
@@ -105,7 +118,7 @@ export class SettingsCache {
     if (pushed !== undefined) this.pushed = pushed;
   }
 
-  private async load(uri: string): Promise<DockerfileSettings> {
+  private async load(uri: string | undefined): Promise<DockerfileSettings> {
     let raw: unknown = this.pushed;
     try {
       const fetched = this.source.fetch(uri);

@@ -1,24 +1,26 @@
 // Which variables an instruction sees and where they were declared, from the builder's own scope
 // model (dockerfile/expansion/scope.ts, BuildKit's rules), computed once per parse. Hover,
-// definition and completion read it here so the editor shows what the build will use.
+// definition and completion read it here so the editor shows what the build will use. Hover and
+// completion pass the base images' facts when the engine knows them (their ENV is then in scope).
+import type { BaseImageLookup } from '../dockerfile/lint/base-image';
 import { resolveScopes, type Scope, type Scopes, type Variable } from '../dockerfile/expansion/scope';
 import type { DockerfileAst, Instruction } from '../dockerfile/syntax/ast';
 import { variableDecls, type VariableDecl, type VariableRef } from './variable-refs';
 
-const cache = new WeakMap<DockerfileAst, Scopes>();
+const cache = new WeakMap<DockerfileAst, { scopes: Scopes; base: BaseImageLookup | undefined }>();
 
-export function scopesOf(ast: DockerfileAst): Scopes {
+export function scopesOf(ast: DockerfileAst, base?: BaseImageLookup): Scopes {
   let s = cache.get(ast);
-  if (!s) {
-    s = resolveScopes(ast);
+  if (!s || s.base !== base) {
+    s = { scopes: resolveScopes(ast, base ? { baseImageEnv: (image) => base(image)?.env } : {}), base };
     cache.set(ast, s);
   }
-  return s;
+  return s.scopes;
 }
 
 /** The scope an instruction's arguments are expanded with (empty when none applies). */
-export function scopeAt(ast: DockerfileAst, ins: Instruction): Scope | null {
-  return scopesOf(ast).scopeBefore(ins) ?? null;
+export function scopeAt(ast: DockerfileAst, ins: Instruction, base?: BaseImageLookup): Scope | null {
+  return scopesOf(ast, base).scopeBefore(ins) ?? null;
 }
 
 /** Where `name` is declared by the ARG/ENV line `ins`. */
@@ -48,8 +50,8 @@ export interface ResolvedVariable {
 }
 
 /** What `$name` means at instruction `ins`; null when nothing in scope declares or sets it. */
-export function resolveAt(ast: DockerfileAst, ins: Instruction, name: string): ResolvedVariable | null {
-  const scope = scopeAt(ast, ins);
+export function resolveAt(ast: DockerfileAst, ins: Instruction, name: string, base?: BaseImageLookup): ResolvedVariable | null {
+  const scope = scopeAt(ast, ins, base);
   if (!scope) return null;
   const variable = scope.get(name);
   if (variable?.declaredBy) return { decl: declIn(variable.declaredBy, name), variable };
@@ -78,6 +80,6 @@ export function declarationOf(ast: DockerfileAst, ref: VariableRef): VariableDec
 }
 
 /** Variables an instruction can use, by name (what completion offers after `$`). */
-export function visibleVariables(ast: DockerfileAst, ins: Instruction): Variable[] {
-  return scopeAt(ast, ins)?.variables() ?? [];
+export function visibleVariables(ast: DockerfileAst, ins: Instruction, base?: BaseImageLookup): Variable[] {
+  return scopeAt(ast, ins, base)?.variables() ?? [];
 }

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`berthd: ${line}\n`),
   });
   const cgroups = configureCgroups(options.cgroupDriver, rootless !== undefined, (line) => process.stderr.write(`berthd: ${line}\n`));
-  const mode: EngineMode = { rootless, storageDriver, cgroupDriver: cgroups.driver };
+  const mode: EngineMode = { rootless, storageDriver, cgroupDriver: cgroups.driver, ...(cgroups.delegated ? { cgroupDelegated: cgroups.delegated } : {}) };
   await mkdir(options.root, { recursive: true, mode: 0o700 });
   const lock = RootLock.acquire(options.root);
   if (options.userns === 'auto') {

@@ -3,6 +3,7 @@ import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { composeSchemaPlugin } from './lib/compose-schema-plugin.mjs';
 import { extensionBundles } from './lib/extension-bundles.mjs';
+import { lazyRequiresPlugin } from './lib/lazy-requires-plugin.mjs';
 
 const production = process.argv.includes('--production');
 
@@ -26,7 +27,8 @@ const entries = [
   { in: 'language-server/main.ts', out: 'dist/language-server.js', bin: true },
   { in: 'dockerfile/cli/berth-lint.ts', out: 'dist/berth-lint.js', bin: true },
   // berth-compose: a small launcher that runs the program with V8's code cache (compose/cli/launch.ts).
-  { in: 'compose/cli/berth-compose.ts', out: 'dist/lib/berth-compose-main.js' },
+  // Its dockerode runs the ssh and BuildKit-session modules only when used (lib/lazy-requires-plugin.mjs).
+  { in: 'compose/cli/berth-compose.ts', out: 'dist/lib/berth-compose-main.js', plugins: [lazyRequiresPlugin] },
   { in: 'compose/cli/launch.ts', out: 'dist/berth-compose.js', bin: true },
 ];
 
@@ -39,6 +41,7 @@ await Promise.all([
       entryPoints: [e.in],
       outfile: e.out,
       external: [...common.external, ...(e.external ?? [])],
+      plugins: [...common.plugins, ...(e.plugins ?? [])],
       banner: e.bin ? { js: '#!/usr/bin/env node' } : undefined,
     });
     if (e.bin) chmodSync(e.out, 0o755);

@@ -106,6 +106,13 @@ export class DockerodeEngine implements ComposeEngine {
     await call(() => this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } }));
   }
 
+  async watchContainer(id: string, onEvent: () => void): Promise<() => void> {
+    const stream = (await call(() => this.docker.getEvents({ filters: JSON.stringify({ type: ['container'], container: [id] }) }))) as unknown as Readable;
+    stream.on('data', () => onEvent());
+    stream.on('error', () => undefined);
+    return () => stream.destroy();
+  }
+
   async containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean; since?: number }): Promise<Readable> {
     const c = this.docker.getContainer(id);
     const common = { stdout: true, stderr: true, timestamps: opts.timestamps, ...(opts.tail === undefined ? {} : { tail: opts.tail }), ...(opts.since === undefined ? {} : { since: opts.since }) };

@@ -1,5 +1,6 @@
 // Which engine berth-compose talks to: DOCKER_HOST when set; otherwise the bundled engine's default
-// socket when that engine answers there, else Docker's default socket.
+// socket when that engine answers there, else Docker's default socket. The extension reads DOCKER_HOST and
+// its berth.engine setting with the same parser (extension/engine/engine-target.ts).
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -8,7 +9,12 @@ export type EngineAddress =
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly tls: boolean }
   | { readonly kind: 'ssh'; readonly host: string; readonly port: number; readonly username?: string };
 
-export class EngineAddressError extends Error {}
+/** What is wrong with an address: not a URL, no host, or a scheme Berth does not speak. */
+export class EngineAddressError extends Error {
+  constructor(message: string, readonly reason: 'invalid' | 'no-host' | 'unsupported') {
+    super(message);
+  }
+}
 
 export const DOCKER_DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -19,7 +25,8 @@ export function bundledSocket(env: Readonly<Record<string, string | undefined>>,
   return path.join(runtimeDir, 'berth', 'engine.sock');
 }
 
-export function parseDockerHost(value: string, tlsVerify = false): EngineAddress {
+/** `unix://PATH`, `/PATH`, `tcp://HOST[:PORT]` or `ssh://[USER@]HOST[:PORT]`; `what` names the value in errors. */
+export function parseDockerHost(value: string, tlsVerify = false, what = 'DOCKER_HOST'): EngineAddress {
   if (value.startsWith('unix://')) return { kind: 'socket', socketPath: value.slice('unix://'.length) };
   if (value.startsWith('/')) return { kind: 'socket', socketPath: value };
   if (value.startsWith('tcp://') || value.startsWith('ssh://')) {
@@ -27,13 +34,13 @@ export function parseDockerHost(value: string, tlsVerify = false): EngineAddress
     try {
       u = new URL(value);
     } catch {
-      throw new EngineAddressError(`DOCKER_HOST "${value}" is not a valid address`);
+      throw new EngineAddressError(`${what} "${value}" is not a valid address`, 'invalid');
     }
-    if (!u.hostname) throw new EngineAddressError(`DOCKER_HOST "${value}" names no host`);
+    if (!u.hostname) throw new EngineAddressError(`${what} "${value}" names no host`, 'no-host');
     if (u.protocol === 'ssh:') return { kind: 'ssh', host: u.hostname, port: Number(u.port || 22), username: u.username || undefined };
     return { kind: 'tcp', host: u.hostname, port: Number(u.port || (tlsVerify ? 2376 : 2375)), tls: tlsVerify };
   }
-  throw new EngineAddressError(`DOCKER_HOST "${value}" is not supported: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST`);
+  throw new EngineAddressError(`${what} "${value}" is not supported: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST`, 'unsupported');
 }
 
 /**

@@ -117,6 +117,12 @@ export interface ComposeEngine {
    */
   waitContainer(id: string, opts?: { nextExit: boolean }): Promise<number>;
   connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
+  /**
+   * Calls `onEvent` at each event of the container (start, die, health_status, ...) from the time the
+   * promise resolves (the engine is listening) until the returned function is called: waits see a change
+   * at once instead of at their next look.
+   */
+  watchContainer(id: string, onEvent: () => void): Promise<() => void>;
   /** `since`: unix seconds; output written before it is left out. */
   containerLogs(id: string, opts: { follow: boolean; tail?: number; timestamps: boolean; since?: number }): Promise<Readable>;
   attachContainer(id: string, opts: { stdin: boolean }): Promise<AttachedStreams>;

@@ -1,6 +1,6 @@
 // The image each service runs: built through the engine's build API, pulled when missing, or the
 // engine's own copy, following the service's pull_policy and up --build.
-import type { ComposeEngine } from '../engine/engine';
+import type { ComposeEngine, ImageSummary } from '../engine/engine';
 import type { ComposeProject, ServiceConfig } from '../model/types';
 import * as path from 'node:path';
 import { packContext } from './build-context';
@@ -29,11 +29,23 @@ export interface BuildOptions {
   readonly pull?: boolean;
 }
 
-export async function ensureImages(engine: ComposeEngine, project: ComposeProject, services: readonly ServiceConfig[], opts: ImageOptions, out: RunnerOutput): Promise<Map<string, ServiceImage>> {
+/** What the engine has of each service's image, by reference: every distinct one inspected at once. */
+export async function inspectImages(engine: ComposeEngine, project: ComposeProject, services: readonly ServiceConfig[]): Promise<Map<string, ImageSummary | undefined>> {
+  const refs = [...new Set(services.map((s) => imageRef(project, s)))];
+  const found = await Promise.all(refs.map((ref) => engine.inspectImage(ref)));
+  return new Map(refs.map((ref, i) => [ref, found[i]]));
+}
+
+/**
+ * Each service's image, built or pulled as its pull_policy and `opts` say. `known`: inspectImages' answer,
+ * when the caller asked already (what a build or pull here makes replaces it).
+ */
+export async function ensureImages(engine: ComposeEngine, project: ComposeProject, services: readonly ServiceConfig[], opts: ImageOptions, out: RunnerOutput, known?: Map<string, ImageSummary | undefined>): Promise<Map<string, ServiceImage>> {
   const result = new Map<string, ServiceImage>();
+  const cache = new Map(known ?? await inspectImages(engine, project, services));
   for (const s of services) {
     const ref = imageRef(project, s);
-    let found = await engine.inspectImage(ref);
+    let found = cache.has(ref) ? cache.get(ref) : await engine.inspectImage(ref);
     if (s.build && (opts.build || s.pullPolicy === 'build' || !found)) {
       if (opts.noBuild) {
         if (!found) throw new RunError(`service "${s.name}": image ${ref} is missing and --no-build forbids building it: run berth-compose build ${s.name} first`);
@@ -42,10 +54,12 @@ export async function ensureImages(engine: ComposeEngine, project: ComposeProjec
       }
       await buildService(engine, project, s, out);
       found = await engine.inspectImage(ref);
+      cache.set(ref, found);
     } else if (!s.build && (!found || s.pullPolicy === 'always')) {
       if (s.pullPolicy === 'never' && !found) throw new RunError(`service "${s.name}": image ${ref} not found and pull_policy is never`);
       await pullService(engine, s, ref, out);
       found = await engine.inspectImage(ref);
+      cache.set(ref, found);
     }
     if (!found) throw new RunError(`service "${s.name}": image ${ref} is missing after ${s.build ? 'its build' : 'the pull'}`);
     result.set(s.name, { ref, id: found.Id });

@@ -6,7 +6,7 @@ import { startOrder, withDependencies } from '../model/dependency-order';
 import type { ComposeProject, ServiceConfig } from '../model/types';
 import { configHash } from './config-hash';
 import { containerPlan } from './container-spec';
-import { ensureImages, type ServiceImage } from './images';
+import { ensureImages, inspectImages, type ServiceImage } from './images';
 import { containerName, LABEL } from './labels';
 import type { RunnerOutput } from './output';
 import { byService, projectContainers, type ContainerRef, type ServiceContainer } from './project-state';
@@ -50,38 +50,56 @@ export async function up(engine: ComposeEngine, project: ComposeProject, opts: U
   const existing = await projectContainers(engine, project.name, { all: true, oneoff: false });
   await handleOrphans(engine, project, existing, opts.removeOrphans, out);
 
+  // The images' first inspects go out beside the network and volume creation (reads only: a build or a
+  // pull still begins after both, as Compose's do).
+  const inspected = inspectImages(engine, project, services);
+  inspected.catch(() => undefined); // awaited below, unless a network or volume fails first
   await ensureNetworks(engine, project, new Set(services.flatMap((s) => Object.keys(s.networks))), out);
   await ensureVolumes(engine, project, new Set(services.flatMap((s) => s.volumes.flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : [])))), out);
-  const images = await ensureImages(engine, project, services, { build: opts.build, noBuild: opts.noBuild }, out);
+  const images = await ensureImages(engine, project, services, { build: opts.build, noBuild: opts.noBuild }, out, await inspected);
 
   const current = byService(existing);
   const started = new Map<string, readonly ContainerRef[]>();
   const deadline = opts.waitTimeoutSeconds === undefined ? undefined : Date.now() + opts.waitTimeoutSeconds * 1000;
   const replaced = new Set<string>();
-  // Each service as soon as the services it depends on are converged (as docker compose does), not one
-  // after the other: independent services are created and started together, and a service waiting for a
-  // dependency's health holds up only its dependents. `services` is in start order, so a dependency's
-  // task exists before its dependents'. After the first failure no service begins; the first error is thrown
-  // once every task has settled, so nothing is left half-made in the background.
-  const tasks = new Map<string, Promise<void>>();
+  // As docker compose does: every service's containers are created (or recreated) once those of the
+  // services it depends on are, without waiting for anything to run; each service then starts as soon as
+  // the services it depends on have started and meet its depends_on conditions. So creating a service
+  // waiting for a dependency's health is off the critical path, and independent services go together.
+  // `services` is in start order, so a dependency's tasks exist before its dependents'. After the first
+  // failure no service begins a step; the first error is thrown once every task has settled, so nothing
+  // is left half-made in the background.
+  const creations = new Map<string, Promise<Converged | undefined>>();
+  const starts = new Map<string, Promise<void>>();
   let failure: { error: unknown } | undefined;
+  const noteFailure = (error: unknown): never => {
+    failure ??= { error };
+    throw error;
+  };
   for (const s of services) {
-    const deps = Object.keys(s.dependsOn).flatMap((d) => tasks.get(d) ?? []);
-    tasks.set(s.name, (async () => {
-      await Promise.all(deps);
-      if (failure) return;
-      if (opts.start) await waitForDependencies(engine, project, s, started, out);
+    const deps = Object.keys(s.dependsOn);
+    const created = (async () => {
+      await Promise.all(deps.flatMap((d) => creations.get(d) ?? []));
+      if (failure) return undefined;
       // depends_on.restart: a dependency that was recreated restarts this service's running containers.
       const restart = Object.entries(s.dependsOn).some(([dep, d]) => d.restart && replaced.has(dep));
-      const { containers, recreated } = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, restart, out);
-      if (recreated) replaced.add(s.name);
-      started.set(s.name, containers);
-    })().catch((error: unknown) => {
-      failure ??= { error };
-      throw error;
-    }));
+      const converged = await convergeService(engine, project, s, images.get(s.name)!, current.get(s.name) ?? [], opts, restart, out);
+      if (converged.recreated) replaced.add(s.name);
+      return converged;
+    })().catch(noteFailure);
+    creations.set(s.name, created);
+    starts.set(s.name, (async () => {
+      const converged = await created;
+      await Promise.all(deps.flatMap((d) => starts.get(d) ?? []));
+      if (failure || !converged) return;
+      if (opts.start) {
+        await waitForDependencies(engine, project, s, started, out);
+        await startService(engine, s, converged.containers, out);
+      }
+      started.set(s.name, converged.containers.map(({ id, name, service }) => ({ id, name, service })));
+    })().catch(noteFailure));
   }
-  await Promise.allSettled(tasks.values());
+  await Promise.allSettled([...creations.values(), ...starts.values()]);
   if (failure) throw failure.error;
   const result: ContainerRef[] = services.flatMap((s) => started.get(s.name) ?? []);
   if (opts.wait && opts.start) {
@@ -141,6 +159,19 @@ async function waitForDependencies(engine: ComposeEngine, project: ComposeProjec
   }
 }
 
+/** A service's containers after convergence, in number order, with what its start must do to each. */
+interface Converged {
+  readonly containers: readonly ConvergedContainer[];
+  readonly recreated: boolean;
+}
+
+interface ConvergedContainer extends ContainerRef {
+  readonly running: boolean;
+  /** Running, and to be restarted at the start (a depends_on restart: true dependency was recreated). */
+  readonly restart: boolean;
+}
+
+/** Scale down, recreate stale containers, create missing ones: everything before the start. */
 async function convergeService(
   engine: ComposeEngine,
   project: ComposeProject,
@@ -150,10 +181,10 @@ async function convergeService(
   opts: UpOptions,
   restartRunning: boolean,
   out: RunnerOutput,
-): Promise<{ containers: ContainerRef[]; recreated: boolean }> {
+): Promise<Converged> {
   const hash = configHash(s);
   let recreated = false;
-  const keep: { id: string; name: string; number: number; service: string; running: boolean }[] = [];
+  const keep: (ConvergedContainer & { number: number })[] = [];
   const sorted = [...existing].sort((a, b) => a.number - b.number);
   // Scale down: the highest numbers go first.
   for (const c of sorted.slice(s.replicas).reverse()) {
@@ -170,15 +201,11 @@ async function convergeService(
       const id = await createContainer(engine, project, s, image, c.number, hash, c.name);
       out.progress('Container', c.name, 'Recreated');
       recreated = true;
-      keep.push({ id, name: c.name, number: c.number, service: s.name, running: false });
-    } else if (restartRunning && c.running && opts.start) {
-      out.progress('Container', c.name, 'Restarting');
-      await engine.restartContainer(c.id, s.stopGracePeriodSeconds);
-      out.progress('Container', c.name, 'Restarted');
-      keep.push({ id: c.id, name: c.name, number: c.number, service: s.name, running: true });
+      keep.push({ id, name: c.name, number: c.number, service: s.name, running: false, restart: false });
     } else {
-      out.progress('Container', c.name, c.running ? 'Running' : 'Created');
-      keep.push({ id: c.id, name: c.name, number: c.number, service: s.name, running: c.running });
+      const restart = restartRunning && c.running && opts.start;
+      if (!restart) out.progress('Container', c.name, c.running ? 'Running' : 'Created');
+      keep.push({ id: c.id, name: c.name, number: c.number, service: s.name, running: c.running, restart });
     }
   }
   const used = new Set(keep.map((c) => c.number));
@@ -189,23 +216,31 @@ async function convergeService(
     const id = await createContainer(engine, project, s, image, n, hash, name);
     out.progress('Container', name, 'Created');
     recreated = true;
-    keep.push({ id, name, number: n, service: s.name, running: false });
+    keep.push({ id, name, number: n, service: s.name, running: false, restart: false });
   }
   keep.sort((a, b) => a.number - b.number);
-  if (opts.start) {
-    for (const c of keep) {
-      if (c.running) continue;
-      out.progress('Container', c.name, 'Starting');
-      try {
-        await engine.startContainer(c.id);
-      } catch (e) {
-        out.progress('Container', c.name, 'Error');
-        throw new RunError(`cannot start service "${s.name}" (container ${c.name}): ${(e as Error).message}`);
-      }
-      out.progress('Container', c.name, 'Started');
+  return { containers: keep, recreated };
+}
+
+/** Starts the service's containers that are not running; restarts those marked for it. */
+async function startService(engine: ComposeEngine, s: ServiceConfig, containers: readonly ConvergedContainer[], out: RunnerOutput): Promise<void> {
+  for (const c of containers) {
+    if (c.restart) {
+      out.progress('Container', c.name, 'Restarting');
+      await engine.restartContainer(c.id, s.stopGracePeriodSeconds);
+      out.progress('Container', c.name, 'Restarted');
+      continue;
     }
+    if (c.running) continue;
+    out.progress('Container', c.name, 'Starting');
+    try {
+      await engine.startContainer(c.id);
+    } catch (e) {
+      out.progress('Container', c.name, 'Error');
+      throw new RunError(`cannot start service "${s.name}" (container ${c.name}): ${(e as Error).message}`);
+    }
+    out.progress('Container', c.name, 'Started');
   }
-  return { containers: keep.map(({ id, name, service }) => ({ id, name, service })), recreated };
 }
 
 export async function createContainer(engine: ComposeEngine, project: ComposeProject, s: ServiceConfig, image: ServiceImage, number: number, hash: string, name: string): Promise<string> {

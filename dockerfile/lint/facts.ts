@@ -1,6 +1,7 @@
 // Analyses several rules share, computed at most once per lint: the shell commands of every RUN
 // (ONBUILD RUN included), RUN --mount options, and the stage graph, variable scopes.
 import { resolveScopes, type Scopes } from '../expansion/scope';
+import { stageRoots, type BaseImageLookup, type StageRoot } from './base-image';
 import type { DockerfileAst, Heredoc, Instruction, Stage } from '../syntax/ast';
 import { baseName, parseShell, type ShellCommand, type ShellScript } from './shell/commands';
 import type { ShellParseCache } from './shell/parse-cache';
@@ -60,16 +61,36 @@ export class Facts {
   private index: CommandIndex | null = null;
   private namedCache = new Map<string, readonly CommandSite[]>();
   private parents: Map<Stage, Stage | undefined> | null = null;
+  private baseImages: BaseImageLookup | undefined;
+  private rootsCache: StageRoot[] | null = null;
 
   constructor(private readonly ast: DockerfileAst, private readonly shellParses?: ShellParseCache) {}
+
+  /** The base images' facts this lint knows (LintOptions.baseImages). Only the scopes depend on
+   *  them: a change drops those and keeps the RUN analyses. */
+  useBaseImages(lookup: BaseImageLookup | undefined): void {
+    if (lookup === this.baseImages) return;
+    this.baseImages = lookup;
+    this.scopesCache = null;
+    this.rootsCache = null;
+  }
+
+  /** Each stage's root image (by stage index): known facts, scratch, or unknown. */
+  get roots(): readonly StageRoot[] {
+    this.rootsCache ??= stageRoots(this.scopes, this.baseImages);
+    return this.rootsCache;
+  }
 
   private parseShell(text: string): ShellScript {
     return this.shellParses ? this.shellParses.parse(text) : parseShell(text);
   }
 
-  /** Variables visible at each instruction (BuildKit's model, no build args, base image ENV unknown). */
+  /** Variables visible at each instruction (BuildKit's model, no build args; base images' ENV when known). */
   get scopes(): Scopes {
-    if (!this.scopesCache) this.scopesCache = resolveScopes(this.ast);
+    if (!this.scopesCache) {
+      const lookup = this.baseImages;
+      this.scopesCache = resolveScopes(this.ast, lookup ? { baseImageEnv: (image) => lookup(image)?.env } : {});
+    }
     return this.scopesCache;
   }
 
@@ -259,14 +280,16 @@ const factsByAst = new WeakMap<DockerfileAst, Facts>();
 
 /** The Facts of a parse tree, made once: the linter and ShellCheck's script builder read the same
  *  RUN analyses instead of each parsing every RUN again. `shellParses` (kept from the previous
- *  version of the document) is used when they are made; linting the same tree again reuses both. */
-export function factsOf(ast: DockerfileAst, shellParses?: ShellParseCache): Facts {
+ *  version of the document) is used when they are made; linting the same tree again reuses both.
+ *  `baseImages`: what the caller knows of the base images (the scopes are redone when it changes). */
+export function factsOf(ast: DockerfileAst, shellParses?: ShellParseCache, baseImages?: BaseImageLookup): Facts {
   let f = factsByAst.get(ast);
   if (!f) {
     shellParses?.startLint();
     f = new Facts(ast, shellParses);
     factsByAst.set(ast, f);
   }
+  f.useBaseImages(baseImages);
   return f;
 }
 

@@ -28,7 +28,7 @@ export function lint(ast: DockerfileAst, options: LintRunOptions = {}): Finding[
   const ctx: RuleContext = {
     ast,
     config,
-    facts: factsOf(ast, options.shellParses),
+    facts: factsOf(ast, options.shellParses, options.baseImages),
     report(rule: Rule, range: Range, message?: string, fixes: readonly Fix[] = []) {
       const at = catalogueIndex.get(rule);
       const severity = at === undefined ? undefined : severities[at];

@@ -45,7 +45,7 @@ interface Job {
 const NONE: ShellcheckScripts = { texts: [], findings: () => [] };
 
 export function shellcheckScripts(ast: DockerfileAst, options: LintOptions = {}): ShellcheckScripts {
-  const facts = factsOf(ast);
+  const facts = factsOf(ast, undefined, options.baseImages);
   if (facts.runs.length === 0) return NONE;
   const policy = new Policy(ast, options);
   if (policy.pragmas.shell && nonPosix.test(path.basename(policy.pragmas.shell))) return NONE;
@@ -139,13 +139,16 @@ function mapFix(job: Job, c: ShellcheckComment): Fix[] {
   return [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits }];
 }
 
-/** The shell each RUN uses: SHELL in its stage (or the stage it is built on), else /bin/sh. */
+/** The shell each RUN uses: SHELL in its stage (or the stage it is built on), else the base image's
+ *  Shell when known, else /bin/sh. */
 function stageShells(ast: DockerfileAst, facts: Facts): Map<Instruction, string> {
   const out = new Map<Instruction, string>();
   const endShell = new Map<Stage, string>();
   for (const s of ast.stages) {
     const parent = facts.parentStage(s);
-    let shell = (parent && endShell.get(parent)) ?? '/bin/sh';
+    const root = facts.roots[s.index];
+    const imageShell = root?.kind === 'image' && root.facts.shell.length > 0 ? root.facts.shell[0] : undefined;
+    let shell = (parent && endShell.get(parent)) ?? imageShell ?? '/bin/sh';
     for (const i of s.instructions) {
       if (i.keyword === 'SHELL' && i.json && i.json.values.length > 0) shell = i.json.values[0];
       out.set(i.onbuild ?? i, shell);

@@ -1,5 +1,6 @@
 // The linter's vocabulary, shared by berth-lint and the language server.
 import type { Range } from '../syntax/ast';
+import type { BaseImageLookup } from './base-image';
 import type { ShellParseCache } from './shell/parse-cache';
 
 /** hadolint's levels; `ignore` turns a rule off. */
@@ -74,4 +75,7 @@ export interface LintOptions {
   readonly dockerignore?: DockerignoreMatcher;
   /** One per document being edited: RUN commands unchanged since the last lint are not parsed again. */
   readonly shellParses?: ShellParseCache;
+  /** The base images' config (ENV, USER, WORKDIR, SHELL) where the caller knows it (the language
+   *  server, from the engine). Without it, rules assume nothing about base images. */
+  readonly baseImages?: BaseImageLookup;
 }

@@ -12,7 +12,7 @@ import { composeDown } from './compose-down.js';
 import { composeLogs } from './compose-logs.js';
 import { composeRestart } from './compose-restart.js';
 import { composeUp, composeUpSelect } from './compose-up.js';
-import { browseFiles, downloadFile, refreshFiles } from './container-files.js';
+import { browseFiles, deletePath, downloadFile, newFile, newFolder, refreshFiles, renamePath, uploadFiles } from './container-files.js';
 import { copyId } from './copy-id.js';
 import { clearFilter, filterView } from './filter-view.js';
 import { showImageHistory } from './image-history.js';
@@ -77,6 +77,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'containers.browseFiles': { enabled: browseFiles },
   'containerFiles.download': { always: downloadFile },
   'containerFiles.refresh': { always: refreshFiles },
+  'containerFiles.upload': { always: uploadFiles },
+  'containerFiles.newFile': { always: newFile },
+  'containerFiles.newFolder': { always: newFolder },
+  'containerFiles.rename': { always: renamePath },
+  'containerFiles.delete': { always: deletePath },
   'containers.attachShell': { enabled: attachShell },
   'containers.inspect': { enabled: inspect('container') },
   'containers.openInBrowser': { enabled: openInBrowser },

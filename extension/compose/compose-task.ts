@@ -8,6 +8,8 @@ import type { Ctx } from '../ctx.js';
 import { composeSession, readProject } from './compose-run.js';
 import { COMPOSE_FILE_GLOB, isComposeFileName, type ComposeTarget } from './compose-target.js';
 import { ComposeLogTerminal } from '../terminals/compose-log-terminal.js';
+import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 
 export const COMPOSE_TASK_TYPE = 'berth-compose';
 
@@ -41,75 +43,32 @@ export function taskTarget(d: ComposeTaskDefinition, folder: string): ComposeTar
 }
 
 export function registerComposeTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(COMPOSE_TASK_TYPE, {
+  return registerTaskType({
+    type: COMPOSE_TASK_TYPE,
     // Offered in "Run Task": up and down for each Compose file of the workspace.
-    async provideTasks() {
-      const found = await vscode.workspace.findFiles(COMPOSE_FILE_GLOB, '**/node_modules/**', 50);
-      const tasks: vscode.Task[] = [];
-      for (const uri of found.filter((u) => isComposeFileName(u.fsPath))) {
-        const folder = vscode.workspace.getWorkspaceFolder(uri);
-        if (!folder) continue;
-        const rel = path.relative(folder.uri.fsPath, uri.fsPath);
-        for (const command of ['up', 'down'] as const) {
-          tasks.push(composeTask(ctx, { type: COMPOSE_TASK_TYPE, command, files: [rel] }, folder, `${command} ${rel}`));
-        }
-      }
-      return tasks;
+    offer: {
+      glob: COMPOSE_FILE_GLOB,
+      accept: isComposeFileName,
+      tasks: (rel) => (['up', 'down'] as const).map((command) => ({ definition: { type: COMPOSE_TASK_TYPE, command, files: [rel] }, name: `${command} ${rel}` })),
     },
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return composeTask(ctx, task.definition, folder, task.name);
-    },
+    terminal: (definition, folder) => new ComposeTaskTerminal(ctx, definition, folder),
+    configure: (task) => { task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent }; },
   });
 }
 
-function composeTask(ctx: Ctx, definition: vscode.TaskDefinition, folder: vscode.WorkspaceFolder, name: string): vscode.Task {
-  const task = new vscode.Task(
-    definition,
-    folder,
-    name,
-    COMPOSE_TASK_TYPE,
-    new vscode.CustomExecution(async (resolved) => new ComposeTaskTerminal(ctx, resolved, folder.uri.fsPath)),
-  );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent };
-  return task;
-}
-
 /** Runs one task: the runner's progress lines in the task's terminal, exit code 0 or 1. */
-class ComposeTaskTerminal implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
+class ComposeTaskTerminal extends TaskTerminal {
   private logs: ComposeLogTerminal | undefined;
 
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly definition: vscode.TaskDefinition,
-    private readonly folder: string,
-  ) {}
-
-  open(): void {
-    void this.run().then(
-      (code) => { if (code !== undefined) this.closeEmitter.fire(code); },
-      (err: unknown) => {
-        this.line(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
-        this.closeEmitter.fire(1);
-      },
-    );
-  }
-
-  close(): void {
+  override close(): void {
     this.logs?.close();
   }
 
   handleInput(data: string): void {
-    if (data === '\x03' && this.logs) this.closeEmitter.fire(0);
+    if (data === '\x03' && this.logs) this.end(0);
   }
 
-  /** The exit code, or undefined while the foreground logs go on. */
-  private async run(): Promise<number | undefined> {
+  protected async run(): Promise<number | undefined> {
     const def = checkDefinition(this.definition);
     if (typeof def === 'string') throw new Error(`The berth-compose task's definition is wrong: ${def}.`);
     const connection = await waitForEngine(this.ctx, 60_000);
@@ -120,8 +79,8 @@ class ComposeTaskTerminal implements vscode.Pseudoterminal {
     const out: RunnerOutput = {
       progress: (kind, name, state) => this.line(` ${kind} ${name}  ${state}`),
       warn: (m) => this.line(`\x1b[33mWARN\x1b[0m ${m}`),
-      buildLog: (_s, text) => this.writeEmitter.fire(text.replace(/\r?\n/g, '\r\n')),
-      pullLog: (_s, text) => this.writeEmitter.fire(text.replace(/\r?\n/g, '\r\n')),
+      buildLog: (_s, text) => this.text(text),
+      pullLog: (_s, text) => this.text(text),
     };
     if (def.command === 'down') {
       const labelsOnly = Object.keys(project.services).length === 0 && Object.keys(project.disabledServices).length === 0;
@@ -134,34 +93,8 @@ class ComposeTaskTerminal implements vscode.Pseudoterminal {
     if (def.detached !== false) return 0;
     this.line('Following the logs (Ctrl-C ends the task; the containers go on running).');
     this.logs = new ComposeLogTerminal({ lib, engine, project: project.name, tail: 0, events: connection.connection });
-    this.logs.onDidWrite((t) => this.writeEmitter.fire(t));
+    this.logs.onDidWrite((t) => this.write(t));
     this.logs.open();
     return undefined;
-  }
-
-  private line(text: string): void {
-    this.writeEmitter.fire(`${text}\r\n`);
-  }
-}
-
-/** The engine connection once it runs (a preLaunchTask may run while Berth is still starting its engine). */
-async function waitForEngine(ctx: Ctx, ms: number): Promise<{ docker: NonNullable<NonNullable<Ctx['engine']>['client']>; connection: NonNullable<Ctx['engine']> } | undefined> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const connection = ctx.engine;
-    const docker = connection?.client;
-    if (connection && docker) return { docker, connection };
-    const left = deadline - Date.now();
-    if (left <= 0) return undefined;
-    // Woken by the next status change, or after a short while when no connection exists yet.
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, connection ? left : Math.min(left, 250));
-      function done(): void {
-        clearTimeout(timer);
-        connection?.off('status', done);
-        resolve();
-      }
-      connection?.on('status', done);
-    });
   }
 }

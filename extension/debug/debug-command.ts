@@ -1,7 +1,7 @@
 // The container's command when it runs under a debugger: the image's own command, with the runtime's
 // debugger switched on and listening on all interfaces (the port is published on the host's loopback
 // only). No VS Code imports.
-import type { DebugPlatform } from './debug-config.js';
+import { jdwpOptions, type DebugPlatform } from './debug-config.js';
 
 export interface ImageCommand {
   entrypoint: string[];
@@ -36,6 +36,12 @@ export function debugCommand(platform: DebugPlatform, image: ImageCommand, debug
     }
     case 'go':
       // The Dockerfile's `debug` stage already runs the app under Delve.
+      return { env: {} };
+    case 'java':
+      // Every JVM the command starts reads JAVA_TOOL_OPTIONS, whatever starts it (java -jar, a script).
+      return { env: { JAVA_TOOL_OPTIONS: jdwpOptions(debugPort) } };
+    case 'dotnet':
+      // The app runs as it is; the C# extension starts vsdbg beside it through `docker exec`.
       return { env: {} };
   }
 }

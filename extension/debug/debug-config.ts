@@ -1,8 +1,22 @@
 // The `berth` debug type's configuration (what launch.json holds), checked, with its defaults; and the
 // configuration of VS Code's own debugger that attaches to the container. No VS Code imports.
 import * as path from 'node:path';
+import { coerceOptions, optionProblems, parseSecretSpec, type BuildOptions } from '../image-build/build-options.js';
 
-export type DebugPlatform = 'node' | 'python' | 'go';
+export type DebugPlatform = 'node' | 'python' | 'go' | 'java' | 'dotnet';
+export const DEBUG_PLATFORMS: readonly DebugPlatform[] = ['node', 'python', 'go', 'java', 'dotnet'];
+
+/** The build's options besides Dockerfile, context, target and tag: as the `berth-build` task spells them. */
+export interface DebugBuildFields {
+  buildArgs?: Record<string, string>;
+  /** `id=NAME,env=VARIABLE` / `id=NAME,src=FILE` (src relative to the workspace folder). */
+  secrets?: string[];
+  ssh?: string[];
+  /** The image's platform, such as linux/amd64. */
+  platform?: string;
+  noCache?: boolean;
+  pull?: boolean;
+}
 
 export interface BerthDebugConfiguration {
   type: 'berth';
@@ -21,7 +35,7 @@ export interface BerthDebugConfiguration {
   appPort?: number;
   /** The host port the app port is published on; taken → another, and the debug console says so. */
   hostPort?: number;
-  /** The debugger's port in the container (node 9229, python 5678, go 2345). */
+  /** The debugger's port in the container (node 9229, python 5678, go 2345, java 5005; .NET has none). */
   debugPort?: number;
   /** The workspace folder that is copied into the image, and where it is in the container. */
   localRoot?: string;
@@ -30,9 +44,12 @@ export interface BerthDebugConfiguration {
   attachTimeout?: number;
   /** Extra environment of the container. */
   env?: Record<string, string>;
+  /** Build options (build args, secrets, ssh, platform, noCache, pull), as the berth-build task takes them. */
+  build?: DebugBuildFields;
 }
 
-export const DEFAULT_DEBUG_PORTS: Record<DebugPlatform, number> = { node: 9229, python: 5678, go: 2345 };
+/** The debugger's port in the container; .NET's vsdbg has none (it runs through `docker exec`). */
+export const DEFAULT_DEBUG_PORTS: Record<DebugPlatform, number> = { node: 9229, python: 5678, go: 2345, java: 5005, dotnet: 0 };
 export const DEFAULT_ATTACH_TIMEOUT_MS = 30_000;
 
 /** The configuration with every default filled in, paths absolute. */
@@ -50,13 +67,15 @@ export interface ResolvedBerthDebug {
   remoteRoot: string;
   attachTimeout: number;
   env: Record<string, string>;
+  /** What the build is asked, through the same path as Build Image and the berth-build task. */
+  build: BuildOptions;
 }
 
 /** Checks a configuration as VS Code hands it over (variables already substituted). A message naming the field, or the resolved one. */
 export function resolveBerthDebug(raw: Record<string, unknown>, folder: string): ResolvedBerthDebug | string {
-  const platform = raw.platform;
-  if (platform !== 'node' && platform !== 'python' && platform !== 'go') {
-    return `"platform" must be "node", "python" or "go" (got ${JSON.stringify(platform)})`;
+  const platform = raw.platform as DebugPlatform;
+  if (!DEBUG_PLATFORMS.includes(platform)) {
+    return `"platform" must be one of ${DEBUG_PLATFORMS.map((p) => `"${p}"`).join(', ')} (got ${JSON.stringify(raw.platform)})`;
   }
   for (const key of ['dockerfile', 'context', 'target', 'image', 'localRoot', 'remoteRoot'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') return `"${key}" must be a string`;
@@ -72,13 +91,17 @@ export function resolveBerthDebug(raw: Record<string, unknown>, folder: string):
   const dockerfile = abs((raw.dockerfile as string | undefined) ?? 'Dockerfile');
   const remoteRoot = (raw.remoteRoot as string | undefined) ?? '/app';
   if (!remoteRoot.startsWith('/')) return '"remoteRoot" must be an absolute path in the container';
+  const image = (raw.image as string | undefined) ?? `${path.basename(folder).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app'}:dev`;
+  const context = abs((raw.context as string | undefined) ?? path.dirname(dockerfile));
+  const build = buildOptions(raw.build, { image, context, target: raw.target as string | undefined }, folder);
+  if (typeof build === 'string') return build;
   return {
     name: typeof raw.name === 'string' ? raw.name : 'Berth',
     platform,
     dockerfile,
-    context: abs((raw.context as string | undefined) ?? path.dirname(dockerfile)),
+    context,
     target: raw.target as string | undefined,
-    image: (raw.image as string | undefined) ?? `${path.basename(folder).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app'}:dev`,
+    image,
     appPort: raw.appPort as number | undefined,
     hostPort: raw.hostPort as number | undefined,
     debugPort: (raw.debugPort as number | undefined) ?? DEFAULT_DEBUG_PORTS[platform],
@@ -86,35 +109,111 @@ export function resolveBerthDebug(raw: Record<string, unknown>, folder: string):
     remoteRoot,
     attachTimeout: (raw.attachTimeout as number | undefined) ?? DEFAULT_ATTACH_TIMEOUT_MS,
     env: env as Record<string, string>,
+    build,
   };
 }
 
-/** The attach configuration of the ecosystem's debugger, for a container whose debugger is at 127.0.0.1:`port`. */
-export function attachConfiguration(d: ResolvedBerthDebug, port: number, containerName: string): Record<string, unknown> {
-  const name = `${d.name} (${containerName})`;
+/** `build` checked as the berth-build task checks its definition: the build options, or what is wrong. */
+function buildOptions(raw: unknown, fixed: { image: string; context: string; target: string | undefined }, folder: string): BuildOptions | string {
+  const b = (raw ?? {}) as Record<string, unknown>;
+  if (typeof b !== 'object' || Array.isArray(b)) return '"build" must be an object (buildArgs, secrets, ssh, platform, noCache, pull)';
+  const known = ['buildArgs', 'secrets', 'ssh', 'platform', 'noCache', 'pull'];
+  const unknown = Object.keys(b).filter((k) => !known.includes(k));
+  if (unknown.length) return `"build" has no field ${unknown.map((k) => `"${k}"`).join(', ')} (its fields: ${known.join(', ')}; dockerfile, context, target and image are the configuration's own)`;
+  if (b.buildArgs !== undefined && (typeof b.buildArgs !== 'object' || b.buildArgs === null || Array.isArray(b.buildArgs) || Object.values(b.buildArgs).some((v) => typeof v !== 'string'))) {
+    return '"build.buildArgs" must map names to strings';
+  }
+  for (const key of ['secrets', 'ssh'] as const) {
+    if (b[key] !== undefined && !(Array.isArray(b[key]) && (b[key] as unknown[]).every((s) => typeof s === 'string'))) return `"build.${key}" must be a list of strings`;
+  }
+  for (const s of (b.secrets ?? []) as string[]) {
+    const parsed = parseSecretSpec(s);
+    if (typeof parsed === 'string') return `"build.secrets": ${parsed}`;
+  }
+  if (b.platform !== undefined && typeof b.platform !== 'string') return '"build.platform" must be a string such as linux/amd64';
+  for (const key of ['noCache', 'pull'] as const) if (b[key] !== undefined && typeof b[key] !== 'boolean') return `"build.${key}" must be true or false`;
+  const options = coerceOptions({ ...b, tag: fixed.image, context: fixed.context, target: fixed.target }, fixed.image);
+  // A secret's file is relative to the workspace folder, as in the berth-build task.
+  options.secrets = options.secrets.map((s) => (s.src ? { id: s.id, src: path.resolve(folder, s.src) } : s));
+  const problems = optionProblems(options);
+  return problems.length ? `"build": ${problems.join('; ')}` : options;
+}
+
+/** Where the debugger of a started container is reached. */
+export interface AttachTarget {
+  containerId: string;
+  containerName: string;
+  /** The host port (127.0.0.1) the debugger's port is published on; none for .NET. */
+  debugHostPort?: number;
+  /** .NET: the process vsdbg attaches to, and how `docker exec` reaches the engine. */
+  processId?: number;
+  exec?: DockerExec;
+}
+
+/** The docker CLI and the engine it is pointed at (DOCKER_HOST), for a debugger that runs through `docker exec`. */
+export interface DockerExec {
+  cli: string;
+  dockerHost: string;
+}
+
+/** Where the scaffolded .NET image gets vsdbg (Berth's `<image>-vsdbg` debug image). */
+export const VSDBG_PATH = '/vsdbg/vsdbg';
+
+/** The Java agent option that makes the JVM listen for a debugger on `port` without waiting for one. */
+export function jdwpOptions(port: number): string {
+  return `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:${port}`;
+}
+
+/** The attach configuration of the ecosystem's debugger, for a container whose debugger is at 127.0.0.1:`debugHostPort`. */
+export function attachConfiguration(d: ResolvedBerthDebug, t: AttachTarget): Record<string, unknown> {
+  const name = `${d.name} (${t.containerName})`;
+  const port = t.debugHostPort;
+  const common = { name, __berthContainer: t.containerId };
   switch (d.platform) {
     case 'node':
       // VS Code's built-in JavaScript debugger (js-debug) answers to `node`.
       return {
-        type: 'node', request: 'attach', name, address: '127.0.0.1', port,
+        type: 'node', request: 'attach', address: '127.0.0.1', port,
         localRoot: d.localRoot, remoteRoot: d.remoteRoot,
         skipFiles: ['<node_internals>/**'], restart: false, continueOnAttach: true,
-        __berthContainer: containerName,
+        ...common,
       };
     case 'python':
       // The Python extension's debugpy type; it takes the older `python` type's fields too.
       return {
-        type: 'debugpy', request: 'attach', name, connect: { host: '127.0.0.1', port },
+        type: 'debugpy', request: 'attach', connect: { host: '127.0.0.1', port },
         pathMappings: [{ localRoot: d.localRoot, remoteRoot: d.remoteRoot }],
         justMyCode: true,
-        __berthContainer: containerName,
+        ...common,
       };
     case 'go':
       return {
-        type: 'go', request: 'attach', mode: 'remote', name, host: '127.0.0.1', port,
+        type: 'go', request: 'attach', mode: 'remote', host: '127.0.0.1', port,
         substitutePath: [{ from: d.localRoot, to: d.remoteRoot }],
-        __berthContainer: containerName,
+        ...common,
       };
+    case 'java':
+      // vscjava.vscode-java-debug over JDWP; it finds sources through the workspace's Java projects.
+      return { type: 'java', request: 'attach', hostName: '127.0.0.1', port, ...common };
+    case 'dotnet': {
+      // The C# extension's vsdbg, started in the container by `docker exec -i` (pipeTransport) against
+      // the engine Berth drives; the PDBs name the paths the image was built at (remoteRoot).
+      const exec = t.exec ?? { cli: 'docker', dockerHost: '' };
+      return {
+        type: 'coreclr', request: 'attach', processId: t.processId ?? 1,
+        pipeTransport: {
+          pipeProgram: exec.cli,
+          pipeArgs: ['exec', '-i', t.containerId],
+          pipeCwd: d.localRoot,
+          debuggerPath: VSDBG_PATH,
+          quoteArgs: false,
+          ...(exec.dockerHost ? { pipeEnv: { DOCKER_HOST: exec.dockerHost } } : {}),
+        },
+        sourceFileMap: { [d.remoteRoot]: d.localRoot },
+        justMyCode: true,
+        ...common,
+      };
+    }
   }
 }
 
@@ -123,4 +222,6 @@ export const DEBUGGER_EXTENSIONS: Record<DebugPlatform, { id: string; name: stri
   node: undefined,
   python: { id: 'ms-python.debugpy', name: 'Python Debugger (ms-python.debugpy)' },
   go: { id: 'golang.go', name: 'Go (golang.go)' },
+  java: { id: 'vscjava.vscode-java-debug', name: 'Debugger for Java (vscjava.vscode-java-debug)' },
+  dotnet: { id: 'ms-dotnettools.csharp', name: 'C# (ms-dotnettools.csharp)' },
 };

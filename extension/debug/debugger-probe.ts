@@ -1,6 +1,8 @@
 // Waits until the debugger in the container answers on its published port. A port proxy may accept a
 // connection before anything listens behind it and close it at once, so "answers" means: Node's
-// inspector serves /json/version; for other debuggers a connection that stays open. No VS Code imports.
+// inspector serves /json/version; Java's JDWP agent answers its handshake; for other debuggers a
+// connection that stays open. .NET's vsdbg listens nowhere (the C# extension starts it through
+// `docker exec`), so there the container running is enough. No VS Code imports.
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { DebugPlatform } from './debug-config.js';
@@ -17,7 +19,9 @@ export interface ProbeOptions {
   cancelled?: () => boolean;
 }
 
-export const DEBUGGER_NAMES: Record<DebugPlatform, string> = { node: 'The Node.js inspector', python: 'debugpy', go: 'Delve' };
+export const DEBUGGER_NAMES: Record<DebugPlatform, string> = {
+  node: 'The Node.js inspector', python: 'debugpy', go: 'Delve', java: 'The JVM\'s debug agent (JDWP)', dotnet: 'The .NET app',
+};
 
 /** What to tell the user when the debugger never answered: the port, the container, its last log lines. */
 export function debuggerFailureMessage(f: { platform: DebugPlatform; container: string; debugPort: number; hostPort: number; timeoutMs: number; result: Exclude<ProbeResult, { ok: true }>; lastLines: readonly string[] }): string {
@@ -41,8 +45,36 @@ export async function waitForDebugger(o: ProbeOptions): Promise<ProbeResult> {
   }
 }
 
-function answers(o: ProbeOptions): Promise<boolean> {
-  return o.platform === 'node' ? inspectorAnswers(o.host, o.port) : connectionStays(o.host, o.port);
+async function answers(o: ProbeOptions): Promise<boolean> {
+  switch (o.platform) {
+    case 'node': return inspectorAnswers(o.host, o.port);
+    case 'java': return jdwpAnswers(o.host, o.port);
+    case 'dotnet': return (await o.stillRunning().catch(() => ({ running: false }))).running;
+    default: return connectionStays(o.host, o.port);
+  }
+}
+
+const JDWP_HANDSHAKE = 'JDWP-Handshake';
+
+/** The JDWP handshake (the 14 bytes, echoed): a closed handshake leaves the agent listening for the real debugger. */
+function jdwpAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let got = '';
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(false), 2000);
+    socket.once('connect', () => socket.write(JDWP_HANDSHAKE));
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.toString('latin1');
+      if (got.length >= JDWP_HANDSHAKE.length) done(got.startsWith(JDWP_HANDSHAKE));
+    });
+    socket.once('close', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 function inspectorAnswers(host: string, port: number): Promise<boolean> {

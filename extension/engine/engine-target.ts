@@ -1,6 +1,8 @@
 // Turns the `berth.engine` setting into where to connect. Pure, so it is unit-tested without VS Code.
+// Addresses (DOCKER_HOST, a socket path, ssh:// or tcp://) are read by compose's parser, which berth-compose uses too.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bundledSocket, DOCKER_DEFAULT_SOCKET, EngineAddressError, parseDockerHost, type EngineAddress } from '../../compose/engine/engine-address.js';
 
 export type EngineTarget =
   | { kind: 'bundled'; socketPath: string; root: string }
@@ -22,10 +24,9 @@ export class EngineSettingError extends Error {}
 
 /** The bundled engine's defaults, the same ones `berthd` uses when started without flags. */
 export function bundledDefaults(isRoot: boolean, env: NodeJS.ProcessEnv, homeDir = os.homedir()): { socketPath: string; root: string } {
-  if (isRoot) return { socketPath: '/run/berth/engine.sock', root: '/var/lib/berth' };
-  const runtimeDir = env.XDG_RUNTIME_DIR || path.join(os.tmpdir(), `berth-${process.getuid?.() ?? 'user'}`);
+  if (isRoot) return { socketPath: bundledSocket(env, true), root: '/var/lib/berth' };
   return {
-    socketPath: path.join(runtimeDir, 'berth', 'engine.sock'),
+    socketPath: bundledSocket(env, false),
     root: path.join(env.XDG_DATA_HOME || path.join(homeDir, '.local', 'share'), 'berth'),
   };
 }
@@ -38,32 +39,32 @@ export function resolveEngineTarget(input: TargetInputs): EngineTarget {
   }
   if (engine === 'docker') {
     const host = input.env.DOCKER_HOST?.trim();
-    if (!host) return { kind: 'docker', socketPath: '/var/run/docker.sock' };
-    const t = parseHost(host);
+    if (!host) return { kind: 'docker', socketPath: DOCKER_DEFAULT_SOCKET };
+    const t = parseHost(host, 'DOCKER_HOST');
     return t.kind === 'socket' ? { kind: 'docker', socketPath: t.socketPath } : t;
   }
-  return parseHost(engine);
+  return parseHost(engine, 'berth.engine');
 }
 
-function parseHost(value: string): EngineTarget {
-  if (value.startsWith('unix://')) return { kind: 'socket', socketPath: value.slice('unix://'.length) };
-  if (value.startsWith('/')) return { kind: 'socket', socketPath: value };
-  if (value.startsWith('ssh://') || value.startsWith('tcp://')) {
-    let u: URL;
-    try {
-      u = new URL(value);
-    } catch {
-      throw new EngineSettingError(`"${value}" is not a valid engine address. Use bundled, docker, a socket path, or ssh://user@host.`);
-    }
-    if (!u.hostname) throw new EngineSettingError(`"${value}" names no host.`);
-    if (u.protocol === 'ssh:') {
-      return { kind: 'ssh', host: u.hostname, port: Number(u.port || 22), username: u.username || undefined, url: value };
-    }
-    return { kind: 'tcp', host: u.hostname, port: Number(u.port || 2375), url: value };
+/** A DOCKER_HOST value or the setting's socket path / URL, read by compose's DOCKER_HOST parser. */
+function parseHost(value: string, what: 'DOCKER_HOST' | 'berth.engine'): EngineTarget {
+  let a: EngineAddress;
+  try {
+    a = parseDockerHost(value, false, what);
+  } catch (err) {
+    if (!(err instanceof EngineAddressError)) throw err;
+    if (what === 'DOCKER_HOST') throw new EngineSettingError(`${err.message}.`);
+    if (err.reason === 'no-host') throw new EngineSettingError(`"${value}" names no host.`);
+    if (err.reason === 'invalid') throw new EngineSettingError(`"${value}" is not a valid engine address. Use bundled, docker, a socket path, or ssh://user@host.`);
+    throw new EngineSettingError(
+      `Unknown engine "${value}" in setting berth.engine. Use "bundled", "docker", a unix socket path such as /run/podman/podman.sock, or ssh://user@host.`,
+    );
   }
-  throw new EngineSettingError(
-    `Unknown engine "${value}" in setting berth.engine. Use "bundled", "docker", a unix socket path such as /run/podman/podman.sock, or ssh://user@host.`,
-  );
+  switch (a.kind) {
+    case 'socket': return { kind: 'socket', socketPath: a.socketPath };
+    case 'tcp': return { kind: 'tcp', host: a.host, port: a.port, url: value };
+    case 'ssh': return { kind: 'ssh', host: a.host, port: a.port, username: a.username, url: value };
+  }
 }
 
 /** Where the engine listens, as the Engine view's Socket row shows it: the socket path, or the ssh/tcp URL. */

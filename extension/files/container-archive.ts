@@ -6,8 +6,8 @@
 // No VS Code imports.
 import type Dockerode from 'dockerode';
 import type { IncomingMessage } from 'node:http';
-import { PassThrough } from 'node:stream';
 import * as tar from 'tar-stream';
+import { execOutput } from './container-exec.js';
 
 export interface PathStat {
   name: string;
@@ -24,11 +24,33 @@ export interface DirEntry {
   kind: 'file' | 'directory' | 'symlink';
 }
 
-/** A problem a user can act on: the path is gone, or the file is too big or unreadable. */
+export type ContainerFileProblem = 'NotFound' | 'TooLarge' | 'Unavailable' | 'NoPermissions' | 'Exists' | 'Stopped';
+
+/**
+ * A problem a user can act on: the path (or the container) is gone, the file is too big, the engine or
+ * the container's file system refused (permissions, read-only), the name is taken, or the container
+ * must run for this.
+ */
 export class ContainerFileError extends Error {
-  constructor(message: string, readonly code: 'NotFound' | 'TooLarge' | 'Unavailable') {
+  constructor(message: string, readonly code: ContainerFileProblem) {
     super(message);
   }
+}
+
+export type FileAction = 'read' | 'save' | 'upload' | 'create' | 'delete' | 'rename';
+const DONE: Record<FileAction, string> = { read: 'read', save: 'saved', upload: 'uploaded', create: 'created', delete: 'deleted', rename: 'renamed' };
+
+/** The engine's answer to an archive or exec request as a ContainerFileError; `what` names the path. */
+export function archiveError(err: unknown, what: string, action: FileAction): ContainerFileError {
+  const verb = DONE[action];
+  if (err instanceof ContainerFileError) return err;
+  const e = err as { statusCode?: number; message?: string; json?: { message?: string } };
+  const text = e.json?.message ?? e.message ?? String(err);
+  if (/no such container:/i.test(text)) return new ContainerFileError(`The container is gone (removed); ${what} cannot be ${verb}.`, 'NotFound');
+  if (e.statusCode === 404) return new ContainerFileError(`${what} does not exist (any more) in the container.`, 'NotFound');
+  if (e.statusCode === 403 || /read-only/i.test(text)) return new ContainerFileError(`${what} is on a read-only file system (a --read-only container, or a read-only mount); it cannot be ${verb}.`, 'NoPermissions');
+  if (/permission denied|operation not permitted/i.test(text)) return new ContainerFileError(`Permission denied: ${what} cannot be ${verb} (${text.trim()}).`, 'NoPermissions');
+  return new ContainerFileError(`Could not ${action} ${what}: ${text}`, 'Unavailable');
 }
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -57,9 +79,7 @@ function dial(docker: Dockerode, method: 'HEAD' | 'GET', id: string, path: strin
 }
 
 function notFound(err: unknown, what: string): never {
-  const e = err as { statusCode?: number; message?: string };
-  if (e.statusCode === 404) throw new ContainerFileError(`${what} does not exist (any more) in the container.`, 'NotFound');
-  throw new ContainerFileError(`Could not read ${what}: ${e.message ?? String(err)}`, 'Unavailable');
+  throw archiveError(err, what, 'read');
 }
 
 export async function statPath(docker: Dockerode, id: string, path: string): Promise<PathStat> {
@@ -67,6 +87,10 @@ export async function statPath(docker: Dockerode, id: string, path: string): Pro
   try {
     res = await dial(docker, 'HEAD', id, path);
   } catch (err) {
+    // A HEAD's 404 has no body to say whether the path or the container is missing: ask.
+    if ((err as { statusCode?: number }).statusCode === 404 && !(await docker.getContainer(id).inspect().then(() => true, () => false))) {
+      throw new ContainerFileError(`The container is gone (removed); ${path} cannot be read.`, 'NotFound');
+    }
     notFound(err, path);
   }
   res.resume();
@@ -120,23 +144,6 @@ async function listByExec(docker: Dockerode, id: string, path: string): Promise<
     if (line.endsWith('@')) return { name: line.slice(0, -1), kind: 'symlink' as const };
     return { name: /[*|=>]$/.test(line) ? line.slice(0, -1) : line, kind: 'file' as const };
   });
-}
-
-async function execOutput(docker: Dockerode, id: string, cmd: string[]): Promise<string> {
-  const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
-  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.demuxStream(stream, stdout, stderr);
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  const info = await exec.inspect();
-  if (info.ExitCode !== 0) throw new Error(Buffer.concat(err).toString().trim() || `exit code ${info.ExitCode}`);
-  return Buffer.concat(out).toString('utf8');
 }
 
 /** A stopped container: the folder's tar, its headers read and its contents skipped. */
@@ -220,9 +227,8 @@ export async function writeContainerFile(docker: Dockerode, id: string, path: st
   try {
     await docker.getContainer(id).putArchive(pack as unknown as NodeJS.ReadableStream, { path: dir });
   } catch (err) {
-    const e = err as { statusCode?: number; message?: string };
-    if (e.statusCode === 404) throw new ContainerFileError(`The folder ${dir} does not exist (any more) in the container.`, 'NotFound');
-    if (e.statusCode === 403) throw new ContainerFileError(`The container's file system is read-only; ${path} cannot be saved.`, 'Unavailable');
-    throw new ContainerFileError(`Could not save ${path}: ${e.message ?? String(err)}`, 'Unavailable');
+    const e = err as { statusCode?: number };
+    if (e.statusCode === 404 && !/no such container:/i.test(String((err as Error).message))) throw new ContainerFileError(`The folder ${dir} does not exist (any more) in the container.`, 'NotFound');
+    throw archiveError(err, path, 'save');
   }
 }

@@ -12,6 +12,8 @@ import { coerceOptions, optionProblems, parseSecretSpec, type BuildOptions } fro
 import { checkImageReference, defaultTag } from './dockerfile-steps.js';
 import { BuiltImages } from './built-images.js';
 import { BuildCancelled, BuildFailure, runBuild } from './run-build.js';
+import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 
 export const BUILD_TASK_TYPE = 'berth-build';
 
@@ -64,65 +66,25 @@ export function taskOptions(d: vscode.TaskDefinition, folder: string): { dockerf
 }
 
 export function registerBuildTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(BUILD_TASK_TYPE, {
+  return registerTaskType({
+    type: BUILD_TASK_TYPE,
     // Offered in "Run Task": a build of each Dockerfile of the workspace.
-    async provideTasks() {
-      const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, '**/node_modules/**', 50);
-      const tasks: vscode.Task[] = [];
-      for (const uri of found.filter((u) => isDockerfileName(u.fsPath))) {
-        const folder = vscode.workspace.getWorkspaceFolder(uri);
-        if (!folder) continue;
-        const rel = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
-        tasks.push(buildTask(ctx, { type: BUILD_TASK_TYPE, dockerfile: rel }, folder, `build ${rel}`));
-      }
-      return tasks;
+    offer: {
+      glob: DOCKERFILE_GLOB,
+      accept: isDockerfileName,
+      tasks: (rel) => [{ definition: { type: BUILD_TASK_TYPE, dockerfile: rel }, name: `build ${rel}` }],
     },
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return buildTask(ctx, task.definition, folder, task.name);
-    },
+    terminal: (definition, folder) => new BuildTaskTerminal(ctx, definition, folder),
+    problemMatchers: ['$berth-build'],
+    configure: (task) => { task.group = vscode.TaskGroup.Build; },
   });
 }
 
-function buildTask(ctx: Ctx, definition: vscode.TaskDefinition, folder: vscode.WorkspaceFolder, name: string): vscode.Task {
-  const task = new vscode.Task(
-    definition,
-    folder,
-    name,
-    BUILD_TASK_TYPE,
-    new vscode.CustomExecution(async (resolved) => new BuildTaskTerminal(ctx, resolved, folder.uri.fsPath)),
-    ['$berth-build'],
-  );
-  task.group = vscode.TaskGroup.Build;
-  return task;
-}
-
 /** Runs one build: the builder's output in the task's terminal, exit code 0 or 1. */
-class BuildTaskTerminal implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
+class BuildTaskTerminal extends TaskTerminal {
   private readonly abort = new AbortController();
 
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly definition: vscode.TaskDefinition,
-    private readonly folder: string,
-  ) {}
-
-  open(): void {
-    void this.run().then(
-      (code) => this.closeEmitter.fire(code),
-      (err: unknown) => {
-        this.line(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
-        this.closeEmitter.fire(1);
-      },
-    );
-  }
-
-  close(): void {
+  override close(): void {
     this.abort.abort();
   }
 
@@ -130,13 +92,12 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
     if (data === '\x03') this.abort.abort();
   }
 
-  private async run(): Promise<number> {
+  protected async run(): Promise<number> {
     const checked = taskOptions(this.definition, this.folder);
     if (typeof checked === 'string') throw new Error(`The berth-build task's definition is wrong: ${checked}.`);
     const { dockerfile, options } = checked;
-    const connection = await waitForEngine(this.ctx, 60_000);
-    const docker = connection?.client;
-    if (!connection || !docker) throw new Error('Berth is not connected to a container engine (see the Engine view), so the build task cannot run.');
+    const engine = await waitForEngine(this.ctx, 60_000);
+    if (!engine) throw new Error('Berth is not connected to a container engine (see the Engine view), so the build task cannot run.');
     let source: string;
     try {
       source = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(dockerfile))).toString('utf8');
@@ -145,8 +106,8 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
     }
     this.line(`Building ${options.tag} from ${dockerfile}`);
     try {
-      const result = await runBuild(buildDeps(this.ctx, connection, docker), { dockerfile, source, options }, {
-        text: (t) => this.writeEmitter.fire(t.replace(/\r?\n/g, '\r\n')),
+      const result = await runBuild(buildDeps(this.ctx, engine.connection, engine.docker), { dockerfile, source, options }, {
+        text: (t) => this.text(t),
         step: () => undefined,
       }, this.abort.signal);
       if (result.imageId) await new BuiltImages(this.ctx.extension.workspaceState).record(result.imageId, { dockerfile, target: options.target });
@@ -165,19 +126,4 @@ class BuildTaskTerminal implements vscode.Pseudoterminal {
       return 1;
     }
   }
-
-  private line(text: string): void {
-    this.writeEmitter.fire(`${text}\r\n`);
-  }
-}
-
-/** The engine connection once it runs (a preLaunchTask may run while Berth is still starting its engine). */
-async function waitForEngine(ctx: Ctx, ms: number): Promise<NonNullable<Ctx['engine']> | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const connection = ctx.engine;
-    if (connection?.client) return connection;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return undefined;
 }

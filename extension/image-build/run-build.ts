@@ -98,6 +98,25 @@ function needsBuildKit(source: string, o: BuildOptions): string | undefined {
 
 const cliCache = new Map<string, Promise<BuildKitCli>>();
 
+/**
+ * Whether builds on this engine take `RUN --mount`: Berth's builder and Podman's (Buildah) do, Docker
+ * Engine does through the docker CLI's BuildKit when that CLI is usable, its own build API does not.
+ */
+export async function takesBuildKitSyntax(deps: Pick<BuildDeps, 'engine' | 'dockerCli' | 'env'>): Promise<boolean> {
+  const route = routeFor(deps.engine);
+  if (route !== 'buildkit') return deps.engine.product !== 'Docker Engine';
+  const key = `${deps.dockerCli}\0${deps.env.PATH ?? ''}`;
+  if (!cliCache.has(key)) cliCache.set(key, detectBuildKitCli(deps.dockerCli, deps.env));
+  try {
+    await cliCache.get(key)!;
+    return true;
+  } catch (err) {
+    cliCache.delete(key);
+    if (err instanceof BuildKitCliMissing) return false;
+    throw err;
+  }
+}
+
 export function contextDirOf(req: BuildRequest): string {
   return path.resolve(path.dirname(req.dockerfile), req.options.context || '.');
 }

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
+import { TaskTerminal, waitForEngine } from '../tasks/task-terminal.js';
+import { registerTaskType } from '../tasks/task-provider.js';
 import { localPortChecker } from './port-plan.js';
 import { withDebugger, type RunDebugger } from './run-debugger.js';
 import { coerceRunOptions, createBody, defaultRunOptions, optionProblems, planHostPorts, readEnvFiles, type RunOptions } from './run-options.js';
@@ -36,47 +38,18 @@ export function runTaskOptions(d: vscode.TaskDefinition, folder: string): { imag
 }
 
 export function registerRunTasks(ctx: Ctx): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(RUN_TASK_TYPE, {
-    provideTasks: () => [],
-    resolveTask(task) {
-      const folder = task.scope && typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
-      if (!folder) return undefined;
-      return new vscode.Task(task.definition, folder, task.name, RUN_TASK_TYPE, new vscode.CustomExecution(async (resolved) => new RunTaskTerminal(ctx, resolved, folder.uri.fsPath)));
-    },
-  });
+  return registerTaskType({ type: RUN_TASK_TYPE, terminal: (definition, folder) => new RunTaskTerminal(ctx, definition, folder) });
 }
 
-class RunTaskTerminal implements vscode.Pseudoterminal {
-  private readonly writeEmitter = new vscode.EventEmitter<string>();
-  private readonly closeEmitter = new vscode.EventEmitter<number | void>();
-  readonly onDidWrite = this.writeEmitter.event;
-  readonly onDidClose = this.closeEmitter.event;
-
-  constructor(private readonly ctx: Ctx, private readonly definition: vscode.TaskDefinition, private readonly folder: string) {}
-
-  open(): void {
-    void this.run().then(
-      (code) => this.closeEmitter.fire(code),
-      (err: unknown) => {
-        this.line(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m`);
-        this.closeEmitter.fire(1);
-      },
-    );
-  }
-
-  close(): void {
-    // The container outlives the task, as a preLaunchTask's must.
-  }
-
-  private async run(): Promise<number> {
+/** Starts one container: what it did in the task's terminal, exit code 0 or 1. The container outlives the task, as a preLaunchTask's must. */
+class RunTaskTerminal extends TaskTerminal {
+  protected async run(): Promise<number> {
     const checked = runTaskOptions(this.definition, this.folder);
     if (typeof checked === 'string') throw new Error(`The berth-run task's definition is wrong: ${checked}.`);
     const { image, replace, options, debug } = checked;
-    const deadline = Date.now() + 60_000;
-    while (!this.ctx.engine?.client && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    const connection = this.ctx.engine;
-    const docker = connection?.client;
-    if (!connection || !docker) throw new Error('Berth is not connected to a container engine (see the Engine view), so the run task cannot start its container.');
+    const engine = await waitForEngine(this.ctx, 60_000);
+    if (!engine) throw new Error('Berth is not connected to a container engine (see the Engine view), so the run task cannot start its container.');
+    const { connection, docker } = engine;
     const envFromFiles = await readEnvFiles(options.envFiles, this.folder, process.env, (f) => fs.promises.readFile(f, 'utf8'));
     if (typeof envFromFiles === 'string') throw new Error(`Cannot run ${image}: ${envFromFiles}.`);
     if (replace && options.name) {
@@ -102,9 +75,5 @@ class RunTaskTerminal implements vscode.Pseudoterminal {
     this.ctx.views.refresh(['container']);
     this.line(`\x1b[32mStarted ${info.Name.replace(/^\//, '')} from ${image}${ports ? ` (${ports})` : ''}\x1b[0m`);
     return 0;
-  }
-
-  private line(text: string): void {
-    this.writeEmitter.fire(`${text}\r\n`);
   }
 }

@@ -3,6 +3,9 @@
 // and the `berth` launch configuration, asking before any existing file or configuration is replaced.
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx.js';
+import { installDebuggerExtension, installLabel, missingDebuggerExtension } from '../debug/debugger-extension.js';
+import { buildDeps } from '../commands/build-image.js';
+import { takesBuildKitSyntax } from '../image-build/run-build.js';
 import { localPortChecker } from '../run/port-plan.js';
 import { detectProject, markers, projectFacts } from './detect.js';
 import { ECOSYSTEMS, ecosystemLabel, type Ecosystem, type ProjectFacts } from './ecosystems.js';
@@ -33,22 +36,26 @@ export async function addDockerFiles(ctx: Ctx): Promise<void> {
   );
   if (!composePick) return;
 
-  // Docker Engine's build API (the legacy builder) refuses RUN --mount; Berth's engine and Podman take it.
-  const status = ctx.engine?.status;
-  const product = status?.state === 'running' ? status.info.product : 'Berth';
-  const cacheMounts = product !== 'Docker Engine';
+  // Cache mounts only where builds take RUN --mount: Berth's builder, Docker Engine through the docker
+  // CLI's BuildKit (the route Build Image takes there). Other engines' build API refuses them.
+  const engine = ctx.engine;
+  const cacheMounts = engine?.client && engine.status.state === 'running'
+    ? await takesBuildKitSyntax(buildDeps(ctx, engine, engine.client)).catch(() => false)
+    : true;
   const plan = scaffoldPlan(facts, { port, hostPort, compose: composePick.compose, cacheMounts });
   const result = await writePlannedFiles(dir, plan.files, async (rel) => {
     const picked = await vscode.window.showWarningMessage(`${rel} already exists in ${folder.name}. Overwrite it?`, { modal: true, detail: 'Keep leaves the file as it is.' }, 'Overwrite', 'Keep');
     return picked === 'Overwrite';
   });
   let launchNote = '';
-  // Go is debugged through the Go extension's Delve client: no configuration without it.
-  if (plan.launch?.platform === 'go' && !vscode.extensions.getExtension('golang.go')) {
+  // Go, Java and .NET are debugged through their extension's debugger: no configuration without it.
+  // (Python's is written anyway: F5 says what to install.)
+  const missing = plan.launch && plan.launch.platform !== 'python' ? missingDebuggerExtension(plan.launch.platform) : undefined;
+  if (missing) {
     plan.launch = undefined;
-    launchNote = ' (no debug configuration: debugging Go attaches the Go extension, golang.go, which is not installed; install it and run this command again)';
+    launchNote = ` (no debug configuration: debugging ${ecosystemLabel(facts.ecosystem)} attaches the debugger of the ${missing.name} extension, which is not installed; install it and run this command again)`;
   }
-  if (!plan.launch && !launchNote) launchNote = ` (no debug configuration: Berth debugs Node.js, Python and Go in containers, not yet ${ecosystemLabel(facts.ecosystem)})`;
+  if (!plan.launch && !launchNote) launchNote = ` (no debug configuration for ${ecosystemLabel(facts.ecosystem)})`;
   if (plan.launch) {
     const launch = vscode.workspace.getConfiguration('launch', folder.uri);
     const existing = (launch.get<Record<string, unknown>[]>('configurations') ?? []).filter((c) => c && typeof c === 'object');
@@ -68,8 +75,10 @@ export async function addDockerFiles(ctx: Ctx): Promise<void> {
   if (result.written.includes('Dockerfile')) await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, 'Dockerfile'), { preview: false });
   const wrote = result.written.length ? `Wrote ${result.written.join(', ')}${launchNote}.` : `Nothing written${launchNote.startsWith(' and') ? `, but added${launchNote}` : launchNote}.`;
   const kept = result.kept.length ? ` Kept the existing ${result.kept.join(', ')}.` : '';
-  const actions = plan.launch && launchNote.startsWith(' and') ? ['Start Debugging', 'Build Image'] : ['Build Image'];
+  const install = missing ? installLabel(missing) : undefined;
+  const actions = plan.launch && launchNote.startsWith(' and') ? ['Start Debugging', 'Build Image'] : ['Build Image', ...(install ? [install] : [])];
   const picked = await vscode.window.showInformationMessage(`${wrote}${kept}`, ...actions);
+  if (picked && picked === install && missing) await installDebuggerExtension(missing, 'Run "Berth: Add Docker Files to Workspace" again to add the debug configuration.');
   if (picked === 'Start Debugging' && plan.launch) await vscode.debug.startDebugging(folder, plan.launch.name);
   if (picked === 'Build Image') await vscode.commands.executeCommand('berth.images.build', vscode.Uri.joinPath(folder.uri, 'Dockerfile'));
 }

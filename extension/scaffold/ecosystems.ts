@@ -40,8 +40,8 @@ export interface ScaffoldOptions {
   hostPort: number;
   compose: boolean;
   /**
-   * RUN --mount=type=cache for package downloads: Berth's engine and Podman build them; Docker Engine's
-   * API (the legacy builder, what Berth's Build Image drives) refuses them.
+   * RUN --mount=type=cache for package downloads: Berth's engine, Podman and Docker Engine through the
+   * docker CLI's BuildKit build them; Docker Engine's own build API (the legacy builder) refuses them.
    */
   cacheMounts: boolean;
 }
@@ -52,4 +52,5 @@ export const APP_DIR = '/app';
 /** The numeric id of the non-root user every template runs as (numeric: DL3066, and Kubernetes' runAsNonRoot). */
 export const APP_UID = 10001;
 
-export const DEBUG_PORTS: Record<Ecosystem, number> = { node: 9229, python: 5678, go: 2345, java: 5005, dotnet: 4024 };
+/** The debugger's port in the container; .NET's vsdbg has none (the C# extension runs it through `docker exec`). */
+export const DEBUG_PORTS: Record<Exclude<Ecosystem, 'dotnet'>, number> = { node: 9229, python: 5678, go: 2345, java: 5005 };

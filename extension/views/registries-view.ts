@@ -1,10 +1,12 @@
 // The Registries view: the registries the user connected (by URL, kept in global state) and those
 // Berth has credentials for (its own logins and the docker CLI's); under each its repositories (the
-// catalog, paged; repositories added by name where the registry lists none), under each repository
+// catalog, paged; on Docker Hub and ghcr.io, which have none for users, the login's own repositories from
+// their web APIs; plus repositories added by name), under each repository
 // its tags with digest, size and age, 100 at a time with a "more" row. Browsing talks to the registry
 // itself (registry-client.ts); pulling a tag goes through the engine like any pull.
 import * as vscode from 'vscode';
-import { RegistryClient, RegistryError, type TagDetails } from '../registry/registry-client.js';
+import { listsNamespaces, NamespaceLister } from '../registry/namespace-listing.js';
+import { RegistryClient, RegistryError, type Page, type TagDetails } from '../registry/registry-client.js';
 import type { RegistryCredentials } from '../registry/registry-credentials.js';
 import { DOCKER_HUB, normalizeRegistry } from '../registry/registry-names.js';
 import { age, humanSize } from './format.js';
@@ -45,6 +47,8 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
     private readonly state: vscode.Memento,
     private readonly credentials: RegistryCredentials,
     private readonly now: () => number = Date.now,
+    /** The user's own repositories on Docker Hub and ghcr.io (their web APIs; injectable for tests). */
+    private readonly namespaces = new NamespaceLister(),
   ) {}
 
   connected(): string[] {
@@ -108,7 +112,7 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
     const listing = this.listings.get(key);
     if (!listing?.next) return;
     try {
-      const page = p.kind === 'registry' ? await this.client(p.registry).repositories(listing.next, PAGE) : await this.client(p.registry).tags(p.repository, listing.next, PAGE);
+      const page = p.kind === 'registry' ? await this.repositoryPage(p.registry, listing.next) : await this.client(p.registry).tags(p.repository, listing.next, PAGE);
       this.listings.set(key, { items: [...listing.items, ...page.items], next: page.next });
     } catch (err) {
       this.listings.set(key, { ...listing, next: undefined, error: (err as Error).message });
@@ -139,22 +143,32 @@ export class RegistriesProvider implements vscode.TreeDataProvider<RegistryNode>
     let listing = this.listings.get(node.registry);
     if (!listing) {
       try {
-        const page = await this.client(node.registry).repositories(undefined, PAGE);
+        const page = await this.repositoryPage(node.registry);
         listing = { items: page.items, next: page.next };
       } catch (err) {
         const status = err instanceof RegistryError ? err.status : undefined;
-        // Docker Hub, GHCR and others offer no catalog (404, or 401/403 for the catalog scope alone).
-        const noCatalog = node.registry === DOCKER_HUB || status === 404 || ((status === 401 || status === 403) && !!node.username);
-        listing = { items: [], error: noCatalog ? `${node.registry} does not list its repositories; add one by name (Add Repository... on this registry).` : (err as Error).message };
+        if (listsNamespaces(node.registry)) {
+          listing = { items: [], error: `${(err as Error).message}${/Add Repository/.test((err as Error).message) ? '' : ' Repositories can also be added by name (Add Repository...).'}` };
+        } else {
+          // Most registries other than distribution's offer no catalog (404, or 401/403 for the catalog scope alone).
+          const noCatalog = status === 404 || ((status === 401 || status === 403) && !!node.username);
+          listing = { items: [], error: noCatalog ? `${node.registry} does not list its repositories; add one by name (Add Repository... on this registry).` : (err as Error).message };
+        }
       }
       this.listings.set(node.registry, listing);
     }
     const repos = [...new Set([...listing.items, ...added])].sort();
     const out: RegistryNode[] = repos.map((repository) => ({ kind: 'repository', registry: node.registry, repository }));
     if (listing.next) out.push({ kind: 'more', parent: node });
-    if (listing.error) out.unshift({ kind: 'message', text: listing.error, error: !listing.error.includes('does not list') });
+    if (listing.error) out.unshift({ kind: 'message', text: listing.error, error: !/does not list|needs a login/.test(listing.error) });
     else if (!repos.length) out.push({ kind: 'message', text: 'No repositories.' });
     return out;
+  }
+
+  /** The catalog, or on Docker Hub and ghcr.io the user's own repositories (those have no catalog). */
+  private async repositoryPage(registry: string, next?: string): Promise<Page<string>> {
+    if (listsNamespaces(registry)) return this.namespaces.repositories(registry, await this.credentials.forRegistry(registry), next);
+    return this.client(registry).repositories(next, PAGE);
   }
 
   private async tags(node: RegistryNode & { kind: 'repository' }): Promise<RegistryNode[]> {

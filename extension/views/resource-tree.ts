@@ -35,6 +35,16 @@ export abstract class ResourceTreeProvider<Raw> implements vscode.TreeDataProvid
     this.changed.fire(node);
   }
 
+  /** The last list from the engine, if the view has one (no request is made). */
+  cached(): readonly Raw[] | undefined {
+    return this.raw;
+  }
+
+  /** The nodes built from the last list, if built (no request is made). */
+  protected builtNodes(): readonly ViewNode[] | undefined {
+    return this.roots;
+  }
+
   /** Rebuild the nodes from the last list without asking the engine (a display setting changed). */
   rebuild(): void {
     this.roots = undefined;

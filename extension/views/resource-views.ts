@@ -1,8 +1,10 @@
 // Creates the Containers, Images, Volumes and Networks views and refreshes them from engine events.
 import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
-import { containerGrouping, GROUP_BY_SETTING, SHOW_DANGLING_SETTING, showDanglingImages } from '../config.js';
+import { containerGrouping, GROUP_BY_SETTING, SHOW_DANGLING_SETTING, SHOW_STATS_SETTING, showContainerStats, showDanglingImages } from '../config.js';
 import type { ResourceKind } from '../engine/resource-events.js';
+import { BriefStatsPoller } from '../stats/stats-brief.js';
+import type { StatsJson } from '../stats/stats-sample.js';
 import { ContainersProvider } from './containers-view.js';
 import { ImagesProvider } from './images-view.js';
 import { NetworksProvider } from './networks-view.js';
@@ -25,12 +27,22 @@ export class ResourceViews implements vscode.Disposable {
   readonly networks: NetworksProvider;
   private readonly views = new Map<ResourceKind, vscode.TreeView<ViewNode>>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** berth.containers.showStats: samples running containers while the Containers view is visible. */
+  private readonly stats: BriefStatsPoller;
 
   constructor(client: () => Dockerode | undefined, builtHere: (imageId: string) => boolean = () => false) {
+    this.stats = new BriefStatsPoller({
+      running: () => this.containers.runningIds(),
+      stats: async (id, signal) => {
+        const docker = client();
+        if (!docker) throw new Error('no engine');
+        return (await docker.getContainer(id).stats({ stream: false, abortSignal: signal } as { stream: false })) as StatsJson;
+      },
+    }, () => this.containers.statsChanged());
     this.containers = new ContainersProvider(client, containerGrouping, () =>
       vscode.workspace.getConfiguration('berth').get<boolean>('containers.workspaceOnly', false)
         ? { folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), builtHere }
-        : undefined);
+        : undefined, (id) => this.stats.text(id));
     this.images = new ImagesProvider(client, showDanglingImages);
     this.volumes = new VolumesProvider(client);
     this.networks = new NetworksProvider(client);
@@ -44,7 +56,15 @@ export class ResourceViews implements vscode.Disposable {
       this.disposables.push(view, provider);
     }
     void vscode.commands.executeCommand('setContext', 'berth.images.showDangling', showDanglingImages());
+    const containersView = this.views.get('container')!;
+    const statsWanted = (): void => this.stats.setActive(showContainerStats() && containersView.visible);
+    statsWanted();
     this.disposables.push(
+      this.stats,
+      containersView.onDidChangeVisibility(statsWanted),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SHOW_STATS_SETTING)) statsWanted();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(GROUP_BY_SETTING) || e.affectsConfiguration('berth.containers.workspaceOnly')) this.containers.rebuild();
         if (e.affectsConfiguration(SHOW_DANGLING_SETTING)) {

@@ -3,6 +3,7 @@
 // stage names, --chmod, --link...), variables in scope after `$` / `${`, stage names, and in FROM the
 // images (and tags) the engine has. Every item replaces exactly the text typed so far.
 import { CompletionItemKind, CompletionItemTag, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import type { BaseImageLookup } from '../../dockerfile/lint/base-image';
 import type { DockerfileAst, Instruction, Position, Range } from '../../dockerfile/syntax/ast';
 import { DIRECTIVES, PREDEFINED_ARGS } from '../docs/directives';
 import { flagsOf, MOUNT_TYPES, mountOptionsOf, type FlagDoc, type ValueDoc } from '../docs/flags';
@@ -14,6 +15,8 @@ import { visibleVariables } from '../variable-scope';
 export interface CompletionInputs {
   /** Image references the engine has (`repo:tag`), from berth/imageNames. */
   readonly imageNames: readonly string[];
+  /** Base images' facts the engine gave (their ENV is offered after `$`); undefined: none. */
+  readonly baseImages?: BaseImageLookup;
   /** Rule ids (and aliases) for `# hadolint ignore=` and `# check=skip=`. */
   readonly ruleNames: readonly { readonly name: string; readonly title: string; readonly buildkit: boolean }[];
 }
@@ -175,14 +178,14 @@ function imageItems(inputs: CompletionInputs, range: Range, typed: string): Comp
 }
 
 /** Variables an instruction can use: declared before it in scope, plus the predefined build args in FROM. */
-function variableItems(ast: DockerfileAst, ins: Instruction, pos: Position, typed: string, braced: boolean): CompletionItem[] {
+function variableItems(ast: DockerfileAst, ins: Instruction, pos: Position, typed: string, braced: boolean, base: BaseImageLookup | undefined): CompletionItem[] {
   const range = replaceRange(pos, typed.length);
   const out: CompletionItem[] = [];
   const seen = new Set<string>();
   const close = braced ? '}' : '';
-  for (const v of visibleVariables(ast, ins)) {
+  for (const v of visibleVariables(ast, ins, base)) {
     seen.add(v.name);
-    const where = v.declaredBy ? ` (${v.kind === 'env' ? 'ENV' : 'ARG'}, line ${v.declaredBy.startLine + 1})` : v.kind === 'predefined' ? ' (predefined)' : '';
+    const where = v.declaredBy ? ` (${v.kind === 'env' ? 'ENV' : 'ARG'}, line ${v.declaredBy.startLine + 1})` : v.kind === 'predefined' ? ' (predefined)' : v.kind === 'base-env' ? ' (base image ENV)' : '';
     out.push(item(v.name, CompletionItemKind.Variable, range, v.name + close, { detail: `${v.name}=${v.value}${where}` }));
   }
   const global = ins.stageIndex < 0 || ins.keyword === 'FROM';
@@ -226,7 +229,7 @@ export function completion(ast: DockerfileAst, pos: Position, inputs: Completion
     const after = word.slice(dollar + 1);
     const braced = after.startsWith('{');
     const name = braced ? after.slice(1) : after;
-    if (/^[A-Za-z0-9_]*$/.test(name)) return variableItems(ast, target, pos, name, braced);
+    if (/^[A-Za-z0-9_]*$/.test(name)) return variableItems(ast, target, pos, name, braced, inputs.baseImages);
   }
   const index = argumentIndex(target, pos);
   const wordStartsAt = pos.character - word.length;

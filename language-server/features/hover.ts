@@ -11,7 +11,15 @@ import { contains } from '../positions';
 import { instructionAt, symbolAt } from '../symbol-at';
 import { resolveAt, scopeAfter, scopesOf } from '../variable-scope';
 import type { Variable } from '../../dockerfile/expansion/scope';
+import type { BaseImageLookup } from '../../dockerfile/lint/base-image';
+import type { ImageConfigFacts } from '../protocol';
 import type { VariableDecl } from '../variable-refs';
+
+/** What the engine said of base images (BaseImages in the server). */
+export interface HoverImages {
+  readonly lookup: BaseImageLookup | undefined;
+  image(reference: string): ImageConfigFacts | undefined;
+}
 
 function markdown(value: string, range: Range): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range };
@@ -91,7 +99,7 @@ function variableMarkdown(ast: DockerfileAst, name: string, variable: Variable |
   return lines.join('\n');
 }
 
-function variableHover(ast: DockerfileAst, pos: Position): Hover | null {
+function variableHover(ast: DockerfileAst, pos: Position, base: BaseImageLookup | undefined): Hover | null {
   const sym = symbolAt(ast, pos);
   if (!sym) return null;
   if (sym.kind === 'stage') {
@@ -103,11 +111,57 @@ function variableHover(ast: DockerfileAst, pos: Position): Hover | null {
     const variable = scopeAfter(ast, sym.decl.instruction)?.get(sym.name);
     return markdown(variableMarkdown(ast, sym.name, variable?.declaredBy === sym.decl.instruction ? variable : undefined, sym.decl), sym.range);
   }
-  const r = sym.ref ? resolveAt(ast, sym.ref.instruction, sym.name) : null;
+  const r = sym.ref ? resolveAt(ast, sym.ref.instruction, sym.name, base) : null;
   return markdown(variableMarkdown(ast, sym.name, r?.variable, r?.decl ?? null), sym.range);
 }
 
-export function hover(ast: DockerfileAst, pos: Position): Hover | null {
+/** Decimal units, as `docker images` shows sizes. */
+function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) { v /= 1000; u++; }
+  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+function created(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function imageMarkdown(reference: string, image: ImageConfigFacts): string {
+  const id = image.id.replace(/^sha256:/, '').slice(0, 12);
+  const json = (v: readonly string[]) => (v.length ? code(JSON.stringify(v)) : 'none');
+  const names = image.env.map((kv) => kv.split('=')[0]);
+  const lines = [
+    `**${reference}** in the engine (${code(id)}): ${humanSize(image.size)}, created ${created(image.created)}, ${image.os}/${image.architecture}`,
+    '',
+    `- Entrypoint ${json(image.entrypoint)}, Cmd ${json(image.cmd)}`,
+    `- User ${image.user ? code(image.user) : 'root (not set)'}, WORKDIR ${image.workingDir ? code(image.workingDir) : '/ (not set)'}`,
+    `- Exposed ports: ${image.exposedPorts.length ? image.exposedPorts.map(code).join(', ') : 'none'}`,
+    `- ENV: ${names.length} variable${names.length === 1 ? '' : 's'}${names.length ? ` (${names.slice(0, 8).map(code).join(', ')}${names.length > 8 ? ', …' : ''})` : ''}`,
+  ];
+  if (image.shell.length) lines.push(`- Shell ${json(image.shell)}`);
+  return lines.join('\n');
+}
+
+/** The engine's image behind this FROM, when it has it. */
+function fromImage(ast: DockerfileAst, ins: Instruction, images: HoverImages | undefined): { reference: string; image: ImageConfigFacts } | null {
+  if (!images || ins.keyword !== 'FROM') return null;
+  const st = scopesOf(ast, images.lookup).stages[ins.stageIndex];
+  if (!st || st.parent !== null || !st.base?.ok) return null;
+  const image = images.image(st.base.value);
+  return image ? { reference: st.base.value, image } : null;
+}
+
+function imageHover(ast: DockerfileAst, ins: Instruction, pos: Position, images: HoverImages | undefined): Hover | null {
+  const word = ast.stages[ins.stageIndex]?.base;
+  if (!word || !contains(word.range, pos)) return null;
+  const found = fromImage(ast, ins, images);
+  return found ? markdown(imageMarkdown(found.reference, found.image), word.range) : null;
+}
+
+export function hover(ast: DockerfileAst, pos: Position, images?: HoverImages): Hover | null {
   for (const d of ast.directives) {
     if (contains(d.nameRange, pos)) {
       const doc = directiveDoc(d.name);
@@ -117,5 +171,12 @@ export function hover(ast: DockerfileAst, pos: Position): Hover | null {
   const ins = instructionAt(ast, pos);
   if (!ins) return null;
   // A stage name or variable inside a flag value says more than the flag's docs.
-  return keywordHover(ins, pos) ?? flagHover(ins, pos, true) ?? variableHover(ast, pos) ?? flagHover(ins, pos, false);
+  const keyword = keywordHover(ins, pos);
+  if (keyword) {
+    const found = fromImage(ast, ins, images);
+    if (!found) return keyword;
+    const text = (keyword.contents as { value: string }).value;
+    return markdown(`${imageMarkdown(found.reference, found.image)}\n\n---\n\n${text}`, keyword.range!);
+  }
+  return flagHover(ins, pos, true) ?? variableHover(ast, pos, images?.lookup) ?? imageHover(ast, ins, pos, images) ?? flagHover(ins, pos, false);
 }

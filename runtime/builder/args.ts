@@ -7,7 +7,7 @@
 // - The platform args (TARGETPLATFORM, BUILDARCH, ...) are meta args, as in BuildKit.
 // - In a stage, ENV beats ARG of the same name.
 import { platformArgs, PROXY_ARGS, type Platform } from '../../dockerfile/expansion/predefined.js';
-import { hostPlatform } from './platform.js';
+import { hostPlatform } from '../images/platform.js';
 
 const PROXY = new Set(PROXY_ARGS);
 

@@ -5,7 +5,8 @@ import type { Ulimit } from '../containers/api-types.js';
 import { canonicalString, parseReference, withDefaultTag } from '../images/reference.js';
 import { queryBool, queryInt } from '../api/query.js';
 import type { Platform } from '../../dockerfile/expansion/predefined.js';
-import { checkRunnable, hostPlatform, parseBuildPlatform } from './platform.js';
+import { checkRunnable, parseBuildPlatform } from './platform.js';
+import { hostPlatform } from '../images/platform.js';
 
 export interface BuildResources {
   Memory?: number;

@@ -6,40 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { InvalidError } from '../errdefs.js';
 import { formatPlatform, type Platform } from '../../dockerfile/expansion/predefined.js';
+import { normalizeArchitecture, normalizeOs } from '../../dockerfile/platform/platforms.js';
+import { hostPlatform, requestedPlatform } from '../images/platform.js';
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
-
-export function hostPlatform(): Platform {
-  return { os: 'linux', architecture: normalizeArch(process.arch).architecture };
-}
 
 /** GOARCH → the name qemu-user-static registers its binfmt_misc handler under. */
 const QEMU_NAMES: Record<string, string> = {
   arm64: 'aarch64', arm: 'arm', '386': 'i386', ppc64le: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64le: 'mips64el', amd64: 'x86_64',
 };
 
-/** Docker's spellings of one architecture (containerd's platforms.Normalize, for the common ones). */
-function normalizeArch(arch: string, variant?: string): { architecture: string; variant?: string } {
-  switch (arch) {
-    case 'x64': case 'x86_64': case 'x86-64': return { architecture: 'amd64', ...(variant ? { variant } : {}) };
-    case 'ia32': case 'i386': case 'i686': return { architecture: '386' };
-    case 'aarch64': case 'arm64': return { architecture: 'arm64', ...(variant && variant !== 'v8' ? { variant } : {}) };
-    case 'armhf': return { architecture: 'arm', variant: 'v7' };
-    case 'armel': return { architecture: 'arm', variant: 'v6' };
-    case 'arm': return { architecture: 'arm', variant: variant || 'v7' };
-    default: return { architecture: arch, ...(variant ? { variant } : {}) };
-  }
-}
-
 /** Parses `os[/arch[/variant]]` as Docker does; the architecture defaults to the host's. */
 export function parseBuildPlatform(raw: string, what = 'platform'): Platform {
-  const parts = raw.trim().toLowerCase().split('/');
-  const [os, arch, variant, ...rest] = parts;
-  if (!os || rest.length || parts.some((p) => p === '')) {
-    throw new InvalidError(`${what} "${raw}" is not a platform: use OS/ARCH[/VARIANT], e.g. linux/amd64 or linux/arm64`);
-  }
-  if (os !== 'linux') throw new InvalidError(`${what} "${raw}" is not supported: this engine builds linux images only`);
-  return { os, ...normalizeArch(arch ?? hostPlatform().architecture, variant) };
+  return requestedPlatform(raw, what, 'builds');
 }
 
 /** True when images of `p` run here without emulation. */
@@ -77,8 +56,8 @@ export function checkRunnable(p: Platform, raw: string): void {
 
 /** True when an image of platform `have` serves a request for `want`. */
 export function platformMatches(have: { architecture?: string; os?: string; variant?: string }, want: Platform): boolean {
-  const h = normalizeArch(have.architecture ?? '', have.variant);
-  return (have.os ?? 'linux') === want.os && h.architecture === want.architecture
+  const h = normalizeArchitecture(have.architecture ?? '', have.variant);
+  return normalizeOs(have.os ?? 'linux') === want.os && h.architecture === want.architecture
     && (want.variant === undefined || h.variant === undefined || h.variant === want.variant);
 }
 

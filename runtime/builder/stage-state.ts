@@ -4,7 +4,7 @@ import type { HistoryEntry, ImageConfig } from '../images/image-config.js';
 import type { ImageEntry } from '../images/image-store.js';
 import type { BuildArgs } from './args.js';
 import type { Platform } from '../../dockerfile/expansion/predefined.js';
-import { hostPlatform } from './platform.js';
+import { hostPlatform } from '../images/platform.js';
 import { DEFAULT_PATH, envValue, runConfigFrom, type RunConfig } from './run-config.js';
 
 export interface StageImage {

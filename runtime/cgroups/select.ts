@@ -1,17 +1,12 @@
 // The daemon's cgroup driver, chosen once at start (--cgroup-driver, else dockerd's default: systemd
-// where systemd runs the machine on the unified hierarchy, cgroupfs otherwise) and handed to monitors
-// and helpers through the environment, as rootless mode is (rootless/mode.ts). A rootless daemon
-// uses cgroupfs inside the cgroup delegated to it, or no cgroups at all where nothing is delegated.
+// where systemd runs the machine on the unified hierarchy, cgroupfs otherwise) and kept in the daemon's
+// mode value, which the modules that need it are given. A rootless daemon uses cgroupfs inside the
+// cgroup delegated to it, or no cgroups at all where nothing is delegated.
 import { InvalidError } from '../errdefs.js';
 import { checkDelegation, claimDelegation } from './delegation.js';
 import { type CgroupDriver, type CgroupDriverName, V1Cgroupfs, V2Cgroupfs, V2Systemd } from './driver.js';
 import { probeCgroupHost, type CgroupHost } from './host.js';
 import { runtimeWithFlags } from './runtime-flags.js';
-import { ROOTLESS_ENV } from '../rootless/mode.js';
-
-export const CGROUP_DRIVER_ENV = 'BERTH_CGROUP_DRIVER';
-/** Rootless with delegation: the folder (relative to /sys/fs/cgroup) that holds the containers. */
-export const CGROUP_DELEGATED_ENV = 'BERTH_CGROUP_DELEGATED';
 
 export function parseDriverName(v: string): CgroupDriverName {
   if (v !== 'systemd' && v !== 'cgroupfs') throw new InvalidError(`--cgroup-driver "${v}": use systemd or cgroupfs`);
@@ -45,14 +40,12 @@ export interface CgroupSetup {
 }
 
 /**
- * Chooses and records (in this process's environment, so monitors and tasks inherit it) the driver;
- * a rootless daemon also takes over its delegated cgroup here. Call once, at daemon start.
+ * Chooses the driver; a rootless daemon also takes over its delegated cgroup here. Call once, at daemon
+ * start (main.ts): the result goes into the daemon's mode value (daemon/engine-mode.ts), which every
+ * module below takes instead of reading the environment.
  */
-export function configureCgroups(requested: CgroupDriverName | undefined, rootless: boolean, log: (line: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): CgroupSetup {
+export function configureCgroups(requested: CgroupDriverName | undefined, rootless: boolean, log: (line: string) => void = () => undefined): CgroupSetup {
   const setup = chooseSetup(requested, rootless);
-  env[CGROUP_DRIVER_ENV] = setup.driver;
-  if (setup.delegated) env[CGROUP_DELEGATED_ENV] = setup.delegated;
-  else delete env[CGROUP_DELEGATED_ENV];
   log(describeSetup(setup));
   return setup;
 }
@@ -78,37 +71,47 @@ export function describeSetup(s: CgroupSetup): string {
   return base;
 }
 
+/** The cgroup part of the daemon's mode value (daemon/engine-mode.ts's EngineMode has these fields). */
+export interface CgroupChoice {
+  cgroupDriver: CgroupDriverName;
+  /** Rootless with delegation: the folder (relative to /sys/fs/cgroup) that holds the containers. */
+  cgroupDelegated?: string;
+  /** Set when the daemon runs rootless. */
+  rootless?: unknown;
+}
+
 /**
  * What the engine needs at open: the OCI runtime to run (a wrapper adding the driver's global flags,
  * runtime-flags.ts) and whether containers have a cgroup (pause, kill --all, runc ps, limits).
  */
-export function cgroupsForRuntime(prefix: string, binary: string, wrapperDir: string, env: NodeJS.ProcessEnv = process.env): { runtime: string; limits: boolean } {
-  return { runtime: runtimeWithFlags(binary, cgroupDriver(prefix, env).runtimeFlags, wrapperDir), limits: cgroupLimitsApply(env[ROOTLESS_ENV] !== undefined, env) };
+export function cgroupsForRuntime(prefix: string, binary: string, wrapperDir: string, mode: CgroupChoice): { runtime: string; limits: boolean } {
+  return { runtime: runtimeWithFlags(binary, cgroupDriver(prefix, mode).runtimeFlags, wrapperDir), limits: cgroupLimitsApply(mode) };
 }
 
 /** Whether containers of this daemon get cgroup limits (false only for a rootless daemon without delegation). */
-export function cgroupLimitsApply(rootless: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !rootless || Boolean(env[CGROUP_DELEGATED_ENV]);
+export function cgroupLimitsApply(mode: CgroupChoice): boolean {
+  return !mode.rootless || Boolean(mode.cgroupDelegated);
 }
 
 /** /info's CgroupDriver and CgroupVersion, and whether limits apply (MemoryLimit, CpuCfsQuota, PidsLimit...). */
-export function cgroupInfo(rootless: boolean, env: NodeJS.ProcessEnv = process.env): { driver: CgroupDriverName; version: '1' | '2'; limits: boolean } {
-  const d = cgroupDriver('berth', env);
-  return { driver: d.name, version: d.version === 2 ? '2' : '1', limits: cgroupLimitsApply(rootless, env) };
+export function cgroupInfo(mode: CgroupChoice): { driver: CgroupDriverName; version: '1' | '2'; limits: boolean } {
+  const d = cgroupDriver('berth', mode);
+  return { driver: d.name, version: d.version === 2 ? '2' : '1', limits: cgroupLimitsApply(mode) };
 }
 
 const drivers = new Map<string, CgroupDriver>();
 
-/** The driver of this process for cgroup names starting with `prefix` (the daemon's --net-prefix). */
-export function cgroupDriver(prefix: string, env: NodeJS.ProcessEnv = process.env): CgroupDriver {
-  const name = env[CGROUP_DRIVER_ENV];
-  const delegated = env[CGROUP_DELEGATED_ENV];
+/**
+ * The driver for cgroup names starting with `prefix` (the daemon's --net-prefix) under the daemon's choice.
+ * Without one (unit tests, tools) cgroupfs, whose spec paths read the same on every host: buildSpec stays pure.
+ */
+export function cgroupDriver(prefix: string, mode?: Pick<CgroupChoice, 'cgroupDriver' | 'cgroupDelegated'>): CgroupDriver {
+  const name = mode?.cgroupDriver;
+  const delegated = mode?.cgroupDelegated;
   const key = `${prefix}\0${name ?? ''}\0${delegated ?? ''}`;
   let d = drivers.get(key);
   if (!d) {
     const host = probeCgroupHost();
-    // The daemon records its choice at start (configureCgroups). Code running without one (unit
-    // tests, tools) gets cgroupfs, whose spec paths read the same on every host: buildSpec stays pure.
     if (host.version === 1) d = new V1Cgroupfs(prefix);
     else if (delegated) d = new V2Cgroupfs(delegated);
     else d = name === 'systemd' ? new V2Systemd(prefix) : new V2Cgroupfs(prefix);

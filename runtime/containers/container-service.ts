@@ -40,7 +40,7 @@ import type { RootfsLayout } from './rootfs-access.js';
 import { normalizeSignal } from './signals.js';
 import { assertCanMove, canMove, transition } from './state-transitions.js';
 import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
-import { cgroupDriver, cgroupLimitsApply } from '../cgroups/select.js';
+import { cgroupDriver, cgroupLimitsApply, type CgroupChoice } from '../cgroups/select.js';
 import { processTable } from './top.js';
 import type { RootlessMode } from '../rootless/mode.js';
 import { rootlessLimitWarnings, rootlessSpec } from '../rootless/rootless-spec.js';
@@ -80,6 +80,8 @@ export interface ContainerServiceDeps {
   publish: Publish;
   initBinary?: string;
   cgroupParent?: string;
+  /** The daemon mode's cgroup driver and delegation (daemon/engine-mode.ts). */
+  cgroups: CgroupChoice;
   /** The daemon's capability bounding set (what --privileged can give). */
   hostCapabilities?: string[];
   /** A line for the daemon's log. */
@@ -181,7 +183,7 @@ export class ContainerService {
       this.watch(r, session);
       await this.repairNetworkRecord(r);
       // Paused or not is the freezer's word (a pause may have landed after the record was written).
-      const frozen = isRunning(r) ? cgroupDriver(this.cgroupParent).frozen(r.Id) : undefined;
+      const frozen = isRunning(r) ? cgroupDriver(this.cgroupParent, this.d.cgroups).frozen(r.Id) : undefined;
       if (frozen !== undefined) r.State.Status = frozen ? 'paused' : 'running';
       if (isRunning(r)) this.health.start(r, true);
       else if (r.State.Status === 'created') {
@@ -268,7 +270,7 @@ export class ContainerService {
     if (r.IdMap) await this.ownedByContainerRoot(r, r.IdMap);
     await this.save(r);
     this.d.publish('create', id, this.attrs(r));
-    return { Id: id, Warnings: this.d.rootless ? rootlessLimitWarnings(req.HostConfig) : [] };
+    return { Id: id, Warnings: this.d.rootless ? rootlessLimitWarnings(req.HostConfig, cgroupLimitsApply(this.d.cgroups)) : [] };
   }
 
   /** The bind mount holding a container's user namespace (runtime/userns/namespace-files.ts). */
@@ -316,8 +318,8 @@ export class ContainerService {
       const root = await this.d.snapshotter.prepare({ layers: [...image.layerDirs].reverse(), upper: p.upper, work: p.work, target: p.rootfs, idShift: this.idShift(r) });
       const rootless = this.d.rootless;
       const spec = await launchSpec(r, p, image, att, {
-        peers: this.hosts.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns,
-        rootMount: root.kind === 'spec-mount' ? root.mount : undefined, adjust: rootless && ((sp) => rootlessSpec(sp, rootless)),
+        peers: this.hosts.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, cgroups: this.d.cgroups, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns,
+        rootMount: root.kind === 'spec-mount' ? root.mount : undefined, adjust: rootless && ((sp) => rootlessSpec(sp, rootless, cgroupLimitsApply(this.d.cgroups))),
       });
       await writeBundle(p, spec);
       if (r.IdMap) await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);
@@ -325,7 +327,7 @@ export class ContainerService {
         id: r.Id, containerDir: p.dir, bundleDir: p.bundle, runtime: this.d.runtime.binary, tty: Boolean(r.Config.Tty),
         openStdin: Boolean(r.Config.OpenStdin), stdinOnce: Boolean(r.Config.StdinOnce), consoleSize: hc.ConsoleSize,
         log: { path: p.log, ...logLimits(hc.LogConfig) },
-        memoryCgroup: cgroupDriver(this.cgroupParent).memoryDir(r.Id), cgroupsPath: spec.linux.cgroupsPath,
+        memoryCgroup: cgroupDriver(this.cgroupParent, this.d.cgroups).memoryDir(r.Id), cgroupsPath: spec.linux.cgroupsPath,
         unmountAtExit: root.kind === 'mounted' ? p.rootfs : undefined,
       }, { handovers: () => this.relay.handovers(r.Id, Boolean(r.Config.Tty)), relay: () => this.relay.relayWanted(r.Id) });
       this.watch(r, session);
@@ -451,7 +453,7 @@ export class ContainerService {
     const t = timeoutSec ?? r.Config.StopTimeout ?? 10;
     const done = this.exited(r);
     const sig = stopSignal(r);
-    await this.d.runtime.kill(r.Id, sig).catch(() => undefined);
+    await this.d.runtime.signalInit(r.Id, r.State.Pid, sig).catch(() => undefined);
     this.d.publish('kill', r.Id, this.attrs(r, { signal: sig.replace(/^SIG/, '') }));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = t < 0 ? new Promise<boolean>(() => undefined) : new Promise<boolean>((res) => { timer = setTimeout(() => res(true), t * 1000); });
@@ -481,7 +483,7 @@ export class ContainerService {
     r.HostConfig = next;
     await this.save(r);
     this.d.publish('update', r.Id, this.attrs(r));
-    return { Warnings: rootless ? rootlessLimitWarnings(u) : [] };
+    return { Warnings: rootless ? rootlessLimitWarnings(u, cgroupLimitsApply(this.d.cgroups)) : [] };
   }
 
   async pause(idOrName: string): Promise<void> {
@@ -600,9 +602,9 @@ export class ContainerService {
   async stats(idOrName: string, pre?: StatsSample): Promise<StatsSample> {
     const r = this.get(idOrName);
     if (!isRunning(r)) return stoppedStats(r.Id, r.Name);
-    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: cgroupDriver(this.cgroupParent) }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
+    const sample = await sampleStats({ id: r.Id, name: r.Name, pid: r.State.Pid, cgroup: cgroupDriver(this.cgroupParent, this.d.cgroups) }, pre ? { cpu: pre.cpu_stats, read: pre.read } : undefined);
     // Rootless without a delegated cgroup: nothing to read, so the figures come from the container's processes.
-    return this.d.rootless && !cgroupLimitsApply(true) ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
+    return !cgroupLimitsApply(this.d.cgroups) ? withProcessCounters(sample, await this.d.runtime.pids(r.Id).catch(() => [])) : sample;
   }
 
   /** Resolves when the container stops running (at once if it is not running). */

@@ -10,12 +10,14 @@ import type { ResolvedImage } from './container-service.js';
 import type { ContainerRecord } from './record.js';
 import type { SecurityContext } from '../security/container-security.js';
 import type { RootSpecMount } from '../snapshots/snapshotter.js';
+import type { CgroupChoice } from '../cgroups/select.js';
 
 export interface LaunchHost {
   /** Other containers on the same user networks: [ip, names]. */
   peers: [string, string[]][];
   initBinary?: string;
   cgroupParent: string;
+  cgroups: CgroupChoice;
   hostCapabilities?: string[];
   security: SecurityContext;
   /** The container's user namespace file, when it has its own (runtime/userns/). */
@@ -44,7 +46,7 @@ export async function launchSpec(r: ContainerRecord, p: ContainerPaths, image: R
     id: r.Id, config: r.Config, hostConfig: hc, image: {}, user, rootMount: host.rootMount,
     etcFiles: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
     network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts,
-    initBinary: host.initBinary, cgroupParent: host.cgroupParent, hostCapabilities: host.hostCapabilities,
+    initBinary: host.initBinary, cgroupParent: host.cgroupParent, cgroups: host.cgroups, hostCapabilities: host.hostCapabilities,
     adjust: host.adjust, security: host.security, idMap: r.IdMap && host.userns ? { ...r.IdMap, path: host.userns } : undefined,
   });
 }

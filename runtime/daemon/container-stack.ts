@@ -104,22 +104,22 @@ interface OpenParts {
 async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool: SparePool, { root, runDir, images, networks, volumes, setContainers }: OpenParts): Promise<ContainerEngine> {
   const prefix = s.options.netPrefix ?? 'berth';
   // The cgroup driver's global flags (systemd) ride on a wrapper of the runtime's name (cgroups/runtime-flags.ts).
-  const cgroups = cgroupsForRuntime(prefix, selectRuntime(s.options.ociRuntime, daemonLog, join(runDir, 'crun-hybrid')), join(runDir, 'cgroup-driver'));
+  const cgroups = cgroupsForRuntime(prefix, selectRuntime(s.options.ociRuntime, daemonLog, join(runDir, 'crun-hybrid')), join(runDir, 'cgroup-driver'), mode);
   const selected = cgroups.runtime;
   const rootless = mode.rootless;
   const runtime = rootless ? new OciRuntime(rootlessRuntime(selected, join(runDir, 'rootless')), cgroups.limits) : new OciRuntime(selected);
   // Chosen once: crun cannot mount the root overlay from the spec, so with it the daemon mounts roots.
   const snapshotter = makeSnapshotter({ driver: mode.storageDriver, rootless: Boolean(rootless), runtimeMountsOverlay: !runtime.commands.quirks.needsMountedRoot, scratch: join(root, 'tmp'), idShift: mode.idShift, log: daemonLog });
-  const adjust = rootless && ((spec: OciSpec): OciSpec => rootlessSpec(spec, rootless));
+  const adjust = rootless && ((spec: OciSpec): OciSpec => rootlessSpec(spec, rootless, cgroups.limits));
   const security = openSecurityContext(s.options.seccompProfile, selected);
   const userns: UsernsSupport = { default: s.options.userns ?? 'host', unsupported: usernsUnsupported(rootless !== undefined) };
-  const report = securityReport({ context: security, seccompProfileOption: s.options.seccompProfile, rootless: rootless !== undefined, userns: userns.default === 'auto' });
+  const report = securityReport({ context: security, seccompProfileOption: s.options.seccompProfile, rootless: rootless !== undefined, cgroupLimits: cgroups.limits, userns: userns.default === 'auto' });
   usage.security = () => report;
   const initBinary = ['/usr/bin/docker-init', '/usr/bin/tini-static', '/usr/bin/tini'].find((p) => existsSync(p));
   const capBnd = /^CapBnd:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
   const containers = new ContainerService({
-    root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, hostCapabilities, security, userns, idPool: hostIdPool(),
+    root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, cgroups: mode, hostCapabilities, security, userns, idPool: hostIdPool(),
     snapshotter, rootless, log: daemonLog, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs),
   });
   setContainers(containers);
@@ -145,7 +145,7 @@ async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool
   }));
   usage.diskUsageVolumes = () => Promise.all(volumes.list().map(async (v) => ({ ...v, UsageData: { Size: await dirSize(v.Mountpoint), RefCount: c.usingVolume(v.Name).length } })));
   const taskRunner = (over: TaskNetworks): TaskRunner => new TaskRunner({
-    runtime, networks: over, cgroupParent: containers.cgroupParent, initBinary, security, hostCapabilities, snapshotter, adjust: adjust || undefined,
+    runtime, networks: over, cgroupParent: containers.cgroupParent, cgroups: mode, initBinary, security, hostCapabilities, snapshotter, adjust: adjust || undefined,
   });
   return {
     containers, execs, networks, volumes, pool, tasks: taskRunner(networks), taskRunner, runtime, snapshotter, security, files: new ContainerFiles(containers),

@@ -12,8 +12,10 @@ export interface EngineMode {
   storageDriver: StorageDriver;
   /** How roots with shifted ids are made, when found at start (--userns auto); else found at the first such root. */
   idShift?: IdShiftMethod;
-  /** --cgroup-driver or dockerd's default (runtime/cgroups/select.ts); monitors learn it from the environment. */
+  /** --cgroup-driver or dockerd's default (runtime/cgroups/select.ts). */
   cgroupDriver: CgroupDriverName;
+  /** Rootless with a delegated cgroup v2 tree: its folder, relative to /sys/fs/cgroup (containers get limits there). */
+  cgroupDelegated?: string;
 }
 
 /** As root, with the defaults: what tools and tests that open services without main.ts use. */

@@ -170,6 +170,35 @@ export function parseArgs(argv: string[], defaults: DaemonOptions = defaultOptio
   return { help: false, options };
 }
 
+/**
+ * Each option as the flags that give it (parseArgs' inverse). A key per option, so an option added to
+ * DaemonOptions without its flags here does not compile: a daemon started by another (the rootless
+ * launcher's inner daemon) gets every one.
+ */
+const FLAGS: { [K in keyof Required<DaemonOptions>]: (v: NonNullable<DaemonOptions[K]>) => string[] } = {
+  socket: (v) => ['--socket', v],
+  root: (v) => ['--root', v],
+  ociRuntime: (v) => ['--oci-runtime', v],
+  netPrefix: (v) => ['--net-prefix', v],
+  storageDriver: (v) => ['--storage-driver', v],
+  seccompProfile: (v) => ['--seccomp-profile', v],
+  userns: (v) => ['--userns', v],
+  allowInsecureEntitlements: (v) => v.flatMap((e) => ['--allow-insecure-entitlement', e]),
+  configFile: (v) => ['--config-file', v],
+  insecureRegistries: (v) => v.flatMap((r) => ['--insecure-registry', r]),
+  registryMirrors: (v) => v.flatMap((m) => ['--registry-mirror', m]),
+  registryCertsDir: (v) => ['--registry-certs-dir', v],
+  cgroupDriver: (v) => ['--cgroup-driver', v],
+};
+
+/** The command line that gives a daemon exactly `o`. */
+export function optionArgs(o: DaemonOptions): string[] {
+  return (Object.keys(FLAGS) as (keyof DaemonOptions)[]).flatMap((k) => {
+    const v = o[k];
+    return v === undefined ? [] : (FLAGS[k] as (x: unknown) => string[])(v);
+  });
+}
+
 /** A stable prefix per root: the same after a restart, different for another root. */
 export function netPrefixForRoot(root: string): string {
   const n = createHash('sha256').update(resolve(root)).digest().readUInt32BE(0);

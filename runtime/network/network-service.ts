@@ -9,6 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
 import { DepartingEnds } from './departing-ends.js';
@@ -16,7 +17,8 @@ import { NamespacePool, type ReadyNamespace } from './namespace-pool.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
-import { deleteNetns, ip, ipBatch, iptablesChain, iptablesDelete, iptablesEnsure, run, sysctl } from './host-commands.js';
+import { deleteNetns, ip, ipBatch, iptablesChain, iptablesDelete, iptablesDeleteAll, iptablesEnsure, run, sysctl } from './host-commands.js';
+import { applyRuleChanges, type RuleChange } from './iptables-batch.js';
 import type { PortMapping } from './ports.js';
 import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
 
@@ -549,6 +551,8 @@ export class NetworkService {
     if (this.bridgesReady.has(net.Bridge!) && existsSync(`/sys/class/net/${net.Bridge}`)) return this.bridgeQueue;
     const next = this.bridgeQueue.then(async () => {
       const br = net.Bridge!;
+      // Set up by the start queued before this one (two containers starting at once on a new network).
+      if (this.bridgesReady.has(br) && existsSync(`/sys/class/net/${br}`)) return;
       if (!existsSync(`/sys/class/net/${br}`)) {
         // Another daemon may have made a bridge on this subnet since it was chosen: choose again
         // while nothing uses it (two bridges with one subnet break both daemons' routing).
@@ -591,8 +595,49 @@ export class NetworkService {
     return { forward: `${c}-FORWARD`, isolation: `${c}-ISOLATION`, localnet: `${c}-LOCALNET` };
   }
 
-  /** The iptables rules of one bridge; each is checked (-C) before it is added, so this is idempotent. */
+  /**
+   * The iptables rules of one bridge, idempotent (what is there already is left as it is): made in one
+   * iptables-save and one iptables-restore (iptables-batch.ts), or, when that fails (a raw table a rootless
+   * daemon cannot load, an iptables without restore), one iptables run per rule as before.
+   */
   private async bridgeRules(net: NetworkRecord): Promise<void> {
+    try {
+      await applyRuleChanges(this.bridgeRuleChanges(net));
+    } catch {
+      await this.bridgeRulesOneByOne(net);
+    }
+  }
+
+  /** bridgeRulesOneByOne's changes, in its order, for one iptables-restore. */
+  private bridgeRuleChanges(net: NetworkRecord): RuleChange[] {
+    const br = net.Bridge!;
+    const { forward, isolation, localnet } = this.filterChains();
+    const chain = this.chain();
+    return [
+      { kind: 'chain', table: 'nat', chain },
+      { kind: 'append', table: 'nat', chain: 'PREROUTING', rule: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain] },
+      { kind: 'append', table: 'nat', chain: 'OUTPUT', rule: ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', chain] },
+      { kind: 'append', table: 'nat', chain: 'POSTROUTING', rule: ['-s', net.Subnet!, '!', '-o', br, '-j', 'MASQUERADE'] },
+      { kind: 'append', table: 'nat', chain: 'POSTROUTING', rule: ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE'] },
+      { kind: 'chain', table: 'raw', chain: localnet },
+      { kind: 'insert', table: 'raw', chain: 'PREROUTING', rule: ['-j', localnet] },
+      { kind: 'append', table: 'raw', chain: localnet, rule: ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP'] },
+      { kind: 'append', table: 'raw', chain: localnet, rule: ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP'] },
+      { kind: 'chain', table: 'filter', chain: isolation },
+      { kind: 'insert', table: 'filter', chain: isolation, rule: ['-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'RETURN'] },
+      { kind: 'append', table: 'filter', chain: isolation, rule: ['-o', br, '-j', 'DROP'] },
+      { kind: 'chain', table: 'filter', chain: forward },
+      { kind: 'insert', table: 'filter', chain: 'FORWARD', rule: ['-j', forward] },
+      { kind: 'insert', table: 'filter', chain: forward, rule: ['-i', br, '!', '-o', br, '-j', isolation] },
+      { kind: 'append', table: 'filter', chain: forward, rule: ['-i', br, '-j', 'ACCEPT'] },
+      { kind: 'append', table: 'filter', chain: forward, rule: ['-o', br, '-j', 'ACCEPT'] },
+      { kind: 'delete', table: 'filter', chain: 'FORWARD', rule: ['-i', br, '-j', 'ACCEPT'] },
+      { kind: 'delete', table: 'filter', chain: 'FORWARD', rule: ['-o', br, '-j', 'ACCEPT'] },
+    ];
+  }
+
+  /** The iptables rules of one bridge, one iptables run each; each is checked (-C) before it is added, so this is idempotent. */
+  private async bridgeRulesOneByOne(net: NetworkRecord): Promise<void> {
     const br = net.Bridge!;
     const { forward, isolation, localnet } = this.filterChains();
     const chain = this.chain();
@@ -661,24 +706,32 @@ export class NetworkService {
   private async teardownBridge(net: NetworkRecord): Promise<void> {
     if (!net.Bridge || !net.Subnet) return;
     const br = net.Bridge;
-    this.bridgesReady.delete(br);
+    const ours = this.bridgesReady.delete(br);
     const { forward, isolation, localnet } = this.filterChains();
-    // Deleted together: each is its own iptables process (tens of ms), and neither backend minds
-    // (iptables-nft retries a transaction that raced, iptables-legacy -w waits for its lock).
-    await Promise.all([
-      iptablesDelete('nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', br, '-j', 'MASQUERADE']),
-      iptablesDelete('nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']),
-      iptablesDelete('filter', forward, ['-i', br, '!', '-o', br, '-j', isolation]),
-      iptablesDelete('filter', forward, ['-i', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', forward, ['-o', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', isolation, ['-o', br, '-j', 'DROP']),
-      iptablesDelete('raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']),
-      iptablesDelete('raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']),
-      // Left by daemons before the chains.
-      iptablesDelete('filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']),
-      iptablesDelete('filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']),
-    ]);
-    if (existsSync(`/sys/class/net/${br}`)) await ip(['link', 'del', br]).catch(() => undefined);
+    const rules: [string, string, string[]][] = [
+      ['nat', 'POSTROUTING', ['-s', net.Subnet, '!', '-o', br, '-j', 'MASQUERADE']],
+      ['nat', 'POSTROUTING', ['-s', '127.0.0.0/8', '-o', br, '-j', 'MASQUERADE']],
+      ['filter', forward, ['-i', br, '!', '-o', br, '-j', isolation]],
+      ['filter', forward, ['-i', br, '-j', 'ACCEPT']],
+      ['filter', forward, ['-o', br, '-j', 'ACCEPT']],
+      ['filter', isolation, ['-o', br, '-j', 'DROP']],
+      ['raw', localnet, ['-i', br, '-d', '127.0.0.0/8', '-j', 'DROP']],
+      ['raw', localnet, ['-i', br, '-s', '127.0.0.0/8', '-j', 'DROP']],
+    ];
+    // Left by daemons before the chains (bridgeRules deletes them when it sets a bridge's rules).
+    const legacy: [string, string, string[]][] = [
+      ['filter', 'FORWARD', ['-i', br, '-j', 'ACCEPT']],
+      ['filter', 'FORWARD', ['-o', br, '-j', 'ACCEPT']],
+    ];
+    // Each rule alone is its own iptables process (tens of ms each, and they contend for the tables
+    // when run together): rules this daemon set go in one iptables-restore, all or nothing. Otherwise
+    // (a bridge it never set up, rules flushed by hand, raw rules a rootless daemon could not add), or
+    // when that fails, one by one, each allowed to be missing.
+    const oneByOne = (list: [string, string, string[]][]): Promise<unknown> => Promise.all(list.map(([t, c, r]) => iptablesDelete(t, c, r)));
+    const rulesGone = ours ? iptablesDeleteAll(rules).catch(() => oneByOne(rules)) : oneByOne([...rules, ...legacy]);
+    // The bridge goes meanwhile: rules name it, they do not need it.
+    const bridgeGone = existsSync(`/sys/class/net/${br}`) ? ip(['link', 'del', br]).catch(() => undefined) : undefined;
+    await Promise.all([rulesGone, bridgeGone]);
   }
 
   /** At the daemon's stop: the namespace made ahead goes (none is made after). */
@@ -724,11 +777,29 @@ export class NetworkService {
   }
 }
 
-/** Destinations of the host's IPv4 routes, except the default route. */
+/**
+ * Destinations of the host's IPv4 routes (table main), except the default route. Read from
+ * /proc/net/route, which lists that table, rather than from an `ip route` run (a process start on the
+ * path of every network create and first start); from `ip` when the file cannot be read.
+ */
 async function hostRoutes(exceptDevice?: string): Promise<string[]> {
-  const out = await ip(['-4', 'route', 'show', 'table', 'main']).catch(() => '');
-  return out.split('\n').filter((l) => !exceptDevice || !l.includes(` dev ${exceptDevice} `)).map((l) => l.split(/\s+/)[0]).filter((d) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(d))
-    .map((d) => (d.includes('/') ? d : `${d}/32`)).filter((d) => { const p = Number(d.split('/')[1]); return !d.startsWith('127.') && p >= 8 && p <= 30; });
+  const fromProc = await readFile('/proc/net/route', 'utf8').then((t) => procRoutes(t, exceptDevice), () => undefined);
+  const dests = fromProc ?? (await ip(['-4', 'route', 'show', 'table', 'main']).catch(() => '')).split('\n')
+    .filter((l) => !exceptDevice || !l.includes(` dev ${exceptDevice} `)).map((l) => l.split(/\s+/)[0]).filter((d) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(d))
+    .map((d) => (d.includes('/') ? d : `${d}/32`));
+  return dests.filter((d) => { const p = Number(d.split('/')[1]); return !d.startsWith('127.') && p >= 8 && p <= 30; });
+}
+
+/** /proc/net/route's routes as CIDRs: destination and mask are 32-bit hex in the host's byte order. */
+export function procRoutes(text: string, exceptDevice?: string, littleEndian = endianness() === 'LE'): string[] {
+  const addr = (hex: string): number[] => {
+    const b = [0, 8, 16, 24].map((shift) => (parseInt(hex, 16) >>> shift) & 255);
+    return littleEndian ? b : b.reverse();
+  };
+  return text.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 8 && f[0] !== exceptDevice).map((f) => {
+    const prefix = addr(f[7]).reduce((n, byte) => n + byte.toString(2).replace(/0/g, '').length, 0);
+    return `${addr(f[1]).join('.')}/${prefix}`;
+  });
 }
 
 /** The addresses of an endpoint; the container service adds its aliases. */

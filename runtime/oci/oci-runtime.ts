@@ -2,7 +2,8 @@
 // and waits for. The long-running ones (`run` of a container, of a build step, `exec`) are spawned
 // by their owners with the command lines of command-lines.ts.
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { ConflictError, InvalidError, SystemError } from '../errdefs.js';
 import { pidsInNamespaceOf } from '../rootless/namespace-pids.js';
 import { RuntimeCommands } from './command-lines.js';
@@ -63,6 +64,28 @@ export class OciRuntime {
       }
       throw err;
     }
+  }
+
+  /**
+   * `kill` of the container's init alone, without the ~20 ms (and, with several stops at once, the
+   * contention) of starting the runtime: the signal goes straight to `pid` when that process is still
+   * the container's (its cgroup path names the container, as runc's own check of the init before it
+   * signals). Otherwise (no cgroup to tell by, a rootless daemon's, a process already gone, a signal Node
+   * does not name) the runtime's `kill`, with its errors.
+   */
+  async signalInit(id: string, pid: number, signal: string): Promise<void> {
+    const sig = /^\d+$/.test(signal) ? Number(signal) : signal;
+    if (this.hasCgroup && pid > 1 && (typeof sig === 'number' || sig in constants.signals)) {
+      try {
+        if ((await readFile(`/proc/${pid}/cgroup`, 'utf8')).includes(id)) {
+          process.kill(pid, sig);
+          return;
+        }
+      } catch {
+        // Gone meanwhile, or not ours to signal: the runtime decides.
+      }
+    }
+    await this.kill(id, signal);
   }
 
   /** Removes the runtime's state and cgroup of a container whose processes are gone (or are killed first). */

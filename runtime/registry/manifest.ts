@@ -3,6 +3,8 @@
 import { checkDigest } from './endpoint.js';
 import { RegistryError, isObject } from './errors.js';
 import type { Platform } from './transfer-types.js';
+import { formatPlatform } from '../../dockerfile/expansion/predefined.js';
+import { normalizePlatform } from '../../dockerfile/platform/platforms.js';
 
 export const MediaTypes = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -105,25 +107,6 @@ function indexEntry(v: unknown, where: string, bad: (d: string) => RegistryError
   const platform: Platform = { os: p.os, architecture: p.architecture };
   if (typeof p.variant === 'string' && p.variant !== '') platform.variant = p.variant;
   return { ...d, platform };
-}
-
-/** `linux/arm64/v8` -> `linux/arm64`, `x86_64` -> `amd64`: the spellings that mean the same machine. */
-export function normalizePlatform(p: Platform): Platform {
-  const os = p.os.toLowerCase();
-  let architecture = p.architecture.toLowerCase();
-  let variant = p.variant?.toLowerCase();
-  if (architecture === 'x86_64' || architecture === 'x86-64') architecture = 'amd64';
-  if (architecture === 'aarch64') architecture = 'arm64';
-  if (architecture === 'arm64' && variant === 'v8') variant = undefined;
-  if (architecture === 'armhf') {
-    architecture = 'arm';
-    variant ??= 'v7';
-  }
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-export function formatPlatform(p: Platform): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
 /**

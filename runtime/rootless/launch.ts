@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { SystemError } from '../errdefs.js';
 import { liveRootOwner } from '../daemon/root-lock.js';
-import type { DaemonOptions } from '../daemon/options.js';
+import { optionArgs, type DaemonOptions } from '../daemon/options.js';
 import { mapArgs } from './id-ranges.js';
 import { ROOTLESS_ENV, type RootlessMode } from './mode.js';
 import { planRootless, withSystemDirs, type RootlessPlan } from './prerequisites.js';
@@ -20,19 +20,12 @@ import { stopRecordedProcessAndWait } from './recorded-process.js';
 
 const log = (line: string): void => { process.stderr.write(`berthd: ${line}\n`); };
 
-/** Explicit arguments for the daemon inside: as uid 0 there, its defaults would be root's. */
-function innerArgs(o: DaemonOptions): string[] {
-  return ['--socket', o.socket, '--root', o.root, ...(o.ociRuntime ? ['--oci-runtime', o.ociRuntime] : []), ...(o.netPrefix ? ['--net-prefix', o.netPrefix] : []), ...(o.storageDriver ? ['--storage-driver', o.storageDriver] : []), ...registryArgs(o)];
-}
-
-/** The registry settings go in as given; the daemon inside reads the config file itself. */
-function registryArgs(o: DaemonOptions): string[] {
-  return [
-    ...(o.configFile ? ['--config-file', o.configFile] : []),
-    ...(o.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
-    ...(o.registryMirrors ?? []).flatMap((m) => ['--registry-mirror', m]),
-    ...(o.registryCertsDir ? ['--registry-certs-dir', o.registryCertsDir] : []),
-  ];
+/**
+ * Every option, explicit, for the daemon inside: as uid 0 there, its defaults would be root's. The
+ * registry settings go in as given; the daemon inside reads the config file itself.
+ */
+export function innerArgs(o: DaemonOptions): string[] {
+  return optionArgs(o);
 }
 
 /** Resolves once the child has left our user namespace (unshare has run), so its maps can be written. */

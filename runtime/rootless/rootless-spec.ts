@@ -3,13 +3,13 @@
 // would refuse the container); the create response says so in its Warnings. (The root overlay's
 // `userxattr` is the snapshotter's part: runtime/snapshots/.)
 import { InvalidError } from '../errdefs.js';
-import { cgroupLimitsApply } from '../cgroups/select.js';
 import type { HostConfig } from '../containers/api-types.js';
 import type { OciSpec } from '../tasks/oci-spec.js';
 import type { RootlessMode } from './mode.js';
 
-export function rootlessSpec(spec: OciSpec, mode: RootlessMode): OciSpec {
-  if (!cgroupLimitsApply(true)) {
+/** `limits`: whether this daemon has a delegated cgroup tree for containers (cgroups/select.ts's cgroupLimitsApply). */
+export function rootlessSpec(spec: OciSpec, mode: RootlessMode, limits: boolean): OciSpec {
+  if (!limits) {
     const devices = spec.linux.resources.devices;
     spec.linux.resources = devices ? { devices } : {};
     // runc only tolerates a cgroup it cannot create when the spec names none.
@@ -34,8 +34,8 @@ const LIMITS: [keyof HostConfig, string][] = [
 ];
 
 /** One warning per limit in `hc` that a rootless daemon cannot apply. */
-export function rootlessLimitWarnings(hc: HostConfig | undefined): string[] {
-  if (!hc || cgroupLimitsApply(true)) return [];
+export function rootlessLimitWarnings(hc: HostConfig | undefined, limits: boolean): string[] {
+  if (!hc || limits) return [];
   const out: string[] = [];
   for (const [field, label] of LIMITS) {
     const v = hc[field];

@@ -1,7 +1,6 @@
 // What `docker info` says about confinement (SecurityOptions, Warnings), from what is really applied:
 // each SecurityOptions entry is something a container started now gets, and each way a container is
 // confined less than under Docker's defaults is one warning line.
-import { cgroupLimitsApply } from '../cgroups/select.js';
 import type { SecurityContext } from './container-security.js';
 
 export interface SecurityReport { SecurityOptions: string[]; Warnings: string[] }
@@ -11,6 +10,8 @@ export interface SecurityInfoInput {
   /** How the daemon's default profile was chosen: undefined for Docker's built-in one, else --seccomp-profile's value. */
   seccompProfileOption?: string;
   rootless: boolean;
+  /** Whether containers get cgroup limits (false only rootless without a delegated tree: cgroups/select.ts). */
+  cgroupLimits: boolean;
   /** Containers get their own user namespace unless they ask for the host's (berthd --userns auto). */
   userns?: boolean;
 }
@@ -34,7 +35,7 @@ export function securityReport(input: SecurityInfoInput): SecurityReport {
   if (input.userns) options.push('name=userns');
   if (rootless) {
     options.push('name=rootless');
-    if (!cgroupLimitsApply(true)) warnings.push('WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits');
+    if (!input.cgroupLimits) warnings.push('WARNING: rootless mode without a delegated cgroup tree: containers run without memory, CPU and pids limits');
   }
   return { SecurityOptions: options, Warnings: warnings };
 }

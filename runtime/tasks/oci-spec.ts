@@ -1,7 +1,7 @@
 // Builds an OCI runtime spec (config.json) from a container's Docker config. Pure: every host fact
 // (paths, resolved user, network namespace) arrives in SpecInput, so the whole mapping is unit-testable.
 import { InvalidError } from '../errdefs.js';
-import { cgroupDriver } from '../cgroups/select.js';
+import { cgroupDriver, type CgroupChoice } from '../cgroups/select.js';
 import type { ContainerConfig, HostConfig, ImageRunConfig } from '../containers/api-types.js';
 import {
   ALL_CAPABILITIES, DEFAULT_CAPABILITIES, DEFAULT_DEVICE_RULES, DEFAULT_PATH, DEFAULT_SHM_SIZE,
@@ -72,6 +72,8 @@ export interface SpecInput {
   /** Host path of tini-static, needed when HostConfig.Init is true. */
   initBinary?: string;
   cgroupParent: string;
+  /** The daemon mode's cgroup driver (daemon/engine-mode.ts); absent (unit tests, tools): cgroupfs paths. */
+  cgroups?: CgroupChoice;
   /**
    * Capabilities the daemon itself may grant (its bounding set): "all capabilities" for Privileged and
    * CapAdd ALL means these, as a kernel or sandbox may withhold some. Default: every known one.
@@ -237,7 +239,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       maskedPaths: security.maskedPaths,
       readonlyPaths: security.readonlyPaths,
       resources,
-      cgroupsPath: cgroupDriver(input.cgroupParent).specPath(input.id),
+      cgroupsPath: cgroupDriver(input.cgroupParent, input.cgroups).specPath(input.id),
       sysctl,
       ...(security.seccomp ? { seccomp: security.seccomp } : {}),
       ...(input.idMap ? {

@@ -17,7 +17,7 @@ import type { SecurityContext } from '../security/container-security.js';
 import { resolveUser } from './user-resolve.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import type { OciRuntime } from '../oci/oci-runtime.js';
-import { cgroupDriver } from '../cgroups/select.js';
+import { cgroupDriver, type CgroupChoice } from '../cgroups/select.js';
 
 /** What a task needs from the network service (NetworkService implements it). */
 export interface TaskNetworks {
@@ -70,6 +70,8 @@ export interface TaskRunnerDeps {
   runtime: OciRuntime;
   networks: TaskNetworks;
   cgroupParent: string;
+  /** The daemon mode's cgroup driver (daemon/engine-mode.ts); absent: cgroupfs. */
+  cgroups?: CgroupChoice;
   initBinary?: string;
   /** The daemon's seccomp default and host facts: build steps are confined as containers are. */
   security: SecurityContext;
@@ -111,7 +113,7 @@ export class TaskRunner {
       const spec = buildSpec({
         id, config: req.config, hostConfig: hc, image: {}, user, rootMount: root.kind === 'spec-mount' ? root.mount : undefined, etcFiles: etc,
         network: att.mode === 'netns' ? { mode: 'netns', path: att.netnsPath! } : { mode: att.mode }, hostname, mounts: [],
-        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, adjust: this.d.adjust,
+        initBinary: this.d.initBinary, cgroupParent: this.d.cgroupParent, cgroups: this.d.cgroups, adjust: this.d.adjust,
         security: this.d.security, hostCapabilities: this.d.hostCapabilities,
       });
       if (req.mounts?.length) spec.mounts.push(...req.mounts);
@@ -126,7 +128,7 @@ export class TaskRunner {
         await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
       }
       const exitCode = await this.spawn(id, bundle, req);
-      const oomKilled = cgroupDriver(this.d.cgroupParent).oomKills(id) > 0;
+      const oomKilled = cgroupDriver(this.d.cgroupParent, this.d.cgroups).oomKills(id) > 0;
       return { exitCode, oomKilled, upperDir: upper, marks: this.d.snapshotter.markXattrs };
     } finally {
       if (inMemory) await rm(inMemory, { force: true }).catch(() => undefined);

@@ -87,6 +87,7 @@ export class FakeEngine implements ComposeEngine {
     }
     c.state = 'running';
     if ((c.body.Healthcheck as { Test?: string[] } | undefined)?.Test) c.health = 'starting';
+    this.changed(c);
     this.onStart(c);
   }
 
@@ -118,6 +119,19 @@ export class FakeEngine implements ComposeEngine {
   async connectNetwork(network: string, container: string): Promise<void> {
     this.calls.push(`connect ${network}`);
     this.find(container).connected.push(network);
+  }
+
+  /** Containers being watched: the fake's own changes call these (a test's direct edits do not: polls find those). */
+  readonly watchers = new Set<{ id: string; onEvent: () => void }>();
+
+  async watchContainer(id: string, onEvent: () => void): Promise<() => void> {
+    const w = { id: this.find(id).id, onEvent };
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
+  private changed(c: FakeContainer): void {
+    for (const w of this.watchers) if (w.id === c.id) w.onEvent();
   }
 
   async containerLogs(id: string): Promise<Readable> {

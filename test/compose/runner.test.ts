@@ -41,7 +41,8 @@ test('up creates the network, the volume and PROJECT-SERVICE-N containers with C
   e.addImage('busybox');
   const p = project(BASE);
   await up(e, p, opts(), recorder());
-  assert.deepEqual(e.calls, ['network create demo_default', 'volume create demo_data', 'create demo-db-1', 'start demo-db-1', 'create demo-web-1', 'start demo-web-1']);
+  // Created in dependency order, then started in it (docker compose's create, then start).
+  assert.deepEqual(e.calls, ['network create demo_default', 'volume create demo_data', 'create demo-db-1', 'create demo-web-1', 'start demo-db-1', 'start demo-web-1']);
   const web = [...e.containers.values()].find((c) => c.name === 'demo-web-1')!;
   const labels = web.body.Labels as Record<string, string>;
   assert.equal(labels['com.docker.compose.project'], 'demo');
@@ -104,7 +105,9 @@ test('service_healthy waits for the health status; an unhealthy dependency stops
   bad.addImage('busybox');
   bad.onStart = (c) => { if (c.name === 'h-db-1') setTimeout(() => { c.health = 'unhealthy'; }, 50); };
   await assert.rejects(up(bad, project(yaml), opts(), recorder()), /^Error: dependency failed to start: container h-db-1 is unhealthy$/);
-  assert.ok(![...bad.containers.values()].some((c) => c.name === 'h-web-1'));
+  // As docker compose leaves it: the dependent created (before the wait), never started; down removes it.
+  assert.ok(!bad.calls.includes('start h-web-1'));
+  assert.equal([...bad.containers.values()].find((c) => c.name === 'h-web-1')?.state, 'created');
 });
 
 test('service_completed_successfully: a non-zero exit fails with the code', async () => {
@@ -227,5 +230,6 @@ services:
   const failing = yaml.replace('  cache:\n    image: busybox\n', '  cache:\n    image: busybox\n    ports: ["8080:80"]\n');
   bad.onStart = (c) => { if (c.name === 'p-db-1') setTimeout(() => { c.health = 'healthy'; }, 10); };
   await assert.rejects(up(bad, project(failing), opts(), recorder()), /cannot start service "cache" \(container p-cache-1\)/);
-  assert.ok(![...bad.containers.values()].some((c) => c.name === 'p-api-1' || c.name === 'p-web-1'), 'dependents of the failed service were not made');
+  // Created beforehand, as docker compose creates every service before it starts any; never started.
+  assert.ok(!bad.calls.includes('start p-api-1') && !bad.calls.includes('start p-web-1'), `dependents of the failed service were started: ${bad.calls.join(', ')}`);
 });

@@ -4,8 +4,10 @@
 // the image (its base is a stand-in made from Debian's nodejs, tagged as the template's
 // node:20-bookworm-slim), runs it with the inspector listening and attaches VS Code's JavaScript
 // debugger; a request to the published port stops at the breakpoint with `req` in the Variables view;
-// continue answers the request; Restart re-attaches; stop removes the container. Then the bad inputs:
-// a port taken on the host, files and a launch configuration that exist.
+// continue answers the request. Restart builds again: with nothing changed every step comes from the
+// cache, the image and the container stay and the debugger attaches again; after an edit of server.js
+// a new image runs in a new container and answers with the new code. Stop removes the container.
+// Then the bad inputs: a port taken on the host, files and a launch configuration that exist.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -55,6 +57,48 @@ async function openWalkthrough(h: Harness): Promise<Locator> {
   const steps = h.page.locator('.getting-started-step');
   await steps.filter({ hasText: 'Add Docker files' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   return steps;
+}
+
+/**
+ * Requests `path` until a request stops at the breakpoint (the debugger may attach a moment after the
+ * container answers); resolves with that request's answer, still pending until Continue (in an
+ * object: an async function would wait for a promise it returns).
+ */
+async function requestUntilPaused(h: Harness, port: number, path: string, ms = 120_000): Promise<{ answer: Promise<string> }> {
+  const paused = h.page.locator('.part.sidebar').getByText('Paused on breakpoint', { exact: false }).first();
+  const deadline = Date.now() + ms;
+  let answer: Promise<string | undefined> | undefined;
+  let settled = true;
+  while (Date.now() < deadline) {
+    if (settled) {
+      settled = false;
+      answer = fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.text(), () => undefined);
+      void answer.then(() => { settled = true; });
+    }
+    if (await paused.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) return { answer: answer!.then((t) => t ?? '') };
+    if (settled) await new Promise((r) => setTimeout(r, 1000));
+  }
+  await h.screenshot('no-break');
+  assert.fail(`no request to 127.0.0.1:${port}${path} stopped at the breakpoint within ${ms / 1000} s`);
+}
+
+async function lastTagTime(docker: Docker, ref: string): Promise<string> {
+  return ((await docker.getImage(ref).inspect()) as unknown as { Metadata?: { LastTagTime?: string } }).Metadata?.LastTagTime ?? '';
+}
+
+/** Waits until a build tags `ref` again (its LastTagTime moves past `before`); the new time. */
+async function waitForTagAfter(docker: Docker, ref: string, before: string, ms = 180_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const now = await lastTagTime(docker, ref).catch(() => before);
+    if (now !== before) return now;
+    if (Date.now() > deadline) assert.fail(`no build tagged ${ref} again within ${ms / 1000} s of Restart`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function imageOf(docker: Docker, id: string): Promise<string> {
+  return (await docker.getContainer(id).inspect()).Image;
 }
 
 async function debugContainers(docker: Docker): Promise<Docker.ContainerInfo[]> {
@@ -143,11 +187,7 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       appPort = running.Ports.find((p) => p.PrivatePort === 3000)?.PublicPort ?? 0;
       assert.ok(appPort > 0, `the app port is published: ${JSON.stringify(running.Ports)}`);
 
-      const answer = fetch(`http://127.0.0.1:${appPort}/from-e2e`).then((r) => r.text());
-      await page.locator('.part.sidebar').getByText('Paused on breakpoint', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: unknown) => {
-        await h.screenshot('no-break');
-        throw err;
-      });
+      const { answer } = await requestUntilPaused(h, appPort, '/from-e2e');
       // js-debug leaves the Local scope collapsed here: open it.
       const local = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^\s*Local\s*$/ }).first();
       await local.waitFor({ state: 'visible', timeout: 30_000 });
@@ -167,16 +207,38 @@ test('F5 in a container: scaffold a Node app, break in the request handler, see 
       assert.equal(await answer, 'hello /from-e2e');
       await h.screenshot('continued');
 
-      // Restart re-attaches to the same container, and the breakpoint still stops a request.
+      // Restart with nothing changed: a build runs (the image is tagged again), every step from the
+      // cache, so the same image in the same container, and the debugger attaches to it again.
+      const imageBefore = await imageOf(docker, running.Id);
+      let tagged = await lastTagTime(docker, 'hello-node:dev');
       await h.runCommand('Debug: Restart');
-      await new Promise((r) => setTimeout(r, 3000));
+      tagged = await waitForTagAfter(docker, 'hello-node:dev', tagged);
+      assert.equal((await docker.getImage('hello-node:dev').inspect()).Id, imageBefore, 'the same image after a build with nothing changed');
+      const { answer: again } = await requestUntilPaused(h, appPort, '/again');
+      await h.screenshot('restarted-unchanged');
       const after = (await debugContainers(docker)).filter((c) => c.State === 'running');
-      assert.deepEqual(after.map((c) => c.Id), [running.Id], 'the same container runs after Restart');
-      const again = fetch(`http://127.0.0.1:${appPort}/again`).then((r) => r.text());
-      await page.locator('.part.sidebar').getByText('Paused on breakpoint', { exact: false }).first().waitFor({ state: 'visible', timeout: 60_000 });
-      await h.screenshot('restarted-and-stopped-again');
+      assert.deepEqual(after.map((c) => c.Id), [running.Id], 'the same container runs after a Restart with nothing changed');
       await page.keyboard.press('F5');
       assert.equal(await again, 'hello /again');
+
+      // An edit, then Restart: a new image in a new container, on the same host port; the new code answers.
+      writeFileSync(join(h.workspace, 'server.js'), SERVER.replace('`hello ${req.url}`', '`changed ${req.url}`'));
+      await h.runCommand('Debug: Restart');
+      await waitForTagAfter(docker, 'hello-node:dev', tagged);
+      const replacedBy = Date.now() + 120_000;
+      let now = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      while (!(now.length === 1 && now[0].Id !== running.Id) && Date.now() < replacedBy) {
+        await new Promise((r) => setTimeout(r, 500));
+        now = (await debugContainers(docker)).filter((c) => c.State === 'running');
+      }
+      assert.equal(now.length, 1, `one debug container runs: ${JSON.stringify(now.map((c) => c.Names))}`);
+      assert.notEqual(now[0].Id, running.Id, 'the container was replaced');
+      assert.notEqual(await imageOf(docker, now[0].Id), imageBefore, 'the image changed');
+      const { answer: replaced } = await requestUntilPaused(h, appPort, '/edited');
+      await h.screenshot('restarted-edited');
+      assert.equal((await debugContainers(docker)).length, 1, 'the old container is gone');
+      await page.keyboard.press('F5');
+      assert.equal(await replaced, 'changed /edited');
     });
 
     await t.test('the walkthrough has checked off adding Docker files and debugging', async () => {

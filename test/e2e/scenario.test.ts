@@ -2,7 +2,7 @@
 // Engine: open sample/, build it from the Dockerfile's explorer context menu and see the image; run it
 // and see the container running; open its logs and read its output; open the published port (from the
 // host, and through Open in Browser); stop and remove it; then open a Dockerfile with a mistake, see it
-// in Problems and apply the quick fix.
+// in Problems and apply the quick fix, and see a Dockerfile linted with its base image's facts from the engine.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,5 +125,15 @@ async function quickFixFlow(t: TestContext, h: Harness, socket: string, repo: st
   }
   await h.screenshot('from-completion');
   await page.keyboard.press('Escape');
+
+  // The base image known from the engine (the server's berth/baseImages request, answered by the
+  // extension with GET /images/busybox:latest/json): UndefinedVar reports a name that no ARG, ENV or
+  // base image ENV defines. Without the engine's facts it reports only likely typos, and this is none.
+  mkdirSync(join(h.workspace, 'lint-demo', 'base'), { recursive: true });
+  writeFileSync(join(h.workspace, 'lint-demo', 'base', 'Dockerfile'), 'FROM busybox:latest\nCOPY www/ /srv/$BERTH_E2E_NOT_SET/\n');
+  await openFile(page, 'lint-demo/base/Dockerfile');
+  const undefinedVar = await waitForProblem(page, /BERTH_E2E_NOT_SET/, 60_000);
+  t.diagnostic(`Problems: ${undefinedVar}`);
+  await h.screenshot('base-image-undefined-var');
 
 }

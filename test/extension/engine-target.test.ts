@@ -43,3 +43,14 @@ test('an unknown engine value names the problem and the accepted forms', () => {
     return true;
   });
 });
+
+test('DOCKER_HOST and the setting are read by one parser (compose\'s): tcp, and a bad DOCKER_HOST named as such', () => {
+  assert.deepEqual(resolveEngineTarget({ ...base, engine: 'tcp://10.0.0.1' }), { kind: 'tcp', host: '10.0.0.1', port: 2375, url: 'tcp://10.0.0.1' });
+  assert.deepEqual(resolveEngineTarget({ ...base, engine: 'docker', env: { DOCKER_HOST: 'tcp://box:2376' } }), { kind: 'tcp', host: 'box', port: 2376, url: 'tcp://box:2376' });
+  assert.throws(() => resolveEngineTarget({ ...base, engine: 'docker', env: { DOCKER_HOST: 'npipe:////./pipe/docker' } }), (err: unknown) => {
+    assert.ok(err instanceof EngineSettingError);
+    assert.match(err.message, /^DOCKER_HOST "npipe:\/\/\/\/.\/pipe\/docker" is not supported: use unix:\/\/PATH, tcp:\/\/HOST:PORT or ssh:\/\/USER@HOST/);
+    return true;
+  });
+  assert.throws(() => resolveEngineTarget({ ...base, engine: 'ssh://' }), /is not a valid engine address|names no host/);
+});

@@ -51,6 +51,9 @@ export class MarkdownString {
 }
 
 export class Disposable {
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => items.forEach((i) => i.dispose()));
+  }
   constructor(private readonly fn: () => void) {}
   dispose(): void {
     this.fn();
@@ -103,7 +106,7 @@ function stubObject(name: string): unknown {
 }
 
 export const window = stubNamespace('window', {
-  createTreeView: (_id: string, opts: { treeDataProvider: unknown }) => ({ ...disposable, selection: [], provider: opts.treeDataProvider }),
+  createTreeView: (_id: string, opts: { treeDataProvider: unknown }) => ({ ...disposable, selection: [], visible: false, onDidChangeVisibility: () => disposable, provider: opts.treeDataProvider }),
   showInformationMessage: async (text: string) => void messages.push({ level: 'info', text }),
   showWarningMessage: async (text: string) => void messages.push({ level: 'warning', text }),
   showErrorMessage: async (text: string) => void messages.push({ level: 'error', text }),
@@ -139,6 +142,8 @@ export const workspace = stubNamespace('workspace', {
 
 export const languages = stubNamespace('languages', {});
 export const tasks = stubNamespace('tasks', {});
+export const debug = stubNamespace('debug', {});
+export const DebugConfigurationProviderTriggerKind = { Initial: 1, Dynamic: 2 };
 export const env = stubNamespace('env', {});
 
 export const Uri = {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
 import { isDockerfileDocument, isDockerfileName } from '../../extension/dockerfile-names.js';
+import { BaseImageResolver } from '../../extension/engine/base-image-facts.js';
 import { DOCUMENT_SELECTOR, DockerfileLanguageClient, isServedDocument } from '../../extension/language-client.js';
 import { messages, workspace } from './fake-vscode.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -26,7 +27,7 @@ test('without dist/language-server.js the client says so once, and nothing throw
   const docs = (workspace as unknown as { textDocuments: unknown[] }).textDocuments;
   docs.push({ languageId: 'dockerfile', fileName: path.join(extensionPath, 'Dockerfile'), uri: { scheme: 'file' } });
   const before = messages.length;
-  const client = new DockerfileLanguageClient(extensionPath, log);
+  const client = new DockerfileLanguageClient(extensionPath, log, new BaseImageResolver(() => undefined));
   try {
     client.startOnFirstDocument();
     await client.start();
@@ -34,6 +35,7 @@ test('without dist/language-server.js the client says so once, and nothing throw
     // Started again (a reload of the engine connection, a second Dockerfile): still one message.
     await client.start();
     await client.setImageNames(['busybox:latest']);
+    await client.baseImagesChanged();
     const missing = messages.slice(before).filter((m) => /language server is missing/.test(m.text));
     assert.equal(missing.length, 1, JSON.stringify(messages.slice(before)));
     assert.equal(missing[0].level, 'warning');
@@ -57,7 +59,7 @@ test('a Compose file open at activation starts the server', async () => {
   const docs = (workspace as unknown as { textDocuments: unknown[] }).textDocuments;
   docs.push({ languageId: 'dockercompose', fileName: path.join(extensionPath, 'compose.yaml'), uri: { scheme: 'file' } });
   const before = messages.length;
-  const client = new DockerfileLanguageClient(extensionPath, log);
+  const client = new DockerfileLanguageClient(extensionPath, log, new BaseImageResolver(() => undefined));
   try {
     client.startOnFirstDocument();
     await client.start();

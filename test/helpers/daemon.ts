@@ -1,9 +1,9 @@
 // Starts the built daemon (dist/runtime.js) on a temporary root and socket with its own network
 // prefix, waits for its ready line, and gives a dockerode client plus a `docker` CLI runner pointed
 // at it; cleanup removes what it left on the host (bridges, iptables rules, cgroups) and the folder.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -53,6 +53,7 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
   const root = opts.root ?? join(base, 'root');
   const socket = opts.socket ?? join(base, 'engine.sock');
   const prefix = netPrefixFor(root);
+  notCleaned(prefix);
   const daemon = berthdProcess({
     args: ['--socket', socket, '--root', root, '--net-prefix', prefix, ...(opts.args ?? [])],
     readyTimeoutMs: opts.readyTimeoutMs ?? 15000,
@@ -75,9 +76,35 @@ export async function startDaemon(opts: StartOptions = {}): Promise<TestDaemon> 
     stop: (signal = 'SIGTERM') => daemon.stop(signal, 10000),
     async cleanup() {
       await teardownDaemonHost(root, prefix);
+      uncleaned.delete(prefix);
       rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Prefixes of daemons whose cleanup() has not finished. A test process that ends before then (a failed
+ * or timed-out file, a cleanup not awaited before --test-force-exit ends the process) would leave the
+ * daemon's bridge on the host: at exit its bridge and namespaces go, synchronously, and the leak is said.
+ */
+const uncleaned = new Set<string>();
+let sweepHooked = false;
+function notCleaned(prefix: string): void {
+  if (!sweepHooked) process.on('exit', sweepAtExit);
+  sweepHooked = true;
+  uncleaned.add(prefix);
+}
+
+function sweepAtExit(): void {
+  for (const prefix of uncleaned) {
+    const left = [
+      ...(existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith(`${prefix}-`)).map((n) => ['netns', 'del', n]) : []),
+      ...(existsSync(`/sys/class/net/${prefix}0`) ? [['link', 'del', `${prefix}0`]] : []),
+    ];
+    for (const args of left) spawnSync('ip', args, { stdio: 'ignore' });
+    if (left.length) process.stderr.write(`test daemon ${prefix} was not cleaned up before the test process ended; removed at exit: ${left.map((a) => a.slice(2).join(' ')).join(', ')}\n`);
+  }
+  uncleaned.clear();
 }
 
 /** One prefix per root (a daemon restarted on a root finds its bridges again): `d` and 5 base-36 digits. */

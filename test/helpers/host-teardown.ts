@@ -18,13 +18,31 @@ export async function teardownDaemonHost(root: string, prefix: string): Promise<
     process.stderr.write(`teardown of daemon prefix ${prefix}: ${(err as Error).message}\n`);
   }
   await sweepPrefix(prefix);
-  if (!existsSync('/sys/fs/cgroup')) return;
-  for (const ctrl of readdirSync('/sys/fs/cgroup')) {
-    const dir = join('/sys/fs/cgroup', ctrl, prefix);
-    if (!existsSync(dir)) continue;
-    for (const sub of readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) try { rmdirSync(join(dir, sub.name)); } catch { /* still busy */ }
-    try { rmdirSync(dir); } catch { /* still busy */ }
-  }
+  for (const dir of cgroupParents(prefix)) removeCgroupTree(dir);
+}
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/**
+ * The daemon's cgroup parents (cgroupfs driver, runtime/cgroups/driver.ts): on a unified (v2) host one,
+ * /sys/fs/cgroup/PREFIX; on v1 (and hybrid) hosts one per controller hierarchy, /sys/fs/cgroup/CTRL/PREFIX.
+ * (The systemd driver's scopes, system.slice/PREFIX-ID.scope, systemd removes itself once empty.)
+ */
+function cgroupParents(prefix: string): string[] {
+  if (!existsSync(CGROUP_ROOT)) return [];
+  const v2 = existsSync(join(CGROUP_ROOT, 'cgroup.controllers'));
+  const dirs = v2 ? [join(CGROUP_ROOT, prefix)] : readdirSync(CGROUP_ROOT).map((ctrl) => join(CGROUP_ROOT, ctrl, prefix));
+  return dirs.filter((d) => existsSync(d));
+}
+
+/** Removes a cgroup and the ones below it, deepest first (a cgroup folder goes only with rmdir, once empty). */
+function removeCgroupTree(dir: string): void {
+  let subs: string[] = [];
+  try {
+    subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+  } catch { /* gone */ }
+  for (const sub of subs) removeCgroupTree(sub);
+  try { rmdirSync(dir); } catch { /* still busy, or gone */ }
 }
 
 /**

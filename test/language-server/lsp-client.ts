@@ -25,6 +25,8 @@ export interface ClientOptions {
   readonly nodeArgs?: readonly string[];
   /** false: leave workspace/configuration requests unanswered (a misbehaving client). */
   readonly answerConfiguration?: boolean;
+  /** Sent in initialize (Berth's extension sends `{ baseImages: true }`). */
+  readonly initializationOptions?: unknown;
 }
 
 export interface DiagnosticsWaiter {
@@ -84,6 +86,7 @@ export class LspClient {
     const result: InitializeResult = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: folder ? `file://${folder}` : null,
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       workspaceFolders: folder ? [{ uri: `file://${folder}`, name: 'ws' }] : null,
       capabilities: {
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },

@@ -1,5 +1,6 @@
 // COPY and ADD: ADD vs COPY, destinations, archives, files the build context leaves out.
 import type { Instruction, Range } from '../../syntax/ast';
+import { changeDir, knownImage, startWorkdir } from '../base-image';
 import { defineRule, fix, insert, replace } from '../define';
 import type { RuleContext } from '../rule';
 import { dropQuotes, unquote } from '../views';
@@ -96,7 +97,7 @@ export const DL3045 = defineRule({
   title: 'COPY to a relative destination without WORKDIR',
   message: '`COPY` to a relative destination without WORKDIR set',
   doc: {
-    what: 'COPY has a relative destination in a stage that has not set WORKDIR (itself or through the stage it is built on).',
+    what: 'COPY has a relative destination in a stage that has not set WORKDIR (itself or through the stage it is built on). When the base image is known (in the editor, from the engine), the message says where the files land with the base image\'s WORKDIR today, and the preferred fix writes that absolute destination.',
     why: "The destination is then relative to the base image's working directory, which you do not control and which can change with the next base image release.",
     bad: 'FROM node:22\nCOPY package.json app/\n',
     good: 'FROM node:22\nWORKDIR /usr/src\nCOPY package.json app/\n',
@@ -113,7 +114,15 @@ export const DL3045 = defineRule({
         if (!d) continue;
         const v = dropQuotes(d.value);
         if (v.startsWith('/') || /^[A-Za-z]:/.test(v) || v.startsWith('$')) continue;
-        ctx.report(self, d.range, `COPY to the relative destination "${v}" without WORKDIR set`);
+        const base = knownImage(ctx.facts, s) ? startWorkdir(ctx.facts, s) : undefined;
+        const to = base === undefined ? undefined : changeDir(base, v);
+        if (to === undefined) {
+          ctx.report(self, d.range, `COPY to the relative destination "${v}" without WORKDIR set`);
+          continue;
+        }
+        const dest = v.endsWith('/') && to !== '/' ? `${to}/` : to;
+        ctx.report(self, d.range, `COPY to the relative destination "${v}" without WORKDIR set: with the base image's WORKDIR (${base}) it lands in ${dest}`,
+          [fix(`Change to ${dest}`, [replace(d.range, dest)], true)]);
       }
       if (set) withWorkdir.add(s.index);
     }

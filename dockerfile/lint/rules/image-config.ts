@@ -1,5 +1,6 @@
 // Instructions that set the image's start-up config: CMD, ENTRYPOINT, HEALTHCHECK, MAINTAINER.
 import type { DockerfileAst, Instruction, Stage } from '../../syntax/ast';
+import { knownImage } from '../base-image';
 import { defineRule, deleteLines, fix, replace } from '../define';
 import type { Rule, RuleContext } from '../rule';
 import { lex } from '../shell/lexer';
@@ -13,11 +14,12 @@ export function execFormOf(text: string): { json: string; plain: boolean } {
   return { json: `[${values.map((v) => JSON.stringify(v)).join(', ')}]`, plain };
 }
 
+/** SHELL is set for this stage: by it, a stage it is built on, or (when known) the base image's config. */
 function hasShellInstruction(ctx: RuleContext, stage: Stage | undefined): boolean {
   for (let s = stage; s; s = ctx.facts.parentStage(s)) {
     if (s.instructions.some((i) => i.keyword === 'SHELL')) return true;
   }
-  return false;
+  return !!stage && (knownImage(ctx.facts, stage)?.facts.shell.length ?? 0) > 0;
 }
 
 export const DL3025 = defineRule({
@@ -28,7 +30,7 @@ export const DL3025 = defineRule({
   title: 'Use JSON (exec) form for CMD and ENTRYPOINT',
   message: 'Use the JSON (exec) form for CMD and ENTRYPOINT so the process gets signals',
   doc: {
-    what: 'CMD or ENTRYPOINT in shell form (`CMD node server.js`). Stages (or their parents) that set SHELL are left alone, as BuildKit does. BuildKit calls this check JSONArgsRecommended.',
+    what: 'CMD or ENTRYPOINT in shell form (`CMD node server.js`). Stages (or their parents) that set SHELL are left alone, as BuildKit does; so are stages whose base image sets a Shell in its config, when the base image is known (in the editor, from the engine). BuildKit calls this check JSONArgsRecommended.',
     why: 'The shell form runs the command under `/bin/sh -c`, which becomes PID 1 and does not pass SIGTERM on: `docker stop` waits ten seconds and kills the process.',
     bad: 'FROM node:22\nCMD node server.js\n',
     good: 'FROM node:22\nCMD ["node", "server.js"]\n',

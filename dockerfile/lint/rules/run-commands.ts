@@ -1,6 +1,7 @@
 // What RUN commands do: pointless or risky commands, cd, sudo, wget/curl, useradd, pipes
 // without pipefail, and RUNs that could be one.
 import type { Instruction } from '../../syntax/ast';
+import { knownImage } from '../base-image';
 import { defineRule, fix, insert, replace } from '../define';
 import { cmdHasArgs, flagValues, hasFlag } from '../shell/commands';
 import { baseName } from '../shell/commands';
@@ -168,6 +169,13 @@ export const DL4005 = defineRule({
 
 const nonPosix = ['pwsh', 'powershell', 'cmd'];
 
+/** A shell (SHELL's JSON values) where a pipe's failure is not lost: not POSIX, or bash/zsh/ash with -o pipefail. */
+function pipefailSafe(vals: readonly string[]): boolean {
+  const sh = baseName(vals[0] ?? '');
+  return nonPosix.some((n) => sh.toLowerCase().startsWith(n))
+    || (['bash', 'zsh', 'ash'].includes(sh) && vals.includes('-o') && vals.includes('pipefail'));
+}
+
 export const DL4006 = defineRule({
   id: 'DL4006',
   origin: 'hadolint',
@@ -175,7 +183,7 @@ export const DL4006 = defineRule({
   title: 'Set pipefail before RUN with a pipe',
   message: 'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before a RUN with a pipe, or a failing command before `|` goes unnoticed',
   doc: {
-    what: 'A RUN uses a pipe while the stage has no SHELL with `-o pipefail` (bash, zsh or ash) and the RUN does not run `set -o pipefail` itself.',
+    what: 'A RUN uses a pipe while the stage has no SHELL with `-o pipefail` (bash, zsh or ash) and the RUN does not run `set -o pipefail` itself. When the base image is known (in the editor, from the engine), a Shell in its config counts like a SHELL line at the top of the stage.',
     why: 'The shell only checks the exit status of the last command in a pipe: `curl … | tar x` succeeds even when the download fails, and the image is built from nothing.',
     bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/x.tar.gz | tar -xz\n',
     good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/x.tar.gz | tar -xz\n',
@@ -186,12 +194,15 @@ export const DL4006 = defineRule({
     let stage = Number.NaN;
     let safe = false;
     for (const instr of ast.instructions) {
-      if (instr.stageIndex !== stage) { stage = instr.stageIndex; safe = false; }
+      if (instr.stageIndex !== stage) {
+        stage = instr.stageIndex;
+        // The base image's Shell (from its config, when known) is the stage's until a SHELL line.
+        const st = ast.stages[stage];
+        const shell = st ? knownImage(ctx.facts, st)?.facts.shell : undefined;
+        safe = !!shell && shell.length > 0 && pipefailSafe(shell);
+      }
       if (instr.keyword === 'SHELL') {
-        const vals = instr.json?.values ?? [];
-        const sh = baseName(vals[0] ?? '');
-        safe = nonPosix.some((n) => sh.toLowerCase().startsWith(n))
-          || (['bash', 'zsh', 'ash'].includes(sh) && vals.includes('-o') && vals.includes('pipefail'));
+        safe = pipefailSafe(instr.json?.values ?? []);
         continue;
       }
       const run = ctx.facts.run(instr);

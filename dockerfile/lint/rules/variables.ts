@@ -33,7 +33,7 @@ export const UndefinedVar = defineRule({
   title: 'Usage of undefined variable',
   message: 'Usage of undefined variable',
   doc: {
-    what: 'An instruction the builder expands (ADD, COPY, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR) uses a variable that no ARG or ENV defines before it. Without the base image the linter cannot see its ENV, so in stages built on an image it only reports names that look like a typo of a defined one; in stages built on `scratch` it reports every undefined name. RUN, CMD and ENTRYPOINT are left to the shell, as BuildKit does.',
+    what: 'An instruction the builder expands (ADD, COPY, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR) uses a variable that no ARG or ENV defines before it. Without the base image the linter cannot see its ENV, so in stages built on an image it only reports names that look like a typo of a defined one; in stages built on `scratch` it reports every undefined name. When the base image is known (in the editor, when the engine Berth is connected to has it; a stage built FROM another stage needs the whole chain known), its ENV counts as defined and every other undefined name is reported, as BuildKit does when it builds. RUN, CMD and ENTRYPOINT are left to the shell, as BuildKit does.',
     why: 'An undefined variable expands to an empty string without an error, so a typo silently changes paths and values.',
     bad: 'FROM debian:12\nARG APP_VERSION=1.0\nCOPY app-$APP_VERSOIN.tar.gz /opt/\n',
     good: 'FROM debian:12\nARG APP_VERSION=1.0\nCOPY app-$APP_VERSION.tar.gz /opt/\n',
@@ -41,10 +41,11 @@ export const UndefinedVar = defineRule({
   },
   check(ctx, self) {
     const scopes = ctx.facts.scopes;
-    const rootIsScratch = new Map<number, boolean>();
+    const roots = ctx.facts.roots;
     for (const st of scopes.stages) {
-      const scratch = st.parent !== null ? rootIsScratch.get(st.parent) ?? false : st.base?.ok === true && st.base.value.toLowerCase() === 'scratch';
-      rootIsScratch.set(st.stage.index, scratch);
+      // Every name is checked where the stage's whole ENV is known: scratch, or a known base image.
+      const root = roots[st.stage.index];
+      const complete = root !== undefined && root.kind !== 'unknown';
       st.stage.instructions.forEach((i, k) => {
         if (!expandedKeywords.has(i.keyword)) return;
         const scope: Scope = st.before[k];
@@ -55,7 +56,7 @@ export const UndefinedVar = defineRule({
             if (scope.isDeclaredArg(name) || name === 'PATH' || PROXY_ARGS.includes(name)) continue;
             const known = [...scope.variables().map((v) => v.name), ...scopes.global.variables().filter((v) => v.kind === 'global-arg').map((v) => v.name)];
             const close = suggest(name, known);
-            if (!close && !scratch) continue;
+            if (!close && !complete) continue;
             const hint = close ? ` (did you mean $${close}?)` : '';
             ctx.report(self, nameRange(tok, name), `Usage of undefined variable "$${name}"${hint}`, close ? renameFix(tok, name, close) : []);
           }

@@ -1,5 +1,7 @@
 // Dockerfile for a Java app: Maven or Gradle builds the jar with its repository cache mounted, a JRE
-// image runs it as a non-root user.
+// image runs it as a non-root user. The JVM is started in exec form (`java -jar`), so the
+// JAVA_TOOL_OPTIONS the debug configuration sets (the JDWP agent on port 5005) reaches it; Maven and
+// Gradle compile with debug information by default.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
 import { createUser, header, lines, run, USER_LINE } from './dockerfile-parts.js';
 

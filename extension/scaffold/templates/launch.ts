@@ -2,11 +2,18 @@
 // `berth` debug type, which builds, runs and attaches the ecosystem's debugger (extension/debug/).
 import type { BerthDebugConfiguration } from '../../debug/debug-config.js';
 import { APP_DIR, DEBUG_PORTS, ecosystemLabel, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
+import { DOTNET_DEBUG_BUILD_ARGS, DOTNET_SRC } from './dotnet.js';
 import { GO_SRC } from './go.js';
 
-/** The ecosystems the `berth` debug type can debug; the others get no launch configuration. */
+/** The ecosystems the `berth` debug type can debug (all of them; Go, Java and .NET need their VS Code extension). */
 export function debuggable(facts: ProjectFacts): facts is ProjectFacts & { ecosystem: BerthDebugConfiguration['platform'] } {
-  return facts.ecosystem === 'node' || facts.ecosystem === 'python' || facts.ecosystem === 'go';
+  return ['node', 'python', 'go', 'java', 'dotnet'].includes(facts.ecosystem);
+}
+
+/** Where the workspace's sources are in the container: where the debugger's paths point. */
+function remoteRoot(facts: ProjectFacts): string {
+  // Go and .NET debug information names the build stage's folder the sources were compiled in.
+  return facts.ecosystem === 'go' ? GO_SRC : facts.ecosystem === 'dotnet' ? DOTNET_SRC : APP_DIR;
 }
 
 export function launchConfiguration(facts: ProjectFacts, opts: Pick<ScaffoldOptions, 'port' | 'hostPort'>): BerthDebugConfiguration | undefined {
@@ -20,10 +27,12 @@ export function launchConfiguration(facts: ProjectFacts, opts: Pick<ScaffoldOpti
     context: '${workspaceFolder}',
     image: `${facts.name}:dev`,
     ...(facts.ecosystem === 'go' ? { target: 'debug' } : {}),
+    // .NET: a Debug build, so locals are not optimised away.
+    ...(facts.ecosystem === 'dotnet' ? { build: { buildArgs: { ...DOTNET_DEBUG_BUILD_ARGS } } } : {}),
     appPort: opts.port,
     hostPort: opts.hostPort,
-    debugPort: DEBUG_PORTS[facts.ecosystem],
+    ...(facts.ecosystem !== 'dotnet' ? { debugPort: DEBUG_PORTS[facts.ecosystem] } : {}),
     localRoot: '${workspaceFolder}',
-    remoteRoot: facts.ecosystem === 'go' ? GO_SRC : APP_DIR,
+    remoteRoot: remoteRoot(facts),
   };
 }

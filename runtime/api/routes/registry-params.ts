@@ -1,6 +1,7 @@
-// Request parameters of pull and push: X-Registry-Auth and `platform`.
+// Request parameters of pull, import and push: X-Registry-Auth and `platform`.
 import { InvalidError } from '../../errdefs.js';
 import type { Platform, RegistryCredentials } from '../../registry/transfer-types.js';
+import { hostPlatform, requestedPlatform } from '../../images/platform.js';
 
 /** base64url (or base64) JSON; `e30=` (`{}`) or absent means anonymous. */
 export function decodeRegistryAuth(header: string | string[] | undefined): RegistryCredentials | undefined {
@@ -22,11 +23,7 @@ export function decodeRegistryAuth(header: string | string[] | undefined): Regis
   return Object.values(creds).some((x) => x !== undefined) ? creds : undefined;
 }
 
-/** `linux/amd64`, `linux/arm64/v8`; defaults to this machine. */
+/** `linux/amd64`, `linux/arm64/v8`, `arm64`, normalised as Docker does; absent: this machine's. */
 export function parsePlatform(raw: string | null): Platform {
-  const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
-  if (!raw) return { os: 'linux', architecture: hostArch };
-  const [os, architecture, variant] = raw.toLowerCase().split('/');
-  if (!os || (os !== 'linux')) throw new InvalidError(`unsupported platform "${raw}": only linux images can run here`);
-  return { os, architecture: architecture || hostArch, ...(variant ? { variant } : {}) };
+  return raw ? requestedPlatform(raw, 'platform', 'runs') : hostPlatform();
 }

@@ -17,8 +17,9 @@ import type { ApiRequest, Router } from '../router.js';
 import { API_VERSION, ENGINE_VERSION, MIN_API_VERSION } from '../server.js';
 import { cgroupInfo } from '../../cgroups/select.js';
 import { sharedSizes } from '../../images/shared-size.js';
+import { hostPlatform } from '../../images/platform.js';
 
-const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+const ARCH = hostPlatform().architecture;
 
 export function registerSystemRoutes(router: Router, s: Services): void {
   const ping = (req: ApiRequest, res: ServerResponse): void => {
@@ -88,7 +89,7 @@ function infoBody(s: Services): Record<string, unknown> {
   const c = s.usage.containerCounts();
   const runtimePath = s.options.ociRuntime ?? 'runc';
   // Rootless with no cgroup tree delegated: say so as Docker does (the CLI then prints its "No ... support" warnings).
-  const cgroups = cgroupInfo(s.mode.rootless !== undefined);
+  const cgroups = cgroupInfo(s.mode);
   const rootless = !cgroups.limits;
   const security = s.usage.security();
   return {

@@ -2,17 +2,18 @@
 // into the destination instead of copied. Like Docker, "is a tar" means "the first header reads".
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
-import { decompressContext, sniffFormat } from '../context/decompress.js';
+import { decompressContext } from '../context/decompress.js';
+import { detectCompression } from '../../layers/decompress.js';
 import type { FileTree, TreeEntry } from '../fs/file-tree.js';
 
 /** True when the file entry holds a tar archive, possibly compressed. */
 export async function isArchive(tree: FileTree, e: TreeEntry): Promise<boolean> {
   const head = await tree.readHead(e, 512);
   if (head.length === 0) return false;
-  if (sniffFormat(head) === 'tar') return head.length === 512 && tarChecksumOk(head);
+  if (detectCompression(head) === 'none') return head.length === 512 && tarChecksumOk(head);
   // Compressed: it is an archive when the decompressed stream starts with a valid tar header.
   try {
-    const stream = await decompressContext(tree.open(e));
+    const stream = await decompressContext(tree.open(e), 'archive');
     const first = await readFirst(stream, 512);
     stream.destroy();
     return first.length === 512 && tarChecksumOk(first);
@@ -46,7 +47,7 @@ export type ArchiveEntry = AsyncIterable<Buffer> & { header: tar.Header; resume(
 
 /** The entries of the (possibly compressed) archive in file entry `e`. */
 export async function* archiveEntries(tree: FileTree, e: TreeEntry): AsyncGenerator<ArchiveEntry> {
-  const stream = await decompressContext(tree.open(e));
+  const stream = await decompressContext(tree.open(e), 'archive');
   const extract = tar.extract();
   stream.on('error', (err) => extract.destroy(err));
   stream.pipe(extract);

@@ -6,6 +6,7 @@ import { sha256Digest } from '../../content/digest.js';
 import { DigestMismatchError } from '../../content/blob-store.js';
 import type { LayerStore } from '../../layers/layer-store.js';
 import { parseImageConfig } from '../image-config.js';
+import { hostPlatform } from '../platform.js';
 import type { ImageService } from '../image-service.js';
 import type { ImageEntry } from '../image-store.js';
 import { canonicalString, familiarString, parseReference, shortId, withDefaultTag } from '../reference.js';
@@ -111,7 +112,7 @@ async function pickManifest(archive: ExtractedArchive, desc: Descriptor): Promis
   if (!desc.mediaType || !INDEX_TYPES.includes(desc.mediaType)) return desc;
   const nested = await readBlobJson(archive, desc.digest, 'image index') as { manifests?: Descriptor[] };
   const candidates = (nested.manifests ?? []).filter((m) => !INDEX_TYPES.includes(m.mediaType ?? ''));
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const arch = hostPlatform().architecture;
   const pick = candidates.find((m) => m.platform?.os === 'linux' && m.platform?.architecture === arch)
     ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (!pick) throw new ArchiveFormatError(`the image index ${desc.digest} has no linux/${arch} image`);

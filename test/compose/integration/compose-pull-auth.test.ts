@@ -46,7 +46,7 @@ before(async () => {
 after(async () => {
   if (d) await d.docker(['rm', '-f', 'authpull-app-1']);
   await d?.stop();
-  d?.cleanup();
+  await d?.cleanup();
   await registry?.stop();
   rmSync(work, { recursive: true, force: true });
 });

@@ -3,14 +3,20 @@
 // with the debugger listening on a published port (Node's inspector answers /json/version; debugpy
 // answers a DAP `initialize`), a second build reuses the dependency steps, a debugger that never
 // listens is reported with the port and the container's last log lines, and the container is removed.
+// Builds go through image-build/run-build.ts, as Build Image and the berth-build task; a session's
+// restart (DebugRun) rebuilds from the cache and replaces the container only when the image changed.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildForDebug, hasDebugpy } from '../../../extension/debug/debug-build';
+import type Dockerode from 'dockerode';
 import { debugCommand } from '../../../extension/debug/debug-command';
+import { resolveBerthDebug, type ResolvedBerthDebug } from '../../../extension/debug/debug-config';
+import { buildDebugImage, hasAddOn } from '../../../extension/debug/debug-image';
+import { DebugRun } from '../../../extension/debug/debug-run';
+import type { BuildDeps } from '../../../extension/image-build/run-build';
 import { debuggerFailureMessage, waitForDebugger } from '../../../extension/debug/debugger-probe';
 import { localPortChecker } from '../../../extension/run/port-plan';
 import { projectFacts } from '../../../extension/scaffold/detect';
@@ -44,7 +50,7 @@ before(async () => {
 
 after(async () => {
   await daemon?.stop();
-  daemon?.cleanup();
+  await daemon?.cleanup();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -63,6 +69,30 @@ async function scaffold(name: string, files: Record<string, string>, ecosystem: 
   const plan = scaffoldPlan(facts, { port, hostPort: port, compose: false, cacheMounts: true });
   await writePlannedFiles(dir, plan.files, async () => false);
   return dir;
+}
+
+/** The build path's dependencies for Berth's engine (its build API; no logins). */
+function buildDeps(docker: Dockerode, socket: string): BuildDeps {
+  return {
+    docker,
+    engine: { product: 'Berth', os: 'linux', dockerHost: `unix://${socket}` },
+    dockerCli: 'docker',
+    env: process.env,
+    credentials: { berthLogins: async () => 0, all: async () => new Map(), registryConfig: async () => ({ base64: 'e30=' }), dockerConfigDir: join(work, 'docker-config') },
+  };
+}
+
+function debugConfig(dir: string, raw: Record<string, unknown>): ResolvedBerthDebug {
+  const r = resolveBerthDebug(raw, dir);
+  if (typeof r === 'string') throw new Error(r);
+  return r;
+}
+
+/** Builds the folder's Dockerfile as `tag` the way a debug session does; the log's text. */
+async function build(d: TestDaemon, dir: string, tag: string): Promise<string> {
+  const log: string[] = [];
+  await buildDebugImage(buildDeps(d.client, d.socket), debugConfig(dir, { platform: 'node', image: tag }), { text: (t) => log.push(t), step: () => undefined });
+  return log.join('');
 }
 
 /** One DAP request over a fresh TCP connection; resolves with the first response. */
@@ -111,11 +141,10 @@ test('Python: the scaffolded Dockerfile builds, debugpy listens on the published
     'requirements.txt': '',
     'app.py': 'from http.server import BaseHTTPRequestHandler, HTTPServer\n\nclass H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n        self.end_headers()\n        self.wfile.write(b"hello")\n\nHTTPServer(("0.0.0.0", 8000), H).serve_forever()\n',
   }, 'python', 8000);
-  const log: string[] = [];
-  await buildForDebug(d.client, { dockerfile: join(dir, 'Dockerfile'), context: dir, tag: 'pyapp:dev', log: (l) => log.push(l) });
+  await build(d, dir, 'pyapp:dev');
   // Berth asks before installing debugpy only when the image lacks it: this one has Debian's.
-  assert.equal(await hasDebugpy(d.client, 'pyapp:dev'), true);
-  assert.equal(await hasDebugpy(d.client, 'node:20-bookworm-slim'), false);
+  assert.equal(await hasAddOn(d.client, 'pyapp:dev', 'debugpy'), true);
+  assert.equal(await hasAddOn(d.client, 'node:20-bookworm-slim', 'debugpy'), false);
   const info = await d.client.getImage('pyapp:dev').inspect();
   const cmd = debugCommand('python', { entrypoint: list(info.Config.Entrypoint), cmd: list(info.Config.Cmd) }, 5678);
   assert.ok(typeof cmd !== 'string', String(cmd));
@@ -144,11 +173,9 @@ test('Node: the scaffolded Dockerfile builds, the inspector answers, a second bu
     'package-lock.json': JSON.stringify({ name: 'nodeapp', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'nodeapp', version: '1.0.0' } } }),
     'server.js': server,
   }, 'node', 3000);
-  await buildForDebug(d.client, { dockerfile: join(dir, 'Dockerfile'), context: dir, tag: 'nodeapp:dev', log: () => undefined });
+  await build(d, dir, 'nodeapp:dev');
   writeFileSync(join(dir, 'server.js'), `${server}// changed\n`);
-  const second: string[] = [];
-  await buildForDebug(d.client, { dockerfile: join(dir, 'Dockerfile'), context: dir, tag: 'nodeapp:dev', log: (l) => second.push(l) });
-  const text = second.join('');
+  const text = await build(d, dir, 'nodeapp:dev');
   // The npm ci step (before the code is copied) comes from the cache; the code's COPY runs again.
   const npmStep = text.split(/\nStep /).find((s) => s.includes('npm ci'));
   assert.match(npmStep ?? '', /Using cache/, text);
@@ -238,4 +265,69 @@ test('the berth-run task\'s debug: the inspector listens on the published debug 
   assert.deepEqual(probe, { ok: true });
   await removeContainer(d.client, container.id);
   await assertGone(d, container.id);
+});
+
+/** GET until the app answers (it may start a moment after the debugger listens). */
+async function get(port: number, path: string): Promise<string> {
+  for (let i = 0; i < 80; i++) {
+    const body = await fetch(`http://127.0.0.1:${port}${path}`).then((r) => r.text(), () => undefined);
+    if (body !== undefined) return body;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`127.0.0.1:${port} never answered`);
+}
+
+test('a session restart: nothing changed keeps image and container (every step cached); an edit runs in a new container', { timeout: 15 * 60_000 }, async (t) => {
+  if (!ready(t)) return;
+  const d = daemon!;
+  const server = "const http = require('node:http');\nhttp.createServer((req, res) => { res.end('first ' + req.url); }).listen(3000);\n";
+  const dir = await scaffold('restartapp', {
+    'package.json': JSON.stringify({ name: 'restartapp', version: '1.0.0', main: 'server.js' }),
+    'package-lock.json': JSON.stringify({ name: 'restartapp', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'restartapp', version: '1.0.0' } } }),
+    'server.js': server,
+  }, 'node', 3000);
+  const log: string[] = [];
+  const progress: string[] = [];
+  const run = new DebugRun(d.client, {
+    build: buildDeps(d.client, d.socket),
+    checker: localPortChecker,
+    sink: { text: (x) => log.push(x), step: () => undefined },
+    consent: async () => assert.fail('a node image needs no debugger added'),
+  }, debugConfig(dir, { platform: 'node', image: 'restartapp:dev', appPort: 3000, attachTimeout: 60_000 }));
+  run.progress = (m) => progress.push(m);
+  try {
+    const first = await run.start();
+    assert.ok(first.debugHostPort && first.appHostPort);
+    assert.equal(await get(first.appHostPort, '/a'), 'first /a');
+
+    log.length = 0;
+    const same = await run.restart(undefined);
+    const text = log.join('');
+    assert.equal(same.replaced, false, text);
+    assert.equal(same.running.containerId, first.containerId);
+    assert.equal(same.running.image.id, first.image.id);
+    // The legacy builder's every step came from the cache: no step ran a command or copied anew.
+    const steps = text.split(/\nStep /).slice(1);
+    assert.ok(steps.length >= 5, text);
+    for (const step of steps.filter((s) => !/^\d+\/\d+ : (FROM|ARG)\b/.test(s))) assert.match(step, /Using cache/, `a step ran again:\n${step}`);
+    assert.match(text, /is unchanged .*keeps running/);
+    assert.equal((await d.client.getContainer(first.containerId).inspect()).State.Running, true);
+
+    writeFileSync(join(dir, 'server.js'), server.replace("'first '", "'second '"));
+    log.length = 0;
+    const edited = await run.restart(undefined);
+    const text2 = log.join('');
+    assert.equal(edited.replaced, true, text2);
+    assert.notEqual(edited.running.containerId, first.containerId);
+    assert.notEqual(edited.running.image.id, first.image.id);
+    // Only what follows the changed file ran again: the dependency step is cached.
+    assert.match(text2.split(/\nStep /).find((s) => s.includes('npm ci')) ?? '', /Using cache/, text2);
+    assert.equal(edited.running.appHostPort, first.appHostPort, 'the new container keeps the app\'s host port');
+    assert.equal(await get(edited.running.appHostPort!, '/b'), 'second /b');
+    await assertGone(d, first.containerId);
+  } finally {
+    const id = run.current?.containerId;
+    await run.stop();
+    if (id) await assertGone(d, id);
+  }
 });

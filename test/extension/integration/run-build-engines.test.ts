@@ -14,8 +14,6 @@ import { defaultOptions, type BuildOptions } from '../../../extension/image-buil
 import { BuildFailure, runBuild, type BuildDeps, type BuildRoute } from '../../../extension/image-build/run-build.js';
 import { historyLines } from '../../../extension/images/history-lines.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
-import { teardownDaemonHost } from '../../helpers/host-teardown.js';
-import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
 import { ensureBaseImage } from '../../e2e/engine-fixtures.js';
 
@@ -41,9 +39,8 @@ let daemon: TestDaemon | undefined;
 
 after(async () => {
   await daemon?.stop();
-  // The daemon's bridge, iptables rules and cgroups go with it.
-  if (daemon) await teardownDaemonHost(daemon.root, netPrefixForRoot(daemon.root));
-  daemon?.cleanup();
+  // Its bridge, iptables rules and cgroups (by the prefix startDaemon gave it) and its folder.
+  await daemon?.cleanup();
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
   for (const img of await docker.listImages().catch(() => [])) {
     for (const t of img.RepoTags ?? []) if (t.startsWith(prefix)) await docker.getImage(t).remove({ force: true }).catch(() => undefined);

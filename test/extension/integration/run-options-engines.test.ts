@@ -8,8 +8,6 @@ import { after, test } from 'node:test';
 import Dockerode from 'dockerode';
 import { createBody, defaultRunOptions } from '../../../extension/run/run-options.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
-import { teardownDaemonHost } from '../../helpers/host-teardown.js';
-import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
 import { ensureBaseImage } from '../../e2e/engine-fixtures.js';
 
@@ -24,9 +22,8 @@ after(async () => {
   await docker.getContainer(`${prefix}-docker`).remove({ force: true, v: true }).catch(() => undefined);
   await docker.getVolume(`${prefix}-vol`).remove().catch(() => undefined);
   await daemon?.stop();
-  // The daemon's bridge, iptables rules and cgroups go with it.
-  if (daemon) await teardownDaemonHost(daemon.root, netPrefixForRoot(daemon.root));
-  daemon?.cleanup();
+  // Its bridge, iptables rules and cgroups (by the prefix startDaemon gave it) and its folder.
+  await daemon?.cleanup();
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -6,9 +6,7 @@ import { after, test } from 'node:test';
 import Dockerode from 'dockerode';
 import { followStats, type StatsSample } from '../../../extension/stats/stats-sample.js';
 import { importBusybox, startDaemon, type TestDaemon } from '../../helpers/daemon.js';
-import { teardownDaemonHost } from '../../helpers/host-teardown.js';
 import { hasExecutable, isRoot, requireOrSkip } from '../../helpers/prereqs.js';
-import { netPrefixForRoot } from '../../../runtime/daemon/options.js';
 import { ensureBaseImage } from '../../e2e/engine-fixtures.js';
 
 const prefix = `berth-ext-stats-${process.pid}`;
@@ -18,8 +16,8 @@ let daemon: TestDaemon | undefined;
 after(async () => {
   await new Dockerode({ socketPath: dockerSocket }).getContainer(`${prefix}-docker`).remove({ force: true }).catch(() => undefined);
   await daemon?.stop();
-  if (daemon) await teardownDaemonHost(daemon.root, netPrefixForRoot(daemon.root));
-  daemon?.cleanup();
+  // Its bridge, iptables rules and cgroups (by the prefix startDaemon gave it) and its folder.
+  await daemon?.cleanup();
 });
 
 async function memoryMoves(docker: Dockerode, name: string): Promise<void> {

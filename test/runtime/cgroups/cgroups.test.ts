@@ -9,7 +9,7 @@ import { parseIoStat, readV2Counters, v2Frozen, v2OomKills } from '../../../runt
 import { readV1Counters } from '../../../runtime/cgroups/v1-files.js';
 import { sliceFolder, V1Cgroupfs, V2Cgroupfs, V2Systemd } from '../../../runtime/cgroups/driver.js';
 import { oomKillsIn, watchOomKills } from '../../../runtime/cgroups/oom.js';
-import { cgroupDriver, chooseDriverName, defaultDriverName, parseDriverName } from '../../../runtime/cgroups/select.js';
+import { cgroupDriver, cgroupLimitsApply, chooseDriverName, defaultDriverName, parseDriverName } from '../../../runtime/cgroups/select.js';
 import { checkDelegation, claimDelegation, ownCgroup } from '../../../runtime/cgroups/delegation.js';
 import { runtimeWithFlags } from '../../../runtime/cgroups/runtime-flags.js';
 import { probeCgroupHost } from '../../../runtime/cgroups/host.js';
@@ -212,7 +212,18 @@ test('io.stat lines without a device are skipped', () => {
   assert.deepEqual(parseIoStat('garbage\n\n'), []);
 });
 
-test('without a daemon\'s recorded choice the spec path is cgroupfs\'s on every host (buildSpec stays pure)', () => {
-  assert.equal(cgroupDriver('berth', {}).specPath('c1'), '/berth/c1');
-  assert.equal(cgroupDriver('berth', { BERTH_CGROUP_DRIVER: 'cgroupfs' }).specPath('c1'), '/berth/c1');
+test('without a daemon\'s choice the spec path is cgroupfs\'s on every host (buildSpec stays pure); the choice comes from the mode value, not the environment', () => {
+  assert.equal(cgroupDriver('berth').specPath('c1'), '/berth/c1');
+  assert.equal(cgroupDriver('berth', { cgroupDriver: 'cgroupfs' }).specPath('c1'), '/berth/c1');
+  const saved = process.env.BERTH_CGROUP_DRIVER;
+  process.env.BERTH_CGROUP_DRIVER = 'systemd';
+  try {
+    assert.equal(cgroupDriver('berth-env').specPath('c1'), '/berth-env/c1');
+  } finally {
+    if (saved === undefined) delete process.env.BERTH_CGROUP_DRIVER;
+    else process.env.BERTH_CGROUP_DRIVER = saved;
+  }
+  assert.equal(cgroupLimitsApply({ cgroupDriver: 'cgroupfs' }), true);
+  assert.equal(cgroupLimitsApply({ cgroupDriver: 'cgroupfs', rootless: {} }), false);
+  assert.equal(cgroupLimitsApply({ cgroupDriver: 'cgroupfs', rootless: {}, cgroupDelegated: 'user.slice/x' }), true);
 });

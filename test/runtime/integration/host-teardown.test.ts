@@ -2,7 +2,8 @@
 // (a daemon killed before it wrote them, a root deleted too early): by its prefix, names matched whole.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { teardownDaemonHost } from '../../helpers/host-teardown.js';
@@ -31,5 +32,25 @@ test('leftovers without records: namespace, bridge, chains and the rules naming 
     assert.ok(present(`iptables -w -t nat -S ${other.toUpperCase()}`));
   } finally {
     spawnSync('sh', ['-c', `ip link del ${other}0; iptables -w -t nat -X ${other.toUpperCase()}; ip netns del ${prefix}-0123456789ab; ip link del ${prefix}0; iptables -w -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j ${prefix.toUpperCase()}; iptables -w -t nat -D POSTROUTING -s 10.254.0.0/16 ! -o ${prefix}0 -j MASQUERADE; iptables -w -t nat -X ${prefix.toUpperCase()}`], { stdio: 'ignore' });
+  }
+});
+
+test('leftover cgroup folders of the prefix go, nested ones first, on a v1 and on a unified (v2) host', async (t) => {
+  if (!requireOrSkip(t, isRoot && existsSync('/sys/fs/cgroup'), 'root and /sys/fs/cgroup')) return;
+  const prefix = `z${randomBytes(2).toString('hex')}`;
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  // v1: one hierarchy is enough (memory, else the first mounted one); v2: the one tree.
+  const base = v2 ? '/sys/fs/cgroup' : ['memory', 'pids', 'cpu,cpuacct'].map((c) => join('/sys/fs/cgroup', c)).find((d) => existsSync(join(d, 'cgroup.procs')));
+  if (!requireOrSkip(t, base !== undefined, 'a mounted cgroup hierarchy')) return;
+  const parent = join(base!, prefix);
+  try {
+    mkdirSync(join(parent, 'c0123456789ab', 'inner'), { recursive: true });
+    mkdirSync(join(parent, 'cba9876543210'));
+    await teardownDaemonHost(tempDir('berth-teardown-'), prefix);
+    assert.ok(!existsSync(parent), `${parent} is removed`);
+  } finally {
+    for (const d of [join(parent, 'c0123456789ab', 'inner'), join(parent, 'c0123456789ab'), join(parent, 'cba9876543210'), parent]) {
+      try { rmdirSync(d); } catch { /* gone */ }
+    }
   }
 });

@@ -23,10 +23,12 @@ before(async () => {
   imageId = await importBusybox(d, 'busybox:latest');
 });
 /** Temp folders of every daemon started here (a restart reuses the first one's root). */
-const cleanups: (() => void)[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 after(async () => {
   await d.stop();
-  cleanups.forEach((c) => c());
+  // One after another and awaited: the test process is ended once this hook returns (--test-force-exit),
+  // and a teardown cut short leaves the daemon's bridge on the host.
+  for (const c of cleanups) await c();
   await registry?.stop();
 });
 

@@ -149,7 +149,7 @@ test('an OCI image whose layers are zstd-compressed (made by skopeo) is pulled, 
       assert.equal(again.code, 0, again.stderr);
     } finally {
       await fresh.stop();
-      fresh.cleanup();
+      await fresh.cleanup();
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

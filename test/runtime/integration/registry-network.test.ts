@@ -59,7 +59,7 @@ before(async () => {
 
 after(async () => {
   await d?.stop();
-  d?.cleanup();
+  await d?.cleanup();
   await registry?.stop();
   await mtls?.stop();
   await proxy?.stop();
@@ -165,7 +165,7 @@ test('insecure-registries and registry-mirrors in the config file: the certifica
     assert.match(pull.stdout, /Status: Downloaded newer image for mirrored:1/);
   } finally {
     await insecure.stop();
-    insecure.cleanup();
+    await insecure.cleanup();
   }
 
   writeFileSync(config, JSON.stringify({ 'insecure-registries': [host], 'log-driver': 'local' }));

@@ -17,6 +17,8 @@ import { stoppedStats } from '../../../runtime/containers/stats.js';
 import { connectThroughLoopbackProxy, isLoopbackHost, serveLoopbackProxy } from '../../../runtime/rootless/loopback-proxy.js';
 import { createServer } from 'node:net';
 import { TEST_SECURITY } from '../security/test-security.js';
+import { innerArgs } from '../../../runtime/rootless/launch.js';
+import { parseArgs, type DaemonOptions } from '../../../runtime/daemon/options.js';
 
 test('subordinate ids: matched by name or uid, comments and bad lines skipped', () => {
   const text = '# c\nalice:100000:65536\nbob:200000:1000\n1002:300000:10\nalice:bad:1\nalice:500000:0\nalice:400000:5\n';
@@ -75,7 +77,7 @@ test('root spec is unchanged without rootless', () => {
   assert.equal(spec.linux.cgroupsPath, '/berth/c1');
 });
 
-const rootless = (mode: RootlessMode) => ({ adjust: (spec: OciSpec) => rootlessSpec(spec, mode) });
+const rootless = (mode: RootlessMode) => ({ adjust: (spec: OciSpec) => rootlessSpec(spec, mode, false) });
 
 test('rootless spec: no cgroup path, no limits', () => {
   const spec = buildSpec(input(rootless({ singleId: false })));
@@ -92,11 +94,12 @@ test('rootless single-id spec: only uid 0, devpts without gid=5', () => {
 });
 
 test('limit warnings name each discarded limit', () => {
-  const w = rootlessLimitWarnings({ Memory: 1 << 26, NanoCpus: 5e8, PidsLimit: -1, CpuShares: 0 });
+  const w = rootlessLimitWarnings({ Memory: 1 << 26, NanoCpus: 5e8, PidsLimit: -1, CpuShares: 0 }, false);
   assert.equal(w.length, 2);
   assert.match(w[0], /^memory limit discarded/);
   assert.match(w[1], /^CPU limit/);
-  assert.deepEqual(rootlessLimitWarnings({}), []);
+  assert.deepEqual(rootlessLimitWarnings({}, false), []);
+  assert.deepEqual(rootlessLimitWarnings({ Memory: 1 << 26 }, true), [], 'a delegated cgroup tree applies the limits');
 });
 
 test('mode comes from the environment', () => {
@@ -192,4 +195,19 @@ test('namespace holder: found only when it is a sleep of this user in another us
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('the daemon inside the namespaces gets every option of the launcher\'s command line', () => {
+  const given: DaemonOptions = {
+    socket: '/run/user/1000/berth/engine.sock', root: '/home/u/.local/share/berth', ociRuntime: '/usr/bin/crun', netPrefix: 'bx1',
+    storageDriver: 'fuse-overlayfs', seccompProfile: '/etc/berth/seccomp.json', userns: 'host', allowInsecureEntitlements: ['security.insecure'],
+    configFile: '/home/u/.config/berth/daemon.json', insecureRegistries: ['reg.local:5000', '10.0.0.0/8'], registryMirrors: ['https://mirror.example'],
+    registryCertsDir: '/home/u/.config/docker/certs.d', cgroupDriver: 'cgroupfs',
+  };
+  const argv = innerArgs(given);
+  for (const flag of ['--seccomp-profile', '--userns', '--allow-insecure-entitlement', '--cgroup-driver', '--storage-driver', '--config-file', '--registry-certs-dir']) {
+    assert.ok(argv.includes(flag), `${flag} in ${argv.join(' ')}`);
+  }
+  assert.deepEqual(parseArgs(argv, { socket: '/run/berth/engine.sock', root: '/var/lib/berth' }), { help: false, options: given });
+  assert.deepEqual(innerArgs({ socket: '/s', root: '/r' }), ['--socket', '/s', '--root', '/r']);
 });

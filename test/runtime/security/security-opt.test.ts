@@ -83,20 +83,21 @@ test('create: options recorded as Docker shows them in inspect', () => {
 });
 
 test('docker info: SecurityOptions are what is applied; weaker confinement is one warning line each', () => {
-  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false }), { SecurityOptions: ['name=seccomp,profile=default'], Warnings: [] });
-  const rootless = securityReport({ context: TEST_SECURITY, rootless: true });
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false, cgroupLimits: true }), { SecurityOptions: ['name=seccomp,profile=default'], Warnings: [] });
+  const rootless = securityReport({ context: TEST_SECURITY, rootless: true, cgroupLimits: false });
   assert.deepEqual(rootless.SecurityOptions, ['name=seccomp,profile=default', 'name=rootless']);
   assert.match(rootless.Warnings.join('\n'), /^WARNING: rootless mode without a delegated cgroup tree/);
-  const file = securityReport({ context: TEST_SECURITY, seccompProfileOption: '/usr/share/containers/seccomp.json', rootless: false });
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: true, cgroupLimits: true }).Warnings, []);
+  const file = securityReport({ context: TEST_SECURITY, seccompProfileOption: '/usr/share/containers/seccomp.json', rootless: false, cgroupLimits: true });
   assert.deepEqual(file.SecurityOptions, ['name=seccomp,profile=/usr/share/containers/seccomp.json']);
-  assert.deepEqual(securityReport({ context: TEST_SECURITY, seccompProfileOption: 'builtin', rootless: false }).SecurityOptions, ['name=seccomp,profile=default']);
-  const none = securityReport({ context: { ...TEST_SECURITY, host: { ...TEST_HOST, seccomp: false, seccompMissing: 'the OCI runtime x was built without seccomp support' } }, rootless: false });
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, seccompProfileOption: 'builtin', rootless: false, cgroupLimits: true }).SecurityOptions, ['name=seccomp,profile=default']);
+  const none = securityReport({ context: { ...TEST_SECURITY, host: { ...TEST_HOST, seccomp: false, seccompMissing: 'the OCI runtime x was built without seccomp support' } }, rootless: false, cgroupLimits: true });
   assert.deepEqual(none.SecurityOptions, []);
   assert.match(none.Warnings[0], /seccomp is not available \(the OCI runtime x was built without seccomp support\)/);
-  const unconfined = securityReport({ context: { ...TEST_SECURITY, defaultSeccomp: 'unconfined' }, rootless: false });
+  const unconfined = securityReport({ context: { ...TEST_SECURITY, defaultSeccomp: 'unconfined' }, rootless: false, cgroupLimits: true });
   assert.deepEqual(unconfined.SecurityOptions, ['name=seccomp,profile=unconfined']);
   assert.equal(unconfined.Warnings.length, 1);
-  assert.match(securityReport({ context: { ...TEST_SECURITY, host: { ...TEST_HOST, apparmor: true } }, rootless: false }).Warnings[0], /AppArmor is enabled on this host/);
+  assert.match(securityReport({ context: { ...TEST_SECURITY, host: { ...TEST_HOST, apparmor: true } }, rootless: false, cgroupLimits: true }).Warnings[0], /AppArmor is enabled on this host/);
 });
 
 test('host detection: kernel seccomp, the runtime\'s libseccomp, AppArmor, SELinux', () => {

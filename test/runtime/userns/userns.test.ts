@@ -74,6 +74,6 @@ test('the spec joins the container\'s user namespace by path and carries its map
 });
 
 test('docker info: name=userns when containers get their own user namespace by default', () => {
-  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false, userns: true }).SecurityOptions, ['name=seccomp,profile=default', 'name=userns']);
-  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false }).SecurityOptions, ['name=seccomp,profile=default']);
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false, cgroupLimits: true, userns: true }).SecurityOptions, ['name=seccomp,profile=default', 'name=userns']);
+  assert.deepEqual(securityReport({ context: TEST_SECURITY, rootless: false, cgroupLimits: true }).SecurityOptions, ['name=seccomp,profile=default']);
 });
