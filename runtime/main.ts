@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     process.stderr.write(`berthd: ${signal}, shutting down\n`);
     api.server.close(async () => {
       await releaseSpareNetwork();
+      await services.engine().then((e) => e.networks.releaseReady(), () => undefined);
       try { rmSync(options.socket, { force: true }); } catch { /* already gone */ }
       // Nothing left that needs the namespaces: let them go (the next start makes new ones).
       if (rootless) {

@@ -45,27 +45,30 @@ export async function writeJsonAtomic(path: string, value: unknown, opts: Atomic
  * while one is in flight is coalesced with any later ones into a single write.
  */
 export class LatestWriter {
-  private readonly slots = new Map<string, { running: Promise<void>; next?: { data: string; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } }>();
+  private readonly slots = new Map<string, { running: Promise<void>; next?: { data: string; durable: boolean; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } }>();
 
   constructor(private readonly opts: AtomicWriteOptions = {}) {}
 
-  write(path: string, value: unknown): Promise<void> {
+  /** `opts.durable` overrides the writer's for this write; coalesced writes are durable if any asked. */
+  write(path: string, value: unknown, opts: { durable?: boolean } = {}): Promise<void> {
     const data = JSON.stringify(value);
+    const durable = opts.durable ?? this.opts.durable ?? true;
     const slot = this.slots.get(path);
-    if (!slot) return this.start(path, data);
+    if (!slot) return this.start(path, data, durable);
     return new Promise((resolve, reject) => {
-      slot.next ??= { data, waiters: [] };
+      slot.next ??= { data, durable, waiters: [] };
       slot.next.data = data;
+      slot.next.durable ||= durable;
       slot.next.waiters.push({ resolve, reject });
     });
   }
 
-  private start(path: string, data: string): Promise<void> {
-    const running = writeFileAtomic(path, data, this.opts).finally(() => {
+  private start(path: string, data: string, durable: boolean): Promise<void> {
+    const running = writeFileAtomic(path, data, { ...this.opts, durable }).finally(() => {
       const slot = this.slots.get(path)!;
       const next = slot.next;
       this.slots.delete(path);
-      if (next) this.start(path, next.data).then(() => next.waiters.forEach((w) => w.resolve()), (e: unknown) => next.waiters.forEach((w) => w.reject(e)));
+      if (next) this.start(path, next.data, next.durable).then(() => next.waiters.forEach((w) => w.resolve()), (e: unknown) => next.waiters.forEach((w) => w.reject(e)));
     });
     this.slots.set(path, { running });
     return running;

@@ -15,6 +15,7 @@
 //   P <job>                      make the job's pipes; answered by  P <job> <stdin w> <stdout r> <stderr r>
 //   R <job> <pid file> <argv...> start the runtime (it writes the container's pid to <pid file>)
 //   C <job>                      forget the pipes of a job that will not run
+//   N <spare> <job>              the pipes made for <spare> are <job>'s (a set made ahead, see pipes())
 // script -> Node (fd 4):  X <job> <exit code>   the container (or a runtime that failed) ended
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -103,6 +104,9 @@ while (1) {
       }
       close $_ for @$p;
       $runtime{$pid} = [$job, $pidfile];
+    } elsif ($op eq 'N') {
+      my $to = shift @f;
+      $slot{$to} = delete $slot{$job} if defined $to && $slot{$job};
     } elsif ($op eq 'C') {
       my $p = delete $slot{$job};
       close $_ for @{$p // []};
@@ -123,6 +127,9 @@ export interface ReaperPipes { stdin: Socket; stdout: Socket; stderr: Socket }
 export class SharedReaper extends EventEmitter {
   private readonly waiting = new Map<string, { resolve: (p: ReaperPipes) => void; reject: (e: Error) => void }>();
   private said = '';
+  /** A set of pipes made ahead under a name of its own, so a job's start waits for no round trip. */
+  private spare: Promise<{ key: string; pipes: ReaperPipes }> | undefined;
+  private spares = 0;
   private readonly ctl: Writable;
   alive = true;
 
@@ -137,6 +144,7 @@ export class SharedReaper extends EventEmitter {
       this.waiting.clear();
       this.emit('gone');
     });
+    this.makeSpare();
   }
 
   /** Starts the script; undefined when this host cannot (no perl, unknown architecture). */
@@ -153,9 +161,31 @@ export class SharedReaper extends EventEmitter {
 
   get pid(): number | undefined { return this.child.pid; }
 
-  /** Makes the job's pipes and opens the monitor's ends of them. */
+  /**
+   * The job's pipes, the monitor's ends open: the set made ahead when there is one (renamed to the
+   * job in the script), and the next set is asked for at once.
+   */
   pipes(job: string): Promise<ReaperPipes> {
     if (!this.alive) return Promise.reject(new Error('the subreaper exited'));
+    const spare = this.spare;
+    this.spare = undefined;
+    this.makeSpare();
+    if (!spare) return this.makePipes(job);
+    return spare.then(({ key, pipes }) => {
+      this.ctl.write(`N\0${key}\0${job}\n`);
+      return pipes;
+    }, () => this.makePipes(job));
+  }
+
+  private makeSpare(): void {
+    if (!this.alive) return;
+    const key = `spare-${++this.spares}`;
+    const made = this.makePipes(key).then((pipes) => ({ key, pipes }));
+    made.catch(() => undefined);
+    this.spare = made;
+  }
+
+  private makePipes(job: string): Promise<ReaperPipes> {
     return new Promise((resolve, reject) => {
       this.waiting.set(job, { resolve, reject });
       this.ctl.write(`P\0${job}\n`);

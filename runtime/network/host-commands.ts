@@ -1,10 +1,42 @@
 // The `ip` and `iptables` invocations, in one place so tests can see exactly what touches the host;
-// `run` is also how mounts are made (fs/overlay-mount.ts, rootless/inside.ts).
+// `run` is also how mounts are made (fs/overlay-mount.ts, rootless/inside.ts). They run from the
+// command server (command-server.ts), not forked from the daemon's own large process.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { SystemError } from '../errdefs.js';
+import { CommandServer, MAX_INPUT } from './command-server.js';
 
+let server: CommandServer | null | undefined;
+
+/** The command server, started on first use and again after it died; undefined without perl. */
+function commandServer(): CommandServer | undefined {
+  if (server === null) return undefined;
+  if (!server?.alive) server = CommandServer.start() ?? null;
+  return server ?? undefined;
+}
+
+/** Runs `cmd args` (through the command server, or forked from here without one); resolves with its stdout. */
 export function run(cmd: string, args: string[], input?: string): Promise<string> {
+  const s = input === undefined || Buffer.byteLength(input) <= MAX_INPUT ? commandServer() : undefined;
+  if (!s) return runForked(cmd, args, input);
+  return s.run(cmd, args, input).then((r) => {
+    if (r.status === 0) return r.stdout;
+    throw new SystemError(`${cmd} ${args.join(' ')}: ${(r.stderr || `Command failed: ${cmd} ${args.join(' ')} (exit status ${r.status})`).trim()}`);
+  });
+}
+
+/**
+ * `ip netns del NAME`: the namespace's file in /run/netns unmounted (lazily) and removed, by the
+ * command server itself where it can (no `ip` run: 5-7 ms less on a container's removal).
+ */
+export async function deleteNetns(name: string): Promise<void> {
+  const s = CommandServer.canUnmount() ? commandServer() : undefined;
+  if (!s) { await ip(['netns', 'del', name]); return; }
+  const r = await s.unmountRemove(`/run/netns/${name}`);
+  if (r.status !== 0) throw new SystemError(`ip netns del ${name}: ${r.stderr.trim()}`);
+}
+
+function runForked(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(cmd, args, (err, stdout, stderr) => {
       if (err) reject(new SystemError(`${cmd} ${args.join(' ')}: ${(stderr || err.message).trim()}`));

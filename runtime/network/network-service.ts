@@ -12,10 +12,12 @@ import { createServer } from 'node:net';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { LatestWriter } from '../fs/atomic-write.js';
+import { DepartingEnds } from './departing-ends.js';
+import { NamespacePool, type ReadyNamespace } from './namespace-pool.js';
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError } from '../errdefs.js';
 import type { EndpointRecord } from '../containers/record.js';
 import { allocate, checkInSubnet, gatewayOf, overlaps, parseCidr } from './ipam.js';
-import { ip, ipBatch, iptablesChain, iptablesDelete, iptablesDeleteAll, iptablesEnsure, run, sysctl } from './host-commands.js';
+import { deleteNetns, ip, ipBatch, iptablesChain, iptablesDelete, iptablesDeleteAll, iptablesEnsure, run, sysctl } from './host-commands.js';
 import { applyRuleChanges, type RuleChange } from './iptables-batch.js';
 import type { PortMapping } from './ports.js';
 import { bool, repairValue, str, strMap, struct } from '../schema/go-json.js';
@@ -36,7 +38,8 @@ interface EndpointState { network: string; ip: string; veth: string; ifname?: st
 /** One network a container joins: name or ID, and an address asked for (IPAMConfig.IPv4Address). */
 export interface EndpointRequest { network: string; ipv4?: string }
 
-interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]> }
+/** `netns`: containers whose namespace is not named after them (one made ahead, namespace-pool.ts). */
+interface State { networks: NetworkRecord[]; endpoints: Record<string, EndpointState[]>; netns?: Record<string, string> }
 
 export interface Attachment {
   mode: 'none' | 'host' | 'netns';
@@ -55,6 +58,9 @@ export interface HostPortForwarder {
 }
 
 export type NetworkEvent = (action: string, networkId: string, attrs: Record<string, string>) => void;
+
+/** How long after a start that took the namespace made ahead the next one is made (unless it ended first). */
+const REFILL_AFTER_START_MS = 150;
 
 /** The default bridge takes the first of these that no host route or other network uses. */
 const DEFAULT_SUBNETS = Array.from({ length: 24 }, (_, i) => `10.${88 + i}.0.0/16`);
@@ -93,7 +99,8 @@ export class NetworkService {
    * Network namespaces of this daemon's prefix that no endpoint on record names: a daemon killed while a
    * container started, after its namespace was made and before networks.json had its endpoint. Nothing
    * ran in them (the process starts later), and each would keep a veth on its bridge, and with it the
-   * bridge and its subnet, for good.
+   * bridge and its subnet, for good. Namespaces a stopped daemon had made ahead (namespace-pool.ts)
+   * go too, without a word: nothing ever ran in them.
    */
   private async removeOrphanNamespaces(): Promise<void> {
     if (!existsSync('/run/netns')) return;
@@ -102,8 +109,9 @@ export class NetworkService {
       if (!name.startsWith(`${this.prefix}-`) || known.has(name)) continue;
       const pids = await run('ip', ['netns', 'pids', name]).catch(() => 'unknown');
       if (pids.trim()) continue;
+      const madeAhead = /^-p[0-9a-f]{10}$/.test(name.slice(this.prefix.length));
       await ip(['netns', 'del', name]).then(
-        () => process.stderr.write(`berthd: network namespace ${name} of a container whose start was cut off removed\n`),
+        () => !madeAhead && process.stderr.write(`berthd: network namespace ${name} of a container whose start was cut off removed\n`),
         (err: unknown) => process.stderr.write(`berthd: network namespace ${name} left: ${(err as Error).message}\n`),
       );
     }
@@ -150,8 +158,19 @@ export class NetworkService {
   }
 
   private readonly writer = new LatestWriter();
+  private readonly pool = new NamespacePool({
+    reserve: () => this.reserveReady(),
+    build: (r) => this.buildReady(r),
+    discard: (r) => this.discardReady(r),
+  });
+  private readonly departing = new DepartingEnds((veths) => ipBatch(veths.map((v) => `link del ${v}`), undefined, { force: true }).then(() => undefined));
 
-  private save(): Promise<void> { return this.writer.write(this.file, this.state); }
+  /**
+   * `durable` false: for changes of endpoints only (containers starting, stopping, connecting), which
+   * are about running containers and none survives the machine going down; the write is still atomic,
+   * so a killed daemon leaves a whole file. Networks themselves are flushed to disk.
+   */
+  private save(durable = true): Promise<void> { return this.writer.write(this.file, this.state, { durable }); }
 
   list(): NetworkRecord[] { return [...this.state.networks]; }
 
@@ -267,9 +286,27 @@ export class NetworkService {
     const odd = nets.find((n) => n.net.Driver !== 'bridge');
     if (odd) throw new InvalidError(`container cannot be connected to network ${odd.net.Name} together with other networks`);
     await this.detach(containerId);
+    // A restart right after an exit: the host ends of the last run keep their names until the kernel
+    // has deleted them with its namespace.
+    const left = this.departing.take(this.vethPrefix(containerId));
+    if (left.length) await ipBatch(left.map((v) => `link del ${v}`), undefined, { force: true }).catch(() => undefined);
+    // The default bridge alone, no address asked for, a namespace of the daemon's making: one made ahead.
+    const onDefault = nets.length === 1 && nets[0].net.Name === 'bridge';
+    let ready = onDefault && !nets[0].req.ipv4 && !makeNetns ? this.pool.take() : undefined;
+    if (ready && !(existsSync(`/run/netns/${ready.ns}`) && existsSync(`/sys/class/net/${ready.veth}`))) {
+      await this.discardReady(ready);
+      ready = undefined;
+    }
+    for (const { req } of nets) if (req.ipv4) await this.pool.release(req.ipv4);
+    if (ready) (this.state.netns ??= {})[containerId] = ready.ns;
     const ns = this.netnsName(containerId);
     const endpoints: Record<string, EndpointRecord> = {};
     try {
+      if (ready) {
+        const ep = await this.adoptReady(containerId, nets[0].net, ready, ports);
+        endpoints[nets[0].net.Name] = endpoint(nets[0].net, ep);
+        return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: this.portView(containerId) };
+      }
       // Every `ip` run costs a process start on the `docker run` path, so the namespace is made in the
       // first endpoint's host-side batch and lo comes up in its namespace-side one.
       if (makeNetns) await makeNetns(`/run/netns/${ns}`);
@@ -282,13 +319,24 @@ export class NetworkService {
         const ep = await this.addEndpoint(containerId, net, req.ipv4, i === 0 ? ports : [], i === 0 ? setup : undefined);
         endpoints[net.Name] = endpoint(net, ep);
       }
-      const portView: Attachment['ports'] = {};
-      for (const p of (this.state.endpoints[containerId] ?? []).flatMap((e) => e.ports)) (portView[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
-      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: portView };
+      return { mode: 'netns', netnsPath: `/run/netns/${ns}`, endpoints, ports: this.portView(containerId) };
     } catch (err) {
       await this.detach(containerId).catch(() => undefined);
       throw err;
+    } finally {
+      // The next container on the default bridge finds one ready: made when this one ends, or after
+      // its start if it runs on (not while its runtime starts, when it took the ready one).
+      if (onDefault && !makeNetns) {
+        if (ready) this.pool.refillSoon(REFILL_AFTER_START_MS);
+        else this.pool.refill();
+      }
     }
+  }
+
+  private portView(containerId: string): Attachment['ports'] {
+    const view: Attachment['ports'] = {};
+    for (const p of (this.state.endpoints[containerId] ?? []).flatMap((e) => e.ports)) (view[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+    return view;
   }
 
   /** A running container joins one more network: a new interface in its namespace, no restart. */
@@ -323,7 +371,7 @@ export class NetworkService {
       next.gateway = true;
       if (nextNet && ep.ports.length) next.ports = await this.publishPorts(nextNet, next.ip, ep.ports, containerId);
     }
-    await this.save();
+    await this.save(false);
     this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
   }
 
@@ -332,7 +380,54 @@ export class NetworkService {
     return (this.state.endpoints[containerId] ?? []).map((e) => ({ network: e.network, ip: e.ip, ifname: e.ifname ?? 'eth0' }));
   }
 
-  private netnsName(containerId: string): string { return `${this.prefix}-${containerId.slice(0, 12)}`; }
+  private netnsName(containerId: string): string { return this.state.netns?.[containerId] ?? `${this.prefix}-${containerId.slice(0, 12)}`; }
+
+  /** Names of namespaces made ahead: a `p` (not hex, so never a container's) and 10 hex digits. */
+  private readyName(): string { return `${this.prefix}-p${randomBytes(5).toString('hex')}`; }
+
+  /** The next namespace for the default bridge: names and an address, held from now on. */
+  private reserveReady(): ReadyNamespace | undefined {
+    const net = this.find('bridge');
+    if (!net?.Bridge || !net.Subnet || !this.bridgesReady.has(net.Bridge)) return undefined;
+    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name), ...this.pool.addresses()]);
+    used.add(gatewayOf(net.Subnet));
+    let addr: string;
+    try { addr = allocate(net.Subnet, used); } catch { return undefined; }
+    // 15 characters at most: v, the prefix (6 at most), p, 6 hex digits.
+    return { ns: this.readyName(), veth: `v${this.prefix}p${randomBytes(3).toString('hex')}`, ip: addr, mac: macOf(addr) };
+  }
+
+  /** Makes it as a start would (addEndpoint): two `ip` runs, off any start's path. */
+  private async buildReady(r: ReadyNamespace): Promise<void> {
+    const net = this.get('bridge');
+    try {
+      await ipBatch([`netns add ${r.ns}`, `link add ${r.veth} type veth peer name eth0 address ${r.mac} netns ${r.ns}`, `link set ${r.veth} master ${net.Bridge} up`]);
+      await ipBatch(['link set lo up', `addr add ${r.ip}/${parseCidr(net.Subnet!).prefix} dev eth0`, 'link set eth0 up', `route add default via ${gatewayOf(net.Subnet!)} dev eth0`], r.ns);
+    } catch (err) {
+      await this.discardReady(r);
+      throw err;
+    }
+  }
+
+  private async discardReady(r: ReadyNamespace): Promise<void> {
+    const hadVeth = existsSync(`/sys/class/net/${r.veth}`);
+    if (existsSync(`/run/netns/${r.ns}`)) await deleteNetns(r.ns).catch(() => undefined);
+    if (hadVeth) this.departing.add(r.veth, 'bridge', r.ip);
+  }
+
+  /** A namespace made ahead becomes the container's eth0 on the default bridge: no `ip` run. */
+  private async adoptReady(containerId: string, net: NetworkRecord, r: ReadyNamespace, ports: PortMapping[]): Promise<EndpointState> {
+    await this.ensureBridge(net);
+    const ep: EndpointState = { network: net.Name, ip: r.ip, veth: r.veth, ifname: 'eth0', mac: r.mac, gateway: true, ports: [] };
+    (this.state.endpoints[containerId] ??= []).push(ep);
+    ep.ports = await this.publishPorts(net, r.ip, ports, containerId);
+    await this.save(false);
+    this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
+    return ep;
+  }
+
+  /** The host ends of a container's veth pairs are named this and the interface's number. */
+  private vethPrefix(containerId: string): string { return `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_`; }
 
   /** One veth pair from the network's bridge into the container's namespace, named ethN there. */
   /** `first`: commands run before this endpoint's own, in the same two `ip` runs (host side, namespace side). */
@@ -346,7 +441,7 @@ export class NetworkService {
     let n = 0;
     while (taken.has(`eth${n}`)) n++;
     if (n >= 36) throw new ConflictError(`container ${containerId.slice(0, 12)} is on too many networks (36 at most)`);
-    const used = new Set(this.members(net.Name).map((m) => m.ip));
+    const used = new Set([...this.members(net.Name).map((m) => m.ip), ...this.departing.addressesHeld(net.Name), ...(net.Name === 'bridge' ? this.pool.addresses() : [])]);
     used.add(gatewayOf(net.Subnet!));
     let addr: string;
     if (staticIp) {
@@ -357,7 +452,7 @@ export class NetworkService {
     const ifname = `eth${n}`;
     // 15 characters at most (IFNAMSIZ); the "_" keeps them apart from the one-interface names of
     // daemons before (v<prefix><id>, no "_"), which running containers may still have.
-    const veth = `v${this.prefix}${containerId.slice(0, 12 - this.prefix.length)}_${n.toString(36)}`;
+    const veth = `${this.vethPrefix(containerId)}${n.toString(36)}`;
     const mac = macOf(addr);
     const gateway = !eps.some((e) => e.gateway ?? true);
     const ep: EndpointState = { network: net.Name, ip: addr, veth, ifname, mac, gateway, ports: [] };
@@ -376,7 +471,7 @@ export class NetworkService {
       await ip(['link', 'del', veth]).catch(() => undefined);
       throw err;
     }
-    await this.save();
+    await this.save(false);
     this.publish('connect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     return ep;
   }
@@ -386,12 +481,21 @@ export class NetworkService {
     // Taken out first: a second detach (exit and remove race) finds nothing left to do.
     delete this.state.endpoints[containerId];
     const ns = this.netnsName(containerId);
-    // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs.
-    // One `ip` run: the kernel frees a deleted namespace's interfaces a moment later, so the host
-    // ends are deleted too (with -force, a line that finds one gone does not stop the others).
+    if (this.state.netns) delete this.state.netns[containerId];
+    // Deleting the namespace deletes its ethN and with them the host ends of the veth pairs, a moment
+    // later (departing-ends.ts); ends whose namespace is gone already are deleted here (one `ip` run,
+    // -force: a line that finds its device gone does not stop the others).
     const hadNs = existsSync(`/run/netns/${ns}`);
-    const lines = [...(hadNs ? [`netns del ${ns}`] : []), ...(eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`)).map((e) => `link del ${e.veth}`)];
-    if (lines.length) await ipBatch(lines, undefined, { force: true }).catch(() => undefined);
+    const present = (eps ?? []).filter((e) => existsSync(`/sys/class/net/${e.veth}`));
+    if (hadNs) {
+      const done = await deleteNetns(ns).then(() => true, () => false);
+      for (const e of present) this.departing.add(e.veth, e.network, e.ip);
+      // A namespace that could not be deleted keeps its ends: they are deleted by hand now.
+      if (!done) void this.departing.sweepNow();
+    } else if (present.length) {
+      await ipBatch(present.map((e) => `link del ${e.veth}`), undefined, { force: true }).catch(() => undefined);
+    }
+    if (eps?.some((e) => e.network === 'bridge')) this.pool.refill();
     if (!eps) return;
     for (const e of eps) {
       for (const p of e.ports) {
@@ -401,7 +505,7 @@ export class NetworkService {
       const net = this.state.networks.find((n) => n.Name === e.network);
       if (net) this.publish('disconnect', net.Id, { container: containerId, name: net.Name, type: 'bridge' });
     }
-    await this.save();
+    await this.save(false);
   }
 
   /** Forwarded ports arrive at the namespace's own address, whatever host address they were published on. */
@@ -630,9 +734,14 @@ export class NetworkService {
     await Promise.all([rulesGone, bridgeGone]);
   }
 
+  /** At the daemon's stop: the namespace made ahead goes (none is made after). */
+  releaseReady(): Promise<void> { return this.pool.close(); }
+
   /** Removes everything this service created on the host (tests use a unique prefix). */
   async teardownAll(): Promise<void> {
+    await this.pool.close();
     for (const cid of Object.keys(this.state.endpoints)) await this.detach(cid);
+    await this.departing.sweepNow();
     for (const n of this.state.networks) await this.teardownBridge(n);
     const chain = this.chain();
     const { forward, isolation, localnet } = this.filterChains();
@@ -744,5 +853,6 @@ function repairNetworks(state: State): State {
     if (problems.length) process.stderr.write(`berthd: network ${value.Name}: repaired its record, dropped values of the wrong type: ${problems.map((p) => p.path).join(', ')}\n`);
     return [{ ...value, Labels: value.Labels ?? {}, Internal: Boolean(value.Internal) } as NetworkRecord];
   });
-  return { ...state, networks, endpoints: state.endpoints ?? {} };
+  const netns = Object.fromEntries(Object.entries(state.netns ?? {}).filter(([id, n]) => typeof id === 'string' && typeof n === 'string'));
+  return { ...state, networks, endpoints: state.endpoints ?? {}, netns };
 }

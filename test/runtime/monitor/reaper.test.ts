@@ -95,3 +95,8 @@ test('stdin goes through its pipe; many jobs at once each get their own', async 
   }));
   assert.deepEqual(results, jobs.map((_, i) => [i, `line ${i}\n`]));
 });
+
+test('jobs started together each get their own pipes (one set is made ahead, the others on demand)', async () => {
+  const rs = await Promise.all([0, 1, 2, 3].map((i) => run(`c${i}`, `echo job${i}; exit ${20 + i}`)));
+  assert.deepEqual(rs.map((r) => [r.code, r.out]), [0, 1, 2, 3].map((i) => [20 + i, `job${i}\n`]));
+});
