@@ -315,6 +315,7 @@ export class ContainerService {
     try {
       r.Networks = startedEndpoints(r, att.endpoints, (n) => this.d.networks.find(n));
       r.Ports = att.ports;
+      r.SandboxKey = att.mode === 'netns' ? att.netnsPath : undefined;
       const root = await this.d.snapshotter.prepare({ layers: [...image.layerDirs].reverse(), upper: p.upper, work: p.work, target: p.rootfs, idShift: this.idShift(r) });
       const rootless = this.d.rootless;
       const spec = await launchSpec(r, p, image, att, {

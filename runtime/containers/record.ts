@@ -44,6 +44,8 @@ export interface ContainerRecord {
   Networks: Record<string, EndpointRecord>;
   /** Published ports actually bound: "80/tcp" -> host bindings. */
   Ports: Record<string, { HostIp: string; HostPort: string }[]>;
+  /** The network namespace of its current run (inspect's SandboxKey); a namespace made ahead has its own name. */
+  SandboxKey?: string;
   /** Volume mounts resolved at create: anonymous and named. */
   Mounts: { Type: 'bind' | 'volume' | 'tmpfs'; Name?: string; Source: string; Destination: string; RW: boolean; Anonymous?: boolean }[];
   /** Its own user namespace's ids on the host (UsernsMode auto); kept until the container is removed. */
@@ -121,7 +123,7 @@ export function networkSettings(r: ContainerRecord): Record<string, unknown> {
   if (running) for (const [k, v] of Object.entries(r.Ports)) ports[k] = v.map((b) => ({ HostIp: b.HostIp || '0.0.0.0', HostPort: b.HostPort }));
   return {
     Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: ports,
-    SandboxKey: running && primary ? `/run/netns/berth-${r.Id.slice(0, 12)}` : '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+    SandboxKey: running ? r.SandboxKey ?? '' : '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
     EndpointID: '', Gateway: running && primary ? primary.Gateway : '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
     IPAddress: running && primary ? primary.IPAddress : '', IPPrefixLen: running && primary ? primary.IPPrefixLen : 0, IPv6Gateway: '',
     MacAddress: running && primary ? primary.MacAddress : '', Networks: networks,

@@ -4,7 +4,7 @@
 // APIs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,15 @@ test('containers on a user-defined network reach each other by name; the default
   // A container started first learns about later peers too (its /etc/hosts is rewritten).
   assert.equal((await e.docker(['run', '-d', '--name', 'late', '--network', 'appnet', 'busybox', 'sleep', '1000'])).code, 0);
   await eventually('srv to see late', async () => ((await e.docker(['exec', 'srv', 'grep', '-c', 'late', '/etc/hosts'])).stdout.trim() === '1' ? true : undefined));
+  // SandboxKey names the namespace the container runs in, on a user-defined network and on the default
+  // bridge (where the namespace may be one made ahead, with a name of its own).
+  assert.equal((await e.docker(['run', '-d', '--name', 'onbridge', 'busybox', 'sleep', '1000'])).code, 0);
+  for (const name of ['srv', 'onbridge']) {
+    const [key, pid] = (await e.docker(['inspect', '-f', '{{.NetworkSettings.SandboxKey}} {{.State.Pid}}', name])).stdout.trim().split(' ');
+    assert.ok(key, `${name} has a SandboxKey`);
+    assert.equal(`net:[${statSync(key).ino}]`, readlinkSync(`/proc/${pid}/ns/net`), `${name}'s SandboxKey ${key} is its network namespace`);
+  }
+  assert.equal((await e.docker(['rm', '-f', 'onbridge'])).code, 0);
   const net = JSON.parse((await e.docker(['network', 'inspect', 'appnet'])).stdout)[0] as { Containers: Record<string, { Name: string; IPv4Address: string }>; IPAM: { Config: { Subnet: string }[] } };
   assert.deepEqual(Object.values(net.Containers).map((c) => c.Name).sort(), ['late', 'srv']);
   const rm = await e.docker(['network', 'rm', 'appnet']);
