@@ -1,6 +1,7 @@
 // Memory per container, Berth and Docker Engine side by side in one run: proportional set size (PSS,
 // shared pages split fairly, from /proc/PID/smaps_rollup) of each engine's side with no container
-// and with 50 idle `sleep` containers. Berth's side: berthd, its monitor hosts and their subreapers.
+// and with 50 idle `sleep` containers. Berth's side: berthd, its command server, its monitor hosts and
+// their subreapers.
 // Docker's: dockerd, containerd and the shims of these containers (Docker is shared: other
 // containers' shims are left out). Per container = (with 50 - idle) / 50; target for Berth <= 1 MB.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -65,7 +66,9 @@ function berthSide(socket: string, root: string): Record<string, number[]> {
   const daemon = ps.filter((p) => p.cmdline.includes('--socket') && p.cmdline.includes(socket)).map((p) => p.pid);
   const hosts = ps.filter((p) => p.cmdline.some((a) => a.startsWith(`${root}/run/host-`))).map((p) => p.pid);
   const reapers = ps.filter((p) => hosts.includes(p.ppid) && p.comm === 'perl').map((p) => p.pid);
-  return { berthd: daemon, 'monitor hosts': hosts, subreapers: reapers };
+  // berthd's own Perl child runs its host commands (ip, iptables, mount).
+  const commandServers = ps.filter((p) => daemon.includes(p.ppid) && p.comm === 'perl').map((p) => p.pid);
+  return { berthd: daemon, 'command server': commandServers, 'monitor hosts': hosts, subreapers: reapers };
 }
 
 function dockerSide(ids: string[]): Record<string, number[]> {
