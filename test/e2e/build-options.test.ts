@@ -14,7 +14,8 @@ import Docker from 'dockerode';
 import type { Page } from 'playwright-core';
 import { ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import { contextMenu, openQuickInput, treeRow, waitForNotification, waitForProblem, waitForTerminalText } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
@@ -70,17 +71,7 @@ async function answer(page: Page, title: RegExp, value: string): Promise<void> {
   await input.press('Enter');
 }
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'build-options', needs: { needsBundledEngine: true } },
-  { title: 'Docker Engine (BuildKit)', name: 'build-options-docker', engine: 'docker', needs: { needsDocker: true } },
-];
+const CASES = engineCases('build-options', 'Docker Engine (BuildKit)');
 
 for (const c of CASES) {
   test(`build with options from the palette, and berth-build tasks from tasks.json, on ${c.title}`, { timeout: 15 * 60_000 }, async (t) => {

@@ -11,7 +11,8 @@ import Docker from 'dockerode';
 import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../runtime/registry/helpers/local-registry.js';
 import { BASE_IMAGE, createStopped, ensureBaseImage, removeByPrefix, removeInteractiveLeftovers, startGreeter } from './engine-fixtures.js';
 import { Harness } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import {
   answerDialog,
   answerInputBox,
@@ -32,19 +33,8 @@ const SETTINGS = {
   'remote.autoForwardPorts': false,
 };
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-  /** Prune only where the engine is the test's own. */
-  ownEngine: boolean;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'commands', needs: { needsBundledEngine: true }, ownEngine: true },
-  { title: 'Docker Engine', name: 'commands-docker', engine: 'docker', needs: { needsDocker: true }, ownEngine: false },
-];
+// Prune only where the engine is the test's own.
+const CASES = engineCases('commands').map((c) => ({ ...c, ownEngine: !c.engine }));
 
 for (const c of CASES) {
   test(`commands on ${c.title}: shell, inspect, logs across restart, copy id, start, force remove, tag/push/pull, run interactive, volumes, networks, failing build, prune`, { timeout: 20 * 60_000 }, async (t) => {

@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import Docker from 'dockerode';
 import { BASE_IMAGE, ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness, REPO } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import {
   clearNotifications,
   contextMenu,
@@ -65,17 +66,7 @@ async function runTask(h: Harness, label: string): Promise<void> {
   }
 }
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'compose', needs: { needsBundledEngine: true } },
-  { title: 'Docker Engine', name: 'compose-docker', engine: 'docker', needs: { needsDocker: true } },
-];
+const CASES = engineCases('compose');
 
 /** Each service says hello, then waits; SIGTERM ends it at once (down does not wait out a grace period). */
 function composeFile(project: string, commandKey: string): string {

@@ -9,24 +9,15 @@ import type { Page } from 'playwright-core';
 import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../runtime/registry/helpers/local-registry.js';
 import { BASE_IMAGE, ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import { contextMenu, expandView, openQuickInput, treeRow, waitForNotification } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const USER = 'berth-view';
 const PASSWORD = 'view-pw-not-logged-8';
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'registries-view', needs: { needsBundledEngine: true } },
-  { title: 'Docker Engine', name: 'registries-view-docker', engine: 'docker', needs: { needsDocker: true } },
-];
+const CASES = engineCases('registries-view');
 
 for (const c of CASES) {
 test(`Registries view on ${c.title}: log in, browse the registry to a tag with its digest, pull it from the view`, { timeout: 15 * 60_000 }, async (t) => {

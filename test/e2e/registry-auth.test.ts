@@ -10,24 +10,15 @@ import type { Page } from 'playwright-core';
 import { registryOrSkip, startLocalRegistry, type LocalRegistry } from '../runtime/registry/helpers/local-registry.js';
 import { BASE_IMAGE, ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import { answerDialog, answerInputBox, contextMenu, openQuickInput, treeRow, waitForNotification } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const USER = 'berth-e2e';
 const PASSWORD = 'pw-not-in-any-log-42';
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'registry-auth', needs: { needsBundledEngine: true } },
-  { title: 'Docker Engine', name: 'registry-auth-docker', engine: 'docker', needs: { needsDocker: true } },
-];
+const CASES = engineCases('registry-auth');
 
 for (const c of CASES) {
   test(`private registry on ${c.title}: refused push, log in, push, remove, pull, log out, refused pull`, { timeout: 15 * 60_000 }, async (t) => {

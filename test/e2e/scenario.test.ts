@@ -11,7 +11,8 @@ import Docker from 'dockerode';
 import { containerFlow } from './container-flow.js';
 import { ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness, REPO } from './harness.js';
-import { DOCKER_SOCKET, requireE2e, type E2eNeeds } from './prerequisites.js';
+import { engineCases } from './engine-cases.js';
+import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
 import { editorLines, notification, openFile, waitForProblem } from './workbench-actions.js';
 
 const SETTINGS = {
@@ -25,17 +26,7 @@ const SETTINGS = {
   'berth.dockerfile.rules': { FromAsCasing: 'error' },
 };
 
-interface EngineCase {
-  title: string;
-  name: string;
-  engine?: string;
-  needs: E2eNeeds;
-}
-
-const CASES: EngineCase[] = [
-  { title: 'the bundled engine', name: 'scenario', needs: { needsBundledEngine: true } },
-  { title: 'Docker Engine', name: 'scenario-docker', engine: 'docker', needs: { needsDocker: true } },
-];
+const CASES = engineCases('scenario');
 
 for (const c of CASES) {
   test(`scenario on ${c.title}: build, run, logs, browser, stop, remove; a Dockerfile mistake and its quick fix`, { timeout: 20 * 60_000 }, async (t) => {
