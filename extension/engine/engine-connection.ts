@@ -6,6 +6,7 @@ import type Dockerode from 'dockerode';
 import { BundledEngine, EngineStartError } from './bundled-engine.js';
 import type { EngineInfo, EngineStatus } from './engine-status.js';
 import { targetAddress, type EngineTarget } from './engine-target.js';
+import { forEachLine } from './json-lines.js';
 import { pingSocket } from './ping.js';
 import { checkBundledPrerequisites, type WayOut } from './preflight.js';
 import { productName, type VersionReply } from './product-name.js';
@@ -175,19 +176,11 @@ export class EngineConnection extends EventEmitter {
     this.closeEvents();
     const stream = (await this.docker!.getEvents({})) as NodeJS.ReadableStream;
     this.eventStream = stream;
-    let buffered = '';
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl).trim();
-        buffered = buffered.slice(nl + 1);
-        if (!line) continue;
-        try {
-          this.queueEvent(JSON.parse(line) as EngineEvent);
-        } catch {
-          this.opts.log(`Ignoring an event line that is not JSON: ${line.slice(0, 200)}`);
-        }
+    forEachLine(stream, (line) => {
+      try {
+        this.queueEvent(JSON.parse(line) as EngineEvent);
+      } catch {
+        this.opts.log(`Ignoring an event line that is not JSON: ${line.slice(0, 200)}`);
       }
     });
     const lost = (): void => {

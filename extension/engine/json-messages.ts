@@ -1,6 +1,8 @@
 // Pull, push and build answer with a stream of JSON objects, one per line. A failure arrives as an
 // object with `error` in a 200 response, so reading the stream is also how a failure is noticed.
 
+import { forEachLine } from './json-lines.js';
+
 export interface JsonMessage {
   stream?: string;
   status?: string;
@@ -24,11 +26,9 @@ export class StreamError extends Error {
 /** Reads the stream to its end, calling onMessage for each object; rejects on the first `error` object. */
 export function readJsonMessages(stream: NodeJS.ReadableStream, onMessage: (m: JsonMessage) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    let buf = '';
     let failed: StreamError | undefined;
-    const line = (text: string): void => {
-      const t = text.trim();
-      if (!t) return;
+    // Registered before the 'end' below, so the last line is read before the promise settles.
+    forEachLine(stream, (t) => {
       let m: JsonMessage;
       try {
         m = JSON.parse(t) as JsonMessage;
@@ -38,18 +38,9 @@ export function readJsonMessages(stream: NodeJS.ReadableStream, onMessage: (m: J
       }
       if (m.error || m.errorDetail?.message) failed ??= new StreamError((m.errorDetail?.message ?? m.error ?? '').trim());
       onMessage(m);
-    };
-    stream.on('data', (chunk: Buffer | string) => {
-      buf += chunk.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        line(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-      }
     });
     stream.on('error', (err) => reject(err));
     stream.on('end', () => {
-      line(buf);
       if (failed) reject(failed);
       else resolve();
     });

@@ -2,6 +2,8 @@
 // CPU % from the change since the previous reading, memory without the page cache (as the CLI counts
 // it on cgroup v1 and v2), its limit, network and block IO totals, pids. No VS Code imports.
 
+import { forEachLine } from '../engine/json-lines.js';
+
 export interface StatsJson {
   read?: string;
   cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
@@ -76,25 +78,17 @@ export function followStats(
   onSample: (s: StatsSample) => void,
   onEnd: (err?: Error) => void,
 ): { stop(): void } {
-  let buf = '';
   let ended = false;
   const end = (err?: Error): void => {
     if (ended) return;
     ended = true;
     onEnd(err);
   };
-  stream.on('data', (chunk: Buffer | string) => {
-    buf += chunk.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (!line) continue;
-      try {
-        onSample(sampleOf(JSON.parse(line) as StatsJson));
-      } catch {
-        // A line that is not JSON is skipped; the next second brings another.
-      }
+  forEachLine(stream, (line) => {
+    try {
+      onSample(sampleOf(JSON.parse(line) as StatsJson));
+    } catch {
+      // A line that is not JSON is skipped; the next second brings another.
     }
   });
   stream.on('end', () => end());
