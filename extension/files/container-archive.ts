@@ -78,6 +78,11 @@ function dial(docker: Dockerode, method: 'HEAD' | 'GET', id: string, path: strin
   });
 }
 
+/** The path's tar; a ContainerFileError naming what is missing. */
+function getArchive(docker: Dockerode, id: string, path: string): Promise<IncomingMessage> {
+  return dial(docker, 'GET', id, path).catch((err: unknown) => notFound(err, path));
+}
+
 function notFound(err: unknown, what: string): never {
   throw archiveError(err, what, 'read');
 }
@@ -104,12 +109,7 @@ export async function readContainerFile(docker: Dockerode, id: string, path: str
   const st = await statPath(docker, id, path);
   if (st.kind === 'directory') throw new ContainerFileError(`${path} is a folder.`, 'Unavailable');
   if (st.size > maxBytes) throw new ContainerFileError(`${path} is ${Math.round(st.size / 1024 / 1024)} MB; Berth opens files up to ${Math.round(maxBytes / 1024 / 1024)} MB from a container (copy it out with docker cp).`, 'TooLarge');
-  let res: IncomingMessage;
-  try {
-    res = await dial(docker, 'GET', id, path);
-  } catch (err) {
-    notFound(err, path);
-  }
+  const res = await getArchive(docker, id, path);
   return new Promise((resolve, reject) => {
     const extract = tar.extract();
     let content: Buffer | undefined;
@@ -136,7 +136,7 @@ export async function listContainerDir(docker: Dockerode, id: string, path: stri
   return list.sort((a, b) => Number(b.kind === 'directory') - Number(a.kind === 'directory') || a.name.localeCompare(b.name));
 }
 
-/** `ls -1Ap` (busybox, coreutils): folders end in `/`; symlinks are looked at with a second `ls -1AF`. */
+/** `ls -1AF` (busybox, coreutils): folders end in `/`, symlinks in `@`, other kinds in `*|=>`. */
 async function listByExec(docker: Dockerode, id: string, path: string): Promise<DirEntry[]> {
   const out = await execOutput(docker, id, ['ls', '-1AF', '--', path]);
   return out.split('\n').filter(Boolean).map((line) => {
@@ -148,12 +148,7 @@ async function listByExec(docker: Dockerode, id: string, path: string): Promise<
 
 /** A stopped container: the folder's tar, its headers read and its contents skipped. */
 async function listByArchive(docker: Dockerode, id: string, path: string): Promise<DirEntry[]> {
-  let res: IncomingMessage;
-  try {
-    res = await dial(docker, 'GET', id, path);
-  } catch (err) {
-    notFound(err, path);
-  }
+  const res = await getArchive(docker, id, path);
   return new Promise((resolve, reject) => {
     const extract = tar.extract();
     const seen = new Map<string, DirEntry>();
