@@ -5,8 +5,8 @@
 // Docker's: dockerd, containerd and the shims of these containers (Docker is shared: other
 // containers' shims are left out). Per container = (with 50 - idle) / 50; target for Berth <= 1 MB.
 import { readdirSync, readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { startEngine } from '../test/runtime/containers/engine-fixture.js';
+import { runDocker } from '../test/helpers/daemon.js';
 import { BENCH_IMAGE, dockerEngine, shareImage } from '../test/runtime/containers/docker-engine.js';
 
 const COUNT = 50;
@@ -81,31 +81,20 @@ function dockerSide(ids: string[]): Record<string, number[]> {
   };
 }
 
-function cli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn('docker', args, { env });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => { out += d; });
-    c.stderr.on('data', (d: Buffer) => { err += d; });
-    c.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
-
 /** Starts COUNT idle containers, ten at a time; their full IDs. */
 async function startIdle(env: NodeJS.ProcessEnv, label: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < COUNT; i += 10) {
-    const runs = await Promise.all(Array.from({ length: Math.min(10, COUNT - i) }, () => cli(env, ['run', '-d', '--network', 'none', '--label', label, BENCH_IMAGE, 'sleep', '100000'])));
+    const runs = await Promise.all(Array.from({ length: Math.min(10, COUNT - i) }, () => runDocker(['run', '-d', '--network', 'none', '--label', label, BENCH_IMAGE, 'sleep', '100000'], env)));
     const failed = runs.find((r) => r.code !== 0);
-    if (failed) throw new Error(`docker run -d failed: ${failed.err}`);
-    ids.push(...runs.map((r) => r.out.trim()));
+    if (failed) throw new Error(`docker run -d failed: ${failed.stderr}`);
+    ids.push(...runs.map((r) => r.stdout.trim()));
   }
   return ids;
 }
 
 async function removeAll(env: NodeJS.ProcessEnv, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 25) await cli(env, ['rm', '-f', ...ids.slice(i, i + 25)]);
+  for (let i = 0; i < ids.length; i += 25) await runDocker(['rm', '-f', ...ids.slice(i, i + 25)], env);
 }
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -129,8 +118,8 @@ export async function run(): Promise<void> {
   try {
     await shareImage(berth, docker);
     // The engine has started one container before, as a daemon in use has (lazy start-up costs are not per container).
-    await cli(berth.env, ['run', '--rm', '--network', 'none', BENCH_IMAGE, 'true']);
-    if (docker) await cli(docker.env, ['run', '--rm', '--network', 'none', BENCH_IMAGE, 'true']);
+    await runDocker(['run', '--rm', '--network', 'none', BENCH_IMAGE, 'true'], berth.env);
+    if (docker) await runDocker(['run', '--rm', '--network', 'none', BENCH_IMAGE, 'true'], docker.env);
     await settle();
     const bIdle = measure(berthSide(berth.socket, berth.root));
     const dIdle = docker ? measure(dockerSide([])) : undefined;

@@ -1,41 +1,30 @@
 // Many containers: 50 `docker run -d` started at once must all end up running (time until they all
 // are, berthd vs Docker Engine), then `GET /containers/json?all=1` with 500 containers (target < 20 ms).
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { startEngine, type Engine } from '../test/runtime/containers/engine-fixture.js';
+import { runDocker } from '../test/helpers/daemon.js';
 import { BENCH_IMAGE, dockerEngine, median, shareImage } from '../test/runtime/containers/docker-engine.js';
 
 const AT_ONCE = 50;
 const LISTED = 500;
 const LIST_ROUNDS = 30;
 
-function cli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn('docker', args, { env });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => { out += d; });
-    c.stderr.on('data', (d: Buffer) => { err += d; });
-    c.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
-
 /** Starts AT_ONCE containers concurrently; resolves with ms until `docker ps` shows them all running. */
 async function startMany(env: NodeJS.ProcessEnv, label: string): Promise<number> {
   const t0 = performance.now();
-  const runs = await Promise.all(Array.from({ length: AT_ONCE }, () => cli(env, ['run', '-d', '--label', label, BENCH_IMAGE, 'sleep', '1000'])));
+  const runs = await Promise.all(Array.from({ length: AT_ONCE }, () => runDocker(['run', '-d', '--label', label, BENCH_IMAGE, 'sleep', '1000'], env)));
   const failed = runs.filter((r) => r.code !== 0);
-  if (failed.length) throw new Error(`${failed.length} of ${AT_ONCE} docker run -d failed: ${failed[0].err}`);
+  if (failed.length) throw new Error(`${failed.length} of ${AT_ONCE} docker run -d failed: ${failed[0].stderr}`);
   for (;;) {
-    const ps = await cli(env, ['ps', '-q', '--filter', `label=${label}`, '--filter', 'status=running']);
-    if (ps.out.trim().split('\n').filter(Boolean).length === AT_ONCE) return performance.now() - t0;
+    const ps = await runDocker(['ps', '-q', '--filter', `label=${label}`, '--filter', 'status=running'], env);
+    if (ps.stdout.trim().split('\n').filter(Boolean).length === AT_ONCE) return performance.now() - t0;
     if (performance.now() - t0 > 120_000) throw new Error('containers did not all reach running within 2 minutes');
   }
 }
 
 async function removeLabelled(env: NodeJS.ProcessEnv, label: string): Promise<void> {
-  const ids = (await cli(env, ['ps', '-aq', '--filter', `label=${label}`])).out.split('\n').filter(Boolean);
-  for (let i = 0; i < ids.length; i += 50) await cli(env, ['rm', '-f', ...ids.slice(i, i + 50)]);
+  const ids = (await runDocker(['ps', '-aq', '--filter', `label=${label}`], env)).stdout.split('\n').filter(Boolean);
+  for (let i = 0; i < ids.length; i += 50) await runDocker(['rm', '-f', ...ids.slice(i, i + 50)], env);
 }
 
 function get(socket: string, path: string): Promise<{ ms: number; count: number }> {
