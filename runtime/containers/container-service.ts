@@ -32,6 +32,7 @@ import { launchSpec } from './launch-spec.js';
 import { checkedName, generatedName } from './names.js';
 import { checkCreateRequest } from './create-checks.js';
 import { changesLimits, updatedHostConfig, type UpdateRequest } from './container-update.js';
+import type { OciSpec } from '../tasks/oci-spec.js';
 import { ociResources } from '../tasks/resources.js';
 import { newContainerRecord } from './new-record.js';
 import { inspectView, isRunning, summaryView, type ContainerRecord } from './record.js';
@@ -43,7 +44,7 @@ import { sampleStats, stoppedStats, type StatsSample } from './stats.js';
 import { cgroupDriver, cgroupLimitsApply, type CgroupChoice } from '../cgroups/select.js';
 import { processTable } from './top.js';
 import type { RootlessMode } from '../rootless/mode.js';
-import { rootlessLimitWarnings, rootlessSpec } from '../rootless/rootless-spec.js';
+import { rootlessLimitWarnings } from '../rootless/rootless-spec.js';
 import type { IdShift, Snapshotter } from '../snapshots/snapshotter.js';
 import { startLog } from '../daemon/start-recovery.js';
 import { withProcessCounters } from '../rootless/process-stats.js';
@@ -96,6 +97,8 @@ export interface ContainerServiceDeps {
   snapshotter: Snapshotter;
   /** Set when the daemon runs rootless: no cgroup limits, no freezer, process counters for stats. */
   rootless?: RootlessMode;
+  /** The daemon mode's changes to every spec (rootless), the same the task runner applies. */
+  adjustSpec?: (spec: OciSpec) => OciSpec;
 }
 
 export class ContainerService {
@@ -317,10 +320,9 @@ export class ContainerService {
       r.Ports = att.ports;
       r.SandboxKey = att.mode === 'netns' ? att.netnsPath : undefined;
       const root = await this.d.snapshotter.prepare({ layers: [...image.layerDirs].reverse(), upper: p.upper, work: p.work, target: p.rootfs, idShift: this.idShift(r) });
-      const rootless = this.d.rootless;
       const spec = await launchSpec(r, p, image, att, {
         peers: this.hosts.peers(r), initBinary: this.d.initBinary, cgroupParent: this.cgroupParent, cgroups: this.d.cgroups, hostCapabilities: this.d.hostCapabilities, security: this.d.security, userns,
-        rootMount: root.kind === 'spec-mount' ? root.mount : undefined, adjust: rootless && ((sp) => rootlessSpec(sp, rootless, cgroupLimitsApply(this.d.cgroups))),
+        rootMount: root.kind === 'spec-mount' ? root.mount : undefined, adjust: this.d.adjustSpec,
       });
       await writeBundle(p, spec);
       if (r.IdMap) await giveToContainerRoot([p.hosts, p.resolvConf, p.hostname], r.IdMap);

@@ -120,7 +120,7 @@ async function openWithPool(s: Stores, mode: EngineMode, usage: UsageHooks, pool
   const hostCapabilities = capBnd ? capabilitiesInMask(capBnd) : undefined;
   const containers = new ContainerService({
     root, images, pool, runtime, networks, volumes, initBinary, cgroupParent: prefix, cgroups: mode, hostCapabilities, security, userns, idPool: hostIdPool(),
-    snapshotter, rootless, log: daemonLog, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs),
+    snapshotter, rootless, adjustSpec: adjust || undefined, log: daemonLog, publish: (action, id, attrs) => s.events.emit('container', action, id, attrs),
   });
   setContainers(containers);
   await containers.init();
