@@ -38,7 +38,13 @@ export function registerSystemRoutes(router: Router, s: Services): void {
   router.get('/_ping', ping).head('/_ping', ping);
 
   router.get('/version', (_req, res) => sendJson(res, 200, versionBody()));
-  router.get('/info', (_req, res) => sendJson(res, 200, infoBody(s)));
+  // What /info and /system/df say of containers (counts, confinement, rootless) comes from the container
+  // stack, which opens after the ready line: answer once it is open (or has failed to, which /info says).
+  const stackOpen = (): Promise<unknown> => s.engine().catch(() => undefined);
+  router.get('/info', async (_req, res) => {
+    await stackOpen();
+    sendJson(res, 200, infoBody(s));
+  });
   router.get('/events', (req, res) => streamEvents(s, req, res));
   router.post('/auth', async (req, res) => {
     await login(authConfig(await readBody<Record<string, string | undefined>>(req.raw, authBody)), { network: s.registries });
@@ -46,6 +52,7 @@ export function registerSystemRoutes(router: Router, s: Services): void {
     sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
   });
   router.get('/system/df', async (_req, res) => {
+    await stackOpen();
     const listed = s.images.list({ all: true, filters: new Map() });
     const shared = sharedSizes(listed.map((i) => s.imageStore.get(i.Id)).filter((e) => e !== undefined), (c) => s.layers.get(c)?.size ?? 0);
     const images = listed.map((summary) => ({ ...summary, SharedSize: shared.get(summary.Id) ?? 0, Containers: s.images.imageUsage.containerCount?.(summary.Id) ?? 0 }));

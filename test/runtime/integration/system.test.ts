@@ -56,6 +56,18 @@ test('docker version and docker info', async () => {
   assert.equal(cli.stdout.trim(), d.root);
 });
 
+test('the first /info after the ready line speaks for the container stack, which opens after that line', async () => {
+  const fresh = await startDaemon();
+  try {
+    const info = await fresh.client.info() as { SecurityOptions: string[]; Warnings: string[] | null };
+    assert.ok(info.SecurityOptions.some((o) => o.startsWith('name=seccomp')), JSON.stringify(info.SecurityOptions));
+    assert.doesNotMatch((info.Warnings ?? []).join('\n'), /not open yet/);
+  } finally {
+    await fresh.stop();
+    await fresh.cleanup();
+  }
+});
+
 test('malformed JSON in a request body is a 400 with a message', async () => {
   const r = await raw('POST', '/images/create?fromImage=busybox', '{"fromImage":');
   assert.equal(r.status, 400);
