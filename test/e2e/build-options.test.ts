@@ -16,7 +16,7 @@ import { ensureBaseImage, removeByPrefix } from './engine-fixtures.js';
 import { Harness } from './harness.js';
 import { engineCases } from './engine-cases.js';
 import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
-import { contextMenu, openQuickInput, treeRow, waitForNotification, waitForProblem, waitForTerminalText } from './workbench-actions.js';
+import { contextMenu, expandUntilVisible, openQuickInput, treeRow, waitForNotification, waitForProblem, waitForTerminalText } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const SECRET = 'e2e-secret-never-in-a-layer-91c';
@@ -130,8 +130,8 @@ for (const c of CASES) {
         await h.runCommand('Notifications: Clear All Notifications');
         const repoRow = treeRow(page, 'Images', prefix);
         await repoRow.waitFor({ state: 'visible', timeout: 60_000 });
-        if ((await repoRow.getAttribute('aria-expanded')) !== 'true') await repoRow.click();
         const tagRow = page.locator(`.monaco-list[aria-label="Images"] .monaco-list-row[aria-label^="${prefix}:1,"]`).first();
+        await expandUntilVisible(repoRow, tagRow);
         await contextMenu(page, tagRow, 'Show Image History');
         const editor = page.locator('.editor-group-container.active .monaco-editor');
         await editor.getByText('CREATED BY links to the line', { exact: false }).first().waitFor({ state: 'visible', timeout: 30_000 });

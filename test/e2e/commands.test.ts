@@ -18,6 +18,7 @@ import {
   answerInputBox,
   clearNotifications,
   contextMenu,
+  expandUntilVisible,
   expandView,
   openFile,
   treeRow,
@@ -151,8 +152,8 @@ async function registryRoundTrip(h: Harness, registryHost: string, prefix: strin
   await answerInputBox(page, ref, /Tag busybox:latest/);
   const repoRow = treeRow(page, 'Images', repo);
   await repoRow.waitFor({ state: 'visible', timeout: 30_000 });
-  await repoRow.click();
   const tagRow = page.locator(`.monaco-list[aria-label="Images"] .monaco-list-row[aria-label^="${ref},"]`).first();
+  await expandUntilVisible(repoRow, tagRow);
 
   await contextMenu(page, tagRow, 'Push Image');
   await waitForNotification(page, new RegExp(`^Pushed ${escape(ref)}\\.`), /^Could not push/, 2 * 60_000);

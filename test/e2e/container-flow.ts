@@ -10,6 +10,7 @@ import {
   answerInputBox,
   clearNotifications,
   contextMenu,
+  expandUntilVisible,
   explorerRow,
   quickInputValue,
   treeRow,
@@ -46,9 +47,8 @@ export async function containerFlow(t: TestContext, h: Harness, socket: string, 
   await h.openBerthView();
   const repoRow = treeRow(page, 'Images', repo, /^latest$/);
   await repoRow.waitFor({ state: 'visible', timeout: 60_000 });
-  await repoRow.click();
   const tagRow = h.page.locator(`.monaco-list[aria-label="Images"] .monaco-list-row[aria-label^="${tag},"]`).first();
-  await tagRow.waitFor({ state: 'visible', timeout: 30_000 });
+  await expandUntilVisible(repoRow, tagRow);
   await h.screenshot('image-in-view');
 
   // Run it from the tag's context menu: the sample's EXPOSE 8080 gets published on 127.0.0.1.

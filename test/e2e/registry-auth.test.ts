@@ -12,7 +12,7 @@ import { BASE_IMAGE, ensureBaseImage, removeByPrefix } from './engine-fixtures.j
 import { Harness } from './harness.js';
 import { engineCases } from './engine-cases.js';
 import { DOCKER_SOCKET, requireE2e } from './prerequisites.js';
-import { answerDialog, answerInputBox, contextMenu, openQuickInput, treeRow, waitForNotification } from './workbench-actions.js';
+import { answerDialog, answerInputBox, contextMenu, expandUntilVisible, openQuickInput, treeRow, waitForNotification } from './workbench-actions.js';
 import { escapeRegExp } from './workbench.js';
 
 const USER = 'berth-e2e';
@@ -41,8 +41,8 @@ for (const c of CASES) {
       const page = h.page;
       const repoRow = treeRow(page, 'Images', repo);
       await repoRow.waitFor({ state: 'visible', timeout: 60_000 });
-      await repoRow.click();
       const tagRow = page.locator(`.monaco-list[aria-label="Images"] .monaco-list-row[aria-label^="${ref},"]`).first();
+      await expandUntilVisible(repoRow, tagRow);
 
       // Before logging in: refused, and the message says how to log in.
       await contextMenu(page, tagRow, 'Push Image');

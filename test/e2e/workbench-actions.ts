@@ -20,6 +20,22 @@ export function explorerRow(page: Page, name: string): Locator {
 }
 
 /** Right-clicks `target` and picks the menu entry whose text is `item` (or matches it). */
+/**
+ * Expands a tree row until `child` shows. A click toggles, and a view refreshed by an engine event (a tag,
+ * a push) can draw the row again collapsed, so it clicks only while the row is not expanded, until then.
+ */
+export async function expandUntilVisible(row: Locator, child: Locator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await child.isVisible())) {
+    if (Date.now() > deadline) {
+      await child.waitFor({ state: 'visible', timeout: 1 });
+      return;
+    }
+    if ((await row.getAttribute('aria-expanded').catch(() => null)) !== 'true') await row.click().catch(() => undefined);
+    await child.waitFor({ state: 'visible', timeout: 1_000 }).catch(() => undefined);
+  }
+}
+
 export async function contextMenu(page: Page, target: Locator, item: string | RegExp, timeoutMs = 30_000): Promise<void> {
   await target.waitFor({ state: 'visible', timeout: timeoutMs });
   await target.click({ button: 'right' });
