@@ -1,8 +1,9 @@
 // Language server latency at the LSP level, over stdio against dist/language-server.js (run
 // `node scripts/build.mjs` first), on the Dockerfiles in /work/shared/corpus/dockerfiles.
 //   npm run bench -- lsp-latency [rounds=3] [extension|none]
-// The server runs with the node flags the extension gives it (SERVER_NODE_FLAGS in
-// extension/language-client.ts); `none` runs it with node's defaults, for comparison.
+// The server runs with the node flags and environment the extension gives it (SERVER_NODE_FLAGS,
+// SERVER_ENV in extension/language-server-process.ts); `none` runs it as other editors do
+// (`node dist/language-server.js --stdio`), for comparison.
 // Measured from the client's side (send -> answer), so JSON-RPC and the pipe are included:
 //   - diagnostics from didOpen to the first publishDiagnostics (no debounce on open), every rule
 //     enabled (opt-in ones too), ShellCheck off (its findings follow in a second publish);
@@ -22,6 +23,7 @@ import { validate } from 'dockerfile-utils';
 import { ruleInfos } from '../dockerfile/lint/catalogue';
 import { lint } from '../dockerfile/lint/linter';
 import { parseDockerfile } from '../dockerfile/syntax/parser';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../extension/language-server-process';
 import { LspClient } from '../test/language-server/lsp-client';
 
 const CORPUS = '/work/shared/corpus/dockerfiles';
@@ -49,15 +51,6 @@ function allRules(): Record<string, string> {
   return rules;
 }
 
-/** The flags the extension starts the server with. extension/language-client.ts imports vscode,
- *  so it is read, not imported: the bench measures the server as VS Code runs it. */
-function extensionServerFlags(): string[] {
-  const file = path.resolve(__dirname, '..', 'extension', 'language-client.ts');
-  const m = /export const SERVER_NODE_FLAGS = \[([^\]]*)\]/.exec(fs.readFileSync(file, 'utf8'));
-  if (!m) throw new Error(`${file} no longer has SERVER_NODE_FLAGS as a literal list; update bench/lsp-latency.ts to find the server's flags`);
-  return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
-}
-
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
   const r = await f();
@@ -70,14 +63,15 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1 || !['extension', 'none'].includes(flagsFrom)) {
     throw new Error('usage: npm run bench -- lsp-latency [rounds>=1] [extension|none]');
   }
-  const nodeArgs = flagsFrom === 'extension' ? extensionServerFlags() : [];
+  const nodeArgs = flagsFrom === 'extension' ? [...SERVER_NODE_FLAGS] : [];
+  const serverEnv = flagsFrom === 'extension' ? SERVER_ENV : {};
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.mjs first`);
   const texts = fs.readdirSync(CORPUS).sort().map((f) => fs.readFileSync(path.join(CORPUS, f), 'utf8'));
   const big: string[] = [];
   for (let i = 0; big.length < 5000; i++) big.push(...texts[i % texts.length].split('\n'));
   const bigText = big.slice(0, 5000).join('\n');
 
-  const client = await LspClient.start({ bundle: BUNDLE, nodeArgs, settings: { rules: allRules(), shellcheck: { enable: false, path: 'shellcheck' } } });
+  const client = await LspClient.start({ bundle: BUNDLE, nodeArgs, env: serverEnv, settings: { rules: allRules(), shellcheck: { enable: false, path: 'shellcheck' } } });
   const open: number[] = [];
   const edit: number[] = [];
   const tokens: number[] = [];
@@ -143,7 +137,7 @@ export async function run(args: string[]): Promise<void> {
   const editStats = stats(edit);
   const withoutDebounce = stats(edit.map((x) => x - DEBOUNCE_MS));
   const load = os.loadavg()[0];
-  console.log(`lsp-latency: dist/language-server.js over stdio (node flags: ${nodeArgs.join(' ') || 'none'}), ${texts.length} corpus files x ${rounds} rounds, ${ruleInfos.length} rules (all on), ${findings} diagnostics published; load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`);
+  console.log(`lsp-latency: dist/language-server.js over stdio (node flags: ${nodeArgs.join(' ') || 'none'}; environment: ${Object.entries(serverEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'as given'}), ${texts.length} corpus files x ${rounds} rounds, ${ruleInfos.length} rules (all on), ${findings} diagnostics published; load average ${load.toFixed(1)} on ${os.cpus().length} CPUs`);
   console.table([
     row('didOpen -> publishDiagnostics', stats(open), 'p50 < 2, p99 < 6'),
     row('didChange -> publishDiagnostics (incl. 50 ms debounce)', editStats, 'open bounds + 50'),

@@ -33,7 +33,8 @@ interface Row {
   diag: number; tokens: number;
   /** Diagnostics: in, work (on CPU, runqueue), out. */
   dIn: number; dWork: number; dRun: number; dWait: number; dActive: number; dOut: number;
-  tWork: number; tRun: number; tWait: number; tActive: number;
+  /** Semantic tokens: in (client sends -> the server reads), work, out (written -> client has it). */
+  tIn: number; tWork: number; tRun: number; tWait: number; tActive: number; tOut: number;
   gcMs: number; gcKinds: string; spawnMs: number;
   /** GC pauses of this (the client's) process during the request pair. */
   clientGcMs: number;
@@ -103,6 +104,7 @@ async function runRound(bundle: string, texts: readonly string[], names: readonl
       dIn: dIn ? dIn.t - t0 : NaN, dWork: dIn && dOut ? dOut.t - dIn.t : NaN, dRun: dIn && dOut ? dOut.run - dIn.run : NaN,
       dWait: dIn && dOut ? dOut.wait - dIn.wait : NaN, dOut: dOut ? received - dOut.t : NaN,
       dActive: dIn && dOut ? (dOut.t - dIn.t) - (dOut.wait - dIn.wait) : NaN,
+      tIn: tIn ? tIn.t - t1 : NaN, tOut: tOut ? t2 - tOut.t : NaN,
       tWork: tIn && tOut ? tOut.t - tIn.t : NaN, tRun: tIn && tOut ? tOut.run - tIn.run : NaN, tWait: tIn && tOut ? tOut.wait - tIn.wait : NaN,
       tActive: tIn && tOut ? (tOut.t - tIn.t) - (tOut.wait - tIn.wait) : NaN,
       gcMs: gcIn.reduce((s, g) => s + g.dur, 0), gcKinds: gcIn.map((g) => g.kind).join(','),
@@ -156,10 +158,12 @@ export async function run(args: string[]): Promise<void> {
     '    server CPU (all threads)': dist(rows, 'dRun'),
     '  out: written -> client has it': dist(rows, 'dOut'),
     'semantic tokens (client)': dist(rows, 'tokens'),
+    '  in: client -> server reads ': dist(rows, 'tIn'),
     '  work: read -> answer written': dist(rows, 'tWork'),
     '    main thread running (work - wait) ': dist(rows, 'tActive'),
     '    main thread waiting for a CPU ': dist(rows, 'tWait'),
     '    server CPU (all threads) ': dist(rows, 'tRun'),
+    '  out: written -> client has it ': dist(rows, 'tOut'),
   });
   for (const [k, r] of results.entries()) {
     const gcs = r.events.filter((e) => e.ev === 'gc');
@@ -181,6 +185,10 @@ export async function run(args: string[]): Promise<void> {
   const describe = (r: Row) => `${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.diag)} = in ${ms(r.dIn)} + work ${ms(r.dWork)} (running ${ms(r.dActive)}, in runqueue ${ms(r.dWait)}, CPU all threads ${ms(r.dRun)}) + out ${ms(r.dOut)}${r.gcKinds ? `; GC ${ms(r.gcMs)} ms [${r.gcKinds.split(',').map((x) => GC_KIND[Number(x)] ?? x).join(' ')}]` : ''}${r.spawnMs ? `; spawn blocked ${ms(r.spawnMs)} ms` : ''}${r.clientGcMs ? `; client GC ${ms(r.clientGcMs)} ms` : ''}`;
   console.log('slowest diagnostics as the client saw them:');
   for (const r of [...rows].sort((a, b) => b.diag - a.diag).slice(0, 10)) console.log(`  ${describe(r)}`);
+  console.log('slowest semantic tokens as the client saw them:');
+  for (const r of [...rows].sort((a, b) => b.tokens - a.tokens).slice(0, 10)) {
+    console.log(`  ${rounds > 1 ? `r${r.round} ` : ''}#${r.i} ${r.name.slice(0, 12)} ${r.lines}L: ${ms(r.tokens)} = in ${ms(r.tIn)} + work ${ms(r.tWork)} (running ${ms(r.tActive)}, in runqueue ${ms(r.tWait)}) + out ${ms(r.tOut)}`);
+  }
   console.log('longest main-thread running per open (the server\'s own cost):');
   for (const r of [...rows].sort((a, b) => b.dActive - a.dActive).slice(0, 10)) console.log(`  ${describe(r)}`);
   if (rounds > 1) {

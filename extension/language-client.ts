@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DOCKERFILE_GLOB, isDockerfileDocument } from './dockerfile-names.js';
 import type { BaseImageResolver } from './engine/base-image-facts.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from './language-server-process.js';
 import {
   BASE_IMAGES_CHANGED_NOTIFICATION, BASE_IMAGES_REQUEST, COMPOSE_LANGUAGE_ID, IMAGE_NAMES_NOTIFICATION, SETTINGS_SECTION,
   type BaseImagesParams, type BaseImagesResult, type ImageNamesParams, type InitializationOptions,
@@ -20,12 +21,6 @@ export function isServedDocument(doc: { languageId: string; fileName: string; ur
   return isDockerfileDocument(doc) || doc.languageId === COMPOSE_LANGUAGE_ID;
 }
 
-/** Node flags for the server process. A young generation of 2 x 32 MB: linting a 5,000-line
- *  Dockerfile allocates ~13 MB, which with V8's default (1 MB growing slowly for a small heap)
- *  meant several scavenges copying the live parse tree per lint; measured with bench/lsp-latency
- *  (which passes the same flags): scavenges per big open ~10 ms -> ~5 ms, RSS +25 MB. They can
- *  only be set at start-up (v8.setFlagsFromString does not resize the young generation). */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--min-semi-space-size=32'];
 
 export class DockerfileLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -84,8 +79,8 @@ export class DockerfileLanguageClient implements vscode.Disposable {
       'berth.dockerfile',
       'Berth Dockerfile',
       {
-        run: { module, transport: TransportKind.stdio, options: { execArgv: SERVER_NODE_FLAGS } },
-        debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS, '--inspect=6010'] } },
+        run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS], env: SERVER_ENV } },
+        debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS, '--inspect=6010'], env: SERVER_ENV } },
       },
       {
         documentSelector: DOCUMENT_SELECTOR,

@@ -95,6 +95,17 @@ interface DocState {
   references: readonly string[];
 }
 
+/** What ShellCheck's second publish needs of the version the linter saw. */
+interface LintedVersion {
+  readonly version: number;
+  readonly lines: readonly string[];
+  readonly lintFindings: Finding[];
+  /** ShellCheck's earlier findings shown meanwhile. */
+  readonly carried: Finding[];
+  readonly scripts: ShellcheckScripts;
+  readonly executable: string;
+}
+
 const SEVERITY_FROM_SETTING: Record<DockerfileSettings['rules'][string], SeverityOrOff> = {
   error: 'error', warning: 'warning', info: 'info', hint: 'style', off: 'ignore',
 };
@@ -215,13 +226,22 @@ export class DiagnosticsService {
       if (carried.length) this.publish(uri, doc.version, s, lintFindings, []);
       return;
     }
+    // The lines, not the tree, wait with ShellCheck (a method of its own, returned rather than
+    // awaited, so no suspended frame holds the tree): the store lets trees of documents not used
+    // lately go (documents.ts), and ShellCheck's queue can hold hundreds of documents.
+    return this.shellcheckLater(uri, s, generation, { version: doc.version, lines: doc.ast.lines, lintFindings, carried, scripts, executable: settings.shellcheck.path });
+  }
+
+  /** ShellCheck's findings for a linted version, in a quiet moment, published when they add something. */
+  private async shellcheckLater(uri: string, s: DocState, generation: number, linted: LintedVersion): Promise<void> {
+    const { version, lines, lintFindings, carried, scripts } = linted;
     const abort = new AbortController();
     s.abort = abort;
     let sc: Finding[];
     try {
       await this.deps.quiet.whenIdle(abort.signal);
       if (s.generation !== generation) return;
-      sc = scripts.findings(await this.deps.shellcheck.check(scripts.texts, settings.shellcheck.path, abort.signal));
+      sc = scripts.findings(await this.deps.shellcheck.check(scripts.texts, linted.executable, abort.signal));
       if (s.generation !== generation) return;
       // Publishing is the editor's work too: in a quiet moment.
       await this.deps.quiet.whenIdle(abort.signal);
@@ -238,10 +258,10 @@ export class DiagnosticsService {
       if (s.abort === abort) s.abort = null;
     }
     if (s.generation !== generation) return;
-    s.shellcheck = { findings: sc, lineTexts: sc.map((f) => doc.ast.lines[f.range.start.line] ?? '') };
+    s.shellcheck = { findings: sc, lineTexts: sc.map((f) => lines[f.range.start.line] ?? '') };
     // Nothing new to show (no RUN, or the same findings as carried over): no second publish.
     if (sameFindings(sc, carried)) return;
-    this.publish(uri, doc.version, s, lintFindings, sc);
+    this.publish(uri, version, s, lintFindings, sc);
   }
 
   private severityOverrides(settings: DockerfileSettings): Record<string, SeverityOrOff> {

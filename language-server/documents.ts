@@ -1,6 +1,11 @@
-// Open documents and their parse trees: each version is parsed once, on first use, and every
-// feature of that version reads the same tree. Compose files share the open documents but are not
-// Dockerfiles: `get` and `all` leave them to compose/compose-service.ts.
+// Open documents and their parse trees: each version is parsed on first use, and every feature of
+// that version reads the same tree while it is kept. Only the trees of the documents used last are
+// kept (TREES_KEPT): a tree is several times its text, and an editor that opens many files (a
+// workspace scan, a client opening every Dockerfile) would otherwise keep them all, and every
+// young-generation GC copies what survives (lsp-open-once's p99 was those pauses). A document
+// used again after its tree went is parsed again, a fraction of a millisecond.
+// Compose files share the open documents but are not Dockerfiles: `get` and `all` leave them to
+// compose/compose-service.ts.
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DockerfileAst } from '../dockerfile/syntax/ast';
@@ -14,11 +19,14 @@ export interface ParsedDocument {
 
 export type Parser = (text: string) => DockerfileAst;
 
+/** Trees kept, most recently used first out last: the few files someone edits at a time. */
+export const TREES_KEPT = 4;
+
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly parsed = new Map<string, ParsedDocument>();
 
-  constructor(private readonly parse: Parser) {
+  constructor(private readonly parse: Parser, private readonly treesKept = TREES_KEPT) {
     this.documents.onDidClose((e) => this.parsed.delete(e.document.uri));
   }
 
@@ -31,9 +39,14 @@ export class DocumentStore {
     const doc = this.documents.get(uri);
     if (!doc || doc.languageId === COMPOSE_LANGUAGE_ID) return undefined;
     const cached = this.parsed.get(uri);
-    if (cached && cached.version === doc.version) return cached;
-    const p: ParsedDocument = { uri, version: doc.version, ast: this.parse(doc.getText()) };
+    // Deleted and set again: the map's order is the order of use, oldest first.
+    this.parsed.delete(uri);
+    const p: ParsedDocument = cached && cached.version === doc.version ? cached : { uri, version: doc.version, ast: this.parse(doc.getText()) };
     this.parsed.set(uri, p);
+    for (const oldest of this.parsed.keys()) {
+      if (this.parsed.size <= this.treesKept) break;
+      this.parsed.delete(oldest);
+    }
     return p;
   }
 

@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageserver';
 import { COMPOSE_WATCHED, ComposeService, isComposeDocument } from './compose/compose-service';
 import type { ComposeDocument } from './compose/compose-documents';
+import type { CompilerTiers } from './compiler-tiers';
 import { DiagnosticsService, type Linters } from './diagnostics';
 import { DocumentStore, type ParsedDocument, type Parser } from './documents';
 import { codeActions, type IgnoreFixes } from './features/code-actions';
@@ -48,6 +49,8 @@ export interface ServerDeps {
   readonly warmUp?: boolean;
   /** The environment Compose files interpolate `${VAR}` from (default: the server's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Told of opens and edits, to turn V8's optimizing compiler on when it starts paying (compiler-tiers.ts). */
+  readonly compilerTiers?: Pick<CompilerTiers, 'opened' | 'edited'>;
 }
 
 export const SERVER_NAME = 'berth-dockerfile';
@@ -187,6 +190,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   store.documents.onDidOpen(guardNotification(log, 'didOpen', (e) => {
     idle.touch();
     openedAt.set(e.document.uri, e.document.version);
+    deps.compilerTiers?.opened(e.document.lineCount);
     if (isComposeDocument(e.document)) compose.opened(e.document.uri);
     else diagnostics.opened(e.document.uri);
   }));
@@ -194,6 +198,7 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
     idle.touch();
     if (openedAt.get(e.document.uri) === e.document.version) return;
     openedAt.delete(e.document.uri);
+    deps.compilerTiers?.edited();
     if (isComposeDocument(e.document)) compose.changed(e.document.uri);
     else diagnostics.changed(e.document.uri);
   }));
