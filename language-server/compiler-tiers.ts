@@ -10,13 +10,11 @@
 // Someone typing in a document is the other case: the same code runs over one document again and
 // again, and compiled code pays (lsp-latency: edit p50 1.6 ms with it, 2.2 without; a 5,000-line
 // file 16 ms against 41). So the server starts with TurboFan off and turns it on, for good, at the
-// first edit or the first long document. Interpreter and Sparkplug (V8's baseline compiler, no
-// background work) run the code meanwhile.
+// first edit. (Not at the first long document: only opened, it is linted once, before any compile
+// could help, and a client opening a workspace would get the compiles back for every later file.)
+// Interpreter and Sparkplug (V8's baseline compiler, no background work) run the code meanwhile.
 // BERTH_LSP_TURBOFAN=1 leaves V8's default from the start.
 import * as v8 from 'node:v8';
-
-/** Lines from which a document is long enough for compiled code to pay on its first lint. */
-export const LONG_DOCUMENT_LINES = 1000;
 
 export type SetV8Flags = (flags: string) => void;
 
@@ -33,22 +31,13 @@ export class CompilerTiers {
     this.held = true;
   }
 
-  /** TurboFan is off (until an edit or a long document). */
+  /** TurboFan is off (until an edit). */
   get off(): boolean {
     return this.held;
   }
 
-  /** A document was opened with this many lines. */
-  opened(lineCount: number): void {
-    if (lineCount >= LONG_DOCUMENT_LINES) this.release();
-  }
-
   /** Someone edits a document. */
   edited(): void {
-    this.release();
-  }
-
-  private release(): void {
     if (!this.held) return;
     this.held = false;
     this.setFlags('--turbofan');

@@ -49,8 +49,8 @@ export interface ServerDeps {
   readonly warmUp?: boolean;
   /** The environment Compose files interpolate `${VAR}` from (default: the server's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Told of opens and edits, to turn V8's optimizing compiler on when it starts paying (compiler-tiers.ts). */
-  readonly compilerTiers?: Pick<CompilerTiers, 'opened' | 'edited'>;
+  /** Told of edits, to turn V8's optimizing compiler on when it starts paying (compiler-tiers.ts). */
+  readonly compilerTiers?: Pick<CompilerTiers, 'edited'>;
 }
 
 export const SERVER_NAME = 'berth-dockerfile';
@@ -190,7 +190,6 @@ export function startServer(connection: Connection, deps: ServerDeps): void {
   store.documents.onDidOpen(guardNotification(log, 'didOpen', (e) => {
     idle.touch();
     openedAt.set(e.document.uri, e.document.version);
-    deps.compilerTiers?.opened(e.document.lineCount);
     if (isComposeDocument(e.document)) compose.opened(e.document.uri);
     else diagnostics.opened(e.document.uri);
   }));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { CompilerTiers, LONG_DOCUMENT_LINES } from '../../language-server/compiler-tiers';
+import { CompilerTiers } from '../../language-server/compiler-tiers';
 
 function tiers(env: NodeJS.ProcessEnv = {}) {
   const set: string[] = [];
@@ -12,27 +12,15 @@ test('TurboFan starts off and is turned on, once, by the first edit', () => {
   const { t, set } = tiers();
   assert.deepEqual(set, ['--no-turbofan']);
   assert.equal(t.off, true);
-  t.opened(200);
-  assert.equal(t.off, true, 'opening short documents keeps it off');
   t.edited();
   t.edited();
   assert.deepEqual(set, ['--no-turbofan', '--turbofan']);
   assert.equal(t.off, false);
-});
-
-test('a long document turns TurboFan on when it is opened', () => {
-  const { t, set } = tiers();
-  t.opened(LONG_DOCUMENT_LINES - 1);
-  assert.equal(t.off, true);
-  t.opened(LONG_DOCUMENT_LINES);
-  assert.equal(t.off, false);
-  assert.deepEqual(set, ['--no-turbofan', '--turbofan']);
 });
 
 test('BERTH_LSP_TURBOFAN=1 leaves V8 as it is', () => {
   const { t, set } = tiers({ BERTH_LSP_TURBOFAN: '1' });
   t.edited();
-  t.opened(LONG_DOCUMENT_LINES);
   assert.deepEqual(set, []);
   assert.equal(t.off, false);
 });
