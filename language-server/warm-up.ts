@@ -37,6 +37,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && wget -q https://example.com/x.tgz && tar xzf x.tgz -C /opt \\
     && rm -rf /var/lib/apt/lists/*
 RUN --mount=type=cache,target=/root/.cache pip install --no-cache-dir requests==2.31 && npm install -g yarn@1 && gem install rails:7 && go install example.com/tool@v1
+RUN go build -o /out/app ./cmd/app && cargo build --release && ./gradlew assemble
+RUN --mount=type=cache,target=/root/.m2 mvn -B package && dotnet restore && bundle install
 RUN <<EOF
 set -e
 cd /src && make -j"$(nproc)" && sudo chown -R 1000 /src

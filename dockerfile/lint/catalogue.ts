@@ -4,6 +4,7 @@
 import type { Rule } from './rule';
 import { aptRules } from './rules/apt';
 import { builderRules } from './rules/builder-errors';
+import { cacheMountRules } from './rules/cache-mounts';
 import { casingRules } from './rules/casing';
 import { copyAddRules } from './rules/copy-add';
 import { envArgRules } from './rules/env-arg';
@@ -36,6 +37,7 @@ export const rules: readonly Rule[] = [
   ...aptRules,
   ...rpmRules,
   ...packageRules,
+  ...cacheMountRules,
   ...runCommandRules,
 ];
 

@@ -198,4 +198,30 @@ export const CopyIgnoredFile = defineRule({
   },
 });
 
-export const copyAddRules = [DL3020, DL3021, DL3045, DL3010, CopyIgnoredFile];
+export const DL4007 = defineRule({
+  id: 'DL4007',
+  origin: 'hadolint',
+  severity: 'ignore',
+  title: 'COPY of the whole build context',
+  message: 'COPY with `.` (or `./`) as a source copies the whole build context: .git, .env and local configuration can end up in the image; copy what the image needs, or keep the rest out with .dockerignore',
+  doc: {
+    what: 'COPY (or ONBUILD COPY) with `.` or `./` among its sources (quoted or not), copying from the build context. ADD and `COPY --from=<stage>` are left alone. '
+      + 'Off by default: most Dockerfiles copy `.` on purpose, and a `.dockerignore` that leaves out `.git`, `.env` and local settings makes the copy safe. '
+      + 'Turn it on with a severity in the settings or `override` in `.hadolint.yaml`. A proposal for hadolint, not merged there.',
+    why: 'Everything in the build context that `.dockerignore` does not exclude is copied: the repository history, environment files with secrets, editor and local configuration. Once in a layer, they stay in the image even if a later instruction deletes them.',
+    bad: 'FROM node:22\nWORKDIR /app\nCOPY . .\n',
+    good: 'FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY src/ ./src/\n',
+    exampleOptions: { severityOverrides: { DL4007: 'warning' } },
+  },
+  check(ctx, self) {
+    for (const c of copies(ctx, 'COPY')) {
+      if (c.from) continue;
+      for (const src of c.sources) {
+        const v = dropQuotes(src.value);
+        if (v === '.' || v === './') ctx.report(self, src.range);
+      }
+    }
+  },
+});
+
+export const copyAddRules = [DL3020, DL3021, DL3045, DL3010, CopyIgnoredFile, DL4007];

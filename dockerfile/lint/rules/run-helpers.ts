@@ -1,6 +1,6 @@
 // Shared pieces of the RUN rules: walking every command of every RUN, ranges of commands and
 // words in the document, and the edits that add a flag or append a command.
-import type { Range } from '../../syntax/ast';
+import type { Instruction, Range } from '../../syntax/ast';
 import type { CommandSite, RunScript } from '../facts';
 import type { ShellCommand, ShellWord } from '../shell/commands';
 import type { RuleContext } from '../rule';
@@ -39,6 +39,12 @@ export function appendCommand(script: RunScript, command: string): TextEdit {
   while (end > 0 && /\s/.test(text[end - 1])) end--;
   const tail = text.slice(0, end).endsWith(';') || text.slice(0, end).endsWith('&&') ? ` ${command}` : ` && ${command}`;
   return insert(script.source.rangeOf(0, end).end, tail);
+}
+
+/** Add flags to a RUN (`--mount=…`), after the flags it already has or else after the keyword. */
+export function insertRunFlags(run: Instruction, flags: readonly string[]): TextEdit {
+  const last = run.flags[run.flags.length - 1];
+  return insert(last ? last.range.end : run.keywordToken.range.end, ` ${flags.join(' ')}`);
 }
 
 /** The first argument word equal to one of `values`. */

@@ -17,6 +17,9 @@ const hadolint: Record<string, string> = {
   DL3056: 'warning', DL3057: 'ignore', DL3058: 'warning', DL3059: 'info', DL3060: 'info', DL3061: 'error', DL3062: 'warning',
   DL3063: 'warning', DL3064: 'warning', DL3065: 'warning', DL3066: 'info', DL3067: 'warning', DL4000: 'error', DL4001: 'warning',
   DL4003: 'warning', DL4004: 'error', DL4005: 'warning', DL4006: 'warning',
+  // hadolint's newest rule files: BuildKit cache mounts per package manager.
+  DL3068: 'info', DL3069: 'info', DL3070: 'info', DL3071: 'info', DL3072: 'info', DL3073: 'info', DL3074: 'info',
+  DL3075: 'info', DL3076: 'info', DL3077: 'info',
 };
 
 test("every hadolint DL rule is here with hadolint's default severity", () => {
@@ -27,6 +30,13 @@ test("every hadolint DL rule is here with hadolint's default severity", () => {
     assert.equal(r.info.origin, 'hadolint', id);
   }
   assert.ok(rulesNamed('DL1000').length > 0, 'parse errors answer to DL1000');
+});
+
+test('DL4007, an unmerged hadolint proposal, is here and opt-in', () => {
+  const r = findRule('DL4007');
+  assert.ok(r);
+  assert.equal(r.info.defaultSeverity, 'ignore');
+  assert.equal(r.info.origin, 'hadolint');
 });
 
 test('every static BuildKit check answers to its name', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catches, fixed, leaves } from '../helpers';
+import { catches, covered, fixed, leaves } from '../helpers';
 
 test('DL3020 ADD for local files', () => {
   assert.equal(fixed('DL3020', 'FROM a:1\nADD app.py /app/\n'), 'FROM a:1\nCOPY app.py /app/\n');
@@ -38,4 +38,15 @@ test('CopyIgnoredFile needs a .dockerignore matcher', () => {
   catches('CopyIgnoredFile', 'FROM a:1\nCOPY ./secret.env /x/\n', { dockerignore });
   catches('CopyIgnoredFile', 'FROM a:1\nADD node_modules/ /x/\n', { dockerignore });
   leaves('CopyIgnoredFile', 'FROM a:1 AS b\nFROM a:1\nCOPY --from=b secret.env /x/\nCOPY . /src\nCOPY *.env /y/\n', { dockerignore });
+});
+
+test('DL4007 COPY of the whole build context is opt-in', () => {
+  const on = { severityOverrides: { DL4007: 'warning' as const } };
+  leaves('DL4007', 'FROM a:1\nCOPY . /app\n');
+  const text = 'FROM a:1\nCOPY . /app\nCOPY "./" /src/\nCOPY [".", "/x/"]\nONBUILD COPY ./ /y/\n';
+  assert.deepEqual(catches('DL4007', text, on).map((f) => covered(text, f)), ['.', '"./"', '"."', './']);
+  assert.equal(catches('DL4007', 'FROM a:1\nCOPY . .\n', on)[0].fixes.length, 0);
+  leaves('DL4007', 'FROM a:1\nADD . /app\n', on);
+  leaves('DL4007', 'FROM a:1 AS b\nFROM a:1\nCOPY --from=b . /app\n', on);
+  leaves('DL4007', 'FROM a:1\nCOPY ./src ./app/ /x/\nCOPY .. /y\nCOPY .env /z\n', on);
 });
