@@ -1,14 +1,27 @@
 // Pieces every Dockerfile template shares: the header, the non-root user, the healthcheck line.
 import { APP_UID } from '../ecosystems.js';
 
-/** Read by the builder (`# syntax=` lets BuildKit engines take RUN --mount), then what made the file. */
-export function header(what: string): string {
+/** Read by the builder (`# syntax=` lets BuildKit engines take RUN --mount), then what made the file.
+ *  `uncached`: the cache-mount rules (DL3068-DL3077) this file's RUN steps would trip because the
+ *  engine's builder takes no RUN --mount (see `run`); they are turned off for the file, saying why,
+ *  so a fresh file has no findings whose advice the engine cannot follow. */
+export function header(what: string, uncached: readonly string[] = []): string {
   return [
     '# syntax=docker/dockerfile:1',
     `# ${what}, made by Berth's "Add Docker Files to Workspace".`,
     '# Dependencies are installed in their own step before the code is copied, so a change to the code',
     '# rebuilds only what follows it.',
+    ...(uncached.length ? [
+      '# The engine this was made for builds without RUN --mount, so the steps have no cache mounts; with',
+      '# BuildKit (Berth\'s engine, Docker\'s BuildKit) add them and drop the next line.',
+      `# hadolint global ignore=${uncached.join(',')}`,
+    ] : []),
   ].join('\n');
+}
+
+/** The cache-mount rules to turn off for a file made without cache mounts (none when it has them). */
+export function uncachedRules(opts: { cacheMounts: boolean }, ...ruleIds: string[]): string[] {
+  return opts.cacheMounts ? [] : ruleIds;
 }
 
 /** A system user with a fixed numeric id, made in Debian-based images (groupadd and useradd are in `passwd`, always installed). */

@@ -3,7 +3,7 @@
 // (Release; the debug configuration builds Debug), and the app is the container's first process,
 // `dotnet X.dll`, which the debug configuration's vsdbg attaches to.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { createUser, execForm, header, lines, run, USER_LINE } from './dockerfile-parts.js';
+import { createUser, execForm, header, lines, run, USER_LINE, uncachedRules } from './dockerfile-parts.js';
 
 export const DOTNET_SDK_IMAGE = 'mcr.microsoft.com/dotnet/sdk:8.0';
 export const ASPNET_IMAGE = 'mcr.microsoft.com/dotnet/aspnet:8.0';
@@ -17,7 +17,7 @@ export function dotnetDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): st
   const nuget = run(opts, '/root/.nuget/packages');
   const d = facts.dotnet ?? { project: `${facts.name}.csproj`, assembly: facts.name };
   return lines(
-    header('.NET app'),
+    header('.NET app', uncachedRules(opts, 'DL3074')),
     '# No HEALTHCHECK: the runtime image has no HTTP client to probe with.',
     '',
     `FROM ${DOTNET_SDK_IMAGE} AS build`,

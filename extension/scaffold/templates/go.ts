@@ -3,7 +3,7 @@
 // debugger (Berth builds it with --target debug); the default build never includes it.
 import type { ProjectFacts, ScaffoldOptions } from '../ecosystems.js';
 import { DEBUG_PORTS } from '../ecosystems.js';
-import { execForm, header, lines, run } from './dockerfile-parts.js';
+import { execForm, header, lines, run, uncachedRules } from './dockerfile-parts.js';
 
 export const GO_IMAGE = 'golang:1.22-bookworm';
 export const GO_RUNTIME_IMAGE = 'gcr.io/distroless/static-debian12:nonroot';
@@ -14,7 +14,7 @@ export const GO_SRC = '/src';
 export function goDockerfile(_facts: ProjectFacts, opts: ScaffoldOptions): string {
   const caches = run(opts, '/go/pkg/mod', '/root/.cache/go-build');
   return lines(
-    header('Go app'),
+    header('Go app', uncachedRules(opts, 'DL3070')),
     '# No HEALTHCHECK: the distroless runtime has no shell or HTTP client to probe with.',
     '',
     `FROM ${GO_IMAGE} AS build`,

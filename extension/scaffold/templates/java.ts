@@ -3,7 +3,7 @@
 // JAVA_TOOL_OPTIONS the debug configuration sets (the JDWP agent on port 5005) reaches it; Maven and
 // Gradle compile with debug information by default.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { createUser, header, lines, run, USER_LINE } from './dockerfile-parts.js';
+import { createUser, header, lines, run, USER_LINE, uncachedRules } from './dockerfile-parts.js';
 
 export const MAVEN_IMAGE = 'maven:3.9-eclipse-temurin-21';
 export const GRADLE_IMAGE = 'gradle:8.10-jdk21';
@@ -28,7 +28,7 @@ export function javaDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): stri
         `${run(opts, '/home/gradle/.gradle')}gradle --no-daemon -q build -x test && find build/libs -maxdepth 1 -name \'*.jar\' ! -name \'*-plain.jar\' -exec cp {} /app.jar \\;`,
       ];
   return lines(
-    header('Java app'),
+    header('Java app', uncachedRules(opts, maven ? 'DL3071' : 'DL3072')),
     '# No HEALTHCHECK: the JRE image has no HTTP client to probe with; add your framework\'s (Spring Boot Actuator, ...) if you have one.',
     '',
     ...build,

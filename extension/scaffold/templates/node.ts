@@ -1,7 +1,7 @@
 // Dockerfile for a Node.js app: production dependencies in one stage, an optional `npm run build` in
 // another, and a slim runtime running `node <entry>` as a non-root user.
 import { APP_DIR, type ProjectFacts, type ScaffoldOptions } from '../ecosystems.js';
-import { CHOWN, createUser, execForm, header, healthcheck, lines, run, USER_LINE } from './dockerfile-parts.js';
+import { CHOWN, createUser, execForm, header, healthcheck, lines, run, USER_LINE, uncachedRules } from './dockerfile-parts.js';
 
 export const NODE_IMAGE = 'node:20-bookworm-slim';
 
@@ -22,7 +22,7 @@ export function nodeDockerfile(facts: ProjectFacts, opts: ScaffoldOptions): stri
     '',
   ].join('\n');
   return lines(
-    header('Node.js app'),
+    header('Node.js app', uncachedRules(opts, 'DL3068')),
     '',
     `FROM ${NODE_IMAGE} AS deps`,
     `WORKDIR ${APP_DIR}`,
