@@ -21,7 +21,6 @@ export function isServedDocument(doc: { languageId: string; fileName: string; ur
   return isDockerfileDocument(doc) || doc.languageId === COMPOSE_LANGUAGE_ID;
 }
 
-
 export class DockerfileLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
